@@ -1,0 +1,223 @@
+"""The case and its parts as plain data: no storage, no rendering.
+
+A case is what the store saves as one document in the vault. Dates are `datetime.date`
+in memory and ISO strings (YYYY-MM-DD) in the vault and in the JSON case schema; the
+front doors show them as DD/MM/YYYY. Form answers live in `Record.values`, keyed by the
+field ids of the form template the record was captured with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Stage(StrEnum):
+    REFERRAL_RECEIVED = "referral_received"
+    SCREENING = "screening"
+    NOTIFIED = "notified"
+    RAPID_REVIEW = "rapid_review"
+    DECISION = "decision"
+    REVIEW_IN_PROGRESS = "review_in_progress"
+    REPORT_DRAFTED = "report_drafted"
+    PUBLISHED = "published"
+    MONITORING = "monitoring"
+    CLOSED = "closed"
+    PAUSED = "paused"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+
+STAGE_LABELS: dict[Stage, str] = {
+    Stage.REFERRAL_RECEIVED: "Referral received",
+    Stage.SCREENING: "Screening",
+    Stage.NOTIFIED: "Notified to the Panel",
+    Stage.RAPID_REVIEW: "Rapid review",
+    Stage.DECISION: "Decision",
+    Stage.REVIEW_IN_PROGRESS: "Review in progress",
+    Stage.REPORT_DRAFTED: "Report drafted",
+    Stage.PUBLISHED: "Published",
+    Stage.MONITORING: "Recommendations monitoring",
+    Stage.CLOSED: "Closed",
+    Stage.PAUSED: "Paused / deferred",
+}
+
+# The main line of the workflow, in order; PAUSED sits beside it.
+STAGE_ORDER: tuple[Stage, ...] = (
+    Stage.REFERRAL_RECEIVED,
+    Stage.SCREENING,
+    Stage.NOTIFIED,
+    Stage.RAPID_REVIEW,
+    Stage.DECISION,
+    Stage.REVIEW_IN_PROGRESS,
+    Stage.REPORT_DRAFTED,
+    Stage.PUBLISHED,
+    Stage.MONITORING,
+    Stage.CLOSED,
+)
+
+
+class RecordStatus(StrEnum):
+    DRAFT = "draft"
+    COMPLETE = "complete"
+
+
+class RecommendationStatus(StrEnum):
+    NOT_STARTED = "Not started"
+    IN_PROGRESS = "In progress"
+    COMPLETED_AWAITING_EVIDENCE = "Completed – awaiting evidence"
+    COMPLETED_EVIDENCE_ACCEPTED = "Completed – evidence accepted"
+    CLOSED_IMPACT_EVIDENCED = "Closed – impact evidenced"
+    SUPERSEDED = "Superseded/merged"
+    PAUSED = "Paused"
+    NOT_ACCEPTED = "Not accepted by partners"
+
+
+class Rag(StrEnum):
+    BLUE = "Blue"
+    GREEN = "Green"
+    AMBER = "Amber"
+    RED = "Red"
+    GREY = "Grey"
+
+
+@dataclass
+class Person:
+    """One line of the pseudonym key: a real name and the pseudonym that replaces it."""
+
+    real_name: str
+    pseudonym: str
+    role: str  # e.g. "Subject child", "Mother", "Health visitor"
+    kind: str = "family"  # "child" | "family" | "practitioner" | "other"
+
+
+@dataclass
+class Record:
+    """One form captured for a case: its answers and the template version it was taken with."""
+
+    form_id: str
+    template_version: int
+    values: dict[str, Any] = field(default_factory=dict)
+    status: RecordStatus = RecordStatus.DRAFT
+    updated_at: str = ""  # ISO datetime, UTC
+    updated_by: str = ""
+    current_section: str | None = None  # where a draft was left, to resume there
+
+
+@dataclass
+class AgencyReportRequest:
+    """An agency asked for an information report (domain.md section 4)."""
+
+    agency: str
+    author: str = ""
+    author_role: str = ""
+    requested_date: str | None = None
+    due_date: str | None = None
+    received_date: str | None = None
+    depth: str = "rapid_review"  # "rapid_review" | "lcspr"
+    version: int = 1
+
+
+@dataclass
+class QuarterlyUpdate:
+    quarter: str  # "2026-Q3" (financial year quarters, Q1 = April to June)
+    date: str  # ISO date
+    narrative: str
+    status_before: str
+    status_after: str
+    updated_by: str
+
+
+@dataclass
+class Recommendation:
+    """One action under a review recommendation, as tracked quarterly (domain.md 7.1)."""
+
+    id: str  # e.g. "CSPR-2026-004-R3-A2"
+    number: int  # recommendation number within the review
+    text: str  # the recommendation
+    action_number: int = 1
+    action: str = ""  # the SMART action
+    scope: str = "Multi-agency"  # "Single-agency" | "Multi-agency" | "Partnership"
+    lead_agency: str = ""
+    lead_officer: str = ""
+    target_date: str | None = None
+    revised_target_date: str | None = None
+    revision_reason: str = ""
+    revisions: int = 0
+    status: RecommendationStatus = RecommendationStatus.NOT_STARTED
+    status_reason: str = ""
+    rag_override: Rag | None = None
+    rag_override_reason: str = ""
+    theme_tags: list[str] = field(default_factory=list)
+    impact_measure: str = ""
+    impact_evidence: str = ""
+    evidence: str = ""
+    date_completed: str | None = None
+    date_closed: str | None = None
+    oversight_comments: str = ""
+    barrier: bool = False  # the latest update reports a barrier needing escalation
+    created_date: str | None = None
+    updates: list[QuarterlyUpdate] = field(default_factory=list)
+    last_updated: str | None = None
+    last_updated_by: str = ""
+
+
+@dataclass
+class Pause:
+    """A stopped clock: the whole case (`deadline` None) or one deadline, with its reason."""
+
+    start: str
+    reason: str
+    end: str | None = None
+    deadline: str | None = None
+
+
+@dataclass
+class DeadlineOverride:
+    deadline: str  # rule id, e.g. "T4"
+    due_date: str
+    reason: str
+    by: str
+    at: str
+
+
+@dataclass
+class StageChange:
+    from_stage: Stage | None
+    to_stage: Stage
+    at: str
+    by: str
+    reason: str = ""
+
+
+@dataclass
+class Case:
+    ref: str  # e.g. "CSPR-2026-004"
+    pseudonym: str  # e.g. "Child A"
+    stage: Stage = Stage.REFERRAL_RECEIVED
+    created_at: str = ""
+    # "LCSPR" | "Other learning review" | "National review" | "No further review" | ""
+    review_type: str = ""
+    review_method: str = ""
+    records: dict[str, Record] = field(default_factory=dict)
+    people: list[Person] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    agency_reports: list[AgencyReportRequest] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+    pauses: list[Pause] = field(default_factory=list)
+    overrides: list[DeadlineOverride] = field(default_factory=list)
+    history: list[StageChange] = field(default_factory=list)
+    paused_from: Stage | None = None  # the stage to return to when a pause ends
+    notes: str = ""
+
+    def record(self, form_id: str) -> Record | None:
+        return self.records.get(form_id)
+
+    def value(self, form_id: str, field_id: str, default: Any = None) -> Any:
+        record = self.records.get(form_id)
+        if record is None:
+            return default
+        return record.values.get(field_id, default)

@@ -1,0 +1,55 @@
+"""The only module that knows where things live on disk.
+
+The workspace is the current folder, or `CSPR_HOME` when set; it holds `vault/`,
+`exports/`, the settings file and any `form_templates/` overrides, like a project folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+SETTINGS_FILE_NAME = "cspr-settings.json"
+DEFAULT_VAULT_NAME = "cases.vault"
+DEMO_VAULT_NAME = "demo.vault"
+
+
+def workspace() -> Path:
+    home = os.environ.get("CSPR_HOME")
+    return Path(home).expanduser() if home else Path.cwd()
+
+
+def vault_dir() -> Path:
+    return workspace() / "vault"
+
+
+def exports_dir() -> Path:
+    return workspace() / "exports"
+
+
+def default_vault_path() -> Path:
+    """`--vault` wins, then `CSPR_VAULT`, then `vault/cases.vault` in the workspace."""
+    env = os.environ.get("CSPR_VAULT")
+    return Path(env).expanduser() if env else vault_dir() / DEFAULT_VAULT_NAME
+
+
+def demo_vault_path() -> Path:
+    return vault_dir() / DEMO_VAULT_NAME
+
+
+def settings_path() -> Path:
+    return workspace() / SETTINGS_FILE_NAME
+
+
+def user_templates_dir() -> Path:
+    """A partnership's own templates; a file here overrides the shipped one of the same name."""
+    return workspace() / "form_templates"
+
+
+def shipped_templates_dir() -> Path:
+    """The default templates: inside the wheel when installed, at the repo root in a checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "form_templates"
+    if installed.is_dir():
+        return installed
+    return here.parent / "form_templates"

@@ -1,0 +1,73 @@
+"""Settings that say nothing about any case or person, kept in a plain JSON file.
+
+Anything about a case lives in the vault. Unknown keys are kept so a newer version's
+settings survive an older one; a damaged file is reported, never silently replaced.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from cspr_tui import paths
+from cspr_tui.errors import CsprError
+
+
+@dataclass
+class Settings:
+    reviewer_name: str = ""
+    idle_lock_minutes: int = 5
+    backups_count: int = 10
+    theme: str = "textual-dark"
+    partnership_name: str = "Safeguarding Children Partnership"
+    local_authority: str = "Gateshead"
+    # Rapid-review clock: "sin_submitted_date" (current Panel practice) or "la_aware_date".
+    rapid_review_anchor: str = "sin_submitted_date"
+    due_soon_working_days: int = 3
+    # Overrides of the statutory time limits, keyed by rule id (see domain.deadline).
+    time_limits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Partnership closure days (ISO dates) on top of England and Wales bank holidays.
+    closure_days: list[str] = field(default_factory=list)
+    review_methods: list[str] = field(
+        default_factory=lambda: [
+            "Desktop review",
+            "Practitioner review",
+            "Thematic review",
+            "Single-issue review",
+        ]
+    )
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or paths.settings_path()
+    if not path.exists():
+        return Settings()
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CsprError(
+            f"The settings file {path} cannot be read ({exc.__class__.__name__}); fix or remove it."
+        ) from None
+    if not isinstance(raw, dict):
+        raise CsprError(f"The settings file {path} must hold a JSON object; fix or remove it.")
+    known = {f.name for f in fields(Settings)}
+    settings = Settings(**{k: v for k, v in raw.items() if k in known and k != "extra"})
+    settings.extra = {k: v for k, v in raw.items() if k not in known}
+    return settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    path = path or paths.settings_path()
+    data = asdict(settings)
+    extra = data.pop("extra")
+    data.update(extra)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, sort_keys=True)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
