@@ -1,0 +1,139 @@
+"""Working days for England: weekends, England and Wales bank holidays and closure days.
+
+Statutory clocks (domain.md 1.2 and 1.3) run in working days. The machines are offline,
+so bank holidays come from the `holidays` package's table for England (`GB`, subdivision
+`ENG`), which holds one-off days such as the Queen's state funeral (19/09/2022) and the
+Coronation (08/05/2023) and leaves out Scotland- and Northern Ireland-only days. A
+partnership adds its own closure days in settings.
+"""
+
+from __future__ import annotations
+
+import calendar as _stdlib_calendar
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+import holidays
+
+from cspr_tui.errors import CsprError
+
+if TYPE_CHECKING:
+    from cspr_tui.settings import Settings
+
+_ONE_DAY = timedelta(days=1)
+
+
+class WorkingCalendar:
+    """Counts working days: Monday to Friday, not a bank holiday in England, not a closure day.
+
+    Day-counting follows domain.md 1.3: for "within N working days of X", X is day 0 and
+    the due date is the Nth working day after X (when X is not a working day, day 1 is the
+    next working day); for "no later than N working days before Y", it is the Nth working
+    day before Y.
+    """
+
+    def __init__(self, closure_days: Iterable[date] = ()) -> None:
+        self.closure_days: frozenset[date] = frozenset(closure_days)
+        self._bank_holidays = holidays.country_holidays("GB", subdiv="ENG")
+        self._cache: dict[date, bool] = {}
+
+    def bank_holiday_name(self, d: date) -> str | None:
+        """The bank holiday's name on `d` in England, or None."""
+        return self._bank_holidays.get(d)
+
+    def is_working_day(self, d: date) -> bool:
+        known = self._cache.get(d)
+        if known is None:
+            known = d.weekday() < 5 and d not in self._bank_holidays and d not in self.closure_days
+            self._cache[d] = known
+        return known
+
+    def next_working_day(self, d: date) -> date:
+        """The first working day strictly after `d`."""
+        d += _ONE_DAY
+        while not self.is_working_day(d):
+            d += _ONE_DAY
+        return d
+
+    def previous_working_day(self, d: date) -> date:
+        """The last working day strictly before `d`."""
+        d -= _ONE_DAY
+        while not self.is_working_day(d):
+            d -= _ONE_DAY
+        return d
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The Nth working day after `start` (day 0); a negative `n` counts backwards."""
+        if n < 0:
+            return self.subtract_working_days(start, -n)
+        d = start
+        for _ in range(n):
+            d = self.next_working_day(d)
+        return d
+
+    def subtract_working_days(self, end: date, n: int) -> date:
+        """The Nth working day before `end`: the latest date that is "N working days before"."""
+        if n < 0:
+            return self.add_working_days(end, -n)
+        d = end
+        for _ in range(n):
+            d = self.previous_working_day(d)
+        return d
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days after `a` up to and including `b`; negative when `b` is before `a`.
+
+        It is the inverse of `add_working_days`: for a working day `b`,
+        `add_working_days(a, working_days_between(a, b)) == b`.
+        """
+        if b < a:
+            return -self.working_days_between(b, a)
+        count = 0
+        d = a + _ONE_DAY
+        while d <= b:
+            if self.is_working_day(d):
+                count += 1
+            d += _ONE_DAY
+        return count
+
+    def working_days_in(self, first: date, last: date) -> int:
+        """Working days from `first` to `last`, both included (0 when `last` is before)."""
+        if last < first:
+            return 0
+        return self.working_days_between(first - _ONE_DAY, last)
+
+
+def add_months(d: date, n: int) -> date:
+    """Add calendar months; a day the target month lacks becomes its last (31/08 + 6 -> 28/02)."""
+    month_index = d.year * 12 + (d.month - 1) + n
+    year, month = divmod(month_index, 12)
+    month += 1
+    if not 1 <= year <= 9999:
+        raise CsprError(f"{d.isoformat()} plus {n} months is outside the calendar.")
+    last_day = _stdlib_calendar.monthrange(year, month)[1]
+    return date(year, month, min(d.day, last_day))
+
+
+def parse_closure_days(values: Iterable[object]) -> list[date]:
+    """Closure days from settings (ISO strings); a bad entry is named, never skipped."""
+    days: list[date] = []
+    for value in values:
+        if isinstance(value, date):
+            days.append(value)
+            continue
+        try:
+            days.append(date.fromisoformat(str(value)))
+        except ValueError:
+            raise CsprError(
+                f"Settings closure_days holds {value!r}, which is not a date (use YYYY-MM-DD)."
+            ) from None
+    return days
+
+
+def calendar_from_settings(settings: Settings) -> WorkingCalendar:
+    """The partnership's calendar: England bank holidays plus `Settings.closure_days`."""
+    closure = settings.closure_days
+    if not isinstance(closure, list | tuple):
+        raise CsprError("Settings closure_days must be a list of dates (YYYY-MM-DD).")
+    return WorkingCalendar(parse_closure_days(closure))

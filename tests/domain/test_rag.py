@@ -1,0 +1,146 @@
+"""RAG ratings of recommendation actions (domain.md 7.3), computed at a quarter end."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from cspr_tui.domain.case import QuarterlyUpdate, Rag, Recommendation, RecommendationStatus
+from cspr_tui.domain.quarter import Quarter
+from cspr_tui.domain.rag import (
+    RAG_DEFINITIONS,
+    compute_rag,
+    effective_target,
+    explain_rag,
+    is_overdue,
+)
+from cspr_tui.errors import CsprError
+
+Q3 = Quarter.parse("2026-Q3")
+AS_OF = Q3.end  # 31/12/2026
+S = RecommendationStatus
+
+
+def update(quarter: str = "2026-Q3", day: str = "2026-11-20") -> QuarterlyUpdate:
+    return QuarterlyUpdate(
+        quarter=quarter,
+        date=day,
+        narrative="Audit of strategy meeting minutes under way.",
+        status_before="In progress",
+        status_after="In progress",
+        updated_by="Business manager",
+    )
+
+
+def rec(**changes: Any) -> Recommendation:
+    """An in-progress action due well after the quarter, updated this quarter: Green."""
+    values: dict[str, Any] = {
+        "id": "CSPR-2026-004-R1-A1",
+        "number": 1,
+        "text": "Partners should strengthen information sharing at strategy discussions.",
+        "action": "Revise the strategy discussion template and audit its use.",
+        "lead_agency": "Children's social care",
+        "target_date": "2027-06-30",
+        "status": S.IN_PROGRESS,
+        "updates": [update()],
+    }
+    values.update(changes)
+    return Recommendation(**values)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        # Blue
+        ({"status": S.COMPLETED_EVIDENCE_ACCEPTED}, Rag.BLUE),
+        ({"status": S.CLOSED_IMPACT_EVIDENCED, "target_date": "2025-01-01"}, Rag.BLUE),
+        # Green
+        ({}, Rag.GREEN),
+        ({"target_date": "2027-01-31"}, Rag.GREEN),  # 31 days
+        ({"updates": [update(quarter="2026-Q2", day="2026-10-02")]}, Rag.GREEN),  # dated in Q3
+        ({"updates": [], "last_updated": "2026-12-01T10:00:00+00:00"}, Rag.GREEN),
+        ({"updates": [], "created_date": "2026-11-01"}, Rag.GREEN),  # new this quarter
+        ({"target_date": "2027-01-15", "evidence": "Minutes audit, Dec 2026"}, Rag.GREEN),
+        ({"status": S.COMPLETED_AWAITING_EVIDENCE, "evidence": "Audit report v1"}, Rag.GREEN),
+        # Amber
+        ({"target_date": "2027-01-15"}, Rag.AMBER),  # within 30 days, no evidence
+        ({"target_date": "2026-12-31"}, Rag.AMBER),  # due today
+        ({"target_date": "2027-01-30"}, Rag.AMBER),  # exactly 30 days
+        ({"revised_target_date": "2027-09-30", "revisions": 1}, Rag.AMBER),
+        ({"revised_target_date": "2027-09-30"}, Rag.AMBER),  # revised, count not recorded
+        ({"updates": [update(quarter="2026-Q2", day="2026-08-01")]}, Rag.AMBER),
+        ({"updates": []}, Rag.AMBER),
+        ({"target_date": None}, Rag.AMBER),
+        ({"status": S.COMPLETED_AWAITING_EVIDENCE, "target_date": "2026-11-30"}, Rag.AMBER),
+        ({"status": S.NOT_STARTED, "target_date": "2027-01-20"}, Rag.AMBER),
+        # Red
+        ({"target_date": "2026-12-30"}, Rag.RED),
+        ({"status": S.NOT_STARTED, "target_date": "2026-10-01"}, Rag.RED),
+        ({"revised_target_date": "2026-12-01", "revisions": 1}, Rag.RED),
+        ({"revised_target_date": "2027-12-31", "revisions": 2}, Rag.RED),
+        ({"barrier": True}, Rag.RED),
+        ({"status": S.COMPLETED_AWAITING_EVIDENCE, "revisions": 3}, Rag.RED),
+        # Grey
+        ({"status": S.NOT_STARTED, "updates": []}, Rag.GREY),
+        ({"status": S.PAUSED, "target_date": "2025-01-01"}, Rag.GREY),
+        ({"status": S.SUPERSEDED, "barrier": True}, Rag.GREY),
+        ({"status": S.NOT_ACCEPTED}, Rag.GREY),
+    ],
+)  # fmt: skip
+def test_compute_rag(changes: dict[str, Any], expected: Rag) -> None:
+    assert compute_rag(rec(**changes), AS_OF, Q3) is expected
+
+
+@pytest.mark.parametrize("override", [Rag.RED, Rag.BLUE, Rag.GREY])
+def test_manual_override_wins_and_is_explained(override: Rag) -> None:
+    action = rec(rag_override=override, rag_override_reason="Oversight group judgement")
+    rag, reason = explain_rag(action, AS_OF, Q3)
+    assert rag is override
+    assert "Oversight group judgement" in reason
+
+
+def test_revised_target_is_the_one_judged() -> None:
+    action = rec(target_date="2026-09-30", revised_target_date="2027-06-30", revisions=1)
+    assert effective_target(action) == date(2027, 6, 30)
+    assert not is_overdue(action, AS_OF)
+    assert effective_target(rec(target_date=None)) is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "overdue"),
+    [
+        ({"target_date": "2026-12-30"}, True),
+        ({"target_date": "2026-12-31"}, False),
+        ({"target_date": "2026-12-30", "status": S.NOT_STARTED}, True),
+        ({"target_date": "2026-12-30", "status": S.COMPLETED_AWAITING_EVIDENCE}, False),
+        ({"target_date": "2026-12-30", "status": S.PAUSED}, False),
+        ({"target_date": None}, False),
+    ],
+)
+def test_is_overdue(changes: dict[str, Any], overdue: bool) -> None:
+    assert is_overdue(rec(**changes), AS_OF) is overdue
+
+
+def test_impact_can_be_required_for_blue() -> None:
+    accepted = rec(status=S.COMPLETED_EVIDENCE_ACCEPTED)
+    closed = rec(status=S.CLOSED_IMPACT_EVIDENCED)
+    assert compute_rag(accepted, AS_OF, Q3, require_impact=True) is Rag.GREEN
+    assert compute_rag(closed, AS_OF, Q3, require_impact=True) is Rag.BLUE
+
+
+def test_reasons_name_the_rule() -> None:
+    assert "31/12/2026" not in explain_rag(rec(), AS_OF, Q3)[1]
+    assert "30/12/2026" in explain_rag(rec(target_date="2026-12-30"), AS_OF, Q3)[1]
+    assert "Q3 2026-27" in explain_rag(rec(updates=[]), AS_OF, Q3)[1]
+
+
+def test_a_bad_stored_date_names_the_recommendation() -> None:
+    with pytest.raises(CsprError, match=r"CSPR-2026-004-R1-A1: target_date"):
+        compute_rag(rec(target_date="31/12/2026"), AS_OF, Q3)
+
+
+def test_every_rating_has_a_plain_english_definition() -> None:
+    assert set(RAG_DEFINITIONS) == set(Rag)
+    assert all(len(text) > 40 for text in RAG_DEFINITIONS.values())
