@@ -1,0 +1,56 @@
+"""`cspr templates check`: validate every shipped and workspace form template.
+
+A partnership edits templates by hand, so this is the safety net: it reports each problem
+as `file: field: problem` and exits 6, or prints a one-line summary and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from cspr_tui import paths
+from cspr_tui.errors import ValidationFailed
+from cspr_tui.forms import check_templates, load_forms
+
+__all__ = ["register"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    group = subparsers.add_parser("templates", help="work with the form templates")
+    actions = group.add_subparsers(dest="templates_command", metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        help="validate every form template (shipped and the workspace's form_templates/)",
+        description="Validate every form template and report file, field and problem.",
+    )
+    check.set_defaults(func=run_check)
+    group.set_defaults(func=_need_action(group))
+
+
+def _need_action(parser: argparse.ArgumentParser):
+    def run(_args: argparse.Namespace) -> int:
+        parser.error("choose an action: check")
+        return 2
+
+    return run
+
+
+def run_check(_args: argparse.Namespace) -> int:
+    problems = check_templates([paths.shipped_templates_dir(), paths.user_templates_dir()])
+    if problems:
+        for problem in problems:
+            print(problem)
+        noun = "problem" if len(problems) == 1 else "problems"
+        raise ValidationFailed(
+            f"{len(problems)} {noun} in the form templates; fix them and run "
+            "'cspr templates check' again (broken overrides are ignored by the app)."
+        )
+    forms = load_forms()
+    fields = sum(form.field_count() for form in forms.values())
+    shipped = paths.shipped_templates_dir().resolve()
+    overrides = sum(
+        1 for form in forms.values() if form.source and form.source.parent.resolve() != shipped
+    )
+    note = f" ({overrides} from the workspace)" if overrides else ""
+    print(f"{len(forms)} templates{note}, {fields} fields, no problems")
+    return 0

@@ -1,0 +1,97 @@
+"""Dates as reviewers type them (DD/MM/YYYY) and as records hold them (ISO YYYY-MM-DD).
+
+One parser for every front door, so "31/02/2026" gets the same clear answer on a form, in
+an import and in a template default. Two-digit years are refused rather than guessed: a
+wrong century on a date of birth would silently break every age and deadline rule.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+__all__ = ["DateFormatError", "format_date", "parse_date", "parse_iso_date"]
+
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+
+_UK = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d+)")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_MONTHS = [
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+class DateFormatError(ValueError):
+    """A date the reviewer typed that is not a real date; the message says how to fix it."""
+
+
+def _build(year: int, month: int, day: int, shown: str) -> dt.date:
+    if not 1 <= month <= 12:
+        raise DateFormatError(f"{shown} is not a real date: the month must be 1 to 12.")
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise DateFormatError(
+            f"{shown} is not a likely date: the year must be {EARLIEST_YEAR} to {LATEST_YEAR}."
+        )
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise DateFormatError(
+            f"{shown} is not a real date: {_MONTHS[month]} {year} has {days} days."
+        )
+    return dt.date(year, month, day)
+
+
+def parse_date(text: str) -> dt.date:
+    """Read DD/MM/YYYY (also with '-' or '.', or ISO YYYY-MM-DD); raise DateFormatError."""
+    shown = (text or "").strip()
+    if not shown:
+        raise DateFormatError("Enter a date as DD/MM/YYYY, for example 07/03/2026.")
+    iso = _ISO.fullmatch(shown)
+    if iso:
+        year, month, day = (int(part) for part in iso.groups())
+        return _build(year, month, day, shown)
+    uk = _UK.fullmatch(shown)
+    if uk is None:
+        raise DateFormatError(
+            f"{shown} is not a date: enter it as DD/MM/YYYY, for example 07/03/2026."
+        )
+    day_text, month_text, year_text = uk.groups()
+    if len(year_text) != 4:
+        raise DateFormatError(
+            f"{shown}: enter the year in full (four digits), for example "
+            f"{int(day_text):02d}/{int(month_text):02d}/20{year_text[-2:].zfill(2)}."
+        )
+    return _build(int(year_text), int(month_text), int(day_text), shown)
+
+
+def parse_iso_date(value: str) -> dt.date:
+    """Read a stored value, which must be exactly ISO YYYY-MM-DD."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise DateFormatError(f"{value!r} is not a date in the form YYYY-MM-DD.")
+    year, month, day = (int(part) for part in value.split("-"))
+    return _build(year, month, day, value)
+
+
+def format_date(value: dt.date | str | None) -> str:
+    """DD/MM/YYYY for display; empty for no date; a stored value that is not a date as is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    try:
+        return parse_iso_date(value).strftime("%d/%m/%Y")
+    except DateFormatError:
+        return str(value)

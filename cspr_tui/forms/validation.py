@@ -1,0 +1,90 @@
+"""Whole-record validation: the one place the template rules are applied to a set of answers.
+
+Rules, in the order a reviewer would want them: a hidden field (or section) is neither
+required nor checked; an empty field is only an error when finishing; a filled field must
+hold a possible value before its constraints run; constraints whose answers are missing
+are not applied. Answers the form does not know are ignored, never removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from cspr_tui.forms.model import Field, Form, Issue, check_condition, is_empty, make_scope
+
+__all__ = ["validate_record"]
+
+
+def validate_record(
+    form: Form,
+    values: Mapping[str, Any],
+    *,
+    finishing: bool,
+    lenient: bool,
+    today: dt.date | None = None,
+) -> list[Issue]:
+    if not isinstance(values, Mapping):
+        return [Issue("", form.title, f"The {form.title} record is not a set of answers.")]
+    checker = _Checker(values, finishing, lenient, today)
+    for section in form.sections:
+        if section.is_visible(values):
+            for item in section.fields:
+                checker.field(item, None, 0, item.id, item.label)
+    return checker.issues
+
+
+@dataclass
+class _Checker:
+    values: Mapping[str, Any]
+    finishing: bool
+    lenient: bool
+    today: dt.date | None
+    issues: list[Issue] = field(default_factory=list)
+
+    def field(
+        self, item: Field, row: Mapping[str, Any] | None, position: int, path: str, label: str
+    ) -> None:
+        values = self.values
+        if not item.is_input or not item.is_visible(values, row, position):
+            return
+        value = (row if row is not None else values).get(item.id)
+        if is_empty(value):
+            if self.finishing and item.is_required(values, row, position):
+                self.issues.append(Issue(path, label, f"{item.label} is required."))
+                return
+            if item.type != "repeat":
+                return
+            value = []
+        problem = item.check_value(value)
+        if problem:
+            severity = "error"
+            if self.lenient and item.type in ("choice", "multi_choice"):
+                severity = "warning"  # the choice list changed since this record was captured
+                problem += " (the form has changed since this was recorded)"
+            self.issues.append(Issue(path, label, problem, severity))
+            return
+        scope = make_scope(item.form, values, item.parent, row, position, today=self.today)
+        for constraint in item.constraints:
+            if check_condition(constraint.rule, scope) is False:
+                self.issues.append(Issue(path, label, constraint.message, constraint.severity))
+        if item.type == "repeat":
+            self.rows(item, value, path)
+
+    def rows(self, group: Field, rows: list[Mapping[str, Any]], path: str) -> None:
+        if self.finishing and group.minimum and len(rows) < group.minimum:
+            wanted = int(group.minimum)
+            noun = "entry" if wanted == 1 else "entries"
+            message = f"{group.label} needs at least {wanted} {noun}."
+            self.issues.append(Issue(path, group.label, message))
+        for index, row in enumerate(rows):
+            for item in group.fields:
+                self.field(
+                    item,
+                    row,
+                    index,
+                    f"{path}[{index}].{item.id}",
+                    f"{group.row_label(index)}: {item.label}",
+                )

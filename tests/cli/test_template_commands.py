@@ -1,0 +1,60 @@
+"""`cspr templates check` as a partnership runs it: a real subprocess in a workspace."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+FIXTURES = Path(__file__).parents[1] / "forms" / "fixtures"
+
+
+def cspr(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cspr_tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_passes_on_the_shipped_templates() -> None:
+    result = cspr("templates", "check")
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"7 templates, \d+ fields, no problems\n", result.stdout)
+    assert result.stderr == ""
+
+
+def test_check_counts_a_good_workspace_override(workspace: Path) -> None:
+    (workspace / "form_templates").mkdir()
+    shutil.copyfile(FIXTURES / "good_override.yaml", workspace / "form_templates/screening.yaml")
+    result = cspr("templates", "check")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("7 templates (1 from the workspace), ")
+
+
+def test_check_reports_every_problem_and_exits_6(workspace: Path) -> None:
+    folder = workspace / "form_templates"
+    folder.mkdir()
+    shutil.copyfile(FIXTURES / "missing_relied_on_field.yaml", folder / "screening.yaml")
+    shutil.copyfile(FIXTURES / "yaml_syntax_error.yaml", folder / "notification.yaml")
+    before = sorted(p.name for p in folder.iterdir())
+    result = cspr("templates", "check")
+    assert result.returncode == 6
+    lines = result.stdout.splitlines()
+    assert "form_templates/screening.yaml: feedback_date: this field is missing" in lines[1]
+    assert lines[0].startswith("form_templates/notification.yaml: line 10: YAML syntax error")
+    assert len(lines) == 2
+    assert result.stderr.startswith("cspr: 2 problems in the form templates; fix them")
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing changed
+
+
+def test_templates_without_an_action_is_a_usage_error() -> None:
+    result = cspr("templates")
+    assert result.returncode == 2
+    assert "choose an action: check" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,70 @@
+"""Dates in (DD/MM/YYYY, or ISO) and out (DD/MM/YYYY), with clear refusals."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cspr_tui.forms import DateFormatError, format_date, parse_date, parse_iso_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("07/03/2026", dt.date(2026, 3, 7)),
+        ("7/3/2026", dt.date(2026, 3, 7)),
+        (" 29/02/2024 ", dt.date(2024, 2, 29)),
+        ("31-12-2025", dt.date(2025, 12, 31)),
+        ("01.02.2026", dt.date(2026, 2, 1)),
+        ("2026-03-07", dt.date(2026, 3, 7)),
+    ],
+)
+def test_parses_british_and_iso_dates(text: str, expected: dt.date) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("31/02/2026", "31/02/2026 is not a real date: February 2026 has 28 days."),
+        ("2026-02-31", "2026-02-31 is not a real date: February 2026 has 28 days."),
+        ("29/02/2025", "February 2025 has 28 days"),
+        ("31/04/2026", "April 2026 has 30 days"),
+        ("12/13/2026", "the month must be 1 to 12"),
+        ("1/2/26", "enter the year in full (four digits), for example 01/02/2026"),
+        ("", "Enter a date as DD/MM/YYYY"),
+        ("   ", "Enter a date as DD/MM/YYYY"),
+        ("next Tuesday", "is not a date: enter it as DD/MM/YYYY"),
+        ("03/07/1850", "the year must be 1900 to 2100"),
+        ("2026/03/07", "is not a date"),
+    ],
+)
+def test_refuses_impossible_dates_with_a_clear_message(text: str, fragment: str) -> None:
+    with pytest.raises(DateFormatError) as caught:
+        parse_date(text)
+    assert fragment in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("2026-03-07", "07/03/2026"),
+        (dt.date(2026, 12, 1), "01/12/2026"),
+        (None, ""),
+        ("", ""),
+        ("not a date", "not a date"),
+    ],
+)
+def test_formats_for_display(value: object, shown: str) -> None:
+    assert format_date(value) == shown  # type: ignore[arg-type]
+
+
+def test_round_trip() -> None:
+    assert format_date(parse_date("05/11/2026").isoformat()) == "05/11/2026"
+
+
+@pytest.mark.parametrize("value", ["07/03/2026", "2026-3-7", "2026-02-30", 20260307])
+def test_stored_values_must_be_exact_iso(value: object) -> None:
+    with pytest.raises(DateFormatError):
+        parse_iso_date(value)  # type: ignore[arg-type]
