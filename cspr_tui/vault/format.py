@@ -1,0 +1,207 @@
+"""The vault file's clear-text header: layout, strict parsing and bound checks.
+
+Every field is checked before anything expensive runs, so a damaged or crafted header is
+refused in microseconds instead of making Argon2id allocate gigabytes. The layout is
+documented in docs/vault-format.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from cspr_tui.errors import VaultDamaged
+
+MAGIC = b"\x89CSPRVT\n"
+FORMAT_VERSION = 1
+KDF_ARGON2ID = 1
+CIPHER_AES256_GCM = 1
+KDF_NAMES = {KDF_ARGON2ID: "Argon2id"}
+CIPHER_NAMES = {CIPHER_AES256_GCM: "AES-256-GCM"}
+
+SALT_SIZE = 16
+NONCE_SIZE = 12
+KEY_SIZE = 32
+TAG_SIZE = 16
+WRAPPED_KEY_SIZE = KEY_SIZE + TAG_SIZE
+CHECKSUM_SIZE = 32
+
+# magic, version, header length, kdf id, memory KiB, iterations, lanes, salt, cipher id,
+# key nonce, wrapped data key, body nonce; then the SHA-256 of all of that.
+_FIELDS = struct.Struct(f">8sHHBIII{SALT_SIZE}sB{NONCE_SIZE}s{WRAPPED_KEY_SIZE}s{NONCE_SIZE}s")
+WRAP_AAD_SIZE = 8 + 2 + 2 + 1 + 4 + 4 + 4 + SALT_SIZE + 1 + NONCE_SIZE  # magic .. key nonce
+HEADER_SIZE = _FIELDS.size + CHECKSUM_SIZE
+MIN_FILE_SIZE = HEADER_SIZE + TAG_SIZE
+
+# Upper bounds: a header asking for more is refused before any key derivation.
+MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
+MAX_ITERATIONS = 16
+MAX_LANES = 16
+# The OWASP floor for Argon2id; weaker headers are treated as tampered with.
+FLOOR_MEMORY_KIB = 19 * 1024
+FLOOR_ITERATIONS = 2
+
+PROFILE_ENV = "CSPR_KDF_PROFILE"
+# The shortest passphrase the front doors accept when one is chosen (init, rekey, new vault);
+# opening never checks it, so the demo vault's short passphrase still works.
+MIN_NEW_PASSPHRASE = 8
+
+
+@dataclass(frozen=True)
+class KdfParams:
+    """Argon2id cost parameters, stored in the header so they can be raised later."""
+
+    memory_kib: int
+    iterations: int
+    lanes: int
+    kdf_id: int = KDF_ARGON2ID
+
+    def meets_floor(self) -> bool:
+        return self.memory_kib >= FLOOR_MEMORY_KIB and self.iterations >= FLOOR_ITERATIONS
+
+    def describe(self) -> str:
+        memory = (
+            f"{self.memory_kib // 1024} MiB"
+            if self.memory_kib % 1024 == 0
+            else f"{self.memory_kib} KiB"
+        )
+        return (
+            f"{KDF_NAMES.get(self.kdf_id, '?')} (memory {memory}, "
+            f"{self.iterations} iteration{'s' if self.iterations != 1 else ''}, "
+            f"{self.lanes} lane{'s' if self.lanes != 1 else ''})"
+        )
+
+
+# Calibrated on the 2-core reference machine: about 0.6 s per unlock (see the format doc).
+DEFAULT_KDF = KdfParams(memory_kib=256 * 1024, iterations=4, lanes=2)
+# Only for the test suite (CSPR_KDF_PROFILE=test): derivation in well under a millisecond.
+TEST_KDF = KdfParams(memory_kib=64, iterations=1, lanes=1)
+
+
+def test_profile() -> bool:
+    return os.environ.get(PROFILE_ENV, "") == "test"
+
+
+def kdf_for_new_vault() -> KdfParams:
+    return TEST_KDF if test_profile() else DEFAULT_KDF
+
+
+@dataclass(frozen=True)
+class Header:
+    """The parsed clear-text header; `raw` is the exact bytes the body's AEAD covers."""
+
+    version: int
+    kdf: KdfParams
+    salt: bytes
+    cipher_id: int
+    key_nonce: bytes
+    wrapped_key: bytes
+    body_nonce: bytes
+
+    def pack(self) -> bytes:
+        fields = _FIELDS.pack(
+            MAGIC,
+            self.version,
+            HEADER_SIZE,
+            self.kdf.kdf_id,
+            self.kdf.memory_kib,
+            self.kdf.iterations,
+            self.kdf.lanes,
+            self.salt,
+            self.cipher_id,
+            self.key_nonce,
+            self.wrapped_key,
+            self.body_nonce,
+        )
+        return fields + hashlib.sha256(fields).digest()
+
+    def wrap_aad(self) -> bytes:
+        """What the wrapped data key is bound to: everything from the magic to its nonce."""
+        return self.pack()[:WRAP_AAD_SIZE]
+
+    def with_body_nonce(self, nonce: bytes) -> Header:
+        return replace(self, body_nonce=nonce)
+
+    @property
+    def key_id(self) -> tuple[KdfParams, bytes]:
+        """Two headers with the same key id derive the same key from one passphrase."""
+        return (self.kdf, self.salt)
+
+
+def parse_header(blob: bytes, path: Path) -> Header:
+    """Parse and bound-check the header; raise VaultDamaged naming what is wrong."""
+
+    def damaged(reason: str) -> VaultDamaged:
+        return VaultDamaged(f"the vault {path} is damaged or was tampered with: {reason}.")
+
+    if not blob:
+        raise damaged("the file is empty")
+    if not blob.startswith(MAGIC):
+        if blob[:1] in (b"{", b"["):
+            raise damaged("it is a plain JSON file, not an encrypted cspr vault")
+        raise damaged("it is not a cspr vault file (unknown signature)")
+    if len(blob) < MIN_FILE_SIZE:
+        raise damaged(f"the file is truncated ({len(blob)} bytes)")
+    fields = blob[: _FIELDS.size]
+    (
+        _magic,
+        version,
+        header_size,
+        kdf_id,
+        memory_kib,
+        iterations,
+        lanes,
+        salt,
+        cipher_id,
+        key_nonce,
+        wrapped_key,
+        body_nonce,
+    ) = _FIELDS.unpack(fields)
+    if hashlib.sha256(fields).digest() != blob[_FIELDS.size : HEADER_SIZE]:
+        if version != FORMAT_VERSION:
+            raise damaged(
+                f"unknown format version {version} or a damaged header (a newer cspr may be needed)"
+            )
+        raise damaged("the header checksum does not match")
+    if version != FORMAT_VERSION:
+        raise damaged(f"format version {version} is not supported by this cspr")
+    if header_size != HEADER_SIZE:
+        raise damaged(f"unexpected header length {header_size}")
+    if kdf_id not in KDF_NAMES:
+        raise damaged(f"unknown key-derivation function {kdf_id}")
+    if cipher_id not in CIPHER_NAMES:
+        raise damaged(f"unknown cipher {cipher_id}")
+    kdf = KdfParams(memory_kib=memory_kib, iterations=iterations, lanes=lanes, kdf_id=kdf_id)
+    check_kdf_bounds(kdf, damaged)
+    return Header(
+        version=version,
+        kdf=kdf,
+        salt=salt,
+        cipher_id=cipher_id,
+        key_nonce=key_nonce,
+        wrapped_key=wrapped_key,
+        body_nonce=body_nonce,
+    )
+
+
+def check_kdf_bounds(kdf: KdfParams, damaged: Callable[[str], VaultDamaged]) -> None:
+    """Refuse parameters too costly to run (a hostile file) or too weak to trust."""
+    if not 1 <= kdf.lanes <= MAX_LANES:
+        raise damaged(f"key-derivation lanes {kdf.lanes} outside 1-{MAX_LANES}")
+    if not 1 <= kdf.iterations <= MAX_ITERATIONS:
+        raise damaged(f"key-derivation iterations {kdf.iterations} outside 1-{MAX_ITERATIONS}")
+    if kdf.memory_kib > MAX_MEMORY_KIB:
+        raise damaged(
+            f"key-derivation memory {kdf.memory_kib} KiB is above the {MAX_MEMORY_KIB} KiB limit"
+        )
+    if kdf.memory_kib < 8 * kdf.lanes:
+        raise damaged(f"key-derivation memory {kdf.memory_kib} KiB is below 8 KiB per lane")
+    if not test_profile() and not kdf.meets_floor():
+        raise damaged(
+            "key-derivation parameters are below the safe minimum "
+            f"(memory {kdf.memory_kib} KiB, {kdf.iterations} iterations)"
+        )

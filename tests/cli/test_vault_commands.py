@@ -1,0 +1,238 @@
+"""`cspr init/verify/rekey/backups/restore` as real subprocesses: output, exit codes, no change
+on failure, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cspr_tui.vault import create_vault, list_backups, open_vault
+from tests.vault import corpus
+
+
+def cspr(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **env}
+    return subprocess.run(
+        [sys.executable, "-m", "cspr_tui", *args],
+        env=full_env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def assert_one_line_failure(result: subprocess.CompletedProcess[str], code: int) -> str:
+    assert result.returncode == code, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    first, *rest = result.stderr.splitlines()
+    assert first.startswith("cspr: ")
+    assert all(line.startswith("  ") for line in rest)
+    return first
+
+
+@pytest.fixture
+def vault_path(workspace: Path) -> Path:
+    return workspace / "vault" / "cases.vault"
+
+
+@pytest.fixture
+def filled(vault_path: Path) -> Path:
+    with create_vault(vault_path, "pw") as vault:
+        # Tables the domain's integrity check accepts without full case documents.
+        vault.db.table("drafts").insert({"form": "referral", "ref": "CSPR-2026-001"})
+        vault.db.table("drafts").insert({"form": "referral", "ref": "CSPR-2026-002"})
+        vault.db.table("meta").insert({"key": "reviewer_note", "value": "fictional"})
+    return vault_path
+
+
+def test_init_creates_an_empty_vault_and_refuses_to_overwrite(vault_path: Path) -> None:
+    result = cspr("init", CSPR_PASSPHRASE="correct horse")
+    assert result.returncode == 0, result.stderr
+    assert str(vault_path) in result.stdout and "Argon2id" in result.stdout
+    assert oct(vault_path.stat().st_mode & 0o777) == "0o600"
+    with open_vault(vault_path, "correct horse") as vault:
+        assert vault.db.tables() == set()
+    before = vault_path.read_bytes()
+    again = cspr("init", CSPR_PASSPHRASE="another passphrase")
+    assert "already exists" in assert_one_line_failure(again, 1)
+    assert vault_path.read_bytes() == before
+
+
+def test_init_without_a_passphrase_is_a_usage_error(vault_path: Path) -> None:
+    result = cspr("init")
+    assert "CSPR_PASSPHRASE_FILE" in assert_one_line_failure(result, 2)
+    assert "at least 8" in assert_one_line_failure(cspr("init", CSPR_PASSPHRASE="short"), 2)
+    assert not vault_path.exists()
+    assert list(vault_path.parent.iterdir()) == []
+
+
+def test_init_honours_vault_option_env_and_passphrase_file(workspace: Path) -> None:
+    secret = workspace / "secret.txt"
+    secret.write_text("from a file\nignored second line\n")
+    other = workspace / "elsewhere" / "team.vault"
+    result = cspr("--vault", str(other), "init", CSPR_PASSPHRASE_FILE=str(secret))
+    assert result.returncode == 0, result.stderr
+    open_vault(other, "from a file").close()
+    by_env = workspace / "env.vault"
+    assert cspr("init", CSPR_VAULT=str(by_env), CSPR_PASSPHRASE="long enough").returncode == 0
+    assert by_env.exists()
+
+
+def test_verify_prints_a_summary(filled: Path) -> None:
+    result = cspr("verify", CSPR_PASSPHRASE="pw")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "version 1" in out and "AES-256-GCM" in out and "Argon2id" in out
+    assert "drafts 2" in out and "meta 1" in out
+    assert re.search(r"backups: 3 \(3 open with this passphrase\), newest \d\d/\d\d/\d{4}", out)
+    assert re.search(r"last saved \d\d/\d\d/\d{4} \d\d:\d\d", out)
+    assert "integrity" in out
+
+
+def test_verify_wrong_passphrase_exits_3(filled: Path) -> None:
+    before = filled.read_bytes()
+    result = cspr("verify", CSPR_PASSPHRASE="nope")
+    assert "wrong passphrase" in assert_one_line_failure(result, 3)
+    assert filled.read_bytes() == before
+
+
+def test_verify_reports_integrity_problems_with_exit_4(filled: Path) -> None:
+    with open_vault(filled, "pw") as vault:
+        vault.db.table("audit").insert({"seq": 7, "prev_hash": "0", "hash": "edited"})
+    result = cspr("verify", CSPR_PASSPHRASE="pw")
+    assert "integrity" in assert_one_line_failure(result, 4)
+    assert "audit entry" in result.stderr
+
+
+@pytest.mark.parametrize("broken", corpus.cases(), ids=lambda b: b.name)
+def test_tamper_corpus_through_the_cli(filled: Path, broken: corpus.Broken) -> None:
+    blob = broken.build(filled.read_bytes())
+    filled.write_bytes(blob)
+    names = sorted(p.name for p in filled.parent.iterdir())
+    result = cspr("verify", CSPR_PASSPHRASE="pw")
+    line = assert_one_line_failure(result, broken.exit_code)
+    if broken.exit_code == 4:
+        assert "damaged" in line
+        assert "opens with this passphrase" in line  # a backup is named
+    assert filled.read_bytes() == blob
+    assert sorted(p.name for p in filled.parent.iterdir()) == names
+
+
+def test_rekey_changes_the_passphrase(filled: Path) -> None:
+    result = cspr("rekey", CSPR_PASSPHRASE="pw", CSPR_NEW_PASSPHRASE="new passphrase")
+    assert result.returncode == 0, result.stderr
+    assert "3 backup(s) now open with the new passphrase only" in result.stdout
+    assert_one_line_failure(cspr("verify", CSPR_PASSPHRASE="pw"), 3)
+    assert cspr("verify", CSPR_PASSPHRASE="new passphrase").returncode == 0
+    with open_vault(filled, "new passphrase") as vault:
+        assert len(vault.db.table("drafts")) == 2
+
+
+def test_rekey_failures_change_nothing(filled: Path) -> None:
+    before = filled.read_bytes()
+    assert "CSPR_NEW_PASSPHRASE" in assert_one_line_failure(cspr("rekey", CSPR_PASSPHRASE="pw"), 2)
+    assert_one_line_failure(
+        cspr("rekey", CSPR_PASSPHRASE="x", CSPR_NEW_PASSPHRASE="long enough"), 3
+    )
+    assert "at least 8" in assert_one_line_failure(
+        cspr("rekey", CSPR_PASSPHRASE="pw", CSPR_NEW_PASSPHRASE="short"), 2
+    )
+    assert_one_line_failure(cspr("rekey", CSPR_PASSPHRASE="pw", CSPR_NEW_PASSPHRASE="pw"), 2)
+    assert filled.read_bytes() == before
+
+
+def test_backups_lists_time_and_size(filled: Path) -> None:
+    result = cspr("backups")
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if ".bak-" in line]
+    assert len(rows) == 3
+    for row, info in zip(rows, list_backups(filled), strict=True):
+        assert info.name in row
+        assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d", row)
+        assert re.search(r"\d+ B|KiB", row)
+
+
+def test_backups_of_a_new_vault(vault_path: Path) -> None:
+    result = cspr("backups")
+    assert result.returncode == 0 and "No backups" in result.stdout
+
+
+def test_restore_brings_back_a_backup_and_keeps_the_current(filled: Path) -> None:
+    oldest = list_backups(filled)[-1]
+    result = cspr("restore", oldest.name, CSPR_PASSPHRASE="pw")
+    assert result.returncode == 0, result.stderr
+    assert "kept as the backup" in result.stdout
+    with open_vault(filled, "pw") as vault:
+        assert vault.db.tables() == set()  # the state before the first save
+    kept = list_backups(filled)[0]
+    with open_vault(kept.path, "pw", readonly=True) as previous:
+        assert len(previous.db.table("drafts")) == 2
+
+
+def test_restore_failures_change_nothing(filled: Path) -> None:
+    names = sorted(p.name for p in filled.parent.iterdir())
+    before = filled.read_bytes()
+    assert "no backup named" in assert_one_line_failure(
+        cspr("restore", "cases.vault.bak-nothing", CSPR_PASSPHRASE="pw"), 1
+    )
+    assert_one_line_failure(cspr("restore", list_backups(filled)[0].name, CSPR_PASSPHRASE="bad"), 3)
+    assert sorted(p.name for p in filled.parent.iterdir()) == names
+    assert filled.read_bytes() == before
+
+
+def test_a_second_process_gets_exit_5_naming_the_holder(filled: Path) -> None:
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                """
+                import sys
+                from cspr_tui.vault import open_vault
+                vault = open_vault(sys.argv[1], "pw")
+                print("ready", flush=True)
+                sys.stdin.read()
+                """
+            ),
+            str(filled),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        before = filled.read_bytes()
+        for args in (["rekey"], ["restore", list_backups(filled)[0].name]):
+            result = cspr(*args, CSPR_PASSPHRASE="pw", CSPR_NEW_PASSPHRASE="another passphrase")
+            line = assert_one_line_failure(result, 5)
+            assert f"process {holder.pid}" in line
+        assert cspr("verify", CSPR_PASSPHRASE="pw").returncode == 0  # read-only: allowed
+        assert filled.read_bytes() == before
+    finally:
+        holder.communicate("", timeout=10)
+
+
+def test_missing_vault_is_one_line(vault_path: Path) -> None:
+    assert "no vault at" in assert_one_line_failure(cspr("verify", CSPR_PASSPHRASE="pw"), 1)
+
+
+def test_damaged_vault_recovery_flow(filled: Path) -> None:
+    damaged = corpus.flip(-5)(filled.read_bytes())
+    filled.write_bytes(damaged)
+    line = assert_one_line_failure(cspr("verify", CSPR_PASSPHRASE="pw"), 4)
+    name = re.search(r"cspr restore (\S+?)'", line).group(1)
+    assert name == list_backups(filled)[0].name
+    assert cspr("restore", name, CSPR_PASSPHRASE="pw").returncode == 0
+    result = cspr("verify", CSPR_PASSPHRASE="pw")
+    assert result.returncode == 0, result.stderr
+    assert "drafts 2" in result.stdout and "1 damaged" not in result.stdout
+    assert "damaged" in result.stdout  # the kept copy of the broken file is listed as such
+    assert any(info.path.read_bytes() == damaged for info in list_backups(filled))

@@ -1,0 +1,112 @@
+"""Header layout and bound checks: a crafted header is refused before any key derivation."""
+
+from __future__ import annotations
+
+import struct
+import time
+from pathlib import Path
+
+import pytest
+
+from cspr_tui.errors import VaultDamaged
+from cspr_tui.vault import create_vault, open_vault
+from cspr_tui.vault.format import (
+    DEFAULT_KDF,
+    FLOOR_ITERATIONS,
+    FLOOR_MEMORY_KIB,
+    HEADER_SIZE,
+    MAGIC,
+    TEST_KDF,
+    parse_header,
+)
+from tests.vault import corpus
+
+
+@pytest.fixture
+def sealed(workspace: Path) -> tuple[Path, bytes]:
+    path = workspace / "vault" / "cases.vault"
+    with create_vault(path, "pw", backups=0) as vault:
+        vault.db.table("cases").insert({"ref": "CSPR-2026-001"})
+    return path, path.read_bytes()
+
+
+def test_layout_matches_the_documented_regions(sealed: tuple[Path, bytes]) -> None:
+    path, blob = sealed
+    header = parse_header(blob, path)
+    assert blob.startswith(MAGIC)
+    assert corpus.REGIONS[-1][2] == HEADER_SIZE
+    offsets = {name: (start, end) for name, start, end in corpus.REGIONS}
+    start, end = offsets["salt"]
+    assert blob[start:end] == header.salt
+    start, end = offsets["body-nonce"]
+    assert blob[start:end] == header.body_nonce
+    start, end = offsets["wrapped-key"]
+    assert blob[start:end] == header.wrapped_key
+    assert header.kdf == TEST_KDF
+    assert blob[:HEADER_SIZE] == header.pack()
+
+
+def test_each_save_uses_a_fresh_body_nonce(sealed: tuple[Path, bytes]) -> None:
+    path, first = sealed
+    with open_vault(path, "pw", backups=0) as vault:
+        vault.db.table("cases").insert({"ref": "CSPR-2026-002"})
+    second = path.read_bytes()
+    assert parse_header(first, path).body_nonce != parse_header(second, path).body_nonce
+    assert parse_header(first, path).salt == parse_header(second, path).salt
+
+
+@pytest.mark.parametrize(
+    ("offset", "value", "words"),
+    [
+        (13, struct.pack(">I", 64 * 1024 * 1024), "above the"),  # 64 GiB
+        (13, struct.pack(">I", 0xFFFFFFFF), "above the"),
+        (13, struct.pack(">I", 4), "below 8 KiB per lane"),
+        (17, struct.pack(">I", 0), "iterations"),
+        (17, struct.pack(">I", 1_000_000), "iterations"),
+        (21, struct.pack(">I", 0), "lanes"),
+        (21, struct.pack(">I", 255), "lanes"),
+        (12, b"\x09", "key-derivation function"),
+        (41, b"\x09", "cipher"),
+        (10, struct.pack(">H", 4096), "header length"),
+    ],
+)
+def test_crafted_header_fields_are_refused_fast(
+    sealed: tuple[Path, bytes], offset: int, value: bytes, words: str
+) -> None:
+    path, blob = sealed
+    crafted = corpus.reseal_header(blob, offset, value)
+    path.write_bytes(crafted)
+    started = time.perf_counter()
+    with pytest.raises(VaultDamaged, match=words):
+        open_vault(path, "pw")
+    assert time.perf_counter() - started < 0.5
+    assert path.read_bytes() == crafted
+
+
+def test_weak_parameters_refused_outside_the_test_profile(
+    sealed: tuple[Path, bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _blob = sealed  # made with the tiny test parameters
+    monkeypatch.delenv("CSPR_KDF_PROFILE")
+    with pytest.raises(VaultDamaged, match="below the safe minimum"):
+        open_vault(path, "pw")
+
+
+def test_default_parameters_are_above_the_floor_and_within_bounds() -> None:
+    assert DEFAULT_KDF.memory_kib >= FLOOR_MEMORY_KIB
+    assert DEFAULT_KDF.iterations >= FLOOR_ITERATIONS
+    assert "256 MiB" in DEFAULT_KDF.describe()
+
+
+def test_unsupported_version_is_named(sealed: tuple[Path, bytes]) -> None:
+    path, blob = sealed
+    path.write_bytes(corpus.reseal_header(blob, 8, struct.pack(">H", 9)))
+    with pytest.raises(VaultDamaged, match="format version 9"):
+        open_vault(path, "pw")
+
+
+def test_plain_json_is_recognised(sealed: tuple[Path, bytes]) -> None:
+    path, _blob = sealed
+    path.write_bytes(corpus.tinydb_json(b""))
+    with pytest.raises(VaultDamaged, match="plain JSON"):
+        open_vault(path, "pw")

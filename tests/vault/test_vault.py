@@ -1,0 +1,344 @@
+"""The Vault API on real encrypted files: round trip, passphrases, transactions, backups."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from tinydb import Query
+
+from cspr_tui.errors import CsprError, UsageError, VaultDamaged, WrongPassphrase
+from cspr_tui.vault import (
+    VaultClosed,
+    VaultReadOnly,
+    check_backups,
+    create_vault,
+    list_backups,
+    open_vault,
+    restore_backup,
+)
+from tests.vault import corpus
+
+MARKER = "Thaddeus-Quillfeather-ZX9"
+
+
+@pytest.fixture
+def vault_path(workspace: Path) -> Path:
+    return workspace / "vault" / "cases.vault"
+
+
+def _case(ref: str, **extra: object) -> dict:
+    return {"ref": ref, "child": f"{MARKER} {ref}", "agencies": ["Police", "Health"], **extra}
+
+
+def test_round_trip_keeps_every_table(vault_path: Path) -> None:
+    with create_vault(vault_path, "correct horse") as vault:
+        vault.db.table("cases").insert(_case("CSPR-2026-001"))
+        vault.db.table("audit").insert({"seq": 1, "hash": "ab" * 32})
+        vault.db.table("meta").insert({"schema": 1, "nested": {"deep": [1, 2, {"x": None}]}})
+    with open_vault(vault_path, "correct horse") as vault:
+        assert vault.db.tables() == {"cases", "audit", "meta"}
+        (case,) = vault.db.table("cases").all()
+        assert case["child"] == f"{MARKER} CSPR-2026-001"
+        assert vault.db.table("meta").all()[0]["nested"] == {"deep": [1, 2, {"x": None}]}
+
+
+def test_unicode_passphrase_is_normalised(vault_path: Path) -> None:
+    composed, decomposed = "Caf\u00e9 Ŵales", "Cafe\u0301 W\u0302ales"
+    create_vault(vault_path, composed).close()
+    open_vault(vault_path, decomposed).close()
+
+
+def test_wrong_passphrase_changes_nothing(vault_path: Path) -> None:
+    with create_vault(vault_path, "right") as vault:
+        vault.db.table("cases").insert(_case("CSPR-2026-002"))
+    before = vault_path.read_bytes()
+    with pytest.raises(WrongPassphrase) as caught:
+        open_vault(vault_path, "wrong")
+    assert caught.value.exit_code == 3
+    assert vault_path.read_bytes() == before
+    assert not vault_path.with_name("cases.vault.lock").exists()
+
+
+def test_create_refuses_to_overwrite(vault_path: Path) -> None:
+    vault_path.write_bytes(b"not mine")
+    with pytest.raises(CsprError, match="already exists"):
+        create_vault(vault_path, "pw")
+    assert vault_path.read_bytes() == b"not mine"
+
+
+def test_empty_passphrase_refused(vault_path: Path) -> None:
+    with pytest.raises(UsageError):
+        create_vault(vault_path, "")
+    assert not vault_path.exists()
+
+
+def test_missing_vault_is_one_clear_error(vault_path: Path) -> None:
+    with pytest.raises(CsprError, match="no vault at"):
+        open_vault(vault_path, "pw")
+
+
+def test_every_write_is_durable_before_returning(vault_path: Path) -> None:
+    vault = create_vault(vault_path, "pw")
+    table = vault.db.table("cases")
+    table.insert(_case("CSPR-2026-003"))
+    table.update({"stage": "rapid review"}, Query().ref == "CSPR-2026-003")
+    # A second, read-only opener sees the change on disk while the writer is still open.
+    with open_vault(vault_path, "pw", readonly=True) as reader:
+        assert reader.db.table("cases").get(Query().ref == "CSPR-2026-003")["stage"] == (
+            "rapid review"
+        )
+    vault.close()
+
+
+def test_rekey_old_passphrase_fails_data_intact(vault_path: Path) -> None:
+    with create_vault(vault_path, "old") as vault:
+        for n in range(3):
+            vault.db.table("cases").insert(_case(f"CSPR-2026-{n:03}"))
+        result = vault.rekey("new")
+        assert result.rewrapped == len(list_backups(vault_path)) == 3
+        assert result.skipped == []
+    with pytest.raises(WrongPassphrase):
+        open_vault(vault_path, "old")
+    with open_vault(vault_path, "new") as vault:
+        assert [c["ref"] for c in vault.db.table("cases")] == [
+            "CSPR-2026-000",
+            "CSPR-2026-001",
+            "CSPR-2026-002",
+        ]
+    # The backups were rewrapped too: the old passphrase opens none of them.
+    assert set(check_backups(vault_path, "new").values()) == {"opens"}
+    for info in list_backups(vault_path):
+        with pytest.raises(CsprError):
+            restore_backup(vault_path, info.name, "old")
+
+
+def test_transaction_saves_once_and_rolls_back(vault_path: Path) -> None:
+    vault = create_vault(vault_path, "pw")
+    cases = vault.db.table("cases")
+    cases.insert(_case("CSPR-2026-010"))
+    saves_before = len(list_backups(vault_path))
+    with vault.transaction() as db:
+        for n in range(5):
+            db.table("cases").insert(_case(f"CSPR-2026-1{n:02}"))
+        db.table("audit").insert({"seq": 1})
+    assert len(list_backups(vault_path)) == saves_before + 1  # one save for six writes
+
+    on_disk = vault_path.read_bytes()
+    assert cases.count(Query().ref.exists()) == 6  # fills the query cache
+    with pytest.raises(RuntimeError), vault.transaction():
+        cases.insert(_case("CSPR-2026-999"))
+        cases.remove(Query().ref == "CSPR-2026-010")
+        assert len(cases.search(Query().ref == "CSPR-2026-999")) == 1  # now in the query cache
+        raise RuntimeError("reviewer cancelled")
+    assert vault_path.read_bytes() == on_disk
+    assert cases.search(Query().ref == "CSPR-2026-999") == []  # no stale cache after rollback
+    assert cases.count(Query().ref.exists()) == 6
+    assert cases.get(Query().ref == "CSPR-2026-010") is not None
+    assert cases.get(Query().ref == "CSPR-2026-999") is None
+    vault.close()
+    with open_vault(vault_path, "pw") as again:
+        assert len(again.db.table("cases")) == 6
+
+
+def test_nested_transaction_rolls_back_only_its_level(vault_path: Path) -> None:
+    with create_vault(vault_path, "pw") as vault:
+        cases = vault.db.table("cases")
+        with vault.transaction():
+            cases.insert(_case("outer"))
+            with pytest.raises(ValueError), vault.transaction():
+                cases.insert(_case("inner"))
+                raise ValueError
+            assert [c["ref"] for c in cases] == ["outer"]
+    with open_vault(vault_path, "pw") as vault:
+        assert [c["ref"] for c in vault.db.table("cases")] == ["outer"]
+
+
+def test_non_json_values_are_refused_and_nothing_changes(vault_path: Path) -> None:
+    with create_vault(vault_path, "pw") as vault:
+        cases = vault.db.table("cases")
+        cases.insert(_case("CSPR-2026-020"))
+        before = vault_path.read_bytes()
+        with pytest.raises(TypeError, match="JSON values only"):
+            cases.insert({"ref": "bad", "when": dt.date(2026, 1, 5)})
+        assert vault_path.read_bytes() == before
+        assert [c["ref"] for c in cases] == ["CSPR-2026-020"]
+
+
+def test_closed_vault_refuses_reads_and_writes(vault_path: Path) -> None:
+    vault = create_vault(vault_path, "pw")
+    cases = vault.db.table("cases")
+    cases.insert(_case("CSPR-2026-040"))
+    vault.close()
+    vault.close()  # idempotent
+    assert not vault.is_open
+    with pytest.raises(VaultClosed):
+        cases.all()
+    with pytest.raises(VaultClosed):
+        cases.insert(_case("CSPR-2026-041"))
+    with pytest.raises(VaultClosed), vault.transaction():
+        pass
+    with pytest.raises(VaultClosed):
+        vault.rekey("other")
+    # and it can be unlocked again
+    with open_vault(vault_path, "pw") as again:
+        assert len(again.db.table("cases")) == 1
+
+
+def test_readonly_refuses_writes_and_takes_no_lock(vault_path: Path) -> None:
+    create_vault(vault_path, "pw").close()
+    with open_vault(vault_path, "pw", readonly=True) as reader:
+        assert not vault_path.with_name("cases.vault.lock").exists()
+        before = vault_path.read_bytes()
+        with pytest.raises(VaultReadOnly):
+            reader.db.table("cases").insert(_case("CSPR-2026-050"))
+        assert reader.db.table("cases").all() == []
+        assert vault_path.read_bytes() == before
+        with open_vault(vault_path, "pw"):  # a writer may open meanwhile
+            pass
+
+
+def test_backups_rotate_to_the_configured_count(vault_path: Path) -> None:
+    with create_vault(vault_path, "pw", backups=3) as vault:
+        for n in range(6):
+            vault.db.table("cases").insert(_case(f"CSPR-2026-{n:03}"))
+    backups = list_backups(vault_path)
+    assert len(backups) == 3
+    assert backups == sorted(backups, key=lambda b: b.when, reverse=True)
+    newest = backups[0]
+    assert newest.size > 0 and newest.when.tzinfo is not None
+    # The newest backup holds the state before the last save: five cases.
+    restore_backup(vault_path, newest.name, "pw", backups=3)
+    with open_vault(vault_path, "pw", backups=3) as vault:
+        assert len(vault.db.table("cases")) == 5
+
+
+def test_no_backups_when_count_is_zero(vault_path: Path) -> None:
+    with create_vault(vault_path, "pw", backups=0) as vault:
+        vault.db.table("cases").insert(_case("CSPR-2026-060"))
+        vault.db.table("cases").insert(_case("CSPR-2026-061"))
+    assert list_backups(vault_path) == []
+    assert sorted(p.name for p in vault_path.parent.iterdir()) == ["cases.vault"]
+
+
+def test_restore_keeps_the_current_vault_as_a_backup(vault_path: Path) -> None:
+    with create_vault(vault_path, "pw") as vault:
+        vault.db.table("cases").insert(_case("first"))
+        vault.db.table("cases").insert(_case("second"))
+    oldest = list_backups(vault_path)[-1]
+    kept = restore_backup(vault_path, oldest.name, "pw")
+    assert kept is not None and kept.exists()
+    with open_vault(vault_path, "pw") as vault:
+        assert vault.db.table("cases").all() == []
+    restore_backup(vault_path, kept, "pw")  # by path, and back again
+    with open_vault(vault_path, "pw") as vault:
+        assert [c["ref"] for c in vault.db.table("cases")] == ["first", "second"]
+
+
+def test_restore_refuses_a_wrong_passphrase_or_unknown_name(vault_path: Path) -> None:
+    with create_vault(vault_path, "pw") as vault:
+        vault.db.table("cases").insert(_case("CSPR-2026-070"))
+    before = sorted(p.name for p in vault_path.parent.iterdir())
+    current = vault_path.read_bytes()
+    with pytest.raises(WrongPassphrase):
+        restore_backup(vault_path, list_backups(vault_path)[0].name, "nope")
+    with pytest.raises(CsprError, match="no backup named"):
+        restore_backup(vault_path, "cases.vault.bak-19990101T000000000000", "pw")
+    assert sorted(p.name for p in vault_path.parent.iterdir()) == before
+    assert vault_path.read_bytes() == current
+
+
+def test_damaged_vault_names_the_backup_that_opens(vault_path: Path) -> None:
+    with create_vault(vault_path, "pw") as vault:
+        vault.db.table("cases").insert(_case("CSPR-2026-080"))
+        vault.db.table("cases").insert(_case("CSPR-2026-081"))
+    newest = list_backups(vault_path)[0]
+    damaged = corpus.flip(-3)(vault_path.read_bytes())
+    vault_path.write_bytes(damaged)
+    with pytest.raises(VaultDamaged) as caught:
+        open_vault(vault_path, "pw")
+    assert newest.name in caught.value.message
+    assert caught.value.working_backup == newest.path
+    assert vault_path.read_bytes() == damaged  # never overwritten
+    # Restoring it keeps the damaged file as a backup: nothing is ever lost.
+    kept = restore_backup(vault_path, newest.name, "pw")
+    assert kept is not None and kept.read_bytes() == damaged
+    with open_vault(vault_path, "pw") as vault:
+        assert len(vault.db.table("cases")) == 1
+
+
+@pytest.mark.parametrize("broken", corpus.cases(), ids=lambda b: b.name)
+def test_tamper_corpus_in_process(vault_path: Path, broken: corpus.Broken) -> None:
+    with create_vault(vault_path, "pw", backups=0) as vault:
+        vault.db.table("cases").insert(_case("CSPR-2026-090"))
+    blob = broken.build(vault_path.read_bytes())
+    vault_path.write_bytes(blob)
+    with pytest.raises(CsprError) as caught:
+        open_vault(vault_path, "pw")
+    assert caught.value.exit_code == broken.exit_code, caught.value.message
+    assert "\n" not in caught.value.message
+    assert vault_path.read_bytes() == blob
+
+
+def test_no_plaintext_anywhere_under_the_vault_folder(vault_path: Path) -> None:
+    folder = vault_path.parent
+    vault = create_vault(vault_path, "pw", backups=4)
+    for n in range(6):
+        with vault.transaction() as db:
+            db.table("cases").insert(_case(f"CSPR-2026-{n:03}", notes=f"{MARKER} note {n}"))
+    vault.rekey("pw2")
+    files = [p for p in folder.iterdir() if p.is_file()]
+    assert any(p.name.endswith(".lock") for p in files)  # scanned while still open
+    assert len(list_backups(vault_path)) == 4
+    for path in files:
+        data = path.read_bytes()
+        for needle in (MARKER, "CSPR-2026-001", "Police"):
+            assert needle.encode() not in data, path.name
+            assert needle.encode("utf-16-le") not in data, path.name
+    vault.close()
+
+
+def test_transactions_from_worker_threads_take_turns(vault_path: Path) -> None:
+    import threading
+
+    with create_vault(vault_path, "pw", backups=0) as vault:
+        counter = vault.db.table("meta")
+        counter.insert({"key": "count", "value": 0})
+
+        def work() -> None:
+            for _ in range(25):
+                with vault.transaction():
+                    row = counter.get(Query().key == "count")
+                    counter.update({"value": row["value"] + 1}, doc_ids=[row.doc_id])
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    with open_vault(vault_path, "pw") as vault:
+        assert vault.db.table("meta").get(Query().key == "count")["value"] == 100
+
+
+def test_rekey_rerun_rewraps_backups_left_on_an_older_passphrase(
+    vault_path: Path, workspace: Path
+) -> None:
+    with create_vault(vault_path, "one") as vault:
+        vault.db.table("cases").insert(_case("CSPR-2026-100"))
+    left_behind = vault_path.with_name("cases.vault.bak-20260105T090000000000")
+    left_behind.write_bytes(list_backups(vault_path)[0].path.read_bytes())  # sealed for "one"
+    stranger = vault_path.with_name("cases.vault.bak-20260104T090000000000")
+    with create_vault(workspace / "other.vault", "one") as other:  # another data key
+        other.db.table("cases").insert(_case("OTHER"))
+    stranger.write_bytes((workspace / "other.vault").read_bytes())
+    with open_vault(vault_path, "one") as vault:
+        assert vault.backup_states()[stranger.name] == "other passphrase"
+        result = vault.rekey("two")
+        assert vault.backup_states()[left_behind.name] == "opens"
+    assert stranger.name in result.skipped and left_behind.name not in result.skipped
+    assert check_backups(vault_path, "two")[left_behind.name] == "opens"
+    with pytest.raises(WrongPassphrase):
+        restore_backup(vault_path, left_behind.name, "one")
+    with open_vault(stranger, "one", readonly=True):  # left exactly as it was
+        pass
