@@ -1,0 +1,201 @@
+"""`cspr import`, `cspr cases`, `cspr deadlines` and the body of `cspr export json`.
+
+Thin wrappers: they open the vault, build the case store and print; every rule (what a
+valid import is, which deadline is overdue) lives in the domain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from cspr_tui import paths
+from cspr_tui.cli.passphrase import read_passphrase
+from cspr_tui.errors import UsageError
+
+__all__ = ["export_json_command", "open_store", "register"]
+
+
+def register(subparsers: Any) -> None:
+    importer = subparsers.add_parser(
+        "import",
+        help="add or update cases from a case JSON file (all or nothing)",
+        description="Add new cases and update existing ones from a file in the documented "
+        "case JSON format (docs/case-schema.json). Nothing changes unless every case is valid.",
+    )
+    importer.add_argument("file", metavar="FILE.json", help="the case JSON file")
+    importer.set_defaults(func=import_command)
+
+    cases = subparsers.add_parser("cases", help="list cases: reference, stage, next deadline")
+    cases.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    cases.set_defaults(func=cases_command)
+
+    deadlines = subparsers.add_parser(
+        "deadlines", help="statutory and planned deadlines, overdue first"
+    )
+    deadlines.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    deadlines.set_defaults(func=deadlines_command)
+
+
+def _vault_path(args: argparse.Namespace) -> Path:
+    vault = getattr(args, "vault", None)
+    return Path(vault).expanduser() if vault else paths.default_vault_path()
+
+
+@contextmanager
+def open_store(args: argparse.Namespace, *, readonly: bool) -> Iterator[Any]:
+    """The case store over the command's vault; the vault is closed on the way out."""
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.forms import load_forms
+    from cspr_tui.settings import load_settings
+    from cspr_tui.vault import open_vault
+
+    settings = load_settings()
+    path = _vault_path(args)
+    if not path.exists():
+        raise UsageError(f"there is no vault at {path}; create one with 'cspr init'.")
+    forms = load_forms(choice_lists={"review_methods": settings.review_methods})
+    vault = open_vault(path, read_passphrase(), backups=settings.backups_count, readonly=readonly)
+    try:
+        yield CaseStore(vault, settings, forms)
+    finally:
+        vault.close()
+
+
+def import_command(args: argparse.Namespace) -> int:
+    from cspr_tui.domain.case_json import parse_case_file, read_case_file
+    from cspr_tui.forms import load_forms
+    from cspr_tui.settings import load_settings
+
+    source = Path(args.file).expanduser()
+    data = read_case_file(source)
+    settings = load_settings()
+    forms = load_forms(choice_lists={"review_methods": settings.review_methods})
+    cases = parse_case_file(data, forms)  # checked before the vault is even unlocked
+    with open_store(args, readonly=False) as store:
+        added, updated = store.import_cases(cases, source=source.name)
+    print(f"Imported {len(cases)} case(s) from {source.name}: {added} new, {updated} updated.")
+    return 0
+
+
+def _date(value: date | None) -> str:
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _deadline_json(deadline: Any) -> dict[str, Any] | None:
+    if deadline is None:
+        return None
+    return {
+        "ref": deadline.case_ref,
+        "rule": deadline.rule,
+        "label": deadline.label,
+        "due": deadline.due.isoformat() if deadline.due else None,
+        "status": str(deadline.status),
+        "days_left": deadline.days_left,
+    }
+
+
+def _print_table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for row in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def cases_command(args: argparse.Namespace) -> int:
+    with open_store(args, readonly=True) as store:
+        listing = [(case, store.next_deadline(case.ref)) for case in store.list_cases()]
+    if args.json:
+        out = [
+            {
+                "ref": case.ref,
+                "pseudonym": case.pseudonym,
+                "stage": case.stage.value,
+                "stage_label": case.stage.label,
+                "next_deadline": _deadline_json(deadline),
+            }
+            for case, deadline in listing
+        ]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    if not listing:
+        print("No cases in this vault.")
+        return 0
+    rows = [
+        [
+            case.ref,
+            case.pseudonym,
+            case.stage.label,
+            f"{deadline.rule} {deadline.label}" if deadline else "",
+            _date(deadline.due) if deadline else "",
+            "" if deadline is None or deadline.days_left is None else str(deadline.days_left),
+        ]
+        for case, deadline in listing
+    ]
+    _print_table(["Reference", "Pseudonym", "Stage", "Next deadline", "Due", "Days left"], rows)
+    return 0
+
+
+def deadlines_command(args: argparse.Namespace) -> int:
+    with open_store(args, readonly=True) as store:
+        pseudonyms = {case.ref: case.pseudonym for case in store.list_cases()}
+        deadlines = store.all_deadlines()
+    if args.json:
+        out = []
+        for deadline in deadlines:
+            item = _deadline_json(deadline) or {}
+            item["pseudonym"] = pseudonyms.get(deadline.case_ref, "")
+            item["note"] = deadline.note
+            out.append(item)
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return 0
+    if not deadlines:
+        print("No open deadlines.")
+        return 0
+    rows = [
+        [
+            d.case_ref,
+            pseudonyms.get(d.case_ref, ""),
+            d.rule,
+            d.label,
+            _date(d.due),
+            d.status.label if hasattr(d.status, "label") else str(d.status),
+            "" if d.days_left is None else str(d.days_left),
+        ]
+        for d in deadlines
+    ]
+    _print_table(["Reference", "Pseudonym", "Rule", "Deadline", "Due", "Status", "Days left"], rows)
+    return 0
+
+
+def export_json_command(args: argparse.Namespace) -> int:
+    """`cspr export json [REF...] --out FILE [--force]`: the import format, owner-only file.
+
+    Reads `args.refs` (empty: every case), `args.out` (default exports/cases-<date>.json)
+    and `args.force`; the export is put in the audit trail.
+    """
+    from cspr_tui.domain.case_json import write_case_file
+
+    refs = list(getattr(args, "refs", None) or [])
+    out = getattr(args, "out", None)
+    target = Path(out).expanduser() if out else paths.exports_dir() / f"cases-{date.today()}.json"
+    force = bool(getattr(args, "force", False))
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists; choose another name or add --force.")
+    with open_store(args, readonly=False) as store:
+        cases = [store.get(ref) for ref in refs] if refs else store.list_cases()
+        write_case_file(cases, target, force=force)
+        store.record_export(
+            "json",
+            refs[0] if len(refs) == 1 else None,
+            str(target),
+            False,
+            f"{len(cases)} case(s): {', '.join(c.ref for c in cases)}"[:500],
+        )
+    print(f"Exported {len(cases)} case(s) to {target} (not encrypted: keep it safe).")
+    return 0

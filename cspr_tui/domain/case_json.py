@@ -1,0 +1,462 @@
+"""The case JSON format: one schema for the vault's documents, imports and exports.
+
+`case_to_data` / `case_from_data` convert between the dataclasses of `case.py` and plain
+JSON data (dates as ISO strings, enums as their values). `CASE_FILE_SCHEMA` is the JSON
+Schema (draft 2020-12) of an import/export file; `docs/case-schema.json` is a copy of it that
+a test keeps identical. `parse_case_file` checks a whole file and reports every problem with
+its JSON path, so an import is all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import is_dataclass
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from cspr_tui.domain.case import (
+    AgencyReportRequest,
+    Case,
+    DeadlineOverride,
+    Pause,
+    Person,
+    QuarterlyUpdate,
+    Rag,
+    Recommendation,
+    RecommendationStatus,
+    Record,
+    RecordStatus,
+    Stage,
+    StageChange,
+)
+from cspr_tui.errors import CsprError, UsageError, ValidationFailed
+
+__all__ = [
+    "CASE_FILE_SCHEMA",
+    "CASE_SCHEMA",
+    "FILE_FORMAT",
+    "FORMAT_VERSION",
+    "case_from_data",
+    "case_problems",
+    "case_to_data",
+    "dump_cases",
+    "parse_case_file",
+    "plain_json",
+    "read_case_file",
+    "write_case_file",
+]
+
+FILE_FORMAT = "cspr-cases"
+FORMAT_VERSION = 1
+REF_PATTERN = r"^CSPR-[0-9]{4}-[0-9]{3,}$"
+
+_DATE = {"type": "string", "format": "date"}
+_OPT_DATE = {"type": ["string", "null"], "format": "date"}
+_TEXT = {"type": "string"}
+_STAGES = [s.value for s in Stage]
+
+
+def _object(properties: dict[str, Any], required: Iterable[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": sorted(required),
+        "additionalProperties": False,
+    }
+
+
+_RECORD = _object(
+    {
+        "form_id": _TEXT,
+        "template_version": {"type": "integer", "minimum": 1},
+        "values": {"type": "object", "description": "answers keyed by the form's field ids"},
+        "status": {"enum": [s.value for s in RecordStatus]},
+        "updated_at": _TEXT,
+        "updated_by": _TEXT,
+        "current_section": {"type": ["string", "null"]},
+    },
+    ["form_id", "template_version", "values", "status"],
+)
+_PERSON = _object(
+    {
+        "real_name": {"type": "string", "minLength": 1},
+        "pseudonym": {"type": "string", "minLength": 1},
+        "role": _TEXT,
+        "kind": {"enum": ["child", "family", "practitioner", "other"]},
+    },
+    ["real_name", "pseudonym", "role"],
+)
+_AGENCY_REPORT = _object(
+    {
+        "agency": {"type": "string", "minLength": 1},
+        "author": _TEXT,
+        "author_role": _TEXT,
+        "requested_date": _OPT_DATE,
+        "due_date": _OPT_DATE,
+        "received_date": _OPT_DATE,
+        "depth": {"enum": ["rapid_review", "lcspr"]},
+        "version": {"type": "integer", "minimum": 1},
+    },
+    ["agency"],
+)
+_UPDATE = _object(
+    {
+        "quarter": {"type": "string", "pattern": r"^[0-9]{4}-Q[1-4]$"},
+        "date": _DATE,
+        "narrative": _TEXT,
+        "status_before": {"enum": [s.value for s in RecommendationStatus]},
+        "status_after": {"enum": [s.value for s in RecommendationStatus]},
+        "updated_by": _TEXT,
+    },
+    ["quarter", "date", "narrative", "status_before", "status_after", "updated_by"],
+)
+_RECOMMENDATION = _object(
+    {
+        "id": {"type": "string", "minLength": 1},
+        "number": {"type": "integer", "minimum": 1},
+        "text": {"type": "string", "minLength": 1},
+        "action_number": {"type": "integer", "minimum": 1},
+        "action": _TEXT,
+        "scope": {"enum": ["Single-agency", "Multi-agency", "Partnership"]},
+        "lead_agency": _TEXT,
+        "lead_officer": _TEXT,
+        "target_date": _OPT_DATE,
+        "revised_target_date": _OPT_DATE,
+        "revision_reason": _TEXT,
+        "revisions": {"type": "integer", "minimum": 0},
+        "status": {"enum": [s.value for s in RecommendationStatus]},
+        "status_reason": _TEXT,
+        "rag_override": {"enum": [*(r.value for r in Rag), None]},
+        "rag_override_reason": _TEXT,
+        "theme_tags": {"type": "array", "items": _TEXT},
+        "impact_measure": _TEXT,
+        "impact_evidence": _TEXT,
+        "evidence": _TEXT,
+        "date_completed": _OPT_DATE,
+        "date_closed": _OPT_DATE,
+        "oversight_comments": _TEXT,
+        "barrier": {"type": "boolean"},
+        "created_date": _OPT_DATE,
+        "updates": {"type": "array", "items": _UPDATE},
+        "last_updated": _OPT_DATE,
+        "last_updated_by": _TEXT,
+    },
+    ["id", "number", "text", "status"],
+)
+_PAUSE = _object(
+    {
+        "start": _DATE,
+        "reason": {"type": "string", "minLength": 1},
+        "end": _OPT_DATE,
+        "deadline": {"type": ["string", "null"]},
+    },
+    ["start", "reason"],
+)
+_OVERRIDE = _object(
+    {
+        "deadline": {"type": "string", "minLength": 1},
+        "due_date": _DATE,
+        "reason": {"type": "string", "minLength": 1},
+        "by": _TEXT,
+        "at": _TEXT,
+    },
+    ["deadline", "due_date", "reason", "by", "at"],
+)
+_STAGE_CHANGE = _object(
+    {
+        "from_stage": {"enum": [*_STAGES, None]},
+        "to_stage": {"enum": _STAGES},
+        "at": _TEXT,
+        "by": _TEXT,
+        "reason": _TEXT,
+    },
+    ["to_stage", "at", "by"],
+)
+
+CASE_SCHEMA: dict[str, Any] = _object(
+    {
+        "ref": {"type": "string", "pattern": REF_PATTERN},
+        "pseudonym": {"type": "string", "minLength": 1},
+        "stage": {"enum": _STAGES},
+        "created_at": _TEXT,
+        "review_type": {
+            "enum": ["", "LCSPR", "Other learning review", "National review", "No further review"]
+        },
+        "review_method": _TEXT,
+        "records": {"type": "object", "additionalProperties": _RECORD},
+        "people": {"type": "array", "items": _PERSON},
+        "agencies": {"type": "array", "items": _TEXT},
+        "agency_reports": {"type": "array", "items": _AGENCY_REPORT},
+        "recommendations": {"type": "array", "items": _RECOMMENDATION},
+        "pauses": {"type": "array", "items": _PAUSE},
+        "overrides": {"type": "array", "items": _OVERRIDE},
+        "history": {"type": "array", "items": _STAGE_CHANGE},
+        "paused_from": {"enum": [*_STAGES, None]},
+        "notes": _TEXT,
+    },
+    ["ref", "pseudonym", "stage"],
+)
+
+CASE_FILE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://cspr-tui.invalid/case-schema.json",
+    "title": "cspr-tui case import/export file",
+    "description": (
+        "Cases of a safeguarding partnership's review vault. Dates are ISO (YYYY-MM-DD); "
+        "form answers live in records.<form_id>.values keyed by the template's field ids."
+    ),
+    "type": "object",
+    "properties": {
+        "format": {"const": FILE_FORMAT},
+        "version": {"const": FORMAT_VERSION},
+        "cases": {"type": "array", "items": {"$ref": "#/$defs/case"}},
+    },
+    "required": ["format", "version", "cases"],
+    "additionalProperties": False,
+    "$defs": {"case": CASE_SCHEMA},
+}
+
+_FILE_VALIDATOR = Draft202012Validator(
+    CASE_FILE_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+)
+_CASE_VALIDATOR = Draft202012Validator(
+    CASE_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+)
+
+
+def plain_json(value: Any) -> Any:
+    """Form answers as JSON data: dates become ISO strings, enums their values, tuples lists."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): plain_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_json(v) for v in value]
+    return value
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, enums, dates and containers as fresh JSON data (no shared lists)."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is dict:
+        return {str(k): _plain(v) for k, v in value.items()}
+    if kind is list:
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    if is_dataclass(value):
+        return {k: _plain(v) for k, v in vars(value).items()}
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def case_to_data(case: Case) -> dict[str, Any]:
+    """The case as plain JSON data (the vault document and one item of an export file)."""
+    return _plain(case)
+
+
+def _stage(value: Any) -> Stage | None:
+    return None if value is None else Stage(value)
+
+
+def case_from_data(data: Mapping[str, Any]) -> Case:
+    """Build a Case from data already known to fit `CASE_SCHEMA` (fast: no checking)."""
+    records = {
+        key: Record(
+            form_id=r["form_id"],
+            template_version=r["template_version"],
+            values=dict(r.get("values") or {}),
+            status=RecordStatus(r.get("status", "draft")),
+            updated_at=r.get("updated_at", ""),
+            updated_by=r.get("updated_by", ""),
+            current_section=r.get("current_section"),
+        )
+        for key, r in (data.get("records") or {}).items()
+    }
+    recommendations = []
+    for r in data.get("recommendations") or []:
+        fields = dict(r)
+        fields["status"] = RecommendationStatus(fields.get("status", "Not started"))
+        rag = fields.get("rag_override")
+        fields["rag_override"] = Rag(rag) if rag else None
+        fields["theme_tags"] = list(fields.get("theme_tags") or [])
+        fields["updates"] = [QuarterlyUpdate(**u) for u in fields.get("updates") or []]
+        recommendations.append(Recommendation(**fields))
+    return Case(
+        ref=data["ref"],
+        pseudonym=data["pseudonym"],
+        stage=Stage(data.get("stage", Stage.REFERRAL_RECEIVED)),
+        created_at=data.get("created_at", ""),
+        review_type=data.get("review_type", ""),
+        review_method=data.get("review_method", ""),
+        records=records,
+        people=[Person(**p) for p in data.get("people") or []],
+        agencies=list(data.get("agencies") or []),
+        agency_reports=[AgencyReportRequest(**a) for a in data.get("agency_reports") or []],
+        recommendations=recommendations,
+        pauses=[Pause(**p) for p in data.get("pauses") or []],
+        overrides=[DeadlineOverride(**o) for o in data.get("overrides") or []],
+        history=[
+            StageChange(
+                from_stage=_stage(h.get("from_stage")),
+                to_stage=Stage(h["to_stage"]),
+                at=h["at"],
+                by=h["by"],
+                reason=h.get("reason", ""),
+            )
+            for h in data.get("history") or []
+        ],
+        paused_from=_stage(data.get("paused_from")),
+        notes=data.get("notes", ""),
+    )
+
+
+def _describe(error: Any) -> str:
+    path = error.json_path
+    if error.validator == "format" and error.validator_value == "date":
+        return f"{path}: {error.instance!r} is not a real date (use YYYY-MM-DD)."
+    if error.validator == "enum":
+        allowed = ", ".join(repr(v) for v in error.validator_value)
+        return f"{path}: {error.instance!r} is not one of {allowed}."
+    if error.validator == "additionalProperties":
+        return f"{path}: {error.message}."
+    if error.validator == "pattern" and path.endswith(".ref"):
+        return f"{path}: {error.instance!r} is not a case reference like CSPR-2026-004."
+    return f"{path}: {error.message}."
+
+
+def case_problems(data: Any, path: str = "$") -> list[str]:
+    """Every way `data` fails the case schema, each with its JSON path (empty when valid)."""
+    errors = sorted(_CASE_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
+    return [_describe(e).replace("$", path, 1) for e in errors]
+
+
+def parse_case_file(data: Any, forms: Any = None) -> list[Case]:
+    """Check a whole import file and return its cases, or raise listing every problem.
+
+    With `forms` (a FormSet), each record's answers are also checked by its form, leniently
+    for drafts, so an impossible date inside a form answer is caught as well.
+    """
+    problems = [
+        _describe(e)
+        for e in sorted(_FILE_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
+    ]
+    items = data.get("cases") if isinstance(data, Mapping) else None
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, Mapping):
+            continue
+        where = f"$.cases[{index}]"
+        ref = item.get("ref")
+        if isinstance(ref, str):
+            if ref in seen:
+                problems.append(f"{where}.ref: {ref} appears twice (also $.cases[{seen[ref]}]).")
+            seen.setdefault(ref, index)
+        records = item.get("records")
+        for form_id, record in records.items() if isinstance(records, Mapping) else ():
+            if isinstance(record, Mapping) and isinstance(record.get("values"), Mapping):
+                problems.extend(
+                    _record_problems(forms, form_id, record, f"{where}.records.{form_id}")
+                )
+    cases = [] if problems else [case_from_data(item) for item in data["cases"]]
+    if problems:
+        raise ValidationFailed(
+            f"the import file has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+            "nothing was imported.",
+            details=problems,
+        )
+    return cases
+
+
+def _record_problems(forms: Any, form_id: str, record: Mapping[str, Any], where: str) -> list[str]:
+    problems: list[str] = []
+    if record.get("form_id") != form_id:
+        problems.append(f"{where}.form_id: must be {form_id!r}, the key it is stored under.")
+    if forms is None:
+        return problems
+    try:
+        form = forms[form_id]
+    except (KeyError, LookupError):
+        return [*problems, f"{where}: there is no form called {form_id!r}."]
+    finishing = record.get("status") == RecordStatus.COMPLETE.value
+    version = record.get("template_version")
+    issues = form.validate(
+        dict(record["values"]),
+        finishing=finishing,
+        template_version=version if isinstance(version, int) else None,
+    )
+    for issue in issues:
+        if getattr(issue, "severity", "error") != "error":
+            continue
+        field_path = str(getattr(issue, "path", "") or "")
+        label = getattr(issue, "label", "") or field_path
+        problems.append(f"{where}.values.{field_path}: {label}: {issue.message}")
+    return problems
+
+
+def dump_cases(cases: Iterable[Case]) -> dict[str, Any]:
+    """The file content for these cases, in reference order so exports are reproducible."""
+    return {
+        "format": FILE_FORMAT,
+        "version": FORMAT_VERSION,
+        "cases": [case_to_data(c) for c in sorted(cases, key=lambda c: c.ref)],
+    }
+
+
+def read_case_file(path: Path) -> Any:
+    """The parsed JSON of an import file; unreadable or malformed JSON is one clear line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path} does not exist; give the path of a case JSON file.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CsprError(f"cannot read {path} ({exc.__class__.__name__}).") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationFailed(
+            f"{path} is not valid JSON; nothing was imported.",
+            details=[f"$: {exc.msg} at line {exc.lineno}, column {exc.colno}."],
+        ) from None
+
+
+def write_case_file(cases: Iterable[Case], path: Path, *, force: bool = False) -> Path:
+    """Write the export with owner-only permissions; never replace a file unless `force`."""
+    payload = (json.dumps(dump_cases(cases), indent=2, ensure_ascii=False) + "\n").encode()
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists; choose another name or add --force.")
+    if not path.parent.is_dir():
+        raise UsageError(f"the folder {path.parent} does not exist.")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path

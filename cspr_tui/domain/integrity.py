@@ -1,0 +1,126 @@
+"""What `cspr verify` checks inside a decrypted vault, beyond the file's own authentication.
+
+The vault's AEAD proves the file came from someone holding the key; these checks prove the
+content still makes sense as a case vault: the audit chain is whole, every case document
+reads back as a Case, references are unique and the schema version is one we know.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from tinydb import Query, TinyDB
+
+from cspr_tui.domain.audit import META_TABLE, verify_chain
+from cspr_tui.domain.case_json import REF_PATTERN, case_from_data, case_problems, case_to_data
+
+__all__ = ["CASES_TABLE", "SCHEMA_KEY", "SCHEMA_VERSION", "check"]
+
+CASES_TABLE = "cases"
+SCHEMA_KEY = "schema_version"
+SCHEMA_VERSION = 1
+_MAX_LISTED = 20  # per kind of problem, so a wrecked vault still prints a readable report
+
+
+def check(db: TinyDB) -> list[str]:
+    """Every problem found in the vault's contents, in plain English; empty when sound."""
+    problems: list[str] = []
+    meta = db.table(META_TABLE, cache_size=0).get(Query().key == SCHEMA_KEY)
+    if meta is not None and meta.get("value") != SCHEMA_VERSION:
+        problems.append(
+            f"the vault's case schema version {meta.get('value')!r} is not one this version "
+            f"of cspr knows (expected {SCHEMA_VERSION}); use a newer cspr."
+        )
+    problems.extend(_limit(verify_chain(db), "audit"))
+
+    docs = db.table(CASES_TABLE, cache_size=0).all()
+    refs = Counter(d.get("ref") for d in docs if isinstance(d.get("ref"), str))
+    problems.extend(
+        f"the case reference {ref} is used by {count} case documents."
+        for ref, count in refs.items()
+        if count > 1
+    )
+    unreadable: list[str] = []
+    for doc in docs:
+        name = (
+            f"case {doc.get('ref')}"
+            if isinstance(doc.get("ref"), str)
+            else f"case document {doc.doc_id}"
+        )
+        if _reads_back(doc):
+            continue
+        found = case_problems(dict(doc), "$")
+        if not found:
+            try:
+                case_from_data(doc)
+            except (KeyError, TypeError, ValueError) as exc:
+                found = [f"$: {exc.__class__.__name__}: {exc}"]
+        unreadable.extend(f"{name} does not read back as a case: {p}" for p in found[:3])
+    problems.extend(_limit(unreadable, "case"))
+    return problems
+
+
+_TEXT_FIELDS = ("ref", "pseudonym", "created_at", "review_type", "review_method", "notes")
+
+
+def _reads_back(doc: Mapping[str, Any]) -> bool:
+    """A fast sufficient test (a tenth of the schema's cost): the document rebuilds into a
+    Case that serialises back to exactly the same data, with real dates and text fields.
+
+    Anything it does not vouch for goes through the full schema for precise messages.
+    """
+    try:
+        data = case_to_data(case_from_data(doc))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
+    if data != doc or not all(isinstance(doc[name], str) for name in _TEXT_FIELDS):
+        return False
+    if not _REF.match(doc["ref"]) or not doc["pseudonym"]:
+        return False
+    return all(_is_date(value) for value in _dates(data))
+
+
+def _dates(data: Mapping[str, Any]) -> list[Any]:
+    found: list[Any] = []
+    for pause in data["pauses"]:
+        found.extend([pause["start"], pause["end"]])
+    found.extend(o["due_date"] for o in data["overrides"])
+    for report in data["agency_reports"]:
+        found.extend([report["requested_date"], report["due_date"], report["received_date"]])
+    for rec in data["recommendations"]:
+        found.extend(rec[name] for name in _RECOMMENDATION_DATES)
+        found.extend(u["date"] for u in rec["updates"])
+    return [value for value in found if value is not None]
+
+
+_RECOMMENDATION_DATES = (
+    "target_date",
+    "revised_target_date",
+    "date_completed",
+    "date_closed",
+    "created_date",
+    "last_updated",
+)
+_REF = re.compile(REF_PATTERN)
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _limit(problems: list[str], kind: str) -> list[str]:
+    if len(problems) <= _MAX_LISTED:
+        return problems
+    hidden = len(problems) - _MAX_LISTED
+    return [*problems[:_MAX_LISTED], f"... and {hidden} more {kind} problems."]

@@ -1,0 +1,1001 @@
+"""The case store: the one API both front doors use to read and change cases.
+
+Every change runs in one vault transaction that writes the case document AND appends its
+audit entry, so a change is never saved without its record (or the reverse). Cases are read
+once from the vault and kept deserialised in memory, with a lower-case search text each,
+so listing and text search over thousands of cases cost no parsing; the cache is refreshed
+only after a committed write and left untouched when a write fails.
+
+Objects returned by `list_cases` and `query` are the cached ones: treat them as read-only
+snapshots. `get` returns a private copy. Change cases only through the store's methods.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import hashlib
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, date, datetime
+from typing import Any, Protocol, TypeVar
+
+from tinydb import Query, TinyDB
+
+from cspr_tui.domain import audit, workflow
+from cspr_tui.domain.case import (
+    AgencyReportRequest,
+    Case,
+    DeadlineOverride,
+    Pause,
+    Person,
+    QuarterlyUpdate,
+    Rag,
+    Recommendation,
+    RecommendationStatus,
+    Record,
+    RecordStatus,
+    Stage,
+    StageChange,
+)
+from cspr_tui.domain.case_json import REF_PATTERN, case_from_data, case_to_data, plain_json
+from cspr_tui.domain.integrity import CASES_TABLE, SCHEMA_KEY, SCHEMA_VERSION
+from cspr_tui.domain.workflow import TransitionCheck, TransitionRefused, parse_iso_date
+from cspr_tui.errors import CsprError, UsageError, ValidationFailed
+from cspr_tui.settings import Settings
+
+__all__ = ["CaseNotFound", "CaseStore", "VaultLike"]
+
+_REF_RE = re.compile(REF_PATTERN)
+_SPACES = re.compile(r"\s+")
+_T = TypeVar("_T")
+
+# Recommendation fields a caller may change with `update_recommendation`.
+_EDITABLE_RECOMMENDATION_FIELDS = frozenset(
+    f.name for f in fields(Recommendation) if f.name not in {"id", "updates", "revisions"}
+)
+_REC_DATE_FIELDS = (
+    "target_date",
+    "revised_target_date",
+    "date_completed",
+    "date_closed",
+    "created_date",
+    "last_updated",
+)
+
+
+class VaultLike(Protocol):
+    """What the store needs from a vault: its TinyDB and a transaction (one durable save)."""
+
+    db: TinyDB
+
+    def transaction(self) -> Any: ...
+
+
+class CaseNotFound(UsageError):
+    """A case reference that is not in this vault."""
+
+
+@dataclass
+class _Cached:
+    doc_id: int
+    case: Case
+    _text: str | None = None
+
+    @property
+    def search_text(self) -> str:
+        """Built on the first text search, so opening a large vault stays quick."""
+        if self._text is None:
+            self._text = _search_text(self.case)
+        return self._text
+
+
+def _search_text(case: Case) -> str:
+    """Reference, pseudonym and every form answer, lower-cased, for substring search.
+
+    Parts are joined by a separator no one types, and runs of white space become one
+    space, so a phrase matches within one answer whatever its line breaks.
+    """
+    parts: list[str] = [case.ref, case.pseudonym, case.notes]
+    stack: list[Any] = [r.values for r in case.records.values()]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            parts.append(value)
+        elif isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif value is not None and not isinstance(value, bool):
+            parts.append(str(value))
+    for rec in case.recommendations:
+        parts.append(rec.text)
+        parts.append(rec.action)
+    return _SPACES.sub(" ", "\x00".join(parts)).casefold()
+
+
+def _digest(data: Any) -> str:
+    """The SHA-256 of a case's canonical JSON: what an imported case's audit entry keeps."""
+    return hashlib.sha256(audit.canonical_json(data)).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(value: Any, label: str) -> str | None:
+    """A date given as `date` or ISO text, checked; None stays None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    parsed = parse_iso_date(value)
+    if parsed is None or len(str(value).strip()) != 10:
+        raise ValidationFailed(f"{label} must be a real date (YYYY-MM-DD), not {value!r}.")
+    return parsed.isoformat()
+
+
+def _need_reason(reason: str, what: str) -> str:
+    if not reason or not reason.strip():
+        raise ValidationFailed(f"{what} needs a reason; give one and try again.")
+    return reason.strip()
+
+
+def _serialised(method: Callable[..., _T]) -> Callable[..., _T]:
+    """One change at a time: read, check, write and re-cache under the store's lock, so
+    two workers (Textual threads) never build changes on the same stale case."""
+
+    @functools.wraps(method)
+    def locked(self: CaseStore, *args: Any, **kwargs: Any) -> _T:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+class CaseStore:
+    """Cases in an open vault, with every rule of the workflow and an audit entry per change."""
+
+    def __init__(
+        self,
+        vault: VaultLike,
+        settings: Settings,
+        forms: Any,
+        actor: str = "",
+        *,
+        clock: Callable[[], date] | None = None,
+    ) -> None:
+        self.vault = vault
+        self.settings = settings
+        self.forms = forms
+        self.actor = actor.strip() or audit.default_actor(settings.reviewer_name)
+        self._clock = clock or date.today
+        self._cache: dict[str, _Cached] | None = None
+        self._calendar: Any = None
+        self._lock = threading.RLock()
+
+    # -- reading ----------------------------------------------------------------------
+    @property
+    def db(self) -> TinyDB:
+        return self.vault.db
+
+    @property
+    def reviewer_name(self) -> str:
+        """Who the audit trail names: settings' reviewer name, else the OS user name."""
+        return self.actor
+
+    def today(self) -> date:
+        return self._clock()
+
+    def _cases(self) -> dict[str, _Cached]:
+        if self._cache is None:
+            cache: dict[str, _Cached] = {}
+            for doc in self.db.table(CASES_TABLE, cache_size=0).all():
+                try:
+                    case = case_from_data(doc)
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise CsprError(
+                        f"a case document in the vault cannot be read ({exc.__class__.__name__});"
+                        " run 'cspr verify' and restore a backup if it reports damage."
+                    ) from None
+                cache[case.ref] = _Cached(doc.doc_id, case)
+            self._cache = cache
+        return self._cache
+
+    def refresh(self) -> None:
+        """Forget the cache (after the vault was changed by something other than this store)."""
+        self._cache = None
+
+    def __len__(self) -> int:
+        return len(self._cases())
+
+    def __contains__(self, ref: object) -> bool:
+        return isinstance(ref, str) and ref in self._cases()
+
+    def get(self, ref: str) -> Case:
+        """A private copy of one case; CaseNotFound (exit 2) when the reference is unknown."""
+        return copy.deepcopy(self._cached(ref).case)
+
+    def _cached(self, ref: str) -> _Cached:
+        entry = self._cases().get(ref)
+        if entry is None:
+            raise CaseNotFound(f"there is no case {ref} in this vault; 'cspr cases' lists them.")
+        return entry
+
+    def list_cases(self) -> list[Case]:
+        """Every case, by reference (shared read-only snapshots)."""
+        return [self._cases()[ref].case for ref in sorted(self._cases())]
+
+    def query(
+        self,
+        *,
+        stage: Stage | str | None = None,
+        agency: str | None = None,
+        text: str | None = None,
+        overdue: bool | None = None,
+        due_within: int | None = None,
+        today: date | None = None,
+    ) -> list[Case]:
+        """Cases matching every filter given, by reference, served from memory.
+
+        `text`: the phrase appears (any case, spaces normalised) in the reference,
+        pseudonym, notes, a form answer or a recommendation. `agency`: named among the
+        case's agencies or agency reports (any case). `overdue`: has (True) or has no
+        (False) overdue deadline.
+        `due_within`: an open deadline falls due within that many calendar days of today
+        (overdue ones included).
+        """
+        wanted_stage = Stage(stage) if stage else None
+        phrase = " ".join((text or "").casefold().split())
+        agency_key = agency.casefold().strip() if agency else None
+        day = today or self.today()
+        results: list[Case] = []
+        for ref in sorted(self._cases()):
+            entry = self._cases()[ref]
+            case = entry.case
+            if wanted_stage is not None and case.stage != wanted_stage:
+                continue
+            if phrase and phrase not in entry.search_text:
+                continue
+            if agency_key is not None and not any(
+                a.casefold() == agency_key
+                for a in [*case.agencies, *(r.agency for r in case.agency_reports)]
+            ):
+                continue
+            if overdue is not None or due_within is not None:
+                deadlines = self._open_deadlines(case, day)
+                if overdue is not None and overdue != any(d.status == "overdue" for d in deadlines):
+                    continue
+                if due_within is not None and not any(
+                    d.due is not None and (d.due - day).days <= due_within for d in deadlines
+                ):
+                    continue
+            results.append(case)
+        return results
+
+    @property
+    def calendar(self) -> Any:
+        """The partnership's working-day calendar, built once (bank holidays are costly)."""
+        if self._calendar is None:
+            from cspr_tui.domain.calendar import calendar_from_settings
+
+            self._calendar = calendar_from_settings(self.settings)
+        return self._calendar
+
+    def _open_deadlines(self, case: Case, today: date) -> list[Any]:
+        from cspr_tui.domain.deadline import case_deadlines
+
+        found = case_deadlines(case, self.settings, today, self.calendar)
+        return [d for d in found if d.is_open]
+
+    def case_deadlines(self, ref: str, today: date | None = None) -> list[Any]:
+        """Every deadline of one case (domain.deadline), with its status as of today."""
+        from cspr_tui.domain.deadline import case_deadlines
+
+        return case_deadlines(
+            self._cached(ref).case, self.settings, today or self.today(), self.calendar
+        )
+
+    def all_deadlines(self, today: date | None = None) -> list[Any]:
+        """Every deadline of every case, overdue first, then by due date."""
+        from cspr_tui.domain.deadline import all_deadlines
+
+        return all_deadlines(self.list_cases(), self.settings, today or self.today(), self.calendar)
+
+    def next_deadline(self, ref: str, today: date | None = None) -> Any:
+        """The case's earliest open deadline, or None."""
+        from cspr_tui.domain.deadline import next_deadline
+
+        return next_deadline(
+            self._cached(ref).case, self.settings, today or self.today(), self.calendar
+        )
+
+    def audit_trail(self, ref: str | None = None) -> list[audit.AuditEntry]:
+        """The audit entries of one case (or all), oldest first."""
+        return audit.read_trail(self.db, ref)
+
+    def verify(self) -> list[str]:
+        """Problems in the vault's contents (broken audit chain, unreadable cases...)."""
+        from cspr_tui.domain.integrity import check
+
+        return check(self.db)
+
+    def transition_check(self, case: Case | str, *, override: bool = False) -> TransitionCheck:
+        """What is missing before the case's next step (for the TUI's stage bar)."""
+        subject = self._cached(case).case if isinstance(case, str) else case
+        return workflow.check_transition(subject, self.settings, self.today(), override=override)
+
+    # -- writing: the one path every change takes ------------------------------------------
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        with self.vault.transaction():
+            meta = self.db.table(audit.META_TABLE, cache_size=0)
+            if meta.get(Query().key == SCHEMA_KEY) is None:
+                meta.insert({"key": SCHEMA_KEY, "value": SCHEMA_VERSION})
+            yield
+
+    def _commit(
+        self,
+        action: str,
+        before: Case | None,
+        after: Case,
+        reason: str = "",
+    ) -> Case:
+        """Write one case and its audit entry in one transaction, then refresh the cache."""
+        new_data = case_to_data(after)
+        old_data = case_to_data(before) if before is not None else {}
+        changes = audit.diff_values(old_data, new_data)
+        table = self.db.table(CASES_TABLE, cache_size=0)
+        entry = self._cases().get(after.ref)
+        with self._transaction():
+            if entry is None:
+                doc_id = table.insert(new_data)
+            else:
+                doc_id = entry.doc_id
+
+                def replace_doc(doc: dict[str, Any]) -> None:
+                    doc.clear()
+                    doc.update(new_data)
+
+                table.update(replace_doc, doc_ids=[doc_id])
+            audit.append_entry(
+                self.db,
+                who=self.actor,
+                action=action,
+                ref=after.ref,
+                changes=changes,
+                reason=reason,
+            )
+        self._cases()[after.ref] = _Cached(doc_id, after)
+        return copy.deepcopy(after)
+
+    def _edit(self, ref: str) -> tuple[Case, Case]:
+        """The cached case and a private copy to change."""
+        before = self._cached(ref).case
+        return before, copy.deepcopy(before)
+
+    # -- cases ------------------------------------------------------------------------
+    def next_ref(self, year: int | None = None) -> str:
+        """The next free reference for the year, CSPR-YYYY-NNN."""
+        year = year or self.today().year
+        prefix = f"CSPR-{year:04d}-"
+        numbers = [int(r[len(prefix) :]) for r in self._cases() if r.startswith(prefix)]
+        return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+    def next_pseudonym(self) -> str:
+        """ "Child A", "Child B"... the first not used by any case ("Child AA" after Z)."""
+        used = {c.case.pseudonym for c in self._cases().values()}
+        index = 0
+        while True:
+            name, n = "", index
+            while True:
+                name = chr(ord("A") + n % 26) + name
+                n = n // 26 - 1
+                if n < 0:
+                    break
+            if f"Child {name}" not in used:
+                return f"Child {name}"
+            index += 1
+
+    @_serialised
+    def create_case(
+        self,
+        *,
+        pseudonym: str | None = None,
+        ref: str | None = None,
+        agencies: Iterable[str] = (),
+        notes: str = "",
+        year: int | None = None,
+    ) -> Case:
+        """A new case at "Referral received", with a generated reference and pseudonym."""
+        if ref is not None:
+            if not _REF_RE.match(ref):
+                raise ValidationFailed(f"{ref!r} is not a case reference like CSPR-2026-004.")
+            if ref in self._cases():
+                raise ValidationFailed(f"a case {ref} already exists; choose another reference.")
+        pseudonym = (pseudonym or "").strip() or self.next_pseudonym()
+        now = _now()
+        case = Case(
+            ref=ref or self.next_ref(year),
+            pseudonym=pseudonym,
+            created_at=now,
+            agencies=_unique(agencies),
+            notes=notes,
+            history=[StageChange(None, Stage.REFERRAL_RECEIVED, now, self.actor, "case created")],
+        )
+        return self._commit("case created", None, case)
+
+    @_serialised
+    def update_case(self, ref: str, changes: Mapping[str, Any], reason: str = "") -> Case:
+        """Change the pseudonym, review method, agencies or notes of a case."""
+        allowed = {"pseudonym", "review_method", "agencies", "notes"}
+        unknown = sorted(set(changes) - allowed)
+        if unknown:
+            raise UsageError(f"cannot change {', '.join(unknown)} here; use the workflow instead.")
+        before, case = self._edit(ref)
+        if "pseudonym" in changes:
+            pseudonym = str(changes["pseudonym"] or "").strip()
+            if not pseudonym:
+                raise ValidationFailed('the case pseudonym cannot be empty (e.g. "Child A").')
+            case.pseudonym = pseudonym
+        if "review_method" in changes:
+            case.review_method = str(changes["review_method"] or "")
+        if "agencies" in changes:
+            case.agencies = _unique(changes["agencies"])
+        if "notes" in changes:
+            case.notes = str(changes["notes"] or "")
+        return self._commit("case updated", before, case, reason)
+
+    @_serialised
+    def save_record(
+        self,
+        ref: str,
+        form_id: str,
+        values: Mapping[str, Any],
+        *,
+        finish: bool = False,
+        current_section: str | None = None,
+    ) -> list[Any]:
+        """Save a form's answers as a draft (may be incomplete) or finished record.
+
+        Impossible answers (a 31/02 date, an unknown choice) are refused even in a draft;
+        finishing also refuses missing required answers, listing every problem at once.
+        Returns the warnings (which never block). Records the template id and version.
+        """
+        try:
+            form = self.forms[form_id]
+        except KeyError:
+            raise UsageError(f"there is no form called {form_id!r}.") from None
+        plain = plain_json(dict(values))
+        issues = form.validate(plain, finishing=finish)
+        errors = [i for i in issues if i.severity == "error"]
+        if errors:
+            raise ValidationFailed(
+                f"the {form.title} cannot be {'finished' if finish else 'saved'}: "
+                f"{len(errors)} problem{'s' if len(errors) != 1 else ''}; nothing was saved.",
+                details=[
+                    f"{i.label}: {i.message}" if i.label not in i.message else i.message
+                    for i in errors
+                ],
+            )
+        before, case = self._edit(ref)
+        case.records[form_id] = Record(
+            form_id=form_id,
+            template_version=int(form.version),
+            values=plain,
+            status=RecordStatus.COMPLETE if finish else RecordStatus.DRAFT,
+            updated_at=_now(),
+            updated_by=self.actor,
+            current_section=current_section,
+        )
+        if form_id == "agency_report":
+            _sync_agency_report(case, plain)
+        self._commit(f"{form_id} {'finished' if finish else 'draft saved'}", before, case)
+        return [i for i in issues if i.severity != "error"]
+
+    # -- workflow ---------------------------------------------------------------------
+    @_serialised
+    def advance(self, ref: str, reason: str = "", *, override: bool = False) -> Case:
+        """Move the case to its next stage, or raise TransitionRefused naming what is missing.
+
+        `override` accepts a late Panel/SoS copy (T8) and needs a reason, recorded in the
+        audit trail.
+        """
+        before, case = self._edit(ref)
+        check = workflow.check_transition(case, self.settings, self.today(), override=override)
+        if not check.allowed or check.next_stage is None:
+            goal = check.next_stage.label if check.next_stage else "another stage"
+            raise TransitionRefused(
+                f"{case.ref} cannot move to {goal}; missing: {'; '.join(check.missing)}.",
+                details=check.missing,
+            )
+        if override and workflow.check_transition(case, self.settings, self.today()).overridable:
+            reason = _need_reason(reason, "Overriding the Panel and Secretary of State copy rule")
+        target = check.next_stage
+        if case.stage == Stage.DECISION:
+            self._apply_decision(case)
+        now = _now()
+        case.history.append(StageChange(case.stage, target, now, self.actor, reason))
+        case.stage = target
+        return self._commit(f"stage: {before.stage.label} -> {target.label}", before, case, reason)
+
+    def _apply_decision(self, case: Case) -> None:
+        """Decision "LCSPR" opens the review record with its decision date (T7 clock)."""
+        _form_id, decision, _rationale = workflow.decision_of(case)
+        review_type = workflow.classify_decision(decision)
+        case.review_type = review_type
+        if review_type == "No further review":
+            return
+        record = case.records.get("review")
+        if record is None:
+            record = Record(
+                form_id="review",
+                template_version=int(self.forms["review"].version),
+                values={},
+                updated_at=_now(),
+                updated_by=self.actor,
+            )
+            case.records["review"] = record
+        record.values.setdefault("review_type", review_type)
+        record.values.setdefault("statutory", "Yes" if review_type == "LCSPR" else "No")
+        if review_type == "LCSPR" and not record.values.get("lcspr_decision_date"):
+            record.values["lcspr_decision_date"] = self.today().isoformat()
+
+    @_serialised
+    def pause(self, ref: str, reason: str, *, start: date | None = None) -> Case:
+        """Pause or defer the whole case (every clock stops), from any open stage."""
+        reason = _need_reason(reason, "Pausing a case")
+        before, case = self._edit(ref)
+        if case.stage in (Stage.PAUSED, Stage.CLOSED):
+            raise TransitionRefused(f"{ref} is {case.stage.label.lower()}; it cannot be paused.")
+        day = (start or self.today()).isoformat()
+        case.pauses.append(Pause(start=day, reason=reason))
+        case.history.append(StageChange(case.stage, Stage.PAUSED, _now(), self.actor, reason))
+        case.paused_from = case.stage
+        case.stage = Stage.PAUSED
+        return self._commit("case paused", before, case, reason)
+
+    @_serialised
+    def resume(self, ref: str, reason: str = "", *, end: date | None = None) -> Case:
+        """End the case's pause and return it to the stage it left."""
+        before, case = self._edit(ref)
+        if case.stage != Stage.PAUSED or case.paused_from is None:
+            raise TransitionRefused(f"{ref} is not paused, so it cannot be resumed.")
+        day = (end or self.today()).isoformat()
+        for pause in case.pauses:
+            if pause.deadline is None and pause.end is None:
+                pause.end = day
+        target = case.paused_from
+        case.history.append(StageChange(Stage.PAUSED, target, _now(), self.actor, reason))
+        case.stage = target
+        case.paused_from = None
+        return self._commit("case resumed", before, case, reason)
+
+    # -- people (pseudonym key) -----------------------------------------------------------
+    @_serialised
+    def add_person(self, ref: str, person: Person) -> Case:
+        """Add a line to the pseudonym key (real name and the pseudonym replacing it)."""
+        before, case = self._edit(ref)
+        _check_person(case, person, None)
+        case.people.append(person)
+        return self._commit("pseudonym key: person added", before, case)
+
+    @_serialised
+    def update_person(self, ref: str, index: int, person: Person, reason: str = "") -> Case:
+        before, case = self._edit(ref)
+        if not 0 <= index < len(case.people):
+            raise UsageError(f"{ref} has no person number {index + 1} in its pseudonym key.")
+        _check_person(case, person, index)
+        case.people[index] = person
+        return self._commit("pseudonym key: person changed", before, case, reason)
+
+    @_serialised
+    def remove_person(self, ref: str, index: int, reason: str) -> Case:
+        reason = _need_reason(reason, "Removing a person from the pseudonym key")
+        before, case = self._edit(ref)
+        if not 0 <= index < len(case.people):
+            raise UsageError(f"{ref} has no person number {index + 1} in its pseudonym key.")
+        del case.people[index]
+        return self._commit("pseudonym key: person removed", before, case, reason)
+
+    # -- agency information reports ----------------------------------------------------
+    @_serialised
+    def request_agency_report(self, ref: str, request: AgencyReportRequest) -> Case:
+        """Record that an agency was asked for its information report (one per agency)."""
+        agency = request.agency.strip()
+        if not agency:
+            raise ValidationFailed("an agency report request needs the agency's name.")
+        before, case = self._edit(ref)
+        if any(r.agency.casefold() == agency.casefold() for r in case.agency_reports):
+            raise ValidationFailed(f"{agency} was already asked for a report on {ref}.")
+        request = replace(
+            request,
+            agency=agency,
+            requested_date=_iso(request.requested_date, "Date requested"),
+            due_date=_iso(request.due_date, "Date due"),
+            received_date=_iso(request.received_date, "Date received"),
+        )
+        case.agency_reports.append(request)
+        if agency not in case.agencies:
+            case.agencies.append(agency)
+        return self._commit(f"agency report requested: {agency}", before, case)
+
+    @_serialised
+    def update_agency_report(
+        self, ref: str, agency: str, changes: Mapping[str, Any], reason: str = ""
+    ) -> Case:
+        before, case = self._edit(ref)
+        for index, item in enumerate(case.agency_reports):
+            if item.agency.casefold() == agency.casefold():
+                allowed = {f.name for f in fields(AgencyReportRequest)} - {"agency"}
+                unknown = sorted(set(changes) - allowed)
+                if unknown:
+                    raise UsageError(f"an agency report has no field {', '.join(unknown)}.")
+                updated = replace(item, **dict(changes))
+                for name in ("requested_date", "due_date", "received_date"):
+                    setattr(updated, name, _iso(getattr(updated, name), name.replace("_", " ")))
+                case.agency_reports[index] = updated
+                return self._commit(f"agency report updated: {item.agency}", before, case, reason)
+        raise UsageError(f"{agency} has not been asked for a report on {ref}.")
+
+    # -- recommendations ----------------------------------------------------------------
+    @_serialised
+    def add_recommendation(
+        self,
+        ref: str,
+        *,
+        text: str,
+        action: str = "",
+        number: int | None = None,
+        action_number: int | None = None,
+        lead_agency: str = "",
+        lead_officer: str = "",
+        target_date: date | str | None = None,
+        scope: str = "Multi-agency",
+        theme_tags: Iterable[str] = (),
+        impact_measure: str = "",
+    ) -> Recommendation:
+        """Add one action under a recommendation; its id is <ref>-R<number>-A<action>."""
+        if not text.strip():
+            raise ValidationFailed("a recommendation needs its text.")
+        if scope not in ("Single-agency", "Multi-agency", "Partnership"):
+            raise ValidationFailed(
+                f"Scope must be Single-agency, Multi-agency or Partnership, not {scope!r}."
+            )
+        before, case = self._edit(ref)
+        if number is None:
+            same = [r.number for r in case.recommendations if r.text.strip() == text.strip()]
+            number = (
+                same[0] if same else max((r.number for r in case.recommendations), default=0) + 1
+            )
+        if action_number is None:
+            action_number = (
+                max(
+                    (r.action_number for r in case.recommendations if r.number == number), default=0
+                )
+                + 1
+            )
+        rec_id = f"{case.ref}-R{number}-A{action_number}"
+        if any(r.id == rec_id for r in case.recommendations):
+            raise ValidationFailed(f"{rec_id} already exists on {ref}.")
+        rec = Recommendation(
+            id=rec_id,
+            number=number,
+            text=text.strip(),
+            action_number=action_number,
+            action=action.strip(),
+            scope=scope,
+            lead_agency=lead_agency.strip(),
+            lead_officer=lead_officer.strip(),
+            target_date=_iso(target_date, "Target date"),
+            theme_tags=list(theme_tags),
+            impact_measure=impact_measure,
+            created_date=self.today().isoformat(),
+            last_updated=self.today().isoformat(),
+            last_updated_by=self.actor,
+        )
+        case.recommendations.append(rec)
+        if rec.lead_agency and rec.lead_agency not in case.agencies:
+            case.agencies.append(rec.lead_agency)
+        self._commit(f"recommendation added: {rec_id}", before, case)
+        return copy.deepcopy(rec)
+
+    @_serialised
+    def update_recommendation(
+        self, ref: str, rec_id: str, changes: Mapping[str, Any], reason: str = ""
+    ) -> Recommendation:
+        """Change a recommendation; pausing, not accepting, superseding, overriding the RAG
+        and revising the target date each need a reason (refused without)."""
+        unknown = sorted(set(changes) - _EDITABLE_RECOMMENDATION_FIELDS)
+        if unknown:
+            raise UsageError(f"a recommendation has no editable field {', '.join(unknown)}.")
+        before, case = self._edit(ref)
+        rec = _find_recommendation(case, rec_id)
+        self._apply_recommendation_changes(rec, changes, reason)
+        self._commit(f"recommendation updated: {rec_id}", before, case, reason)
+        return copy.deepcopy(rec)
+
+    def _apply_recommendation_changes(
+        self, rec: Recommendation, changes: Mapping[str, Any], reason: str
+    ) -> None:
+        updates = dict(changes)
+        for name in _REC_DATE_FIELDS:
+            if name in updates:
+                updates[name] = _iso(updates[name], name.replace("_", " ").capitalize())
+        if "status" in updates:
+            try:
+                status = RecommendationStatus(updates["status"])
+            except ValueError:
+                allowed = ", ".join(s.value for s in RecommendationStatus)
+                raise ValidationFailed(
+                    f"{updates['status']!r} is not a recommendation status ({allowed})."
+                ) from None
+            updates["status"] = status
+            if status != rec.status and status in workflow.REASON_REQUIRED_STATUSES:
+                updates["status_reason"] = _need_reason(
+                    str(updates.get("status_reason") or reason),
+                    f"Changing {rec.id} to {status.value}",
+                )
+        if "rag_override" in updates:
+            value = updates["rag_override"]
+            try:
+                rag = Rag(value) if value else None
+            except ValueError:
+                raise ValidationFailed(f"{value!r} is not a RAG rating.") from None
+            updates["rag_override"] = rag
+            if rag != rec.rag_override:
+                updates["rag_override_reason"] = (
+                    _need_reason(
+                        str(updates.get("rag_override_reason") or reason),
+                        f"Overriding the RAG rating of {rec.id}",
+                    )
+                    if rag is not None
+                    else ""
+                )
+        revised = updates.get("revised_target_date", rec.revised_target_date)
+        if revised is not None and revised != rec.revised_target_date:
+            updates["revision_reason"] = _need_reason(
+                str(updates.get("revision_reason") or reason),
+                f"Revising the target date of {rec.id}",
+            )
+            updates["revisions"] = rec.revisions + 1
+        if "scope" in updates and updates["scope"] not in (
+            "Single-agency",
+            "Multi-agency",
+            "Partnership",
+        ):
+            raise ValidationFailed("Scope must be Single-agency, Multi-agency or Partnership.")
+        for name, value in updates.items():
+            setattr(rec, name, value)
+        _check_completion(rec, self.today())
+        rec.last_updated = self.today().isoformat()
+        rec.last_updated_by = self.actor
+
+    @_serialised
+    def add_quarterly_update(
+        self,
+        ref: str,
+        rec_id: str,
+        narrative: str,
+        status_after: RecommendationStatus | str,
+        *,
+        quarter: str | None = None,
+        on: date | None = None,
+        barrier: bool = False,
+        reason: str = "",
+        evidence: str | None = None,
+        impact_evidence: str | None = None,
+    ) -> Recommendation:
+        """Append this quarter's update to the log and move the status (reason rules apply)."""
+        from cspr_tui.domain.quarter import Quarter, quarter_of
+
+        if not narrative.strip():
+            raise ValidationFailed("a quarterly update needs its narrative.")
+        day = on or self.today()
+        code = Quarter.parse(quarter).code if quarter else quarter_of(day).code
+        before, case = self._edit(ref)
+        rec = _find_recommendation(case, rec_id)
+        status_before = rec.status
+        changes: dict[str, Any] = {"status": status_after, "barrier": bool(barrier)}
+        if evidence is not None:
+            changes["evidence"] = evidence
+        if impact_evidence is not None:
+            changes["impact_evidence"] = impact_evidence
+        self._apply_recommendation_changes(rec, changes, reason)
+        rec.updates.append(
+            QuarterlyUpdate(
+                quarter=code,
+                date=day.isoformat(),
+                narrative=narrative.strip(),
+                status_before=status_before.value,
+                status_after=rec.status.value,
+                updated_by=self.actor,
+            )
+        )
+        rec.last_updated = day.isoformat()
+        self._commit(f"quarterly update {code}: {rec_id}", before, case, reason)
+        return copy.deepcopy(rec)
+
+    # -- deadlines ------------------------------------------------------------------------
+    @_serialised
+    def override_deadline(self, ref: str, rule: str, due_date: date | str, reason: str) -> Case:
+        """Replace one deadline's due date, recording who and why."""
+        reason = _need_reason(reason, f"Overriding deadline {rule}")
+        due = _iso(due_date, "New due date")
+        if due is None:
+            raise ValidationFailed("an override needs the new due date.")
+        before, case = self._edit(ref)
+        case.overrides = [o for o in case.overrides if o.deadline != rule]
+        case.overrides.append(DeadlineOverride(rule, due, reason, self.actor, _now()))
+        return self._commit(f"deadline {rule} overridden", before, case, reason)
+
+    @_serialised
+    def pause_deadline(
+        self, ref: str, rule: str, reason: str, *, start: date | None = None
+    ) -> Case:
+        """Stop one deadline's clock (e.g. pending a criminal trial), with its reason."""
+        reason = _need_reason(reason, f"Pausing deadline {rule}")
+        before, case = self._edit(ref)
+        if any(p.deadline == rule and p.end is None for p in case.pauses):
+            raise ValidationFailed(f"deadline {rule} of {ref} is already paused.")
+        case.pauses.append(Pause((start or self.today()).isoformat(), reason, None, rule))
+        return self._commit(f"deadline {rule} paused", before, case, reason)
+
+    @_serialised
+    def resume_deadline(
+        self, ref: str, rule: str, reason: str = "", *, end: date | None = None
+    ) -> Case:
+        before, case = self._edit(ref)
+        open_pauses = [p for p in case.pauses if p.deadline == rule and p.end is None]
+        if not open_pauses:
+            raise ValidationFailed(f"deadline {rule} of {ref} is not paused.")
+        for pause in open_pauses:
+            pause.end = (end or self.today()).isoformat()
+        return self._commit(f"deadline {rule} resumed", before, case, reason)
+
+    # -- exports and imports ---------------------------------------------------------------
+    @_serialised
+    def record_export(
+        self, kind: str, ref: str | None, path: str, redacted: bool, details: str = ""
+    ) -> None:
+        """Put an export (a plaintext file leaving the vault) in the audit trail."""
+        changes = [
+            audit.Change("export.kind", None, kind),
+            audit.Change("export.path", None, str(path)),
+            audit.Change("export.redacted", None, bool(redacted)),
+        ]
+        if details:
+            changes.append(audit.Change("export.details", None, details))
+        with self._transaction():
+            audit.append_entry(
+                self.db, who=self.actor, action=f"exported {kind}", ref=ref, changes=changes
+            )
+
+    @_serialised
+    def import_cases(self, cases: Iterable[Case], *, source: str = "") -> tuple[int, int]:
+        """Add new cases and replace existing ones, all in one transaction (audited).
+
+        Returns (added, updated). Nothing is written when anything fails. Cases and audit
+        entries are written in bulk, so importing thousands of cases stays quick.
+        """
+        cached = self._cases()
+        incoming = list(cases)
+        refs = [case.ref for case in incoming]
+        if len(set(refs)) != len(refs):
+            raise ValidationFailed("the cases to import repeat a reference; nothing was imported.")
+        why = f"imported from {source}" if source else "imported"
+        new_docs: list[dict[str, Any]] = []
+        replacements: dict[str, dict[str, Any]] = {}
+        entries: list[dict[str, Any]] = []
+        for case in incoming:
+            data = case_to_data(case)
+            old = cached.get(case.ref)
+            if old is None:
+                new_docs.append(data)
+            else:
+                replacements[case.ref] = data
+            entries.append(
+                {
+                    "who": self.actor,
+                    "action": "case imported" if old is None else "case updated by import",
+                    "ref": case.ref,
+                    "changes": (
+                        audit.diff_values(case_to_data(old.case), data)
+                        if old
+                        else [audit.Change("case.sha256", None, _digest(data))]
+                    ),
+                    "reason": why,
+                }
+            )
+        table = self.db.table(CASES_TABLE, cache_size=0)
+
+        def replace_doc(doc: dict[str, Any]) -> None:
+            fresh = replacements[doc["ref"]]
+            doc.clear()
+            doc.update(fresh)
+
+        with self._transaction():
+            new_ids = table.insert_multiple(new_docs) if new_docs else []
+            if replacements:
+                ids = [cached[ref].doc_id for ref in replacements]
+                table.update(replace_doc, doc_ids=ids)
+            audit.append_entries(self.db, entries)
+        for doc_id, data in zip(new_ids, new_docs, strict=True):
+            case = case_from_data(data)
+            cached[case.ref] = _Cached(doc_id, case)
+        for ref, data in replacements.items():
+            case = case_from_data(data)
+            cached[ref] = _Cached(cached[ref].doc_id, case)
+        return len(new_docs), len(replacements)
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    seen: list[str] = []
+    for item in items:
+        text = str(item).strip()
+        if text and text not in seen:
+            seen.append(text)
+    return seen
+
+
+def _check_person(case: Case, person: Person, index: int | None) -> None:
+    if not person.real_name.strip() or not person.pseudonym.strip():
+        raise ValidationFailed("a person in the pseudonym key needs a real name and a pseudonym.")
+    if person.kind not in ("child", "family", "practitioner", "other"):
+        raise ValidationFailed("a person's kind must be child, family, practitioner or other.")
+    for other_index, other in enumerate(case.people):
+        if other_index != index and other.pseudonym.strip() == person.pseudonym.strip():
+            raise ValidationFailed(
+                f"the pseudonym {person.pseudonym!r} is already used for another person."
+            )
+
+
+def _find_recommendation(case: Case, rec_id: str) -> Recommendation:
+    for rec in case.recommendations:
+        if rec.id == rec_id:
+            return rec
+    raise UsageError(f"{case.ref} has no recommendation {rec_id}.")
+
+
+def _check_completion(rec: Recommendation, today: date) -> None:
+    """Completed needs evidence; closed with impact needs the impact evidence (domain.md 7.1)."""
+    if rec.status in (
+        RecommendationStatus.COMPLETED_AWAITING_EVIDENCE,
+        RecommendationStatus.COMPLETED_EVIDENCE_ACCEPTED,
+        RecommendationStatus.CLOSED_IMPACT_EVIDENCED,
+    ):
+        if rec.status != RecommendationStatus.COMPLETED_AWAITING_EVIDENCE and not (
+            rec.evidence.strip()
+        ):
+            raise ValidationFailed(f"{rec.id}: Evidence of completion is required for this status.")
+        rec.date_completed = rec.date_completed or today.isoformat()
+    if rec.status == RecommendationStatus.CLOSED_IMPACT_EVIDENCED:
+        if not rec.impact_evidence.strip():
+            raise ValidationFailed(f"{rec.id}: Impact evidence is required to close it.")
+        rec.date_closed = rec.date_closed or today.isoformat()
+
+
+def _sync_agency_report(case: Case, values: Mapping[str, Any]) -> None:
+    """An agency report form also keeps the case's request list in step."""
+    agency = str(values.get("agency") or "").strip()
+    if not agency:
+        return
+    for item in case.agency_reports:
+        if item.agency.casefold() == agency.casefold():
+            item.author = str(values.get("author_name") or item.author)
+            item.author_role = str(values.get("author_role") or item.author_role)
+            return
+    case.agency_reports.append(
+        AgencyReportRequest(
+            agency=agency,
+            author=str(values.get("author_name") or ""),
+            author_role=str(values.get("author_role") or ""),
+            requested_date=_iso(values.get("date_requested"), "Date requested"),
+            due_date=_iso(values.get("due_date"), "Date due"),
+        )
+    )
+    if agency not in case.agencies:
+        case.agencies.append(agency)

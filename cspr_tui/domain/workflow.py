@@ -1,0 +1,356 @@
+"""The review workflow: which stage follows which, and what must be complete before it.
+
+Every guard lives here once; the store calls it before any stage change and the TUI's stage
+bar calls `check_transition` to show what is still missing. A refused step raises
+`TransitionRefused` whose message names the missing fields in plain English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from cspr_tui.domain.case import Case, RecommendationStatus, RecordStatus, Stage
+from cspr_tui.errors import ValidationFailed
+from cspr_tui.settings import Settings
+
+__all__ = [
+    "CLOSED_RECOMMENDATION_STATUSES",
+    "REASON_REQUIRED_STATUSES",
+    "TransitionCheck",
+    "TransitionRefused",
+    "check_transition",
+    "classify_decision",
+    "decision_of",
+    "is_statutory",
+    "next_stage",
+    "parse_iso_date",
+    "screening_route",
+]
+
+# Screening decisions (domain.md 2.9) that end the case at once; words, so that a template's
+# rewording ("Criteria not met" / "Notification criteria not met") keeps its meaning.
+_SCREENING_CLOSE_WORDS = ("share learning", "no further action", "criteria not met")
+_SCREENING_NOTIFY_WORDS = ("serious incident notification", "consider sin", "rapid review")
+
+# A recommendation in one of these needs no more monitoring, so the case may close.
+CLOSED_RECOMMENDATION_STATUSES = frozenset(
+    {
+        RecommendationStatus.CLOSED_IMPACT_EVIDENCED,
+        RecommendationStatus.SUPERSEDED,
+        RecommendationStatus.NOT_ACCEPTED,
+    }
+)
+# Moving a recommendation into one of these needs a recorded reason (domain.md 7.2).
+REASON_REQUIRED_STATUSES = frozenset(
+    {
+        RecommendationStatus.PAUSED,
+        RecommendationStatus.NOT_ACCEPTED,
+        RecommendationStatus.SUPERSEDED,
+    }
+)
+
+PANEL_COPY_WORKING_DAYS = 7  # T8 default; the settings' time limits may change it
+PUBLICATION_MONTHS = 6  # T7 default
+
+
+class TransitionRefused(ValidationFailed):
+    """A stage change whose conditions are not met; `details` lists each missing thing."""
+
+
+@dataclass(frozen=True)
+class TransitionCheck:
+    """Whether the case may move on, to which stage, and what is missing if not."""
+
+    allowed: bool
+    next_stage: Stage | None
+    missing: list[str] = field(default_factory=list)
+    overridable: list[str] = field(default_factory=list)  # missing items an override may waive
+
+
+def parse_iso_date(value: Any) -> date | None:
+    """A stored answer as a date, or None when blank or not a real ISO date."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _filled(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | dict | tuple):
+        return bool(value)
+    return True
+
+
+def _complete(case: Case, form_id: str) -> bool:
+    record = case.record(form_id)
+    return record is not None and record.status == RecordStatus.COMPLETE
+
+
+def classify_decision(text: str) -> str:
+    """Map a recorded decision (screening or rapid review) to the case's review type."""
+    lowered = (text or "").strip().lower()
+    if not lowered:
+        return ""
+    if "no lcspr" in lowered or "no further" in lowered or "not met" in lowered:
+        return "No further review"
+    if "national" in lowered:
+        return "National review"
+    if "lcspr" in lowered or "local child safeguarding practice review" in lowered:
+        return "LCSPR"
+    if "learning review" in lowered or "single-agency" in lowered or "single agency" in lowered:
+        return "Other learning review"
+    if "share learning" in lowered or "no further action" in lowered:
+        return "No further review"
+    return "Other learning review"
+
+
+def screening_route(decision: str) -> Stage | None:
+    """Where a screening decision leads: notify the Panel, decide on a review, or close."""
+    lowered = (decision or "").strip().lower()
+    if not lowered:
+        return None
+    if any(word in lowered for word in _SCREENING_CLOSE_WORDS):
+        return Stage.CLOSED
+    if any(word in lowered for word in _SCREENING_NOTIFY_WORDS):
+        return Stage.NOTIFIED
+    return Stage.DECISION
+
+
+def decision_of(case: Case) -> tuple[str, str, str]:
+    """The decision that ends the decision stage: (form id, decision text, rationale).
+
+    After a rapid review it is the rapid review's decision; a case referred straight to
+    another learning review carries the screening decision instead.
+    """
+    if case.record("rapid_review") is not None:
+        return (
+            "rapid_review",
+            str(case.value("rapid_review", "decision") or ""),
+            str(case.value("rapid_review", "decision_rationale") or ""),
+        )
+    return (
+        "screening",
+        str(case.value("screening", "decision") or ""),
+        str(case.value("screening", "rationale") or ""),
+    )
+
+
+def is_statutory(case: Case) -> bool:
+    """The LCSPR-only rules (6-month clock, Panel/SoS copy) apply to statutory reviews."""
+    flag = case.value("review", "statutory")
+    if isinstance(flag, str):
+        return flag.strip().lower() in {"yes", "true", "y"} or case.review_type == "LCSPR"
+    return bool(flag) or case.review_type == "LCSPR"
+
+
+def _partner(text: Any) -> str | None:
+    lowered = str(text or "").strip().lower()
+    if "police" in lowered:
+        return "Police"
+    if "icb" in lowered or "integrated care" in lowered or "health" in lowered:
+        return "ICB"
+    if lowered in {"la", "local authority"} or "local authority" in lowered or "council" in lowered:
+        return "LA"
+    return None
+
+
+def _signoff_gaps(case: Case) -> list[str]:
+    signoffs = case.value("rapid_review", "signoffs") or []
+    signed: set[str] = set()
+    for item in signoffs if isinstance(signoffs, list) else []:
+        if isinstance(item, Mapping):
+            partner = _partner(item.get("partner"))
+            if partner and _filled(item.get("name")) and _filled(item.get("date")):
+                signed.add(partner)
+    labels = {"LA": "local authority", "Police": "police", "ICB": "integrated care board (ICB)"}
+    return [
+        f"rapid review: sign-off by the {labels[p]} (partner, name and date)"
+        for p in ("LA", "Police", "ICB")
+        if p not in signed
+    ]
+
+
+def _time_limit(settings: Settings, rule: str, default: int) -> int:
+    try:
+        from cspr_tui.domain.deadline import time_limits
+    except ImportError:  # the deadline rules are optional for the guards
+        return default
+    limit = time_limits(settings).get(rule)
+    return int(limit.amount) if limit is not None else default
+
+
+def next_stage(case: Case) -> Stage | None:
+    """Where `advance` would take the case now (None when it cannot move on by itself)."""
+    stage = case.stage
+    if stage in (Stage.CLOSED, Stage.PAUSED):
+        return None
+    if stage == Stage.SCREENING:
+        return screening_route(str(case.value("screening", "decision") or "")) or Stage.NOTIFIED
+    if stage == Stage.DECISION:
+        if classify_decision(decision_of(case)[1]) == "No further review":
+            return Stage.MONITORING if case.recommendations else Stage.CLOSED
+        return Stage.REVIEW_IN_PROGRESS
+    if stage == Stage.PUBLISHED:
+        return Stage.MONITORING if case.recommendations else Stage.CLOSED
+    order = (
+        Stage.REFERRAL_RECEIVED,
+        Stage.SCREENING,
+        Stage.NOTIFIED,
+        Stage.RAPID_REVIEW,
+        Stage.DECISION,
+        Stage.REVIEW_IN_PROGRESS,
+        Stage.REPORT_DRAFTED,
+        Stage.PUBLISHED,
+        Stage.MONITORING,
+        Stage.CLOSED,
+    )
+    return order[order.index(stage) + 1]
+
+
+def check_transition(
+    case: Case, settings: Settings, today: date, *, override: bool = False
+) -> TransitionCheck:
+    """What the case needs before its next step; `override` waives the Panel-copy timing."""
+    target = next_stage(case)
+    if case.stage == Stage.PAUSED:
+        return TransitionCheck(False, None, ["the case is paused: resume it before moving on"])
+    if target is None:
+        return TransitionCheck(False, None, ["the case is closed: there is no further stage"])
+    missing: list[str] = []
+    overridable: list[str] = []
+    stage = case.stage
+    if stage == Stage.REFERRAL_RECEIVED:
+        if not _complete(case, "referral"):
+            missing.append("the referral form, finished with every required field")
+    elif stage == Stage.SCREENING:
+        if not _complete(case, "screening"):
+            missing.append("the screening decision form, finished")
+        if not _filled(case.value("screening", "decision")):
+            missing.append("screening: Decision")
+        if not _filled(case.value("screening", "rationale")):
+            missing.append("screening: Rationale")
+        if target == Stage.NOTIFIED and not _filled(
+            case.value("notification", "sin_submitted_date")
+        ):
+            missing.append("notification: Date the serious incident notification was submitted")
+    elif stage == Stage.NOTIFIED:
+        if not _filled(case.value("notification", "sin_submitted_date")):
+            missing.append("notification: Date the serious incident notification was submitted")
+        if not _complete(case, "notification"):
+            missing.append("the notification form, finished")
+    elif stage == Stage.RAPID_REVIEW:
+        missing.extend(_rapid_review_gaps(case))
+    elif stage == Stage.DECISION:
+        form_id, decision, rationale = decision_of(case)
+        name = "rapid review" if form_id == "rapid_review" else "screening"
+        if not decision.strip():
+            missing.append(f"{name}: Decision")
+        if not rationale.strip():
+            missing.append(f"{name}: Rationale for the decision")
+    elif stage == Stage.REVIEW_IN_PROGRESS:
+        for field_id, label in (
+            ("reviewer_name", "Reviewer name"),
+            ("summary_of_improvements", "Summary of recommended improvements"),
+            ("systemic_analysis", "Analysis of systemic or underlying reasons"),
+        ):
+            if not _filled(case.value("review", field_id)):
+                missing.append(f"review: {label}")
+    elif stage == Stage.REPORT_DRAFTED:
+        gaps, waivable = _publication_gaps(case, settings)
+        missing.extend(gaps)
+        if waivable and not override:
+            missing.extend(waivable)
+            overridable.extend(waivable)
+    elif stage == Stage.MONITORING:
+        open_recs = [
+            r.id for r in case.recommendations if r.status not in CLOSED_RECOMMENDATION_STATUSES
+        ]
+        if open_recs:
+            shown = ", ".join(open_recs[:5]) + (" ..." if len(open_recs) > 5 else "")
+            missing.append(
+                f"{len(open_recs)} recommendation(s) not yet closed "
+                f"(closed, superseded or not accepted): {shown}"
+            )
+    return TransitionCheck(not missing, target, missing, overridable)
+
+
+def _rapid_review_gaps(case: Case) -> list[str]:
+    missing: list[str] = []
+    if not (
+        _filled(case.value("notification", "sin_submitted_date"))
+        or _filled(case.value("notification", "sin_reference"))
+    ):
+        missing.append(
+            "a serious incident notification for this case: a rapid review must link to a SIN"
+        )
+    if not _complete(case, "rapid_review"):
+        missing.append("the rapid review form, finished")
+    missing.extend(_signoff_gaps(case))
+    if not _filled(case.value("rapid_review", "rr_completed_date")):
+        missing.append("rapid review: Date the rapid review was completed")
+    if not _filled(case.value("rapid_review", "rr_sent_to_panel_date")):
+        missing.append("rapid review: Date sent to the Panel")
+    return missing
+
+
+def _publication_gaps(case: Case, settings: Settings) -> tuple[list[str], list[str]]:
+    from cspr_tui.domain.calendar import add_months, calendar_from_settings
+
+    missing: list[str] = []
+    waivable: list[str] = []
+    decision = str(case.value("review", "publication_decision") or "").strip()
+    if not decision:
+        missing.append("review: Publication decision")
+    not_published = decision.lower().startswith("not published")
+    published = parse_iso_date(case.value("review", "published_date"))
+    if not not_published and published is None:
+        missing.append("review: Date published")
+    if (
+        decision
+        and not decision.lower().startswith("full")
+        and not _filled(case.value("review", "publication_reasons"))
+    ):
+        missing.append("review: Reasons for not publishing the full report")
+    if not is_statutory(case):
+        return missing, waivable
+    planned = parse_iso_date(case.value("review", "planned_publication_date"))
+    copy_sent = parse_iso_date(case.value("review", "panel_sos_copy_sent_date"))
+    days = _time_limit(settings, "T8", PANEL_COPY_WORKING_DAYS)
+    if not not_published:
+        if planned is None:
+            missing.append("review: Planned publication date")
+        if copy_sent is None:
+            missing.append("review: Date the full report was sent to the Panel and the SoS")
+        if planned is not None and copy_sent is not None:
+            latest = calendar_from_settings(settings).subtract_working_days(planned, days)
+            if copy_sent > latest:
+                waivable.append(
+                    f"review: the copy to the Panel and the Secretary of State was sent on "
+                    f"{copy_sent:%d/%m/%Y}, later than {days} working days before the planned "
+                    f"publication date (by {latest:%d/%m/%Y}); advance with an override and a "
+                    "reason to accept it"
+                )
+    decided = parse_iso_date(case.value("review", "lcspr_decision_date"))
+    months = _time_limit(settings, "T7", PUBLICATION_MONTHS)
+    if (
+        decided is not None
+        and published is not None
+        and published > add_months(decided, months)
+        and not _filled(case.value("review", "late_reason"))
+    ):
+        missing.append(
+            f"review: Reason for late publication (published more than {months} months "
+            f"after the decision of {decided:%d/%m/%Y})"
+        )
+    return missing, waivable

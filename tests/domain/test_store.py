@@ -1,0 +1,347 @@
+"""The case store over a real encrypted vault: create, read, query, records, audit."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from cspr_tui.domain import audit
+from cspr_tui.domain.case import (
+    AgencyReportRequest,
+    Person,
+    Rag,
+    RecommendationStatus,
+    RecordStatus,
+    Stage,
+)
+from cspr_tui.domain.store import CaseNotFound, CaseStore
+from cspr_tui.errors import CsprError, UsageError, ValidationFailed
+from cspr_tui.forms import load_forms
+from cspr_tui.settings import Settings
+from cspr_tui.vault import open_vault
+from tests.domain import case_values as cv
+
+PASS = "correct horse battery"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> CaseStore:
+    return cv.make_store(tmp_path)
+
+
+def reopen(store: CaseStore, *, readonly: bool = False) -> CaseStore:
+    path = store.vault.path
+    store.vault.close()
+    vault = open_vault(path, PASS, readonly=readonly)
+    return CaseStore(vault, store.settings, store.forms, clock=lambda: cv.TODAY)
+
+
+def test_references_and_pseudonyms_are_generated(store: CaseStore) -> None:
+    first = store.create_case()
+    second = store.create_case(pseudonym="Baby O")
+    third = store.create_case()
+    assert [first.ref, second.ref, third.ref] == [
+        "CSPR-2026-001",
+        "CSPR-2026-002",
+        "CSPR-2026-003",
+    ]
+    assert [first.pseudonym, second.pseudonym, third.pseudonym] == ["Child A", "Baby O", "Child B"]
+    assert first.stage == Stage.REFERRAL_RECEIVED and first.history[0].by == "Reviewer One"
+    assert store.create_case(year=2025).ref == "CSPR-2025-001"
+    with pytest.raises(ValidationFailed, match="already exists"):
+        store.create_case(ref="CSPR-2026-002")
+    with pytest.raises(ValidationFailed, match="not a case reference"):
+        store.create_case(ref="2026/2")
+
+
+def test_pseudonyms_continue_past_z(store: CaseStore) -> None:
+    for _ in range(27):
+        last = store.create_case()
+    assert last.pseudonym == "Child AA"
+
+
+def test_cases_survive_reopening_and_get_returns_a_copy(store: CaseStore) -> None:
+    ref = store.create_case(agencies=["Police", "Police", " Health visiting "]).ref
+    store.save_record(ref, "referral", cv.referral(), finish=True)
+    again = reopen(store, readonly=True)
+    case = again.get(ref)
+    assert case.agencies == ["Police", "Health visiting"]
+    record = case.records["referral"]
+    assert record.status == RecordStatus.COMPLETE
+    assert record.template_version == again.forms["referral"].version
+    assert record.updated_by == "Reviewer One"
+    case.pseudonym = "changed in memory only"
+    assert again.get(ref).pseudonym == "Child A"
+    with pytest.raises(CaseNotFound, match="no case CSPR-2026-999") as caught:
+        again.get("CSPR-2026-999")
+    assert caught.value.exit_code == 2
+
+
+def test_draft_may_be_incomplete_but_not_impossible(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    warnings = store.save_record(
+        ref, "referral", {"referrer_name": "Sam"}, current_section="referrer"
+    )
+    assert warnings == []
+    record = store.get(ref).records["referral"]
+    assert record.status == RecordStatus.DRAFT and record.current_section == "referrer"
+    entries = len(store.audit_trail())
+    with pytest.raises(ValidationFailed) as caught:
+        store.save_record(ref, "referral", {"incident_date": "2026-02-31"})
+    assert "cannot be saved" in caught.value.message
+    assert any("real date" in d for d in caught.value.details)
+    assert store.get(ref).records["referral"].values == {"referrer_name": "Sam"}
+    assert len(store.audit_trail()) == entries
+
+
+def test_finishing_lists_every_missing_field(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    with pytest.raises(ValidationFailed) as caught:
+        store.save_record(ref, "referral", {"referrer_name": "Sam"}, finish=True)
+    details = caught.value.details
+    assert len(details) >= 10
+    assert any("Date of referral is required" in d for d in details)
+    assert "referral" not in store.get(ref).records
+    with pytest.raises(UsageError, match="no form called"):
+        store.save_record(ref, "nonsense", {})
+
+
+def test_warnings_do_not_block(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    values = cv.referral(abuse_neglect="Not suspected")
+    warnings = store.save_record(ref, "referral", values, finish=True)
+    assert store.get(ref).records["referral"].status == RecordStatus.COMPLETE
+    assert all(w.severity == "warning" for w in warnings)
+
+
+def test_every_change_is_audited_with_old_and_new_values(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    store.update_case(ref, {"pseudonym": "Child Z"}, reason="Family chose the name")
+    entry = store.audit_trail(ref)[-1]
+    assert entry.action == "case updated" and entry.who == "Reviewer One"
+    assert entry.reason == "Family chose the name"
+    assert audit.Change("pseudonym", "Child A", "Child Z") in entry.changes
+    assert store.verify() == []
+    with pytest.raises(ValidationFailed):
+        store.update_case(ref, {"pseudonym": " "})
+    with pytest.raises(UsageError):
+        store.update_case(ref, {"stage": "closed"})
+
+
+def test_failed_write_changes_nothing(store: CaseStore) -> None:
+    store.create_case()
+    readonly = reopen(store, readonly=True)
+    with pytest.raises(CsprError):
+        readonly.create_case()
+    assert [c.ref for c in readonly.list_cases()] == ["CSPR-2026-001"]
+    assert len(readonly.audit_trail()) == 1
+
+
+def test_reviewer_name_falls_back_to_the_os_user(tmp_path: Path) -> None:
+    store = cv.make_store(tmp_path, reviewer_name="")
+    assert store.reviewer_name == audit.default_actor("") != ""
+    explicit = CaseStore(store.vault, Settings(), load_forms(), "Agency Lead")
+    assert explicit.reviewer_name == "Agency Lead"
+
+
+def test_query_by_stage_agency_and_text(store: CaseStore) -> None:
+    a = cv.case_at_stage(store, "screening")
+    b = store.create_case(agencies=["Police"]).ref
+    c = store.create_case(notes="Sibling of an earlier case").ref
+    store.save_record(b, "referral", {"incident_description": "Found in a CAR park at night"})
+    assert [x.ref for x in store.query(stage=Stage.SCREENING)] == [a]
+    assert [x.ref for x in store.query(stage="referral_received")] == [b, c]
+    assert [x.ref for x in store.query(agency="police")] == [b]
+    assert [x.ref for x in store.query(text="car PARK")] == [b]
+    assert [x.ref for x in store.query(text="poppy example")] == [a]  # a repeat-group answer
+    assert [x.ref for x in store.query(text="sibling")] == [c]
+    assert [x.ref for x in store.query(text="child b")] == [b]
+    assert [x.ref for x in store.query(text=c)] == [c]
+    assert store.query(text="car sibling") == []
+    assert [x.ref for x in store.query(text="  car\n park ")] == [b]
+    assert [x.ref for x in store.query(text="park", stage="screening")] == []
+
+
+def test_query_is_refreshed_after_writes(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    assert store.query(text="lantern") == []
+    store.update_case(ref, {"notes": "Lantern Street"})
+    assert [c.ref for c in store.query(text="lantern")] == [ref]
+
+
+def test_query_by_deadline(tmp_path: Path) -> None:
+    store = cv.make_store(tmp_path, today=date(2026, 3, 20))
+    overdue = store.create_case().ref  # notification made, no rapid review yet
+    store.save_record(overdue, "notification", cv.notification())
+    fresh = store.create_case().ref
+    store.save_record(
+        fresh, "notification", cv.notification(la_aware_date="2026-03-19", sin_submitted_date="")
+    )
+    quiet = store.create_case().ref
+    assert [c.ref for c in store.query(overdue=True)] == [overdue]
+    assert [c.ref for c in store.query(overdue=False)] == [fresh, quiet]
+    assert [c.ref for c in store.query(due_within=14)] == [overdue, fresh]
+    assert [c.ref for c in store.query(due_within=14, overdue=False)] == [fresh]
+
+
+def test_people_key(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    store.add_person(ref, Person("Poppy Example", "Child A", "Subject child", "child"))
+    store.add_person(ref, Person("Jade Example", "Mother", "Mother"))
+    with pytest.raises(ValidationFailed, match="already used"):
+        store.add_person(ref, Person("Someone Else", "Mother", "Aunt"))
+    store.update_person(ref, 1, Person("Jade Example", "Parent 1", "Mother"))
+    with pytest.raises(ValidationFailed, match="needs a reason"):
+        store.remove_person(ref, 0, "")
+    store.remove_person(ref, 0, "Entered on the wrong case")
+    assert [p.pseudonym for p in store.get(ref).people] == ["Parent 1"]
+    with pytest.raises(UsageError):
+        store.update_person(ref, 5, Person("X", "Y", "Z"))
+
+
+def test_agency_reports(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    store.request_agency_report(
+        ref, AgencyReportRequest("Police", requested_date="2026-03-06", due_date="2026-03-18")
+    )
+    with pytest.raises(ValidationFailed, match="already asked"):
+        store.request_agency_report(ref, AgencyReportRequest("police"))
+    with pytest.raises(ValidationFailed, match="real date"):
+        store.request_agency_report(ref, AgencyReportRequest("GP", due_date="2026-02-30"))
+    store.update_agency_report(ref, "POLICE", {"received_date": date(2026, 3, 17)})
+    case = store.get(ref)
+    assert case.agency_reports[0].received_date == "2026-03-17"
+    assert case.agencies == ["Police"]
+    assert [c.ref for c in store.query(agency="Police")] == [ref]
+
+
+def test_recommendation_rules(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    one = store.add_recommendation(
+        ref,
+        text="Share information.",
+        action="Audit",
+        lead_agency="Police",
+        target_date="2026-09-30",
+    )
+    two = store.add_recommendation(ref, text="Share information.", action="Train staff")
+    three = store.add_recommendation(ref, text="Hear the child.")
+    assert [one.id, two.id, three.id] == [
+        "CSPR-2026-001-R1-A1",
+        "CSPR-2026-001-R1-A2",
+        "CSPR-2026-001-R2-A1",
+    ]
+    for changes, what in (
+        ({"status": "Paused"}, "Changing"),
+        ({"status": "Not accepted by partners"}, "Changing"),
+        ({"status": "Superseded/merged"}, "Changing"),
+        ({"rag_override": "Red"}, "Overriding the RAG"),
+        ({"revised_target_date": "2026-12-31"}, "Revising the target date"),
+    ):
+        with pytest.raises(ValidationFailed, match=what):
+            store.update_recommendation(ref, one.id, changes)
+    assert store.get(ref).recommendations[0].status == RecommendationStatus.NOT_STARTED
+    updated = store.update_recommendation(
+        ref, one.id, {"revised_target_date": "2026-12-31"}, reason="Staff shortage"
+    )
+    assert (updated.revisions, updated.revision_reason) == (1, "Staff shortage")
+    updated = store.update_recommendation(ref, one.id, {"rag_override": "Red"}, reason="Slipping")
+    assert updated.rag_override == Rag.RED and updated.rag_override_reason == "Slipping"
+    updated = store.update_recommendation(ref, one.id, {"status": "Paused"}, reason="Awaiting")
+    assert updated.status == RecommendationStatus.PAUSED and updated.status_reason == "Awaiting"
+    with pytest.raises(ValidationFailed, match="Evidence of completion"):
+        store.update_recommendation(ref, two.id, {"status": "Completed – evidence accepted"})
+    with pytest.raises(ValidationFailed, match="not a recommendation status"):
+        store.update_recommendation(ref, two.id, {"status": "Done"})
+    with pytest.raises(UsageError, match="no editable field"):
+        store.update_recommendation(ref, two.id, {"id": "x"})
+    with pytest.raises(UsageError, match="no recommendation"):
+        store.update_recommendation(ref, "nope", {})
+
+
+def test_quarterly_updates_log_status_changes(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    rec = store.add_recommendation(ref, text="Share information.", target_date="2026-09-30")
+    store.add_quarterly_update(ref, rec.id, "Started the audit.", "In progress")
+    with pytest.raises(ValidationFailed, match="needs a reason"):
+        store.add_quarterly_update(ref, rec.id, "Stopped.", "Paused")
+    done = store.add_quarterly_update(
+        ref,
+        rec.id,
+        "Procedure live.",
+        RecommendationStatus.COMPLETED_EVIDENCE_ACCEPTED,
+        quarter="2026-Q2",
+        on=date(2026, 7, 1),
+        evidence="Procedure v2",
+    )
+    assert [(u.quarter, u.status_before, u.status_after) for u in done.updates] == [
+        ("2026-Q1", "Not started", "In progress"),
+        ("2026-Q2", "In progress", "Completed – evidence accepted"),
+    ]
+    assert done.date_completed == cv.TODAY.isoformat() and done.last_updated == "2026-07-01"
+    with pytest.raises(CsprError):
+        store.add_quarterly_update(ref, rec.id, "x", "In progress", quarter="2026-Q9")
+
+
+def test_deadline_overrides_and_pauses_need_reasons(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    with pytest.raises(ValidationFailed, match="needs a reason"):
+        store.override_deadline(ref, "T7", "2026-12-31", "")
+    case = store.override_deadline(ref, "T7", date(2026, 12, 31), "Inquest in November")
+    assert (case.overrides[0].due_date, case.overrides[0].by) == ("2026-12-31", "Reviewer One")
+    with pytest.raises(ValidationFailed, match="real date"):
+        store.override_deadline(ref, "T7", "31/12/2026", "x")
+    with pytest.raises(ValidationFailed, match="needs a reason"):
+        store.pause_deadline(ref, "T4", "")
+    store.pause_deadline(ref, "T4", "Trial", start=cv.TODAY - timedelta(days=10))
+    with pytest.raises(ValidationFailed, match="already paused"):
+        store.pause_deadline(ref, "T4", "Trial")
+    case = store.resume_deadline(ref, "T4")
+    assert case.pauses[0].deadline == "T4" and case.pauses[0].end == cv.TODAY.isoformat()
+    with pytest.raises(ValidationFailed, match="not paused"):
+        store.resume_deadline(ref, "T4")
+
+
+def test_record_export_is_audited(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    store.record_export("agency-report", ref, "/tmp/x.docx", True, "Police")
+    entry = store.audit_trail(ref)[-1]
+    assert entry.action == "exported agency-report"
+    assert audit.Change("export.redacted", None, True) in entry.changes
+    assert store.verify() == []
+
+
+def test_import_adds_and_updates_in_one_go(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    existing = store.get(ref)
+    existing.notes = "Updated by import"
+    new = store.get(ref)
+    new.ref, new.pseudonym = "CSPR-2025-007", "Child Q"
+    assert store.import_cases([existing, new], source="batch.json") == (1, 1)
+    again = reopen(store)
+    assert again.get(ref).notes == "Updated by import"
+    assert again.get("CSPR-2025-007").pseudonym == "Child Q"
+    trail = again.audit_trail()
+    assert [e.action for e in trail[-2:]] == ["case updated by import", "case imported"]
+    assert trail[-1].reason == "imported from batch.json"
+    assert again.verify() == []
+
+
+def test_concurrent_workers_do_not_lose_changes(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    store.list_cases()
+
+    def add(prefix: str) -> None:
+        for i in range(10):
+            store.add_recommendation(ref, text=f"{prefix} recommendation {i}")
+
+    workers = [threading.Thread(target=add, args=(name,)) for name in ("First", "Second")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert len(store.get(ref).recommendations) == 20
+    assert len(reopen(store).get(ref).recommendations) == 20
