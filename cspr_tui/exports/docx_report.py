@@ -1,0 +1,305 @@
+"""Word exports: agency information reports and case reports, rendered with docxtpl.
+
+Every render is strict and escaped: `autoescape=True` (docxtpl's default silently drops `&`
+and `<...>`), a StrictUndefined Jinja environment and an undeclared-variable check, so a
+template tag without a value is an error naming the tag, never a blank. The finished file is
+opened again before it is given its name: no template tag may remain and, for agency reports
+and redacted reports, no identifier from the pseudonym key may appear anywhere in its text.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx import Document
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from cspr_tui import paths
+from cspr_tui.domain.case import AgencyReportRequest, Case
+from cspr_tui.errors import CsprError, ValidationFailed
+from cspr_tui.exports.context import (
+    CASE_REPORT_KINDS,
+    agency_report_context,
+    case_agencies,
+    case_report_context,
+    finish_context,
+)
+from cspr_tui.exports.export_file import (
+    default_export_dir,
+    safe_name_part,
+    write_export,
+    write_versioned_export,
+)
+from cspr_tui.exports.redaction import Redactor
+from cspr_tui.settings import Settings
+
+__all__ = [
+    "TEMPLATE_FILES",
+    "Progress",
+    "document_text",
+    "find_agency",
+    "package_text",
+    "render_template",
+    "template_path",
+    "write_agency_report",
+    "write_case_report",
+]
+
+Progress = Callable[[int, int], None]
+
+TEMPLATE_FILES = {
+    "agency_report": "agency_report.docx",
+    "referral": "referral.docx",
+    "rapid-review": "rapid_review.docx",
+    "final": "final_report.docx",
+}
+
+
+def template_path(key: str) -> Path:
+    """The Word template for `key`: the workspace's own copy if there is one, else the default."""
+    name = TEMPLATE_FILES[key]
+    override = paths.user_templates_dir() / "docx" / name
+    if override.is_file():
+        return override
+    shipped = paths.shipped_templates_dir() / "docx" / name
+    if not shipped.is_file():
+        raise CsprError(f"the Word template {name} is missing from {shipped.parent}; reinstall.")
+    return shipped
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def render_template(template: Path, context: dict[str, Any], dest: Path) -> None:
+    """Render `template` with `context` into `dest`; any missing value or bad tag is an error.
+
+    StrictUndefined makes a tag without a value (a typo in an edited template, a field that
+    does not exist) fail with its name instead of printing nothing.
+    """
+    try:
+        tpl = DocxTemplate(str(template))
+        tpl.render(context, jinja_env=_environment(), autoescape=True)
+    except jinja2.UndefinedError as exc:
+        raise CsprError(
+            f"the Word template {template} uses a value this report does not provide "
+            f"({exc.message}); see docs/templates.md."
+        ) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise CsprError(
+            f"the Word template {template} has a broken tag ({exc.message}); retype it in Word."
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise CsprError(f"the Word template {template} cannot be rendered ({exc}).") from None
+    except Exception as exc:  # not a Word file at all
+        raise CsprError(
+            f"the Word template {template} cannot be read ({exc.__class__.__name__}); "
+            "replace it with a .docx file."
+        ) from None
+    tpl.save(str(dest))
+
+
+def _table_text(table) -> list[str]:
+    lines = []
+    for row in table.rows:
+        for cell in row.cells:
+            lines.extend(p.text for p in cell.paragraphs)
+            for inner in cell.tables:
+                lines.extend(_table_text(inner))
+    return lines
+
+
+def _part_text(part) -> list[str]:
+    lines = [p.text for p in part.paragraphs]
+    for table in part.tables:
+        lines.extend(_table_text(table))
+    return lines
+
+
+def document_text(path: Path) -> str:
+    """All the text a reader can see in a .docx: body, tables, headers, footers, properties."""
+    doc = Document(str(path))
+    lines = _part_text(doc)
+    for section in doc.sections:
+        for part in (
+            section.header,
+            section.footer,
+            section.first_page_header,
+            section.first_page_footer,
+            section.even_page_header,
+            section.even_page_footer,
+        ):
+            if not part.is_linked_to_previous:
+                lines.extend(_part_text(part))
+    props = doc.core_properties
+    lines.extend(
+        str(v or "")
+        for v in (props.title, props.subject, props.author, props.comments, props.keywords)
+    )
+    return "\n".join(lines)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def package_text(path: Path) -> str:
+    """Every paragraph of every part of the package, text boxes, notes and comments included.
+
+    python-docx's paragraphs miss text boxes and footnotes; an edited template may use them,
+    so the identifier scan reads the XML of each part directly.
+    """
+    lines: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not name.endswith(".xml") or not name.startswith(("word/", "docProps/")):
+                continue
+            root = etree.fromstring(archive.read(name))
+            if name.startswith("docProps/"):
+                lines.extend(t for t in root.itertext() if t.strip())
+                continue
+            for paragraph in root.iter(f"{_W}p"):
+                lines.append("".join(t.text or "" for t in paragraph.iter(f"{_W}t")))
+    return "\n".join(lines)
+
+
+def _verify(path: Path, redactor: Redactor | None) -> None:
+    """Refuse a rendered document that still holds a tag or an identifier."""
+    text = package_text(path)
+    if "{{" in text or "{%" in text:
+        raise CsprError(
+            "the rendered document still contains template tags; check the Word template's tags."
+        )
+    if redactor is not None:
+        found = redactor.find(text)
+        if found:
+            raise ValidationFailed(
+                "the export still contains identifying details, so no file was written; "
+                "remove them from the case text or the template and try again.",
+                details=[f"{i.kind}: {i.text}" for i in found],
+            )
+
+
+def find_agency(case: Case, agency: str) -> str:
+    """The case's spelling of `agency` (case-insensitive), or a refusal listing its agencies."""
+    agencies = case_agencies(case)
+    for name in agencies:
+        if name.casefold() == agency.strip().casefold():
+            return name
+    listed = ", ".join(agencies) if agencies else "none recorded yet"
+    raise ValidationFailed(f"{case.ref} has no agency '{agency}'; its agencies are: {listed}.")
+
+
+def _render_to(
+    path: Path | None,
+    name_for: Callable[[int], str],
+    fill: Callable[[Path], None],
+    *,
+    start: int,
+    force: bool,
+) -> Path:
+    if path is None or Path(path).is_dir():
+        folder = default_export_dir() if path is None else Path(path)
+        return write_versioned_export(folder, name_for, fill, start=start)
+    return write_export(Path(path), fill, force=force)
+
+
+def write_agency_report(
+    case: Case,
+    agency: str,
+    path: Path | None = None,
+    *,
+    settings: Settings | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> Path:
+    """One agency's information report; subjects by pseudonym only, checked before it is named.
+
+    `path` is a file, a folder, or None for the workspace's exports folder; in a folder the
+    name is `<ReviewRef>_<Agency>_AgencyInfoReport_v<n>.docx` with the first free version.
+    """
+    settings = settings or Settings()
+    today = today or date.today()
+    name = find_agency(case, agency)
+    request = next((r for r in case.agency_reports if r.agency == name), None)
+    request = request or AgencyReportRequest(agency=name)
+    redactor = Redactor.for_case(case)
+    steps = 3
+    if progress:
+        progress(0, steps)
+    ctx = agency_report_context(case, name, settings=settings, today=today, request=request)
+    ctx = finish_context(ctx, redactor.redact)
+    template = template_path("agency_report")
+
+    def fill(tmp: Path) -> None:
+        render_template(template, ctx, tmp)
+        if progress:
+            progress(2, steps)
+        _verify(tmp, redactor)
+
+    if progress:
+        progress(1, steps)
+    stem = f"{safe_name_part(case.ref)}_{safe_name_part(name, fallback='Agency')}"
+    written = _render_to(
+        path,
+        lambda n: f"{stem}_AgencyInfoReport_v{n}.docx",
+        fill,
+        start=request.version,
+        force=force,
+    )
+    if progress:
+        progress(steps, steps)
+    return written
+
+
+def write_case_report(
+    case: Case,
+    kind: str,
+    path: Path | None = None,
+    *,
+    redact: bool = False,
+    settings: Settings | None = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> Path:
+    """A referral, rapid-review or final report; `redact` gives the publication-safe version.
+
+    Redacted: every identifier of the pseudonym key is replaced everywhere, then the whole
+    document is scanned and the export refused (nothing written) if any remains.
+    """
+    if kind not in CASE_REPORT_KINDS:
+        raise CsprError(
+            f"unknown report kind '{kind}'; choose one of {', '.join(CASE_REPORT_KINDS)}."
+        )
+    settings = settings or Settings()
+    today = today or date.today()
+    spec = CASE_REPORT_KINDS[kind]
+    redactor = Redactor.for_case(case) if redact else None
+    steps = 3
+    if progress:
+        progress(0, steps)
+    ctx = case_report_context(case, kind, settings=settings, today=today)
+    ctx = finish_context(ctx, redactor.redact if redactor else None)
+    template = template_path(kind)
+
+    def fill(tmp: Path) -> None:
+        render_template(template, ctx, tmp)
+        if progress:
+            progress(2, steps)
+        _verify(tmp, redactor)
+
+    if progress:
+        progress(1, steps)
+    suffix = "_Redacted" if redact else ""
+    stem = f"{safe_name_part(case.ref)}_{spec.file_label}{suffix}"
+    written = _render_to(path, lambda n: f"{stem}_v{n}.docx", fill, start=1, force=force)
+    if progress:
+        progress(steps, steps)
+    return written

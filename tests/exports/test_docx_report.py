@@ -1,0 +1,289 @@
+"""Word reports rendered for real, opened back with python-docx and checked."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from cspr_tui import paths
+from cspr_tui.errors import CsprError, ValidationFailed
+from cspr_tui.exports import document_text, write_agency_report, write_case_report
+from cspr_tui.exports.context import CASE_REPORT_KINDS, PROTECTIVE_MARKING
+from cspr_tui.settings import Settings
+from tests.exports.case_fixtures import LONG, MULTILINE, REAL_NAMES, TRICKY, make_case
+
+TODAY = date(2026, 11, 28)
+SETTINGS = Settings(partnership_name="Imaginary Borough Safeguarding Partnership")
+AGENCY_HEADINGS = (
+    "1. Scope",
+    "2. Sources of information",
+    "3. Summary of the agency's involvement",
+    "4. Chronology",
+    "5. Key practice episodes and analysis",
+    "6. The child's lived experience and voice",
+    "7. Equality, diversity, culture, language and disability",
+    "8. Multi-agency working and information sharing",
+    "9. Good practice",
+    "10. Learning identified",
+    "11. Actions already taken by the agency",
+    "12. Proposed recommendations",
+    "13. Parallel processes known to the agency",
+    "14. Sign-off",
+)
+
+
+def _headings(path: Path) -> list[str]:
+    return [p.text for p in Document(str(path)).paragraphs if p.style.name.startswith("Heading")]
+
+
+def _assert_clean(path: Path) -> str:
+    text = document_text(path)
+    assert "{{" not in text and "{%" not in text and "%}" not in text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    doc = Document(str(path))
+    section = doc.sections[0]
+    assert section.header.paragraphs[0].text == PROTECTIVE_MARKING
+    assert section.footer.paragraphs[0].text.startswith(PROTECTIVE_MARKING)
+    return text
+
+
+@pytest.mark.parametrize("kind", sorted(CASE_REPORT_KINDS))
+def test_case_report_renders_every_section(kind: str, workspace: Path) -> None:
+    path = write_case_report(make_case(), kind, settings=SETTINGS, today=TODAY)
+    assert path.parent == workspace / "exports"
+    text = _assert_clean(path)
+    headings = _headings(path)
+    for heading, _form, _items in CASE_REPORT_KINDS[kind].sections:
+        assert heading in headings
+    assert "CSPR-2026-004" in text and "Child A" in text
+    assert "Imaginary Borough Safeguarding Partnership" in text
+    assert "28/11/2026" in text  # dates DD/MM/YYYY
+
+
+def test_referral_keeps_special_characters_line_breaks_and_names(workspace: Path) -> None:
+    path = write_case_report(make_case(), "referral", settings=SETTINGS, today=TODAY)
+    text = _assert_clean(path)
+    assert TRICKY in text
+    assert MULTILINE in text  # the breaks survive as line breaks
+    assert LONG in text
+    for name in REAL_NAMES:  # the unredacted referral is the captured form, names included
+        assert name in text or name.replace("'", "’") in text
+    assert "04/05/2019" in text and "02/03/2026" in text
+    assert "Not recorded" in text  # an empty answer is visible, not blank
+    body = Document(str(path)).element.body.xml
+    assert "<w:br/>" in body
+
+
+def test_final_report_has_the_statutory_content(workspace: Path) -> None:
+    from tests.exports.case_fixtures import add_recommendations
+
+    case = add_recommendations(make_case(), 3)
+    path = write_case_report(case, "final", settings=SETTINGS, today=TODAY)
+    text = _assert_clean(path)
+    headings = _headings(path)
+    assert "6. Recommendations" in headings
+    assert "Ottoline Reviewer-Invented" in text
+    assert "Summary of recommended improvements" in text
+    assert "Analysis of systemic or underlying reasons" in text
+    assert "Full report" in text and "30/09/2026" in text
+    assert '=HYPERLINK("http://example.invalid") about Zoë' in text
+    assert "15/03/2026" in text  # by when
+    assert "Children's social care" in text
+
+
+def test_redacted_report_has_pseudonyms_only(workspace: Path) -> None:
+    for kind in CASE_REPORT_KINDS:
+        path = write_case_report(make_case(), kind, redact=True, settings=SETTINGS, today=TODAY)
+        assert "_Redacted_" in path.name
+        text = _assert_clean(path)
+        lowered = text.casefold()
+        for name in (*REAL_NAMES, "Quentin Madeup", "Zoë", "Siobhán", "Nowak", "Fictionalia"):
+            assert name.casefold() not in lowered, (kind, name)
+        assert "04/05/2019" not in text and "NE8 1ZZ" not in text
+    referral = document_text(workspace / "exports" / "CSPR-2026-004_Referral_Redacted_v1.docx")
+    assert "Child A's mother, Mother, told the health visitor" in referral
+    assert "Mother's partner was not at home." in referral
+    assert TRICKY in referral
+
+
+def test_identifier_left_in_template_stops_the_export(workspace: Path) -> None:
+    override = workspace / "form_templates" / "docx"
+    override.mkdir(parents=True)
+    shipped = paths.shipped_templates_dir() / "docx" / "final_report.docx"
+    doc = Document(str(shipped))
+    doc.add_paragraph("Thanks to Siobhán O'Neill for her help.")
+    doc.save(str(override / "final_report.docx"))
+    with pytest.raises(ValidationFailed) as caught:
+        write_case_report(make_case(), "final", redact=True, settings=SETTINGS, today=TODAY)
+    assert "no file was written" in caught.value.message
+    assert any("Siobhán O'Neill" in line for line in caught.value.details)
+    assert list((workspace / "exports").iterdir()) == []
+    # The same override is fine when the reviewer asked for the unredacted version.
+    path = write_case_report(make_case(), "final", settings=SETTINGS, today=TODAY)
+    assert "Thanks to Siobhán O'Neill" in document_text(path)
+
+
+def test_workspace_override_wins_and_unknown_tag_is_an_error(workspace: Path) -> None:
+    override = workspace / "form_templates" / "docx"
+    override.mkdir(parents=True)
+    doc = Document()
+    doc.add_paragraph("Local referral form for {{ case.ref }}")
+    doc.save(str(override / "referral.docx"))
+    path = write_case_report(make_case(), "referral", settings=SETTINGS, today=TODAY)
+    assert document_text(path).startswith("Local referral form for CSPR-2026-004")
+
+    doc.add_paragraph("{{ child_real_name }} and {{ case.nickname }}")
+    doc.save(str(override / "referral.docx"))
+    with pytest.raises(CsprError, match="child_real_name"):
+        write_case_report(make_case(), "referral", settings=SETTINGS, today=TODAY)
+    doc = Document()
+    doc.add_paragraph("{{ case.nickname }}")
+    doc.save(str(override / "referral.docx"))
+    with pytest.raises(CsprError, match="nickname"):
+        write_case_report(make_case(), "referral", settings=SETTINGS, today=TODAY)
+    assert [p.name for p in (workspace / "exports").iterdir()] == [path.name]
+
+
+def test_agency_report_is_prefilled_with_pseudonyms_only(workspace: Path) -> None:
+    path = write_agency_report(make_case(), "police", settings=SETTINGS, today=TODAY)
+    assert path.name == "CSPR-2026-004_Police_AgencyInfoReport_v2.docx"
+    text = _assert_clean(path)
+    headings = _headings(path)
+    for heading in AGENCY_HEADINGS:
+        assert heading in headings
+    for expected in (
+        "CSPR-2026-004 (Child A)",
+        "Police",
+        "LCSPR stage report",
+        "Sergeant Invented",
+        "01/04/2026",
+        "01/04/2025",
+        "20/02/2026",
+        "Subject child",
+        "Mother's partner",
+        "How well did agencies hear Child A's voice?",
+        "Was Mother's request for help & support understood?",
+        "Significance (RAG)",
+    ):
+        assert expected in text, expected
+    lowered = text.casefold()
+    for name in (*REAL_NAMES, "Zoë", "Siobhán", "Quentin"):
+        assert name.casefold() not in lowered
+    assert "Police officer 1" not in text  # practitioners are not subjects
+
+
+def test_agency_report_versions_and_unknown_agency(workspace: Path) -> None:
+    case = make_case()
+    first = write_agency_report(case, "Health visiting", today=TODAY)
+    second = write_agency_report(case, "health VISITING", today=TODAY)
+    assert first.name.endswith("_Health-visiting_AgencyInfoReport_v1.docx")
+    assert second.name.endswith("_AgencyInfoReport_v2.docx")
+    with pytest.raises(ValidationFailed) as caught:
+        write_agency_report(case, "Fire service", today=TODAY)
+    assert caught.value.exit_code == 6
+    assert "Police, Health visiting, Children's social care" in caught.value.message
+
+
+def test_explicit_out_refuses_overwrite_unless_forced(workspace: Path) -> None:
+    out = workspace / "mine.docx"
+    write_case_report(make_case(), "referral", out, today=TODAY)
+    with pytest.raises(CsprError, match="already exists"):
+        write_case_report(make_case(), "referral", out, today=TODAY)
+    write_case_report(make_case(), "referral", out, today=TODAY, force=True)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_progress_is_reported(workspace: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    write_case_report(
+        make_case(), "rapid-review", today=TODAY, progress=lambda d, t: seen.append((d, t))
+    )
+    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+
+
+def test_many_chronology_rows(workspace: Path) -> None:
+    case = make_case()
+    case.records["referral"].values["chronology"] = [
+        {"date": "2026-01-05", "time": f"{i % 24:02d}:00", "event": f"Event {i} & <detail>"}
+        for i in range(1000)
+    ]
+    path = write_case_report(case, "referral", today=TODAY)
+    text = document_text(path)
+    assert len(re.findall(r"Event \d+ & <detail>", text)) == 1000
+
+
+def test_unknown_kind_is_refused(workspace: Path) -> None:
+    with pytest.raises(CsprError, match="unknown report kind"):
+        write_case_report(make_case(), "summary", today=TODAY)
+
+
+def test_missing_shipped_template_is_clear(workspace: Path, monkeypatch, tmp_path: Path) -> None:
+    empty = tmp_path / "shipped"
+    (empty / "docx").mkdir(parents=True)
+    monkeypatch.setattr(paths, "shipped_templates_dir", lambda: empty)
+    with pytest.raises(CsprError, match="missing"):
+        write_case_report(make_case(), "referral", today=TODAY)
+    shutil.rmtree(empty)
+
+
+def test_identifier_in_a_text_box_or_footnote_is_found(workspace: Path) -> None:
+    from cspr_tui.exports.docx_report import package_text
+
+    override = workspace / "form_templates" / "docx"
+    override.mkdir(parents=True)
+    doc = Document(str(paths.shipped_templates_dir() / "docx" / "rapid_review.docx"))
+    box = (
+        '<w:p xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:r>'
+        "<w:pict><w:txbxContent><w:p><w:r><w:t>Siobhán </w:t></w:r><w:r><w:t>O'Neill</w:t>"
+        "</w:r></w:p></w:txbxContent></w:pict></w:r></w:p>"
+    )
+    from docx.oxml import parse_xml
+
+    doc.element.body.insert(0, parse_xml(box))
+    doc.save(str(override / "rapid_review.docx"))
+    assert "Siobhán O'Neill" in package_text(override / "rapid_review.docx")
+    with pytest.raises(ValidationFailed) as caught:
+        write_case_report(make_case(), "rapid-review", redact=True, today=TODAY)
+    assert "name: Siobhán O'Neill" in caught.value.details
+    assert list((workspace / "exports").iterdir()) == []
+
+
+def test_every_template_tag_has_a_value() -> None:
+    """docxtpl's own check: no tag of a shipped template is left without a context value."""
+    from docxtpl import DocxTemplate
+
+    from cspr_tui.exports.context import agency_report_context, case_report_context
+    from cspr_tui.exports.docx_report import template_path
+
+    case = make_case()
+    contexts = {
+        "agency_report": agency_report_context(case, "Police", settings=SETTINGS, today=TODAY),
+        **{
+            k: case_report_context(case, k, settings=SETTINGS, today=TODAY)
+            for k in CASE_REPORT_KINDS
+        },
+    }
+    for key, ctx in contexts.items():
+        tpl = DocxTemplate(str(template_path(key)))
+        assert tpl.get_undeclared_template_variables(context=ctx) == set(), key
+
+
+def test_broken_tag_and_non_docx_template_are_clear(workspace: Path) -> None:
+    override = workspace / "form_templates" / "docx"
+    override.mkdir(parents=True)
+    doc = Document()
+    doc.add_paragraph("{{ case.ref ")
+    doc.add_paragraph("{% if %}")
+    doc.save(str(override / "referral.docx"))
+    with pytest.raises(CsprError, match="broken tag"):
+        write_case_report(make_case(), "referral", today=TODAY)
+    (override / "referral.docx").write_text("not a Word file", encoding="utf-8")
+    with pytest.raises(CsprError, match="cannot be read"):
+        write_case_report(make_case(), "referral", today=TODAY)
+    assert list((workspace / "exports").iterdir()) == []
