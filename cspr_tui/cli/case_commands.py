@@ -108,6 +108,8 @@ def _print_table(headers: list[str], rows: list[list[str]]) -> None:
 
 
 def cases_command(args: argparse.Namespace) -> int:
+    from cspr_tui.domain.workflow import stage_label
+
     with open_store(args, readonly=True) as store:
         listing = [(case, store.next_deadline(case.ref)) for case in store.list_cases()]
     if args.json:
@@ -116,7 +118,7 @@ def cases_command(args: argparse.Namespace) -> int:
                 "ref": case.ref,
                 "pseudonym": case.pseudonym,
                 "stage": case.stage.value,
-                "stage_label": case.stage.label,
+                "stage_label": stage_label(case),
                 "next_deadline": _deadline_json(deadline),
             }
             for case, deadline in listing
@@ -130,7 +132,7 @@ def cases_command(args: argparse.Namespace) -> int:
         [
             case.ref,
             case.pseudonym,
-            case.stage.label,
+            stage_label(case),
             f"{deadline.rule} {deadline.label}" if deadline else "",
             _date(deadline.due) if deadline else "",
             "" if deadline is None or deadline.days_left is None else str(deadline.days_left),

@@ -35,14 +35,34 @@ from cspr_tui.domain.deadline import (
     next_deadline,
     time_limits,
 )
+from cspr_tui.domain.form_mapping import (
+    agency_record,
+    agency_records,
+    barrier_from_form,
+    barrier_to_form,
+    depth_from_form,
+    depth_to_form,
+    recommendation_from_form,
+    recommendation_to_form,
+    record_key,
+)
 from cspr_tui.domain.integrity import check as check_integrity
 from cspr_tui.domain.quarter import Quarter, current_quarter, quarter_of
 from cspr_tui.domain.rag import RAG_DEFINITIONS, compute_rag, effective_target, is_overdue
 from cspr_tui.domain.store import CaseNotFound, CaseStore
-from cspr_tui.domain.workflow import TransitionCheck, TransitionRefused, check_transition
+from cspr_tui.domain.workflow import (
+    PROCEEDINGS,
+    TransitionCheck,
+    TransitionRefused,
+    check_transition,
+    is_statutory,
+    publication_deferral,
+    stage_label,
+)
 
 __all__ = [
     "DEFAULT_TIME_LIMITS",
+    "PROCEEDINGS",
     "RAG_DEFINITIONS",
     "AgencyReportRequest",
     "AuditEntry",
@@ -69,7 +89,11 @@ __all__ = [
     "TransitionRefused",
     "WorkingCalendar",
     "add_months",
+    "agency_record",
+    "agency_records",
     "all_deadlines",
+    "barrier_from_form",
+    "barrier_to_form",
     "calendar_from_settings",
     "case_deadlines",
     "case_from_data",
@@ -78,13 +102,21 @@ __all__ = [
     "check_transition",
     "compute_rag",
     "current_quarter",
+    "depth_from_form",
+    "depth_to_form",
     "dump_cases",
     "effective_target",
     "is_overdue",
+    "is_statutory",
     "next_deadline",
     "parse_case_file",
+    "publication_deferral",
     "quarter_of",
     "read_case_file",
+    "recommendation_from_form",
+    "recommendation_to_form",
+    "record_key",
+    "stage_label",
     "time_limits",
     "verify_chain",
     "write_case_file",

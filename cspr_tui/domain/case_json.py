@@ -35,6 +35,7 @@ from cspr_tui.domain.case import (
     Stage,
     StageChange,
 )
+from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, record_key, split_record_key
 from cspr_tui.errors import CsprError, UsageError, ValidationFailed
 
 __all__ = [
@@ -189,7 +190,14 @@ CASE_SCHEMA: dict[str, Any] = _object(
             "enum": ["", "LCSPR", "Other learning review", "National review", "No further review"]
         },
         "review_method": _TEXT,
-        "records": {"type": "object", "additionalProperties": _RECORD},
+        "records": {
+            "type": "object",
+            "description": (
+                "one record per form, keyed by form id; agency information reports are kept "
+                "one per agency, keyed 'agency_report:<Agency>'"
+            ),
+            "additionalProperties": _RECORD,
+        },
         "people": {"type": "array", "items": _PERSON},
         "agencies": {"type": "array", "items": _TEXT},
         "agency_reports": {"type": "array", "items": _AGENCY_REPORT},
@@ -279,10 +287,23 @@ def _stage(value: Any) -> Stage | None:
     return None if value is None else Stage(value)
 
 
+def _current_key(key: str, record: Mapping[str, Any], records: Mapping[str, Any]) -> str:
+    """A record's key today: an agency report saved when a case held only one (key
+    `agency_report`) moves to its agency's key, so old vaults and files read as new ones."""
+    if key != AGENCY_REPORT_FORM:
+        return key
+    agency = str((record.get("values") or {}).get("agency") or "").strip()
+    if not agency:
+        return key
+    new_key = record_key(AGENCY_REPORT_FORM, agency)
+    return key if new_key in records else new_key
+
+
 def case_from_data(data: Mapping[str, Any]) -> Case:
     """Build a Case from data already known to fit `CASE_SCHEMA` (fast: no checking)."""
+    raw_records = data.get("records") or {}
     records = {
-        key: Record(
+        _current_key(key, r, raw_records): Record(
             form_id=r["form_id"],
             template_version=r["template_version"],
             values=dict(r.get("values") or {}),
@@ -291,7 +312,7 @@ def case_from_data(data: Mapping[str, Any]) -> Case:
             updated_by=r.get("updated_by", ""),
             current_section=r.get("current_section"),
         )
-        for key, r in (data.get("records") or {}).items()
+        for key, r in raw_records.items()
     }
     recommendations = []
     for r in data.get("recommendations") or []:
@@ -373,10 +394,10 @@ def parse_case_file(data: Any, forms: Any = None) -> list[Case]:
                 problems.append(f"{where}.ref: {ref} appears twice (also $.cases[{seen[ref]}]).")
             seen.setdefault(ref, index)
         records = item.get("records")
-        for form_id, record in records.items() if isinstance(records, Mapping) else ():
+        for key, record in records.items() if isinstance(records, Mapping) else ():
             if isinstance(record, Mapping) and isinstance(record.get("values"), Mapping):
                 problems.extend(
-                    _record_problems(forms, form_id, record, f"{where}.records.{form_id}")
+                    _record_problems(forms, key, record, _member(f"{where}.records", key))
                 )
     cases = [] if problems else [case_from_data(item) for item in data["cases"]]
     if problems:
@@ -388,10 +409,23 @@ def parse_case_file(data: Any, forms: Any = None) -> list[Case]:
     return cases
 
 
-def _record_problems(forms: Any, form_id: str, record: Mapping[str, Any], where: str) -> list[str]:
+def _member(path: str, key: str) -> str:
+    """A JSON path to a member: `.key`, or `['key']` when the key is not a plain name."""
+    if key.isidentifier():
+        return f"{path}.{key}"
+    return f"{path}[{key!r}]"
+
+
+def _record_problems(forms: Any, key: str, record: Mapping[str, Any], where: str) -> list[str]:
     problems: list[str] = []
+    form_id, agency = split_record_key(key)
     if record.get("form_id") != form_id:
         problems.append(f"{where}.form_id: must be {form_id!r}, the key it is stored under.")
+    named = str(record["values"].get("agency") or "").strip()
+    if agency is not None and named.casefold() != agency.strip().casefold():
+        problems.append(
+            f"{where}.values.agency: must be {agency!r}, the agency of the key it is stored under."
+        )
     if forms is None:
         return problems
     try:

@@ -899,10 +899,11 @@ def build_demo_cases(store: CaseStore, today: date | None = None) -> list[str]:
     b.review(ref, today - timedelta(days=120))
     b.recommendations(ref, [(S.PAUSED, "later"), (S.IN_PROGRESS, "revised")])
     b.at(today - timedelta(days=30))
-    store.pause(
+    store.defer_publication(
         ref,
-        "Criminal trial of the father listed for next spring; the police asked "
-        "that practitioner interviews wait.",
+        "Criminal trial",
+        "trial of the father listed for next spring; the police asked that practitioner "
+        "interviews wait.",
     )
     refs.append(ref)
     b.at(today)

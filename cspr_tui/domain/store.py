@@ -25,7 +25,7 @@ from typing import Any, Protocol, TypeVar
 
 from tinydb import Query, TinyDB
 
-from cspr_tui.domain import audit, workflow
+from cspr_tui.domain import audit, form_mapping, workflow
 from cspr_tui.domain.case import (
     AgencyReportRequest,
     Case,
@@ -326,7 +326,9 @@ class CaseStore:
     def transition_check(self, case: Case | str, *, override: bool = False) -> TransitionCheck:
         """What is missing before the case's next step (for the TUI's stage bar)."""
         subject = self._cached(case).case if isinstance(case, str) else case
-        return workflow.check_transition(subject, self.settings, self.today(), override=override)
+        return workflow.check_transition(
+            subject, self.settings, self.today(), override=override, calendar=self.calendar
+        )
 
     # -- writing: the one path every change takes ------------------------------------------
     @contextmanager
@@ -458,19 +460,40 @@ class CaseStore:
         *,
         finish: bool = False,
         current_section: str | None = None,
+        agency: str | None = None,
     ) -> list[Any]:
         """Save a form's answers as a draft (may be incomplete) or finished record.
 
         Impossible answers (a 31/02 date, an unknown choice) are refused even in a draft;
         finishing also refuses missing required answers, listing every problem at once.
-        Returns the warnings (which never block). Records the template id and version.
+        Returns the warnings (which never block). Records the template id and version: a
+        record captured with an older template is judged by that version's leniency and
+        keeps its version unless the answers now pass the current template in full.
+        `today()` in the template's rules is the store's clock. Agency reports are kept one
+        per agency: `agency` (or the answers' own Agency) says whose report it is.
         """
         try:
             form = self.forms[form_id]
         except KeyError:
             raise UsageError(f"there is no form called {form_id!r}.") from None
         plain = plain_json(dict(values))
-        issues = form.validate(plain, finishing=finish)
+        key = self._record_key(ref, form_id, plain, agency)
+        cached = self._cached(ref).case
+        existing = (
+            form_mapping.agency_record(cached, plain["agency"])
+            if key != form_id
+            else cached.records.get(key)
+        )
+        version = int(form.version)
+        older = existing.template_version if existing is not None else None
+        older = older if older is not None and older < version else None
+        issues = form.validate(plain, finishing=finish, template_version=older, today=self.today())
+        if older is not None:
+            strict = form.validate(plain, finishing=finish, today=self.today())
+            if any(i.severity == "error" for i in strict):
+                version = older
+            else:
+                issues = strict
         errors = [i for i in issues if i.severity == "error"]
         if errors:
             raise ValidationFailed(
@@ -482,19 +505,44 @@ class CaseStore:
                 ],
             )
         before, case = self._edit(ref)
-        case.records[form_id] = Record(
+        legacy = case.records.get(form_id) if key != form_id else None
+        if legacy is not None and (
+            str(legacy.values.get("agency") or "").strip().casefold()
+            == str(plain["agency"]).strip().casefold()
+        ):
+            del case.records[form_id]  # this agency's report from before per-agency keys
+        case.records[key] = Record(
             form_id=form_id,
-            template_version=int(form.version),
+            template_version=version,
             values=plain,
             status=RecordStatus.COMPLETE if finish else RecordStatus.DRAFT,
             updated_at=_now(),
             updated_by=self.actor,
             current_section=current_section,
         )
-        if form_id == "agency_report":
+        if key != form_id:
             _sync_agency_report(case, plain)
-        self._commit(f"{form_id} {'finished' if finish else 'draft saved'}", before, case)
+        self._commit(f"{key} {'finished' if finish else 'draft saved'}", before, case)
         return [i for i in issues if i.severity != "error"]
+
+    def _record_key(
+        self, ref: str, form_id: str, values: dict[str, Any], agency: str | None
+    ) -> str:
+        """Where a record goes; an agency report takes its agency's name as already known."""
+        if form_id != form_mapping.AGENCY_REPORT_FORM:
+            return form_mapping.record_key(form_id, agency)
+        named = str(values.get("agency") or "").strip()
+        given = (agency or "").strip()
+        if given and named and given.casefold() != named.casefold():
+            raise ValidationFailed(
+                f"the agency report's Agency is {named!r}, not {given!r}; nothing was saved."
+            )
+        name = given or named
+        saved = form_mapping.agency_records(self._cached(ref).case)
+        name = next((k for k in saved if k.casefold() == name.casefold()), name)
+        key = form_mapping.record_key(form_id, name)
+        values["agency"] = named or name
+        return key
 
     # -- workflow ---------------------------------------------------------------------
     @_serialised
@@ -505,14 +553,21 @@ class CaseStore:
         audit trail.
         """
         before, case = self._edit(ref)
-        check = workflow.check_transition(case, self.settings, self.today(), override=override)
+        check = workflow.check_transition(
+            case, self.settings, self.today(), override=override, calendar=self.calendar
+        )
         if not check.allowed or check.next_stage is None:
             goal = check.next_stage.label if check.next_stage else "another stage"
             raise TransitionRefused(
                 f"{case.ref} cannot move to {goal}; missing: {'; '.join(check.missing)}.",
                 details=check.missing,
             )
-        if override and workflow.check_transition(case, self.settings, self.today()).overridable:
+        if (
+            override
+            and workflow.check_transition(
+                case, self.settings, self.today(), calendar=self.calendar
+            ).overridable
+        ):
             reason = _need_reason(reason, "Overriding the Panel and Secretary of State copy rule")
         target = check.next_stage
         if case.stage == Stage.DECISION:
@@ -557,6 +612,22 @@ class CaseStore:
         case.paused_from = case.stage
         case.stage = Stage.PAUSED
         return self._commit("case paused", before, case, reason)
+
+    @_serialised
+    def defer_publication(
+        self, ref: str, proceedings: str, details: str = "", *, start: date | None = None
+    ) -> Case:
+        """Pause a review while parallel proceedings (a criminal trial, an inquest, family
+        court) run: every clock stops and the case reads "Publication deferred pending
+        proceedings" until `resume`."""
+        reason = workflow.deferral_reason(proceedings, details)
+        stage = self._cached(ref).case.stage
+        if stage not in (Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED):
+            raise TransitionRefused(
+                f"{ref} is at {stage.label.lower()}; publication can be deferred only while "
+                "a review is in progress or its report is drafted."
+            )
+        return self.pause(ref, reason, start=start)
 
     @_serialised
     def resume(self, ref: str, reason: str = "", *, end: date | None = None) -> Case:
@@ -614,6 +685,7 @@ class CaseStore:
         request = replace(
             request,
             agency=agency,
+            depth=form_mapping.depth_from_form(request.depth),
             requested_date=_iso(request.requested_date, "Date requested"),
             due_date=_iso(request.due_date, "Date due"),
             received_date=_iso(request.received_date, "Date received"),
@@ -637,6 +709,7 @@ class CaseStore:
                 updated = replace(item, **dict(changes))
                 for name in ("requested_date", "due_date", "received_date"):
                     setattr(updated, name, _iso(getattr(updated, name), name.replace("_", " ")))
+                updated.depth = form_mapping.depth_from_form(updated.depth)
                 case.agency_reports[index] = updated
                 return self._commit(f"agency report updated: {item.agency}", before, case, reason)
         raise UsageError(f"{agency} has not been asked for a report on {ref}.")
@@ -722,6 +795,8 @@ class CaseStore:
         self, rec: Recommendation, changes: Mapping[str, Any], reason: str
     ) -> None:
         updates = dict(changes)
+        if "barrier" in updates:
+            updates["barrier"] = form_mapping.barrier_from_form(updates["barrier"])
         for name in _REC_DATE_FIELDS:
             if name in updates:
                 updates[name] = _iso(updates[name], name.replace("_", " ").capitalize())
@@ -784,7 +859,7 @@ class CaseStore:
         *,
         quarter: str | None = None,
         on: date | None = None,
-        barrier: bool = False,
+        barrier: bool | str = False,
         reason: str = "",
         evidence: str | None = None,
         impact_evidence: str | None = None,
@@ -799,7 +874,7 @@ class CaseStore:
         before, case = self._edit(ref)
         rec = _find_recommendation(case, rec_id)
         status_before = rec.status
-        changes: dict[str, Any] = {"status": status_after, "barrier": bool(barrier)}
+        changes: dict[str, Any] = {"status": status_after, "barrier": barrier}
         if evidence is not None:
             changes["evidence"] = evidence
         if impact_evidence is not None:
@@ -979,22 +1054,31 @@ def _check_completion(rec: Recommendation, today: date) -> None:
 
 
 def _sync_agency_report(case: Case, values: Mapping[str, Any]) -> None:
-    """An agency report form also keeps the case's request list in step."""
+    """An agency report form also keeps the case's request list in step (the form's
+    answers are the newer word on author, dates and depth)."""
     agency = str(values.get("agency") or "").strip()
     if not agency:
         return
+    requested = _iso(values.get("date_requested"), "Date requested")
+    due = _iso(values.get("due_date"), "Date due")
+    depth = values.get("depth")
     for item in case.agency_reports:
         if item.agency.casefold() == agency.casefold():
             item.author = str(values.get("author_name") or item.author)
             item.author_role = str(values.get("author_role") or item.author_role)
+            item.requested_date = requested or item.requested_date
+            item.due_date = due or item.due_date
+            if depth:
+                item.depth = form_mapping.depth_from_form(depth)
             return
     case.agency_reports.append(
         AgencyReportRequest(
             agency=agency,
             author=str(values.get("author_name") or ""),
             author_role=str(values.get("author_role") or ""),
-            requested_date=_iso(values.get("date_requested"), "Date requested"),
-            due_date=_iso(values.get("due_date"), "Date due"),
+            requested_date=requested,
+            due_date=due,
+            depth=form_mapping.depth_from_form(depth),
         )
     )
     if agency not in case.agencies:

@@ -12,22 +12,36 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from cspr_tui.domain.case import Case, RecommendationStatus, RecordStatus, Stage
+from cspr_tui.domain.case import Case, Pause, RecommendationStatus, RecordStatus, Stage
+from cspr_tui.domain.deadline import DeadlineStatus, case_deadlines, time_limits
+
+# The one rule for "is this a statutory review?" lives with the deadlines that first needed
+# it (an explicit Yes/No answer wins; otherwise the case's review type; None while unknown).
+from cspr_tui.domain.deadline import _is_statutory as is_statutory
+from cspr_tui.domain.form_mapping import agency_record
 from cspr_tui.errors import ValidationFailed
 from cspr_tui.settings import Settings
 
 __all__ = [
     "CLOSED_RECOMMENDATION_STATUSES",
+    "DEFERRAL_PREFIX",
+    "PROCEEDINGS",
     "REASON_REQUIRED_STATUSES",
+    "RR_WARNING_WORKING_DAYS",
     "TransitionCheck",
     "TransitionRefused",
     "check_transition",
     "classify_decision",
     "decision_of",
+    "deferral_reason",
     "is_statutory",
     "next_stage",
+    "outstanding_agency_reports",
     "parse_iso_date",
+    "publication_deferral",
+    "rapid_review_warnings",
     "screening_route",
+    "stage_label",
 ]
 
 # Screening decisions (domain.md 2.9) that end the case at once; words, so that a template's
@@ -54,6 +68,12 @@ REASON_REQUIRED_STATUSES = frozenset(
 
 PANEL_COPY_WORKING_DAYS = 7  # T8 default; the settings' time limits may change it
 PUBLICATION_MONTHS = 6  # T7 default
+# Warn when the rapid review is due within this many working days with reports missing (3.2).
+RR_WARNING_WORKING_DAYS = 3
+
+# Parallel proceedings that may defer publication (domain.md 1.3 rule 8, 5.2 Pause/deferral).
+PROCEEDINGS = ("Criminal trial", "Inquest", "Family court proceedings", "Other proceedings")
+DEFERRAL_PREFIX = "Publication deferred pending proceedings"
 
 
 class TransitionRefused(ValidationFailed):
@@ -68,6 +88,7 @@ class TransitionCheck:
     next_stage: Stage | None
     missing: list[str] = field(default_factory=list)
     overridable: list[str] = field(default_factory=list)  # missing items an override may waive
+    warnings: list[str] = field(default_factory=list)  # worth knowing now; never blocking
 
 
 def parse_iso_date(value: Any) -> date | None:
@@ -146,12 +167,79 @@ def decision_of(case: Case) -> tuple[str, str, str]:
     )
 
 
-def is_statutory(case: Case) -> bool:
-    """The LCSPR-only rules (6-month clock, Panel/SoS copy) apply to statutory reviews."""
-    flag = case.value("review", "statutory")
-    if isinstance(flag, str):
-        return flag.strip().lower() in {"yes", "true", "y"} or case.review_type == "LCSPR"
-    return bool(flag) or case.review_type == "LCSPR"
+def deferral_reason(proceedings: str, details: str = "") -> str:
+    """The pause reason that marks publication deferred pending proceedings."""
+    wanted = proceedings.strip().casefold()
+    kind = next((p for p in PROCEEDINGS if p.casefold() == wanted), None)
+    if kind is None:
+        raise ValidationFailed(
+            f"Proceedings must be one of {', '.join(PROCEEDINGS)}, not {proceedings!r}."
+        )
+    if kind == "Other proceedings" and not details.strip():
+        raise ValidationFailed("Deferring for other proceedings needs details: say which.")
+    text = f"{DEFERRAL_PREFIX} ({kind.lower()})"
+    return f"{text}: {details.strip()}" if details.strip() else text
+
+
+def publication_deferral(case: Case) -> Pause | None:
+    """The open pause (of the case, or of the publication clocks T7/T8) that defers
+    publication pending proceedings, if any: the "deferred" state of domain.md 1.3."""
+    for pause in case.pauses:
+        if (
+            pause.end is None
+            and pause.deadline in (None, "T7", "T8")
+            and pause.reason.startswith(DEFERRAL_PREFIX)
+        ):
+            return pause
+    return None
+
+
+def stage_label(case: Case) -> str:
+    """The stage as a reviewer should read it, naming a deferral pending proceedings."""
+    if case.stage == Stage.PAUSED:
+        deferral = publication_deferral(case)
+        if deferral is not None and deferral.deadline is None:
+            return DEFERRAL_PREFIX
+    return case.stage.label
+
+
+def outstanding_agency_reports(case: Case) -> list[str]:
+    """Agencies asked for a report that is not in yet (no received date, no finished form)."""
+    missing: list[str] = []
+    for request in case.agency_reports:
+        record = agency_record(case, request.agency)
+        if request.received_date is None and (
+            record is None or record.status != RecordStatus.COMPLETE
+        ):
+            missing.append(request.agency)
+    return missing
+
+
+def rapid_review_warnings(
+    case: Case, settings: Settings, today: date, calendar: Any = None
+) -> list[str]:
+    """Warn when the rapid review is due within 3 working days (or overdue) and not every
+    requested agency report is in (domain.md 3.2)."""
+    if case.stage not in (Stage.NOTIFIED, Stage.RAPID_REVIEW):
+        return []
+    outstanding = outstanding_agency_reports(case)
+    if not outstanding:
+        return []
+    rr = next((d for d in case_deadlines(case, settings, today, calendar) if d.rule == "T4"), None)
+    if rr is None or rr.due is None or rr.days_left is None or not rr.is_open:
+        return []
+    if rr.status == DeadlineStatus.PAUSED or rr.days_left > RR_WARNING_WORKING_DAYS:
+        return []
+    if rr.days_left < 0:
+        when = f"was due on {rr.due:%d/%m/%Y} and is overdue"
+    else:
+        left = rr.days_left
+        when = f"is due on {rr.due:%d/%m/%Y} ({left} working day{'s' if left != 1 else ''} left)"
+    total = len(case.agency_reports)
+    return [
+        f"The rapid review {when}, and {len(outstanding)} of {total} requested agency "
+        f"report{'s are' if total != 1 else ' is'} not in: {', '.join(outstanding)}."
+    ]
 
 
 def _partner(text: Any) -> str | None:
@@ -182,10 +270,6 @@ def _signoff_gaps(case: Case) -> list[str]:
 
 
 def _time_limit(settings: Settings, rule: str, default: int) -> int:
-    try:
-        from cspr_tui.domain.deadline import time_limits
-    except ImportError:  # the deadline rules are optional for the guards
-        return default
     limit = time_limits(settings).get(rule)
     return int(limit.amount) if limit is not None else default
 
@@ -219,12 +303,24 @@ def next_stage(case: Case) -> Stage | None:
 
 
 def check_transition(
-    case: Case, settings: Settings, today: date, *, override: bool = False
+    case: Case,
+    settings: Settings,
+    today: date,
+    *,
+    override: bool = False,
+    calendar: Any = None,
 ) -> TransitionCheck:
-    """What the case needs before its next step; `override` waives the Panel-copy timing."""
+    """What the case needs before its next step; `override` waives the Panel-copy timing.
+
+    `calendar` (the partnership's working-day calendar) saves rebuilding it for warnings.
+    """
     target = next_stage(case)
     if case.stage == Stage.PAUSED:
-        return TransitionCheck(False, None, ["the case is paused: resume it before moving on"])
+        if stage_label(case) == DEFERRAL_PREFIX:
+            why = "publication is deferred pending proceedings: resume the case when they end"
+        else:
+            why = "the case is paused: resume it before moving on"
+        return TransitionCheck(False, None, [why])
     if target is None:
         return TransitionCheck(False, None, ["the case is closed: there is no further stage"])
     missing: list[str] = []
@@ -267,6 +363,13 @@ def check_transition(
             if not _filled(case.value("review", field_id)):
                 missing.append(f"review: {label}")
     elif stage == Stage.REPORT_DRAFTED:
+        deferral = publication_deferral(case)
+        if deferral is not None:
+            missing.append(
+                f"the end of the deferral ({deferral.reason}, since "
+                f"{parse_iso_date(deferral.start):%d/%m/%Y}): resume deadline "
+                f"{deferral.deadline} when the proceedings end"
+            )
         gaps, waivable = _publication_gaps(case, settings)
         missing.extend(gaps)
         if waivable and not override:
@@ -282,7 +385,8 @@ def check_transition(
                 f"{len(open_recs)} recommendation(s) not yet closed "
                 f"(closed, superseded or not accepted): {shown}"
             )
-    return TransitionCheck(not missing, target, missing, overridable)
+    warnings = rapid_review_warnings(case, settings, today, calendar)
+    return TransitionCheck(not missing, target, missing, overridable, warnings)
 
 
 def _rapid_review_gaps(case: Case) -> list[str]:
@@ -322,7 +426,7 @@ def _publication_gaps(case: Case, settings: Settings) -> tuple[list[str], list[s
         and not _filled(case.value("review", "publication_reasons"))
     ):
         missing.append("review: Reasons for not publishing the full report")
-    if not is_statutory(case):
+    if is_statutory(case) is False:  # unknown: the statutory rules still apply
         return missing, waivable
     planned = parse_iso_date(case.value("review", "planned_publication_date"))
     copy_sent = parse_iso_date(case.value("review", "panel_sos_copy_sent_date"))

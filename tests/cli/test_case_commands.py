@@ -193,3 +193,21 @@ def test_cases_is_read_only(vault_path: Path) -> None:
     before = _digest(vault_path.parent)
     assert cspr("cases").returncode == 0 and cspr("deadlines").returncode == 0
     assert _digest(vault_path.parent) == before
+
+
+def test_cases_names_a_publication_deferred_pending_proceedings(workspace: Path) -> None:
+    path = workspace / "vault" / "cases.vault"
+    vault = create_vault(path, PASS)
+    store = CaseStore(vault, Settings(reviewer_name="Reviewer One"), load_forms())
+    ref = cv.case_at_stage(store, "review_in_progress")
+    store.defer_publication(ref, "Inquest", "inquest listed for the autumn")
+    vault.close()
+    done = cspr("cases", "--json")
+    assert done.returncode == 0, done.stderr
+    (listed,) = json.loads(done.stdout)
+    assert (listed["stage"], listed["stage_label"]) == (
+        "paused",
+        "Publication deferred pending proceedings",
+    )
+    table = cspr("cases")
+    assert "Publication deferred pending proceedings" in table.stdout.splitlines()[1]

@@ -36,6 +36,7 @@ from cspr_tui.domain.case_json import (
     write_case_file,
 )
 from cspr_tui.errors import UsageError, ValidationFailed
+from cspr_tui.forms import load_forms
 
 SCHEMA_DOC = Path(__file__).resolve().parents[2] / "docs" / "case-schema.json"
 
@@ -210,3 +211,50 @@ def test_unreadable_json_is_one_validation_failure(tmp_path: Path) -> None:
     assert caught.value.details[0].startswith("$: ")
     with pytest.raises(UsageError, match="does not exist"):
         read_case_file(tmp_path / "missing.json")
+
+
+def _agency_record(agency: str | None) -> dict:
+    values = {"author_name": "An Author"} | ({"agency": agency} if agency else {})
+    return {"form_id": "agency_report", "template_version": 1, "values": values, "status": "draft"}
+
+
+def test_agency_reports_round_trip_one_per_agency() -> None:
+    case = rich_case()
+    for agency in ("Police", "GP / primary care"):
+        case.records[f"agency_report:{agency}"] = Record(
+            "agency_report", 1, {"agency": agency, "depth": "LCSPR"}
+        )
+    data = dump_cases([case])
+    assert parse_case_file(json.loads(json.dumps(data))) == [case]
+    assert dump_cases(parse_case_file(data)) == data
+    only = Case("CSPR-2026-001", "Child A", records={})
+    only.records = {k: v for k, v in case.records.items() if k.startswith("agency_report:")}
+    assert parse_case_file(dump_cases([only]), load_forms()) == [only]  # checked by its form
+
+
+def test_an_old_single_agency_report_reads_under_its_agency() -> None:
+    data = case_to_data(rich_case())
+    data["records"]["agency_report"] = _agency_record("Police")
+    case = case_from_data(data)
+    assert "agency_report" not in case.records
+    assert case.records["agency_report:Police"].values["agency"] == "Police"
+    again = case_to_data(case)
+    assert case_from_data(again) == case  # stable from then on
+    unnamed = case_to_data(rich_case())
+    unnamed["records"]["agency_report"] = _agency_record(None)
+    assert "agency_report" in case_from_data(unnamed).records  # kept, still readable
+    both = case_to_data(rich_case())
+    both["records"]["agency_report"] = _agency_record("Police")
+    both["records"]["agency_report:Police"] = _agency_record("Police")
+    assert set(case_from_data(both).records) >= {"agency_report", "agency_report:Police"}
+
+
+def test_agency_report_key_must_match_its_agency() -> None:
+    data = _file()
+    data["cases"][0]["records"]["agency_report:Police"] = _agency_record("Midwifery")
+    with pytest.raises(ValidationFailed) as caught:
+        parse_case_file(data)
+    assert caught.value.details == [
+        "$.cases[0].records['agency_report:Police'].values.agency: must be 'Police', the "
+        "agency of the key it is stored under."
+    ]

@@ -16,6 +16,7 @@ from cspr_tui.domain.integrity import check
 from cspr_tui.domain.quarter import quarter_of
 from cspr_tui.domain.rag import compute_rag
 from cspr_tui.domain.store import CaseStore
+from cspr_tui.domain.workflow import stage_label
 from cspr_tui.errors import CsprError
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
@@ -41,6 +42,8 @@ def test_every_stage_is_shown(demo: CaseStore) -> None:
     assert {c.stage for c in cases} == set(Stage)
     paused = next(c for c in cases if c.stage == Stage.PAUSED)
     assert paused.paused_from == Stage.REVIEW_IN_PROGRESS and paused.pauses[-1].reason
+    assert stage_label(paused) == "Publication deferred pending proceedings"
+    assert "(criminal trial)" in paused.pauses[-1].reason
 
 
 def test_deadlines_are_overdue_due_soon_and_on_track(demo: CaseStore) -> None:

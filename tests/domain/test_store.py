@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,12 @@ from cspr_tui.domain.case import (
     RecommendationStatus,
     RecordStatus,
     Stage,
+)
+from cspr_tui.domain.case_json import case_to_data
+from cspr_tui.domain.form_mapping import (
+    agency_records,
+    recommendation_from_form,
+    recommendation_to_form,
 )
 from cspr_tui.domain.store import CaseNotFound, CaseStore
 from cspr_tui.errors import CsprError, UsageError, ValidationFailed
@@ -345,3 +352,151 @@ def test_concurrent_workers_do_not_lose_changes(store: CaseStore) -> None:
         worker.join()
     assert len(store.get(ref).recommendations) == 20
     assert len(reopen(store).get(ref).recommendations) == 20
+
+
+# -- follow-ups: template version and clock, per-agency reports, form values ---------------
+def test_template_rules_use_the_store_clock(tmp_path: Path) -> None:
+    """`today()` in a template rule is the store's clock, not the machine's date."""
+    store = cv.make_store(tmp_path / "now")
+    ref = store.create_case().ref
+    after_today = (cv.TODAY + timedelta(days=10)).isoformat()
+    with pytest.raises(ValidationFailed) as caught:
+        store.save_record(
+            ref, "screening", cv.screening(date_received=after_today, date_considered=after_today)
+        )
+    assert any("cannot be in the future" in d for d in caught.value.details)
+    future = cv.make_store(tmp_path / "future", today=date(2099, 1, 5))
+    ref = future.create_case().ref
+    future.save_record(
+        ref, "screening", cv.screening(date_received="2099-01-04", date_considered="2099-01-05")
+    )
+    assert future.get(ref).records["screening"].values["date_received"] == "2099-01-04"
+
+
+def _notification_v2(folder: Path) -> Any:
+    """The shipped forms with a workspace notification form at version 2 whose list of
+    resident local authorities no longer holds Gateshead."""
+    shipped = (
+        Path(__file__).resolve().parents[2] / "form_templates" / "notification.yaml"
+    ).read_text(encoding="utf-8")
+    old = "label: Local authority where the child lives\n        choices: local_authorities"
+    assert old in shipped and "\nversion: 1\n" in shipped
+    text = shipped.replace("\nversion: 1\n", "\nversion: 2\n", 1).replace(
+        old,
+        "label: Local authority where the child lives\n"
+        "        choices: [Newcastle upon Tyne, Sunderland]",
+    )
+    folder.mkdir()
+    (folder / "notification.yaml").write_text(text, encoding="utf-8")
+    forms = load_forms(folder)
+    assert forms["notification"].version == 2 and not forms.problems
+    return forms
+
+
+def test_older_records_are_judged_leniently_and_keep_their_version(
+    store: CaseStore, tmp_path: Path
+) -> None:
+    ref = store.create_case().ref
+    store.save_record(ref, "notification", cv.notification(), finish=True)
+    assert store.get(ref).records["notification"].template_version == 1
+    newer = CaseStore(
+        store.vault, store.settings, _notification_v2(tmp_path / "templates"), clock=store._clock
+    )
+    warnings = newer.save_record(ref, "notification", cv.notification(), finish=True)
+    assert any("changed since" in w.message for w in warnings)
+    record = newer.get(ref).records["notification"]
+    assert record.template_version == 1 and record.values["resident_la"] == "Gateshead"
+    newer.save_record(ref, "notification", cv.notification(resident_la="Sunderland"), finish=True)
+    assert newer.get(ref).records["notification"].template_version == 2
+    fresh = newer.create_case().ref  # a new record gets no leniency
+    with pytest.raises(ValidationFailed):
+        newer.save_record(fresh, "notification", cv.notification(), finish=True)
+
+
+def _agency_answers(agency: str | None, **changes: Any) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "author_name": f"{agency or 'An'} Author",
+        "author_role": "Safeguarding lead",
+        "date_requested": "2026-03-06",
+        "due_date": "2026-03-18",
+        "depth": "LCSPR",
+    }
+    if agency is not None:
+        values["agency"] = agency
+    values.update(changes)
+    return values
+
+
+def test_agency_reports_are_kept_one_per_agency(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    store.request_agency_report(ref, AgencyReportRequest("Police", depth="Rapid review"))
+    store.save_record(ref, "agency_report", _agency_answers("Police"))
+    store.save_record(ref, "agency_report", _agency_answers(None), agency="Health visiting")
+    store.save_record(ref, "agency_report", _agency_answers("Police", author_name="New"))
+    store = reopen(store)
+    case = store.get(ref)
+    assert sorted(k for k in case.records if k.startswith("agency_report")) == [
+        "agency_report:Health visiting",
+        "agency_report:Police",
+    ]
+    reports = agency_records(case)
+    assert reports["Police"].values["author_name"] == "New"
+    assert reports["Police"].form_id == "agency_report"
+    assert reports["Health visiting"].values["agency"] == "Health visiting"
+    depths = {r.agency: r.depth for r in case.agency_reports}
+    assert depths == {"Police": "lcspr", "Health visiting": "lcspr"}
+    trail = [e.action for e in store.audit_trail(ref)]
+    assert "agency_report:Health visiting draft saved" in trail
+
+
+def test_agency_report_needs_one_agency(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    with pytest.raises(ValidationFailed, match="needs the agency's name"):
+        store.save_record(ref, "agency_report", _agency_answers(None))
+    with pytest.raises(ValidationFailed, match="not 'Midwifery'"):
+        store.save_record(ref, "agency_report", _agency_answers("Police"), agency="Midwifery")
+    with pytest.raises(ValidationFailed, match="only agency reports"):
+        store.save_record(ref, "referral", cv.referral(), agency="Police")
+    assert store.get(ref).records == {}
+
+
+def test_an_old_single_agency_report_is_read_and_replaced(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    data = case_to_data(store.get(ref))
+    data["records"] = {
+        "agency_report": {
+            "form_id": "agency_report",
+            "template_version": 1,
+            "values": _agency_answers("Police"),
+            "status": "draft",
+        }
+    }
+    table = store.db.table("cases", cache_size=0)
+    with store.vault.transaction():
+        table.update(lambda doc: doc.update(data), doc_ids=[table.all()[0].doc_id])
+    again = reopen(store)
+    assert again.verify() == []  # an old vault's document is not damage
+    case = again.get(ref)
+    assert list(case.records) == ["agency_report:Police"]
+    again.save_record(ref, "agency_report", _agency_answers("Police", author_name="Newer"))
+    case = again.get(ref)
+    assert list(case.records) == ["agency_report:Police"]
+    assert case.records["agency_report:Police"].values["author_name"] == "Newer"
+
+
+def test_depth_and_barrier_accept_the_forms_answers(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    store.request_agency_report(ref, AgencyReportRequest("Police", depth="LCSPR"))
+    store.update_agency_report(ref, "Police", {"depth": "Rapid review"})
+    assert store.get(ref).agency_reports[0].depth == "rapid_review"
+    with pytest.raises(ValidationFailed, match="Depth of report"):
+        store.update_agency_report(ref, "Police", {"depth": "Deep"})
+    rec = store.add_recommendation(ref, text="Share information.")
+    assert store.update_recommendation(ref, rec.id, {"barrier": "Yes"}).barrier is True
+    updated = store.add_quarterly_update(ref, rec.id, "Progress.", "In progress", barrier="No")
+    assert updated.barrier is False
+    with pytest.raises(ValidationFailed, match="Yes or No"):
+        store.update_recommendation(ref, rec.id, {"barrier": "Perhaps"})
+    changes = recommendation_from_form(recommendation_to_form(store.get(ref).recommendations[0]))
+    changes["barrier"] = "Yes"
+    assert store.update_recommendation(ref, rec.id, recommendation_from_form(changes)).barrier

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from cspr_tui.domain.case import Case, Record, RecordStatus, Stage
+from cspr_tui.domain import deadline, workflow
+from cspr_tui.domain.case import AgencyReportRequest, Case, Record, RecordStatus, Stage
 from cspr_tui.domain.store import CaseStore
 from cspr_tui.domain.workflow import (
     TransitionRefused,
@@ -259,3 +261,145 @@ def test_transition_check_reports_without_changing(store: CaseStore) -> None:
     assert (check.allowed, check.next_stage) == (False, Stage.SCREENING)
     assert check.missing == ["the referral form, finished with every required field"]
     assert len(store.audit_trail(ref)) == 1
+
+
+# -- follow-ups: one statutory rule, LCSPR decision, deferral, rapid review warning ---------
+def test_one_statutory_rule_for_workflow_and_deadlines() -> None:
+    assert workflow.is_statutory is deadline._is_statutory
+
+
+@pytest.mark.parametrize(
+    ("answer", "review_type", "expected"),
+    [
+        ("Yes", "", True),
+        ("yes", "Other learning review", True),
+        ("No", "LCSPR", False),  # an explicit No wins over the review type
+        ("No", "", False),
+        ("Unknown", "LCSPR", True),  # undecided: the review type decides
+        ("Unknown", "Other learning review", False),
+        ("Unknown", "", None),
+        (None, "LCSPR", True),
+        (None, "No further review", False),
+        (None, "", None),
+        (True, "", True),
+        (False, "LCSPR", False),
+    ],
+)
+def test_statutory_table(answer: object, review_type: str, expected: bool | None) -> None:
+    values = {} if answer is None else {"statutory": answer}
+    case = Case("CSPR-2026-001", "Child A", review_type=review_type)
+    case.records["review"] = Record("review", 1, values)
+    assert workflow.is_statutory(case) is expected
+
+
+def test_an_explicit_no_drops_the_statutory_publication_rules() -> None:
+    late_copy = {**cv.PUBLICATION, "panel_sos_copy_sent_date": "2026-06-08"}
+    case = _drafted(**late_copy, statutory="No", review_type="Other learning review")
+    case.review_type = "LCSPR"
+    assert check_transition(case, Settings(), cv.TODAY).allowed
+    rules = {d.rule for d in deadline.case_deadlines(case, Settings(), cv.TODAY)}
+    assert "T8" not in rules and "T7" not in rules
+    case.records["review"].values["statutory"] = "Unknown"
+    assert not check_transition(case, Settings(), cv.TODAY).allowed  # the copy rule is back
+
+
+def test_lcspr_decision_creates_the_review_record_with_its_date(store: CaseStore) -> None:
+    ref = cv.case_at_stage(store, "decision")
+    assert "review" not in store.get(ref).records
+    case = store.advance(ref)
+    assert case.stage == Stage.REVIEW_IN_PROGRESS and case.review_type == "LCSPR"
+    record = case.records["review"]
+    assert record.values["lcspr_decision_date"] == cv.TODAY.isoformat()
+    assert record.values["statutory"] == "Yes" and record.values["review_type"] == "LCSPR"
+    assert record.template_version == store.forms["review"].version
+    errors = store.forms["review"].validate(record.values, finishing=False, today=cv.TODAY)
+    assert [i for i in errors if i.severity == "error"] == []
+    t7 = next(d for d in store.case_deadlines(ref) if d.rule == "T7")
+    assert t7.anchor_date == cv.TODAY
+
+
+def test_publication_deferred_pending_proceedings(store: CaseStore) -> None:
+    early = store.create_case().ref
+    with pytest.raises(TransitionRefused, match="only while a review is in progress"):
+        store.defer_publication(early, "Criminal trial")
+    ref = cv.case_at_stage(store, "review_in_progress")
+    with pytest.raises(ValidationFailed, match="Proceedings must be one of"):
+        store.defer_publication(ref, "Holiday")
+    with pytest.raises(ValidationFailed, match="needs details"):
+        store.defer_publication(ref, "Other proceedings")
+    case = store.defer_publication(ref, "criminal trial", "trial listed for next spring")
+    assert case.stage == Stage.PAUSED and case.paused_from == Stage.REVIEW_IN_PROGRESS
+    assert workflow.stage_label(case) == "Publication deferred pending proceedings"
+    assert case.pauses[-1].reason == (
+        "Publication deferred pending proceedings (criminal trial): trial listed for next spring"
+    )
+    refused(store, ref, "publication is deferred pending proceedings")
+    case = store.resume(ref, "Trial concluded")
+    assert case.stage == Stage.REVIEW_IN_PROGRESS and workflow.stage_label(case) == (
+        "Review in progress"
+    )
+    plain = store.pause(ref, "Reviewer on leave")
+    assert workflow.stage_label(plain) == "Paused / deferred"
+
+
+def test_a_deferred_publication_clock_blocks_publishing(store: CaseStore) -> None:
+    ref = cv.case_at_stage(store, "report_drafted")
+    store.save_record(ref, "review", cv.review(**cv.REPORT, **cv.PUBLICATION), finish=True)
+    assert store.transition_check(ref).allowed
+    store.pause_deadline(ref, "T7", workflow.deferral_reason("Inquest", "inquest in May"))
+    err = refused(store, ref, "the end of the deferral", "inquest in May", "deadline T7")
+    assert "15/06/2026" in err.message
+    store.resume_deadline(ref, "T7", "Inquest concluded")
+    assert store.advance(ref).stage == Stage.PUBLISHED
+
+
+def _rr_store(folder: Path, today: date) -> tuple[CaseStore, str]:
+    store = cv.make_store(folder, today=today)
+    ref = cv.case_at_stage(store, "rapid_review")
+    store.request_agency_report(ref, AgencyReportRequest("Police", received_date="2026-03-12"))
+    store.request_agency_report(ref, AgencyReportRequest("Health visiting"))
+    store.request_agency_report(ref, AgencyReportRequest("Midwifery"))
+    return store, ref
+
+
+def test_warning_when_rapid_review_is_near_and_reports_are_missing(tmp_path: Path) -> None:
+    store, ref = _rr_store(tmp_path / "near", date(2026, 3, 23))
+    t4 = next(d for d in store.case_deadlines(ref) if d.rule == "T4")
+    assert (t4.due, t4.days_left) == (date(2026, 3, 26), 3)
+    assert store.transition_check(ref).warnings == [
+        "The rapid review is due on 26/03/2026 (3 working days left), and 2 of 3 requested "
+        "agency reports are not in: Health visiting, Midwifery."
+    ]
+    store.update_agency_report(ref, "Midwifery", {"received_date": "2026-03-20"})
+    store.save_record(
+        ref,
+        "agency_report",
+        {"agency": "Health visiting", "author_name": "HV Author", "author_role": "Lead"},
+    )
+    assert "Health visiting" in store.transition_check(ref).warnings[0]  # a draft is not in
+    store.update_agency_report(ref, "Health visiting", {"received_date": "2026-03-23"})
+    assert store.transition_check(ref).warnings == []
+
+
+def test_a_finished_agency_report_form_counts_as_in() -> None:
+    case = Case(
+        "CSPR-2026-001",
+        "Child A",
+        agency_reports=[AgencyReportRequest("Police"), AgencyReportRequest("Midwifery")],
+    )
+    case.records["agency_report:police"] = Record(
+        "agency_report", 1, {"agency": "Police"}, RecordStatus.COMPLETE
+    )
+    case.records["agency_report:Midwifery"] = Record("agency_report", 1, {"agency": "Midwifery"})
+    assert workflow.outstanding_agency_reports(case) == ["Midwifery"]
+
+
+def test_no_warning_when_rapid_review_is_not_yet_near(tmp_path: Path) -> None:
+    store, ref = _rr_store(tmp_path / "far", date(2026, 3, 20))
+    assert next(d for d in store.case_deadlines(ref) if d.rule == "T4").days_left == 4
+    assert store.transition_check(ref).warnings == []
+    late, late_ref = _rr_store(tmp_path / "late", date(2026, 4, 1))
+    assert late.transition_check(late_ref).warnings == [
+        "The rapid review was due on 26/03/2026 and is overdue, and 2 of 3 requested agency "
+        "reports are not in: Health visiting, Midwifery."
+    ]
