@@ -1,0 +1,639 @@
+"""The benchmark: our code against the raw libraries doing the same work, on the same data.
+
+Run `python bench/run.py` (1,000 and 10,000 cases) or `python bench/run.py --quick`
+(1,000 cases; the 10k metrics run at the reduced size and say so). `--json` makes the last
+line of output one JSON object with every metric. Each figure is the median of several
+repetitions, ours and the baseline interleaved so drift hits both alike; ratio = ours /
+baseline, lower is better. Everything happens in a temporary folder that is removed at the
+end. See docs/benchmarks.md for what each metric compares and the latest figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+_ROOT = Path(__file__).resolve().parents[1]
+if str(_ROOT) not in sys.path:  # `python bench/run.py` puts bench/, not the root, on the path
+    sys.path.insert(0, str(_ROOT))
+
+from bench.data import TODAY, make_cases, with_chronology  # noqa: E402
+
+PASSPHRASE = "correct horse battery staple (benchmark only)"
+QUARTER = "2026-Q3"
+SEARCH_WORDS = ("brackwater", "dunhollow", "lowenna", "kiln lane", "nettlecombe", "serrin")
+PROBE_FLAG = "--memory-probe"
+MIB = 1024 * 1024
+
+
+@dataclass
+class Metric:
+    """One row of the table; `ours` and `baseline` are seconds unless `unit` says otherwise."""
+
+    name: str
+    ours: float | None
+    baseline: float | None
+    target: str
+    note: str = ""
+    unit: str = "s"
+    ratio_max: float | None = None  # met when ours / baseline <= this
+    absolute: tuple[float, float] | None = None  # met when ours lies in this range
+    reps: int = 0
+
+    @property
+    def ratio(self) -> float | None:
+        if self.ours is None or not self.baseline:
+            return None
+        return self.ours / self.baseline
+
+    @property
+    def met(self) -> bool | None:
+        if self.ours is None:
+            return None
+        if self.absolute is not None:
+            low, high = self.absolute
+            return low <= self.ours <= high
+        if self.ratio_max is not None and self.ratio is not None:
+            return self.ratio <= self.ratio_max
+        return None
+
+    def as_json(self) -> dict[str, Any]:
+        ratio = self.ratio
+        return {
+            "name": self.name,
+            "ours_s": _round(self.ours),
+            "baseline_s": _round(self.baseline),
+            "ratio": None if ratio is None else round(ratio, 3),
+            "target": self.target,
+            "met": self.met,
+            "unit": self.unit,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Fixture:
+    """One generated data set: the vault, the same plaintext in the baseline's files, the cases."""
+
+    size: int
+    folder: Path
+    vault_path: Path
+    plaintext: bytes
+    sealed_path: Path  # nonce + AES-GCM(plaintext), the baseline's encrypted file
+    sealed_key: bytes
+    tinydb_path: Path  # the same tables as TinyDB's default JSONStorage file
+    refs: list[str] = field(default_factory=list)
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@contextmanager
+def _kdf_profile(value: str | None) -> Iterator[None]:
+    """Run a block with CSPR_KDF_PROFILE set to `value` (None: unset), then put it back."""
+    old = os.environ.get("CSPR_KDF_PROFILE")
+    if value is None:
+        os.environ.pop("CSPR_KDF_PROFILE", None)
+    else:
+        os.environ["CSPR_KDF_PROFILE"] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("CSPR_KDF_PROFILE", None)
+        else:
+            os.environ["CSPR_KDF_PROFILE"] = old
+
+
+def _timed(fn: Callable[[], Any]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def _paired(
+    reps: int, ours: Callable[[int], Any], baseline: Callable[[int], Any]
+) -> tuple[float, float]:
+    """Median seconds of `ours(i)` and `baseline(i)`, run alternately `reps` times."""
+    mine, theirs = [], []
+    for i in range(reps):
+        mine.append(_timed(lambda i=i: ours(i)))
+        theirs.append(_timed(lambda i=i: baseline(i)))
+    return statistics.median(mine), statistics.median(theirs)
+
+
+# -- building the data ---------------------------------------------------------------------
+
+
+def build_fixture(size: int, folder: Path) -> Fixture:
+    """A vault of `size` fictional cases imported through the store in one transaction, and
+    the same decrypted tables as the baselines' files (an AES-GCM file and a TinyDB file)."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.settings import Settings
+    from cspr_tui.vault import create_vault
+    from cspr_tui.vault.crypto import derive_kek, open_body, unwrap_data_key
+    from cspr_tui.vault.format import parse_header
+
+    folder.mkdir(parents=True, exist_ok=True)
+    vault_path = folder / "cases.vault"
+    cases = make_cases(size)
+    with create_vault(vault_path, PASSPHRASE) as vault:
+        store = CaseStore(vault, Settings(), None, "Bench Reviewer")
+        store.import_cases(cases, source="benchmark data")
+    refs = [c.ref for c in cases]
+    del cases
+    # The plaintext the vault holds, recovered with the raw primitives (not the vault API).
+    blob = vault_path.read_bytes()
+    header = parse_header(blob, vault_path)
+    data_key = unwrap_data_key(header, derive_kek(PASSPHRASE, header.kdf, header.salt))
+    plaintext = open_body(blob, header, data_key)
+    key = AESGCM.generate_key(bit_length=256)
+    nonce = os.urandom(12)
+    sealed_path = folder / "baseline.sealed"
+    sealed_path.write_bytes(nonce + AESGCM(key).encrypt(nonce, plaintext, None))
+    tinydb_path = folder / "baseline-tinydb.json"
+    # TinyDB's JSONStorage file holds exactly this shape ({table: {doc_id: document}}).
+    tinydb_path.write_bytes(plaintext)
+    return Fixture(size, folder, vault_path, plaintext, sealed_path, key, tinydb_path, refs)
+
+
+def _label(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+# -- the metrics ---------------------------------------------------------------------------
+
+
+def measure_kdf(reps: int) -> Metric:
+    """The default Argon2id parameters (CSPR_KDF_PROFILE unset), alone."""
+    from cspr_tui.vault.crypto import derive_kek, new_salt
+    from cspr_tui.vault.format import kdf_for_new_vault
+
+    with _kdf_profile(None):
+        params = kdf_for_new_vault()
+    salt = new_salt()
+    times = [_timed(lambda: derive_kek(PASSPHRASE, params, salt)) for _ in range(reps)]
+    return Metric(
+        "kdf_unlock",
+        statistics.median(times),
+        None,
+        "0.5-1.0 s",
+        note=params.describe(),
+        absolute=(0.5, 1.0),
+        reps=reps,
+    )
+
+
+def _vault_kdf_seconds(fx: Fixture, reps: int) -> float:
+    """What the KDF of this vault's own header costs, to take out of the unlock time."""
+    from cspr_tui.vault.crypto import derive_kek
+    from cspr_tui.vault.format import parse_header
+
+    header = parse_header(fx.vault_path.read_bytes(), fx.vault_path)
+    return statistics.median(
+        _timed(lambda: derive_kek(PASSPHRASE, header.kdf, header.salt)) for _ in range(reps)
+    )
+
+
+def _baseline_unlock(fx: Fixture) -> Any:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    blob = fx.sealed_path.read_bytes()
+    return json.loads(AESGCM(fx.sealed_key).decrypt(blob[:12], blob[12:], None))
+
+
+def measure_unlock(fx: Fixture, reps: int, note: str = "") -> list[Metric]:
+    """open_vault (minus its KDF) against read + AES-GCM decrypt + json.loads; also the
+    store's first query, which builds its in-memory cases (reported, no target)."""
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.settings import Settings
+    from cspr_tui.vault import open_vault
+
+    kdf = _vault_kdf_seconds(fx, max(reps, 5))
+
+    def ours(_i: int) -> None:
+        open_vault(fx.vault_path, PASSPHRASE).close()
+
+    def ours_store(_i: int) -> None:
+        with open_vault(fx.vault_path, PASSPHRASE) as vault:
+            len(CaseStore(vault, Settings(), None, "Bench Reviewer"))
+
+    mine, theirs = _paired(reps, ours, lambda _i: _baseline_unlock(fx))
+    store_times = [_timed(lambda: ours_store(0)) for _ in range(reps)]
+    label = _label(fx.size)
+    extra = f"; KDF of the vault's header ({kdf * 1000:.2f} ms) subtracted"
+    return [
+        Metric(
+            f"unlock_{label}",
+            max(mine - kdf, 0.0),
+            theirs,
+            "<= 1.0",
+            note=(note + extra).lstrip("; "),
+            ratio_max=1.0,
+            reps=reps,
+        ),
+        Metric(
+            f"unlock_store_{label}",
+            max(statistics.median(store_times) - kdf, 0.0),
+            theirs,
+            "(info)",
+            note=(note + "; open + CaseStore cases built" + extra).lstrip("; "),
+            reps=reps,
+        ),
+    ]
+
+
+def measure_save_edit(fx: Fixture, reps: int, note: str = "") -> Metric:
+    """One field of one case changed through the store (durable, audited) against TinyDB's
+    default JSONStorage `update` of the same field (plaintext, no fsync, not atomic)."""
+    from tinydb import Query, TinyDB
+
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.settings import Settings
+    from cspr_tui.vault import open_vault
+
+    step = max(1, len(fx.refs) // (reps + 1))
+    refs = [fx.refs[(i + 1) * step % len(fx.refs)] for i in range(reps)]
+    with open_vault(fx.vault_path, PASSPHRASE) as vault, TinyDB(fx.tinydb_path) as db:
+        store = CaseStore(vault, Settings(), None, "Bench Reviewer")
+        len(store)  # the cases are in memory before the first edit, as in the app
+        table = db.table("cases")
+        mine, theirs = _paired(
+            reps,
+            lambda i: store.update_case(refs[i], {"notes": f"Edited in run {i}."}),
+            lambda i: table.update({"notes": f"Edited in run {i}."}, Query().ref == refs[i]),
+        )
+    return Metric(
+        f"save_edit_{_label(fx.size)}", mine, theirs, "<= 0.5", note, ratio_max=0.5, reps=reps
+    )
+
+
+def measure_search(fx: Fixture, reps: int, note: str = "") -> Metric:
+    """A text filter over every case through the store against TinyDB `search` with a Query
+    (the same words, any case) over the fields a user would search, on its default storage."""
+    from tinydb import Query, TinyDB
+
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.settings import Settings
+    from cspr_tui.vault import open_vault
+
+    words = [SEARCH_WORDS[i % len(SEARCH_WORDS)] for i in range(reps)]
+    found: list[int] = []
+
+    def baseline_query(word: str) -> Any:
+        pattern = re.escape(word)
+        case = Query()
+        return (
+            case.ref.search(pattern, flags=re.IGNORECASE)
+            | case.pseudonym.search(pattern, flags=re.IGNORECASE)
+            | case.notes.search(pattern, flags=re.IGNORECASE)
+            | case.records.referral["values"].incident_description.search(
+                pattern, flags=re.IGNORECASE
+            )
+        )
+
+    vault = open_vault(fx.vault_path, PASSPHRASE, readonly=True)
+    with vault, TinyDB(fx.tinydb_path) as db:
+        store = CaseStore(vault, Settings(), None, "Bench Reviewer")
+        len(store)
+        # A fresh query per run (different words), so TinyDB's query cache never answers.
+        table = db.table("cases")
+        mine, theirs = _paired(
+            reps,
+            lambda i: found.append(len(store.query(text=words[i]))),
+            lambda i: table.search(baseline_query(words[i])),
+        )
+    if not any(found):
+        raise RuntimeError("the search benchmark found nothing; the generated data changed?")
+    return Metric(
+        f"search_{_label(fx.size)}", mine, theirs, "<= 0.1", note, ratio_max=0.1, reps=reps
+    )
+
+
+def _sheet_values(path: Path) -> list[tuple[str, list[list[Any]]]]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    try:
+        return [(ws.title, [list(r) for r in ws.iter_rows(values_only=True)]) for ws in wb]
+    finally:
+        wb.close()
+
+
+def measure_tracker(cases: list, folder: Path, reps: int, note: str = "") -> Metric:
+    """Our quarterly workbook against plain openpyxl writing the same cells, unstyled."""
+    from openpyxl import Workbook
+
+    from cspr_tui.domain.quarter import Quarter
+    from cspr_tui.exports import write_tracker
+    from cspr_tui.settings import Settings
+
+    folder.mkdir(parents=True, exist_ok=True)
+    quarter = Quarter.parse(QUARTER)
+    settings = Settings()
+    first = write_tracker(
+        cases, folder / "tracker-probe.xlsx", quarter=quarter, today=TODAY, settings=settings
+    )
+    sheets = _sheet_values(first)
+    first.unlink()
+    recs = sum(len(c.recommendations) for c in cases)
+
+    def ours(i: int) -> None:
+        write_tracker(
+            cases, folder / f"ours-{i}.xlsx", quarter=quarter, today=TODAY, settings=settings
+        )
+
+    def baseline(i: int) -> None:
+        wb = Workbook()
+        wb.remove(wb.active)
+        for title, rows in sheets:
+            ws = wb.create_sheet(title)
+            for row in rows:
+                ws.append(row)
+        wb.save(folder / f"baseline-{i}.xlsx")
+
+    mine, theirs = _paired(reps, ours, baseline)
+    label = f"tracker_{recs // 1000}k" if recs % 1000 == 0 else f"tracker_{recs}"
+    return Metric(label, mine, theirs, "<= 1.5", note, ratio_max=1.5, reps=reps)
+
+
+def _minimal_template(path: Path) -> None:
+    """The baseline's Word template: a title and one table looping over the rows."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("{{ title }}")
+    table = doc.add_table(rows=4, cols=3)
+    for cell, text in zip(table.rows[0].cells, ("Date", "Time", "Event"), strict=True):
+        cell.text = text
+    table.rows[1].cells[0].text = "{%tr for r in rows %}"
+    for cell, text in zip(
+        table.rows[2].cells, ("{{ r.date }}", "{{ r.time }}", "{{ r.event }}"), strict=True
+    ):
+        cell.text = text
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    doc.save(str(path))
+
+
+def measure_docx(rows: int, folder: Path, reps: int) -> Metric:
+    """Our referral report (the export that renders a case's chronology rows) with `rows`
+    chronology rows against docxtpl rendering a minimal template with the same rows."""
+    from docxtpl import DocxTemplate
+
+    from cspr_tui.exports import write_case_report
+    from cspr_tui.exports.context import format_date
+    from cspr_tui.settings import Settings
+
+    folder.mkdir(parents=True, exist_ok=True)
+    case = with_chronology(rows)
+    chronology = case.records["referral"].values["chronology"]
+    ctx = {
+        "title": "Chronology of key dates",
+        "rows": [
+            {"date": format_date(e["date"]), "time": e["time"], "event": e["event"]}
+            for e in chronology
+        ],
+    }
+    template = folder / "minimal.docx"
+    _minimal_template(template)
+    settings = Settings()
+
+    def ours(i: int) -> None:
+        write_case_report(
+            case, "referral", folder / f"ours-{i}.docx", settings=settings, today=TODAY
+        )
+
+    def baseline(i: int) -> None:
+        tpl = DocxTemplate(str(template))
+        tpl.render(ctx, autoescape=True)
+        tpl.save(str(folder / f"baseline-{i}.docx"))
+
+    mine, theirs = _paired(reps, ours, baseline)
+    name = f"docx_{_label(rows)}_rows"
+    return Metric(name, mine, theirs, "<= 1.5", "referral report", ratio_max=1.5, reps=reps)
+
+
+# -- peak memory, each run in a fresh process ------------------------------------------------
+
+
+def _status_kib(field_name: str) -> int:
+    """A memory figure of this process from /proc/self/status (Linux), in KiB."""
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    raise RuntimeError(f"/proc/self/status has no {field_name}; the memory metric needs Linux")
+
+
+def memory_probe(kind: str, path: str) -> None:
+    """Child-process side: import, note RSS, unlock once, print peak minus post-import RSS.
+
+    The peak is VmHWM, the high-water mark of this process's own memory. `ru_maxrss` would
+    be wrong here: Linux carries the parent's peak across fork and exec, so every child of
+    a big benchmark process would report the parent's size.
+    """
+    import cryptography.hazmat.primitives.ciphers.aead  # noqa: F401
+
+    import cspr_tui.vault
+
+    settled = _status_kib("VmRSS")
+    if kind == "ours":
+        vault = cspr_tui.vault.open_vault(path, os.environ["CSPR_BENCH_PASSPHRASE"])
+        held = vault.db.storage.read()
+    else:
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        key = bytes.fromhex(os.environ["CSPR_BENCH_KEY"])
+        blob = Path(path).read_bytes()
+        held = json.loads(AESGCM(key).decrypt(blob[:12], blob[12:], None))
+    peak = _status_kib("VmHWM")
+    print(json.dumps({"tables": len(held), "extra_kib": peak - settled}))
+
+
+def _probe(kind: str, fx: Fixture) -> float:
+    env = dict(os.environ, CSPR_BENCH_PASSPHRASE=PASSPHRASE, CSPR_BENCH_KEY=fx.sealed_key.hex())
+    path = fx.vault_path if kind == "ours" else fx.sealed_path
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), PROBE_FLAG, kind, str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"memory probe {kind} failed: {done.stderr.strip()[-500:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])["extra_kib"] * 1024 / MIB
+
+
+def measure_memory(fx: Fixture, reps: int, name: str, note: str = "") -> Metric:
+    mine, theirs = [], []
+    for _ in range(reps):
+        mine.append(_probe("ours", fx))
+        theirs.append(_probe("baseline", fx))
+    return Metric(
+        name,
+        statistics.median(mine),
+        statistics.median(theirs),
+        "<= 1.3",
+        note,
+        unit="MiB",
+        ratio_max=1.3,
+        reps=reps,
+    )
+
+
+# -- running and printing ------------------------------------------------------------------
+
+
+def run(
+    *, quick: bool, folder: Path, reps: int | None = None, cases: int = 1000, rows: int = 1000
+) -> list[Metric]:
+    """Every metric, in one process, on data generated under `folder`.
+
+    `cases` and `rows` shrink the data below the real sizes (1,000 cases, 1,000 rows) only
+    for the smoke test; the metric names then no longer match their sizes.
+    """
+    reps = reps or (3 if quick else 5)
+    few = min(reps, 2 if quick else 3)  # for the metrics that take seconds per run
+    metrics: list[Metric] = []
+    _say("kdf: default parameters")
+    metrics.append(measure_kdf(few))
+    with _kdf_profile("test"):  # cheap KDF to build and open the data vaults (subtracted)
+        _say(f"building {cases:,} cases")
+        small = build_fixture(cases, folder / "small")
+        _say(f"unlock and save at {cases:,} cases")
+        metrics += measure_unlock(small, reps)
+        metrics.append(measure_save_edit(small, reps))
+        tracker_cases = min(200 if quick else 1000, cases)
+        _say(f"tracker: {tracker_cases * 10:,} recommendations")
+        tracker = measure_tracker(make_cases(tracker_cases), folder / "xlsx", few)
+        if quick:
+            tracker.name = "tracker_10k"
+            tracker.note = f"reduced to {tracker_cases * 10:,} recommendations (--quick)"
+        metrics.append(tracker)
+        _say(f"Word report: {rows:,} chronology rows")
+        metrics.append(measure_docx(rows, folder / "docx", few))
+        if quick:
+            reduced = f"reduced to {cases:,} cases (--quick)"
+            search = measure_search(small, reps, reduced)
+            search.name = "search_10k"
+            memory = measure_memory(small, 1, "unlock_peak_memory_10k", reduced)
+            metrics += [search, memory]
+        else:
+            _say("building 10,000 cases")
+            large = build_fixture(10_000, folder / "10k")
+            _say("unlock, save, search, memory at 10,000 cases")
+            metrics += measure_unlock(large, few)
+            metrics.append(measure_save_edit(large, few))
+            metrics.append(measure_search(large, reps))
+            metrics.append(measure_memory(large, few, "unlock_peak_memory_10k"))
+    return metrics
+
+
+def _cell(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "s":
+        return f"{value * 1000:.1f} ms" if value < 10 else f"{value:.1f} s"
+    return f"{value:.1f} {unit}"
+
+
+def format_table(metrics: list[Metric]) -> str:
+    header = ("metric", "ours", "baseline", "ratio", "target", "met")
+    rows = [header]
+    for m in metrics:
+        met = "-" if m.met is None else ("yes" if m.met else "NO")
+        ratio = "-" if m.ratio is None else f"{m.ratio:.2f}"
+        rows.append(
+            (m.name, _cell(m.ours, m.unit), _cell(m.baseline, m.unit), ratio, m.target, met)
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    notes = [f"  {m.name}: {m.note}" for m in metrics if m.note]
+    return "\n".join([*lines, "", "notes:", *notes])
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            names = [ln.split(":", 1)[1].strip() for ln in handle if ln.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == [PROBE_FLAG]:
+        memory_probe(argv[1], argv[2])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="1,000 cases only (under 60 s)")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line")
+    parser.add_argument("--reps", type=int, default=None, help="repetitions per metric")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of a failure")
+    parser.add_argument("--cases", type=int, default=1000, help=argparse.SUPPRESS)
+    parser.add_argument("--rows", type=int, default=1000, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if min(args.cases, args.rows, 1 if args.reps is None else args.reps) < 1:
+        parser.error("--cases, --rows and --reps must be at least 1")
+    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="cspr-bench-") as tmp:
+        os.environ["CSPR_HOME"] = str(Path(tmp) / "workspace")  # nothing lands in a real one
+        (Path(tmp) / "workspace").mkdir()
+        try:
+            metrics = run(
+                quick=args.quick, folder=Path(tmp), reps=args.reps, cases=args.cases, rows=args.rows
+            )
+        except Exception as exc:
+            if args.debug:
+                raise
+            _say(
+                f"bench: failed ({exc.__class__.__name__}: {exc}); rerun with --debug for details."
+            )
+            return 1
+    print(f"cspr-tui benchmark ({'quick' if args.quick else 'full'}), {date.today():%d/%m/%Y}")
+    print(f"machine: {machine()}")
+    # Other work on the machine slows both sides but not always alike: say how busy it was.
+    print(
+        f"load average (1 min): {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    )
+    print(format_table(metrics))
+    print(f"finished in {time.perf_counter() - started:.0f} s")
+    if args.json:
+        print(json.dumps({"metrics": [m.as_json() for m in metrics]}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
