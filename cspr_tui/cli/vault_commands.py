@@ -55,6 +55,17 @@ def _local(when: datetime) -> str:
     return when.astimezone().strftime("%d/%m/%Y %H:%M")
 
 
+def _backups_count() -> int:
+    """`backups_count` from the settings file: how many saves to keep as backups."""
+    count = load_settings().backups_count
+    if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 1000:
+        raise CsprError(
+            f"the setting backups_count must be a whole number from 0 to 1000, not {count!r}; "
+            "fix the settings file (nothing was changed)."
+        )
+    return count
+
+
 def _check_new_passphrase(passphrase: str) -> str:
     from cspr_tui.vault import MIN_NEW_PASSPHRASE
 
@@ -73,7 +84,7 @@ def run_init(args: argparse.Namespace) -> int:
     if path.exists():
         raise CsprError(f"{path} already exists; nothing was changed.")
     passphrase = _check_new_passphrase(read_passphrase(prompt="New passphrase: ", confirm=True))
-    with create_vault(path, passphrase, backups=load_settings().backups_count) as vault:
+    with create_vault(path, passphrase, backups=_backups_count()) as vault:
         kdf = vault.info().kdf.describe()
     print(f"Created the encrypted vault {path}")
     print(f"  key derivation: {kdf}")
@@ -150,7 +161,7 @@ def run_rekey(args: argparse.Namespace) -> int:
     if new == current:
         raise UsageError("the new passphrase is the same as the current one; nothing was changed.")
     _check_new_passphrase(new)
-    with open_vault(path, current, backups=load_settings().backups_count) as vault:
+    with open_vault(path, current, backups=_backups_count()) as vault:
         result = vault.rekey(new)
     print(f"Changed the passphrase of {path}.")
     print(f"  {result.rewrapped} backup(s) now open with the new passphrase only.")
@@ -183,7 +194,7 @@ def run_restore(args: argparse.Namespace) -> int:
 
     path = _vault_path(args)
     passphrase = read_passphrase(prompt="Passphrase of the backup: ")
-    kept = restore_backup(path, args.backup, passphrase, backups=load_settings().backups_count)
+    kept = restore_backup(path, args.backup, passphrase, backups=_backups_count())
     print(f"Restored {path} from {Path(args.backup).name}.")
     if kept is not None:
         print(f"  The vault as it was before is kept as the backup {kept.name}.")

@@ -14,8 +14,6 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-import holidays
-
 from cspr_tui.errors import CsprError
 
 if TYPE_CHECKING:
@@ -34,6 +32,8 @@ class WorkingCalendar:
     """
 
     def __init__(self, closure_days: Iterable[date] = ()) -> None:
+        import holidays  # here, not at the top: every `cspr` command imports this module
+
         self.closure_days: frozenset[date] = frozenset(closure_days)
         self._bank_holidays = holidays.country_holidays("GB", subdiv="ENG")
         self._cache: dict[date, bool] = {}

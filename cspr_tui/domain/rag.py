@@ -65,6 +65,29 @@ def _parse_date(rec: Recommendation, field_name: str, value: str | None) -> date
         ) from None
 
 
+def _status(rec: Recommendation) -> RecommendationStatus:
+    """The status as the enum: a record read straight from JSON holds the plain string, and
+    the rules below compare by identity, so a string would be silently misjudged."""
+    try:
+        return RecommendationStatus(rec.status)
+    except ValueError:
+        raise CsprError(
+            f"Recommendation {rec.id}: status {rec.status!r} is not one of the tracker's statuses."
+        ) from None
+
+
+def _override(rec: Recommendation) -> Rag | None:
+    if rec.rag_override is None or rec.rag_override == "":
+        return None
+    try:
+        return Rag(rec.rag_override)
+    except ValueError:
+        raise CsprError(
+            f"Recommendation {rec.id}: RAG override {rec.rag_override!r} is not "
+            f"{', '.join(r.value for r in Rag)}."
+        ) from None
+
+
 def effective_target(rec: Recommendation) -> date | None:
     """The date the action is judged against: the revised target if there is one."""
     revised = _parse_date(rec, "revised_target_date", rec.revised_target_date)
@@ -81,7 +104,7 @@ def revision_count(rec: Recommendation) -> int:
 def is_overdue(rec: Recommendation, as_of: date) -> bool:
     """Past its (revised) target and neither done nor stopped (paused, superseded...)."""
     target = effective_target(rec)
-    return target is not None and as_of > target and rec.status in _NOT_DONE
+    return target is not None and as_of > target and _status(rec) in _NOT_DONE
 
 
 def _updated_in(rec: Recommendation, quarter: Quarter) -> bool:
@@ -107,11 +130,12 @@ def explain_rag(
     `require_impact` makes Blue need "Closed – impact evidenced" (domain.md 7.3, "if
     configured"); "Completed – evidence accepted" then rates Green.
     """
-    if rec.rag_override is not None:
+    override = _override(rec)
+    if override is not None:
         reason = rec.rag_override_reason or "no reason recorded"
-        return Rag(rec.rag_override), f"Set by hand: {reason}"
+        return override, f"Set by hand: {reason}"
 
-    status = rec.status
+    status = _status(rec)
     if status in _INACTIVE:
         return Rag.GREY, f"{status.value}"
     if status in _COMPLETE:

@@ -22,6 +22,7 @@ __all__ = [
     "FUNCTIONS",
     "MAX_DEPTH",
     "MAX_LENGTH",
+    "MAX_TREE_DEPTH",
     "Expression",
     "ExpressionError",
     "Scope",
@@ -30,6 +31,9 @@ __all__ = [
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 40
+# Evaluation recurses once per tree level: a long operator chain (`1+1+...+1`, `a or b or
+# ...`) is deep even without brackets, and Python's recursion limit must never be reached.
+MAX_TREE_DEPTH = 100
 
 
 class ExpressionError(ValueError):
@@ -41,7 +45,7 @@ class ExpressionError(ValueError):
 _TOKEN_RE = re.compile(
     r"""
     (?P<ws>\s+)
-  | (?P<date>\d{4}-\d{2}-\d{2}(?![\d.]))
+  | (?P<date>\d{4}-\d{1,2}-\d{1,2}(?![\d.]))
   | (?P<number>\d+(?:\.\d+)?)
   | (?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
@@ -283,7 +287,34 @@ class _Parser:
         return _Call(name.text, tuple(args))
 
 
+def _children(node: Any) -> tuple[Any, ...]:
+    if isinstance(node, _Call):
+        return node.args
+    if isinstance(node, _List):
+        return node.items
+    if isinstance(node, _Unary):
+        return (node.operand,)
+    if isinstance(node, _Binary):
+        return (node.left, node.right)
+    return ()
+
+
+def _tree_depth(root: Any) -> int:
+    """The tree's depth, measured without recursion (it may be too deep to recurse)."""
+    deepest = 0
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in _children(node))
+    return deepest
+
+
 def _date_literal(text: str) -> dt.date:
+    # `2026-1-5` is read as a date written wrongly, never as the sum 2026 - 1 - 5 = 2020
+    # (which would make the rule compare a date with a number and silently never apply).
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise ExpressionError(f"write the date {text} as YYYY-MM-DD, with two-digit month and day")
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -543,17 +574,8 @@ def _evaluate(node: Any, scope: Scope) -> Any:
 def _references(node: Any) -> list[tuple[str, ...]]:
     if isinstance(node, _Ref):
         return [node.parts]
-    children: tuple[Any, ...] = ()
-    if isinstance(node, _Call):
-        children = node.args
-    elif isinstance(node, _List):
-        children = node.items
-    elif isinstance(node, _Unary):
-        children = (node.operand,)
-    elif isinstance(node, _Binary):
-        children = (node.left, node.right)
     refs: list[tuple[str, ...]] = []
-    for child in children:
+    for child in _children(node):
         refs.extend(_references(child))
     return refs
 
@@ -570,7 +592,7 @@ class Expression:
             return _evaluate(self.tree, scope)
         except ExpressionError:
             raise
-        except (TypeError, ValueError, OverflowError) as exc:
+        except (TypeError, ValueError, OverflowError, RecursionError) as exc:
             raise ExpressionError(f"cannot evaluate {self.source!r}: {exc}") from None
 
     def test(self, scope: Scope) -> bool | None:
@@ -592,7 +614,13 @@ def parse_expression(text: Any) -> Expression:
         raise ExpressionError("the condition is empty")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the condition is longer than {MAX_LENGTH} characters")
-    return Expression(text, _Parser(text).parse())
+    tree = _Parser(text).parse()
+    if _tree_depth(tree) > MAX_TREE_DEPTH:
+        raise ExpressionError(
+            f"the condition chains more than {MAX_TREE_DEPTH} operations; split it up "
+            "(or use x in [...] instead of many x = ... or x = ...)"
+        )
+    return Expression(text, tree)
 
 
 def evaluate_text(text: str, values: Mapping[str, Any]) -> Any:

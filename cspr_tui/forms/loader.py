@@ -28,6 +28,7 @@ from cspr_tui.forms.model import (
     FormSet,
     Section,
     TemplateProblem,
+    make_scope,
 )
 from cspr_tui.forms.relied_on import (
     FORM_IDS,
@@ -71,17 +72,35 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+# A template is about ten levels deep; far deeper nesting is a broken or hostile file, and
+# PyYAML's pure-Python constructor would recurse until Python gives up.
+MAX_NESTING = 50
+
+
+def _check_events(text: str, loader: Any) -> None:
+    """Refuse aliases and runaway nesting from the event stream, before building anything."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in templates", event.start_mark
+            )
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"nested more than {MAX_NESTING} levels deep", event.start_mark
+                )
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
 
 
 def _safe_load(text: str) -> Any:
     """Safe YAML without aliases; libyaml's C parser when present (ten times quicker)."""
     if _FAST_LOADER is None:
+        _check_events(text, _NoAliasLoader)
         return yaml.load(text, Loader=_NoAliasLoader)  # a safe loader subclass
-    for event in yaml.parse(text, Loader=_FAST_LOADER):
-        if isinstance(event, yaml.AliasEvent):
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not allowed in templates", event.start_mark
-            )
+    _check_events(text, _FAST_LOADER)
     return yaml.load(text, Loader=_FAST_LOADER)  # the C safe loader
 
 
@@ -125,6 +144,8 @@ def _read_yaml(path: Path, problems: list[TemplateProblem]) -> Any:
         problems.append(TemplateProblem(name, where, f"YAML syntax error: {what}"))
     except yaml.YAMLError as exc:
         problems.append(TemplateProblem(name, "file", f"YAML syntax error: {exc}"))
+    except RecursionError:  # a last resort: _check_events refuses deep nesting first
+        problems.append(TemplateProblem(name, "file", "YAML nested too deeply to read"))
     else:
         if len(_PARSED) >= _PARSED_LIMIT:
             _PARSED.clear()
@@ -243,6 +264,8 @@ class _Builder:
         form = Form(form_id, version, title.strip(), description.strip(), tuple(sections))
         form.source = self.path
         self.check_references(form)
+        if not self.problems:
+            self.check_evaluation(form)
         self.check_relied_on(form)
         return None if self.problems else form
 
@@ -462,6 +485,22 @@ class _Builder:
                         f"{expression.source!r} refers to unknown field {'.'.join(parts)!r}",
                     )
 
+    def check_evaluation(self, form: Form) -> None:
+        """Run every condition once on a sample answer for each field: a rule that cannot
+        be evaluated (a date compared with a number, text added to 1) would otherwise count
+        as unknown at every use, so a constraint would silently never apply."""
+        values = {top.id: _sample_answer(top) for top in form.fields if top.is_input}
+        for where, owner, expression in self.expressions:
+            repeat = None
+            if owner is not None:
+                repeat = owner if owner.type == "repeat" else owner.parent
+            row = _sample_answer(repeat)[0] if repeat is not None else None
+            scope = make_scope(form, values, repeat, row, 0, today=dt.date(2026, 1, 15))
+            try:
+                expression.evaluate(scope)
+            except ExpressionError as exc:
+                self.problem(where, f"{expression.source!r} cannot be evaluated: {exc}")
+
     @staticmethod
     def _resolves(form: Form, repeat: Field | None, parts: tuple[str, ...]) -> bool:
         if len(parts) == 1:
@@ -498,6 +537,23 @@ class _Builder:
                     f"the choices{source} must include {', '.join(repr(m) for m in missing)}: "
                     "the code compares answers with them (add other choices as you wish)",
                 )
+
+
+def _sample_answer(item: Field) -> Any:
+    """A possible stored answer of the field's type, for trying its conditions out."""
+    if item.type == "date":
+        return "2026-01-15"
+    if item.type == "number":
+        return 1
+    if item.type in ("yes_no", "yes_no_unknown"):
+        return "Yes"
+    if item.type == "choice":
+        return item.choices[0] if item.choices else "x"
+    if item.type == "multi_choice":
+        return [item.choices[0]] if item.choices else ["x"]
+    if item.type == "repeat":
+        return [{f.id: _sample_answer(f) for f in item.fields if f.is_input}]
+    return "x"
 
 
 def read_form(

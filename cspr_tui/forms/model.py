@@ -53,6 +53,9 @@ YES_NO = ("Yes", "No")
 YES_NO_UNKNOWN = ("Yes", "No", "Unknown")
 DEFAULT_MAX_LENGTH = {"text": 500, "long_text": 50_000}
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+# The largest whole number every JSON reader (and the vault's 64-bit serializer) keeps
+# exactly; a bigger answer would be silently rounded or refused when the record is saved.
+LARGEST_NUMBER = 2**53 - 1
 
 
 class FieldValueError(ValueError):
@@ -175,8 +178,13 @@ class Field:
         if self.type == "number":
             if not _NUMBER.fullmatch(text.replace(",", "")):
                 raise FieldValueError(f"{self.label} must be a number, for example 3 or 2.5.")
-            number = float(text.replace(",", ""))
-            return int(number) if number.is_integer() and "." not in text else number
+            digits = text.replace(",", "")
+            if "." not in digits:
+                # int(), not float(): float() would round a 17-digit number without a word.
+                if len(digits.lstrip("-")) > 16 or abs(whole := int(digits)) > LARGEST_NUMBER:
+                    raise FieldValueError(f"{self.label} is too large a number.")
+                return whole
+            return float(digits)
         if self.type in ("yes_no", "yes_no_unknown"):
             allowed = YES_NO if self.type == "yes_no" else YES_NO_UNKNOWN
             aliases = {"y": "Yes", "n": "No", "true": "Yes", "false": "No", "u": "Unknown"}
@@ -216,6 +224,8 @@ class Field:
                 return f"{self.label} must be a number."
             if isinstance(value, float) and not math.isfinite(value):
                 return f"{self.label} must be a number."
+            if abs(value) > LARGEST_NUMBER:
+                return f"{self.label} is too large a number."
             if self.minimum is not None and value < self.minimum:
                 return f"{self.label} cannot be less than {_num(self.minimum)}."
             if self.maximum is not None and value > self.maximum:

@@ -41,6 +41,9 @@ MIN_FILE_SIZE = HEADER_SIZE + TAG_SIZE
 MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
 MAX_ITERATIONS = 16
 MAX_LANES = 16
+# And on their product (memory x passes, what an unlock costs): four times the defaults',
+# so a crafted header cannot ask for 1 GiB sixteen times over (tens of seconds) either.
+MAX_WORK_KIB_PASSES = 4 * 256 * 1024 * 4
 # The OWASP floor for Argon2id; weaker headers are treated as tampered with.
 FLOOR_MEMORY_KIB = 19 * 1024
 FLOOR_ITERATIONS = 2
@@ -197,6 +200,11 @@ def check_kdf_bounds(kdf: KdfParams, damaged: Callable[[str], VaultDamaged]) -> 
     if kdf.memory_kib > MAX_MEMORY_KIB:
         raise damaged(
             f"key-derivation memory {kdf.memory_kib} KiB is above the {MAX_MEMORY_KIB} KiB limit"
+        )
+    if kdf.memory_kib * kdf.iterations > MAX_WORK_KIB_PASSES:
+        raise damaged(
+            f"key-derivation cost {kdf.memory_kib} KiB x {kdf.iterations} iterations is above "
+            f"the {MAX_WORK_KIB_PASSES} KiB-pass limit"
         )
     if kdf.memory_kib < 8 * kdf.lanes:
         raise damaged(f"key-derivation memory {kdf.memory_kib} KiB is below 8 KiB per lane")

@@ -38,7 +38,9 @@ class VaultLock:
     def acquire(self) -> VaultLock:
         for _ in range(20):
             try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                # O_NOFOLLOW: a symlink planted at the lock's name must not make us
+                # truncate and write whatever file it points to.
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
             except OSError as exc:
                 raise CsprError(
                     f"cannot lock the vault {self.vault_path}: {exc.strerror} "
@@ -96,9 +98,16 @@ class VaultLock:
         fd, self._fd = self._fd, None
         if fd is None:
             return
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path)  # before unlocking, so a waiter re-checks the inode
-        os.close(fd)
+        try:
+            # Before unlocking, so a waiter re-checks the inode. Only our own file: if ours was
+            # deleted behind our back (a clean-up script), the file there now is another
+            # holder's, and removing it would let a third process in beside them.
+            if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
+                os.unlink(self.path)
+        except FileNotFoundError:
+            pass
+        finally:
+            os.close(fd)
 
     def __enter__(self) -> VaultLock:
         return self

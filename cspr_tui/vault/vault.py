@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -89,8 +90,17 @@ class _KeyCache:
 
 
 def _read_file(path: Path) -> bytes:
+    """The whole file; only a regular file is read (a FIFO or device at --vault would hang
+    or never end), and the check is made on the file actually opened."""
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with os.fdopen(fd, "rb") as handle:
+            mode = os.fstat(handle.fileno()).st_mode
+            if stat.S_ISDIR(mode):
+                raise IsADirectoryError
+            if not stat.S_ISREG(mode):
+                raise CsprError(f"{path} is not a regular file, so not a vault; check --vault.")
+            return handle.read()
     except FileNotFoundError:
         raise CsprError(
             f"there is no vault at {path}; create one with 'cspr init' or check --vault."
@@ -314,9 +324,11 @@ class Vault:
             atomic.fsync_dir(path.parent)
             self._read_back(blob)
         except (OSError, CsprError) as exc:
-            if previous is not None:
-                with contextlib.suppress(OSError):
-                    atomic.replace_file(path, previous.read_bytes())
+            if previous is not None and not self._put_back(previous):
+                raise CsprError(
+                    f"the vault {path} could not be saved or put back; the previous version is "
+                    f"the backup {previous.name}: restore it with 'cspr restore {previous.name}'."
+                ) from None
             if isinstance(exc, CsprError):
                 raise
             raise CsprError(
@@ -327,6 +339,18 @@ class Vault:
                 prune_backups(path, self.backups, spare=previous)
             else:
                 atomic.remove_quietly(previous)
+
+    def _put_back(self, previous: Path) -> bool:
+        """After a failed save, make the previous file the vault again by renaming its
+        backup link over the new one: atomic, and no byte is rewritten (a disk that just
+        mangled one write is not trusted with another). The failed save leaves no backup."""
+        try:
+            os.replace(previous, self.path)
+        except OSError:
+            return False
+        with contextlib.suppress(OSError):  # renamed already; make it durable if we can
+            atomic.fsync_dir(self.path.parent)
+        return True
 
     def _read_back(self, blob: bytes) -> None:
         """Re-read the file: it must be exactly what was sealed, and authenticate."""

@@ -16,7 +16,7 @@ def cspr(*args: str) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "cspr_tui", *args],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # a bound for a hung command on a loaded machine, not a wait
     )
 
 

@@ -7,13 +7,16 @@ import os
 import re
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
 
-from cspr_tui.vault import create_vault, list_backups, open_vault
+from cspr_tui.cli.vault_commands import _backups_count
+from cspr_tui.errors import CsprError
+from cspr_tui.vault import check_backups, create_vault, list_backups, open_vault
+from cspr_tui.vault.format import HEADER_SIZE
 from tests.vault import corpus
+from tests.vault.holder import holding
 
 
 def cspr(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -24,7 +27,7 @@ def cspr(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         stdin=subprocess.DEVNULL,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,  # a bound for a hung command on a loaded machine, not a wait
     )
 
 
@@ -148,6 +151,18 @@ def test_rekey_failures_change_nothing(filled: Path) -> None:
     assert filled.read_bytes() == before
 
 
+@pytest.mark.parametrize("where", [HEADER_SIZE + 3, -3], ids=["body", "tag"])
+def test_rekey_never_writes_over_a_vault_that_fails_to_decrypt(filled: Path, where: int) -> None:
+    damaged = corpus.flip(where)(filled.read_bytes())
+    filled.write_bytes(damaged)
+    files = {p.name: p.read_bytes() for p in filled.parent.iterdir()}
+    result = cspr("rekey", CSPR_PASSPHRASE="pw", CSPR_NEW_PASSPHRASE="another passphrase")
+    assert "damaged" in assert_one_line_failure(result, 4)
+    assert {p.name: p.read_bytes() for p in filled.parent.iterdir()} == files
+    # The backups still open with the old passphrase: nothing was rewrapped either.
+    assert set(check_backups(filled, "pw").values()) == {"opens"}
+
+
 def test_backups_lists_time_and_size(filled: Path) -> None:
     result = cspr("backups")
     assert result.returncode == 0, result.stderr
@@ -176,6 +191,38 @@ def test_restore_brings_back_a_backup_and_keeps_the_current(filled: Path) -> Non
         assert len(previous.db.table("drafts")) == 2
 
 
+def test_restore_keeps_as_many_backups_as_the_settings_say(filled: Path, workspace: Path) -> None:
+    (workspace / "cspr-settings.json").write_text('{"backups_count": 2}', encoding="utf-8")
+    newest_before = list_backups(filled)[0]
+    result = cspr("restore", list_backups(filled)[-1].name, CSPR_PASSPHRASE="pw")
+    assert result.returncode == 0, result.stderr
+    after = list_backups(filled)
+    assert len(after) == 2
+    assert after[1] == newest_before  # the kept current vault and the newest before it
+
+
+@pytest.mark.parametrize("bad", ['"ten"', "-1", "true", "2.5"])
+def test_bad_backups_count_settings_are_refused(workspace: Path, bad: str) -> None:
+    (workspace / "cspr-settings.json").write_text(f'{{"backups_count": {bad}}}', encoding="utf-8")
+    with pytest.raises(CsprError, match="the setting backups_count must be a whole number"):
+        _backups_count()
+
+
+def test_a_bad_backups_count_setting_is_one_line_and_changes_nothing(
+    filled: Path, workspace: Path
+) -> None:
+    (workspace / "cspr-settings.json").write_text('{"backups_count": "ten"}', encoding="utf-8")
+    files = {p.name: p.read_bytes() for p in filled.parent.iterdir()}
+    for args in (["restore", list_backups(filled)[-1].name], ["rekey"]):
+        result = cspr(*args, CSPR_PASSPHRASE="pw", CSPR_NEW_PASSPHRASE="another passphrase")
+        assert "backups_count" in assert_one_line_failure(result, 1)
+    assert {p.name: p.read_bytes() for p in filled.parent.iterdir()} == files
+    other = workspace / "vault" / "other.vault"
+    result = cspr("--vault", str(other), "init", CSPR_PASSPHRASE="long enough")
+    assert "backups_count" in assert_one_line_failure(result, 1)
+    assert not other.exists()
+
+
 def test_restore_failures_change_nothing(filled: Path) -> None:
     names = sorted(p.name for p in filled.parent.iterdir())
     before = filled.read_bytes()
@@ -188,27 +235,7 @@ def test_restore_failures_change_nothing(filled: Path) -> None:
 
 
 def test_a_second_process_gets_exit_5_naming_the_holder(filled: Path) -> None:
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                """
-                import sys
-                from cspr_tui.vault import open_vault
-                vault = open_vault(sys.argv[1], "pw")
-                print("ready", flush=True)
-                sys.stdin.read()
-                """
-            ),
-            str(filled),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    with holding(filled) as holder:
         before = filled.read_bytes()
         for args in (["rekey"], ["restore", list_backups(filled)[0].name]):
             result = cspr(*args, CSPR_PASSPHRASE="pw", CSPR_NEW_PASSPHRASE="another passphrase")
@@ -216,8 +243,7 @@ def test_a_second_process_gets_exit_5_naming_the_holder(filled: Path) -> None:
             assert f"process {holder.pid}" in line
         assert cspr("verify", CSPR_PASSPHRASE="pw").returncode == 0  # read-only: allowed
         assert filled.read_bytes() == before
-    finally:
-        holder.communicate("", timeout=10)
+        assert holder.poll() is None  # still holding: the refusals were not a race
 
 
 def test_missing_vault_is_one_line(vault_path: Path) -> None:

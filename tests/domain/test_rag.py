@@ -141,6 +141,36 @@ def test_a_bad_stored_date_names_the_recommendation() -> None:
         compute_rag(rec(target_date="31/12/2026"), AS_OF, Q3)
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"status": S.COMPLETED_AWAITING_EVIDENCE, "target_date": "2026-10-01"},
+        {"status": S.PAUSED},
+        {"status": S.IN_PROGRESS, "target_date": "2026-10-01"},
+        {"status": S.NOT_STARTED, "target_date": "2027-06-30"},
+        {"rag_override": Rag.RED, "rag_override_reason": "Escalated by the chair"},
+    ],
+    ids=["awaiting-evidence-past-target", "paused", "overdue", "not-started", "override"],
+)
+def test_plain_strings_from_json_rate_like_the_enums(changes: dict[str, Any]) -> None:
+    as_enums = rec(**changes)
+    as_text = rec(**{k: str(v) if isinstance(v, Rag | S) else v for k, v in changes.items()})
+    assert type(as_text.status) is str or as_text.rag_override is not None
+    assert explain_rag(as_text, AS_OF, Q3) == explain_rag(as_enums, AS_OF, Q3)
+    assert is_overdue(as_text, AS_OF) == is_overdue(as_enums, AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("changes", "named"),
+    [({"status": "Done-ish"}, "status 'Done-ish'"), ({"rag_override": "Purple"}, "'Purple'")],
+)
+def test_an_unknown_status_or_override_names_the_recommendation(
+    changes: dict[str, Any], named: str
+) -> None:
+    with pytest.raises(CsprError, match=rf"CSPR-2026-004-R1-A1: .*{named}"):
+        compute_rag(rec(**changes), AS_OF, Q3)
+
+
 def test_every_rating_has_a_plain_english_definition() -> None:
     assert set(RAG_DEFINITIONS) == set(Rag)
     assert all(len(text) > 40 for text in RAG_DEFINITIONS.values())

@@ -8,6 +8,7 @@ import pytest
 
 from cspr_tui.forms.expression import (
     MAX_DEPTH,
+    MAX_TREE_DEPTH,
     ExpressionError,
     evaluate_text,
     parse_expression,
@@ -116,6 +117,8 @@ def test_three_valued_logic_short_circuits_on_a_known_answer() -> None:
         ("selected(outcome)", "takes 2 argument"),
         ("today(1)", "takes 0 argument"),
         ("2026-02-31 > dob", "not a real date"),
+        ("incident_date >= 2026-1-5", "write the date 2026-1-5 as YYYY-MM-DD"),
+        ("dob < 2026-03-7", "write the date 2026-03-7 as YYYY-MM-DD"),
         ("outcome; import os", "unexpected character ';'"),
         ("`ls`", "unexpected character"),
         ("a.", "expected a field name"),
@@ -139,6 +142,27 @@ def test_deep_nesting_is_refused_not_a_crash() -> None:
     calls = "count(" * 100 + "x" + ")" * 100
     with pytest.raises(ExpressionError, match="nested more than"):
         parse_expression(calls)
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [
+        "+".join(["1"] * 999),  # 1997 characters, no brackets, 998 levels deep
+        " or ".join(["n"] * 300),
+        " and ".join(["true"] * 200),
+        "-".join(["n"] * 700) + " < 0",
+    ],
+    ids=["plus", "or", "and", "minus"],
+)
+def test_long_operator_chains_are_refused_not_a_recursion_crash(chain: str) -> None:
+    with pytest.raises(ExpressionError, match="chains more than"):
+        parse_expression(chain)
+
+
+def test_operator_chains_within_the_limit_evaluate() -> None:
+    chain = " or ".join(["n = 1"] * (MAX_TREE_DEPTH - 2)) + " or n = 4"
+    assert evaluate_text(chain, VALUES) is True
+    assert evaluate_text("+".join(["1"] * 90) + " = 90", VALUES) is True
 
 
 def test_nesting_within_the_limit_is_fine() -> None:

@@ -210,6 +210,56 @@ def test_field_definition_mistakes(tmp_path: Path, snippet: str, field: str, wor
     assert any(p.field == field and words in p.problem for p in problems), problems
 
 
+@pytest.mark.parametrize(
+    ("rule", "words"),
+    [
+        ("when >= 18", "cannot compare date with int"),  # meant age_years(when) >= 18
+        ("what + 1 > 2", "'+' needs numbers"),
+        ("how_many in what", "'in' needs a list"),
+        ("age_years(how_many) < 18", "age_years() needs dates"),
+        ("rows.when < when", "cannot compare list with date"),  # every row, not this one
+    ],
+)
+def test_a_rule_that_can_never_be_evaluated_is_reported(
+    tmp_path: Path, rule: str, words: str
+) -> None:
+    """Such a rule counts as unknown at every use, so it would silently never apply."""
+    folder = tmp_path / "custom"
+    folder.mkdir()
+    (folder / "custom.yaml").write_text(
+        "id: custom\nversion: 1\ntitle: Custom\nsections:\n  - id: s\n    title: S\n"
+        "    fields:\n"
+        "      - {id: when, type: date, label: When}\n"
+        "      - {id: what, type: text, label: What}\n"
+        "      - {id: how_many, type: number, label: How many}\n"
+        "      - {id: rows, type: repeat, label: Rows, fields: [{id: when, type: date, label: W}]}"
+        "\n"
+        "      - id: checked\n        type: yes_no\n        label: Checked\n"
+        f'        constraints: [{{rule: "{rule}", message: Checked is wrong.}}]\n',
+        encoding="utf-8",
+    )
+    problems = [
+        (p.field, p.problem) for p in check_templates([folder]) if p.file.endswith("custom.yaml")
+    ]
+    assert [field for field, _problem in problems] == ["checked"], problems
+    assert f"{rule!r} cannot be evaluated" in problems[0][1] and words in problems[0][1]
+
+
+def test_rules_that_evaluate_are_not_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "custom"
+    folder.mkdir()
+    (folder / "custom.yaml").write_text(
+        "id: custom\nversion: 1\ntitle: Custom\nsections:\n  - id: s\n    title: S\n"
+        "    fields:\n"
+        "      - {id: when, type: date, label: When}\n"
+        "      - {id: rows, type: repeat, label: Rows, fields: [{id: seen, type: date, label: Seen,"
+        " constraints: [{rule: 'seen >= when and position() <= count(rows)', message: m}]}]}\n"
+        "      - {id: n, type: number, label: N, show_if: 'age_years(when, today()) >= 18'}\n",
+        encoding="utf-8",
+    )
+    assert [p for p in check_templates([folder]) if p.file.endswith("custom.yaml")] == []
+
+
 def test_problem_lines_read_file_field_problem() -> None:
     problem = TemplateProblem("form_templates/referral.yaml", "outcome", "unknown type 'x'")
     assert str(problem) == "form_templates/referral.yaml: outcome: unknown type 'x'"
@@ -234,6 +284,28 @@ def test_a_relied_on_repeat_must_stay_a_repeat(tmp_path: Path) -> None:
         "this field is missing, but the case store and exports rely on "
         "it; keep this field id (you may change its label)",
     ) in problems
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["libyaml", "pure-python"])
+def test_deeply_nested_yaml_is_a_problem_not_a_crash(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch, fast: bool
+) -> None:
+    from cspr_tui.forms import loader
+
+    if not fast:
+        monkeypatch.setattr(loader, "_FAST_LOADER", None)
+    folder = workspace / "form_templates"
+    folder.mkdir()
+    (folder / "screening.yaml").write_text(
+        "id: screening\nversion: 9\nextra: " + "[" * 1200 + "]" * 1200 + "\n", encoding="utf-8"
+    )
+    problems = check_templates()
+    assert [(p.file, p.field) for p in problems] == [("form_templates/screening.yaml", "line 3")]
+    assert problems[0].problem.startswith("YAML syntax error: ")
+    assert "nest" in problems[0].problem
+    forms = load_forms()
+    assert forms["screening"].version == 1  # the shipped form stays in use
+    assert forms.problems == problems
 
 
 def test_aliases_are_refused_without_libyaml_too(

@@ -354,3 +354,35 @@ def test_today_in_rules_follows_the_clock_given(tmp_path: Path) -> None:
     seen = clock.field("seen")
     assert seen.validate_value("02/06/2026", {}, today=dt.date(2026, 6, 1)) == future[0].message
     assert seen.validate_value("02/06/2026", {}, today=dt.date(2026, 6, 3)) is None
+
+
+def _unbounded_number(tmp_path: Path) -> Form:
+    path = tmp_path / "tally.yaml"
+    path.write_text(
+        "id: tally\nversion: 1\ntitle: Tally\nsections:\n  - id: s\n    title: S\n    fields:\n"
+        "      - {id: total, type: number, label: Total}\n",
+        encoding="utf-8",
+    )
+    tally, problems = read_form(path, {})
+    assert problems == [] and tally is not None
+    return tally
+
+
+def test_whole_numbers_are_stored_exactly_or_refused_never_rounded(tmp_path: Path) -> None:
+    total = _unbounded_number(tmp_path).field("total")
+    assert total.parse("9007199254740991") == 9007199254740991  # 2**53 - 1, the largest
+    assert total.parse("-1,234") == -1234
+    for typed in ("9007199254740993", "12345678901234567", "9" * 20, "9" * 5000):
+        with pytest.raises(FieldValueError, match="Total is too large a number"):
+            total.parse(typed)
+        assert total.validate_value(typed, {}) == "Total is too large a number."
+
+
+def test_a_stored_number_too_large_to_save_is_an_error(tmp_path: Path) -> None:
+    """The vault's serializer refuses integers beyond 64 bits: catch them as a form error."""
+    tally = _unbounded_number(tmp_path)
+    for value in (10**20, -(10**20), 1e300):
+        assert tally.validate({"total": value}, finishing=False) == [
+            Issue("total", "Total", "Total is too large a number.")
+        ]
+    assert tally.validate({"total": 2**53 - 1}) == []

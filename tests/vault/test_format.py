@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import struct
-import time
 from pathlib import Path
 
 import pytest
 
 from cspr_tui.errors import VaultDamaged
 from cspr_tui.vault import create_vault, open_vault
+from cspr_tui.vault import vault as vault_module
 from cspr_tui.vault.format import (
     DEFAULT_KDF,
     FLOOR_ITERATIONS,
     FLOOR_MEMORY_KIB,
     HEADER_SIZE,
     MAGIC,
+    MAX_WORK_KIB_PASSES,
     TEST_KDF,
+    KdfParams,
+    check_kdf_bounds,
     parse_header,
 )
 from tests.vault import corpus
@@ -61,6 +64,8 @@ def test_each_save_uses_a_fresh_body_nonce(sealed: tuple[Path, bytes]) -> None:
         (13, struct.pack(">I", 64 * 1024 * 1024), "above the"),  # 64 GiB
         (13, struct.pack(">I", 0xFFFFFFFF), "above the"),
         (13, struct.pack(">I", 4), "below 8 KiB per lane"),
+        # 1 GiB and 16 passes are each within bounds, but together cost ~16 unlocks
+        (13, struct.pack(">II", 1024 * 1024, 16), "cost"),
         (17, struct.pack(">I", 0), "iterations"),
         (17, struct.pack(">I", 1_000_000), "iterations"),
         (21, struct.pack(">I", 0), "lanes"),
@@ -70,16 +75,27 @@ def test_each_save_uses_a_fresh_body_nonce(sealed: tuple[Path, bytes]) -> None:
         (10, struct.pack(">H", 4096), "header length"),
     ],
 )
-def test_crafted_header_fields_are_refused_fast(
-    sealed: tuple[Path, bytes], offset: int, value: bytes, words: str
+def test_crafted_header_fields_are_refused_before_any_key_derivation(
+    sealed: tuple[Path, bytes],
+    offset: int,
+    value: bytes,
+    words: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path, blob = sealed
     crafted = corpus.reseal_header(blob, offset, value)
     path.write_bytes(crafted)
-    started = time.perf_counter()
+    derivations: list[KdfParams] = []
+
+    def refuse(passphrase: str, kdf: KdfParams, salt: bytes) -> bytes:
+        derivations.append(kdf)  # never run it: a crafted 64 GiB request would be honoured
+        raise AssertionError(f"Argon2id was asked to run on a crafted header: {kdf}")
+
+    monkeypatch.setattr(vault_module, "derive_kek", refuse)
     with pytest.raises(VaultDamaged, match=words):
         open_vault(path, "pw")
-    assert time.perf_counter() - started < 0.5
+    # Refused on the header alone, with no clock involved: Argon2id never ran.
+    assert derivations == []
     assert path.read_bytes() == crafted
 
 
@@ -95,6 +111,8 @@ def test_weak_parameters_refused_outside_the_test_profile(
 def test_default_parameters_are_above_the_floor_and_within_bounds() -> None:
     assert DEFAULT_KDF.memory_kib >= FLOOR_MEMORY_KIB
     assert DEFAULT_KDF.iterations >= FLOOR_ITERATIONS
+    check_kdf_bounds(DEFAULT_KDF, VaultDamaged)  # room to raise them later: 4x the work
+    assert DEFAULT_KDF.memory_kib * DEFAULT_KDF.iterations * 4 == MAX_WORK_KIB_PASSES
     assert "256 MiB" in DEFAULT_KDF.describe()
 
 

@@ -83,3 +83,59 @@ def test_failure_after_the_rename_puts_the_previous_file_back(
     assert vault_path.read_bytes() == before
     assert [c["ref"] for c in vault.db.table("cases")] == ["CSPR-2026-001"]
     vault.close()
+
+
+def test_a_save_that_reads_back_wrong_puts_the_previous_file_back(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk that silently flips a bit on the way: the read-back check catches it, the
+    previous file is put back and memory returns to the last good state."""
+    vault = open_vault(vault_path, "pw")
+    before = vault_path.read_bytes()
+    real_write_temp = atomic_module.write_temp
+
+    def flipping_write_temp(path: Path, data: bytes) -> Path:
+        damaged = data[:-5] + bytes([data[-5] ^ 0x01]) + data[-4:]
+        return real_write_temp(path, damaged)
+
+    names = sorted(p.name for p in vault_path.parent.iterdir())
+    with monkeypatch.context() as patch:
+        patch.setattr(atomic_module, "write_temp", flipping_write_temp)
+        with pytest.raises(CsprError, match="did not read back correctly"):
+            vault.db.table("cases").insert({"ref": "CSPR-2026-006"})
+    assert vault_path.read_bytes() == before
+    assert sorted(p.name for p in vault_path.parent.iterdir()) == names  # no stray backup
+    assert [c["ref"] for c in vault.db.table("cases")] == ["CSPR-2026-001"]
+    vault.db.table("cases").insert({"ref": "CSPR-2026-007"})  # the next save works
+    vault.close()
+    with open_vault(vault_path, "pw") as again:
+        assert [c["ref"] for c in again.db.table("cases")] == ["CSPR-2026-001", "CSPR-2026-007"]
+
+
+def test_when_the_previous_file_cannot_be_put_back_the_error_names_its_backup(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    vault = open_vault(vault_path, "pw")
+    before = vault_path.read_bytes()
+    real_replace = os.replace
+    calls = {"replace": 0}
+
+    def second_replace_fails(src: object, dst: object) -> None:
+        calls["replace"] += 1
+        if calls["replace"] == 2:  # the first puts the new file in place; then put-back
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        real_replace(src, dst)
+
+    def fsync_fails(_folder: Path) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(atomic_module, "fsync_dir", fsync_fails)
+        patch.setattr(os, "replace", second_replace_fails)
+        with pytest.raises(CsprError, match=r"could not be saved or put back") as caught:
+            vault.db.table("cases").insert({"ref": "CSPR-2026-008"})
+    vault.close()
+    name = caught.value.message.split("'cspr restore ")[1].rstrip("'.")
+    assert (vault_path.parent / name).read_bytes() == before  # the named backup is the old state
+    with open_vault(vault_path.parent / name, "pw", readonly=True) as previous:
+        assert [c["ref"] for c in previous.db.table("cases")] == ["CSPR-2026-001"]

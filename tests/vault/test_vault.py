@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -300,8 +302,6 @@ def test_no_plaintext_anywhere_under_the_vault_folder(vault_path: Path) -> None:
 
 
 def test_transactions_from_worker_threads_take_turns(vault_path: Path) -> None:
-    import threading
-
     with create_vault(vault_path, "pw", backups=0) as vault:
         counter = vault.db.table("meta")
         counter.insert({"key": "count", "value": 0})
@@ -342,3 +342,29 @@ def test_rekey_rerun_rewraps_backups_left_on_an_older_passphrase(
         restore_backup(vault_path, left_behind.name, "one")
     with open_vault(stranger, "one", readonly=True):  # left exactly as it was
         pass
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_vault_path_that_is_not_a_file_is_one_clear_error(vault_path: Path, kind: str) -> None:
+    """A FIFO at the vault's path would block a plain read forever; a folder is named."""
+    if kind == "fifo":
+        os.mkfifo(vault_path)
+    else:
+        vault_path.mkdir()
+    words = "not a regular file" if kind == "fifo" else "is a folder"
+    for readonly in (True, False):
+        raised: list[BaseException] = []
+
+        def attempt(readonly: bool, raised: list[BaseException]) -> None:
+            try:
+                open_vault(vault_path, "pw", readonly=readonly)
+            except BaseException as exc:  # handed to the test thread
+                raised.append(exc)
+
+        opener = threading.Thread(target=attempt, args=(readonly, raised), daemon=True)
+        opener.start()
+        opener.join(timeout=60)  # a bound for a hang, not a wait: it answers at once
+        assert not opener.is_alive(), "open_vault blocked on a FIFO"
+        assert len(raised) == 1 and isinstance(raised[0], CsprError), raised
+        assert words in raised[0].message
+    assert not vault_path.with_name("cases.vault.lock").exists()
