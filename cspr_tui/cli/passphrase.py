@@ -25,6 +25,10 @@ def read_passphrase(
             raise UsageError(
                 f"cannot read the passphrase file {file_name} ({exc.strerror})."
             ) from None
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"the passphrase file {file_name} is not UTF-8 text; save it as UTF-8."
+            ) from None
         value = text.splitlines()[0] if text else ""
         if not value:
             raise UsageError(f"the passphrase file {file_name} is empty.")
