@@ -1,0 +1,280 @@
+"""The Textual application: unlock, idle lock and the screens over one case store.
+
+The app owns the only decrypted state (a `Session`); locking closes the vault and throws
+away every screen that showed case data, so nothing decrypted outlives the lock. Business
+rules live in the domain: screens ask the store and show its answers and refusals.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from cspr_tui.settings import Settings
+from cspr_tui.tui.commands import CaseCommands
+from cspr_tui.tui.session import Session
+
+if TYPE_CHECKING:
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.forms import FormSet
+
+LOCKED_MODE = "locked"
+CASES_MODE = "cases"
+
+
+class CsprApp(App[None]):
+    """The cspr case vault app; build it with `make_app`."""
+
+    TITLE = "cspr"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {CaseCommands}
+    ENABLE_COMMAND_PALETTE = True
+    # Case data must not leave the screen by mouse selection (each case screen also says so).
+    ALLOW_SELECT = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+l", "lock", "Lock", priority=True, id="app.lock"),
+        Binding("f1", "help", "Help", id="app.help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, show=False, id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        vault_path: Path,
+        *,
+        today: date | None = None,
+        idle_lock_seconds: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.vault_path = Path(vault_path)
+        self.fixed_today = today
+        self.session: Session | None = None
+        minutes = max(int(settings.idle_lock_minutes or 0), 0)
+        self.idle_lock_seconds = (
+            idle_lock_seconds if idle_lock_seconds is not None else float(minutes * 60)
+        )
+        self.last_activity = time.monotonic()
+        self.lock_message = ""
+        self.pending_restore: tuple[Path, str] | None = None
+        self.sub_title = self.vault_path.name
+        if settings.theme:
+            self.theme = settings.theme if settings.theme in self.available_themes else self.theme
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from cspr_tui.tui.screens.unlock import UnlockScreen
+
+        self.add_mode(LOCKED_MODE, UnlockScreen)
+        self.switch_mode(LOCKED_MODE)
+        self.set_interval(1.0, self.lock_if_idle, name="idle-lock")
+
+    def today(self) -> date:
+        """The date every deadline is computed against (fixed in tests and snapshots)."""
+        return self.fixed_today or date.today()
+
+    @property
+    def store(self) -> CaseStore:
+        """The case store of the unlocked vault; screens only exist while it does."""
+        if self.session is None or self.session.store is None:
+            raise RuntimeError("the vault is locked")
+        return self.session.store
+
+    @property
+    def forms(self) -> FormSet:
+        if self.session is None:
+            raise RuntimeError("the vault is locked")
+        return self.session.forms
+
+    async def unlocked(self, session: Session) -> None:
+        """Called by the unlock screen once the worker has opened the vault."""
+        from cspr_tui.tui.screens.dashboard import DashboardScreen
+
+        self.session = session
+        self.lock_message = ""
+        self.last_activity = time.monotonic()
+        if CASES_MODE in self._modes:  # a stale stack from a failed lock: never reuse it
+            await self.remove_mode(CASES_MODE)
+        self.add_mode(CASES_MODE, DashboardScreen)
+        await self.switch_mode(CASES_MODE)
+
+    async def action_lock(self, message: str = "Locked. Enter the passphrase to continue.") -> None:
+        """Close the vault and discard every screen that showed case data."""
+        if self.session is None:
+            return
+        self.save_open_drafts()
+        session, self.session = self.session, None
+        try:
+            session.close()
+        finally:
+            self.lock_message = message
+            await self.switch_mode(LOCKED_MODE)
+            if CASES_MODE in self._modes:
+                await self.remove_mode(CASES_MODE)
+
+    async def action_quit(self) -> None:
+        """Keep open drafts, close the vault (releasing its lock), then leave."""
+        self.save_open_drafts()
+        self.close_session()
+        self.exit()
+
+    def close_session(self) -> None:
+        session, self.session = self.session, None
+        if session is not None:
+            session.close()
+
+    def on_unmount(self) -> None:
+        """However the app ends, the vault is closed and its lock released."""
+        self.close_session()
+
+    # -- idle lock ---------------------------------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(
+            event,
+            (
+                events.Key,
+                events.MouseDown,
+                events.MouseScrollDown,
+                events.MouseScrollUp,
+                events.Paste,
+            ),
+        ):
+            self.last_activity = time.monotonic()
+        await super().on_event(event)
+
+    async def lock_if_idle(self) -> None:
+        """Lock once nothing was typed or clicked for the configured minutes (0 turns it off)."""
+        if self.session is None or self.idle_lock_seconds <= 0:
+            return
+        if time.monotonic() - self.last_activity >= self.idle_lock_seconds:
+            minutes = self.idle_lock_seconds / 60
+            await self.action_lock(
+                f"Locked after {minutes:g} idle minute{'s' if minutes != 1 else ''}. "
+                "Enter the passphrase to continue."
+            )
+
+    # -- actions the palette and the screens share ---------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "lock":
+            return self.session is not None
+        if action in {
+            "new_case",
+            "show_dashboard",
+            "show_recs",
+            "export",
+            "show_settings",
+            "rekey",
+            "open_case",
+        }:
+            return self.session is not None
+        return True
+
+    async def action_show_dashboard(self) -> None:
+        """Back to the dashboard from anywhere (it reloads itself when it resumes)."""
+        self.save_open_drafts()
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+
+    def save_open_drafts(self) -> None:
+        """Every open guided form keeps its work before its screen goes away."""
+        from cspr_tui.tui.screens.form import FormScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, FormScreen):
+                screen.save_before_leaving()
+
+    def action_new_case(self) -> None:
+        from cspr_tui.tui.dialogs.new_case import NewCaseDialog
+
+        self.push_screen(NewCaseDialog(), self._new_case_created)
+
+    def _new_case_created(self, ref: str | None) -> None:
+        if ref:
+            from cspr_tui.tui.screens.case import CaseScreen
+            from cspr_tui.tui.screens.form import FormScreen
+
+            self.push_screen(CaseScreen(ref))
+            self.push_screen(FormScreen(ref, "referral"))
+
+    def action_open_case(self, ref: str) -> None:
+        from cspr_tui.tui.screens.case import CaseScreen
+
+        self.push_screen(CaseScreen(ref))
+
+    def action_show_recs(self) -> None:
+        from cspr_tui.tui.screens.recommendations import RecommendationsScreen
+
+        if not isinstance(self.screen, RecommendationsScreen):
+            self.push_screen(RecommendationsScreen())
+
+    def action_export(self, kind: str = "tracker", ref: str | None = None) -> None:
+        from cspr_tui.tui.dialogs.export import ExportDialog
+
+        self.push_screen(ExportDialog(kind, ref))
+
+    def action_show_settings(self) -> None:
+        from cspr_tui.tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    async def restore_backup(self, backup: Path, passphrase: str) -> None:
+        """Lock (closing the vault), then let the unlock screen restore and reopen it."""
+        self.pending_restore = (backup, passphrase)
+        await self.action_lock(f"Restoring {backup.name}…")
+
+    def action_rekey(self) -> None:
+        from cspr_tui.tui.dialogs.passphrase import ChangePassphraseDialog
+
+        self.push_screen(ChangePassphraseDialog())
+
+    # -- help, palette and leaks --------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from cspr_tui.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands minus Screenshot, which writes the screen (case data too) to disk."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":
+                continue
+            if command.title == "Theme" and self.session is None:
+                continue
+            yield command
+
+    def copy_to_clipboard(self, text: str) -> None:
+        """Refuse: a terminal clipboard (OSC 52) keeps case text where we cannot clear it."""
+        self.notify(
+            "Copying is turned off: the terminal's clipboard cannot be cleared afterwards.",
+            severity="warning",
+        )
+
+    def deliver_screenshot(self, *_args, **_kwargs) -> str | None:
+        """Refuse: a screenshot is a readable copy of case data on disk."""
+        self.notify("Screenshots are turned off in this app.", severity="warning")
+        return None
+
+
+def make_app(
+    settings: Settings,
+    vault_path: Path,
+    *,
+    today: date | None = None,
+    idle_lock_seconds: float | None = None,
+) -> CsprApp:
+    """The one way to build the app, shared by `cspr tui`, `cspr demo` and the tests."""
+    return CsprApp(settings, vault_path, today=today, idle_lock_seconds=idle_lock_seconds)

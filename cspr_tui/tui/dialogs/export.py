@@ -1,0 +1,297 @@
+"""Choose an export and its options; the exporter runs in a worker with a progress bar.
+
+The dialog offers only the exporters that exist in `cspr_tui.exports`, gathers options,
+then hands the case data to the exporter function (STYLE.md: exporters are functions) and
+records the export in the audit trail through the store. It says where the file went and
+that the file is NOT encrypted.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Footer, Input, ProgressBar, Select, Static
+
+from cspr_tui.errors import CsprError
+from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+
+KINDS = {
+    "tracker": "Quarterly recommendations tracker (Excel)",
+    "agency": "Agency information report (Word)",
+    "case": "Case report (Word)",
+}
+EXPORTER_NAMES = {
+    "tracker": ("write_tracker", "cspr_tui.exports.xlsx_tracker"),
+    "agency": ("write_agency_report", "cspr_tui.exports.docx_report"),
+    "case": ("write_case_report", "cspr_tui.exports.docx_report"),
+}
+
+
+def find_exporter(kind: str) -> Callable[..., Path] | None:
+    """The exporter function if the exports layer provides it (facade first)."""
+    name, module_name = EXPORTER_NAMES[kind]
+    for candidate in ("cspr_tui.exports", module_name):
+        try:
+            module = importlib.import_module(candidate)
+        except ImportError:
+            continue
+        function = getattr(module, name, None)
+        if callable(function):
+            return function
+    return None
+
+
+def available_kinds() -> list[str]:
+    return [kind for kind in KINDS if find_exporter(kind) is not None]
+
+
+@dataclass(frozen=True)
+class ExportDone:
+    path: Path
+    kind: str
+
+
+class ExportDialog(ModalScreen[ExportDone | None]):
+    """Tracker (quarter), agency report (case, agency) or case report (kind, redacted)."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ExportDialog")
+        + """
+    ExportDialog Select, ExportDialog Input, ExportDialog Checkbox {
+        margin-bottom: 1;
+    }
+    ExportDialog #where {
+        color: $success;
+        height: auto;
+    }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close", id="export.cancel")
+    ]
+
+    def __init__(self, kind: str = "tracker", ref: str | None = None) -> None:
+        super().__init__()
+        self.kinds = available_kinds()
+        self.kind = kind if kind in self.kinds else (self.kinds[0] if self.kinds else "")
+        self.ref = ref
+        self.written: ExportDone | None = None
+
+    def compose(self) -> ComposeResult:
+        from cspr_tui.domain.quarter import current_quarter
+
+        store = self.app.store
+        cases = [(f"{c.ref} {c.pseudonym}", c.ref) for c in store.list_cases()]
+        with Vertical():
+            yield Static("Export", classes="dialog-title")
+            if not self.kinds:
+                yield Static("No exporter is installed yet.")
+            else:
+                yield Select(
+                    [(KINDS[k], k) for k in self.kinds],
+                    value=self.kind,
+                    allow_blank=False,
+                    compact=True,
+                    id="kind",
+                )
+                yield Static(
+                    "Quarter, as YYYY-QN (financial year: Q1 is April to June)",
+                    id="quarter-label",
+                )
+                yield Input(
+                    current_quarter(self.app.today()).code,
+                    placeholder="Quarter, e.g. 2026-Q3",
+                    id="quarter",
+                    compact=True,
+                )
+                refs = [ref for _, ref in cases]
+                yield Select(
+                    cases,
+                    value=self.ref if self.ref in refs else Select.NULL,
+                    prompt="Case",
+                    compact=True,
+                    id="case",
+                )
+                yield Select([], prompt="Agency", compact=True, id="agency")
+                yield Select(self._report_kinds(), prompt="Report", compact=True, id="report-kind")
+                yield Checkbox(
+                    "Redacted (pseudonyms only, for publication)", compact=True, id="redact"
+                )
+            yield ProgressBar(total=3, show_eta=False, id="progress")
+            yield Static("", classes="dialog-error")
+            yield Static("", id="where")
+            with Horizontal(classes="dialog-buttons"):
+                if self.kinds:
+                    yield Button("Export", id="go", variant="primary", compact=True)
+                yield Button("Close", id="close", compact=True)
+        yield Footer(compact=True)
+
+    def _report_kinds(self) -> list[tuple[str, str]]:
+        try:
+            from cspr_tui.exports.context import CASE_REPORT_KINDS
+        except ImportError:
+            return []
+        return [(spec.title, kind) for kind, spec in CASE_REPORT_KINDS.items()]
+
+    def on_mount(self) -> None:
+        self.query_one("#progress").display = False
+        if self.kinds:
+            self._kind_changed()
+            self._case_changed()
+            self.query_one("#kind").focus()
+
+    @on(Select.Changed, "#kind")
+    def _kind_changed(self) -> None:
+        kind = self.query_one("#kind", Select).value
+        self.kind = str(kind)
+        self.query_one("#quarter").display = self.kind == "tracker"
+        self.query_one("#quarter-label").display = self.kind == "tracker"
+        self.query_one("#case").display = self.kind in ("agency", "case")
+        self.query_one("#agency").display = self.kind == "agency"
+        self.query_one("#report-kind").display = self.kind == "case"
+        self.query_one("#redact").display = self.kind == "case"
+
+    @on(Select.Changed, "#case")
+    def _case_changed(self) -> None:
+        ref = self.query_one("#case", Select).value
+        agencies: list[str] = []
+        if ref != Select.NULL:
+            try:
+                from cspr_tui.exports.context import case_agencies
+
+                agencies = case_agencies(self.app.store.get(str(ref)))
+            except ImportError:
+                agencies = list(self.app.store.get(str(ref)).agencies)
+        self.query_one("#agency", Select).set_options([(a, a) for a in agencies])
+
+    def _chosen(self, selector: str) -> Any:
+        value = self.query_one(selector, Select).value
+        return None if value == Select.NULL else value
+
+    @on(Button.Pressed, "#go")
+    def _go(self) -> None:
+        from cspr_tui.domain.quarter import Quarter
+
+        error = self.query_one(".dialog-error", Static)
+        error.update("")
+        options: dict[str, Any] = {}
+        if self.kind == "tracker":
+            try:
+                options["quarter"] = Quarter.parse(self.query_one("#quarter", Input).value.strip())
+            except CsprError as exc:
+                error.update(exc.message)
+                return
+        else:
+            ref = self._chosen("#case")
+            if ref is None:
+                error.update("Choose the case.")
+                return
+            options["ref"] = str(ref)
+            if self.kind == "agency":
+                agency = self._chosen("#agency")
+                if agency is None:
+                    error.update("Choose the agency (the case names no agency yet?).")
+                    return
+                options["agency"] = str(agency)
+            else:
+                report = self._chosen("#report-kind")
+                if report is None:
+                    error.update("Choose which report.")
+                    return
+                options["report"] = str(report)
+                options["redact"] = self.query_one("#redact", Checkbox).value
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=3, progress=0)
+        bar.display = True
+        self.query_one("#go", Button).disabled = True
+        self.query_one("#where", Static).update("Exporting…")
+        self.export_worker(self.kind, options)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export_worker(self, kind: str, options: dict[str, Any]) -> None:
+        app = self.app
+        store = app.store
+        exporter = find_exporter(kind)
+        assert exporter is not None
+
+        def progress(done: int, total: int) -> None:
+            app.call_from_thread(self._show_progress, done, total)
+
+        try:
+            if kind == "tracker":
+                quarter = options["quarter"]
+                path = exporter(
+                    store.list_cases(),
+                    None,
+                    quarter=quarter,
+                    today=app.today(),
+                    settings=app.settings,
+                    progress=progress,
+                )
+                store.record_export("tracker", None, str(path), False, f"quarter {quarter.code}")
+            elif kind == "agency":
+                case = store.get(options["ref"])
+                path = exporter(
+                    case,
+                    options["agency"],
+                    None,
+                    settings=app.settings,
+                    today=app.today(),
+                    progress=progress,
+                )
+                store.record_export(
+                    "agency-report", case.ref, str(path), True, f"agency {options['agency']}"
+                )
+            else:
+                case = store.get(options["ref"])
+                path = exporter(
+                    case,
+                    options["report"],
+                    None,
+                    redact=options["redact"],
+                    settings=app.settings,
+                    today=app.today(),
+                    progress=progress,
+                )
+                store.record_export(
+                    f"report {options['report']}", case.ref, str(path), bool(options["redact"])
+                )
+        except CsprError as exc:
+            app.call_from_thread(self._failed, exc.message)
+            return
+        except Exception as exc:
+            app.call_from_thread(self._failed, f"The export failed ({exc.__class__.__name__}).")
+            return
+        app.call_from_thread(self._done, ExportDone(Path(path), kind))
+
+    def _show_progress(self, done: int, total: int) -> None:
+        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#go", Button).disabled = False
+        self.query_one("#progress").display = False
+        self.query_one("#where", Static).update("")
+        self.query_one(".dialog-error", Static).update(message)
+
+    def _done(self, done: ExportDone) -> None:
+        self.written = done
+        self.query_one("#go", Button).disabled = False
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(progress=bar.total)
+        self.query_one("#where", Static).update(
+            f"Written to {done.path}\nThis file is NOT encrypted: keep it on the secure machine."
+        )
+        self.query_one("#close").focus()
+
+    @on(Button.Pressed, "#close")
+    def action_cancel(self) -> None:
+        self.dismiss(self.written)

@@ -1,0 +1,107 @@
+"""Add one recommendation action to a case: text, SMART action, lead agency, target date."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Select, Static
+
+from cspr_tui.errors import CsprError
+from cspr_tui.forms.dates import DateFormatError, parse_date
+from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+
+
+class RecommendationDialog(ModalScreen[bool]):
+    """Dismisses True once the store has added the recommendation."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="RecommendationDialog").replace(
+            "RecommendationDialog > Vertical", "RecommendationDialog > VerticalScroll"
+        )
+        + """
+    RecommendationDialog > VerticalScroll {
+        max-height: 100%;
+    }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="rec.cancel"),
+        Binding("ctrl+s", "save", "Add", priority=True, id="rec.save"),
+    ]
+
+    def __init__(self, ref: str | None) -> None:
+        super().__init__()
+        self.ref = ref
+
+    def compose(self) -> ComposeResult:
+        cases = [(f"{c.ref} {c.pseudonym}", c.ref) for c in self.app.store.list_cases()]
+        refs = [ref for _, ref in cases]
+        with VerticalScroll():
+            yield Static("Add a recommendation", classes="dialog-title")
+            yield Select(
+                cases,
+                value=self.ref if self.ref in refs else Select.NULL,
+                prompt="Case",
+                compact=True,
+                id="case",
+            )
+            yield Input(placeholder="Recommendation text", id="text")
+            yield Input(placeholder="SMART action", id="action")
+            yield Input(placeholder="Lead agency", id="agency")
+            yield Input(placeholder="Target date DD/MM/YYYY", id="target", restrict=r"[0-9/.\-]*")
+            yield Static("", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Add", id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#text" if self.ref else "#case").focus()
+
+    @on(Input.Submitted)
+    def _next(self) -> None:
+        self.focus_next()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        error = self.query_one(".dialog-error", Static)
+        ref = self.query_one("#case", Select).value
+        if ref == Select.NULL:
+            error.update("Choose the case.")
+            return
+        target_text = self.query_one("#target", Input).value.strip()
+        target = None
+        if target_text:
+            try:
+                target = parse_date(target_text)
+            except DateFormatError as exc:
+                error.update(f"Target date: {exc}")
+                self.query_one("#target").focus()
+                return
+        self.save_worker(
+            str(ref),
+            self.query_one("#text", Input).value,
+            self.query_one("#action", Input).value,
+            self.query_one("#agency", Input).value,
+            target,
+        )
+
+    @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
+    def save_worker(self, ref: str, text: str, action: str, agency: str, target) -> None:
+        try:
+            self.app.store.add_recommendation(
+                ref, text=text, action=action, lead_agency=agency, target_date=target
+            )
+        except CsprError as exc:
+            self.app.call_from_thread(self.query_one(".dialog-error", Static).update, exc.message)
+            return
+        self.app.call_from_thread(self.dismiss, True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

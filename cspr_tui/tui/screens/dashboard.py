@@ -1,0 +1,201 @@
+"""The home screen: every case with its next deadline, a deadlines panel and stage counts.
+
+Deadlines are computed by the domain once per reload (not per keystroke), and the filter
+asks the store's in-memory text search, so typing stays instant with thousands of cases.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
+
+from cspr_tui.domain.calendar import calendar_from_settings
+from cspr_tui.domain.case import STAGE_ORDER, Stage
+from cspr_tui.domain.deadline import DeadlineStatus, all_deadlines, next_deadline
+from cspr_tui.domain.store import CaseStore
+from cspr_tui.forms.dates import format_date
+from cspr_tui.settings import Settings
+from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
+
+FILTER_DELAY = 0.12  # seconds of quiet typing before the table is filtered
+DEADLINE_ROWS = 50  # the panel lists the most urgent ones; the CLI lists them all
+
+
+class DashboardScreen(Screen[None]):
+    """Cases, deadlines (overdue first) and how many cases sit at each stage."""
+
+    ALLOW_SELECT = False
+    CSS_PATH = "dashboard.tcss"
+    AUTO_FOCUS = "#cases"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash,ctrl+f", "focus_filter", "Find", id="dashboard.filter"),
+        Binding("n", "app.new_case", "New", id="dashboard.new"),
+        Binding("s", "cycle_sort", "Sort", id="dashboard.sort"),
+        Binding("d", "focus_deadlines", "Dates", id="dashboard.deadlines"),
+        Binding("r", "app.show_recs", "Recs", id="dashboard.recs"),
+        Binding("x", "app.export('tracker')", "Export", id="dashboard.export"),
+        Binding("o", "app.show_settings", "Setup", id="dashboard.settings"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, CaseRow] = {}
+        self._filter_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="counts")
+        yield Input(
+            placeholder="/ to filter by reference, pseudonym or any answer",
+            compact=True,
+            id="filter",
+        )
+        yield CaseTable(id="cases")
+        yield Static("Deadlines, overdue first", id="deadlines-title")
+        deadlines = DataTable(id="deadlines", cursor_type="row", zebra_stripes=True)
+        yield deadlines
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        deadlines = self.query_one("#deadlines", DataTable)
+        deadlines.add_column("Case", key="ref", width=13)
+        deadlines.add_column("Deadline", key="label", width=29)
+        deadlines.add_column("Due", key="due", width=10)
+        deadlines.add_column("Days", key="days", width=4)
+        deadlines.add_column("Status", key="status", width=8)
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.app.session is not None:
+            self.reload()
+
+    def reload(self) -> None:
+        """Recompute rows and deadlines off the event loop (thousands of cases take a moment)."""
+        self.load_worker(self.app.store, self.app.settings, self.app.today())
+
+    @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
+    def load_worker(self, store: CaseStore, settings: Settings, today: date) -> None:
+        """Read every case from the store and compute its deadlines once per reload."""
+        calendar = calendar_from_settings(settings)  # built once: holidays are costly to load
+        cases = store.list_cases()
+        stage_index = {stage: i for i, stage in enumerate((*STAGE_ORDER, Stage.PAUSED))}
+        rows: dict[str, CaseRow] = {}
+        for case in cases:
+            deadline = next_deadline(case, settings, today, calendar)
+            rows[case.ref] = CaseRow(
+                ref=case.ref,
+                pseudonym=case.pseudonym,
+                stage=case.stage.label,
+                stage_index=stage_index.get(case.stage, 99),
+                deadline_label=deadline.label if deadline else "",
+                due=deadline.due if deadline else None,
+                days_left=deadline.days_left if deadline else None,
+                status=str(deadline.status) if deadline else "",
+            )
+        found = all_deadlines(cases, settings, today, calendar)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, cases, rows, found)
+
+    def _loaded(self, cases: list, rows: dict[str, CaseRow], found: list) -> None:
+        if not self.is_attached or self.app.session is None:
+            return
+        self.rows = rows
+        self._show_counts(cases)
+        self._show_deadlines(found)
+        self.apply_filter()
+
+    def _show_counts(self, cases: list) -> None:
+        counts = Counter(case.stage for case in cases)
+        parts = [
+            f"{stage.label} {counts[stage]}"
+            for stage in (*STAGE_ORDER, Stage.PAUSED)
+            if counts[stage]
+        ]
+        overdue = sum(1 for row in self.rows.values() if row.status == DeadlineStatus.OVERDUE)
+        head = Text(f"{len(cases)} case{'s' if len(cases) != 1 else ''}", style="bold")
+        if overdue:
+            head.append(f" · {overdue} overdue", style="bold reverse")
+        head.append("  " + " · ".join(parts) if parts else "  no cases yet: press n")
+        self.query_one("#counts", Static).update(head)
+
+    def _show_deadlines(self, found: list) -> None:
+        table = self.query_one("#deadlines", DataTable)
+        table.clear()
+        theme_vars = self.app.theme_variables
+        for index, deadline in enumerate(found[:DEADLINE_ROWS]):
+            table.add_row(
+                deadline.case_ref,
+                deadline.label,
+                format_date(deadline.due) if deadline.due else "",
+                "" if deadline.days_left is None else str(deadline.days_left),
+                status_text(str(deadline.status), theme_vars),
+                key=f"{deadline.case_ref}|{deadline.rule}|{index}",
+            )
+        shown = min(len(found), DEADLINE_ROWS)
+        self.query_one("#deadlines-title", Static).update(
+            f"Deadlines, overdue first ({shown} of {len(found)} open)"
+            if len(found) > shown
+            else f"Deadlines, overdue first ({len(found)} open)"
+        )
+
+    # -- filter and sort ---------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self.apply_filter)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.apply_filter()
+        self.query_one("#cases").focus()
+
+    def apply_filter(self) -> None:
+        text = self.query_one("#filter", Input).value.strip()
+        if text:
+            refs = {case.ref for case in self.app.store.query(text=text)}
+            rows = [row for ref, row in self.rows.items() if ref in refs]
+        else:
+            rows = list(self.rows.values())
+        self.query_one(CaseTable).show_rows(rows)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.value:
+            field.value = ""
+            self.apply_filter()
+        self.query_one("#cases").focus()
+
+    def action_cycle_sort(self) -> None:
+        table = self.query_one(CaseTable)
+        name = table.cycle_sort()
+        self.apply_filter()
+        self.notify(f"Sorted by {name}.", timeout=2)
+
+    def action_focus_deadlines(self) -> None:
+        self.query_one("#deadlines").focus()
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @on(CaseTable.CaseSelected)
+    def _open_case(self, event: CaseTable.CaseSelected) -> None:
+        self.app.action_open_case(event.ref)
+
+    @on(DataTable.RowSelected, "#deadlines")
+    def _open_deadline_case(self, event: DataTable.RowSelected) -> None:
+        ref = str(event.row_key.value).split("|", 1)[0]
+        self.app.action_open_case(ref)

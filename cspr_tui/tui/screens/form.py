@@ -1,0 +1,622 @@
+"""The guided form: a step per template section, drawn from the template, saved as a draft.
+
+Everything the screen knows about questions comes from the forms engine (types, labels,
+help, conditions, validation); everything about saving comes from the case store, which
+keeps drafts in the encrypted vault. The answers being edited live in `self.values`,
+exactly as a record stores them, so a draft can be saved at any moment and resumed.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Select, SelectionList, Static, TextArea
+
+from cspr_tui.errors import CsprError, ValidationFailed
+from cspr_tui.forms.model import Field, Form, Section, is_empty
+from cspr_tui.tui.widgets.form_field import (
+    Context,
+    FieldEditor,
+    RepeatGroup,
+    RepeatRow,
+    row_summary,
+)
+
+_INDEX = re.compile(r"^(?P<group>[^\[.]+)\[(?P<index>\d+)\]\.(?P<field>.+)$")
+
+
+def root_of(path: str) -> str:
+    """The top-level field id of a value path (`children[0].dob` -> `children`)."""
+    return re.split(r"[\[.]", path, maxsplit=1)[0]
+
+
+class FormScreen(Screen[bool]):
+    """Fill one form of one case, a section at a time; dismisses True when finished."""
+
+    ALLOW_SELECT = False
+    CSS_PATH = "form.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save_draft", "Save", priority=True, id="form.save"),
+        Binding("ctrl+n", "next_step", "Next", priority=True, id="form.next"),
+        Binding("ctrl+b", "previous_step", "Back", priority=True, id="form.back"),
+        Binding("ctrl+t", "finish", "Finish", priority=True, id="form.finish"),
+        Binding("f1", "field_help", "Help", id="form.help"),
+        Binding("ctrl+o", "add_row", "Add", id="form.add_row"),
+        Binding("ctrl+r", "remove_row", "Remove", id="form.remove_row"),
+        Binding("alt+up", "move_row(-1)", "Row up", show=False, id="form.row_up"),
+        Binding("alt+down", "move_row(1)", "Row down", show=False, id="form.row_down"),
+        Binding("escape", "leave", "Close", id="form.leave"),
+    ]
+
+    def __init__(self, ref: str, form_id: str) -> None:
+        super().__init__()
+        self.ref = ref
+        self.form_id = form_id
+        self.form: Form | None = None
+        self.values: dict[str, Any] = {}
+        self.raw: dict[str, str] = {}  # typed text that is not (yet) a valid answer
+        self.editors: dict[str, FieldEditor] = {}
+        self.expanded: dict[str, int] = {}  # the one open entry of each repeatable group
+        self.step = 0
+        self.dirty = False
+        self.closing = False
+
+    # -- building ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="form-title")
+        yield Static("", id="form-step")
+        yield VerticalScroll(id="form-fields")
+        yield Static("", id="form-issues")
+        yield Footer(compact=True)
+
+    async def on_mount(self) -> None:
+        store = self.app.store
+        self.form = self.app.forms[self.form_id]
+        case = store.get(self.ref)
+        record = case.record(self.form_id)
+        if record is not None:
+            self.values = copy.deepcopy(record.values)
+        else:
+            self.values = self.form.initial_values(self.app.today())
+        self.query_one("#form-title", Static).update(
+            f"{self.form.title} · {case.ref} ({case.pseudonym})"
+            + (
+                "  [complete: editing]"
+                if record is not None and record.status == "complete"
+                else ""
+            )
+        )
+        sections = self.sections()
+        if record is not None and record.current_section:
+            ids = [s.id for s in sections]
+            if record.current_section in ids:
+                self.step = ids.index(record.current_section)
+        await self.show_step()
+
+    def sections(self) -> list[Section]:
+        """The steps shown for the answers so far (a section may depend on an answer)."""
+        assert self.form is not None
+        return [s for s in self.form.sections if s.is_visible(self.values)]
+
+    @property
+    def section(self) -> Section:
+        sections = self.sections()
+        self.step = max(0, min(self.step, len(sections) - 1))
+        return sections[self.step]
+
+    def _required(self, field: Field, row: dict | None = None, position: int = 0) -> bool:
+        return field.is_required(self.values, row, position)
+
+    def _answer_context(self, group: Field | None, index: int) -> Context:
+        if group is None:
+            return self.values, None, 0
+        rows = self.values.get(group.id) or []
+        row = rows[index] if index < len(rows) else {}
+        return self.values, row, index
+
+    def _make_editor(
+        self, field: Field, path: str, value: Any, group: Field | None = None, index: int = 0
+    ) -> FieldEditor:
+        row = self._answer_context(group, index)[1] if group else None
+        editor = FieldEditor(
+            field,
+            path,
+            value,
+            lambda: self._answer_context(group, index),
+            raw=self.raw.get(path),
+            required=self._required(field, row, index),
+        )
+        self.editors[path] = editor
+        return editor
+
+    def _group(self, field: Field) -> RepeatGroup:
+        rows_value = self.values.get(field.id)
+        rows_list = rows_value if isinstance(rows_value, list) else []
+        open_index = self.expanded.get(field.id, 0 if len(rows_list) == 1 else -1)
+        rows = []
+        for index, row in enumerate(rows_list):
+            if index == open_index:
+                editors = [
+                    self._make_editor(
+                        sub, f"{field.id}[{index}].{sub.id}", row.get(sub.id), field, index
+                    )
+                    for sub in field.fields
+                ]
+                rows.append(RepeatRow(field, index, len(rows_list), editors))
+            else:
+                rows.append(
+                    RepeatRow(field, index, len(rows_list), [], summary=row_summary(field, row))
+                )
+        return RepeatGroup(field, rows, required=self._required(field))
+
+    async def show_step(self, focus_path: str | None = None) -> None:
+        """Draw the current section from the template and the answers so far."""
+        section = self.section
+        self.editors = {}
+        container = self.query_one("#form-fields", VerticalScroll)
+        await container.remove_children()
+        widgets: list[Widget] = []
+        if section.help:
+            widgets.append(Static(section.help, classes="section-help"))
+        for field in section.fields:
+            if field.type == "repeat":
+                widgets.append(self._group(field))
+            else:
+                widgets.append(self._make_editor(field, field.id, self.values.get(field.id)))
+        await container.mount_all(widgets)
+        self._show_step_line()
+        self.query_one("#form-issues", Static).update("")
+        self.refresh_visibility()
+        self.refresh_bindings()
+        container.scroll_home(animate=False)
+        self.focus_path(focus_path)
+
+    def focus_path(self, path: str | None) -> None:
+        """Focus the editor at `path`, else the first visible input of the step."""
+        target: Widget | None = None
+        if path and path in self.editors and self.editors[path].display:
+            target = self.editors[path].input
+        if target is None:
+            for editor in self.editors.values():
+                if editor.display and editor.input is not None:
+                    target = editor.input
+                    break
+        if target is None:
+            buttons = list(self.query("#form-fields Button").results())
+            target = buttons[0] if buttons else None
+        if target is not None:
+            target.focus()
+            self.call_after_refresh(target.scroll_visible, animate=False)
+
+    def refresh_visibility(self) -> None:
+        """Show and hide questions live as `show_if` conditions change (only what changed)."""
+        for path, editor in self.editors.items():
+            match = _INDEX.match(path)
+            if match:
+                index = int(match["index"])
+                _values, row, _ = self._answer_context(editor.field.parent, index)
+                shown = editor.field.is_visible(self.values, row, index)
+            else:
+                shown = editor.field.is_visible(self.values)
+            if editor.display != shown:
+                editor.display = shown
+        for group in self.query(RepeatGroup):
+            shown = group.field.is_visible(self.values)
+            if group.display != shown:
+                group.display = shown
+        self._show_step_line()
+
+    def _show_step_line(self) -> None:
+        line = f"Step {self.step + 1} of {len(self.sections())}: {self.section.title}"
+        widget = self.query_one("#form-step", Static)
+        if str(widget.content) != line:
+            widget.update(line)
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def _editor_of(self, widget: Widget) -> FieldEditor | None:
+        for node in widget.ancestors_with_self:
+            if isinstance(node, FieldEditor):
+                return node
+        return None
+
+    def store_answer(self, editor: FieldEditor) -> None:
+        """Copy the editor's input into `values` when the engine can read it."""
+        raw = editor.read_raw()
+        before_raw = self.raw.get(editor.path)
+        try:
+            value = editor.field.parse(raw)
+        except ValueError:
+            self.raw[editor.path] = raw if isinstance(raw, str) else ""
+            value = None
+        else:
+            self.raw.pop(editor.path, None)
+        match = _INDEX.match(editor.path)
+        if match:
+            rows = self.values.setdefault(match["group"], [])
+            index = int(match["index"])
+            if index >= len(rows):
+                return
+            target, key = rows[index], match["field"]
+        else:
+            target, key = self.values, editor.path
+        before = target.get(key)
+        if is_empty(value):
+            target.pop(key, None)
+        else:
+            target[key] = value
+        # Widgets report their first value as a change when they mount: not an edit.
+        if before != target.get(key) or before_raw != self.raw.get(editor.path):
+            self.dirty = True
+            self.refresh_visibility()
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _answer_changed(self, event) -> None:
+        widget = getattr(event, "control", None) or getattr(event, "text_area", None)
+        if widget is None:
+            return
+        editor = self._editor_of(widget)
+        if editor is None or not editor.is_mounted:
+            return
+        self.store_answer(editor)
+        if isinstance(widget, (Select, SelectionList)):
+            editor.check()  # a pick is complete at once: check it (and its constraints) now
+        elif editor.has_class("-has-error"):
+            editor.check()  # fixing a shown error clears it as soon as it is right
+
+    @on(Input.Blurred)
+    def _input_left(self, event: Input.Blurred) -> None:
+        editor = self._editor_of(event.input)
+        if editor is None:
+            return
+        result = event.validation_result
+        editor.show_error(
+            None if result is None or result.is_valid else result.failure_descriptions[0]
+        )
+
+    def on_descendant_blur(self, event) -> None:
+        widget = event.widget if hasattr(event, "widget") else None
+        if isinstance(widget, TextArea):
+            editor = self._editor_of(widget)
+            if editor is not None:
+                editor.check()
+
+    @on(Input.Submitted)
+    def _input_submitted(self) -> None:
+        self.focus_next()
+
+    # -- repeat groups -----------------------------------------------------------------------
+
+    def _row_of_focus(self) -> tuple[Field, int] | None:
+        focused = self.focused
+        if focused is None:
+            return None
+        for node in focused.ancestors_with_self:
+            if isinstance(node, RepeatRow):
+                return node.group, node.index
+            if isinstance(node, RepeatGroup):
+                return node.field, -1
+        return None
+
+    def _group_in_step(self) -> Field | None:
+        groups = [
+            f for f in self.section.fields if f.type == "repeat" and f.is_visible(self.values)
+        ]
+        return groups[0] if len(groups) == 1 else None
+
+    async def add_row(self, group: Field) -> None:
+        rows = self.values.get(group.id)
+        if not isinstance(rows, list):
+            rows = []
+            self.values[group.id] = rows
+        if group.maximum is not None and len(rows) >= group.maximum:
+            self.notify(
+                f"{group.label} can have at most {int(group.maximum)} entries.", severity="warning"
+            )
+            return
+        rows.append(group.new_row(self.app.today()))
+        self.expanded[group.id] = len(rows) - 1
+        self.dirty = True
+        first = next((sub for sub in group.fields if sub.is_input), None)
+        focus = f"{group.id}[{len(rows) - 1}].{first.id}" if first else None
+        await self.show_step(focus)
+
+    async def remove_row(self, group: Field, index: int) -> None:
+        rows = self.values.get(group.id) or []
+        if not 0 <= index < len(rows):
+            return
+        del rows[index]
+        self._shift_raw(group.id, index, None)
+        self.expanded[group.id] = min(index, len(rows) - 1)
+        self.dirty = True
+        await self.show_step(None)
+
+    async def move_row(self, group: Field, index: int, delta: int) -> None:
+        rows = self.values.get(group.id) or []
+        other = index + delta
+        if not (0 <= index < len(rows) and 0 <= other < len(rows)):
+            return
+        rows[index], rows[other] = rows[other], rows[index]
+        self._shift_raw(group.id, index, other)
+        if self.expanded.get(group.id) in (index, other):
+            self.expanded[group.id] = other if self.expanded[group.id] == index else index
+        self.dirty = True
+        first = next((sub for sub in group.fields if sub.is_input), None)
+        await self.show_step(f"{group.id}[{other}].{first.id}" if first else None)
+
+    def _shift_raw(self, group_id: str, index: int, swap_with: int | None) -> None:
+        """Keep typed-but-invalid text with its row when rows move or go."""
+        moved: dict[str, str] = {}
+        for path, text in list(self.raw.items()):
+            match = _INDEX.match(path)
+            if not match or match["group"] != group_id:
+                continue
+            i = int(match["index"])
+            del self.raw[path]
+            if swap_with is None:
+                if i == index:
+                    continue
+                i = i - 1 if i > index else i
+            elif i == index:
+                i = swap_with
+            elif i == swap_with:
+                i = index
+            moved[f"{group_id}[{i}].{match['field']}"] = text
+        self.raw.update(moved)
+
+    @on(Button.Pressed, ".row-add")
+    async def _add_pressed(self, event: Button.Pressed) -> None:
+        group = next(n for n in event.button.ancestors if isinstance(n, RepeatGroup))
+        await self.add_row(group.field)
+
+    async def expand_row(self, group: Field, index: int, focus: str | None = None) -> None:
+        """Open one entry of a group (closing the one that was open)."""
+        self.expanded[group.id] = index
+        first = next((sub for sub in group.fields if sub.is_input), None)
+        default = f"{group.id}[{index}].{first.id}" if first else None
+        await self.show_step(focus or default)
+
+    @on(Button.Pressed, ".row-edit")
+    async def _edit_pressed(self, event: Button.Pressed) -> None:
+        row = next(n for n in event.button.ancestors if isinstance(n, RepeatRow))
+        await self.expand_row(row.group, row.index)
+
+    @on(Button.Pressed, ".row-remove, .row-up, .row-down")
+    async def _row_button(self, event: Button.Pressed) -> None:
+        row = next(n for n in event.button.ancestors if isinstance(n, RepeatRow))
+        if event.button.has_class("row-remove"):
+            await self.remove_row(row.group, row.index)
+        else:
+            await self.move_row(row.group, row.index, -1 if event.button.has_class("row-up") else 1)
+
+    async def action_add_row(self) -> None:
+        where = self._row_of_focus()
+        group = where[0] if where else self._group_in_step()
+        if group is None:
+            self.notify("Move into a repeatable group first (Tab), then press ctrl+o.")
+            return
+        await self.add_row(group)
+
+    async def action_remove_row(self) -> None:
+        where = self._row_of_focus()
+        if where is None or where[1] < 0:
+            self.notify("Move into the entry to remove first.")
+            return
+        await self.remove_row(*where)
+
+    async def action_move_row(self, delta: int) -> None:
+        where = self._row_of_focus()
+        if where is not None and where[1] >= 0:
+            await self.move_row(where[0], where[1], delta)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.form is None:
+            return True
+        if action in ("add_row", "remove_row"):
+            return any(f.type == "repeat" for f in self.section.fields)
+        if action == "previous_step":
+            return self.step > 0
+        return True
+
+    # -- steps and validation ----------------------------------------------------------------
+
+    def _section_paths(self, section: Section) -> set[str]:
+        return {f.id for f in section.fields}
+
+    def step_issues(self, *, finishing: bool) -> list:
+        assert self.form is not None
+        ids = self._section_paths(self.section)
+        issues = self.form.validate(self.values, finishing=finishing)
+        return [i for i in issues if root_of(i.path) in ids]
+
+    def show_issues(self, issues: list, heading: str) -> None:
+        for editor in self.editors.values():
+            editor.show_error(None)
+        lines = []
+        for issue in issues:
+            editor = self.editors.get(issue.path)
+            if editor is not None and issue.severity == "error":
+                editor.show_error(issue.message)
+            marker = "!" if issue.severity == "error" else "·"
+            lines.append(f"{marker} {issue.message}")
+        for path, text in self.raw.items():
+            if root_of(path) in self._section_paths(self.section) and text:
+                editor = self.editors.get(path)
+                if editor is not None:
+                    problem = editor.check()
+                    if problem:
+                        lines.insert(0, f"! {problem}")
+        text = heading + "\n" + "\n".join(lines[:6]) if lines else ""
+        if len(lines) > 6:
+            text += f"\n… and {len(lines) - 6} more"
+        self.query_one("#form-issues", Static).update(text)
+
+    def _blocking(self) -> list:
+        """Impossible answers in this step (a draft may be incomplete, never wrong)."""
+        errors = [i for i in self.step_issues(finishing=False) if i.severity == "error"]
+        typed = [p for p in self.raw if root_of(p) in self._section_paths(self.section)]
+        return errors + typed
+
+    async def action_next_step(self) -> None:
+        if self._blocking():
+            await self._show_blocking("Fix these before moving on:")
+            return
+        missing = [i for i in self.step_issues(finishing=True) if i.severity == "error"]
+        if self.step >= len(self.sections()) - 1:
+            await self.action_finish()
+            return
+        self.step += 1
+        await self.show_step()
+        if missing:
+            count = len(missing)
+            self.notify(
+                f"{count} answer{'s' if count != 1 else ''} in the step you left "
+                f"{'are' if count != 1 else 'is'} still needed before the form can be finished.",
+                title="For later",
+            )
+
+    async def _show_blocking(self, heading: str) -> None:
+        errors = [i for i in self.step_issues(finishing=False) if i.severity == "error"]
+        if errors:
+            await self.reveal(errors[0].path)
+        self.show_issues(self.step_issues(finishing=False), heading)
+        self._focus_first_error()
+
+    async def action_previous_step(self) -> None:
+        if self.step == 0:
+            return
+        self.step -= 1
+        await self.show_step()
+
+    def _focus_first_error(self) -> None:
+        for editor in self.editors.values():
+            if editor.has_class("-has-error") and editor.display and editor.input is not None:
+                editor.input.focus()
+                editor.input.scroll_visible(animate=False)
+                return
+
+    def action_field_help(self) -> None:
+        editor = self._editor_of(self.focused) if self.focused else None
+        if editor is not None:
+            text = editor.field.help or "No help for this question."
+            title = editor.field.label
+        else:
+            text = self.section.help or "Tab moves between questions; ctrl+n goes to the next step."
+            title = self.section.title
+        from cspr_tui.tui.dialogs.message import MessageDialog
+
+        self.app.push_screen(MessageDialog(title, text))
+
+    # -- saving ------------------------------------------------------------------------------
+
+    def _save(self, *, finish: bool) -> None:
+        """The one call to the store (runs in a worker, or directly when locking)."""
+        self.app.store.save_record(
+            self.ref,
+            self.form_id,
+            copy.deepcopy(self.values),
+            finish=finish,
+            current_section=self.section.id,
+        )
+
+    def action_save_draft(self) -> None:
+        self.query_one("#form-issues", Static).update("Saving the draft…")
+        self.save_worker(finish=False, then_close=False)
+
+    async def action_finish(self) -> None:
+        if self._blocking():
+            await self._show_blocking("Fix these before finishing:")
+            return
+        self.query_one("#form-issues", Static).update("Checking and saving…")
+        self.save_worker(finish=True, then_close=True)
+
+    def action_leave(self) -> None:
+        if not self.dirty:
+            self.closing = True
+            self.dismiss(False)
+            return
+        self.query_one("#form-issues", Static).update("Saving the draft…")
+        self.save_worker(finish=False, then_close=True)
+
+    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
+    def save_worker(self, *, finish: bool, then_close: bool) -> None:
+        try:
+            self._save(finish=finish)
+        except CsprError as exc:
+            self.app.call_from_thread(self.save_failed, exc, finish)
+            return
+        except Exception as exc:
+            self.app.call_from_thread(
+                self.save_failed,
+                CsprError(f"The draft could not be saved ({exc.__class__.__name__})."),
+                finish,
+            )
+            return
+        self.app.call_from_thread(self.saved, finish, then_close)
+
+    def saved(self, finish: bool, then_close: bool) -> None:
+        self.dirty = False
+        if finish:
+            self.notify(f"{self.form.title} finished and saved.", title="Complete")
+        else:
+            self.notify("Draft saved in the vault.", timeout=2)
+        self.query_one("#form-issues", Static).update("")
+        if then_close:
+            self.closing = True
+            self.dismiss(finish)
+
+    async def save_failed(self, exc: CsprError, finish: bool) -> None:
+        issues_box = self.query_one("#form-issues", Static)
+        if not isinstance(exc, ValidationFailed) or self.form is None:
+            issues_box.update(f"! {exc.message}")
+            return
+        errors = [
+            i for i in self.form.validate(self.values, finishing=finish) if i.severity == "error"
+        ]
+        if not errors:  # a refusal the form itself does not explain: show the store's words
+            issues_box.update("\n".join([exc.message, *exc.details[:6]]))
+            return
+        await self.reveal(errors[0].path)
+        here = [i for i in errors if root_of(i.path) in self._section_paths(self.section)]
+        elsewhere = len(errors) - len(here)
+        heading = exc.message + (f" ({elsewhere} in other steps)" if elsewhere else "")
+        self.show_issues(here, heading)
+        self._focus_first_error()
+
+    async def reveal(self, path: str) -> None:
+        """Go to the step of `path` and open its entry if it sits in a repeatable group."""
+        assert self.form is not None
+        section = self.form.section_of(root_of(path))
+        ids = [s.id for s in self.sections()]
+        changed = False
+        if section is not None and section.id in ids and ids.index(section.id) != self.step:
+            self.step = ids.index(section.id)
+            changed = True
+        match = _INDEX.match(path)
+        if match and self.expanded.get(match["group"]) != int(match["index"]):
+            self.expanded[match["group"]] = int(match["index"])
+            changed = True
+        if changed:
+            await self.show_step(path)
+
+    def save_before_leaving(self) -> None:
+        """Keep the work when the screen is taken away (lock, jump to the dashboard)."""
+        if self.closing or not self.dirty or self.form is None:
+            return
+        try:
+            self._save(finish=False)
+            self.dirty = False
+        except CsprError:
+            pass  # a draft with an impossible answer cannot be kept; the vault stays as it was

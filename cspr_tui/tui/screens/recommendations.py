@@ -1,0 +1,203 @@
+"""Every recommendation across cases, filtered as the quarterly meeting asks, updated in place.
+
+RAG and "overdue" come from the domain (`compute_rag`, `is_overdue`); the screen only filters
+what the domain computed and sends quarterly updates and status changes to the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Checkbox, DataTable, Footer, Select, Static
+
+from cspr_tui.domain.case import Rag, Recommendation, RecommendationStatus
+from cspr_tui.domain.quarter import current_quarter
+from cspr_tui.domain.rag import compute_rag, effective_target, is_overdue
+from cspr_tui.forms.dates import format_date
+
+
+@dataclass(frozen=True)
+class RecRow:
+    ref: str
+    rec: Recommendation
+    rag: Rag
+    overdue: bool
+
+
+class RecommendationsScreen(Screen[None]):
+    """The tracker as a table: filter by agency, status, RAG, overdue and review."""
+
+    ALLOW_SELECT = False
+    CSS_PATH = "recommendations.tcss"
+    AUTO_FOCUS = "#recs"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("u", "quarterly_update", "Quarterly update", id="recs.update"),
+        Binding("n", "add", "Add", id="recs.add"),
+        Binding("f", "focus_filters", "Filters", id="recs.filters"),
+        Binding("x", "app.export('tracker')", "Export", id="recs.export"),
+        Binding("escape", "app.pop_screen", "Back", id="recs.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[RecRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Recommendations", id="recs-title")
+        with Horizontal(id="recs-filters"):
+            yield Select([], prompt="Agency", compact=True, id="filter-agency")
+            yield Select(
+                [(s.value, s.value) for s in RecommendationStatus],
+                prompt="Status",
+                compact=True,
+                id="filter-status",
+            )
+            yield Select(
+                [(r.value, r.value) for r in Rag], prompt="RAG", compact=True, id="filter-rag"
+            )
+            yield Select([], prompt="Review", compact=True, id="filter-review")
+            yield Checkbox("Overdue", compact=True, id="filter-overdue")
+        yield DataTable(id="recs", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="recs-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#recs", DataTable)
+        table.add_column("Id", key="id", width=19)
+        table.add_column("Agency", key="agency", width=12)
+        table.add_column("Target", key="target", width=10)
+        table.add_column("Status", key="status", width=14)
+        table.add_column("RAG", key="rag", width=7)
+        table.add_column("Action", key="action")
+        self.reload()
+
+    def reload(self) -> None:
+        today = self.app.today()
+        quarter = current_quarter(today)
+        rows = []
+        for case in self.app.store.list_cases():
+            for rec in case.recommendations:
+                rows.append(
+                    RecRow(case.ref, rec, compute_rag(rec, today, quarter), is_overdue(rec, today))
+                )
+        self.rows = rows
+        agencies = sorted({r.rec.lead_agency for r in rows if r.rec.lead_agency})
+        reviews = sorted({r.ref for r in rows})
+        self._set_options("#filter-agency", agencies)
+        self._set_options("#filter-review", reviews)
+        self.apply_filters()
+
+    def _set_options(self, selector: str, items: list[str]) -> None:
+        select = self.query_one(selector, Select)
+        keep = select.value
+        with select.prevent(Select.Changed):
+            select.set_options([(item, item) for item in items])
+            if keep != Select.NULL and keep in items:
+                select.value = keep
+
+    def _filter_value(self, selector: str) -> str | None:
+        value = self.query_one(selector, Select).value
+        return None if value == Select.NULL else str(value)
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def apply_filters(self) -> None:
+        agency = self._filter_value("#filter-agency")
+        status = self._filter_value("#filter-status")
+        rag = self._filter_value("#filter-rag")
+        review = self._filter_value("#filter-review")
+        overdue = self.query_one("#filter-overdue", Checkbox).value
+        table = self.query_one("#recs", DataTable)
+        current = self.selected
+        table.clear()
+        shown = 0
+        for row in self.rows:
+            rec = row.rec
+            if agency and rec.lead_agency != agency:
+                continue
+            if status and rec.status != status:
+                continue
+            if rag and row.rag != rag:
+                continue
+            if review and row.ref != review:
+                continue
+            if overdue and not row.overdue:
+                continue
+            target = effective_target(rec)
+            table.add_row(
+                rec.id,
+                rec.lead_agency,
+                format_date(target) if target else "",
+                rec.status.value,
+                row.rag.value + (" !" if row.overdue else ""),
+                rec.action or rec.text,
+                key=f"{row.ref}|{rec.id}",
+            )
+            shown += 1
+        title = f"Recommendations: {shown} of {len(self.rows)} shown"
+        if shown:
+            title += " ('!' marks overdue)"
+        self.query_one("#recs-title", Static).update(title)
+        if current is not None and f"{current[0]}|{current[1]}" in table.rows:
+            table.move_cursor(row=table.get_row_index(f"{current[0]}|{current[1]}"))
+        self._show_detail()
+
+    @property
+    def selected(self) -> tuple[str, str] | None:
+        table = self.query_one("#recs", DataTable)
+        if not table.row_count:
+            return None
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        ref, rec_id = str(key.value).split("|", 1)
+        return ref, rec_id
+
+    @on(DataTable.RowHighlighted, "#recs")
+    def _show_detail(self) -> None:
+        detail = self.query_one("#recs-detail", Static)
+        chosen = self.selected
+        row = next((r for r in self.rows if chosen and (r.ref, r.rec.id) == chosen), None)
+        if row is None:
+            detail.update(
+                "No recommendation matches these filters."
+                if self.rows
+                else "No recommendations yet: press n to add one."
+            )
+            return
+        latest = row.rec.updates[-1] if row.rec.updates else None
+        text = f"{row.rec.text}"
+        if latest is not None:
+            text += f"\nLatest ({latest.quarter}, {format_date(latest.date)}): {latest.narrative}"
+        detail.update(text)
+
+    @on(DataTable.RowSelected, "#recs")
+    def _row_chosen(self) -> None:
+        self.action_quarterly_update()
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#filter-agency").focus()
+
+    def action_quarterly_update(self) -> None:
+        chosen = self.selected
+        if chosen is None:
+            return
+        row = next(r for r in self.rows if (r.ref, r.rec.id) == chosen)
+        from cspr_tui.tui.dialogs.quarterly_update import QuarterlyUpdateDialog
+
+        self.app.push_screen(
+            QuarterlyUpdateDialog(row.ref, row.rec), lambda done: self.reload() if done else None
+        )
+
+    def action_add(self) -> None:
+        from cspr_tui.tui.dialogs.recommendation import RecommendationDialog
+
+        chosen = self.selected
+        self.app.push_screen(
+            RecommendationDialog(chosen[0] if chosen else None),
+            lambda done: self.reload() if done else None,
+        )

@@ -1,0 +1,132 @@
+"""The cases table: one row per case with its next deadline, coloured AND worded by status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.message import Message
+from textual.widgets import DataTable
+
+from cspr_tui.forms.dates import format_date
+
+# Status words come from the domain's DeadlineStatus values; the style only adds colour.
+STATUS_STYLES: dict[str, str] = {
+    "overdue": "bold $error",
+    "due soon": "$warning",
+    "on track": "$success",
+    "paused": "$text-muted",
+    "met late": "$warning",
+    "met": "$success",
+}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """What the table shows about a case, computed once per reload (not per keystroke)."""
+
+    ref: str
+    pseudonym: str
+    stage: str
+    stage_index: int
+    deadline_label: str
+    due: object  # datetime.date | None
+    days_left: int | None
+    status: str
+
+
+def status_text(status: str, app_theme_vars: dict[str, str] | None = None) -> Text:
+    """The status word, styled; the word itself carries the meaning for colour-blind users."""
+    style = STATUS_STYLES.get(status, "")
+    if app_theme_vars and style:
+        for name, value in app_theme_vars.items():
+            style = style.replace(f"${name}", value)
+    if "$" in style:
+        style = "bold" if "bold" in style else ""
+    return Text(status or "–", style=style)
+
+
+class CaseTable(DataTable):
+    """Rows keyed by case reference; Enter or a click opens the case."""
+
+    DEFAULT_CSS = """
+    CaseTable {
+        height: 1fr;
+    }
+    """
+
+    SORTS: tuple[tuple[str, str], ...] = (
+        ("next deadline", "due"),
+        ("reference", "ref"),
+        ("stage", "stage_index"),
+        ("pseudonym", "pseudonym"),
+    )
+
+    class CaseSelected(Message):
+        """The reviewer chose a case to open."""
+
+        def __init__(self, ref: str) -> None:
+            super().__init__()
+            self.ref = ref
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.sort_index = 0
+
+    def on_mount(self) -> None:
+        self.add_column("Reference", key="ref", width=13)
+        self.add_column("Pseudonym", key="pseudonym", width=9)
+        self.add_column("Stage", key="stage", width=19)
+        self.add_column("Next due", key="due", width=10)
+        self.add_column("Days", key="days", width=4)
+        self.add_column("Status", key="status", width=8)
+
+    @property
+    def sort_name(self) -> str:
+        return self.SORTS[self.sort_index][0]
+
+    def cycle_sort(self) -> str:
+        self.sort_index = (self.sort_index + 1) % len(self.SORTS)
+        return self.sort_name
+
+    def sorted_rows(self, rows: list[CaseRow]) -> list[CaseRow]:
+        attribute = self.SORTS[self.sort_index][1]
+        if attribute == "due":
+            # Open deadlines first, soonest (most overdue) first; cases without one last.
+            return sorted(rows, key=lambda r: (r.due is None, r.due or 0, r.ref))
+        return sorted(rows, key=lambda r: (getattr(r, attribute), r.ref))
+
+    def show_rows(self, rows: list[CaseRow]) -> None:
+        """Replace the rows, keeping the cursor on the same case where it is still listed."""
+        current = self.selected_ref
+        theme_vars = self.app.theme_variables if self.app else None
+        self.clear()
+        for row in self.sorted_rows(rows):
+            self.add_row(
+                row.ref,
+                row.pseudonym,
+                row.stage,
+                format_date(row.due) if row.due else "",
+                "" if row.days_left is None else str(row.days_left),
+                status_text(row.status, theme_vars),
+                key=row.ref,
+            )
+        if current is not None and current in self.rows:
+            self.move_cursor(row=self.get_row_index(current))
+
+    @property
+    def selected_ref(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        except Exception:
+            return None
+        return key.value
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.post_message(self.CaseSelected(event.row_key.value))

@@ -1,0 +1,315 @@
+"""One question of a guided form: its label, the right input for its type, and its error line.
+
+The editor never decides whether an answer is valid: `FieldValidator` asks the forms engine
+(`Field.validate_value`) so the screen and `Form.validate` apply the very same rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
+
+from cspr_tui.forms.model import YES_NO, YES_NO_UNKNOWN, Field, is_empty
+
+# (values of the whole form, the repeat row or None, the row's 0-based position)
+Context = tuple[Mapping[str, Any], Mapping[str, Any] | None, int]
+
+
+def widget_id(path: str) -> str:
+    """A DOM id for a value path such as `children[0].dob` (ids allow no brackets or dots)."""
+    return "f-" + re.sub(r"[^A-Za-z0-9_-]", "-", path)
+
+
+class FieldValidator(Validator):
+    """Asks the forms engine about one typed answer, in the context of the others."""
+
+    def __init__(self, field: Field, context: Callable[[], Context]) -> None:
+        super().__init__()
+        self.field = field
+        self.context = context
+
+    def validate(self, value: str) -> ValidationResult:
+        values, row, position = self.context()
+        problem = self.field.validate_value(value, values, row=row, position=position)
+        return self.success() if problem is None else self.failure(problem)
+
+
+def choices_for(field: Field) -> tuple[str, ...]:
+    if field.type == "yes_no":
+        return YES_NO
+    if field.type == "yes_no_unknown":
+        return YES_NO_UNKNOWN
+    return field.choices
+
+
+class FieldEditor(Vertical):
+    """Label + input + error line for one field at one value path."""
+
+    DEFAULT_CSS = """
+    FieldEditor {
+        height: auto;
+        margin-bottom: 1;
+    }
+    FieldEditor > .field-label {
+        color: $text;
+        text-style: bold;
+    }
+    FieldEditor > .field-label.required {
+        color: $accent;
+    }
+    FieldEditor > .field-error {
+        color: $error;
+        display: none;
+    }
+    FieldEditor.-has-error > .field-error {
+        display: block;
+    }
+    FieldEditor > Input, FieldEditor > Select > SelectCurrent {
+        background: $boost;
+    }
+    FieldEditor > Input:focus {
+        background: $primary 30%;
+    }
+    FieldEditor > TextArea {
+        height: 5;
+    }
+    FieldEditor > SelectionList {
+        height: auto;
+        max-height: 8;
+    }
+    FieldEditor > .note {
+        color: $warning;
+        border-left: thick $warning;
+        padding-left: 1;
+    }
+    """
+
+    def __init__(
+        self,
+        field: Field,
+        path: str,
+        value: Any,
+        context: Callable[[], Context],
+        *,
+        raw: str | None = None,
+        required: bool = False,
+    ) -> None:
+        super().__init__(id=widget_id(path))
+        self.field = field
+        self.path = path
+        self.value = value
+        self.raw = raw
+        self.context = context
+        self.required = required
+
+    def compose(self) -> ComposeResult:
+        field = self.field
+        if field.type == "note":
+            yield Static(field.text or field.label, classes="note")
+            return
+        label = field.label + (" *" if self.required else "")
+        if field.type == "date":
+            label += "  (DD/MM/YYYY)"
+        yield Static(label, classes="field-label" + (" required" if self.required else ""))
+        yield self._make_input()
+        yield Static("", classes="field-error")
+
+    def _make_input(self) -> Widget:
+        field, value = self.field, self.value
+        if field.type == "long_text":
+            area = TextArea(str(value or ""), soft_wrap=True, tab_behavior="focus", id="input")
+            area.show_line_numbers = False
+            return area
+        if field.type in ("yes_no", "yes_no_unknown", "choice"):
+            options = [(choice, choice) for choice in choices_for(field)]
+            current = value if value in choices_for(field) else Select.NULL
+            return Select(
+                options, value=current, allow_blank=True, compact=True, id="input", prompt="Choose…"
+            )
+        if field.type == "multi_choice":
+            picked = set(value or [])
+            return SelectionList[str](
+                *[(choice, choice, choice in picked) for choice in field.choices], id="input"
+            )
+        text = self.raw if self.raw is not None else field.format(value)
+        placeholder = {"date": "DD/MM/YYYY", "number": "a number"}.get(field.type, "")
+        return Input(
+            text,
+            placeholder=placeholder,
+            compact=True,
+            id="input",
+            validators=[FieldValidator(field, self.context)],
+            validate_on=["blur", "submitted"],
+            restrict=r"[0-9/.\-]*" if field.type == "date" else None,
+        )
+
+    @property
+    def input(self) -> Widget | None:
+        if self.field.type == "note":
+            return None
+        return self.query_one("#input")
+
+    def read_raw(self) -> Any:
+        """What the reviewer has typed or picked, before parsing."""
+        widget = self.input
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            return None if widget.value == Select.NULL else widget.value
+        if isinstance(widget, SelectionList):
+            return list(widget.selected)
+        if isinstance(widget, Input):
+            return widget.value
+        return None
+
+    def show_error(self, message: str | None) -> None:
+        if self.field.type == "note":
+            return
+        self.query_one(".field-error", Static).update(message or "")
+        self.set_class(bool(message), "-has-error")
+
+    def check(self, *, finishing: bool = False) -> str | None:
+        """Validate what is typed now through the engine and show the answer under the field."""
+        values, row, position = self.context()
+        problem = self.field.validate_value(
+            self.read_raw(), values, row=row, position=position, finishing=finishing
+        )
+        self.show_error(problem)
+        return problem
+
+
+class RepeatRow(Vertical):
+    """One entry of a repeatable group: expanded (its questions) or one summary line.
+
+    Only one entry of a group is expanded at a time: a long group stays readable at 80x24
+    and the screen keeps few widgets, so typing stays quick.
+    """
+
+    DEFAULT_CSS = """
+    RepeatRow {
+        height: auto;
+        border: round $primary-darken-2;
+        padding: 0 1;
+        margin-bottom: 1;
+    }
+    RepeatRow.-collapsed {
+        border: none;
+        padding: 0;
+        margin-bottom: 0;
+    }
+    RepeatRow > .row-bar {
+        height: 1;
+    }
+    RepeatRow > .row-bar > .row-title {
+        width: 1fr;
+        text-style: bold;
+    }
+    RepeatRow > .row-bar > Button {
+        margin-left: 1;
+        width: auto;
+        min-width: 4;
+    }
+    """
+
+    def __init__(
+        self,
+        group: Field,
+        index: int,
+        count: int,
+        editors: list[FieldEditor],
+        *,
+        summary: str = "",
+    ) -> None:
+        super().__init__(id=widget_id(f"{group.id}[{index}]"))
+        self.group = group
+        self.index = index
+        self.count = count
+        self.editors = editors
+        self.summary = summary
+        self.set_class(not editors, "-collapsed")
+
+    def compose(self) -> ComposeResult:
+        title = self.group.row_label(self.index)
+        if not self.editors:
+            title += f": {self.summary}" if self.summary else " (empty)"
+        with Horizontal(classes="row-bar"):
+            yield Static(title, classes="row-title")
+            if not self.editors:
+                yield Button("Edit", compact=True, classes="row-edit")
+            yield Button("Up", compact=True, classes="row-up", disabled=self.index == 0)
+            yield Button(
+                "Down", compact=True, classes="row-down", disabled=self.index >= self.count - 1
+            )
+            yield Button("Remove", compact=True, classes="row-remove", variant="error")
+        yield from self.editors
+
+
+def row_summary(group: Field, row: Mapping[str, Any]) -> str:
+    """A collapsed entry's line: its first few answers, as a reviewer reads them."""
+    parts = []
+    for sub in group.fields:
+        if sub.is_input and sub.type not in ("long_text", "repeat"):
+            shown = sub.format(row.get(sub.id))
+            if shown:
+                parts.append(shown)
+        if len(parts) == 3:
+            break
+    return ", ".join(parts)
+
+
+class RepeatGroup(Vertical):
+    """A repeatable group: its rows and an add button; the screen owns the list of rows."""
+
+    DEFAULT_CSS = """
+    RepeatGroup {
+        height: auto;
+        margin-bottom: 1;
+    }
+    RepeatGroup > .group-label {
+        text-style: bold;
+    }
+    RepeatGroup > Button {
+        width: auto;
+        min-width: 4;
+    }
+    RepeatGroup > .field-error {
+        color: $error;
+    }
+    """
+
+    def __init__(self, group: Field, rows: list[RepeatRow], *, required: bool = False) -> None:
+        super().__init__(id=widget_id(group.id))
+        self.field = group
+        self.path = group.id
+        self.rows = rows
+        self.required = required
+        self.error_line = Static("", classes="field-error")
+
+    def compose(self) -> ComposeResult:
+        label = self.field.label + (" *" if self.required else "")
+        count = len(self.rows)
+        yield Static(
+            f"{label}  ({count} {'entry' if count == 1 else 'entries'})", classes="group-label"
+        )
+        yield from self.rows
+        noun = (self.field.item_label or "entry").lower()
+        yield Button(f"Add {noun}", compact=True, classes="row-add", variant="primary")
+        yield self.error_line
+
+    def show_error(self, message: str | None) -> None:
+        self.error_line.update(message or "")
+
+
+def row_count(value: Any) -> int:
+    return len(value) if isinstance(value, list) else 0
+
+
+def has_answer(value: Any) -> bool:
+    return not is_empty(value)

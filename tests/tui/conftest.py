@@ -1,0 +1,118 @@
+"""Real vault files in the test's workspace, and pilot helpers that type like a reviewer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, SelectionList, TextArea
+from textual.widgets._select import SelectOverlay
+
+from cspr_tui.domain.store import CaseStore
+from cspr_tui.forms import load_forms
+from cspr_tui.settings import Settings
+from cspr_tui.tui import CsprApp, make_app
+from cspr_tui.vault import create_vault, open_vault
+
+PASSPHRASE = "fish-tank"
+TODAY = date(2026, 6, 15)  # the date every test app computes deadlines against
+
+
+@pytest.fixture
+def vault_path(workspace: Path) -> Path:
+    return workspace / "vault" / "cases.vault"
+
+
+@pytest.fixture
+def settings() -> Settings:
+    return Settings(reviewer_name="Reviewer One")
+
+
+def seed_vault(path: Path, fill: Callable[[CaseStore], object] | None = None) -> None:
+    """Create a real vault and fill it through the store, then close it (as another session)."""
+    vault = create_vault(path, PASSPHRASE)
+    try:
+        store = CaseStore(
+            vault, Settings(reviewer_name="Seeder"), load_forms(), clock=lambda: TODAY
+        )
+        if fill is not None:
+            fill(store)
+    finally:
+        vault.close()
+
+
+def read_store(path: Path) -> tuple[object, CaseStore]:
+    """Open the vault independently of the app, to check what was really saved."""
+    vault = open_vault(path, PASSPHRASE, readonly=True)
+    return vault, CaseStore(vault, Settings(), load_forms(), clock=lambda: TODAY)
+
+
+def build_app(settings: Settings, path: Path, **kwargs) -> CsprApp:
+    return make_app(settings, path, today=TODAY, **kwargs)
+
+
+async def settle(pilot: Pilot, rounds: int = 3, timeout: float = 20.0) -> None:
+    """Let workers finish and the resulting messages (screen switches) be processed."""
+    deadline = time.monotonic() + timeout
+    for _ in range(rounds):
+        while any(worker.is_running for worker in pilot.app.workers):
+            assert time.monotonic() < deadline, "a worker did not finish"
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+
+async def unlock(pilot: Pilot, passphrase: str = PASSPHRASE) -> None:
+    await pilot.press(*passphrase, "enter")
+    await settle(pilot)
+
+
+async def type_into(pilot: Pilot, widget, text: str) -> None:
+    """Focus a field and type, as a reviewer would (previous content removed first)."""
+    widget.focus()
+    await pilot.pause()
+    if isinstance(widget, Input):
+        widget.value = ""
+        await pilot.press(*text) if text else None
+    elif isinstance(widget, TextArea):
+        widget.clear()
+        await pilot.press(*text)
+    else:
+        raise TypeError(f"cannot type into {widget!r}")
+    await pilot.pause()
+
+
+async def choose(pilot: Pilot, widget: Select, option: str, value: object = None) -> None:
+    """Open a drop-down and type until type-to-search lands on the option, then Enter."""
+    widget.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    overlay = widget.query_one(SelectOverlay)
+    for character in option:
+        await pilot.press(character)
+        highlighted = overlay.highlighted
+        if (
+            highlighted is not None
+            and str(overlay.get_option_at_index(highlighted).prompt) == option
+        ):
+            break
+    await pilot.press("enter")
+    await pilot.pause()
+    wanted = option if value is None else value
+    assert widget.value == wanted, f"picked {widget.value!r}, wanted {wanted!r}"
+
+
+async def tick(pilot: Pilot, widget: SelectionList, option: str) -> None:
+    """Tick one option of a multiple choice with the keyboard (arrows then space)."""
+    widget.focus()
+    await pilot.pause()
+    index = next(
+        i for i in range(widget.option_count) if widget.get_option_at_index(i).value == option
+    )
+    widget.highlighted = index
+    await pilot.press("space")
+    await pilot.pause()
+    assert option in widget.selected

@@ -1,0 +1,235 @@
+"""Unlock, create, lock (idle and ctrl+l), the palette and the leak guards, on real vaults."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from textual.command import CommandPalette
+from textual.widgets import Input, Static
+
+from cspr_tui.errors import CsprError
+from cspr_tui.settings import Settings
+from cspr_tui.tui.screens.dashboard import DashboardScreen
+from cspr_tui.tui.screens.unlock import UnlockScreen
+from cspr_tui.tui.widgets.case_table import CaseTable
+from cspr_tui.vault import open_vault
+from tests.tui.conftest import PASSPHRASE, build_app, seed_vault, settle, unlock
+
+
+def message(app) -> str:
+    return str(app.screen.query_one("#message", Static).content)
+
+
+async def test_create_vault_refuses_short_and_mismatched_then_creates(
+    settings: Settings, vault_path: Path
+) -> None:
+    app = build_app(settings, vault_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, UnlockScreen)
+        assert "no reset" in str(app.screen.query_one("#lost-warning", Static).content)
+        await pilot.press(*"short", "enter", *"short", "enter")
+        await settle(pilot)
+        assert "at least 8 characters" in message(app)
+        assert not vault_path.exists()
+        await pilot.press(*"first passphrase", "enter", *"other passphrase", "enter")
+        await settle(pilot)
+        assert "differ" in message(app)
+        assert not vault_path.exists()
+        app.screen.query_one("#passphrase", Input).value = ""
+        app.screen.query_one("#passphrase", Input).focus()
+        await pilot.press(*PASSPHRASE, "enter", *PASSPHRASE, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.session is not None
+    assert vault_path.exists()
+    open_vault(vault_path, PASSPHRASE).close()  # the new vault opens with that passphrase
+
+
+async def test_wrong_then_right_passphrase(settings: Settings, vault_path: Path) -> None:
+    seed_vault(vault_path, lambda store: store.create_case(pseudonym="Child A"))
+    app = build_app(settings, vault_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await unlock(pilot, "not the passphrase")
+        assert isinstance(app.screen, UnlockScreen)
+        assert "Wrong passphrase" in message(app)
+        assert app.screen.query_one("#passphrase", Input).value == ""
+        assert app.session is None
+        await unlock(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        table = app.screen.query_one(CaseTable)
+        assert table.row_count == 1
+        assert table.get_row_at(0)[1] == "Child A"
+
+
+async def test_damaged_vault_is_a_plain_message_offering_a_backup(
+    settings: Settings, vault_path: Path
+) -> None:
+    def two_saves(store) -> None:
+        store.create_case(pseudonym="Child A")
+        store.create_case(pseudonym="Child B")
+
+    seed_vault(vault_path, two_saves)
+    data = bytearray(vault_path.read_bytes())
+    data[-5] ^= 0xFF  # flip a byte in the authenticated body
+    vault_path.write_bytes(bytes(data))
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        assert app.session is None
+        text = message(app)
+        assert "damaged" in text.lower()
+        assert "ctrl+r" in text
+        assert "Traceback" not in text
+        await pilot.press(*PASSPHRASE, "ctrl+r")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.screen.query_one(CaseTable).row_count >= 1
+
+
+async def test_ctrl_l_locks_drops_the_store_and_closes_the_vault(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path, lambda store: store.create_case(pseudonym="Child A"))
+    app = build_app(settings, vault_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        vault = app.session.vault
+        await pilot.press("enter")  # open the case: a screen showing case data
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert app.session is None
+        assert isinstance(app.screen, UnlockScreen)
+        assert "Locked" in message(app)
+        assert "cases" not in app._modes  # every case screen was discarded
+        with pytest.raises(CsprError):
+            vault.db.table("cases").all()
+        await unlock(pilot)  # and it unlocks again
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_idle_lock_after_the_configured_time(vault_path: Path) -> None:
+    seed_vault(vault_path, lambda store: store.create_case(pseudonym="Child A"))
+    app = build_app(Settings(idle_lock_minutes=5), vault_path)
+    assert app.idle_lock_seconds == 300  # the default comes from settings
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        await app.lock_if_idle()
+        assert app.session is not None  # just used: not idle
+        app.last_activity = time.monotonic() - 299
+        await app.lock_if_idle()
+        assert app.session is not None
+        await pilot.press("s")  # a key press counts as activity
+        assert time.monotonic() - app.last_activity < 5
+        app.last_activity = time.monotonic() - 301
+        await app.lock_if_idle()
+        await settle(pilot)
+        assert app.session is None
+        assert isinstance(app.screen, UnlockScreen)
+        assert "idle" in message(app)
+
+
+async def test_idle_lock_fires_from_the_timer(settings: Settings, vault_path: Path) -> None:
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path, idle_lock_seconds=1.5)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        assert app.session is not None
+        await pilot.pause(3.0)
+        await settle(pilot)
+        assert app.session is None
+        assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_palette_has_group_verb_commands_and_no_screenshot(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path, lambda store: store.create_case(pseudonym="Child A"))
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles
+        assert "Theme" not in titles  # nothing to theme before unlocking
+        await unlock(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Screenshot" not in titles and "Quit" in titles
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"vault: lock")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session is None
+        assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_copy_and_screenshot_are_refused(settings: Settings, vault_path: Path) -> None:
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        app.copy_to_clipboard("Poppy Example")
+        assert app.clipboard == ""
+        assert app.deliver_screenshot() is None
+        assert not list(Path.cwd().glob("*.svg"))
+        assert not app.screen.allow_select
+
+
+async def test_dashboard_filters_thousands_of_cases_as_you_type(
+    settings: Settings, vault_path: Path
+) -> None:
+    from cspr_tui.domain.case import Case
+
+    def many(store) -> None:
+        store.import_cases(
+            [Case(ref=f"CSPR-2025-{i:03d}", pseudonym=f"Child {i}") for i in range(1, 1000)]
+            + [
+                Case(ref=f"CSPR-2026-{i:03d}", pseudonym=f"Child {i + 1000}")
+                for i in range(1, 1000)
+            ]
+        )
+
+    seed_vault(vault_path, many)
+    app = build_app(settings, vault_path)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        table = app.screen.query_one(CaseTable)
+        assert table.row_count == 1998
+        await pilot.press("slash", *"1234")
+        await pilot.pause(0.3)
+        assert table.row_count == 1
+        assert table.get_row_at(0)[0] == "CSPR-2026-234"
+        await pilot.press("escape")
+        await pilot.pause(0.3)
+        assert table.row_count == 1998
+        await pilot.press("s")  # sort by reference
+        await pilot.pause()
+        assert table.get_row_at(0)[0] == "CSPR-2025-001"
+
+
+async def test_a_vault_open_elsewhere_is_a_plain_message(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path)
+    holder = open_vault(vault_path, PASSPHRASE)  # another session holds the write lock
+    try:
+        app = build_app(settings, vault_path)
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            await unlock(pilot)
+            assert app.session is None
+            assert "close it there" in message(app)
+    finally:
+        holder.close()

@@ -1,0 +1,94 @@
+"""The export dialog runs the real exporters in a worker and says where the file went."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from textual.widgets import Checkbox, Select, Static
+
+from cspr_tui.settings import Settings
+from cspr_tui.tui.dialogs.export import ExportDialog, available_kinds
+from tests.domain import case_values
+from tests.tui.conftest import build_app, choose, read_store, seed_vault, settle, unlock
+
+
+def seed(store) -> None:
+    ref = case_values.case_at_stage(store, "screening")
+    store.add_recommendation(
+        ref, text="Share information.", lead_agency="Police", target_date="2026-12-31"
+    )
+
+
+async def open_export(pilot) -> ExportDialog:
+    await unlock(pilot)
+    await pilot.press("x")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ExportDialog)
+    return pilot.app.screen
+
+
+@pytest.mark.skipif("tracker" not in available_kinds(), reason="no tracker exporter yet")
+async def test_tracker_export_from_the_dialog_writes_the_workbook(
+    settings: Settings, vault_path: Path, workspace: Path
+) -> None:
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        dialog = await open_export(pilot)
+        assert dialog.query_one("#quarter").display
+        assert not dialog.query_one("#case").display
+        await pilot.click("#go")
+        await settle(pilot)
+        where = str(dialog.query_one("#where", Static).content)
+        assert "NOT encrypted" in where
+        written = dialog.written.path
+        assert str(written) in where
+    assert written.parent == workspace / "exports"
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    book = openpyxl.load_workbook(written)
+    assert "Tracker" in book.sheetnames
+    vault, store = read_store(vault_path)
+    try:
+        assert store.audit_trail()[-1].action == "exported tracker"
+    finally:
+        vault.close()
+
+
+@pytest.mark.skipif("case" not in available_kinds(), reason="no case report exporter yet")
+async def test_redacted_case_report_from_the_case_screen(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        await pilot.press("enter")  # open the case
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        assert dialog.query_one("#kind", Select).value == "case"
+        await choose(
+            pilot,
+            dialog.query_one("#report-kind", Select),
+            "Referral for consideration of a child safeguarding practice review",
+            "referral",
+        )
+        dialog.query_one("#redact", Checkbox).value = True
+        await pilot.click("#go")
+        await settle(pilot)
+        assert dialog.written is not None, dialog.query_one(".dialog-error").content
+        written = dialog.written.path
+    assert written.name.endswith(".docx") and "Redacted" in written.name
+    document = Document(written)
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Child A" in text
+    assert "Poppy" not in text  # the child's real name, in the unredacted referral

@@ -1,0 +1,227 @@
+"""The guided referral form, typed key by key on a real vault: errors, conditions, repeats,
+drafts saved and resumed, and the finished record read back from the vault file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Static
+
+from cspr_tui.settings import Settings
+from cspr_tui.tui.screens.case import CaseScreen
+from cspr_tui.tui.screens.form import FormScreen
+from tests.tui.conftest import (
+    build_app,
+    choose,
+    read_store,
+    seed_vault,
+    settle,
+    tick,
+    type_into,
+    unlock,
+)
+
+
+def step_line(app) -> str:
+    return str(app.screen.query_one("#form-step", Static).content)
+
+
+def editor(app, path: str):
+    return app.screen.editors[path]
+
+
+async def fill(pilot, path: str, text: str) -> None:
+    await type_into(pilot, editor(pilot.app, path).input, text)
+
+
+async def pick(pilot, path: str, option: str) -> None:
+    await choose(pilot, editor(pilot.app, path).input, option)
+
+
+async def next_step(pilot) -> None:
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+
+
+async def start_referral(pilot) -> None:
+    await unlock(pilot)
+    await pilot.press("n")  # new case
+    await pilot.pause()
+    await pilot.press("enter")  # accept the suggested pseudonym
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, FormScreen)
+
+
+async def test_new_referral_typed_through_every_step(settings: Settings, vault_path: Path) -> None:
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await start_referral(pilot)
+        assert step_line(app) == "Step 1 of 8: A. Important notices"
+
+        await pick(pilot, "ack_not_cp_referral", "Yes")
+        await pick(pilot, "discussed_with_lead", "No")
+        await next_step(pilot)
+
+        assert step_line(app).startswith("Step 2 of 8")
+        # A conditional question: "Other" agency shows the field that names it, live.
+        assert not editor(app, "referrer_agency_other").display
+        await fill(pilot, "referrer_name", "Sam")
+        await fill(pilot, "referrer_job_title", "Nurse")
+        await pick(pilot, "referrer_agency", "Other")
+        assert editor(app, "referrer_agency_other").display
+        await fill(pilot, "referrer_agency_other", "Charity")
+        await fill(pilot, "referrer_email", "s@x.uk")
+        await fill(pilot, "referral_date", "04/03/2026")
+        await fill(pilot, "referrer_confirmation", "Sam")
+        await next_step(pilot)
+
+        # A repeatable group: add two children, reorder them, remove one.
+        assert step_line(app).startswith("Step 3 of 8")
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert app.focused is editor(app, "children[0].name").input
+        await pilot.press(*"Poppy")
+        await fill(pilot, "children[0].dob", "31/02/2024")
+        await pilot.press("tab")  # leaving the field validates it
+        await pilot.pause()
+        assert "February 2024 has 29 days" in str(
+            editor(app, "children[0].dob").query_one(".field-error", Static).content
+        )
+        await next_step(pilot)  # finishing the step is refused while the date is impossible
+        assert step_line(app).startswith("Step 3 of 8")
+        assert "February 2024 has 29 days" in str(app.screen.query_one("#form-issues").content)
+        await fill(pilot, "children[0].dob", "01/05/2024")
+        await pilot.press("tab")
+        await pilot.pause()
+        assert not editor(app, "children[0].dob").has_class("-has-error")
+        await fill(pilot, "children[0].address", "1 Elm St")
+        await pick(pilot, "children[0].la_of_residence", "Gateshead")
+        await tick(pilot, editor(app, "children[0].legal_status").input, "None")
+
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*"Ivy")
+        await pilot.press("alt+up")  # move the second child above the first
+        await settle(pilot)
+        assert [row["name"] for row in app.screen.values["children"]] == ["Ivy", "Poppy"]
+        assert app.focused is editor(app, "children[0].name").input
+        await pilot.press("ctrl+r")  # and remove it again
+        await settle(pilot)
+        assert [row["name"] for row in app.screen.values["children"]] == ["Poppy"]
+        await next_step(pilot)
+
+        assert step_line(app).startswith("Step 4 of 8")
+        await fill(pilot, "incident_date", "02/03/2026")
+        await fill(pilot, "aware_date", "03/03/2026")
+        await pick(pilot, "incident_location", "In this local authority area")
+        await pick(pilot, "outcome", "Seriously harmed")
+        await pick(pilot, "abuse_neglect", "Suspected")
+        await fill(pilot, "incident_description", "A fracture.")
+        await next_step(pilot)
+        await next_step(pilot)  # E. family: nothing to add
+        await next_step(pilot)  # F. agencies
+        assert step_line(app).startswith("Step 7 of 8")
+        criterion = app.forms["referral"].field("criteria").choices[0]
+        await tick(pilot, editor(app, "criteria").input, criterion)
+        await fill(pilot, "rationale", "Not shared.")
+        await next_step(pilot)
+        assert step_line(app) == "Step 8 of 8: H. Parallel processes"
+        await next_step(pilot)  # on the last step, next finishes the form
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen), app.screen.query_one("#form-issues").content
+        ref = app.screen.ref
+        await pilot.press("ctrl+q")
+
+    vault, store = read_store(vault_path)
+    try:
+        record = store.get(ref).record("referral")
+        assert record.status == "complete"
+        assert record.values["referrer_agency"] == "Other"
+        assert record.values["referrer_agency_other"] == "Charity"
+        assert record.values["children"][0]["dob"] == "2024-05-01"
+        assert record.values["children"][0]["legal_status"] == ["None"]
+        assert record.values["referral_date"] == "2026-03-04"
+        assert [e.action for e in store.audit_trail(ref)][-1] == "referral finished"
+    finally:
+        vault.close()
+
+
+async def test_finishing_with_missing_answers_is_refused_and_lists_them(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await start_referral(pilot)
+        await pick(pilot, "ack_not_cp_referral", "Yes")
+        await pilot.press("ctrl+t")
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        issues = str(app.screen.query_one("#form-issues").content)
+        assert "cannot be finished" in issues
+        assert "required" in issues.lower()
+
+
+async def test_draft_saved_then_resumed_after_quitting(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await start_referral(pilot)
+        await pick(pilot, "ack_not_cp_referral", "Yes")
+        await next_step(pilot)
+        await fill(pilot, "referrer_name", "Sam Example")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen.dirty is False
+        await fill(pilot, "referrer_job_title", "Nurse")  # typed after the save...
+        ref = app.screen.ref
+        await pilot.press("ctrl+q")  # ...and kept: quitting saves the draft
+
+    vault, store = read_store(vault_path)
+    try:
+        record = store.get(ref).record("referral")
+        assert record.status == "draft"
+        assert record.current_section == "referrer"
+        assert record.values["referrer_job_title"] == "Nurse"
+    finally:
+        vault.close()
+
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        await pilot.press("enter")  # open the only case
+        await settle(pilot)
+        await pilot.press("2", "e")  # referral tab, edit
+        await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        assert step_line(app).startswith("Step 2 of 8: B. Referrer")
+        assert editor(app, "referrer_name").input.value == "Sam Example"
+        assert editor(app, "referrer_job_title").input.value == "Nurse"
+        await pilot.press("escape")  # nothing changed: leaves without saving
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+
+
+async def test_field_help_on_f1(settings: Settings, vault_path: Path) -> None:
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await start_referral(pilot)
+        editor(app, "ack_not_cp_referral").input.focus()
+        await pilot.press("f1")
+        await pilot.pause()
+        from cspr_tui.tui.dialogs.message import MessageDialog
+
+        assert isinstance(app.screen, MessageDialog)
+        assert app.screen.title_text == app.forms["referral"].field("ack_not_cp_referral").label
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FormScreen)

@@ -1,0 +1,90 @@
+"""Recommendations across cases: add one, filter, and a quarterly update that needs a reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Checkbox, DataTable, Select
+
+from cspr_tui.domain.case import RecommendationStatus
+from cspr_tui.settings import Settings
+from cspr_tui.tui.dialogs.quarterly_update import QuarterlyUpdateDialog
+from cspr_tui.tui.dialogs.recommendation import RecommendationDialog
+from cspr_tui.tui.screens.recommendations import RecommendationsScreen
+from tests.tui.conftest import build_app, choose, read_store, seed_vault, settle, unlock
+
+
+def seed(store) -> None:
+    store.create_case(pseudonym="Child A")
+    other = store.create_case(pseudonym="Child B").ref
+    store.add_recommendation(
+        other, text="Train staff.", lead_agency="Police", target_date="2026-01-31"
+    )
+
+
+async def test_add_a_recommendation_then_a_quarterly_update_with_a_reason(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, RecommendationsScreen)
+        table = app.screen.query_one("#recs", DataTable)
+        assert table.row_count == 1
+
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, RecommendationDialog)
+        await choose(
+            pilot, app.screen.query_one("#case", Select), "CSPR-2026-001 Child A", "CSPR-2026-001"
+        )
+        await pilot.press("tab", *"Share notes", "enter", *"Audit", "enter", *"ICB", "enter")
+        await pilot.press(*"31/12/2026", "enter")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RecommendationsScreen)
+        assert table.row_count == 2
+
+        # Filter: overdue only leaves the January one (today is 15/06/2026).
+        app.screen.query_one("#filter-overdue", Checkbox).value = True
+        await pilot.pause()
+        assert table.row_count == 1
+        assert table.get_row_at(0)[1] == "Police"
+        app.screen.query_one("#filter-overdue", Checkbox).value = False
+        await pilot.pause()
+        await choose(pilot, app.screen.query_one("#filter-agency", Select), "ICB")
+        assert table.row_count == 1
+        rec_id = table.get_row_at(0)[0]
+        assert rec_id == "CSPR-2026-001-R1-A1"
+
+        table.focus()
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, QuarterlyUpdateDialog)
+        assert not app.screen.query_one("#reason").display
+        await pilot.press(*"On hold")
+        await choose(pilot, app.screen.query_one("#status", Select), "Paused")
+        assert app.screen.query_one("#reason").display  # this status needs a reason
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "needs a reason" in str(app.screen.query_one(".dialog-error").content)
+        app.screen.query_one("#reason").focus()
+        await pilot.press(*"Court case")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RecommendationsScreen)
+        assert table.get_row_at(0)[3] == "Paused"
+
+    vault, store = read_store(vault_path)
+    try:
+        rec = next(r for r in store.get("CSPR-2026-001").recommendations if r.id == rec_id)
+        assert rec.status == RecommendationStatus.PAUSED
+        assert rec.status_reason == "Court case"
+        assert rec.target_date == "2026-12-31"
+        assert [u.narrative for u in rec.updates] == ["On hold"]
+    finally:
+        vault.close()

@@ -1,0 +1,85 @@
+"""Settings saved to the plain file, the passphrase changed, and a backup restored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import DataTable
+
+from cspr_tui.settings import Settings, load_settings
+from cspr_tui.tui.dialogs.passphrase import ChangePassphraseDialog, PassphraseDialog
+from cspr_tui.tui.screens.dashboard import DashboardScreen
+from cspr_tui.tui.screens.settings import SettingsScreen
+from cspr_tui.tui.widgets.case_table import CaseTable
+from cspr_tui.vault import open_vault
+from tests.tui.conftest import PASSPHRASE, build_app, seed_vault, settle, type_into, unlock
+
+
+def two_cases(store) -> None:
+    store.create_case(pseudonym="Child A")
+    store.create_case(pseudonym="Child B")
+
+
+async def test_settings_are_saved_and_applied(settings: Settings, vault_path: Path) -> None:
+    seed_vault(vault_path, two_cases)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        await type_into(pilot, app.screen.query_one("#reviewer"), "Alex Reviewer")
+        await type_into(pilot, app.screen.query_one("#idle"), "2")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.idle_lock_seconds == 120
+        assert app.store.actor == "Alex Reviewer"
+        assert app.screen.query_one("#backups-table", DataTable).row_count >= 1
+    saved = load_settings()
+    assert saved.reviewer_name == "Alex Reviewer"
+    assert saved.idle_lock_minutes == 2
+
+
+async def test_change_passphrase_then_unlock_with_the_new_one(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path, two_cases)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert isinstance(app.screen, ChangePassphraseDialog)
+        await pilot.press(*"new-fish-tank", "enter", *"new-fish-tank", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await unlock(pilot, PASSPHRASE)
+        assert app.session is None  # the old one no longer opens it
+        await unlock(pilot, "new-fish-tank")
+        assert isinstance(app.screen, DashboardScreen)
+    open_vault(vault_path, "new-fish-tank", readonly=True).close()
+
+
+async def test_restore_a_backup_from_settings(settings: Settings, vault_path: Path) -> None:
+    seed_vault(vault_path, two_cases)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await unlock(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        table = app.screen.query_one("#backups-table", DataTable)
+        table.focus()
+        await pilot.press("ctrl+b")  # the newest backup: the vault before its last save
+        await pilot.pause()
+        assert isinstance(app.screen, PassphraseDialog)
+        await pilot.press(*PASSPHRASE, "enter")
+        await settle(pilot, rounds=5)
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.screen.query_one(CaseTable).row_count == 1  # Child B was not yet there

@@ -1,0 +1,95 @@
+"""A few pinned pictures of the main screens at 80x24 and 120x40 (Textual 8.2.x).
+
+Review the SVGs before accepting an update (`pytest tests/tui --snapshot-update`): they
+change with Textual releases, so Textual is pinned in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cspr_tui.domain import store as store_module
+from cspr_tui.settings import Settings
+from tests.domain import case_values
+from tests.tui.conftest import build_app, seed_vault, settle, unlock
+
+SMALL = (80, 24)
+LARGE = (120, 40)
+
+
+@pytest.fixture
+def demo_like_vault(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Cases at several stages, with fixed creation times so the pictures do not drift."""
+    monkeypatch.setattr(store_module, "_now", lambda: "2026-06-01T09:00:00+00:00")
+
+    def fill(store) -> None:
+        case_values.case_at_stage(store, "referral_received")
+        case_values.case_at_stage(store, "screening")
+        ref = case_values.case_at_stage(store, "rapid_review")
+        store.save_record(
+            ref,
+            "rapid_review",
+            case_values.rapid_review(signoffs=case_values.SIGNOFFS[:2], rr_sent_to_panel_date=None),
+            finish=True,
+        )
+        case_values.case_at_stage(store, "decision")
+
+    seed_vault(vault_path, fill)
+    return vault_path
+
+
+def app_for(path: Path):
+    return build_app(Settings(reviewer_name="Reviewer One"), path)
+
+
+async def steady_cursor(pilot) -> None:
+    """A blinking cursor would make the picture depend on the instant it is taken."""
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+async def unlocked(pilot) -> None:
+    await unlock(pilot)
+    await steady_cursor(pilot)
+
+
+def test_unlock_screen_80x24(snap_compare, demo_like_vault: Path) -> None:
+    assert snap_compare(app_for(demo_like_vault), terminal_size=SMALL, run_before=steady_cursor)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_dashboard(snap_compare, demo_like_vault: Path, size) -> None:
+    assert snap_compare(app_for(demo_like_vault), terminal_size=size, run_before=unlocked)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+def test_case_screen_shows_what_is_missing(snap_compare, demo_like_vault: Path, size) -> None:
+    async def open_rapid_review_case(pilot) -> None:
+        await unlock(pilot)
+        pilot.app.action_open_case("CSPR-2026-003")
+        await settle(pilot)
+        await pilot.press("5")
+        await steady_cursor(pilot)
+
+    assert snap_compare(
+        app_for(demo_like_vault), terminal_size=size, run_before=open_rapid_review_case
+    )
+
+
+def test_guided_form_repeat_step_80x24(snap_compare, demo_like_vault: Path) -> None:
+    async def open_children_step(pilot) -> None:
+        await unlock(pilot)
+        pilot.app.action_open_case("CSPR-2026-002")
+        await settle(pilot)
+        await pilot.press("2", "e")
+        await settle(pilot)
+        await pilot.press("ctrl+n", "ctrl+n")
+        await settle(pilot)
+        await steady_cursor(pilot)
+
+    assert snap_compare(
+        app_for(demo_like_vault), terminal_size=SMALL, run_before=open_children_step
+    )
