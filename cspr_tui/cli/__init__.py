@@ -38,7 +38,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in command_modules.MODULES:
         module.register(sub)
+    _accept_vault_everywhere(sub)
     return parser
+
+
+def _accept_vault_everywhere(subparsers: argparse._SubParsersAction) -> None:
+    """`--vault PATH` works after the command too (`cspr cases --vault x.vault`)."""
+    for command in subparsers.choices.values():
+        if not any("--vault" in action.option_strings for action in command._actions):
+            command.add_argument(
+                "--vault", metavar="PATH", default=argparse.SUPPRESS, help="vault file"
+            )
+        for action in command._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _accept_vault_everywhere(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,3 +46,47 @@ def test_help_lists_every_command_group():
         "tui",
     ):
         assert command in result.stdout
+
+
+def test_vault_option_is_accepted_after_the_command_as_well_as_before(tmp_path):
+    import os
+
+    vault = tmp_path / "elsewhere.vault"
+    env = {**os.environ, "CSPR_PASSPHRASE": "a long enough passphrase"}
+    created = subprocess.run(
+        [sys.executable, "-m", "cspr_tui", "init", "--vault", str(vault)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert created.returncode == 0, created.stderr
+    assert vault.exists()
+    for args in (["--vault", str(vault), "cases"], ["cases", "--vault", str(vault)]):
+        listed = subprocess.run(
+            [sys.executable, "-m", "cspr_tui", *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+        )
+        assert listed.returncode == 0, listed.stderr
+    nested = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cspr_tui",
+            "export",
+            "json",
+            "--out",
+            str(tmp_path / "o.json"),
+            "--vault",
+            str(vault),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert nested.returncode == 0, nested.stderr
+    assert (tmp_path / "o.json").exists()
