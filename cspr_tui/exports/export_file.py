@@ -82,7 +82,12 @@ def write_export(path: Path, fill: Callable[[Path], None], *, force: bool = Fals
             f"{path} already exists; choose another --out or add --force to replace it."
         )
     tmp = folder / f".{path.name}.{secrets.token_hex(6)}.part"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise CsprError(
+            f"cannot write in {folder} ({exc.strerror}); choose another --out."
+        ) from None
     os.close(fd)
     try:
         fill(tmp)
@@ -108,6 +113,11 @@ def write_export(path: Path, fill: Callable[[Path], None], *, force: bool = Fals
             else:
                 os.unlink(tmp)
         _fsync_dir(folder)
+    except OSError as exc:  # disk full, folder gone, quota: one line, and no partial file
+        tmp.unlink(missing_ok=True)
+        raise CsprError(
+            f"could not write {path} ({exc.strerror or exc}); nothing was saved."
+        ) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -8,13 +8,16 @@ name hard-coded in an edited template or hidden in an unexpected field still sto
 What counts as an identifier: each real name in the case's pseudonym key (`case.people`),
 and its parts (first name, surname) where they are long enough to be a name; the names,
 other names, dates of birth, addresses and postcodes captured in the referral; the referrer's
-and agency contacts' names. Matching is case-insensitive on whole words, so possessives
-("Zoë's") and any capitalisation are caught. A part that is also an everyday word ("Will",
-"May", "Grace") is matched only when written with a capital, so ordinary prose survives.
+and agency contacts' names. Matching is on whole words, ignoring case, accents and apostrophe
+style, so possessives ("Zoë's"), "ZOE", "Siobhan ONeill" and "Lukasz" are all caught. A part
+that is also an everyday word ("Will", "May", "Grace") is matched only when written with a
+capital, so ordinary prose survives. Dates of birth are recognised in any usual spelling by
+one shared date pattern, and compared as dates.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -36,6 +39,8 @@ _COMMON_WORDS = {
     "sky", "summer", "sue", "taylor", "will", "wood", "young", "king", "green", "brown",
     "white", "black", "long", "little", "hill", "field", "page", "read", "wells", "bright",
 }  # fmt: skip
+_WORD = re.compile(r"\w+")
+_GAP = re.compile(r"[\s'\-.,]{1,4}")  # what may stand between the words of one identifier
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b", re.IGNORECASE)
 _APOSTROPHES = "'\u2019\u2018\u02bc"
 
@@ -53,19 +58,43 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
-def _pattern_body(text: str) -> str:
-    """A regex for `text`, tolerant of spacing, apostrophe and hyphen style."""
-    pieces = []
-    for char in _norm(text):
-        if char == " ":
-            pieces.append(r"\s+")
-        elif char in _APOSTROPHES:
-            pieces.append(f"[{_APOSTROPHES}]")
-        elif char == "-":
-            pieces.append(r"[-\u2010\u2011\u2013]")
-        else:
-            pieces.append(re.escape(char))
-    return "".join(pieces)
+# Letters without a Unicode decomposition that people still type without their mark.
+_PLAIN = {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i"}
+_PLAIN.update({c: "'" for c in _APOSTROPHES[1:]})
+_PLAIN.update({c: "-" for c in "\u2010\u2011\u2013"})
+
+
+class _FoldTable(dict):
+    """`str.translate` table taking each character to one unaccented character.
+
+    One character for one keeps positions, so a match found in the folded copy of a text
+    is replaced at the same place in the original. Filled lazily, one entry per character
+    ever seen, so folding runs at `str.translate` speed.
+    """
+
+    def __missing__(self, code: int) -> int:
+        char = chr(code)
+        plain = _PLAIN.get(char)
+        if plain is None:
+            parts = unicodedata.normalize("NFD", char)
+            if len(parts) > 1 and all(unicodedata.combining(p) for p in parts[1:]):
+                plain = parts[0] if len(parts[0]) == 1 else char
+            else:
+                plain = char
+        self[code] = ord(plain)
+        return self[code]
+
+
+_FOLD = _FoldTable()
+
+
+def _fold(text: str) -> str:
+    """`text` (NFC) with accents and apostrophe and hyphen styles folded, same length.
+
+    So "Zoe" written without its diaeresis, "Lukasz" without the stroke and "O’Neill" with
+    a curly apostrophe are all caught by the key's "Zoë", "Łukasz" and "O'Neill".
+    """
+    return text.translate(_FOLD)
 
 
 def _name_parts(name: str) -> list[str]:
@@ -80,14 +109,77 @@ def _name_parts(name: str) -> list[str]:
     return parts
 
 
-def _date_forms(value: Any) -> list[str]:
-    if not value:
-        return []
+_MONTH_NAMES = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Any way a date is written in a UK report: 04/05/2019, 4.5.19, 2019-05-04, 4th May 2019,
+# 4 May, 2019, May 4th 2019. One pattern for every case, compiled once.
+_DATE = re.compile(
+    r"(?<!\d)(?:"
+    r"(?P<d1>\d{1,2})[/.\-](?P<m1>\d{1,2})[/.\-](?P<y1>\d{4}|\d{2})"
+    r"|(?P<y2>\d{4})-(?P<m2>\d{1,2})-(?P<d2>\d{1,2})"
+    rf"|(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<n3>{_MONTH_NAMES})\.?,?\s+(?P<y3>\d{{4}})"
+    rf"|(?P<n4>{_MONTH_NAMES})\.?\s+(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y4>\d{{4}})"
+    r")(?!\d|[/.\-]\d)",
+    re.IGNORECASE,
+)
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
     try:
-        day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+        return date.fromisoformat(str(value)[:10])
     except ValueError:
-        return [str(value)]
-    return [day.strftime("%d/%m/%Y"), day.isoformat(), f"{day.day}/{day.month}/{day.year}"]
+        return None
+
+
+def _dates_in(match: re.Match[str]) -> list[date]:
+    """The dates a `_DATE` match can mean (a two-digit year can be either century)."""
+    g = match.groupdict()
+    if g["d1"]:
+        day, month, years = int(g["d1"]), int(g["m1"]), g["y1"]
+    elif g["y2"]:
+        day, month, years = int(g["d2"]), int(g["m2"]), g["y2"]
+    else:
+        name = (g["n3"] or g["n4"]).casefold()[:3]
+        day, month, years = int(g["d3"] or g["d4"]), _MONTHS.index(name) + 1, g["y3"] or g["y4"]
+    candidates = [int(years)] if len(years) == 4 else [1900 + int(years), 2000 + int(years)]
+    found = []
+    for year in candidates:
+        with contextlib.suppress(ValueError):  # 31/02: not a date at all
+            found.append(date(year, month, day))
+    return found
+
+
+def parse_date_text(text: str) -> date | None:
+    """`text` as a date if it is exactly one date in any of the forms `_DATE` knows."""
+    match = _DATE.fullmatch(_fold(_norm(text)))
+    dates = _dates_in(match) if match else []
+    return dates[0] if len(dates) == 1 else None
+
+
+def _street_lines(address: str) -> list[str]:
+    """The house-and-street line of an address, with and without its number.
+
+    Free text says "seen at 1 Imaginary Row" or "lived on Imaginary Row", not the whole
+    address; the town alone is left alone (it names the partnership's own area).
+    """
+    lines: list[str] = []
+    for part in address.split(",")[:2]:
+        part = part.strip()
+        if re.match(r"(?:flat|apartment|unit|room)\b", part, re.IGNORECASE):
+            continue  # "Flat 3": the street is in the next part
+        if not re.search(r"\d", part) or not re.search(r"[^\W\d_]{3,}", part):
+            break
+        lines.append(part)
+        street = re.sub(r"^\d+[a-z]?\s*[-]?\s*", "", part, flags=re.IGNORECASE)
+        if street != part and len(street.split()) >= 2:
+            lines.append(street)
+        break
+    return lines
 
 
 def identifiers_for_case(case: Case) -> list[Identifier]:
@@ -147,14 +239,21 @@ def identifiers_for_case(case: Case) -> list[Identifier]:
         found.append(Identifier(part_spelling[part_key], replacement, "name part"))
 
     for person in [*children, *family]:
-        for form in _date_forms(person.get("dob")):
-            if form.casefold() not in seen:
-                seen.add(form.casefold())
-                found.append(Identifier(form, "[date of birth withheld]", "date of birth"))
+        dob = person.get("dob")
+        born = _as_date(dob) if dob else None
+        # A date is found in any spelling; anything else typed as a date of birth, as written.
+        text = born.strftime("%d/%m/%Y") if born else _norm(str(dob or ""))
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            found.append(Identifier(text, "[date of birth withheld]", "date of birth"))
         address = _norm(str(person.get("address") or ""))
         if address and address.casefold() not in seen:
             seen.add(address.casefold())
             found.append(Identifier(address, "[address withheld]", "address"))
+            for line in _street_lines(address):
+                if line.casefold() not in seen:
+                    seen.add(line.casefold())
+                    found.append(Identifier(line, "[address withheld]", "address"))
             for postcode in _POSTCODE.findall(address):
                 if postcode.casefold() not in seen:
                     seen.add(postcode.casefold())
@@ -163,93 +262,151 @@ def identifiers_for_case(case: Case) -> list[Identifier]:
 
 
 def _key(text: str) -> str:
-    """How a matched piece of text is looked up: case, spacing and apostrophe style folded."""
-    text = unicodedata.normalize("NFC", " ".join(text.split())).casefold()
-    for char in _APOSTROPHES[1:]:
-        text = text.replace(char, "'")
-    for char in "\u2010\u2011\u2013":
-        text = text.replace(char, "-")
-    return text
+    """How a matched piece of text is looked up: case, accents, spacing and apostrophes folded."""
+    return _fold(_norm(text)).casefold().replace("'", "")
 
 
-def _anchor(text: str) -> str:
-    """A piece every match of `text` must contain, for a cheap substring test before the regex.
-
-    The longest stretch between the characters the pattern lets vary (spaces, apostrophes,
-    hyphens), so a date of birth is looked for whole, not just its year.
-    """
-    pieces = [p for p in re.split(r"[\s'\-]+", _key(text)) if p]
-    return max(pieces, key=len) if pieces else _key(text)
+def _tokens(text: str) -> tuple[str, ...]:
+    """The words of `text` as matching sees them: folded, case-folded, punctuation dropped."""
+    return tuple(_WORD.findall(_fold(_norm(text)).casefold()))
 
 
 class Redactor:
     """Replaces identifiers in text and finds any that remain, with the same matching rules.
 
-    One regex per case (alternatives longest first, so a full name wins over its parts), and
-    a substring pre-check so the many strings that hold no identifier cost almost nothing.
+    Matching is on words: a text's words (accents, case and apostrophe style folded) are
+    looked up in a table of each identifier's first word, and a hit is confirmed word by
+    word, with only spaces, apostrophes, hyphens, commas or full stops between them. So
+    there is no per-case regex to compile, a text without any identifier's word costs one
+    `findall` and a set test, and a full name wins over its parts (longest first).
     """
 
     def __init__(self, identifiers: Iterable[Identifier]) -> None:
         unique: dict[str, Identifier] = {}
+        self._dates: dict[date, Identifier] = {}
         for ident in sorted(identifiers, key=lambda i: len(i.text), reverse=True):
-            unique.setdefault(_key(ident.text), ident)
-        self.identifiers = list(unique.values())
-        self._lookup = unique
-        self._anchors = tuple({_anchor(i.text) for i in self.identifiers})
-        self._compiled: re.Pattern[str] | None = None
+            day = parse_date_text(ident.text) if ident.kind == "date of birth" else None
+            if day is not None:  # found in any spelling by the shared date pattern
+                self._dates.setdefault(day, ident)
+            else:
+                unique.setdefault(_key(ident.text), ident)
+        self.identifiers = [*unique.values(), *self._dates.values()]
+        # first word -> [(words, identifier, capital needed)], most words first
+        self._starts: dict[str, list[tuple[tuple[str, ...], Identifier, bool]]] = {}
+        for ident in unique.values():
+            words = _tokens(ident.text)
+            if not words:
+                continue
+            capital = ident.kind == "name part" and ident.text.casefold() in _COMMON_WORDS
+            spellings = {words, _tokens(_fold(ident.text).replace("'", ""))}  # "ONeill"
+            if ident.kind == "postcode":
+                spellings.add(_tokens(ident.text.replace(" ", "")))  # "NE81ZZ"
+            for spelling in spellings:
+                self._starts.setdefault(spelling[0], []).append((spelling, ident, capital))
+        for options in self._starts.values():
+            options.sort(key=lambda option: -len(option[0]))
         self._memo: dict[str, str] = {}  # the same text recurs across a case's actions
+        # Every spelling of a date of birth holds its year's last two digits: a cheap test
+        # that keeps the date pattern off the many texts that cannot hold one.
+        self._years = frozenset(f"{day.year % 100:02d}" for day in self._dates)
+        self._replacements = {ident: ident.replacement for ident in self.identifiers}
+        self._settle_replacements()
 
-    @property
-    def _pattern(self) -> re.Pattern[str]:
-        """Compiled on first need: most cases' strings never get past the substring test."""
-        if self._compiled is None:
-            alternatives = []
-            for ident in self.identifiers:
-                body = _pattern_body(ident.text)
-                if ident.kind == "name part" and ident.text.casefold() in _COMMON_WORDS:
-                    # An everyday word: only a capitalised occurrence is taken for the name.
-                    first = re.escape(ident.text[0].upper())
-                    body = f"(?-i:{first}){_pattern_body(ident.text[1:])}"
-                alternatives.append(body)
-            self._compiled = re.compile(
-                r"(?<![\w])(?:" + "|".join(alternatives) + r")(?![\w])", re.IGNORECASE
-            )
-        return self._compiled
+    def _settle_replacements(self) -> None:
+        """Redact the replacements themselves: a role typed as "Zoë's mother" must not put
+        the child's name back. What still names someone after that (a pseudonym that is the
+        person's own first name) is kept in `unsafe`, for the exporters to refuse."""
+        for _round in range(3):  # a few distinct texts ("Child A", "Mother"...), many parts
+            settled = {text: self._substitute(text) for text in set(self._replacements.values())}
+            if all(before == after for before, after in settled.items()):
+                break
+            self._replacements = {i: settled[t] for i, t in self._replacements.items()}
+        naming = {text for text in set(self._replacements.values()) if self.find(text)}
+        self.unsafe: list[tuple[Identifier, str]] = [
+            (ident, text) for ident, text in self._replacements.items() if text in naming
+        ]
 
     @classmethod
     def for_case(cls, case: Case) -> Redactor:
         return cls(identifiers_for_case(case))
 
-    def _candidate(self, text: str) -> bool:
-        folded = text.casefold()
-        return any(anchor in folded for anchor in self._anchors)
+    def _word_matches(self, folded: str) -> list[tuple[int, int, Identifier]]:
+        if self._starts.keys().isdisjoint(_WORD.findall(folded.casefold())):
+            return []
+        words = [(m.start(), m.end(), m.group().casefold()) for m in _WORD.finditer(folded)]
+        found: list[tuple[int, int, Identifier]] = []
+        index = 0
+        while index < len(words):
+            start, _end, word = words[index]
+            for spelling, ident, capital in self._starts.get(word, ()):
+                last = index + len(spelling) - 1
+                if last >= len(words) or (capital and not folded[start].isupper()):
+                    continue
+                if all(
+                    words[index + k][2] == spelling[k]
+                    and _GAP.fullmatch(folded, words[index + k - 1][1], words[index + k][0])
+                    for k in range(1, len(spelling))
+                ):
+                    found.append((start, words[last][1], ident))
+                    index = last
+                    break
+            index += 1
+        return found
 
-    def _replacement(self, match: re.Match[str]) -> str:
-        return self._lookup[_key(match.group(0))].replacement
+    def _matches(self, text: str) -> tuple[str, list[tuple[int, int, Identifier]]]:
+        """`text` in NFC, and the identifiers found in its folded copy (same positions).
+
+        Earliest first; where a name and a date overlap ("4 May 2019" and a "May"), the
+        longer one wins.
+        """
+        text = unicodedata.normalize("NFC", text)
+        folded = _fold(text)
+        found = self._word_matches(folded) if self._starts else []
+        if self._dates and any(year in folded for year in self._years):
+            for match in _DATE.finditer(folded):
+                for day in _dates_in(match):
+                    if day in self._dates:
+                        found.append((match.start(), match.end(), self._dates[day]))
+                        break
+            found.sort(key=lambda m: (m[0], m[0] - m[1]))
+            kept, end = [], -1
+            for item in found:
+                if item[0] >= end:
+                    kept.append(item)
+                    end = item[1]
+            found = kept
+        return text, found
+
+    def _substitute(self, text: str) -> str:
+        text_nfc, matches = self._matches(text)
+        pieces, last = [], 0
+        for start, end, ident in matches:
+            pieces.append(text_nfc[last:start])
+            pieces.append(self._replacements[ident])
+            last = end
+        pieces.append(text_nfc[last:])
+        return "".join(pieces)
 
     def redact(self, text: str) -> str:
         """`text` with every identifier replaced by its pseudonym or a neutral placeholder."""
-        if not text or not self._anchors:
+        if not text or not (self._starts or self._dates):
             return text
         done = self._memo.get(text)
-        if done is not None:
-            return done
-        result = unicodedata.normalize("NFC", text)
-        if self._candidate(result):
-            result = self._pattern.sub(self._replacement, result)
-        if len(self._memo) < 10_000:
-            self._memo[text] = result
-        return result
+        if done is None:
+            done = self._substitute(text)
+            if len(self._memo) < 10_000:
+                self._memo[text] = done
+        return done
 
     def find(self, text: str) -> list[Identifier]:
         """The identifiers still present in `text`, each once, in the order of the key."""
-        if not text or not self._anchors:
+        if not text or not (self._starts or self._dates):
             return []
-        text = unicodedata.normalize("NFC", text)
-        if not self._candidate(text):
+        hits = {ident for _start, _end, ident in self._matches(text)[1]}
+        if not hits:
             return []
-        hits = {_key(m.group(0)) for m in self._pattern.finditer(text)}
-        return [ident for key, ident in self._lookup.items() if key in hits]
+        order = {ident: index for index, ident in enumerate(self.identifiers)}
+        return sorted(hits, key=lambda i: (order.get(i, len(order)), i.text))
 
     def redact_data(self, value: Any) -> Any:
         """The same structure (dicts, lists, strings) with every string redacted."""

@@ -15,9 +15,12 @@ hold removed, and through the case's pseudonym key so no real name leaves in the
 
 from __future__ import annotations
 
+import contextlib
+import os
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from copy import copy
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,9 +29,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Font, NamedStyle, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet import _writer as _openpyxl_writer
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import AutoFilter, Table, TableColumn, TableStyleInfo
 
@@ -36,6 +41,7 @@ from cspr_tui.domain.calendar import add_months
 from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.domain.rag import RAG_DEFINITIONS, effective_target, explain_rag, is_overdue
+from cspr_tui.errors import ValidationFailed
 from cspr_tui.exports.export_file import (
     default_export_dir,
     safe_name_part,
@@ -96,7 +102,9 @@ _RAG_FILL = {
 }
 _SCOPES = ("Single-agency", "Multi-agency", "Partnership")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32))}
+# Characters an .xlsx (XML 1.0) cannot hold: controls, lone surrogates, U+FFFE and U+FFFF.
+_ILLEGAL = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32), *range(0xD800, 0xE000))}
+_ILLEGAL.update({0xFFFE: None, 0xFFFF: None})
 _MAX_CELL = 32_767
 _EXTRA_VALIDATED_ROWS = 500  # drop-downs also cover rows added in the meeting
 
@@ -134,12 +142,51 @@ def _iso(value: Any) -> date | None:
 class _Writer:
     """Turns values into write-only cells: dates formatted, text never a formula."""
 
-    def __init__(self, wb: Workbook) -> None:
+    def __init__(self, wb: Workbook, *, scratch: Path) -> None:
         self.wb = wb
+        self._scratch = scratch
+        self._sheets: list[Any] = []
         self.date_style = NamedStyle(name="uk_date", number_format=DATE_FORMAT)
         wb.add_named_style(self.date_style)
+        # The style's cell-format array, looked up once: assigning the style by name costs a
+        # search of the named styles for every one of tens of thousands of date cells.
+        self._date_array = self.date_style.as_tuple()
         self.header_font = Font(bold=True)
         self.title_font = Font(bold=True, size=14)
+
+    def sheet(self, title: str) -> Any:
+        """A write-only sheet that streams into an owner-only file beside the export.
+
+        openpyxl would otherwise stream every sheet into the system temp folder, where a
+        failed or interrupted export leaves the case data in the clear until the process
+        ends (or for good after a crash). Here it lives next to the export's own temporary
+        file, under the same owner-only rules, and `discard` removes it whatever happens.
+        """
+        ws = self.wb.create_sheet(title)
+        path = self._scratch.with_name(f"{self._scratch.name}.sheet{len(self._sheets) + 1}")
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        _openpyxl_writer.ALL_TEMP_FILES.append(str(path))  # openpyxl removes it when saved
+        self._sheets.append((ws, path))
+
+        def get_writer() -> None:  # openpyxl's own, but into `path`; still at the first row,
+            if ws._writer is None:  # so widths, panes and print setup set before it count
+                ws._writer = _openpyxl_writer.WorksheetWriter(ws, out=str(path))
+                ws._writer.write_top()
+
+        ws._get_writer = get_writer
+        return ws
+
+    def discard(self) -> None:
+        """Close any sheet stream still open (a failed export) and remove every scratch file."""
+        for ws, path in self._sheets:
+            writer = getattr(ws, "_writer", None)
+            for stream in (getattr(ws, "_rows", None), getattr(writer, "xf", None)):
+                if stream is not None:
+                    with contextlib.suppress(Exception):  # lxml objects to a half-written tree
+                        stream.close()
+            Path(path).unlink(missing_ok=True)
+            with contextlib.suppress(ValueError):
+                _openpyxl_writer.ALL_TEMP_FILES.remove(str(path))
 
     def text(self, ws, value: Any) -> Any:
         if value is None or value == "":
@@ -158,21 +205,22 @@ class _Writer:
         if day is None:
             return self.text(ws, value) if value else None
         cell = WriteOnlyCell(ws, day)
-        cell.style = "uk_date"
+        cell._style = copy(self._date_array)
         return cell
 
-    def header(self, ws, values: Iterable[str]) -> list[WriteOnlyCell]:
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(ws, value)
-            cell.font = self.header_font
-            cells.append(cell)
-        return cells
+    def _styled(self, ws, value: str, font: Font) -> Any:
+        """A bold cell that is still text: titles carry settings and agency names too."""
+        cell = self.text(ws, value)
+        if cell is None or isinstance(cell, str):
+            cell = WriteOnlyCell(ws, cell)
+        cell.font = font
+        return cell
 
-    def title(self, ws, value: str) -> list[WriteOnlyCell]:
-        cell = WriteOnlyCell(ws, value)
-        cell.font = self.title_font
-        return [cell]
+    def header(self, ws, values: Iterable[str]) -> list[Any]:
+        return [self._styled(ws, value, self.header_font) for value in values]
+
+    def title(self, ws, value: str) -> list[Any]:
+        return [self._styled(ws, value, self.title_font)]
 
 
 def _review_label(case: Case) -> str:
@@ -232,9 +280,18 @@ def write_tracker(
     settings = settings or Settings()
     as_of = min(today, quarter.end)
     rows = _collect(cases, quarter, as_of)
+    cases_by_ref = {r.case.ref: r.case for r in rows}
+    redactors = {ref: Redactor.for_case(case) for ref, case in cases_by_ref.items()}
+    _refuse_identifiers(_identifiers_left(rows, redactors, quarter))
 
     def fill(tmp: Path) -> None:
-        _build_workbook(rows, quarter, as_of, today, settings, progress).save(tmp)
+        wb = Workbook(write_only=True)
+        out = _Writer(wb, scratch=tmp)
+        try:
+            _build_workbook(wb, out, rows, quarter, as_of, today, settings, redactors, progress)
+            wb.save(tmp)
+        finally:
+            out.discard()
 
     if path is None or Path(path).is_dir():
         folder = default_export_dir() if path is None else Path(path)
@@ -245,29 +302,83 @@ def write_tracker(
 
 
 def _build_workbook(
+    wb: Workbook,
+    out: _Writer,
     rows: list[_Row],
     quarter: Quarter,
     as_of: date,
     today: date,
     settings: Settings,
+    redactors: dict[str, Redactor],
     progress: Progress | None,
-) -> Workbook:
-    wb = Workbook(write_only=True)
-    out = _Writer(wb)
+) -> None:
     agencies = sorted({r.rec.lead_agency for r in rows if r.rec.lead_agency})
-    redactors = {r.case.ref: r.case for r in rows}
-    redactors = {ref: Redactor.for_case(case) for ref, case in redactors.items()}
     _tracker_sheet(wb, out, rows, quarter, as_of, agencies, redactors, progress)
     _summary_sheet(wb, out, rows, quarter, as_of)
     _update_log_sheet(wb, out, rows, quarter, redactors)
     _reviews_sheet(wb, out, rows)
     _lists_sheet(wb, out, agencies)
     _readme_sheet(wb, out, quarter, as_of, today, settings, len(rows))
-    return wb
+
+
+def _redacted_fields(row: _Row, quarter: Quarter) -> list[str]:
+    """Every case text the workbook writes through the redactor, for the leak check."""
+    rec = row.rec
+    texts = [
+        f"R{rec.number}: {rec.text}",
+        "; ".join(rec.theme_tags),
+        f"A{rec.action_number}: {rec.action}",
+        rec.lead_officer,
+        _this_quarter_update(rec, quarter),
+        rec.evidence,
+        rec.impact_measure,
+        rec.impact_evidence,
+        rec.oversight_comments,
+        rec.revision_reason,
+        rec.last_updated_by,
+        row.rag_reason,
+    ]
+    for update in rec.updates:
+        texts += [update.narrative, update.updated_by]
+    return texts
+
+
+def _identifiers_left(
+    rows: list[_Row], redactors: dict[str, Redactor], quarter: Quarter
+) -> list[str]:
+    """Identifiers the workbook would still hold, found before a byte is written.
+
+    A review pseudonym is written as it is, so it is checked (the child's real first name
+    chosen as the pseudonym). Redacted text can only still name someone when the case's
+    pseudonym key is itself unsafe (`Redactor.unsafe`), so only those cases' texts are
+    scanned; lead agency and scope come from fixed lists.
+    """
+    problems: list[str] = []
+    cases = {r.case.ref: r.case for r in rows}
+    for ref, case in cases.items():
+        for ident in redactors[ref].find(case.pseudonym or ""):
+            problems.append(f"{ref}: {ident.kind}: {ident.text} (in the pseudonym)")
+    for row in rows:
+        redactor = redactors[row.case.ref]
+        if not redactor.unsafe:
+            continue
+        for text in _redacted_fields(row, quarter):
+            for ident in redactor.find(redactor.redact(text)):
+                problems.append(f"{row.case.ref}: {ident.kind}: {ident.text}")
+    return problems
+
+
+def _refuse_identifiers(problems: list[str]) -> None:
+    if problems:
+        raise ValidationFailed(
+            "the workbook would contain identifying details, so no file was written; change "
+            "the pseudonym or role in the pseudonym key (or the text) and try again.",
+            details=sorted(set(problems)),
+        )
 
 
 def _tracker_sheet(wb, out: _Writer, rows, quarter, as_of, agencies, redactors, progress) -> None:
-    ws = wb.create_sheet("Tracker")
+    ws = out.sheet("Tracker")
     for index, (_name, width) in enumerate(TRACKER_COLUMNS, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "B2"
@@ -428,7 +539,7 @@ def _count_table(
 
 
 def _summary_sheet(wb, out: _Writer, rows: list[_Row], quarter: Quarter, as_of: date) -> None:
-    ws = wb.create_sheet("Quarter summary")
+    ws = out.sheet("Quarter summary")
     ws.column_dimensions["A"].width = 30
     for col in "BCDEFG":
         ws.column_dimensions[col].width = 14
@@ -513,9 +624,10 @@ def _summary_sheet(wb, out: _Writer, rows: list[_Row], quarter: Quarter, as_of: 
         chart.title = "Actions by lead agency and RAG"
         chart.y_axis.title = "Actions"
         data = Reference(ws, min_col=2, max_col=6, min_row=agency_first - 1, max_row=agency_last)
-        cats = Reference(ws, min_col=1, min_row=agency_first, max_row=agency_last)
+        cats = f"$A${agency_first}:$A${agency_last}"
         chart.add_data(data, titles_from_data=True)
-        chart.set_categories(cats)
+        for series in chart.series:  # agency names are text: a string reference, not a number one
+            series.cat = AxDataSource(strRef=StrRef(f=f"{quote_sheetname(ws.title)}!{cats}"))
         for series, rag in zip(chart.series, _RAG_ORDER, strict=True):
             series.graphicalProperties.solidFill = _RAG_FILL[rag][0]
             series.graphicalProperties.line.solidFill = _RAG_FILL[rag][0]
@@ -526,7 +638,7 @@ def _summary_sheet(wb, out: _Writer, rows: list[_Row], quarter: Quarter, as_of: 
 def _update_log_sheet(
     wb, out: _Writer, rows: list[_Row], quarter: Quarter, redactors: dict[str, Redactor]
 ) -> None:
-    ws = wb.create_sheet("Update log")
+    ws = out.sheet("Update log")
     headers = [
         ("Tracker ID", 24),
         ("Review", 16),
@@ -566,7 +678,7 @@ def _update_log_sheet(
 
 
 def _reviews_sheet(wb, out: _Writer, rows: list[_Row]) -> None:
-    ws = wb.create_sheet("Reviews")
+    ws = out.sheet("Reviews")
     headers = [
         ("Review", 18),
         ("Review type", 22),
@@ -615,7 +727,7 @@ def _reviews_sheet(wb, out: _Writer, rows: list[_Row]) -> None:
 
 
 def _lists_sheet(wb, out: _Writer, agencies: list[str]) -> None:
-    ws = wb.create_sheet("Lists")
+    ws = out.sheet("Lists")
     columns = [
         [str(s) for s in RecommendationStatus],
         agencies,
@@ -629,7 +741,7 @@ def _lists_sheet(wb, out: _Writer, agencies: list[str]) -> None:
 
 
 def _readme_sheet(wb, out, quarter: Quarter, as_of: date, today: date, settings, count) -> None:
-    ws = wb.create_sheet("Read me")
+    ws = out.sheet("Read me")
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 100
     _print_setup(ws, title_rows=None)

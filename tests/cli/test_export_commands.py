@@ -202,3 +202,11 @@ def test_json_goes_through_the_case_commands(ref: str, workspace: Path) -> None:
     assert ref in out.read_text(encoding="utf-8")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert cspr("export", "json", "--out", str(out)).returncode == 2
+
+
+def test_unwritable_out_is_one_line_and_unaudited(ref: str, workspace: Path) -> None:
+    result = cspr("export", "report", ref, "--kind", "referral", "--out", "/proc/cspr-x.docx")
+    assert result.returncode == 1
+    assert result.stderr.startswith("cspr: cannot write in /proc")
+    assert len(result.stderr.strip().splitlines()) == 1 and "unexpected" not in result.stderr
+    assert _audit(workspace) == []

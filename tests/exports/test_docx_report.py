@@ -43,8 +43,12 @@ def _headings(path: Path) -> list[str]:
 
 
 def _assert_clean(path: Path) -> str:
+    from cspr_tui.exports.docx_report import package_text
+
     text = document_text(path)
-    assert "{{" not in text and "{%" not in text and "%}" not in text
+    everything = package_text(path)  # text boxes, notes, properties too
+    for tag in ("{{", "}}", "{%", "%}", "{#", "#}"):
+        assert tag not in text and tag not in everything, tag
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     doc = Document(str(path))
     section = doc.sections[0]
@@ -287,3 +291,133 @@ def test_broken_tag_and_non_docx_template_are_clear(workspace: Path) -> None:
     with pytest.raises(CsprError, match="cannot be read"):
         write_case_report(make_case(), "referral", today=TODAY)
     assert list((workspace / "exports").iterdir()) == []
+
+
+def _render_parts(template_cls, template: Path, ctx: dict, dest: Path) -> dict[str, bytes]:
+    import zipfile
+
+    from cspr_tui.exports.docx_report import _environment
+
+    tpl = template_cls(str(template))
+    tpl.render(ctx, jinja_env=_environment(), autoescape=True)
+    tpl.save(str(dest))
+    with zipfile.ZipFile(dest) as archive:
+        return {n: archive.read(n) for n in archive.namelist() if n.startswith("word/")}
+
+
+@pytest.mark.parametrize("key", ["agency_report", "referral", "rapid-review", "final"])
+def test_fast_rendering_gives_exactly_what_stock_docxtpl_gives(key: str, tmp_path: Path) -> None:
+    """The sped-up listing and table passes change nothing: byte-identical Word XML."""
+    from docxtpl import DocxTemplate
+
+    from cspr_tui.exports.context import agency_report_context, case_report_context, finish_context
+    from cspr_tui.exports.docx_report import _Template, template_path
+    from tests.exports.case_fixtures import add_recommendations
+
+    case = add_recommendations(make_case(), 3)
+    if key == "agency_report":
+        ctx = agency_report_context(case, "Police", settings=SETTINGS, today=TODAY)
+    else:
+        ctx = case_report_context(case, key, settings=SETTINGS, today=TODAY)
+    ctx = finish_context(ctx)
+    ours = _render_parts(_Template, template_path(key), ctx, tmp_path / "ours.docx")
+    stock = _render_parts(DocxTemplate, template_path(key), ctx, tmp_path / "stock.docx")
+    assert ours == stock
+    assert b"<w:br/>" in ours["word/document.xml"] or key in ("agency_report", "rapid-review")
+
+
+def test_column_loops_in_an_edited_template_still_get_their_grid_fixed(workspace: Path) -> None:
+    """A `{%tc for %}` loop adds cells; the table grid must grow with them or Word repairs."""
+    override = workspace / "form_templates" / "docx"
+    override.mkdir(parents=True)
+    doc = Document()
+    doc.add_paragraph("{{ case.ref }}")
+    table = doc.add_table(rows=1, cols=4)
+    for cell, text in zip(
+        table.rows[0].cells,
+        ("Child", "{%tc for r in rows.children %}", "{{ r.name }}", "{%tc endfor %}"),
+        strict=True,
+    ):
+        cell.text = text
+    doc.save(str(override / "referral.docx"))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    for children, columns in ((5, 6), (1, 2)):  # the grid grows, then shrinks
+        case = make_case()
+        case.records["referral"].values["children"] *= children
+        path = write_case_report(case, "referral", today=TODAY)
+        out = Document(str(path)).tables[0]
+        grid = out._tbl.tblGrid.findall(f"{w}gridCol")
+        assert len(out._tbl.tr_lst[0].findall(f"{w}tc")) == columns == len(grid)
+        assert [c.text for c in out.rows[0].cells][1:] == ["Zoë Fictionalia"] * children
+
+
+def _override_with(workspace: Path, name: str, edit) -> None:
+    override = workspace / "form_templates" / "docx"
+    override.mkdir(parents=True, exist_ok=True)
+    doc = Document(str(paths.shipped_templates_dir() / "docx" / name))
+    edit(doc)
+    doc.save(str(override / name))
+
+
+def test_identifier_after_a_line_break_or_in_a_header_is_found(workspace: Path) -> None:
+    """A name glued to the line before by a break, or put in the header, still stops it."""
+
+    def glued(doc) -> None:
+        run = doc.add_paragraph().add_run("Seen with")
+        run.add_break()
+        run.add_text("Zoe")  # and typed without its diaeresis
+
+    _override_with(workspace, "final_report.docx", glued)
+    with pytest.raises(ValidationFailed) as caught:
+        write_case_report(make_case(), "final", redact=True, today=TODAY)
+    assert "name part: Zoë" in caught.value.details
+
+    def in_header(doc) -> None:
+        doc.sections[0].header.add_paragraph("Prepared about Siobhán O'Neill")
+
+    _override_with(workspace, "rapid_review.docx", in_header)
+    with pytest.raises(ValidationFailed) as caught:
+        write_case_report(make_case(), "rapid-review", redact=True, today=TODAY)
+    assert "name: Siobhán O'Neill" in caught.value.details
+    assert list((workspace / "exports").iterdir()) == []
+
+
+def test_names_in_tables_and_at_sentence_start_are_redacted_in_every_kind(
+    workspace: Path,
+) -> None:
+    """Free text in every report kind, in tables and in prose, written every which way."""
+    case = make_case()
+    variants = "Zoe said no. ZOË'S bag. Siobhan ONeill, Lukasz; 4 May 2019 at 1 Imaginary Row."
+    referral = case.records["referral"].values
+    referral["chronology"].append({"date": "2026-02-01", "event": variants})
+    referral["rationale"] = variants
+    case.records["rapid_review"].values["good_practice"] = variants
+    case.records["rapid_review"].values["key_practice_episodes"][0]["analysis"] = variants
+    case.records["review"].values["findings"].append({"finding": variants})
+    case.records["review"].values["systemic_analysis"] = variants
+    for kind in CASE_REPORT_KINDS:
+        path = write_case_report(case, kind, redact=True, today=TODAY)
+        text = document_text(path)
+        assert "Child A said no. Child A'S bag. Mother, Mother's partner;" in text, kind
+        assert "[date of birth withheld] at [address withheld]." in text, kind
+        for word in ("Zoe", "Siobhan", "ONeill", "Lukasz", "Imaginary Row", "4 May 2019"):
+            assert word.casefold() not in text.casefold(), (kind, word)
+
+
+def test_identifier_in_content_control_data_is_found(workspace: Path) -> None:
+    """Word keeps bound content-control values in customXml/: the scan reads them too."""
+    import zipfile
+
+    from cspr_tui.exports.docx_report import _verify
+    from cspr_tui.exports.redaction import Redactor
+
+    rendered = write_case_report(make_case(), "final", redact=True, today=TODAY)
+    _verify(rendered, Redactor.for_case(make_case()))  # clean as rendered
+    target = workspace / "bound.docx"
+    with zipfile.ZipFile(rendered) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        dst.writestr("customXml/item9.xml", "<data><child>Zoë Fictionalia</child></data>")
+    with pytest.raises(ValidationFailed) as caught:
+        _verify(target, Redactor.for_case(make_case()))
+    assert "name: Zoë Fictionalia" in caught.value.details

@@ -87,3 +87,19 @@ def test_versioned_names_never_collide(workspace: Path) -> None:
     third = write_versioned_export(folder, lambda n: f"r_v{n}.txt", _fill("3"), start=2)
     assert [first.name, second.name, third.name] == ["r_v1.txt", "r_v2.txt", "r_v3.txt"]
     assert first.read_text(encoding="utf-8") == "1"
+
+
+def test_disk_errors_are_one_clear_line_and_leave_nothing(workspace: Path) -> None:
+    """A full disk or a vanished folder is a CsprError (one line), never a raw OSError."""
+    import errno
+
+    def disk_full(tmp: Path) -> None:
+        tmp.write_text("half", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(CsprError, match="No space left on device") as caught:
+        write_export(workspace / "exports" / "a.txt", disk_full)
+    assert "nothing was saved" in caught.value.message
+    assert list((workspace / "exports").iterdir()) == []
+    with pytest.raises(CsprError, match="cannot write in /proc"):
+        write_export(Path("/proc/cspr-export-test.txt"), _fill("x"))

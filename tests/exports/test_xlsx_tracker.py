@@ -259,3 +259,189 @@ def test_progress_and_a_large_tracker(workspace: Path) -> None:
     assert seen[-1] == (2000, 2000) and len(seen) == 4
     ws = openpyxl.load_workbook(path, read_only=True)["Tracker"]
     assert sum(1 for _row in ws.iter_rows(values_only=True)) == 2001
+
+
+_RISKY = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_no_text_anywhere_in_the_workbook_becomes_a_formula(workspace: Path) -> None:
+    """Every text a user can type, in every sheet, starts with a formula character: all text."""
+    case = add_recommendations(make_case(), 4)
+    case.pseudonym, case.review_type = "=Child A", "+LCSPR"
+    case.records["review"].values["publication_decision"] = "@publish"
+    for i, rec in enumerate(case.recommendations):
+        risky = _RISKY[i % len(_RISKY)]
+        rec.text, rec.action, rec.scope = f"{risky}text", f"{risky}act", f"{risky}scope"
+        rec.lead_agency, rec.lead_officer = f"{risky}Agency {i}", f"{risky}officer"
+        rec.theme_tags = [f"{risky}theme"]
+        rec.evidence, rec.impact_measure, rec.impact_evidence = (f"{risky}e", f"{risky}m", "=i")
+        rec.oversight_comments, rec.revision_reason = f"{risky}c", f"{risky}r"
+        rec.last_updated_by = f"{risky}by"
+        for update in rec.updates:
+            update.narrative, update.updated_by = f"{risky}narrative", f"{risky}who"
+            update.status_before, update.status_after = "=before", "-after"
+    settings = Settings(partnership_name='=HYPERLINK("http://example.invalid","Borough")')
+    path = write_tracker([case], quarter=Q3, today=TODAY, settings=settings)
+    assert path.name.startswith("HYPERLINK-http-example-invalid-Borough_RecTracker")
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/"):
+                xml = archive.read(name).decode()
+                assert "<f>" not in xml and "<f " not in xml, name
+    wb = openpyxl.load_workbook(path)
+    risky_cells = 0
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value.startswith(_RISKY):
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+                    risky_cells += 1
+    assert risky_cells > 60
+    assert wb["Read me"]["A1"].value.startswith('=HYPERLINK("http://example.invalid"')
+    assert wb["Update log"]["E2"].value.endswith("narrative")
+
+
+def test_chart_references_the_summary_counts(workbook_path: Path) -> None:
+    """The chart's series and categories point at the RAG-by-agency cells, names as text."""
+    import re
+
+    with zipfile.ZipFile(workbook_path) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode()
+    titles = re.findall(r"<tx><strRef><f>(.*?)</f>", chart)
+    cats = set(re.findall(r"<cat><strRef><f>(.*?)</f>", chart))
+    values = re.findall(r"<val><numRef><f>(.*?)</f>", chart)
+    assert "<cat><numRef>" not in chart and len(titles) == len(values) == 5 and len(cats) == 1
+    ws = openpyxl.load_workbook(workbook_path)["Quarter summary"]
+
+    def cells(ref: str) -> list:
+        sheet, _, rng = ref.partition("!")
+        assert sheet == "'Quarter summary'"
+        return (
+            [c.value for row in ws[rng.replace("$", "")] for c in row]
+            if ":" in rng
+            else [ws[rng.replace("$", "")].value]
+        )
+
+    assert [cells(t)[0] for t in titles] == ["Blue", "Green", "Amber", "Red", "Grey"]
+    agencies = cells(cats.pop())
+    assert agencies == ["Children's social care", "Health visiting", "Police"]
+    tracker = openpyxl.load_workbook(workbook_path)["Tracker"]
+    rows = list(tracker.iter_rows(min_row=2, values_only=True))
+    for ref, rag in zip(values, ("Blue", "Green", "Amber", "Red", "Grey"), strict=True):
+        counts = cells(ref)
+        assert counts == [
+            sum(1 for r in rows if r[_col("Lead agency") - 1] == a and r[_col("RAG") - 1] == rag)
+            for a in agencies
+        ]
+        assert all(isinstance(c, int) for c in counts)
+
+
+def test_readme_shows_the_quarters_dates_as_uk_dates(workbook_path: Path) -> None:
+    ws = openpyxl.load_workbook(workbook_path)["Read me"]
+    rows = {r[0].value: r[1] for r in ws.iter_rows(max_col=2) if r[0].value}
+    expected = {
+        "Quarter starts": date(2026, 10, 1),
+        "Quarter ends": date(2026, 12, 31),
+        "Ratings as at": TODAY,
+        "Produced": TODAY,
+    }
+    for label, day in expected.items():
+        assert rows[label].value.date() == day and rows[label].number_format == "DD/MM/YYYY"
+    assert rows["Quarter"].value == "Q3 2026-27 (2026-Q3)"
+
+
+def test_every_list_validation_blocks_and_explains(workbook_path: Path) -> None:
+    ws = openpyxl.load_workbook(workbook_path)["Tracker"]
+    columns = {
+        "Status": "Lists!$A$2:$A$200",
+        "Lead agency": "Lists!$B$2:$B$200",
+        "RAG": "Lists!$C$2:$C$200",
+        "Scope": "Lists!$D$2:$D$200",
+    }
+    by_formula = {dv.formula1: dv for dv in ws.data_validations.dataValidation}
+    for header, source in columns.items():
+        dv = by_formula[source]
+        letter = openpyxl.utils.get_column_letter(_col(header))
+        assert str(dv.sqref) == f"{letter}2:{letter}518"
+        assert dv.showErrorMessage and dv.errorStyle == "stop" and not dv.showDropDown
+        assert dv.errorTitle and "from the list" in dv.error and dv.showInputMessage
+        assert dv.allow_blank
+
+
+def test_characters_excel_cannot_hold_are_dropped_not_fatal(workspace: Path) -> None:
+    """U+FFFE/U+FFFF, controls and lone surrogates would make openpyxl raise mid-export."""
+    case = add_recommendations(make_case(), 1)
+    rec = case.recommendations[0]
+    rec.text = "Keep\ufffe this\uffff \x0bline\x00 \ud800here"
+    rec.updates[0].narrative = "tab\tand\nnewline stay"
+    path = write_tracker([case], quarter=Q3, today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    assert wb["Tracker"].cell(row=2, column=_col("Recommendation")).value == (
+        "R1: Keep this line here"
+    )
+    assert wb["Update log"]["E2"].value == "tab\tand\nnewline stay"
+
+
+def test_role_naming_the_child_is_redacted_in_the_workbook(workspace: Path) -> None:
+    case = add_recommendations(make_case(), 2)
+    case.people[1].pseudonym, case.people[1].role = "", "Zoë's mother"
+    case.recommendations[0].text = "Offer Siobhán O'Neill a carer's assessment"
+    path = write_tracker([case], quarter=Q3, today=TODAY)
+    ws = openpyxl.load_workbook(path)["Tracker"]
+    assert ws.cell(row=2, column=_col("Recommendation")).value == (
+        "R1: Offer Child A's mother a carer's assessment"
+    )
+
+
+def test_a_pseudonym_that_names_the_child_stops_the_workbook(workspace: Path) -> None:
+    """Word exports refuse this after their scan; the workbook must not write it either."""
+    from cspr_tui.errors import ValidationFailed
+
+    case = add_recommendations(make_case(), 2)
+    case.pseudonym = case.people[0].pseudonym = "Zoë"
+    with pytest.raises(ValidationFailed) as caught:
+        write_tracker([case], quarter=Q3, today=TODAY)
+    assert "no file was written" in caught.value.message
+    assert any("Zoë" in line for line in caught.value.details)
+    assert list((workspace / "exports").iterdir()) == []
+    case.pseudonym = "Child A"  # only the key's pseudonym names her, used in a recommendation
+    with pytest.raises(ValidationFailed) as caught:
+        write_tracker([case], quarter=Q3, today=TODAY)
+    assert "CSPR-2026-004: name part: Zoë" in caught.value.details
+    assert list((workspace / "exports").iterdir()) == []
+
+
+def test_sheets_never_stream_through_the_system_temp_folder(workspace: Path, monkeypatch) -> None:
+    """openpyxl's default scratch files sit in /tmp in the clear; ours stay beside the export."""
+    from openpyxl.worksheet import _writer
+
+    def no_system_temp(*_args, **_kwargs):
+        raise AssertionError("openpyxl wrote a scratch file to the system temp folder")
+
+    monkeypatch.setattr(_writer, "create_temporary_file", no_system_temp)
+    path = write_tracker([add_recommendations(make_case(), 3)], quarter=Q3, today=TODAY)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]
+    assert openpyxl.load_workbook(path)["Tracker"]["A2"].value == "CSPR-2026-004-R1-A1"
+
+
+def test_a_failure_mid_workbook_leaves_no_scratch_or_partial_file(
+    workspace: Path, monkeypatch
+) -> None:
+    import gc
+
+    from cspr_tui.exports import xlsx_tracker
+
+    seen: dict[str, int] = {}
+
+    def broken_readme(*_args, **_kwargs) -> None:
+        for item in (workspace / "exports").iterdir():
+            seen[item.name] = stat.S_IMODE(item.stat().st_mode)
+        raise RuntimeError("disk trouble")
+
+    monkeypatch.setattr(xlsx_tracker, "_readme_sheet", broken_readme)
+    with pytest.raises(RuntimeError, match="disk trouble"):
+        write_tracker([add_recommendations(make_case(), 3)], quarter=Q3, today=TODAY)
+    gc.collect()
+    assert sum(name.endswith(".sheet1") for name in seen) == 1  # the Tracker sheet's stream
+    assert set(seen.values()) == {0o600}
+    assert list((workspace / "exports").iterdir()) == []
