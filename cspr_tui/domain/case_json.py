@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import is_dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import MISSING, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jsonschema import Draft202012Validator
 
@@ -56,6 +56,9 @@ __all__ = [
 FILE_FORMAT = "cspr-cases"
 FORMAT_VERSION = 1
 REF_PATTERN = r"^CSPR-[0-9]{4}-[0-9]{3,}$"
+
+_D = TypeVar("_D")
+_E = TypeVar("_E", bound=Enum)
 
 _DATE = {"type": "string", "format": "date"}
 _OPT_DATE = {"type": ["string", "null"], "format": "date"}
@@ -283,8 +286,84 @@ def case_to_data(case: Case) -> dict[str, Any]:
     return _plain(case)
 
 
+_MISSING: Any = object()  # a required field the data lacks
+_FACTORY: Any = object()  # a field whose default is made fresh for each object
+
+
+def _builder(cls: type[_D]) -> Callable[[Mapping[str, Any]], _D]:
+    """A fast constructor for a plain dataclass from a JSON object.
+
+    Same result as `cls(**data)` (every field in declaration order, defaults filled, a fresh
+    list or dict for each default factory, TypeError for an unknown or missing field), but
+    the object's `__dict__` is built in one dict merge instead of through keyword arguments:
+    loading thousands of cases from the vault creates hundreds of thousands of these.
+    """
+    spec = fields(cls)  # type: ignore[arg-type]
+    template = {
+        f.name: (
+            f.default
+            if f.default is not MISSING
+            else _FACTORY
+            if f.default_factory is not MISSING
+            else _MISSING
+        )
+        for f in spec
+    }
+    allowed = frozenset(template)
+    required = tuple(name for name, value in template.items() if value is _MISSING)
+    factories = tuple((f.name, f.default_factory) for f in spec if f.default_factory is not MISSING)
+    new = object.__new__
+
+    def build(data: Mapping[str, Any]) -> _D:
+        if not allowed.issuperset(data):
+            extra = ", ".join(sorted(set(data) - allowed))
+            raise TypeError(f"{cls.__name__} has no field {extra}")
+        values = {**template, **data}
+        for name in required:
+            if values[name] is _MISSING:
+                raise TypeError(f"{cls.__name__} needs {name}")
+        for name, factory in factories:
+            if values[name] is _FACTORY:
+                values[name] = factory()  # type: ignore[misc]
+        obj = new(cls)
+        obj.__dict__ = values
+        return obj
+
+    return build
+
+
+_person = _builder(Person)
+_agency_report = _builder(AgencyReportRequest)
+_pause = _builder(Pause)
+_override = _builder(DeadlineOverride)
+_update = _builder(QuarterlyUpdate)
+_recommendation = _builder(Recommendation)
+_record = _builder(Record)
+_stage_change = _builder(StageChange)
+_case = _builder(Case)
+
+
+def _enum_lookup(enum: type[_E]) -> Callable[[Any], _E]:
+    """`enum(value)` through the value map (the enum call is slow); ValueError as before."""
+    members: dict[Any, _E] = dict(enum._value2member_map_)  # type: ignore[arg-type]
+
+    def lookup(value: Any) -> _E:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            return enum(value)
+
+    return lookup
+
+
+_stage_of = _enum_lookup(Stage)
+_record_status = _enum_lookup(RecordStatus)
+_rec_status = _enum_lookup(RecommendationStatus)
+_rag = _enum_lookup(Rag)
+
+
 def _stage(value: Any) -> Stage | None:
-    return None if value is None else Stage(value)
+    return None if value is None else _stage_of(value)
 
 
 def _current_key(key: str, record: Mapping[str, Any], records: Mapping[str, Any]) -> str:
@@ -299,56 +378,69 @@ def _current_key(key: str, record: Mapping[str, Any], records: Mapping[str, Any]
     return key if new_key in records else new_key
 
 
+def _record_from(r: Mapping[str, Any]) -> Record:
+    return _record(
+        {
+            "form_id": r["form_id"],
+            "template_version": r["template_version"],
+            "values": dict(r.get("values") or {}),
+            "status": _record_status(r.get("status", "draft")),
+            "updated_at": r.get("updated_at", ""),
+            "updated_by": r.get("updated_by", ""),
+            "current_section": r.get("current_section"),
+        }
+    )
+
+
+def _recommendation_from(r: Mapping[str, Any]) -> Recommendation:
+    data = dict(r)
+    data["status"] = _rec_status(data.get("status", "Not started"))
+    rag = data.get("rag_override")
+    data["rag_override"] = _rag(rag) if rag else None
+    data["theme_tags"] = list(data.get("theme_tags") or [])
+    data["updates"] = [_update(u) for u in data.get("updates") or []]
+    return _recommendation(data)
+
+
 def case_from_data(data: Mapping[str, Any]) -> Case:
-    """Build a Case from data already known to fit `CASE_SCHEMA` (fast: no checking)."""
+    """Build a Case from data already known to fit `CASE_SCHEMA` (fast: no checking).
+
+    Nested containers of form answers are shared with `data`; the store gives callers
+    private copies. Raises KeyError, TypeError or ValueError for data that does not fit.
+    """
     raw_records = data.get("records") or {}
-    records = {
-        _current_key(key, r, raw_records): Record(
-            form_id=r["form_id"],
-            template_version=r["template_version"],
-            values=dict(r.get("values") or {}),
-            status=RecordStatus(r.get("status", "draft")),
-            updated_at=r.get("updated_at", ""),
-            updated_by=r.get("updated_by", ""),
-            current_section=r.get("current_section"),
-        )
-        for key, r in raw_records.items()
-    }
-    recommendations = []
-    for r in data.get("recommendations") or []:
-        fields = dict(r)
-        fields["status"] = RecommendationStatus(fields.get("status", "Not started"))
-        rag = fields.get("rag_override")
-        fields["rag_override"] = Rag(rag) if rag else None
-        fields["theme_tags"] = list(fields.get("theme_tags") or [])
-        fields["updates"] = [QuarterlyUpdate(**u) for u in fields.get("updates") or []]
-        recommendations.append(Recommendation(**fields))
-    return Case(
-        ref=data["ref"],
-        pseudonym=data["pseudonym"],
-        stage=Stage(data.get("stage", Stage.REFERRAL_RECEIVED)),
-        created_at=data.get("created_at", ""),
-        review_type=data.get("review_type", ""),
-        review_method=data.get("review_method", ""),
-        records=records,
-        people=[Person(**p) for p in data.get("people") or []],
-        agencies=list(data.get("agencies") or []),
-        agency_reports=[AgencyReportRequest(**a) for a in data.get("agency_reports") or []],
-        recommendations=recommendations,
-        pauses=[Pause(**p) for p in data.get("pauses") or []],
-        overrides=[DeadlineOverride(**o) for o in data.get("overrides") or []],
-        history=[
-            StageChange(
-                from_stage=_stage(h.get("from_stage")),
-                to_stage=Stage(h["to_stage"]),
-                at=h["at"],
-                by=h["by"],
-                reason=h.get("reason", ""),
-            )
-            for h in data.get("history") or []
-        ],
-        paused_from=_stage(data.get("paused_from")),
-        notes=data.get("notes", ""),
+    return _case(
+        {
+            "ref": data["ref"],
+            "pseudonym": data["pseudonym"],
+            "stage": _stage_of(data.get("stage", Stage.REFERRAL_RECEIVED)),
+            "created_at": data.get("created_at", ""),
+            "review_type": data.get("review_type", ""),
+            "review_method": data.get("review_method", ""),
+            "records": {
+                _current_key(key, r, raw_records): _record_from(r) for key, r in raw_records.items()
+            },
+            "people": [_person(p) for p in data.get("people") or []],
+            "agencies": list(data.get("agencies") or []),
+            "agency_reports": [_agency_report(a) for a in data.get("agency_reports") or []],
+            "recommendations": [_recommendation_from(r) for r in data.get("recommendations") or []],
+            "pauses": [_pause(p) for p in data.get("pauses") or []],
+            "overrides": [_override(o) for o in data.get("overrides") or []],
+            "history": [
+                _stage_change(
+                    {
+                        "from_stage": _stage(h.get("from_stage")),
+                        "to_stage": _stage_of(h["to_stage"]),
+                        "at": h["at"],
+                        "by": h["by"],
+                        "reason": h.get("reason", ""),
+                    }
+                )
+                for h in data.get("history") or []
+            ],
+            "paused_from": _stage(data.get("paused_from")),
+            "notes": data.get("notes", ""),
+        }
     )
 
 

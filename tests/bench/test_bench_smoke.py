@@ -76,7 +76,14 @@ def test_store_metrics_edit_and_search_through_the_store(tmp_path: Path) -> None
         bench_run.measure_search(fx, 2),
     ]
     names = [m.name for m in metrics]
-    assert names == ["unlock_12", "unlock_store_12", "save_edit_12", "search_12"]
+    assert names == [
+        "unlock_12",
+        "unlock_ready_12",
+        "unlock_deadlines_12",
+        "save_edit_12",
+        "search_12",
+    ]
+    assert metrics[1].ratio_max == 1.0 and metrics[2].ratio_max is None
     for metric in metrics:
         assert metric.ours is not None and metric.ours >= 0, metric.name
         assert metric.baseline is not None and metric.baseline > 0, metric.name
@@ -140,7 +147,8 @@ def test_script_quick_json_end_to_end(tmp_path: Path) -> None:
     assert names == [
         "kdf_unlock",
         "unlock_10",
-        "unlock_store_10",
+        "unlock_ready_10",
+        "unlock_deadlines_10",
         "save_edit_10",
         "tracker_10k",
         "docx_10_rows",

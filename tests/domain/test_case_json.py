@@ -258,3 +258,44 @@ def test_agency_report_key_must_match_its_agency() -> None:
         "$.cases[0].records['agency_report:Police'].values.agency: must be 'Police', the "
         "agency of the key it is stored under."
     ]
+
+
+def test_fast_builder_fills_defaults_fresh_and_in_field_order() -> None:
+    """case_from_data builds the dataclasses without their __init__: it must still give
+    what the constructors give (defaults, fresh lists, field order for the JSON)."""
+    data = {
+        "ref": "CSPR-2026-010",
+        "pseudonym": "Child J",
+        "recommendations": [{"id": "R1", "number": 1, "text": "Share plans.", "status": "Paused"}],
+        "people": [{"pseudonym": "Mother", "real_name": "Ann Example", "role": "Mother"}],
+    }
+    one, two = case_from_data(data), case_from_data(copy.deepcopy(data))
+    assert one == Case(
+        ref="CSPR-2026-010",
+        pseudonym="Child J",
+        recommendations=[
+            Recommendation(
+                id="R1", number=1, text="Share plans.", status=RecommendationStatus.PAUSED
+            )
+        ],
+        people=[Person(real_name="Ann Example", pseudonym="Mother", role="Mother")],
+    )
+    assert one.recommendations[0].theme_tags is not two.recommendations[0].theme_tags
+    assert list(vars(one.people[0])) == ["real_name", "pseudonym", "role", "kind"]
+    assert list(case_to_data(one)) == list(case_to_data(Case("CSPR-2026-010", "Child J")))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"people": [{"real_name": "A", "pseudonym": "B", "role": "C", "shoe_size": 9}]},
+        {"people": [{"real_name": "A", "role": "C"}]},
+        {"pauses": [{"start": "2026-01-01"}]},
+        {"stage": "nowhere"},
+        {"recommendations": [{"id": "R1", "number": 1, "text": "T", "status": "Done-ish"}]},
+    ],
+)
+def test_fast_builder_refuses_what_the_constructors_refuse(change: dict) -> None:
+    data = {"ref": "CSPR-2026-010", "pseudonym": "Child J", **change}
+    with pytest.raises((TypeError, ValueError)):
+        case_from_data(data)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tinydb import Query
 
 from cspr_tui.domain import audit
 from cspr_tui.domain.case import (
@@ -500,3 +501,137 @@ def test_depth_and_barrier_accept_the_forms_answers(store: CaseStore) -> None:
     changes = recommendation_from_form(recommendation_to_form(store.get(ref).recommendations[0]))
     changes["barrier"] = "Yes"
     assert store.update_recommendation(ref, rec.id, recommendation_from_form(changes)).barrier
+
+
+# -- what the store builds lazily, and what a write invalidates -------------------------------
+
+
+def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Count the `Case` objects the store builds from vault documents."""
+    from cspr_tui.domain import store as store_module
+
+    built: list[str] = []
+    real = store_module.case_from_data
+
+    def counting(data: Any) -> Any:
+        built.append(data["ref"])
+        return real(data)
+
+    monkeypatch.setattr(store_module, "case_from_data", counting)
+    return built
+
+
+def test_unlock_lists_and_searches_without_building_cases(
+    store: CaseStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    refs = [store.create_case(notes=f"Note {n}", agencies=["Police"]).ref for n in range(4)]
+    store.save_record(refs[2], "referral", {"incident_description": "Seen near Kiln Lane"})
+    fresh = reopen(store)
+    built = _counting_builds(monkeypatch)
+    summaries = fresh.summaries()
+    assert [s.ref for s in summaries] == refs
+    assert [s.pseudonym for s in summaries] == ["Child A", "Child B", "Child C", "Child D"]
+    assert {s.stage for s in summaries} == {Stage.REFERRAL_RECEIVED}
+    assert summaries[0].agencies == ("Police",) and summaries[0].next_deadline is None
+    assert fresh.next_ref() == "CSPR-2026-005" and fresh.next_pseudonym() == "Child E"
+    assert [s.ref for s in fresh.query_summaries(text="KILN  lane")] == [refs[2]]
+    assert [s.ref for s in fresh.query_summaries(agency="police", stage="screening")] == []
+    assert built == []
+    assert [c.ref for c in fresh.query(text="kiln lane")] == [refs[2]]
+    assert built == [refs[2]]  # only the hit became a Case
+    assert len(fresh.list_cases()) == 4 and sorted(built) == sorted(refs)
+    assert fresh.list_cases()[0] is fresh.list_cases()[0]  # built once, then kept
+
+
+def test_a_write_invalidates_that_cases_summary_and_text(store: CaseStore) -> None:
+    a = store.create_case(notes="Harbour road").ref
+    b = store.create_case().ref
+    assert [s.pseudonym for s in store.summaries()] == ["Child A", "Child B"]
+    assert [c.ref for c in store.query(text="harbour")] == [a]
+    store.update_case(a, {"pseudonym": "Baby Q", "notes": "Orchard close", "agencies": ["NHS"]})
+    summary = store.summaries()[0]
+    assert (summary.pseudonym, summary.agencies) == ("Baby Q", ("NHS",))
+    assert store.query(text="harbour") == []
+    assert [c.ref for c in store.query(text="orchard")] == [a]
+    assert [c.ref for c in store.query(agency="nhs")] == [a]
+    store.pause(b, "Pending a criminal trial")
+    assert [s.stage for s in store.summaries()] == [Stage.REFERRAL_RECEIVED, Stage.PAUSED]
+    assert [c.ref for c in store.query(stage=Stage.PAUSED)] == [b]
+    assert [x.ref for x in store.query_summaries(stage=Stage.PAUSED)] == [b]
+
+
+def test_get_after_a_write_sees_the_change_and_stays_private(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    before = store.get(ref)
+    store.save_record(ref, "referral", {"incident_description": "First account"})
+    assert store.get(ref).records["referral"].values["incident_description"] == "First account"
+    assert "referral" not in before.records
+    mine = store.get(ref)
+    mine.records["referral"].values["incident_description"] = "Changed only here"
+    mine.agencies.append("Nowhere")
+    assert store.get(ref).records["referral"].values["incident_description"] == "First account"
+    assert store.list_cases()[0].agencies == []
+    assert store.query(text="changed only here") == []
+
+
+def test_a_text_query_finds_a_just_saved_answer(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    other = store.create_case().ref
+    assert store.query(text="quayside") == []  # search texts now built for both
+    store.save_record(ref, "referral", {"incident_description": "Found at the\n\n  QUAYSIDE steps"})
+    assert [c.ref for c in store.query(text="quayside")] == [ref]
+    assert [c.ref for c in store.query(text="the quayside steps")] == [ref]  # any white space
+    assert store.query(text="quayside  steps found") == []
+    rec = store.add_recommendation(other, text="Audit the lighthouse protocol")
+    assert [c.ref for c in store.query(text="lighthouse")] == [other]
+    store.update_recommendation(other, rec.id, {"text": "Audit the beacon protocol"})
+    assert store.query(text="lighthouse") == []
+    assert [c.ref for c in reopen(store).query(text="beacon")] == [other]
+
+
+def test_an_import_replaces_what_the_store_had_built(store: CaseStore) -> None:
+    ref = store.create_case(notes="Old words").ref
+    assert [c.ref for c in store.query(text="old words")] == [ref]
+    case = store.get(ref)
+    case.notes = "Imported words"
+    case.pseudonym = "Child Z"
+    assert store.import_cases([case], source="test") == (0, 1)
+    assert store.query(text="old words") == []
+    assert [c.ref for c in store.query(text="imported words")] == [ref]
+    assert store.summaries()[0].pseudonym == "Child Z" == store.get(ref).pseudonym
+
+
+def test_summary_deadlines_follow_writes_and_the_day(store: CaseStore) -> None:
+    ref = cv.case_at_stage(store, "screening")
+    first = store.summaries(deadlines=True)[0].next_deadline
+    assert first is not None and first == store.next_deadline(ref)
+    later = cv.TODAY + timedelta(days=40)
+    assert store.summaries(deadlines=True, today=later)[0].next_deadline == store.next_deadline(
+        ref, later
+    )
+    store.pause(ref, "Pending proceedings")
+    assert store.summaries(deadlines=True)[0].next_deadline == store.next_deadline(ref)
+    assert store.summaries()[0].next_deadline is None
+
+
+def test_a_failed_write_leaves_the_cache_as_it_was(store: CaseStore) -> None:
+    ref = store.create_case(notes="Kept words").ref
+    readonly = reopen(store, readonly=True)
+    assert [c.ref for c in readonly.query(text="kept words")] == [ref]
+    with pytest.raises(CsprError):
+        readonly.update_case(ref, {"notes": "Lost words", "pseudonym": "Child Q"})
+    assert readonly.query(text="lost words") == []
+    assert readonly.summaries()[0].pseudonym == "Child A"
+    assert readonly.get(ref).notes == "Kept words"
+
+
+def test_a_damaged_document_is_one_clear_error_when_used(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    table = store.db.table("cases", cache_size=0)
+    with store.vault.transaction():
+        table.update({"stage": "nowhere"}, Query().ref == ref)
+    store.refresh()
+    with pytest.raises(CsprError, match="cannot be read"):
+        store.summaries()
+    with pytest.raises(CsprError, match="cannot be read"):
+        store.get(ref)
