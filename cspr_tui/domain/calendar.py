@@ -10,6 +10,7 @@ partnership adds its own closure days in settings.
 from __future__ import annotations
 
 import calendar as _stdlib_calendar
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
@@ -20,6 +21,13 @@ if TYPE_CHECKING:
     from cspr_tui.settings import Settings
 
 _ONE_DAY = timedelta(days=1)
+_MAX_ORDINAL = date.max.toordinal()
+
+
+def _weekdays_up_to(ordinal: int) -> int:
+    """Mondays to Fridays with ordinals 1..`ordinal` (ordinal 1, 01/01/0001, is a Monday)."""
+    weeks, rest = divmod(ordinal, 7)
+    return 5 * weeks + min(rest, 5)
 
 
 class WorkingCalendar:
@@ -37,6 +45,12 @@ class WorkingCalendar:
         self.closure_days: frozenset[date] = frozenset(closure_days)
         self._bank_holidays = holidays.country_holidays("GB", subdiv="ENG")
         self._cache: dict[date, bool] = {}
+        # Counting works on ordinals: weekdays by arithmetic, minus the weekdays that are
+        # bank holidays or closure days, kept sorted for bisect. Bank holidays are added a
+        # year at a time; every counted date lies within the years loaded (`_years`).
+        self._days_off: set[int] = {d.toordinal() for d in self.closure_days if d.weekday() < 5}
+        self._days_off_sorted: list[int] = sorted(self._days_off)
+        self._years: tuple[int, int] | None = None
 
     def bank_holiday_name(self, d: date) -> str | None:
         """The bank holiday's name on `d` in England, or None."""
@@ -67,35 +81,92 @@ class WorkingCalendar:
         """The Nth working day after `start` (day 0); a negative `n` counts backwards."""
         if n < 0:
             return self.subtract_working_days(start, -n)
-        d = start
-        for _ in range(n):
-            d = self.next_working_day(d)
-        return d
+        if n == 0:
+            return start
+        return self._first_reaching(start.toordinal(), n)
 
     def subtract_working_days(self, end: date, n: int) -> date:
         """The Nth working day before `end`: the latest date that is "N working days before"."""
         if n < 0:
             return self.add_working_days(end, -n)
-        d = end
-        for _ in range(n):
-            d = self.previous_working_day(d)
-        return d
+        if n == 0:
+            return end
+        # The working day d with n working days in d..end-1 is the first date whose count
+        # of working days up to it is (n - 1) less than the count up to end-1.
+        origin = end.toordinal() - 1
+        if origin < 1:
+            raise OverflowError("date value out of range")
+        return self._first_reaching(origin, -(n - 1))
 
     def working_days_between(self, a: date, b: date) -> int:
         """Working days after `a` up to and including `b`; negative when `b` is before `a`.
 
         It is the inverse of `add_working_days`: for a working day `b`,
-        `add_working_days(a, working_days_between(a, b)) == b`.
+        `add_working_days(a, working_days_between(a, b)) == b`. Constant time (weekday
+        arithmetic and a bisect over the days off), not a walk: the dashboard asks it about
+        every case.
         """
         if b < a:
             return -self.working_days_between(b, a)
-        count = 0
-        d = a + _ONE_DAY
-        while d <= b:
-            if self.is_working_day(d):
-                count += 1
-            d += _ONE_DAY
-        return count
+        self._load_years(a.year, b.year)
+        return self._count_to(b.toordinal()) - self._count_to(a.toordinal())
+
+    # -- counting by ordinal -------------------------------------------------------------
+
+    def _load_years(self, first: int, last: int) -> None:
+        """Make the days off cover the years `first`..`last`, kept as one unbroken range
+        with those already loaded, so any two loaded dates have every day off between them."""
+        if self._years is not None:
+            if self._years[0] <= first and last <= self._years[1]:
+                return
+            first, last = min(first, self._years[0]), max(last, self._years[1])
+        for year in range(first, last + 1):
+            date(year, 1, 1) in self._bank_holidays  # noqa: B015 - fills in that year
+        for d in self._bank_holidays:
+            if d.weekday() < 5:
+                self._days_off.add(d.toordinal())
+        self._days_off_sorted = sorted(self._days_off)
+        self._years = (first, last)
+
+    def _count_to(self, ordinal: int) -> int:
+        """Working days up to `ordinal`, from a base fixed by the loaded days off: only the
+        difference of two counts means anything, and only for dates within loaded years."""
+        return _weekdays_up_to(ordinal) - bisect_right(self._days_off_sorted, ordinal)
+
+    def _first_reaching(self, origin: int, delta: int) -> date:
+        """The first date x with count(x) - count(origin) >= delta: always a working day.
+        Searched outwards from `origin` in doubling steps, then by halving."""
+        year = date.fromordinal(origin).year
+        self._load_years(year, year)
+
+        def gained(ordinal: int) -> int:
+            other = date.fromordinal(ordinal).year
+            self._load_years(min(other, year), max(other, year))
+            return self._count_to(ordinal) - self._count_to(origin)
+
+        step = 8
+        if delta <= 0:  # at or before origin
+            high, low = origin, max(1, origin - step)
+            while gained(low) >= delta:
+                if low == 1:
+                    raise OverflowError("date value out of range")
+                step *= 2
+                high, low = low, max(1, low - step)
+        else:
+            low, high = origin, min(_MAX_ORDINAL, origin + step)
+            while gained(high) < delta:
+                if high == _MAX_ORDINAL:
+                    raise OverflowError("date value out of range")
+                step *= 2
+                low, high = high, min(_MAX_ORDINAL, high + step)
+        # Invariant: gained(low) < delta <= gained(high).
+        while high - low > 1:
+            middle = (low + high) // 2
+            if gained(middle) >= delta:
+                high = middle
+            else:
+                low = middle
+        return date.fromordinal(high)
 
     def working_days_in(self, first: date, last: date) -> int:
         """Working days from `first` to `last`, both included (0 when `last` is before)."""

@@ -237,6 +237,60 @@ def _digest(data: Any) -> str:
     return hashlib.sha256(audit.canonical_json(data)).hexdigest()
 
 
+def _unstorable_path(value: Any, path: str) -> str | None:
+    """Where in `value` a string (or key) holds a lone surrogate (e.g. "\\ud800"), or None.
+
+    Such a string is valid Python but not UTF-8: the vault and the audit hash refuse it, so
+    it must be turned away before anything changes."""
+    if isinstance(value, str):
+        if value.isascii():
+            return None
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path or "a value"
+        return None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str) and _unstorable_path(key, "") is not None:
+                return (path + " (a name in it)") if path else "a field name"
+            found = _unstorable_path(item, where)
+            if found is not None:
+                return found
+        return None
+    if isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            found = _unstorable_path(item, f"{path}[{index + 1}]")
+            if found is not None:
+                return found
+    return None
+
+
+def _storable_text(text: str) -> str:
+    """`text` with any lone surrogate written as its escape (\\udcff), for what is recorded
+    rather than entered."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _unstorable(what: str) -> ValidationFailed:
+    return ValidationFailed(
+        f"{what} contains a character that cannot be stored (a lone surrogate such as "
+        "U+D800, not a real character); nothing was saved."
+    )
+
+
+def _require_storable(value: Any, describe: Callable[[str], str]) -> None:
+    """Refuse lone surrogates anywhere in `value`; orjson finds them in one fast pass and
+    only a refusal walks the data to name the field."""
+    try:
+        orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        where = _unstorable_path(value, "")
+        if where is not None:
+            raise _unstorable(describe(where)) from None
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -534,6 +588,10 @@ class CaseStore:
         Returns `after` itself: callers pass the private copy `_edit` gave them.
         """
         new_data = case_to_data(after)
+        _require_storable(
+            {"case": new_data, "reason": reason, "who": self.actor},
+            lambda where: f"{after.ref}: {where.removeprefix('case.')}",
+        )
         old_data = case_to_data(before) if before is not None else {}
         changes = audit.diff_values(old_data, new_data)
         table = self.db.table(CASES_TABLE, cache_size=0)
@@ -664,6 +722,7 @@ class CaseStore:
         except KeyError:
             raise UsageError(f"there is no form called {form_id!r}.") from None
         plain = plain_json(dict(values))
+        _require_storable(plain, lambda where: _answer_named(form, where))
         key = self._record_key(ref, form_id, plain, agency)
         cached = self._cached(ref).case
         existing = (
@@ -972,6 +1031,10 @@ class CaseStore:
         unknown = sorted(set(changes) - _EDITABLE_RECOMMENDATION_FIELDS)
         if unknown:
             raise UsageError(f"a recommendation has no editable field {', '.join(unknown)}.")
+        _require_storable(
+            plain_json({**changes, "reason": reason}),
+            lambda where: f"{rec_id}: {where.replace('_', ' ')}",
+        )
         before, case = self._edit(ref)
         rec = _find_recommendation(case, rec_id)
         self._apply_recommendation_changes(rec, changes, reason)
@@ -1126,11 +1189,13 @@ class CaseStore:
         """Put an export (a plaintext file leaving the vault) in the audit trail."""
         changes = [
             audit.Change("export.kind", None, kind),
-            audit.Change("export.path", None, str(path)),
+            # The file is already written: a name the file system allows but UTF-8 cannot
+            # hold (undecodable bytes) is recorded escaped, not refused.
+            audit.Change("export.path", None, _storable_text(str(path))),
             audit.Change("export.redacted", None, bool(redacted)),
         ]
         if details:
-            changes.append(audit.Change("export.details", None, details))
+            changes.append(audit.Change("export.details", None, _storable_text(details)))
         with self._transaction():
             audit.append_entry(
                 self.db, who=self.actor, action=f"exported {kind}", ref=ref, changes=changes
@@ -1149,11 +1214,13 @@ class CaseStore:
         if len(set(refs)) != len(refs):
             raise ValidationFailed("the cases to import repeat a reference; nothing was imported.")
         why = f"imported from {source}" if source else "imported"
+        _require_storable(why, lambda _where: "the import's source name")
         new_docs: list[dict[str, Any]] = []
         replacements: dict[str, dict[str, Any]] = {}
         entries: list[dict[str, Any]] = []
         for case in incoming:
             data = case_to_data(case)
+            _require_storable(data, lambda where, ref=case.ref: f"{ref}: {where}")
             old = cached.get(case.ref)
             if old is None:
                 new_docs.append(data)
@@ -1192,6 +1259,14 @@ class CaseStore:
         for ref, data in replacements.items():
             cached[ref] = _Entry(cached[ref].doc_id, data)
         return len(new_docs), len(replacements)
+
+
+def _answer_named(form: Any, where: str) -> str:
+    """A form answer's place as the reviewer sees it: the form's title and the field label."""
+    top = where.split(".", 1)[0].split("[", 1)[0]
+    field = form.field(top)
+    label = field.label if field is not None else top
+    return f"the {form.title}'s answer {label!r}"
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -10,6 +10,7 @@ opens with the same passphrase, if there is one.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hmac
 import os
 import stat
@@ -129,9 +130,10 @@ def _unseal(path: Path, blob: bytes, keys: _KeyCache) -> tuple[Header, bytes, by
     return header, data_key, plaintext
 
 
-def _parse_tables(path: Path, plaintext: bytes) -> Tables:
+def _parse_tables(path: Path, plaintext: bytes, *, keep: bool = False) -> Tables:
+    """The tables; `keep` for the ones an open vault holds (frozen out of the GC's walks)."""
     try:
-        data = loads(plaintext)
+        data = loads(plaintext, freeze=keep)
     except ValueError:
         data = None
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
@@ -446,12 +448,14 @@ def open_vault(
     if not path.exists():
         _read_file(path)  # the clear "no vault here" error, before any lock file is made
     lock = None if readonly else VaultLock(path).acquire()
+    frozen = False
     try:
         blob = _read_file(path)
         keys = _KeyCache(passphrase)
         try:
             header, data_key, plaintext = _unseal(path, blob, keys)
-            data = _parse_tables(path, plaintext)
+            frozen = True  # from here on, whatever was parsed may be frozen
+            data = _parse_tables(path, plaintext, keep=True)
         except VaultDamaged as exc:
             raise _damaged_with_hint(exc, path, keys) from None
         if lock is not None:
@@ -468,6 +472,8 @@ def open_vault(
             lock=lock,
         )
     except BaseException:
+        if frozen:
+            gc.unfreeze()
         if lock is not None:
             lock.release()
         raise

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
+import holidays
 import pytest
 
 from cspr_tui.domain.calendar import WorkingCalendar, add_months, calendar_from_settings
@@ -183,3 +185,112 @@ def test_add_months_clamps_to_month_end(start: date, n: int, result: date) -> No
 def test_add_months_outside_the_calendar_is_a_clear_error() -> None:
     with pytest.raises(CsprError, match="outside the calendar"):
         add_months(date(9999, 12, 1), 1)
+
+
+# -- the constant-time counting against a day-by-day reference ------------------------------
+
+
+class _DayByDay:
+    """The obvious walk, one day at a time, over the same `is_working_day`."""
+
+    def __init__(self, cal: WorkingCalendar) -> None:
+        self.cal = cal
+
+    def between(self, a: date, b: date) -> int:
+        if b < a:
+            return -self.between(b, a)
+        return sum(
+            self.cal.is_working_day(a + timedelta(days=i)) for i in range(1, (b - a).days + 1)
+        )
+
+    def add(self, start: date, n: int) -> date:
+        d = start
+        for _ in range(n):
+            d += timedelta(days=1)
+            while not self.cal.is_working_day(d):
+                d += timedelta(days=1)
+        return d
+
+    def subtract(self, end: date, n: int) -> date:
+        d = end
+        for _ in range(n):
+            d -= timedelta(days=1)
+            while not self.cal.is_working_day(d):
+                d -= timedelta(days=1)
+        return d
+
+
+def _random_closure_days(rng: random.Random) -> list[date]:
+    """Closure days the way a partnership sets them: Christmas week, some on bank holidays
+    or weekends, and a scatter of odd days."""
+    days = [date(y, 12, d) for y in range(2019, 2031) for d in (24, 27, 29, 30, 31)]
+    days += [date(2026, 4, 3), date(2026, 1, 10)]  # Good Friday, a Saturday
+    base = date(2019, 1, 1)
+    days += [base + timedelta(days=rng.randrange(4383)) for _ in range(60)]
+    return days
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fast_counting_matches_a_day_by_day_walk(seed: int) -> None:
+    rng = random.Random(seed)
+    # A fresh calendar per seed, so the years load in a different order each time.
+    cal = WorkingCalendar(_random_closure_days(rng) if seed != 1 else ())
+    ref = _DayByDay(cal)
+    base = date(2019, 1, 1)
+    span = (date(2030, 12, 31) - base).days
+    for i in range(1000):  # 3,000 pairs over the three seeds
+        a = base + timedelta(days=rng.randrange(span + 1))
+        # Mostly near pairs (the statutory clocks), some across years.
+        far = i % 8 == 0
+        b = a + timedelta(days=rng.randint(-span, span) if far else rng.randint(-120, 120))
+        b = min(max(b, base), date(2030, 12, 31))
+        assert cal.working_days_between(a, b) == ref.between(a, b), (a, b)
+        n = rng.randint(0, 400 if far else 40)
+        assert cal.add_working_days(a, n) == ref.add(a, n), (a, n)
+        assert cal.subtract_working_days(a, n) == ref.subtract(a, n), (a, n)
+        assert cal.working_days_in(a, b) == max(0, ref.between(a - timedelta(days=1), b))
+
+
+def test_fast_counting_covers_every_bank_holiday_and_closure_day() -> None:
+    """Each day off in 2019-2030, approached from both sides, one day at a time."""
+    closures = [date(2024, 12, 24), date(2025, 5, 5), date(2027, 3, 3)]  # one is May Day
+    cal = WorkingCalendar(closures)
+    ref = _DayByDay(cal)
+    days_off = sorted(
+        {
+            d
+            for y in range(2019, 2031)
+            for d in holidays.country_holidays("GB", subdiv="ENG", years=y)
+        }
+        | set(closures)
+    )
+    assert date(2022, 9, 19) in days_off and date(2023, 5, 8) in days_off
+    for day in days_off:
+        for offset in range(-4, 5):
+            a = day + timedelta(days=offset)
+            for n in range(0, 6):
+                assert cal.add_working_days(a, n) == ref.add(a, n), (a, n)
+                assert cal.subtract_working_days(a, n) == ref.subtract(a, n), (a, n)
+            for other in (day - timedelta(days=9), day, day + timedelta(days=9)):
+                assert cal.working_days_between(a, other) == ref.between(a, other), (a, other)
+
+
+def test_counting_is_not_a_walk() -> None:
+    """Ten years apart costs about what two days apart costs (a walk is 1,800x slower)."""
+    cal = WorkingCalendar()
+    a, b = date(2020, 1, 6), date(2030, 1, 7)
+    assert cal.working_days_between(a, b) == _DayByDay(cal).between(a, b)
+    assert cal.add_working_days(a, 2500) == _DayByDay(cal).add(a, 2500)
+    calls = 0
+    original = cal.is_working_day
+
+    def counting(d: date) -> bool:
+        nonlocal calls
+        calls += 1
+        return original(d)
+
+    cal.is_working_day = counting  # type: ignore[method-assign]
+    cal.working_days_between(a, b)
+    cal.add_working_days(a, 2500)
+    cal.subtract_working_days(b, 2500)
+    assert calls == 0

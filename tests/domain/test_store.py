@@ -635,3 +635,119 @@ def test_a_damaged_document_is_one_clear_error_when_used(store: CaseStore) -> No
         store.summaries()
     with pytest.raises(CsprError, match="cannot be read"):
         store.get(ref)
+
+
+# -- text that cannot be stored: lone surrogates ------------------------------------------
+
+LONE = "Seen by \ud800 the GP"  # a lone surrogate: valid Python, not UTF-8
+
+
+def _vault_bytes(store: CaseStore) -> bytes:
+    return store.vault.path.read_bytes()
+
+
+def test_a_lone_surrogate_in_a_form_answer_is_refused_naming_the_field(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    store.save_record(ref, "referral", cv.referral(), finish=False)
+    before, trail = _vault_bytes(store), len(store.audit_trail(ref))
+    with pytest.raises(ValidationFailed) as refused:
+        store.save_record(ref, "referral", cv.referral(rationale=LONE), finish=False)
+    message = str(refused.value)
+    assert "\n" not in message and "cannot be stored" in message
+    field = store.forms["referral"].field("rationale")
+    assert field is not None and field.label in message
+    assert _vault_bytes(store) == before and len(store.audit_trail(ref)) == trail
+    assert store.get(ref).records["referral"].values == cv.referral()
+    # Inside a repeat row too, and in a draft as much as in a finished record.
+    with pytest.raises(ValidationFailed, match="cannot be stored"):
+        store.save_record(
+            ref, "referral", cv.referral(children=[{**cv.referral()["children"][0], "name": LONE}])
+        )
+    assert reopen(store).get(ref).records["referral"].values == cv.referral()
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason", "named"),
+    [
+        ({"action": LONE}, "", "action"),
+        ({"status": "Not accepted", "status_reason": LONE}, "", "status reason"),
+        ({"status": "Not accepted"}, LONE, "reason"),
+    ],
+)
+def test_a_lone_surrogate_in_a_recommendation_is_refused(
+    store: CaseStore, changes: dict[str, Any], reason: str, named: str
+) -> None:
+    ref = cv.case_at_stage(store, "monitoring")
+    rec = store.get(ref).recommendations[0]
+    before, trail = _vault_bytes(store), len(store.audit_trail(ref))
+    with pytest.raises(ValidationFailed) as refused:
+        store.update_recommendation(ref, rec.id, changes, reason=reason)
+    message = str(refused.value)
+    assert message.startswith(f"{rec.id}: {named} contains a character that cannot be stored")
+    assert "\n" not in message
+    assert _vault_bytes(store) == before and len(store.audit_trail(ref)) == trail
+    assert store.get(ref).recommendations[0] == rec
+
+
+def test_every_other_way_in_refuses_a_lone_surrogate(store: CaseStore) -> None:
+    ref = store.create_case().ref
+    before = _vault_bytes(store)
+    with pytest.raises(ValidationFailed, match=f"^{ref}: notes contains a character"):
+        store.update_case(ref, {"notes": LONE})
+    with pytest.raises(ValidationFailed, match=r"^CSPR-2026-002: pseudonym contains"):
+        store.create_case(pseudonym=LONE)
+    case = store.get(ref)
+    case.people.append(Person(real_name=LONE, pseudonym="Adult B", role="Uncle"))
+    with pytest.raises(ValidationFailed, match=rf"^{ref}: people\[1\]\.real_name contains"):
+        store.import_cases([case])
+    assert _vault_bytes(store) == before and len(store) == 1
+    # Ordinary non-ASCII text is fine: accents, Welsh, emoji.
+    store.update_case(ref, {"notes": "Siân met Zoë at the café 👍"})
+    assert reopen(store).get(ref).notes == "Siân met Zoë at the café 👍"
+
+
+def test_an_export_to_a_file_name_utf8_cannot_hold_is_recorded_escaped(store: CaseStore) -> None:
+    """Linux allows undecodable bytes in names (Python gives them as lone surrogates); the
+    file is already written, so the audit records the name escaped instead of failing."""
+    store.record_export("tracker", None, "/tmp/b\udcffd.xlsx", redacted=True)
+    entry = store.audit_trail()[-1]
+    path = next(c.new for c in entry.changes if c.field == "export.path")
+    assert path == "/tmp/b\\udcffd.xlsx"
+    assert store.verify() == []
+
+
+def test_cspr_import_of_escaped_lone_surrogates_exits_6_and_changes_nothing(
+    tmp_path: Path, workspace: Path
+) -> None:
+    """The file is valid JSON ("\\ud800" escapes), so only the store can turn it away."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from cspr_tui.domain.case_json import dump_cases
+
+    store = cv.make_store(workspace / "vault")
+    ref = store.create_case(notes="kept as it was").ref
+    case = store.get(ref)
+    store.vault.close()
+    vault_file = workspace / "vault" / "cases.vault"
+    data = dump_cases([case])
+    data["cases"][0]["notes"] = "see \ud800 below"
+    source = tmp_path / "with-surrogate.json"
+    source.write_text(json.dumps(data), encoding="utf-8")  # ensure_ascii: "\ud800" escapes
+    assert "\\ud800" in source.read_text(encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in vault_file.parent.iterdir() if p.is_file()}
+    done = subprocess.run(
+        [sys.executable, "-m", "cspr_tui", "--vault", str(vault_file), "import", str(source)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CSPR_PASSPHRASE": PASS},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 6, (done.stdout, done.stderr)
+    assert done.stderr.startswith(f"cspr: {ref}: notes contains a character that cannot be stored")
+    assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
+    after = {p.name: p.read_bytes() for p in vault_file.parent.iterdir() if p.is_file()}
+    assert after == before

@@ -368,3 +368,79 @@ def test_a_vault_path_that_is_not_a_file_is_one_clear_error(vault_path: Path, ki
         assert len(raised) == 1 and isinstance(raised[0], CsprError), raised
         assert words in raised[0].message
     assert not vault_path.with_name("cases.vault.lock").exists()
+
+
+# -- the decrypted tables and the garbage collector ---------------------------------------
+
+
+def _fill(vault_path: Path, docs: int) -> None:
+    with create_vault(vault_path, "correct horse") as vault:
+        narrative = "Seen at the clinic; no concerns recorded at the time. " * 8
+        vault.db.table("cases").insert_multiple(
+            _case(f"CSPR-2026-{i:04d}", notes=[narrative, {"n": i}]) for i in range(docs)
+        )
+
+
+def test_open_freezes_the_tables_and_close_lets_them_go(vault_path: Path) -> None:
+    """Open moves the parsed tables out of the collector's generations (so no collection
+    walks them); close unfreezes and drops them, so the memory really comes back."""
+    import gc
+    import tracemalloc
+
+    _fill(vault_path, 3000)
+    gc.unfreeze()
+    gc.collect()
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        vault = open_vault(vault_path, "correct horse")
+        loaded = tracemalloc.get_traced_memory()[0] - base
+        assert gc.get_freeze_count() >= 3 * 3000  # each doc, its list, its dict, ...
+        assert len(vault.db.table("cases")) == 3000
+        young = len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1))
+        assert young < 3000  # the tables are not waiting for a walk
+        vault.close()
+        assert gc.get_freeze_count() == 0
+        del vault
+        left = tracemalloc.get_traced_memory()[0] - base
+    finally:
+        tracemalloc.stop()
+    assert loaded > 2_000_000
+    assert left < loaded / 20, (left, loaded)
+
+
+def test_a_failed_open_leaves_nothing_frozen(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    from cspr_tui.vault import vault as vault_module
+
+    _fill(vault_path, 10)
+    gc.unfreeze()
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError("simulated failure after the parse")
+
+    monkeypatch.setattr(vault_module, "Vault", refuse)
+    with pytest.raises(OSError, match="simulated"):
+        open_vault(vault_path, "correct horse")
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(WrongPassphrase):
+        open_vault(vault_path, "wrong horse")
+    assert gc.get_freeze_count() == 0
+
+
+def test_closing_one_vault_leaves_another_whole(workspace: Path) -> None:
+    first, second = workspace / "vault" / "a.vault", workspace / "vault" / "b.vault"
+    _fill(first, 50)
+    _fill(second, 50)
+    with open_vault(first, "correct horse") as one, open_vault(second, "correct horse") as two:
+        one.close()
+        import gc
+
+        gc.collect()
+        assert [d["ref"] for d in two.db.table("cases").all()][-1] == "CSPR-2026-0049"
+        two.db.table("cases").update({"checked": True}, doc_ids=[1])
+    with open_vault(second, "correct horse") as again:
+        assert again.db.table("cases").get(doc_id=1)["checked"] is True
