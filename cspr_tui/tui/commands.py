@@ -12,6 +12,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from cspr_tui.domain.workflow import stage_label
+
 
 @dataclass(frozen=True)
 class PaletteCommand:
@@ -52,7 +54,7 @@ class CaseCommands(Provider):
             for case in app.store.list_cases():
                 yield (
                     f"case: open {case.ref} {case.pseudonym}",
-                    f"{case.stage.label}",
+                    stage_label(case),
                     partial(app.run_action, f"open_case({case.ref!r})"),
                 )
 

@@ -27,8 +27,10 @@ KEYBOARD_MAP: tuple[tuple[str, str, str], ...] = (
     ("Dashboard", "o", "Settings, passphrase and backups"),
     ("Case", "1-9", "Tabs: summary, referral, screening, ... audit"),
     ("Case", "a", "Advance to the next stage (refused with what is missing)"),
-    ("Case", "e", "Edit the form of this tab"),
-    ("Case", "p", "Pause (asks why) or resume the case"),
+    ("Case", "e", "Edit the form of this tab (Agencies: the highlighted agency's report)"),
+    ("Case", "p", "Pause (asks why; a review may be deferred pending proceedings) or resume"),
+    ("Case", "r", "Agencies tab: request an agency's report (agency, author, due date)"),
+    ("Case", "d", "Summary tab: override a deadline's due date (asks why)"),
     ("Case", "m", "Add a recommendation"),
     ("Case", "x", "Export a report for this case"),
     ("Case", "escape", "Back"),
@@ -42,11 +44,14 @@ KEYBOARD_MAP: tuple[tuple[str, str, str], ...] = (
     ("Recommendations", "f", "Filters: agency, status, RAG, review, overdue"),
     ("Recommendations", "u or enter", "Quarterly update (asks a reason when the status needs one)"),
     ("Recommendations", "n", "Add a recommendation"),
+    ("Recommendations", "t", "Revise the target date (asks why)"),
+    ("Recommendations", "g", "Override the RAG rating, or give it back (asks why)"),
     ("Recommendations", "x", "Export the quarterly tracker"),
     ("Settings", "ctrl+s", "Save settings"),
     ("Settings", "ctrl+t", "Change the passphrase"),
     ("Settings", "ctrl+b", "Restore the highlighted backup"),
     ("Dialogs", "enter / escape", "Confirm / cancel"),
+    ("Dialogs", "ctrl+s", "Save, record or export (the footer names it)"),
 )
 
 

@@ -65,42 +65,54 @@ async def settle(pilot: Pilot, rounds: int = 3, timeout: float = 20.0) -> None:
         await pilot.pause()
 
 
-async def unlock(pilot: Pilot, passphrase: str = PASSPHRASE) -> None:
-    await pilot.press(*passphrase, "enter")
+async def unlock(pilot: Pilot, passphrase: str = PASSPHRASE, *, typed: bool = False) -> None:
+    """Unlock through the unlock screen. Tests about unlocking type the passphrase key by
+    key (`typed=True`); the others put it in the masked field at once (a pilot key costs
+    ~60 ms) and press Enter, which runs the same worker and screen switch."""
+    await pilot.pause()
+    if typed:
+        await pilot.press(*passphrase, "enter")
+    else:
+        field = pilot.app.screen.query_one("#passphrase", Input)
+        field.value = passphrase
+        field.focus()
+        await pilot.press("enter")
     await settle(pilot)
 
 
 async def type_into(pilot: Pilot, widget, text: str) -> None:
-    """Focus a field and type, as a reviewer would (previous content removed first)."""
-    widget.focus()
-    await pilot.pause()
+    """Focus a field and type, as a reviewer would (previous content removed first).
+
+    `press` already waits until the app is idle after each key, so no extra pauses.
+    """
     if isinstance(widget, Input):
         widget.value = ""
-        await pilot.press(*text) if text else None
     elif isinstance(widget, TextArea):
         widget.clear()
-        await pilot.press(*text)
     else:
         raise TypeError(f"cannot type into {widget!r}")
-    await pilot.pause()
+    widget.focus()
+    if text:
+        await pilot.press(*text)
 
 
 async def choose(pilot: Pilot, widget: Select, option: str, value: object = None) -> None:
-    """Open a drop-down and type until type-to-search lands on the option, then Enter."""
+    """Open a drop-down, move to the option with the keys a reviewer would use (arrows when
+    it is near, else type-to-search), then Enter."""
     widget.focus()
     await pilot.press("enter")
-    await pilot.pause()
     overlay = widget.query_one(SelectOverlay)
-    for character in option:
-        await pilot.press(character)
-        highlighted = overlay.highlighted
-        if (
-            highlighted is not None
-            and str(overlay.get_option_at_index(highlighted).prompt) == option
-        ):
-            break
+    prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+    target = prompts.index(option)
+    here = overlay.highlighted if overlay.highlighted is not None else -1
+    if abs(target - here) <= 3:
+        await pilot.press(*(["down" if target > here else "up"] * abs(target - here)))
+    else:
+        for character in option:
+            if overlay.highlighted is not None and prompts[overlay.highlighted] == option:
+                break
+            await pilot.press(character)
     await pilot.press("enter")
-    await pilot.pause()
     wanted = option if value is None else value
     assert widget.value == wanted, f"picked {widget.value!r}, wanted {wanted!r}"
 
@@ -108,11 +120,9 @@ async def choose(pilot: Pilot, widget: Select, option: str, value: object = None
 async def tick(pilot: Pilot, widget: SelectionList, option: str) -> None:
     """Tick one option of a multiple choice with the keyboard (arrows then space)."""
     widget.focus()
-    await pilot.pause()
     index = next(
         i for i in range(widget.option_count) if widget.get_option_at_index(i).value == option
     )
     widget.highlighted = index
     await pilot.press("space")
-    await pilot.pause()
     assert option in widget.selected

@@ -52,13 +52,12 @@ async def test_wrong_then_right_passphrase(settings: Settings, vault_path: Path)
     seed_vault(vault_path, lambda store: store.create_case(pseudonym="Child A"))
     app = build_app(settings, vault_path)
     async with app.run_test() as pilot:
-        await pilot.pause()
-        await unlock(pilot, "not the passphrase")
+        await unlock(pilot, "not the passphrase", typed=True)
         assert isinstance(app.screen, UnlockScreen)
         assert "Wrong passphrase" in message(app)
         assert app.screen.query_one("#passphrase", Input).value == ""
         assert app.session is None
-        await unlock(pilot)
+        await unlock(pilot, typed=True)
         assert isinstance(app.screen, DashboardScreen)
         table = app.screen.query_one(CaseTable)
         assert table.row_count == 1
@@ -78,7 +77,6 @@ async def test_damaged_vault_is_a_plain_message_offering_a_backup(
     vault_path.write_bytes(bytes(data))
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
         await unlock(pilot)
         assert app.session is None
         text = message(app)
@@ -97,7 +95,6 @@ async def test_ctrl_l_locks_drops_the_store_and_closes_the_vault(
     seed_vault(vault_path, lambda store: store.create_case(pseudonym="Child A"))
     app = build_app(settings, vault_path)
     async with app.run_test() as pilot:
-        await pilot.pause()
         await unlock(pilot)
         vault = app.session.vault
         await pilot.press("enter")  # open the case: a screen showing case data
@@ -119,7 +116,6 @@ async def test_idle_lock_after_the_configured_time(vault_path: Path) -> None:
     app = build_app(Settings(idle_lock_minutes=5), vault_path)
     assert app.idle_lock_seconds == 300  # the default comes from settings
     async with app.run_test() as pilot:
-        await pilot.pause()
         await unlock(pilot)
         await app.lock_if_idle()
         assert app.session is not None  # just used: not idle
@@ -138,12 +134,13 @@ async def test_idle_lock_after_the_configured_time(vault_path: Path) -> None:
 
 async def test_idle_lock_fires_from_the_timer(settings: Settings, vault_path: Path) -> None:
     seed_vault(vault_path)
-    app = build_app(settings, vault_path, idle_lock_seconds=1.5)
-    async with app.run_test() as pilot:
-        await pilot.pause()
+    app = build_app(settings, vault_path, idle_lock_seconds=0.5)
+    async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
         assert app.session is not None
-        await pilot.pause(3.0)
+        deadline = time.monotonic() + 5  # the timer ticks each second
+        while app.session is not None and time.monotonic() < deadline:
+            await pilot.pause(0.1)
         await settle(pilot)
         assert app.session is None
         assert isinstance(app.screen, UnlockScreen)
@@ -177,7 +174,6 @@ async def test_copy_and_screenshot_are_refused(settings: Settings, vault_path: P
     seed_vault(vault_path)
     app = build_app(settings, vault_path)
     async with app.run_test() as pilot:
-        await pilot.pause()
         await unlock(pilot)
         app.copy_to_clipboard("Poppy Example")
         assert app.clipboard == ""
@@ -203,7 +199,6 @@ async def test_dashboard_filters_thousands_of_cases_as_you_type(
     seed_vault(vault_path, many)
     app = build_app(settings, vault_path)
     async with app.run_test() as pilot:
-        await pilot.pause()
         await unlock(pilot)
         table = app.screen.query_one(CaseTable)
         assert table.row_count == 1998
@@ -227,9 +222,22 @@ async def test_a_vault_open_elsewhere_is_a_plain_message(
     try:
         app = build_app(settings, vault_path)
         async with app.run_test() as pilot:
-            await pilot.pause()
             await unlock(pilot)
             assert app.session is None
             assert "close it there" in message(app)
     finally:
         holder.close()
+
+
+async def test_new_passphrase_length_is_the_vaults_rule(
+    settings: Settings, vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cspr_tui.vault
+
+    monkeypatch.setattr(cspr_tui.vault, "MIN_NEW_PASSPHRASE", 12)  # one rule, one place
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"eleven-char", "enter", *"eleven-char", "enter")
+        await settle(pilot)
+        assert "at least 12 characters" in message(app)
+        assert not vault_path.exists()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import DataTable, Select, Static
 
-from cspr_tui.domain.case import Stage
+from cspr_tui.domain.case import AgencyReportRequest, Stage
+from cspr_tui.domain.form_mapping import agency_record
 from cspr_tui.settings import Settings
-from cspr_tui.tui.dialogs.confirm import ConfirmDialog
+from cspr_tui.tui.dialogs.amend import AmendDialog
+from cspr_tui.tui.dialogs.confirm import ConfirmDialog, ReasonDialog
 from cspr_tui.tui.dialogs.message import MessageDialog
 from cspr_tui.tui.screens.case import CaseScreen
 from cspr_tui.tui.screens.form import FormScreen
@@ -28,6 +30,7 @@ def seed_at_screening(store) -> None:
         "rapid_review",
         case_values.rapid_review(signoffs=case_values.SIGNOFFS[:2], rr_sent_to_panel_date=None),
         finish=True,
+        current_section="signoff",  # the guided form resumes at the sign-off step
     )
 
 
@@ -48,8 +51,7 @@ async def test_advance_through_screening_and_rapid_review_refused_for_a_signoff(
 ) -> None:
     seed_vault(vault_path, seed_at_screening)
     app = build_app(settings, vault_path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -76,9 +78,7 @@ async def test_advance_through_screening_and_rapid_review_refused_for_a_signoff(
         await pilot.press("5", "e")
         await settle(pilot)
         assert isinstance(app.screen, FormScreen)
-        while not str(app.screen.query_one("#form-step", Static).content).endswith("the Panel"):
-            await pilot.press("ctrl+n")
-            await settle(pilot)
+        assert str(app.screen.query_one("#form-step", Static).content).endswith("the Panel")
         await pilot.press("ctrl+o")
         await settle(pilot)
         editors = app.screen.editors
@@ -112,8 +112,7 @@ async def test_advance_through_screening_and_rapid_review_refused_for_a_signoff(
 async def test_pause_asks_why_and_resume(settings: Settings, vault_path: Path) -> None:
     seed_vault(vault_path, lambda store: store.create_case(pseudonym="Child A"))
     app = build_app(settings, vault_path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -134,3 +133,197 @@ async def test_pause_asks_why_and_resume(settings: Settings, vault_path: Path) -
         audit = app.screen.query_one("#table-audit")
         rows = [audit.get_row_at(i) for i in range(audit.row_count)]
         assert any(row[2] == "case paused" and row[3] == "trial" for row in rows)
+
+
+def seed_notified_with_a_request(store) -> None:
+    """A notified case whose rapid review is overdue while Police's report is not in."""
+    ref = case_values.case_at_stage(store, "notified")
+    store.request_agency_report(ref, AgencyReportRequest(agency="Police", due_date="2026-06-20"))
+
+
+async def open_first_case(pilot) -> CaseScreen:
+    await unlock(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, CaseScreen)
+    return pilot.app.screen
+
+
+async def test_stage_bar_warns_and_a_deadline_is_overridden_with_a_reason(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path, seed_notified_with_a_request)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_case(pilot)
+        assert "⚠ The rapid review was due on 26/03/2026 and is overdue" in bar_text(app)
+        await pilot.press("d")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AmendDialog)
+        assert dialog.query_one("#choice", Select).value == "T2"  # the first open one
+        await choose(
+            pilot, dialog.query_one("#choice", Select), "Rapid review completed (26/03/2026)", "T4"
+        )
+        await pilot.press("tab", *"17/06/2026", "enter", "enter")
+        await settle(pilot)
+        assert "needs a reason" in str(
+            dialog.query_one(".dialog-error").content
+        )  # the store's word
+        await pilot.press(*"Agreed with the Panel", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        # The domain's warning now counts the working days left on the new date.
+        assert "due on 17/06/2026 (2 working days left)" in bar_text(app)
+        assert "Police" in bar_text(app)
+        ref = screen.ref
+
+    vault, store = read_store(vault_path)
+    try:
+        override = store.get(ref).overrides[-1]
+        assert (override.deadline, override.due_date) == ("T4", "2026-06-17")
+        assert override.reason == "Agreed with the Panel"
+    finally:
+        vault.close()
+
+
+async def test_deferral_pending_proceedings_is_chosen_and_named_as_such(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path, lambda store: case_values.case_at_stage(store, "review_in_progress"))
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_case(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AmendDialog)
+        await choose(
+            pilot,
+            dialog.query_one("#choice", Select),
+            "Publication deferred: criminal trial",
+            "Criminal trial",
+        )
+        await pilot.press("tab", *"Trial set", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Publication deferred pending proceedings" in bar_text(app)
+        summary = str(screen.query_one("#body-summary", Static).content)
+        assert "Stage: Publication deferred pending proceedings" in summary
+        await pilot.press("a")  # refused in the domain's words, not a generic "paused"
+        await pilot.pause()
+        assert any("deferred pending proceedings" in str(n.message) for n in app._notifications)
+
+
+async def test_a_late_panel_copy_is_accepted_only_with_a_reason(
+    settings: Settings, vault_path: Path
+) -> None:
+    def seed(store) -> None:
+        ref = case_values.case_at_stage(store, "report_drafted")
+        late = {**case_values.PUBLICATION, "panel_sos_copy_sent_date": "2026-06-10"}
+        store.save_record(
+            ref, "review", case_values.review(**case_values.REPORT, **late), finish=True
+        )
+
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_case(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)  # not a bare refusal: the override is offered
+        assert "10/06/2026" in app.screen.question
+        await pilot.press("enter")  # no reason: refused by the dialog
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press(*"Panel agreed the date", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.case.stage == Stage.PUBLISHED
+        ref = screen.ref
+
+    vault, store = read_store(vault_path)
+    try:
+        case = store.get(ref)
+        assert case.stage == Stage.PUBLISHED
+        assert case.history[-1].reason == "Panel agreed the date"
+    finally:
+        vault.close()
+
+
+def seed_two_agencies(store) -> None:
+    """Police and ICB asked for reports; Police's is already finished."""
+    ref = case_values.case_at_stage(store, "rapid_review")
+    store.request_agency_report(
+        ref, AgencyReportRequest(agency="Police", author="DS Fictional", due_date="2026-06-20")
+    )
+    store.request_agency_report(
+        ref,
+        AgencyReportRequest(
+            agency="Integrated care board (ICB)",
+            author="Nurse Fictional",
+            requested_date="2026-06-01",
+            due_date="2026-06-22",
+        ),
+    )
+    store.save_record(
+        ref,
+        "agency_report",
+        {"agency": "Police", "author_name": "DS Fictional", "involvement_summary": "Two calls."},
+        agency="Police",
+    )
+
+
+async def test_agency_reports_one_per_agency_chosen_edited_and_requested(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path, seed_two_agencies)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_case(pilot)
+        await pilot.press("6")
+        await pilot.pause()
+        table = screen.query_one("#table-agency", DataTable)
+        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == [
+            "Police",
+            "Integrated care board (ICB)",
+        ]
+        assert "Two calls." in str(screen.query_one("#body-agency", Static).content)
+        table.focus()
+        await pilot.press("down")  # ICB: not started; its report starts from the request
+        await pilot.pause()
+        assert "no report yet" in str(screen.query_one("#body-agency", Static).content)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.agency == "Integrated care board (ICB)"
+        assert form.values["author_name"] == "Nurse Fictional"
+        assert form.values["date_requested"] == "2026-06-01"
+        await type_into(pilot, form.editors["author_role"].input, "Designated nurse")
+        await pilot.press("escape")  # leaving saves the draft as ICB's own report
+        await settle(pilot)
+        assert app.screen is screen
+        assert table.get_row_at(1)[1] == "draft"
+
+        await pilot.press("r")  # request a third agency's report
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AmendDialog)
+        await choose(pilot, dialog.query_one("#choice", Select), "Housing")
+        await pilot.press("tab", *"Pat Fictional", "tab", *"30/06/2026", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert table.get_row_at(2)[:5] == ["Housing", "not started", "30/06/2026", "", "15/06/2026"]
+        ref = screen.ref
+
+    vault, store = read_store(vault_path)
+    try:
+        case = store.get(ref)
+        police = agency_record(case, "Police")
+        icb = agency_record(case, "Integrated care board (ICB)")
+        assert police.values["involvement_summary"] == "Two calls."
+        assert icb.status == "draft" and icb.values["author_role"] == "Designated nurse"
+        housing = next(r for r in case.agency_reports if r.agency == "Housing")
+        assert (housing.author, housing.due_date) == ("Pat Fictional", "2026-06-30")
+    finally:
+        vault.close()

@@ -38,11 +38,10 @@ async def test_tracker_export_from_the_dialog_writes_the_workbook(
     seed_vault(vault_path, seed)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
         dialog = await open_export(pilot)
         assert dialog.query_one("#quarter").display
         assert not dialog.query_one("#case").display
-        await pilot.click("#go")
+        await pilot.press("ctrl+s")  # the key the footer shows
         await settle(pilot)
         where = str(dialog.query_one("#where", Static).content)
         assert "NOT encrypted" in where
@@ -66,7 +65,6 @@ async def test_redacted_case_report_from_the_case_screen(
     seed_vault(vault_path, seed)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
         await unlock(pilot)
         await pilot.press("enter")  # open the case
         await settle(pilot)

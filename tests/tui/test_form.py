@@ -55,8 +55,7 @@ async def start_referral(pilot) -> None:
 async def test_new_referral_typed_through_every_step(settings: Settings, vault_path: Path) -> None:
     seed_vault(vault_path)
     app = build_app(settings, vault_path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)) as pilot:
         await start_referral(pilot)
         assert step_line(app) == "Step 1 of 8: A. Important notices"
 
@@ -96,7 +95,7 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
         await pilot.press("tab")
         await pilot.pause()
         assert not editor(app, "children[0].dob").has_class("-has-error")
-        await fill(pilot, "children[0].address", "1 Elm St")
+        await fill(pilot, "children[0].address", "1 Elm")
         await pick(pilot, "children[0].la_of_residence", "Gateshead")
         await tick(pilot, editor(app, "children[0].legal_status").input, "None")
 
@@ -118,14 +117,14 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
         await pick(pilot, "incident_location", "In this local authority area")
         await pick(pilot, "outcome", "Seriously harmed")
         await pick(pilot, "abuse_neglect", "Suspected")
-        await fill(pilot, "incident_description", "A fracture.")
+        await fill(pilot, "incident_description", "Hurt.")
         await next_step(pilot)
         await next_step(pilot)  # E. family: nothing to add
         await next_step(pilot)  # F. agencies
         assert step_line(app).startswith("Step 7 of 8")
         criterion = app.forms["referral"].field("criteria").choices[0]
         await tick(pilot, editor(app, "criteria").input, criterion)
-        await fill(pilot, "rationale", "Not shared.")
+        await fill(pilot, "rationale", "Gaps.")
         await next_step(pilot)
         assert step_line(app) == "Step 8 of 8: H. Parallel processes"
         await next_step(pilot)  # on the last step, next finishes the form
@@ -153,8 +152,7 @@ async def test_finishing_with_missing_answers_is_refused_and_lists_them(
 ) -> None:
     seed_vault(vault_path)
     app = build_app(settings, vault_path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)) as pilot:
         await start_referral(pilot)
         await pick(pilot, "ack_not_cp_referral", "Yes")
         await pilot.press("ctrl+t")
@@ -170,8 +168,7 @@ async def test_draft_saved_then_resumed_after_quitting(
 ) -> None:
     seed_vault(vault_path)
     app = build_app(settings, vault_path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)) as pilot:
         await start_referral(pilot)
         await pick(pilot, "ack_not_cp_referral", "Yes")
         await next_step(pilot)
@@ -193,8 +190,7 @@ async def test_draft_saved_then_resumed_after_quitting(
         vault.close()
 
     app = build_app(settings, vault_path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
         await pilot.press("enter")  # open the only case
         await settle(pilot)
@@ -212,8 +208,7 @@ async def test_draft_saved_then_resumed_after_quitting(
 async def test_field_help_on_f1(settings: Settings, vault_path: Path) -> None:
     seed_vault(vault_path)
     app = build_app(settings, vault_path)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
+    async with app.run_test(size=(80, 24)) as pilot:
         await start_referral(pilot)
         editor(app, "ack_not_cp_referral").input.focus()
         await pilot.press("f1")

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from textual.widgets import Checkbox, DataTable, Select
 
-from cspr_tui.domain.case import RecommendationStatus
+from cspr_tui.domain.case import Rag, RecommendationStatus
 from cspr_tui.settings import Settings
+from cspr_tui.tui.dialogs.amend import AmendDialog
 from cspr_tui.tui.dialogs.quarterly_update import QuarterlyUpdateDialog
 from cspr_tui.tui.dialogs.recommendation import RecommendationDialog
 from cspr_tui.tui.screens.recommendations import RecommendationsScreen
@@ -28,7 +29,6 @@ async def test_add_a_recommendation_then_a_quarterly_update_with_a_reason(
     seed_vault(vault_path, seed)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
         await unlock(pilot)
         await pilot.press("r")
         await settle(pilot)
@@ -86,5 +86,52 @@ async def test_add_a_recommendation_then_a_quarterly_update_with_a_reason(
         assert rec.status_reason == "Court case"
         assert rec.target_date == "2026-12-31"
         assert [u.narrative for u in rec.updates] == ["On hold"]
+    finally:
+        vault.close()
+
+
+async def test_revise_the_target_date_and_override_the_rag_each_with_a_reason(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        table = screen.query_one("#recs", DataTable)
+        assert table.get_row_at(0)[4] == "Red !"  # January target, still not started
+
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, AmendDialog)
+        await pilot.press(*"30/09/2026", "enter", "enter")  # no reason yet
+        await settle(pilot)
+        assert "needs a reason" in str(app.screen.query_one(".dialog-error").content)
+        await pilot.press(*"Training moved to autumn", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert table.get_row_at(0)[2] == "30/09/2026"
+        assert "Training moved to autumn" in str(screen.query_one("#recs-detail").content)
+
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, AmendDialog)
+        await choose(pilot, app.screen.query_one("#choice", Select), "Amber")
+        await pilot.press("tab", *"Plan agreed", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert table.get_row_at(0)[4].startswith("Amber")
+
+    vault, store = read_store(vault_path)
+    try:
+        rec = store.get("CSPR-2026-002").recommendations[0]
+        assert (rec.revised_target_date, rec.revision_reason) == (
+            "2026-09-30",
+            "Training moved to autumn",
+        )
+        assert rec.revisions == 1 and rec.target_date == "2026-01-31"
+        assert (rec.rag_override, rec.rag_override_reason) == (Rag.AMBER, "Plan agreed")
     finally:
         vault.close()

@@ -24,7 +24,6 @@ async def test_settings_are_saved_and_applied(settings: Settings, vault_path: Pa
     seed_vault(vault_path, two_cases)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
         await unlock(pilot)
         await pilot.press("o")
         await settle(pilot)
@@ -47,7 +46,6 @@ async def test_change_passphrase_then_unlock_with_the_new_one(
     seed_vault(vault_path, two_cases)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
         await unlock(pilot)
         await pilot.press("o")
         await settle(pilot)
@@ -61,7 +59,7 @@ async def test_change_passphrase_then_unlock_with_the_new_one(
         await settle(pilot)
         await unlock(pilot, PASSPHRASE)
         assert app.session is None  # the old one no longer opens it
-        await unlock(pilot, "new-fish-tank")
+        await unlock(pilot, "new-fish-tank", typed=True)
         assert isinstance(app.screen, DashboardScreen)
     open_vault(vault_path, "new-fish-tank", readonly=True).close()
 
@@ -70,7 +68,6 @@ async def test_restore_a_backup_from_settings(settings: Settings, vault_path: Pa
     seed_vault(vault_path, two_cases)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
         await unlock(pilot)
         await pilot.press("o")
         await settle(pilot)

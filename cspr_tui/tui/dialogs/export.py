@@ -76,7 +76,8 @@ class ExportDialog(ModalScreen[ExportDone | None]):
     """
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Close", id="export.cancel")
+        Binding("ctrl+s", "export", "Export", priority=True, id="export.go"),
+        Binding("escape", "cancel", "Close", id="export.cancel"),
     ]
 
     def __init__(self, kind: str = "tracker", ref: str | None = None) -> None:
@@ -176,6 +177,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
     def _chosen(self, selector: str) -> Any:
         value = self.query_one(selector, Select).value
         return None if value == Select.NULL else value
+
+    def action_export(self) -> None:
+        """The footer's way to the Export button (a new reviewer sees the key)."""
+        if not self.query_one("#go", Button).disabled:
+            self._go()
 
     @on(Button.Pressed, "#go")
     def _go(self) -> None:

@@ -11,9 +11,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
+from cspr_tui import vault
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
-from cspr_tui.tui.screens.unlock import LOST_PASSPHRASE_WARNING, MIN_NEW_PASSPHRASE
+from cspr_tui.tui.screens.unlock import LOST_PASSPHRASE_WARNING
 
 
 class ChangePassphraseDialog(ModalScreen[bool]):
@@ -51,8 +52,8 @@ class ChangePassphraseDialog(ModalScreen[bool]):
         new = self.query_one("#new", Input).value
         confirm = self.query_one("#confirm", Input).value
         error = self.query_one(".dialog-error", Static)
-        if len(new) < MIN_NEW_PASSPHRASE:
-            error.update(f"Use at least {MIN_NEW_PASSPHRASE} characters.")
+        if len(new) < vault.MIN_NEW_PASSPHRASE:
+            error.update(f"Use at least {vault.MIN_NEW_PASSPHRASE} characters.")
             return
         if new != confirm:
             error.update("The two passphrases differ; type them again.")

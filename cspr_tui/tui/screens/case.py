@@ -16,8 +16,15 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
-from cspr_tui.domain.case import Case, Stage
-from cspr_tui.errors import CsprError
+from cspr_tui.domain.case import AgencyReportRequest, Case, Stage
+from cspr_tui.domain.form_mapping import (
+    AGENCY_REPORT_FORM,
+    agency_record,
+    agency_records,
+    depth_to_form,
+)
+from cspr_tui.domain.workflow import PROCEEDINGS, stage_label
+from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
 from cspr_tui.tui.widgets.stage_bar import StageBar
@@ -75,6 +82,8 @@ class CaseScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "advance", "Advance", id="case.advance"),
         Binding("e", "edit", "Edit", id="case.edit"),
+        Binding("r", "request_report", "Request", id="case.request_report"),
+        Binding("d", "override_deadline", "Dates", id="case.deadline"),
         Binding("p", "pause", "Pause", id="case.pause"),
         Binding("m", "add_recommendation", "Add rec", id="case.add_rec"),
         Binding("x", "export", "Export", id="case.export"),
@@ -101,7 +110,8 @@ class CaseScreen(Screen[None]):
                     if tab_id != "recs" and tab_id != "audit":
                         with VerticalScroll(classes="tab-body"):
                             yield Static("", id=f"body-{tab_id}")
-        yield Footer(compact=True)
+        # Nine actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         recs = self.query_one("#table-recs", DataTable)
@@ -109,7 +119,7 @@ class CaseScreen(Screen[None]):
         audit = self.query_one("#table-audit", DataTable)
         audit.add_columns("When", "Who", "What", "Reason")
         agency = self.query_one("#table-agency", DataTable)
-        agency.add_columns("Agency", "Requested", "Due", "Received", "Depth")
+        agency.add_columns("Agency", "Report", "Due", "Received", "Requested", "Depth")
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -130,7 +140,7 @@ class CaseScreen(Screen[None]):
         self.query_one(StageBar).show_case(case, store.transition_check(case))
         self._fill_summary(case)
         for tab_id, _title, form_id in TABS:
-            if form_id is not None:
+            if form_id is not None and form_id != AGENCY_REPORT_FORM:
                 self._fill_form_tab(tab_id, form_id, case)
         self._fill_recommendations(case)
         self._fill_audit()
@@ -140,7 +150,7 @@ class CaseScreen(Screen[None]):
     def _fill_summary(self, case: Case) -> None:
         text = Text()
         text.append("Stage: ", style="bold")
-        text.append(f"{case.stage.label}\n")
+        text.append(f"{stage_label(case)}\n")
         if case.created_at:
             text.append("Created: ", style="bold")
             text.append(f"{format_date(case.created_at[:10])}\n")
@@ -157,11 +167,20 @@ class CaseScreen(Screen[None]):
             text.append(
                 f"{deadline.label}: {format_date(deadline.due)} ({deadline.status}{days})\n"
             )
-        if not deadlines:
+        if deadlines:
+            text.append(
+                "Press d to set a due date by hand (the reason is recorded).\n", style="italic"
+            )
+        else:
             text.append("None yet.\n")
         text.append("\nForms\n", style="bold underline")
         for _tab, title, form_id in TABS:
             if form_id is None:
+                continue
+            if form_id == AGENCY_REPORT_FORM:
+                reports = agency_records(case)
+                done = sum(1 for r in reports.values() if r.status == "complete")
+                text.append(f"{title}: {len(reports)} report(s), {done} complete\n")
                 continue
             record = case.record(form_id)
             state = "not started" if record is None else str(record.status)
@@ -213,17 +232,71 @@ class CaseScreen(Screen[None]):
             when = f"{format_date(entry.at[:10])} {entry.at[11:16]}"
             table.add_row(when, entry.who, entry.action, entry.reason)
 
+    def agency_names(self, case: Case) -> list[str]:
+        """Every agency asked for a report, then any with a report but no request."""
+        names = [request.agency for request in case.agency_reports]
+        known = {name.casefold() for name in names}
+        names += [name for name in agency_records(case) if name.casefold() not in known]
+        return names
+
     def _fill_agency(self, case: Case) -> None:
         table = self.query_one("#table-agency", DataTable)
+        keep = self.chosen_agency()
         table.clear()
-        for request in case.agency_reports:
+        requests = {r.agency.casefold(): r for r in case.agency_reports}
+        for name in self.agency_names(case):
+            request = requests.get(name.casefold()) or AgencyReportRequest(agency=name)
+            record = agency_record(case, name)
             table.add_row(
-                request.agency,
-                format_date(request.requested_date),
+                name,
+                "not started" if record is None else str(record.status),
                 format_date(request.due_date),
                 format_date(request.received_date),
-                request.depth,
+                format_date(request.requested_date),
+                depth_to_form(request.depth),
+                key=name,
             )
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep))
+        self._show_agency_report()
+
+    def chosen_agency(self) -> str | None:
+        """The agency highlighted in the Agencies tab (None when nobody was asked yet)."""
+        table = self.query_one("#table-agency", DataTable)
+        if not table.row_count:
+            return None
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return str(key.value)
+
+    @on(DataTable.RowHighlighted, "#table-agency")
+    def _show_agency_report(self) -> None:
+        body = self.query_one("#body-agency", Static)
+        agency = self.chosen_agency()
+        if self.case is None or agency is None:
+            body.update(
+                Text(
+                    "No agency has been asked for a report yet. Press r to request one, "
+                    "or e to fill in a report.",
+                    style="italic",
+                )
+            )
+            return
+        form = self.app.forms[AGENCY_REPORT_FORM]
+        record = agency_record(self.case, agency)
+        if record is None:
+            body.update(Text(f"{agency}: no report yet. Press e to fill it in.", style="italic"))
+            return
+        text = Text()
+        text.append(f"{agency}: {record.status}", style="bold")
+        if record.updated_at:
+            text.append(f" (by {record.updated_by}, {format_date(record.updated_at[:10])})")
+        text.append("  · press e to edit\n\n")
+        text.append_text(format_record(form, record.values))
+        body.update(text)
+
+    @on(DataTable.RowSelected, "#table-agency")
+    def _agency_chosen(self) -> None:
+        self.action_edit()
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -235,11 +308,16 @@ class CaseScreen(Screen[None]):
         self.query_one(TabbedContent).active = f"tab-{TABS[index][0]}"
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "edit" and self.is_mounted:
+        if action in ("edit", "request_report", "override_deadline") and self.is_mounted:
             try:
-                return self.current_tab()[2] is not None
+                tab_id, _title, form_id = self.current_tab()
             except Exception:
                 return True
+            if action == "request_report":
+                return form_id == AGENCY_REPORT_FORM
+            if action == "override_deadline":  # the deadlines are listed on the summary
+                return tab_id == "summary"
+            return form_id is not None
         return True
 
     @on(TabbedContent.TabActivated)
@@ -252,13 +330,22 @@ class CaseScreen(Screen[None]):
             return
         from cspr_tui.tui.screens.form import FormScreen
 
-        self.app.push_screen(FormScreen(self.ref, form_id))
+        agency = self.chosen_agency() if form_id == AGENCY_REPORT_FORM else None
+        self.app.push_screen(FormScreen(self.ref, form_id, agency=agency))
 
     def action_advance(self) -> None:
         assert self.case is not None
         check = self.app.store.transition_check(self.case)
         if self.case.stage == Stage.PAUSED:
-            self.notify("The case is paused: press p to resume it first.", severity="warning")
+            why = check.missing[0] if check.missing else "the case is paused"
+            self.notify(f"{why[0].upper()}{why[1:]} (p resumes it).", severity="warning")
+            return
+        if (
+            check.next_stage is not None
+            and check.overridable
+            and (set(check.missing) <= set(check.overridable))
+        ):
+            self._offer_override(check.next_stage, check.missing)
             return
         if not check.allowed or check.next_stage is None:
             self._refused(check.next_stage, check.missing)
@@ -288,10 +375,27 @@ class CaseScreen(Screen[None]):
             body += "\n\nStill missing:\n" + "\n".join(f"• {item}" for item in missing)
         self.app.push_screen(MessageDialog("Not yet", body))
 
+    def _offer_override(self, goal: Stage, waivable: list[str]) -> None:
+        """Only an overridable rule stands in the way: the reviewer may accept it, with a reason."""
+        from cspr_tui.tui.dialogs.confirm import ReasonDialog
+
+        def reason_given(reason: str | None) -> None:
+            if reason:
+                self.advance_worker(reason, override=True)
+
+        self.app.push_screen(
+            ReasonDialog(
+                f"Move to {goal.label} with an override",
+                "\n".join(f"• {item}" for item in waivable)
+                + "\n\nWhy is this accepted? The override and its reason go in the audit trail.",
+            ),
+            reason_given,
+        )
+
     @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
-    def advance_worker(self) -> None:
+    def advance_worker(self, reason: str = "", *, override: bool = False) -> None:
         try:
-            case = self.app.store.advance(self.ref)
+            case = self.app.store.advance(self.ref, reason, override=override)
         except CsprError as exc:
             self.app.call_from_thread(self._refused, None, exc.details, exc.message)
             return
@@ -306,6 +410,9 @@ class CaseScreen(Screen[None]):
         if self.case.stage == Stage.PAUSED:
             self.change_worker("resume", "")
             return
+        if self.case.stage in (Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED):
+            self._pause_or_defer()
+            return
         from cspr_tui.tui.dialogs.confirm import ReasonDialog
 
         def reason_given(reason: str | None) -> None:
@@ -314,6 +421,34 @@ class CaseScreen(Screen[None]):
 
         self.app.push_screen(
             ReasonDialog("Pause the case", "Why is the case paused or deferred?"), reason_given
+        )
+
+    def _pause_or_defer(self) -> None:
+        """A review may be deferred pending proceedings (the domain names it so) or paused."""
+        from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
+
+        store, ref, other = self.app.store, self.ref, "pause"
+
+        def save(answers: Answers) -> None:
+            if answers.choice == other:
+                store.pause(ref, answers.reason)
+            else:
+                store.defer_publication(ref, answers.choice or "", answers.reason)
+
+        self.app.push_screen(
+            AmendDialog(
+                "Pause the case",
+                "Every clock stops until you resume the case (p).",
+                save,
+                choices=[
+                    *[(f"Publication deferred: {kind.lower()}", kind) for kind in PROCEEDINGS],
+                    ("Paused for another reason", other),
+                ],
+                choice_label="Why",
+                reason_label="Details (recorded in the audit trail)",
+                ok="Pause",
+            ),
+            lambda done: self.reload() if done else None,
         )
 
     @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
@@ -333,3 +468,70 @@ class CaseScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.app.action_export("case", self.ref)
+
+    def action_request_report(self) -> None:
+        """Ask an agency for its information report (who writes it and by when)."""
+        from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
+
+        field = self.app.forms[AGENCY_REPORT_FORM].field("agency")
+        asked = {r.agency.casefold() for r in self.case.agency_reports} if self.case else set()
+        choices = [(c, c) for c in field.choices if c.casefold() not in asked]
+        store, ref, today = self.app.store, self.ref, self.app.today()
+
+        def save(answers: Answers) -> None:
+            store.request_agency_report(
+                ref,
+                AgencyReportRequest(
+                    agency=answers.choice or "",
+                    author=answers.texts.get("author", ""),
+                    requested_date=today.isoformat(),
+                    due_date=answers.day.isoformat() if answers.day else None,
+                ),
+            )
+
+        self.app.push_screen(
+            AmendDialog(
+                "Request an agency report",
+                f"Asked today ({format_date(today)}); the agency's report is then filled in "
+                "from this tab (e).",
+                save,
+                choices=choices,
+                choice_label="Agency",
+                texts=[("author", "Author (who will write it)")],
+                date_label="Date due",
+                reason_label="",
+                ok="Request",
+            ),
+            lambda done: self.reload() if done else None,
+        )
+
+    def action_override_deadline(self) -> None:
+        """Set a deadline's due date by hand (e.g. agreed with the Panel), with the reason."""
+        from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
+
+        deadlines = self.app.store.case_deadlines(self.ref, self.app.today())
+        if not deadlines:
+            self.notify("This case has no deadlines yet.")
+            return
+        choices = [
+            (f"{d.label} ({format_date(d.due) or 'not started'})", d.rule) for d in deadlines
+        ]
+        store, ref = self.app.store, self.ref
+
+        def save(answers: Answers) -> None:
+            if answers.day is None:
+                raise ValidationFailed("Type the new due date (DD/MM/YYYY).")
+            store.override_deadline(ref, answers.choice or "", answers.day, answers.reason)
+
+        self.app.push_screen(
+            AmendDialog(
+                "Override a deadline",
+                "The new due date replaces the computed one for this case.",
+                save,
+                choices=choices,
+                choice_label="Deadline",
+                choice=next((d.rule for d in deadlines if d.is_open), None),
+                date_label="New due date",
+            ),
+            lambda done: self.reload() if done else None,
+        )

@@ -23,6 +23,7 @@ from cspr_tui.domain.calendar import calendar_from_settings
 from cspr_tui.domain.case import STAGE_ORDER, Stage
 from cspr_tui.domain.deadline import DeadlineStatus, all_deadlines, next_deadline
 from cspr_tui.domain.store import CaseStore
+from cspr_tui.domain.workflow import stage_label
 from cspr_tui.forms.dates import format_date
 from cspr_tui.settings import Settings
 from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
@@ -95,7 +96,7 @@ class DashboardScreen(Screen[None]):
             rows[case.ref] = CaseRow(
                 ref=case.ref,
                 pseudonym=case.pseudonym,
-                stage=case.stage.label,
+                stage=stage_label(case),
                 stage_index=stage_index.get(case.stage, 99),
                 deadline_label=deadline.label if deadline else "",
                 due=deadline.due if deadline else None,

@@ -20,6 +20,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, SelectionList, Static, TextArea
 
+from cspr_tui.domain.case import Case, Record
+from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record, depth_to_form
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.model import Field, Form, Section, is_empty
 from cspr_tui.tui.widgets.form_field import (
@@ -56,10 +58,11 @@ class FormScreen(Screen[bool]):
         Binding("escape", "leave", "Close", id="form.leave"),
     ]
 
-    def __init__(self, ref: str, form_id: str) -> None:
+    def __init__(self, ref: str, form_id: str, *, agency: str | None = None) -> None:
         super().__init__()
         self.ref = ref
         self.form_id = form_id
+        self.agency = agency  # whose report, for the one-per-agency information reports
         self.form: Form | None = None
         self.values: dict[str, Any] = {}
         self.raw: dict[str, str] = {}  # typed text that is not (yet) a valid answer
@@ -82,13 +85,15 @@ class FormScreen(Screen[bool]):
         store = self.app.store
         self.form = self.app.forms[self.form_id]
         case = store.get(self.ref)
-        record = case.record(self.form_id)
+        record = self._record(case)
         if record is not None:
             self.values = copy.deepcopy(record.values)
         else:
             self.values = self.form.initial_values(self.app.today())
+            self.values.update(self._from_request(case))
+        whose = f" · {self.agency}" if self.agency else ""
         self.query_one("#form-title", Static).update(
-            f"{self.form.title} · {case.ref} ({case.pseudonym})"
+            f"{self.form.title}{whose} · {case.ref} ({case.pseudonym})"
             + (
                 "  [complete: editing]"
                 if record is not None and record.status == "complete"
@@ -101,6 +106,32 @@ class FormScreen(Screen[bool]):
             if record.current_section in ids:
                 self.step = ids.index(record.current_section)
         await self.show_step()
+
+    def _record(self, case: Case) -> Record | None:
+        """The record being edited: an agency report is the chosen agency's own."""
+        if self.form_id != AGENCY_REPORT_FORM:
+            return case.record(self.form_id)
+        return agency_record(case, self.agency) if self.agency else None
+
+    def _from_request(self, case: Case) -> dict[str, Any]:
+        """A new agency report starts from what the request already says."""
+        if self.form_id != AGENCY_REPORT_FORM or not self.agency:
+            return {}
+        request = next(
+            (r for r in case.agency_reports if r.agency.casefold() == self.agency.casefold()),
+            None,
+        )
+        if request is None:
+            return {"agency": self.agency}
+        known = {
+            "agency": request.agency,
+            "author_name": request.author,
+            "author_role": request.author_role,
+            "date_requested": request.requested_date,
+            "due_date": request.due_date,
+            "depth": depth_to_form(request.depth),
+        }
+        return {key: value for key, value in known.items() if value}
 
     def sections(self) -> list[Section]:
         """The steps shown for the answers so far (a section may depend on an answer)."""
@@ -529,7 +560,10 @@ class FormScreen(Screen[bool]):
             copy.deepcopy(self.values),
             finish=finish,
             current_section=self.section.id,
+            agency=self.agency,
         )
+        if self.form_id == AGENCY_REPORT_FORM and not self.agency:
+            self.agency = str(self.values.get("agency") or "").strip() or None
 
     def action_save_draft(self) -> None:
         self.query_one("#form-issues", Static).update("Saving the draft…")

@@ -37,8 +37,10 @@ class RecommendationsScreen(Screen[None]):
     CSS_PATH = "recommendations.tcss"
     AUTO_FOCUS = "#recs"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("u", "quarterly_update", "Quarterly update", id="recs.update"),
+        Binding("u", "quarterly_update", "Update", id="recs.update"),
         Binding("n", "add", "Add", id="recs.add"),
+        Binding("t", "revise_target", "Target", id="recs.revise"),
+        Binding("g", "override_rag", "RAG", id="recs.rag"),
         Binding("f", "focus_filters", "Filters", id="recs.filters"),
         Binding("x", "app.export('tracker')", "Export", id="recs.export"),
         Binding("escape", "app.pop_screen", "Back", id="recs.back"),
@@ -65,7 +67,8 @@ class RecommendationsScreen(Screen[None]):
             yield Checkbox("Overdue", compact=True, id="filter-overdue")
         yield DataTable(id="recs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="recs-detail")
-        yield Footer(compact=True)
+        # Nine actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#recs", DataTable)
@@ -173,6 +176,14 @@ class RecommendationsScreen(Screen[None]):
         text = f"{row.rec.text}"
         if latest is not None:
             text += f"\nLatest ({latest.quarter}, {format_date(latest.date)}): {latest.narrative}"
+        if row.rec.revised_target_date:
+            text += (
+                f"\nTarget revised from {format_date(row.rec.target_date) or 'none'}: "
+                f"{row.rec.revision_reason}"
+            )
+        if row.rec.rag_override:
+            rag = row.rec.rag_override.value
+            text += f"\nRAG set to {rag} by hand: {row.rec.rag_override_reason}"
         detail.update(text)
 
     @on(DataTable.RowSelected, "#recs")
@@ -199,5 +210,64 @@ class RecommendationsScreen(Screen[None]):
         chosen = self.selected
         self.app.push_screen(
             RecommendationDialog(chosen[0] if chosen else None),
+            lambda done: self.reload() if done else None,
+        )
+
+    def _chosen_row(self) -> RecRow | None:
+        chosen = self.selected
+        return next((r for r in self.rows if (r.ref, r.rec.id) == chosen), None)
+
+    def action_revise_target(self) -> None:
+        """A new target date; the store asks for the reason and counts the revision."""
+        row = self._chosen_row()
+        if row is None:
+            return
+        from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
+
+        store = self.app.store
+
+        def save(answers: Answers) -> None:
+            store.update_recommendation(
+                row.ref,
+                row.rec.id,
+                {"revised_target_date": answers.day.isoformat() if answers.day else None},
+                answers.reason,
+            )
+
+        original = format_date(row.rec.target_date) or "none"
+        self.app.push_screen(
+            AmendDialog(
+                f"Revise the target date: {row.rec.id}",
+                f"Original target {original}; revised {row.rec.revisions} time(s) so far.",
+                save,
+                date_label="Revised target date",
+                day=row.rec.revised_target_date,
+            ),
+            lambda done: self.reload() if done else None,
+        )
+
+    def action_override_rag(self) -> None:
+        """Set the RAG by hand (or give it back to the computed rating), with the reason."""
+        row = self._chosen_row()
+        if row is None:
+            return
+        from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
+
+        store = self.app.store
+        computed = "computed"
+
+        def save(answers: Answers) -> None:
+            rag = None if answers.choice == computed else answers.choice
+            store.update_recommendation(row.ref, row.rec.id, {"rag_override": rag}, answers.reason)
+
+        self.app.push_screen(
+            AmendDialog(
+                f"Override the RAG rating: {row.rec.id}",
+                f'Now {row.rag.value}. Choose "As computed" to remove an override.',
+                save,
+                choices=[("As computed", computed), *[(r.value, r.value) for r in Rag]],
+                choice_label="RAG rating",
+                choice=row.rec.rag_override.value if row.rec.rag_override else None,
+            ),
             lambda done: self.reload() if done else None,
         )

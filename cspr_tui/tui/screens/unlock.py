@@ -16,12 +16,10 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
 
-from cspr_tui import paths
+from cspr_tui import paths, vault
 from cspr_tui.errors import CsprError, VaultDamaged, VaultInUse, WrongPassphrase
 from cspr_tui.paths import DEMO_VAULT_NAME
 from cspr_tui.tui.session import Session, open_session
-
-MIN_NEW_PASSPHRASE = 8
 
 LOST_PASSPHRASE_WARNING = (
     "Write the passphrase down and keep it somewhere safe. If it is lost, nobody can open "
@@ -130,10 +128,10 @@ class UnlockScreen(Screen[None]):
             return
         if self.creating:
             confirm = self.query_one("#confirm", Input).value
-            if len(passphrase) < MIN_NEW_PASSPHRASE:
+            if len(passphrase) < vault.MIN_NEW_PASSPHRASE:
                 self._start_again()
                 self.show_message(
-                    f"Use at least {MIN_NEW_PASSPHRASE} characters; a short phrase of "
+                    f"Use at least {vault.MIN_NEW_PASSPHRASE} characters; a short phrase of "
                     "several words is best.",
                     error=True,
                 )

@@ -1,0 +1,169 @@
+"""One small change that the workflow records with a reason: a revised target date, a RAG
+override, a deadline's new due date, a request for an agency report.
+
+The dialog only gathers the answers (a choice, a date typed DD/MM/YYYY, free text, a
+reason) and hands them to `save`, which calls the store in a worker; whether a reason is
+needed, and whether the change is allowed, is the store's word, shown here as it says it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Select, Static
+
+from cspr_tui.errors import CsprError
+from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
+from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+
+
+@dataclass
+class Answers:
+    """What the reviewer gave: the choice, the date, the extra text fields, the reason."""
+
+    choice: str | None = None
+    day: date | None = None
+    texts: dict[str, str] = field(default_factory=dict)
+    reason: str = ""
+
+
+class AmendDialog(ModalScreen[bool]):
+    """Dismisses True once `save` (run in a worker) succeeded; its refusals stay on screen."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="AmendDialog").replace(
+            "AmendDialog > Vertical", "AmendDialog > VerticalScroll"
+        )
+        + """
+    AmendDialog > VerticalScroll {
+        max-height: 100%;
+    }
+    AmendDialog .field-label {
+        margin-top: 1;
+    }
+    """
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="amend.cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="amend.save"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        explanation: str,
+        save: Callable[[Answers], object],
+        *,
+        choices: Sequence[tuple[str, str]] = (),
+        choice_label: str = "",
+        choice: str | None = None,
+        date_label: str = "",
+        day: date | str | None = None,
+        texts: Sequence[tuple[str, str]] = (),
+        reason_label: str = "Reason (recorded in the audit trail)",
+        ok: str = "Save",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.explanation = explanation
+        self.save = save
+        self.choices = list(choices)
+        self.choice_label = choice_label
+        self.choice = choice
+        self.date_label = date_label
+        self.day = day
+        self.texts = list(texts)
+        self.reason_label = reason_label
+        self.ok = ok
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.title_text, classes="dialog-title")
+            if self.explanation:
+                yield Static(self.explanation)
+            if self.choices:
+                yield Static(self.choice_label, classes="field-label")
+                values = [value for _prompt, value in self.choices]
+                yield Select(
+                    self.choices,
+                    value=self.choice if self.choice in values else Select.NULL,
+                    prompt="Choose…",
+                    compact=True,
+                    id="choice",
+                )
+            for text_id, label in self.texts:
+                yield Input(placeholder=label, id=f"text-{text_id}")
+            if self.date_label:
+                yield Input(
+                    value=format_date(self.day) if self.day else "",
+                    placeholder=f"{self.date_label} DD/MM/YYYY",
+                    restrict=r"[0-9/.\-]*",
+                    id="day",
+                )
+            if self.reason_label:
+                yield Input(placeholder=self.reason_label, id="reason")
+            yield Static("", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.ok, id="save", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        first = self.query("Select, Input").first()
+        first.focus()
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "reason" or event.input is list(self.query(Input))[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def _error(self, message: str) -> None:
+        self.query_one(".dialog-error", Static).update(message)
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        answers = Answers()
+        if self.choices:
+            value = self.query_one("#choice", Select).value
+            if value == Select.NULL:
+                self._error(f"Choose: {self.choice_label}.")
+                self.query_one("#choice").focus()
+                return
+            answers.choice = str(value)
+        for text_id, _label in self.texts:
+            answers.texts[text_id] = self.query_one(f"#text-{text_id}", Input).value.strip()
+        if self.date_label:
+            typed = self.query_one("#day", Input).value.strip()
+            if typed:
+                try:
+                    answers.day = parse_date(typed)
+                except DateFormatError as exc:
+                    self._error(f"{self.date_label}: {exc}")
+                    self.query_one("#day").focus()
+                    return
+        if self.reason_label:
+            answers.reason = self.query_one("#reason", Input).value.strip()
+        self.save_worker(answers)
+
+    @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
+    def save_worker(self, answers: Answers) -> None:
+        try:
+            self.save(answers)
+        except CsprError as exc:
+            self.app.call_from_thread(self._error, exc.message)
+            return
+        self.app.call_from_thread(self.dismiss, True)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)
