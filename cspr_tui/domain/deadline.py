@@ -305,7 +305,8 @@ def _due_soon_days(settings: Settings) -> int:
 # --- reading the case -------------------------------------------------------------------
 
 
-def _as_date(value: Any) -> date | None:
+def stored_date(value: Any) -> date | None:
+    """A stored answer as a date, or None when blank or not a real ISO date."""
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not value.strip():
@@ -322,7 +323,7 @@ def _read_date(case: Case, field_id: str, notes: list[str]) -> tuple[date | None
         raw = case.value(form_id, form_field)
         if raw in (None, ""):
             continue
-        parsed = _as_date(raw)
+        parsed = stored_date(raw)
         if parsed is None:
             notes.append(f"{form_id}.{form_field} holds {raw!r}, which is not a date.")
             continue
@@ -330,7 +331,7 @@ def _read_date(case: Case, field_id: str, notes: list[str]) -> tuple[date | None
     return None, None
 
 
-def _is_statutory(case: Case) -> bool | None:
+def is_statutory(case: Case) -> bool | None:
     """Whether the review is an LCSPR: the review record's answer, else the case type."""
     raw = case.value("review", "statutory")
     if isinstance(raw, bool):
@@ -375,8 +376,8 @@ def _pauses_for(
             continue
         if pause.deadline is not None and pause.deadline != rule:
             continue
-        start = _as_date(pause.start)
-        end = _as_date(pause.end) if pause.end else None
+        start = stored_date(pause.start)
+        end = stored_date(pause.end) if pause.end else None
         if start is None or (pause.end and end is None):
             notes.append(f"A pause ({pause.reason}) has a date that cannot be read; ignored.")
             continue
@@ -435,7 +436,7 @@ def _latest_override(
     for override in sorted(
         (o for o in case.overrides if o.deadline == rule), key=lambda o: o.at or ""
     ):
-        due = _as_date(override.due_date)
+        due = stored_date(override.due_date)
         if due is None:
             notes.append(f"An override by {override.by} has an unreadable due date; ignored.")
             continue
@@ -583,7 +584,7 @@ def case_deadlines(
     calendar = calendar or calendar_from_settings(settings)
     limits = time_limits(settings)
     due_soon = _due_soon_days(settings)
-    statutory = _is_statutory(case)
+    statutory = is_statutory(case)
     results: dict[str, Deadline] = {}
     for limit in limits.values():
         if not limit.enabled or (limit.statutory_only and statutory is False):

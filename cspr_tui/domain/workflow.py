@@ -12,12 +12,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from cspr_tui.domain.case import Case, Pause, RecommendationStatus, RecordStatus, Stage
-from cspr_tui.domain.deadline import DeadlineStatus, case_deadlines, time_limits
+from cspr_tui.domain.case import (
+    STAGE_ORDER,
+    Case,
+    Pause,
+    RecommendationStatus,
+    RecordStatus,
+    Stage,
+)
 
 # The one rule for "is this a statutory review?" lives with the deadlines that first needed
 # it (an explicit Yes/No answer wins; otherwise the case's review type; None while unknown).
-from cspr_tui.domain.deadline import _is_statutory as is_statutory
+from cspr_tui.domain.deadline import DeadlineStatus, case_deadlines, is_statutory, time_limits
+from cspr_tui.domain.deadline import stored_date as parse_iso_date
 from cspr_tui.domain.form_mapping import agency_record
 from cspr_tui.errors import ValidationFailed
 from cspr_tui.settings import Settings
@@ -89,18 +96,6 @@ class TransitionCheck:
     missing: list[str] = field(default_factory=list)
     overridable: list[str] = field(default_factory=list)  # missing items an override may waive
     warnings: list[str] = field(default_factory=list)  # worth knowing now; never blocking
-
-
-def parse_iso_date(value: Any) -> date | None:
-    """A stored answer as a date, or None when blank or not a real ISO date."""
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
 
 
 def _filled(value: Any) -> bool:
@@ -287,19 +282,7 @@ def next_stage(case: Case) -> Stage | None:
         return Stage.REVIEW_IN_PROGRESS
     if stage == Stage.PUBLISHED:
         return Stage.MONITORING if case.recommendations else Stage.CLOSED
-    order = (
-        Stage.REFERRAL_RECEIVED,
-        Stage.SCREENING,
-        Stage.NOTIFIED,
-        Stage.RAPID_REVIEW,
-        Stage.DECISION,
-        Stage.REVIEW_IN_PROGRESS,
-        Stage.REPORT_DRAFTED,
-        Stage.PUBLISHED,
-        Stage.MONITORING,
-        Stage.CLOSED,
-    )
-    return order[order.index(stage) + 1]
+    return STAGE_ORDER[STAGE_ORDER.index(stage) + 1]
 
 
 def check_transition(

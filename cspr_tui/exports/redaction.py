@@ -26,6 +26,7 @@ from datetime import date
 from typing import Any
 
 from cspr_tui.domain.case import Case
+from cspr_tui.domain.deadline import stored_date
 
 __all__ = ["Identifier", "Redactor", "identifiers_for_case"]
 
@@ -125,15 +126,6 @@ _DATE = re.compile(
     r")(?!\d|[/.\-]\d)",
     re.IGNORECASE,
 )
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _dates_in(match: re.Match[str]) -> list[date]:
@@ -240,7 +232,7 @@ def identifiers_for_case(case: Case) -> list[Identifier]:
 
     for person in [*children, *family]:
         dob = person.get("dob")
-        born = _as_date(dob) if dob else None
+        born = stored_date(dob) if dob else None
         # A date is found in any spelling; anything else typed as a date of birth, as written.
         text = born.strftime("%d/%m/%Y") if born else _norm(str(dob or ""))
         if text and text.casefold() not in seen:

@@ -265,7 +265,7 @@ def test_transition_check_reports_without_changing(store: CaseStore) -> None:
 
 # -- follow-ups: one statutory rule, LCSPR decision, deferral, rapid review warning ---------
 def test_one_statutory_rule_for_workflow_and_deadlines() -> None:
-    assert workflow.is_statutory is deadline._is_statutory
+    assert workflow.is_statutory is deadline.is_statutory
 
 
 @pytest.mark.parametrize(
