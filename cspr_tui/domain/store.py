@@ -193,7 +193,7 @@ class _Entry:
 
 def _search_text(doc: Mapping[str, Any]) -> str:
     """Reference, pseudonym, notes, every form answer and every recommendation's text and
-    action, lower-cased, for substring search; read from the document, so a search needs no
+    action, lower-cased, for whole-word search; read from the document, so a search needs no
     `Case`.
 
     Parts are joined by a separator no one types. White space is left as it is (normalising
@@ -224,12 +224,34 @@ def _search_text(doc: Mapping[str, Any]) -> str:
 
 
 def _matcher(phrase: str) -> Callable[[str], bool]:
-    """Does a search text contain `phrase` (already lower-cased, single-spaced)? A space in
-    the phrase matches any run of white space; a one-word phrase is a plain substring test."""
-    if " " not in phrase:
-        return lambda text: phrase in text
-    pattern = re.compile(r"\s+".join(re.escape(word) for word in phrase.split(" ")))
-    return lambda text: pattern.search(text) is not None
+    """Does a search text hold `phrase` (already lower-cased, single-spaced) as whole words?
+    "child a" must not match "child and adolescent...". The phrase starts and ends on a word
+    boundary (where its first or last character is a letter or digit), a space in it matches
+    any run of white space, and accents count as letters (no folding).
+
+    The start is checked by hand on each hit: a look-behind at the front of the pattern
+    would stop `re` from scanning for the literal first word (forty times slower).
+    """
+    words = phrase.split(" ")
+    tail = r"(?!\w)" if _is_word(phrase[-1]) else ""
+    search = re.compile(r"\s+".join(re.escape(word) for word in words) + tail).search
+    check_head = _is_word(phrase[0])
+
+    def matches(text: str) -> bool:
+        found = search(text)
+        while found is not None:
+            start = found.start()
+            if not check_head or start == 0 or not _is_word(text[start - 1]):
+                return True
+            found = search(text, start + 1)
+        return False
+
+    return matches
+
+
+def _is_word(char: str) -> bool:
+    """What `re` counts as a word character (`\\w`) in a str pattern."""
+    return char.isalnum() or char == "_"
 
 
 def _digest(data: Any) -> str:
@@ -447,8 +469,9 @@ class CaseStore:
     ) -> list[Case]:
         """Cases matching every filter given, by reference, served from memory.
 
-        `text`: the phrase appears (any case, spaces normalised) in the reference,
-        pseudonym, notes, a form answer or a recommendation. `agency`: named among the
+        `text`: the phrase appears as whole words (any case, any white space between words)
+        in the reference, pseudonym, notes, a form answer or a recommendation: "child a"
+        finds Child A, not "child and adolescent". `agency`: named among the
         case's agencies or agency reports (any case). `overdue`: has (True) or has no
         (False) overdue deadline.
         `due_within`: an open deadline falls due within that many calendar days of today

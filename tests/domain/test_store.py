@@ -751,3 +751,26 @@ def test_cspr_import_of_escaped_lone_surrogates_exits_6_and_changes_nothing(
     assert "Traceback" not in done.stderr and done.stderr.count("\n") == 1
     after = {p.name: p.read_bytes() for p in vault_file.parent.iterdir() if p.is_file()}
     assert after == before
+
+
+def test_text_query_matches_whole_words_only(store: CaseStore) -> None:
+    """A pseudonym like "Child A" must not find every case that mentions child services."""
+    camhs = store.create_case(pseudonym="Child H").ref
+    store.save_record(
+        camhs,
+        "referral",
+        {"incident_description": "Seen by Child and adolescent mental health services"},
+    )
+    child_a = store.create_case(pseudonym="Child A").ref
+    accented = store.create_case(notes=f"Zoë's school (year 6)\nwrote about {camhs}0").ref
+    assert [c.ref for c in store.query(text="Child A")] == [child_a]
+    assert [c.ref for c in store.query(text="child a")] == [child_a]
+    assert [c.ref for c in store.query(text="CHILD  and\tadolescent")] == [camhs]
+    assert store.query(text="adolescen") == []  # not a word on its own
+    assert store.query(text="hild h") == []
+    assert [c.ref for c in store.query(text="zoë")] == [accented]
+    assert store.query(text="zoe") == []  # accents are kept as they are
+    assert [c.ref for c in store.query(text="(year 6)")] == [accented]  # punctuation ends
+    assert [c.ref for c in store.query(text="year 6)")] == [accented]
+    assert [c.ref for c in store.query(text=camhs)] == [camhs]  # not the longer one
+    assert [c.ref for c in store.query(text=f"{camhs}0")] == [accented]

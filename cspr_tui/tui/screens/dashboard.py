@@ -1,7 +1,8 @@
 """The home screen: every case with its next deadline, a deadlines panel and stage counts.
 
-Deadlines are computed by the domain once per reload (not per keystroke), and the filter
-asks the store's in-memory text search, so typing stays instant with thousands of cases.
+Deadlines are computed by the domain on reload (not per keystroke; the store keeps each
+case's next deadline until it changes), and the filter asks the store's in-memory whole-word
+search, so typing stays instant with thousands of cases.
 """
 
 from __future__ import annotations
@@ -19,13 +20,11 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
-from cspr_tui.domain.calendar import calendar_from_settings
 from cspr_tui.domain.case import STAGE_ORDER, Stage
-from cspr_tui.domain.deadline import DeadlineStatus, all_deadlines, next_deadline
-from cspr_tui.domain.store import CaseStore
+from cspr_tui.domain.deadline import DeadlineStatus
+from cspr_tui.domain.store import CaseStore, CaseSummary
 from cspr_tui.domain.workflow import stage_label
 from cspr_tui.forms.dates import format_date
-from cspr_tui.settings import Settings
 from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
 
 FILTER_DELAY = 0.12  # seconds of quiet typing before the table is filtered
@@ -82,48 +81,53 @@ class DashboardScreen(Screen[None]):
 
     def reload(self) -> None:
         """Recompute rows and deadlines off the event loop (thousands of cases take a moment)."""
-        self.load_worker(self.app.store, self.app.settings, self.app.today())
+        self.load_worker(self.app.store, self.app.today())
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
-    def load_worker(self, store: CaseStore, settings: Settings, today: date) -> None:
-        """Read every case from the store and compute its deadlines once per reload."""
-        calendar = calendar_from_settings(settings)  # built once: holidays are costly to load
-        cases = store.list_cases()
+    def load_worker(self, store: CaseStore, today: date) -> None:
+        """Rows from the store's summaries (each case's next deadline is kept by the store
+        until the case, the day or the settings change) and the panel from one pass over
+        every case's deadlines."""
+        summaries = store.summaries(deadlines=True, today=today)
+        # Only a paused case's label needs the case (a deferral pending proceedings).
+        paused = {case.ref: case for case in store.query(stage=Stage.PAUSED)}
         stage_index = {stage: i for i, stage in enumerate((*STAGE_ORDER, Stage.PAUSED))}
         rows: dict[str, CaseRow] = {}
-        for case in cases:
-            deadline = next_deadline(case, settings, today, calendar)
-            rows[case.ref] = CaseRow(
-                ref=case.ref,
-                pseudonym=case.pseudonym,
-                stage=stage_label(case),
-                stage_index=stage_index.get(case.stage, 99),
+        for summary in summaries:
+            deadline = summary.next_deadline
+            case = paused.get(summary.ref)
+            rows[summary.ref] = CaseRow(
+                ref=summary.ref,
+                pseudonym=summary.pseudonym,
+                stage=stage_label(case) if case is not None else summary.stage.label,
+                stage_index=stage_index.get(summary.stage, 99),
                 deadline_label=deadline.label if deadline else "",
                 due=deadline.due if deadline else None,
                 days_left=deadline.days_left if deadline else None,
                 status=str(deadline.status) if deadline else "",
             )
-        found = all_deadlines(cases, settings, today, calendar)
+        found = store.all_deadlines(today)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, cases, rows, found)
+            self.app.call_from_thread(self._loaded, summaries, rows, found)
 
-    def _loaded(self, cases: list, rows: dict[str, CaseRow], found: list) -> None:
+    def _loaded(self, summaries: list[CaseSummary], rows: dict[str, CaseRow], found: list) -> None:
         if not self.is_attached or self.app.session is None:
             return
         self.rows = rows
-        self._show_counts(cases)
+        self._show_counts(summaries)
         self._show_deadlines(found)
         self.apply_filter()
 
-    def _show_counts(self, cases: list) -> None:
-        counts = Counter(case.stage for case in cases)
+    def _show_counts(self, summaries: list[CaseSummary]) -> None:
+        counts = Counter(summary.stage for summary in summaries)
         parts = [
             f"{stage.label} {counts[stage]}"
             for stage in (*STAGE_ORDER, Stage.PAUSED)
             if counts[stage]
         ]
         overdue = sum(1 for row in self.rows.values() if row.status == DeadlineStatus.OVERDUE)
-        head = Text(f"{len(cases)} case{'s' if len(cases) != 1 else ''}", style="bold")
+        total = len(summaries)
+        head = Text(f"{total} case{'s' if total != 1 else ''}", style="bold")
         if overdue:
             head.append(f" · {overdue} overdue", style="bold reverse")
         head.append("  " + " · ".join(parts) if parts else "  no cases yet: press n")
@@ -163,13 +167,27 @@ class DashboardScreen(Screen[None]):
         self.query_one("#cases").focus()
 
     def apply_filter(self) -> None:
-        text = self.query_one("#filter", Input).value.strip()
-        if text:
-            refs = {case.ref for case in self.app.store.query(text=text)}
-            rows = [row for ref, row in self.rows.items() if ref in refs]
-        else:
-            rows = list(self.rows.values())
-        self.query_one(CaseTable).show_rows(rows)
+        """Whole-word matches from the store, plus references starting with what is typed
+        (so "CSPR-2026-00" lists those cases); an exact reference or pseudonym comes first,
+        under the cursor, so Enter opens the case the reviewer named."""
+        text = self.query_one("#filter", Input).value
+        phrase = " ".join(text.casefold().split())
+        table = self.query_one(CaseTable)
+        if not phrase:
+            table.show_rows(list(self.rows.values()))
+            return
+        refs = {summary.ref for summary in self.app.store.query_summaries(text=phrase)}
+        rows = [
+            row
+            for ref, row in self.rows.items()
+            if ref in refs or ref.casefold().startswith(phrase)
+        ]
+        exact = [
+            row.ref
+            for row in rows
+            if phrase in (row.ref.casefold(), " ".join(row.pseudonym.casefold().split()))
+        ]
+        table.show_rows(rows, first=exact)
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()

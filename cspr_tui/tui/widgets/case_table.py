@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -97,12 +98,22 @@ class CaseTable(DataTable):
             return sorted(rows, key=lambda r: (r.due is None, r.due or 0, r.ref))
         return sorted(rows, key=lambda r: (getattr(r, attribute), r.ref))
 
-    def show_rows(self, rows: list[CaseRow]) -> None:
-        """Replace the rows, keeping the cursor on the same case where it is still listed."""
+    def show_rows(self, rows: list[CaseRow], first: Iterable[str] = ()) -> None:
+        """Replace the rows, keeping the cursor on the same case where it is still listed.
+
+        `first`: references shown before the rest (an exact match for the filter), with the
+        cursor on the first of them, so Enter opens the case that was asked for.
+        """
         current = self.selected_ref
         theme_vars = self.app.theme_variables if self.app else None
+        leading = set(first)
+        ordered = self.sorted_rows(rows)
+        if leading:
+            ordered = [r for r in ordered if r.ref in leading] + [
+                r for r in ordered if r.ref not in leading
+            ]
         self.clear()
-        for row in self.sorted_rows(rows):
+        for row in ordered:
             self.add_row(
                 row.ref,
                 row.pseudonym,
@@ -112,7 +123,9 @@ class CaseTable(DataTable):
                 status_text(row.status, theme_vars),
                 key=row.ref,
             )
-        if current is not None and current in self.rows:
+        if leading and ordered and ordered[0].ref in leading:
+            self.move_cursor(row=0)
+        elif current is not None and current in self.rows:
             self.move_cursor(row=self.get_row_index(current))
 
     @property
