@@ -195,6 +195,8 @@ class DeadlineStatus(StrEnum):
     MET_LATE = "met late"
     PAUSED = "paused"
     NOT_STARTED = "not started"
+    # Past the expected date of someone else's step (T6, the Panel's reply): chase, not late.
+    AWAITED = "awaited"
 
     @property
     def label(self) -> str:
@@ -207,6 +209,7 @@ OPEN_STATUSES = frozenset(
         DeadlineStatus.DUE_SOON,
         DeadlineStatus.OVERDUE,
         DeadlineStatus.PAUSED,
+        DeadlineStatus.AWAITED,
     }
 )
 
@@ -561,6 +564,10 @@ def _evaluate(
             notes.insert(0, f"Paused since {paused.start:%d/%m/%Y}: {paused.reason}.")
             if limit.direction == "before":
                 notes.append("A pause does not move this date; change the publication date.")
+        elif today > due and limit.informational:
+            base.status = DeadlineStatus.AWAITED
+            left = min(left, -1)
+            notes.append(f"Expected by {due:%d/%m/%Y} and not yet received: chase it.")
         elif today > due:
             base.status = DeadlineStatus.OVERDUE
             left = min(left, -1)

@@ -101,7 +101,23 @@ def test_due_soon(rule: str, records: dict, due: date, done: tuple, calm: date) 
 @pytest.mark.parametrize(("rule", "records", "due", "done", "calm"), RULES, ids=RULE_IDS)
 def test_overdue(rule: str, records: dict, due: date, done: tuple, calm: date) -> None:
     found = deadline(make_case(records), rule, CAL.add_working_days(due, 2))
-    assert (found.due, found.status, found.days_left) == (due, St.OVERDUE, -2)
+    # The Panel's reply (T6) binds the Panel, not the partnership: it is awaited, not overdue.
+    expected = St.AWAITED if rule == "T6" else St.OVERDUE
+    assert (found.due, found.status, found.days_left) == (due, expected, -2)
+
+
+def test_a_late_panel_reply_is_awaited_open_and_sorted_after_partnership_overdue_work() -> None:
+    today = date(2026, 5, 20)
+    late_reply = make_case({"rapid_review": {"rr_sent_to_panel_date": "2026-04-27"}})
+    late_reply.ref = "CSPR-2026-001"
+    late_rr = make_case(SIN)
+    late_rr.ref = "CSPR-2026-002"
+    found = deadline(late_reply, "T6", today)
+    assert found.status is St.AWAITED and found.is_open
+    assert "chase" in found.note
+    ordered = all_deadlines([late_reply, late_rr], Settings(), today)
+    statuses = [d.status for d in ordered]
+    assert statuses.index(St.OVERDUE) < statuses.index(St.AWAITED)
 
 
 @pytest.mark.parametrize(("rule", "records", "due", "done", "calm"), RULES, ids=RULE_IDS)
@@ -128,7 +144,7 @@ def test_paused(rule: str, records: dict, due: date, done: tuple, calm: date) ->
     assert found.status is St.PAUSED
     assert f"Paused since {calm:%d/%m/%Y}: Criminal trial" in found.note
     unpaused = deadline(make_case(records), rule, due + timedelta(days=40))
-    assert unpaused.status is St.OVERDUE
+    assert unpaused.status is (St.AWAITED if rule == "T6" else St.OVERDUE)
 
 
 @pytest.mark.parametrize(("rule", "records", "due", "done", "calm"), RULES, ids=RULE_IDS)
@@ -533,6 +549,7 @@ def test_status_labels_read_well() -> None:
     assert St.MET_LATE.label == "Met late"
     assert [s.value for s in St] == [
         "on track", "due soon", "overdue", "met", "met late", "paused", "not started",
+        "awaited",
     ]  # fmt: skip
 
 

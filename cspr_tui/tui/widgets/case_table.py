@@ -18,6 +18,7 @@ STATUS_STYLES: dict[str, str] = {
     "due soon": "$warning",
     "on track": "$success",
     "paused": "$text-muted",
+    "awaited": "$warning",
     "met late": "$warning",
     "met": "$success",
 }
