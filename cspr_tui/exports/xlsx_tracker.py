@@ -571,32 +571,25 @@ def _summary_sheet(wb, out: _Writer, rows: list[_Row], quarter: Quarter, as_of: 
         ws.append([])
         row_no += max(len(items), 1) + 3
 
+    def summary_row(r: Any, when: Any) -> list[Any]:
+        return [
+            out.text(ws, r.rec.id),
+            out.text(ws, r.case.ref),
+            out.text(ws, r.rec.lead_agency),
+            out.date(ws, when),
+            out.text(ws, str(r.rec.status)),
+        ]
+
     listing(
         "Overdue actions",
         ["Tracker ID", "Review", "Lead agency", "Target date", "Status"],
-        [
-            [
-                out.text(ws, r.rec.id),
-                out.text(ws, r.case.ref),
-                out.text(ws, r.rec.lead_agency),
-                out.date(ws, r.target),
-                out.text(ws, str(r.rec.status)),
-            ]
-            for r in rows
-            if r.overdue
-        ],
+        [summary_row(r, r.target) for r in rows if r.overdue],
     )
     listing(
         "Closed this quarter",
         ["Tracker ID", "Review", "Lead agency", "Date closed", "Status"],
         [
-            [
-                out.text(ws, r.rec.id),
-                out.text(ws, r.case.ref),
-                out.text(ws, r.rec.lead_agency),
-                out.date(ws, r.rec.date_closed),
-                out.text(ws, str(r.rec.status)),
-            ]
+            summary_row(r, r.rec.date_closed)
             for r in rows
             if (closed := _iso(r.rec.date_closed)) and quarter.contains(closed)
         ],
@@ -605,13 +598,7 @@ def _summary_sheet(wb, out: _Writer, rows: list[_Row], quarter: Quarter, as_of: 
         "New this quarter",
         ["Tracker ID", "Review", "Lead agency", "Target date", "Status"],
         [
-            [
-                out.text(ws, r.rec.id),
-                out.text(ws, r.case.ref),
-                out.text(ws, r.rec.lead_agency),
-                out.date(ws, r.target),
-                out.text(ws, str(r.rec.status)),
-            ]
+            summary_row(r, r.target)
             for r in rows
             if (created := _iso(r.rec.created_date)) and quarter.contains(created)
         ],
