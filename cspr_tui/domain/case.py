@@ -165,6 +165,17 @@ class Recommendation:
     last_updated_by: str = ""
 
 
+# The Recommendation fields that hold ISO dates (checked on import and by `cspr verify`).
+RECOMMENDATION_DATE_FIELDS: tuple[str, ...] = (
+    "target_date",
+    "revised_target_date",
+    "date_completed",
+    "date_closed",
+    "created_date",
+    "last_updated",
+)
+
+
 @dataclass
 class Pause:
     """A stopped clock: the whole case (`deadline` None) or one deadline, with its reason."""

@@ -16,6 +16,7 @@ from typing import Any
 from tinydb import Query, TinyDB
 
 from cspr_tui.domain.audit import META_TABLE, verify_chain
+from cspr_tui.domain.case import RECOMMENDATION_DATE_FIELDS
 from cspr_tui.domain.case_json import REF_PATTERN, case_from_data, case_problems, case_to_data
 
 __all__ = ["CASES_TABLE", "SCHEMA_KEY", "SCHEMA_VERSION", "check"]
@@ -92,19 +93,11 @@ def _dates(data: Mapping[str, Any]) -> list[Any]:
     for report in data["agency_reports"]:
         found.extend([report["requested_date"], report["due_date"], report["received_date"]])
     for rec in data["recommendations"]:
-        found.extend(rec[name] for name in _RECOMMENDATION_DATES)
+        found.extend(rec[name] for name in RECOMMENDATION_DATE_FIELDS)
         found.extend(u["date"] for u in rec["updates"])
     return [value for value in found if value is not None]
 
 
-_RECOMMENDATION_DATES = (
-    "target_date",
-    "revised_target_date",
-    "date_completed",
-    "date_closed",
-    "created_date",
-    "last_updated",
-)
 _REF = re.compile(REF_PATTERN)
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 

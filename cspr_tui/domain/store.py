@@ -33,6 +33,7 @@ from tinydb import Query, TinyDB
 
 from cspr_tui.domain import audit, form_mapping, workflow
 from cspr_tui.domain.case import (
+    RECOMMENDATION_DATE_FIELDS,
     AgencyReportRequest,
     Case,
     DeadlineOverride,
@@ -62,14 +63,6 @@ _STAGES: dict[Any, Stage] = {stage.value: stage for stage in Stage}
 # Recommendation fields a caller may change with `update_recommendation`.
 _EDITABLE_RECOMMENDATION_FIELDS = frozenset(
     f.name for f in fields(Recommendation) if f.name not in {"id", "updates", "revisions"}
-)
-_REC_DATE_FIELDS = (
-    "target_date",
-    "revised_target_date",
-    "date_completed",
-    "date_closed",
-    "created_date",
-    "last_updated",
 )
 
 
@@ -1070,7 +1063,7 @@ class CaseStore:
         updates = dict(changes)
         if "barrier" in updates:
             updates["barrier"] = form_mapping.barrier_from_form(updates["barrier"])
-        for name in _REC_DATE_FIELDS:
+        for name in RECOMMENDATION_DATE_FIELDS:
             if name in updates:
                 updates[name] = _iso(updates[name], name.replace("_", " ").capitalize())
         if "status" in updates:

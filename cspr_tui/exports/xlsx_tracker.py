@@ -39,6 +39,7 @@ from openpyxl.worksheet.table import AutoFilter, Table, TableColumn, TableStyleI
 
 from cspr_tui.domain.calendar import add_months
 from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus
+from cspr_tui.domain.deadline import stored_date
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.domain.rag import RAG_DEFINITIONS, effective_target, explain_rag, is_overdue
 from cspr_tui.errors import ValidationFailed
@@ -128,17 +129,6 @@ def tracker_file_name(settings: Settings, quarter: Quarter, version: int = 1) ->
     return f"{stem}.xlsx" if version <= 1 else f"{stem}_v{version}.xlsx"
 
 
-def _iso(value: Any) -> date | None:
-    if not value:
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 class _Writer:
     """Turns values into write-only cells: dates formatted, text never a formula."""
 
@@ -201,7 +191,7 @@ class _Writer:
         return text
 
     def date(self, ws, value: Any) -> Any:
-        day = _iso(value)
+        day = stored_date(value)
         if day is None:
             return self.text(ws, value) if value else None
         cell = WriteOnlyCell(ws, day)
@@ -240,7 +230,7 @@ def _this_quarter_update(rec: Recommendation, quarter: Quarter) -> str:
 
 
 def _included(rec: Recommendation, quarter: Quarter) -> bool:
-    created = _iso(rec.created_date)
+    created = stored_date(rec.created_date)
     return created is None or created <= quarter.end
 
 
@@ -591,7 +581,7 @@ def _summary_sheet(wb, out: _Writer, rows: list[_Row], quarter: Quarter, as_of: 
         [
             summary_row(r, r.rec.date_closed)
             for r in rows
-            if (closed := _iso(r.rec.date_closed)) and quarter.contains(closed)
+            if (closed := stored_date(r.rec.date_closed)) and quarter.contains(closed)
         ],
     )
     listing(
@@ -600,7 +590,7 @@ def _summary_sheet(wb, out: _Writer, rows: list[_Row], quarter: Quarter, as_of: 
         [
             summary_row(r, r.target)
             for r in rows
-            if (created := _iso(r.rec.created_date)) and quarter.contains(created)
+            if (created := stored_date(r.rec.created_date)) and quarter.contains(created)
         ],
     )
     if by_agency:
@@ -693,8 +683,8 @@ def _reviews_sheet(wb, out: _Writer, rows: list[_Row]) -> None:
     open_statuses = {RecommendationStatus.NOT_STARTED, RecommendationStatus.IN_PROGRESS}
     for ref in sorted(cases):
         case = cases[ref]
-        decided = _iso(case.value("review", "lcspr_decision_date"))
-        published = _iso(case.value("review", "published_date"))
+        decided = stored_date(case.value("review", "lcspr_decision_date"))
+        published = stored_date(case.value("review", "published_date"))
         ws.append(
             [
                 out.text(ws, ref),
