@@ -60,6 +60,10 @@ def register(subparsers: Any) -> None:
     _common(report)
     report.set_defaults(func=report_command)
 
+    from cspr_tui.cli.returns_commands import register_exports
+
+    register_exports(kinds, _common)  # chronology, referral-form, chronology-template
+
     as_json = kinds.add_parser("json", help="cases in the import format (.json)")
     as_json.add_argument("refs", nargs="*", metavar="CASE_REF", help="cases (default: all)")
     as_json.add_argument("--out", required=True, metavar="FILE", help="the file to write")
@@ -127,19 +131,14 @@ def tracker_command(args: argparse.Namespace) -> int:
 
 def agency_report_command(args: argparse.Namespace) -> int:
     from cspr_tui.cli.case_commands import open_store
-    from cspr_tui.exports import find_agency, write_agency_report
+    from cspr_tui.exports import find_agency
+    from cspr_tui.exports.fillable import send_agency_report
 
     with open_store(args, readonly=False) as store:
         case = store.get(args.ref)
         agency = find_agency(case, args.agency)
-        path = write_agency_report(
-            case,
-            agency,
-            _out(args),
-            settings=store.settings,
-            today=store.today(),
-            progress=_progress(),
-            force=args.force,
+        path = send_agency_report(
+            store, case, agency, _out(args), progress=_progress(), force=args.force
         )
         # Agency reports name people by pseudonym only, so they count as redacted.
         _record(store, path, "agency-report", case.ref, True, f"agency: {agency}")

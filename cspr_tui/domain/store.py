@@ -976,6 +976,71 @@ class CaseStore:
                 return self._commit(f"agency report updated: {item.agency}", before, case, reason)
         raise UsageError(f"{agency} has not been asked for a report on {ref}.")
 
+    @_serialised
+    def record_agency_report_sent(
+        self, ref: str, agency: str, *, token: str, version: int, sent: date | None = None
+    ) -> Case:
+        """The fillable report went out: its token, version and date, kept with the request.
+
+        An agency named on the case but never formally asked gets its request here.
+        """
+        before, case = self._edit(ref)
+        request = next(
+            (r for r in case.agency_reports if r.agency.casefold() == agency.casefold()), None
+        )
+        if request is None:
+            request = AgencyReportRequest(
+                agency=agency.strip(), requested_date=(sent or self.today()).isoformat()
+            )
+            case.agency_reports.append(request)
+            if request.agency not in case.agencies:
+                case.agencies.append(request.agency)
+        request.token = request.token or token
+        request.version = max(1, int(version))
+        request.sent_date = (sent or self.today()).isoformat()
+        return self._commit(f"agency report sent: {request.agency}", before, case)
+
+    @_serialised
+    def receive_agency_return(
+        self, ref: str, agency: str, values: Mapping[str, Any], *, source: str = ""
+    ) -> Case:
+        """Store a completed return as the agency's report (the previous one stays in the
+        audit trail's old values) and mark the request returned, in one audited change.
+
+        The answers must pass the agency report template in full: the rules that judged the
+        document (domain/agency_return.py) are checked again here, so nothing else can
+        store a return that the template refuses.
+        """
+        form = self.forms[form_mapping.AGENCY_REPORT_FORM]
+        plain = plain_json(dict(values))
+        _require_storable(plain, lambda where: _answer_named(form, where))
+        errors = [
+            i
+            for i in form.validate(plain, finishing=True, today=self.today())
+            if i.severity == "error"
+        ]
+        if errors:
+            raise ValidationFailed(
+                f"the return from {agency} cannot be stored: {len(errors)} problem(s); "
+                "nothing was saved.",
+                details=[i.message for i in errors],
+            )
+        key = self._record_key(ref, form_mapping.AGENCY_REPORT_FORM, plain, agency)
+        before, case = self._edit(ref)
+        case.records[key] = Record(
+            form_id=form_mapping.AGENCY_REPORT_FORM,
+            template_version=int(form.version),
+            values=plain,
+            status=RecordStatus.COMPLETE,
+            updated_at=_now(),
+            updated_by=self.actor,
+        )
+        for request in case.agency_reports:
+            if request.agency.casefold() == agency.casefold():
+                request.received_date = self.today().isoformat()
+        why = f"returned report read from {source}" if source else "returned report"
+        return self._commit(f"agency report returned: {agency}", before, case, why)
+
     # -- recommendations ----------------------------------------------------------------
     @_serialised
     def add_recommendation(
