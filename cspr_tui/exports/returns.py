@@ -446,3 +446,45 @@ def judge_any_return(path: Path, form: Any, find_case: Any, *, today: Any) -> Ju
         raw = read_chronology_workbook(path, form)
         return _judge_raw(path, raw, form, find_case, today=today, partial=True)
     return judge_return(path, form, find_case, today=today)
+
+
+@dataclass
+class ReferralReading:
+    """A completed referral form: answers fit for a draft, and what could not be used."""
+
+    values: dict[str, Any]
+    notes: list[str]
+    not_understood: list[str]
+
+
+def read_referral(path: Path, form: Any, *, today: Any) -> ReferralReading:
+    """Read a completed referral form into draft answers; nothing refused is guessed at.
+
+    Answers the template cannot take (an unknown choice, an impossible date) are left out
+    and listed, so the draft case is made and the reviewer completes it on screen.
+    """
+    from cspr_tui.domain.agency_return import check_return
+
+    path = Path(path)
+    raw = read_document(path, form)
+    if not read_form_id(path).startswith(f"cspr-form|{form.id}|"):
+        raise ValidationFailed(
+            f"{path.name} is not a referral form exported by cspr "
+            "('cspr export referral-form' makes one)."
+        )
+    result = check_return(form, raw, {}, today=today, partial=True)
+    values = dict(result.values)
+    not_understood = [str(p) for p in result.errors]
+    for _ in range(3):  # drop what a draft cannot hold, then check again
+        issues = [
+            i for i in form.validate(values, finishing=False, today=today) if i.severity == "error"
+        ]
+        if not issues:
+            break
+        for issue in issues:
+            top = issue.path.split(".", 1)[0].split("[", 1)[0]
+            if top in values:
+                values.pop(top)
+                not_understood.append(f"{issue.label}: {issue.message}")
+    not_understood.extend(raw.unknown)
+    return ReferralReading(values, result.notes, not_understood)
