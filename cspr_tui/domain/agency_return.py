@@ -240,7 +240,7 @@ class ReturnProblem:
         where = [self.section]
         if self.row is not None:
             where.append(f"row {self.row}")
-        if self.column:
+        if self.column and not self.message.startswith(self.column):
             where.append(self.column)
         return f"{', '.join(where)}: {self.message}"
 

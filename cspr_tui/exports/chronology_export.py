@@ -236,12 +236,13 @@ def write_chronology(
 
 
 def _workbook_text(path: Path) -> str:
-    book = load_workbook(path, read_only=True)
-    lines = []
-    for sheet in book.worksheets:
-        for row in sheet.iter_rows(values_only=True):
-            lines.append("\t".join("" if v is None else str(v) for v in row))
-    book.close()
+    with open(path, "rb") as handle:  # a file object: the temporary name ends in .part
+        book = load_workbook(handle, read_only=True)
+        lines = []
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                lines.append("\t".join("" if v is None else str(v) for v in row))
+        book.close()
     return "\n".join(lines)
 
 

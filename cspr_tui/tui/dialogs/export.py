@@ -31,7 +31,7 @@ KINDS = {
 }
 EXPORTER_NAMES = {
     "tracker": ("write_tracker", "cspr_tui.exports.xlsx_tracker"),
-    "agency": ("write_agency_report", "cspr_tui.exports.docx_report"),
+    "agency": ("write_agency_report", "cspr_tui.exports.fillable"),
     "case": ("write_case_report", "cspr_tui.exports.docx_report"),
 }
 
@@ -245,15 +245,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
                 )
                 store.record_export("tracker", None, str(path), False, f"quarter {quarter.code}")
             elif kind == "agency":
+                from cspr_tui.exports.fillable import send_agency_report
+
                 case = store.get(options["ref"])
-                path = exporter(
-                    case,
-                    options["agency"],
-                    None,
-                    settings=app.settings,
-                    today=app.today(),
-                    progress=progress,
-                )
+                # The fillable report: its token is kept with the request, so it comes back.
+                path = send_agency_report(store, case, options["agency"], None, progress=progress)
                 store.record_export(
                     "agency-report", case.ref, str(path), True, f"agency {options['agency']}"
                 )

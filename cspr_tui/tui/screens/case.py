@@ -16,7 +16,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
+from cspr_tui.domain.agency_return import request_status
 from cspr_tui.domain.case import AgencyReportRequest, Case, Stage
+from cspr_tui.domain.deadline import RETURN_RULE_PREFIX
 from cspr_tui.domain.form_mapping import (
     AGENCY_REPORT_FORM,
     agency_record,
@@ -87,6 +89,8 @@ class CaseScreen(Screen[None]):
         Binding("p", "pause", "Pause", id="case.pause"),
         Binding("m", "add_recommendation", "Add rec", id="case.add_rec"),
         Binding("x", "export", "Export", id="case.export"),
+        Binding("c", "chronology", "Chronology", show=False, id="case.chronology"),
+        Binding("i", "import_return", "Import return", show=False, id="case.import_return"),
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         *[
             Binding(str(number), f"tab({index})", title, show=False, id=f"case.tab{number}")
@@ -119,7 +123,7 @@ class CaseScreen(Screen[None]):
         audit = self.query_one("#table-audit", DataTable)
         audit.add_columns("When", "Who", "What", "Reason")
         agency = self.query_one("#table-agency", DataTable)
-        agency.add_columns("Agency", "Report", "Due", "Received", "Requested", "Depth")
+        agency.add_columns("Agency", "Report", "Due", "Received", "Requested", "Depth", "Return")
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -254,6 +258,7 @@ class CaseScreen(Screen[None]):
                 format_date(request.received_date),
                 format_date(request.requested_date),
                 depth_to_form(request.depth),
+                str(request_status(request, self.app.today())),
                 key=name,
             )
         if keep is not None and keep in table.rows:
@@ -469,6 +474,70 @@ class CaseScreen(Screen[None]):
     def action_export(self) -> None:
         self.app.action_export("case", self.ref)
 
+    def action_chronology(self) -> None:
+        """The integrated chronology of every agency's returned chronology."""
+        from cspr_tui.tui.screens.chronology import ChronologyScreen
+
+        self.app.push_screen(ChronologyScreen(self.ref))
+
+    def action_import_return(self) -> None:
+        """Read a completed agency report (.docx) or Excel chronology into this case."""
+        from cspr_tui.exports.returns import judge_any_return
+        from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
+
+        store, ref, today = self.app.store, self.ref, self.app.today()
+        stored: list[str] = []
+
+        def save(answers: Answers) -> None:
+            from pathlib import Path
+
+            path = Path(answers.texts.get("path", "")).expanduser()
+            if not path.is_file():
+                raise ValidationFailed(f"There is no file {path}; type the full path.")
+            judged = judge_any_return(
+                path,
+                store.forms[AGENCY_REPORT_FORM],
+                lambda wanted: store.get(wanted) if wanted in store else None,
+                today=today,
+            )
+            if judged.case.ref != ref:
+                raise ValidationFailed(
+                    f"{path.name} is {judged.request.agency}'s report for {judged.case.ref}, "
+                    f"not {ref}; open that case to import it."
+                )
+            result = judged.result
+            if not result.accepted:
+                raise ValidationFailed(
+                    f"Refused, nothing stored: {len(result.errors)} problem(s)\n"
+                    + "\n".join(str(p) for p in result.problems)
+                )
+            store.receive_agency_return(ref, judged.request.agency, result.values, source=path.name)
+            rows = len(result.values.get("chronology") or [])
+            notes = "; ".join(str(p) for p in result.warnings)
+            stored.append(
+                f"Stored {judged.request.agency}'s report: {rows} chronology row(s)."
+                + (f" Notes: {notes}" if notes else "")
+            )
+
+        def done(ok: bool | None) -> None:
+            if ok:
+                self.reload()
+                self.notify(stored[-1] if stored else "Stored.", timeout=10)
+
+        self.app.push_screen(
+            AmendDialog(
+                "Import a returned agency report",
+                "The completed Word report (.docx) or Excel chronology (.xlsx) an agency sent "
+                "back. It is checked against the agency report template first; a refused "
+                "file changes nothing and every problem is listed here.",
+                save,
+                texts=[("path", "File, e.g. ~/Downloads/CSPR-2026-004_Police_v1.docx")],
+                reason_label="",
+                ok="Import",
+            ),
+            done,
+        )
+
     def action_request_report(self) -> None:
         """Ask an agency for its information report (who writes it and by when)."""
         from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
@@ -509,7 +578,11 @@ class CaseScreen(Screen[None]):
         """Set a deadline's due date by hand (e.g. agreed with the Panel), with the reason."""
         from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
 
-        deadlines = self.app.store.case_deadlines(self.ref, self.app.today())
+        deadlines = [
+            d
+            for d in self.app.store.case_deadlines(self.ref, self.app.today())
+            if not d.rule.startswith(RETURN_RULE_PREFIX)  # a return's due date is the request's
+        ]
         if not deadlines:
             self.notify("This case has no deadlines yet.")
             return

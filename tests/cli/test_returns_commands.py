@@ -1,0 +1,181 @@
+"""`cspr returns import`, `cspr referral import`, `cspr export chronology|referral-form`
+as real subprocesses on a real encrypted vault."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+
+from cspr_tui.domain.form_mapping import agency_record
+from cspr_tui.domain.store import CaseStore
+from cspr_tui.forms import load_forms
+from cspr_tui.settings import Settings, save_settings
+from cspr_tui.vault import open_vault
+from tests.exports.filling import controls, edit_document, fill_answers, set_control
+from tests.exports.return_fixtures import PASS, Setting, complete
+
+
+def cspr(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CSPR_PASSPHRASE": PASS}
+    return subprocess.run(
+        [sys.executable, "-m", "cspr_tui", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )
+
+
+@pytest.fixture
+def ref(workspace: Path) -> str:
+    save_settings(Settings(reviewer_name="Reviewer One"))
+    made = Setting(workspace)
+    made.close()
+    return made.ref
+
+
+def _store(workspace: Path):
+    vault = open_vault(workspace / "vault" / "cases.vault", PASS, readonly=True)
+    return vault, CaseStore(vault, Settings(), load_forms())
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_full_cycle_export_fill_import_merge_export(ref: str, workspace: Path, tmp_path) -> None:
+    sent = cspr("export", "agency-report", ref, "--agency", "police")
+    assert sent.returncode == 0, sent.stderr
+    blank = Path(sent.stdout.splitlines()[0].removeprefix("Wrote "))
+    assert blank.name == f"{ref}_Police_AgencyInfoReport_v1.docx"
+    assert stat.S_IMODE(blank.stat().st_mode) == 0o600
+    vault, store = _store(workspace)
+    request = next(r for r in store.get(ref).agency_reports if r.agency == "Police")
+    assert request.sent_date and len(request.token) == 32
+    vault.close()
+    filled = complete(blank, tmp_path / "police-return.docx")
+
+    checked = cspr("returns", "import", "--check", str(filled))
+    assert checked.returncode == 0, checked.stderr
+    assert "Police's report for" in checked.stdout and "2 chronology row(s)" in checked.stdout
+    assert "nothing stored" in checked.stdout
+
+    stored = cspr("returns", "import", str(filled))
+    assert stored.returncode == 0, stored.stderr
+    assert "stored as Police's report" in stored.stdout
+    vault, store = _store(workspace)
+    case = store.get(ref)
+    assert agency_record(case, "Police").values["procedures_followed"] == "Partly"
+    assert next(r for r in case.agency_reports if r.agency == "Police").received_date
+    trail = store.audit_trail(ref)
+    assert any(e.action == "agency report returned: Police" for e in trail)
+    vault.close()
+
+    for fmt in ("docx", "xlsx"):
+        out = tmp_path / f"chronology.{fmt}"
+        merged = cspr("export", "chronology", ref, "--format", fmt, "--out", str(out))
+        assert merged.returncode == 0, merged.stderr
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    text = "\n".join(
+        c.text
+        for row in Document(str(tmp_path / "chronology.docx")).tables[0].rows
+        for c in row.cells
+    )
+    assert "03/04/2025" in text and "Call from a neighbour" in text
+    sheet = openpyxl.load_workbook(tmp_path / "chronology.xlsx")["Chronology"]
+    assert sheet["C2"].value == "Police" and sheet["A2"].number_format == "DD/MM/YYYY"
+
+
+def test_a_later_return_supersedes_and_both_stay_in_the_audit(ref: str, workspace, tmp_path):
+    blank = Path(cspr("export", "agency-report", ref, "--agency", "Police").stdout.split()[1])
+    first = complete(blank, tmp_path / "first.docx")
+    assert cspr("returns", "import", str(first)).returncode == 0
+
+    def revise(root) -> None:
+        set_control(controls(root, "staffing")[0], "Three vacancies, corrected.")
+
+    second = edit_document(first, revise, tmp_path / "second.docx")
+    assert cspr("returns", "import", str(second)).returncode == 0
+    vault, store = _store(workspace)
+    assert agency_record(store.get(ref), "Police").values["staffing"] == (
+        "Three vacancies, corrected."
+    )
+    returned = [e for e in store.audit_trail(ref) if e.action == "agency report returned: Police"]
+    assert len(returned) == 2
+    olds = [c.old for c in returned[1].changes if c.field.endswith("staffing")]
+    assert olds == ["Two vacancies in the team at the time."]
+    vault.close()
+
+
+def test_a_refused_return_changes_nothing_and_lists_every_problem(ref, workspace, tmp_path):
+    blank = Path(cspr("export", "agency-report", ref, "--agency", "Police").stdout.split()[1])
+    bad = complete(
+        blank,
+        tmp_path / "bad.docx",
+        answers={"author_name": "DS Invented", "signoff_date": "32/13/2026"},
+        rows=[{"date": "yesterday", "event": "Call"}],
+    )
+    vault_file = workspace / "vault" / "cases.vault"
+    before = _digest(vault_file)
+    result = cspr("returns", "import", str(bad))
+    assert result.returncode == 6
+    assert "Traceback" not in result.stderr
+    assert "5. Chronology, row 1, Date: 'yesterday' is not a date" in result.stderr
+    assert "15. Sign-off, Date signed off" in result.stderr
+    assert "Author's role is required" in result.stderr
+    assert "1 of 1 file(s) refused" in result.stderr
+    assert _digest(vault_file) == before
+
+
+def test_a_random_docx_is_refused_with_exit_6(ref, workspace, tmp_path) -> None:
+    other = tmp_path / "minutes.docx"
+    doc = Document()
+    doc.add_paragraph("Not a report")
+    doc.save(str(other))
+    before = _digest(workspace / "vault" / "cases.vault")
+    result = cspr("returns", "import", str(other))
+    assert result.returncode == 6 and "no document id" in result.stderr
+    assert _digest(workspace / "vault" / "cases.vault") == before
+
+
+def test_blank_referral_form_and_referral_import(ref, workspace, tmp_path) -> None:
+    out = tmp_path / "referral-form.docx"
+    made = cspr("export", "referral-form", "--out", str(out))
+    assert made.returncode == 0, made.stderr
+    text = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    form = load_forms()["referral"]
+    for section in form.sections:
+        assert section.title in text  # every section of referral.yaml is in the form
+    answers = {
+        "ack_not_cp_referral": "Yes",
+        "discussed_with_lead": "No",
+        "referrer_name": "Peregrine Testworth",
+        "referrer_job_title": "Health visitor",
+        "referrer_agency": "Health visiting",
+        "referral_date": "2/11/26",
+        "incident_date": "1 November 2026",
+        "aware_date": "01/11/2026",
+        "incident_location": "Somewhere on the moon",  # not one of the choices
+        "incident_description": "Admitted to hospital with injuries.",
+    }
+    filled = edit_document(out, fill_answers(answers), tmp_path / "referral.docx")
+    result = cspr("referral", "import", str(filled))
+    assert result.returncode == 0, result.stderr
+    assert "Created draft case" in result.stdout
+    assert "not understood" in result.stdout and "Somewhere on the moon" in result.stdout
+    new_ref = result.stdout.split("Created draft case ")[1].split()[0]
+    vault, store = _store(workspace)
+    values = store.get(new_ref).record("referral").values
+    assert values["referral_date"] == "2026-11-02" and values["incident_date"] == "2026-11-01"
+    assert values["referrer_agency"] == "Health visiting"
+    assert "incident_location" not in values
+    vault.close()
