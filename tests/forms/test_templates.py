@@ -58,7 +58,7 @@ def messages(issues: list[Issue]) -> list[tuple[str, str, str]]:
 def test_every_form_is_shipped_with_its_version(forms: FormSet) -> None:
     assert list(forms) == list(FORM_IDS)
     for form in forms.values():
-        assert form.version == 1
+        assert form.version >= 1  # a template raises its version when it changes
         assert form.sections and form.field_count() > 0
 
 
