@@ -248,7 +248,7 @@ class Vault:
             if self._storage.in_transaction:
                 raise CsprError("finish the current change before changing the passphrase.")
             assert self._data_key is not None
-            kdf = kdf_for_new_vault()
+            kdf = kdf_for_new_vault(self.path)
             salt = new_salt()
             kek = derive_kek(new_passphrase, kdf, salt)
             header = make_header(kdf, salt, kek, self._data_key)
@@ -419,7 +419,7 @@ def create_vault(path: Path | str, passphrase: str, *, backups: int = 10) -> Vau
         raise CsprError(f"cannot create the folder {path.parent} ({exc.strerror}).") from None
     lock = VaultLock(path).acquire()
     try:
-        kdf = kdf_for_new_vault()
+        kdf = kdf_for_new_vault(path)
         salt = new_salt()
         kek = derive_kek(passphrase, kdf, salt)
         data_key = new_data_key()
