@@ -163,12 +163,6 @@ def referral_import_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _record(store: Any, path: Path, kind: str, ref: str | None, redacted: bool, details: str):
-    from cspr_tui.cli.export_commands import _record as record_export
-
-    record_export(store, path, kind, ref, redacted, details)
-
-
 def export_referral_form_command(args: argparse.Namespace) -> int:
     from cspr_tui.exports.fillable import write_referral_form
     from cspr_tui.forms import load_forms
@@ -184,53 +178,17 @@ def export_referral_form_command(args: argparse.Namespace) -> int:
 
 
 def export_chronology_command(args: argparse.Namespace) -> int:
-    from cspr_tui.cli.case_commands import open_store
-    from cspr_tui.exports.chronology_export import write_chronology
+    from cspr_tui.cli.export_commands import _out, _run
+    from cspr_tui.exports.service import ChronologyExport
 
-    with open_store(args, readonly=False) as store:
-        case = store.get(args.ref)
-        out = Path(args.out).expanduser() if args.out else None
-        path = write_chronology(
-            case,
-            out,
-            fmt=args.format,
-            redact=args.redact,
-            settings=store.settings,
-            today=store.today(),
-            force=args.force,
-        )
-        _record(store, path, "chronology", case.ref, args.redact, f"format: {args.format}")
-    return 0
+    request = ChronologyExport(
+        args.ref, fmt=args.format, redact=args.redact, out=_out(args), force=args.force
+    )
+    return _run(args, request)
 
 
 def export_chronology_template_command(args: argparse.Namespace) -> int:
-    from cspr_tui.cli.case_commands import open_store
-    from cspr_tui.domain.agency_return import new_token
-    from cspr_tui.exports import find_agency
-    from cspr_tui.exports.chronology_export import write_chronology_template
+    from cspr_tui.cli.export_commands import _out, _run
+    from cspr_tui.exports.service import ChronologyTemplateExport
 
-    with open_store(args, readonly=False) as store:
-        case = store.get(args.ref)
-        agency = find_agency(case, args.agency)
-        request = next((r for r in case.agency_reports if r.agency == agency), None)
-        token = (request.token if request else "") or new_token()
-        out = Path(args.out).expanduser() if args.out else None
-        path = write_chronology_template(
-            case,
-            agency,
-            out,
-            token=token,
-            form=store.forms["agency_report"],
-            settings=store.settings,
-            today=store.today(),
-            force=args.force,
-        )
-        try:
-            store.record_agency_report_sent(
-                case.ref, agency, token=token, version=request.version if request else 1
-            )
-        except BaseException:
-            path.unlink(missing_ok=True)
-            raise
-        _record(store, path, "chronology-template", case.ref, True, f"agency: {agency}")
-    return 0
+    return _run(args, ChronologyTemplateExport(args.ref, args.agency, _out(args), args.force))

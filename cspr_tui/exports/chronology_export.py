@@ -45,6 +45,7 @@ from cspr_tui.settings import Settings
 __all__ = [
     "CHRONOLOGY_COLUMNS",
     "read_chronology_workbook",
+    "send_chronology_template",
     "write_chronology",
     "write_chronology_template",
 ]
@@ -62,13 +63,6 @@ _WIDTHS_CM = [2.5, 1.5, 3.6, 2.6, 10.1, 2.6, 2.8]
 _XLSX_WIDTHS = [12, 8, 26, 16, 70, 14, 26]
 _SHEET = "Chronology"
 _ID_SHEET = "About"
-
-
-def _redactor(case: Case) -> Any:
-    """The one place this module calls the redaction engine."""
-    from cspr_tui.exports.redaction import Redactor
-
-    return Redactor.for_case(case)
 
 
 def _cells(row: ChronologyEntry | Gap, redact: Callable[[str], str]) -> list[str]:
@@ -193,7 +187,7 @@ def write_chronology(
     path: Path | None = None,
     *,
     fmt: str = "docx",
-    redact: bool = False,
+    redactor: Any = None,
     agencies: list[str] | None = None,
     start: date | None = None,
     end: date | None = None,
@@ -201,14 +195,15 @@ def write_chronology(
     today: date | None = None,
     force: bool = False,
 ) -> Path:
-    """The integrated chronology; `redact` replaces names with pseudonyms and checks the file."""
+    """The integrated chronology; with a `redactor` (the redaction engine's, handed over by
+    the export service) names are replaced by pseudonyms and the file is checked."""
     if fmt not in ("docx", "xlsx"):
         raise ValidationFailed(f"the chronology can be written as docx or xlsx, not {fmt!r}.")
     settings = settings or Settings()
     today = today or date.today()
     chronology = integrate_case(case, agencies=agencies, start=start, end=end)
     rows = chronology.rows()
-    redactor = _redactor(case) if redact else None
+    redact = redactor is not None
     scrub = redactor.redact if redactor is not None else (lambda text: text)
 
     def fill(tmp: Path) -> None:
@@ -342,6 +337,34 @@ def write_chronology_template(
         folder = default_export_dir() if path is None else Path(path)
         return write_versioned_export(folder, lambda n: f"{stem}_Chronology_v{n}.xlsx", fill)
     return write_export(Path(path), fill, force=force)
+
+
+def send_chronology_template(
+    store: Any, case: Case, agency: str, path: Path | None = None, *, force: bool = False
+) -> Path:
+    """Write the Excel chronology with the request's token, and record that it went out."""
+    from cspr_tui.domain.agency_return import new_token
+
+    request = next((r for r in case.agency_reports if r.agency == agency), None)
+    token = (request.token if request else "") or new_token()
+    written = write_chronology_template(
+        case,
+        agency,
+        path,
+        token=token,
+        form=store.forms["agency_report"],
+        settings=store.settings,
+        today=store.today(),
+        force=force,
+    )
+    try:
+        store.record_agency_report_sent(
+            case.ref, agency, token=token, version=request.version if request else 1
+        )
+    except BaseException:
+        written.unlink(missing_ok=True)
+        raise
+    return written
 
 
 def _string_property(name: str, value: str) -> Any:

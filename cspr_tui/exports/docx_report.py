@@ -362,6 +362,7 @@ def write_agency_report(
     today: date | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    redactor: Redactor | None = None,
 ) -> Path:
     """One agency's information report; subjects by pseudonym only, checked before it is named.
 
@@ -373,7 +374,7 @@ def write_agency_report(
     name = find_agency(case, agency)
     request = next((r for r in case.agency_reports if r.agency == name), None)
     request = request or AgencyReportRequest(agency=name)
-    redactor = Redactor.for_case(case)
+    redactor = redactor or Redactor.for_case(case)
     steps = 3
     if progress:
         progress(0, steps)
@@ -412,6 +413,7 @@ def write_case_report(
     today: date | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    redactor: Redactor | None = None,
 ) -> Path:
     """A referral, rapid-review or final report; `redact` gives the publication-safe version.
 
@@ -425,7 +427,7 @@ def write_case_report(
     settings = settings or Settings()
     today = today or date.today()
     spec = CASE_REPORT_KINDS[kind]
-    redactor = Redactor.for_case(case) if redact else None
+    redactor = (redactor or Redactor.for_case(case)) if redact else None
     steps = 3
     if progress:
         progress(0, steps)

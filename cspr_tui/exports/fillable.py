@@ -710,6 +710,7 @@ def write_agency_report(
     today: date | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    redactor: Any = None,
 ) -> Path:
     """One agency's fillable information report; pseudonyms only, checked before it is named.
 
@@ -727,7 +728,7 @@ def write_agency_report(
     name = find_agency(case, agency)
     request = next((r for r in case.agency_reports if r.agency == name), None)
     request = request or AgencyReportRequest(agency=name)
-    redactor = Redactor.for_case(case)
+    redactor = redactor or Redactor.for_case(case)
     steps = 3
     if progress:
         progress(0, steps)
@@ -772,9 +773,11 @@ def send_agency_report(
     *,
     progress: Progress | None = None,
     force: bool = False,
+    redactor: Any = None,
 ) -> Path:
     """Write the fillable report and record with its request that it went out (token,
-    version, date); if that record fails the file goes too. Both front doors call this."""
+    version, date); if that record fails the file goes too. The export service calls this
+    for both front doors."""
     from cspr_tui.domain.agency_return import new_token
 
     request = next((r for r in case.agency_reports if r.agency == agency), None)
@@ -789,6 +792,7 @@ def send_agency_report(
         today=store.today(),
         progress=progress,
         force=force,
+        redactor=redactor,
     )
     try:
         store.record_agency_report_sent(case.ref, agency, token=token, version=version_of(written))
