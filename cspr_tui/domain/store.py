@@ -602,8 +602,12 @@ class CaseStore:
         before: Case | None,
         after: Case,
         reason: str = "",
+        *,
+        also: Callable[[], None] | None = None,
     ) -> Case:
         """Write one case and its audit entry in one transaction, then replace its cache entry.
+
+        `also` runs inside the same transaction (a further audit entry that must go with it).
 
         Returns `after` itself: callers pass the private copy `_edit` gave them.
         """
@@ -636,6 +640,8 @@ class CaseStore:
                 changes=changes,
                 reason=reason,
             )
+            if also is not None:
+                also()
         self._cases()[after.ref] = _Entry(doc_id, new_data)
         return after
 
@@ -980,11 +986,10 @@ class CaseStore:
                 return self._commit(f"agency report updated: {item.agency}", before, case, reason)
         raise UsageError(f"{agency} has not been asked for a report on {ref}.")
 
-    @_serialised
-    def record_agency_report_sent(
-        self, ref: str, agency: str, *, token: str, version: int, sent: date | None = None
-    ) -> Case:
-        """The fillable report went out: its token, version and date, kept with the request.
+    def _report_sent(
+        self, ref: str, agency: str, token: str, version: int, sent: date | None
+    ) -> tuple[Case, Case, str]:
+        """The case with its request marked sent (token, version, date): (before, after, name).
 
         An agency named on the case but never formally asked gets its request here.
         """
@@ -1002,7 +1007,15 @@ class CaseStore:
         request.token = request.token or token
         request.version = max(1, int(version))
         request.sent_date = (sent or self.today()).isoformat()
-        return self._commit(f"agency report sent: {request.agency}", before, case)
+        return before, case, request.agency
+
+    @_serialised
+    def record_agency_report_sent(
+        self, ref: str, agency: str, *, token: str, version: int, sent: date | None = None
+    ) -> Case:
+        """The fillable report went out: its token, version and date, kept with the request."""
+        before, case, name = self._report_sent(ref, agency, token, version, sent)
+        return self._commit(f"agency report sent: {name}", before, case)
 
     @_serialised
     def receive_agency_return(
@@ -1269,9 +1282,21 @@ class CaseStore:
     # -- exports and imports ---------------------------------------------------------------
     @_serialised
     def record_export(
-        self, kind: str, ref: str | None, path: str, redacted: bool, details: str = ""
+        self,
+        kind: str,
+        ref: str | None,
+        path: str,
+        redacted: bool,
+        details: str = "",
+        *,
+        sent: Mapping[str, Any] | None = None,
     ) -> None:
-        """Put an export (a plaintext file leaving the vault) in the audit trail."""
+        """Put an export (a plaintext file leaving the vault) in the audit trail.
+
+        `sent` (agency, token, version) also marks that agency's request as sent, in the
+        same transaction: a fillable report and the token that matches its return are
+        recorded together or not at all.
+        """
         changes = [
             audit.Change("export.kind", None, kind),
             # The file is already written: a name the file system allows but UTF-8 cannot
@@ -1281,10 +1306,20 @@ class CaseStore:
         ]
         if details:
             changes.append(audit.Change("export.details", None, _storable_text(details)))
-        with self._transaction():
+
+        def entry() -> None:
             audit.append_entry(
                 self.db, who=self.actor, action=f"exported {kind}", ref=ref, changes=changes
             )
+
+        if sent is not None and ref is not None:
+            before, case, name = self._report_sent(
+                ref, str(sent["agency"]), str(sent["token"]), int(sent["version"]), None
+            )
+            self._commit(f"agency report sent: {name}", before, case, also=entry)
+            return
+        with self._transaction():
+            entry()
 
     @_serialised
     def import_cases(self, cases: Iterable[Case], *, source: str = "") -> tuple[int, int]:

@@ -7,7 +7,7 @@ from cspr_tui.exports.docx_report import (
     write_case_report,
 )
 from cspr_tui.exports.export_file import ExportExists, safe_name_part, write_export
-from cspr_tui.exports.fillable import send_agency_report, write_agency_report, write_referral_form
+from cspr_tui.exports.fillable import write_agency_report, write_referral_form
 from cspr_tui.exports.redaction import Identifier, Redactor, identifiers_for_case
 from cspr_tui.exports.xlsx_tracker import tracker_file_name, write_tracker
 
@@ -19,7 +19,6 @@ __all__ = [
     "find_agency",
     "identifiers_for_case",
     "safe_name_part",
-    "send_agency_report",
     "template_path",
     "tracker_file_name",
     "write_agency_report",

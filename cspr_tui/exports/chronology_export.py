@@ -45,7 +45,6 @@ from cspr_tui.settings import Settings
 __all__ = [
     "CHRONOLOGY_COLUMNS",
     "read_chronology_workbook",
-    "send_chronology_template",
     "write_chronology",
     "write_chronology_template",
 ]
@@ -337,34 +336,6 @@ def write_chronology_template(
         folder = default_export_dir() if path is None else Path(path)
         return write_versioned_export(folder, lambda n: f"{stem}_Chronology_v{n}.xlsx", fill)
     return write_export(Path(path), fill, force=force)
-
-
-def send_chronology_template(
-    store: Any, case: Case, agency: str, path: Path | None = None, *, force: bool = False
-) -> Path:
-    """Write the Excel chronology with the request's token, and record that it went out."""
-    from cspr_tui.domain.agency_return import new_token
-
-    request = next((r for r in case.agency_reports if r.agency == agency), None)
-    token = (request.token if request else "") or new_token()
-    written = write_chronology_template(
-        case,
-        agency,
-        path,
-        token=token,
-        form=store.forms["agency_report"],
-        settings=store.settings,
-        today=store.today(),
-        force=force,
-    )
-    try:
-        store.record_agency_report_sent(
-            case.ref, agency, token=token, version=request.version if request else 1
-        )
-    except BaseException:
-        written.unlink(missing_ok=True)
-        raise
-    return written
 
 
 def _string_property(name: str, value: str) -> Any:

@@ -58,7 +58,6 @@ __all__ = [
     "agency_report_file_name",
     "build_agency_report",
     "build_referral_form",
-    "send_agency_report",
     "version_of",
     "write_agency_report",
     "write_referral_form",
@@ -762,43 +761,6 @@ def write_agency_report(
         written = write_export(Path(path), fill_version(request.version), force=force)
     if progress:
         progress(steps, steps)
-    return written
-
-
-def send_agency_report(
-    store: Any,
-    case: Case,
-    agency: str,
-    path: Path | None = None,
-    *,
-    progress: Progress | None = None,
-    force: bool = False,
-    redactor: Any = None,
-) -> Path:
-    """Write the fillable report and record with its request that it went out (token,
-    version, date); if that record fails the file goes too. The export service calls this
-    for both front doors."""
-    from cspr_tui.domain.agency_return import new_token
-
-    request = next((r for r in case.agency_reports if r.agency == agency), None)
-    token = (request.token if request is not None else "") or new_token()
-    written = write_agency_report(
-        case,
-        agency,
-        path,
-        form=store.forms["agency_report"],
-        token=token,
-        settings=store.settings,
-        today=store.today(),
-        progress=progress,
-        force=force,
-        redactor=redactor,
-    )
-    try:
-        store.record_agency_report_sent(case.ref, agency, token=token, version=version_of(written))
-    except BaseException:
-        written.unlink(missing_ok=True)
-        raise
     return written
 
 

@@ -164,6 +164,7 @@ class _Written:
     ref: str | None
     redacted: bool
     details: str
+    sent: dict[str, Any] | None = None  # a fillable report's request, marked sent with it
 
 
 def _tracker(store: Any, request: TrackerExport, progress: Callable[[int, int], None]) -> _Written:
@@ -190,23 +191,30 @@ def _tracker(store: Any, request: TrackerExport, progress: Callable[[int, int], 
 def _agency_report(
     store: Any, request: AgencyReportExport, progress: Callable[[int, int], None]
 ) -> _Written:
-    """The fillable report; its token goes with the request so the return is matched."""
+    """The fillable report; its token is recorded with the request and the export entry."""
+    from cspr_tui.domain.agency_return import new_token
     from cspr_tui.exports.docx_report import find_agency
-    from cspr_tui.exports.fillable import send_agency_report
+    from cspr_tui.exports.fillable import version_of, write_agency_report
 
     case = store.get(request.ref)
     agency = find_agency(case, request.agency)
-    path = send_agency_report(
-        store,
+    asked = next((r for r in case.agency_reports if r.agency == agency), None)
+    token = (asked.token if asked is not None else "") or new_token()
+    path = write_agency_report(
         case,
         agency,
         request.out,
+        form=store.forms["agency_report"],
+        token=token,
+        settings=store.settings,
+        today=store.today(),
         progress=progress,
         force=request.force,
         redactor=_redactor(case),
     )
     # Agency reports name people by pseudonym only, so they count as redacted.
-    return _Written(path, case.ref, True, f"agency: {agency}")
+    sent = {"agency": agency, "token": token, "version": version_of(path)}
+    return _Written(path, case.ref, True, f"agency: {agency}", sent)
 
 
 def _chronology(
@@ -232,15 +240,28 @@ def _chronology(
 def _chronology_template(
     store: Any, request: ChronologyTemplateExport, progress: Callable[[int, int], None]
 ) -> _Written:
-    from cspr_tui.exports.chronology_export import send_chronology_template
+    from cspr_tui.domain.agency_return import new_token
+    from cspr_tui.exports.chronology_export import write_chronology_template
     from cspr_tui.exports.docx_report import find_agency
 
     case = store.get(request.ref)
     agency = find_agency(case, request.agency)
+    asked = next((r for r in case.agency_reports if r.agency == agency), None)
+    token = (asked.token if asked is not None else "") or new_token()
     progress(0, 2)
-    path = send_chronology_template(store, case, agency, request.out, force=request.force)
+    path = write_chronology_template(
+        case,
+        agency,
+        request.out,
+        token=token,
+        form=store.forms["agency_report"],
+        settings=store.settings,
+        today=store.today(),
+        force=request.force,
+    )
     progress(2, 2)
-    return _Written(path, case.ref, True, f"agency: {agency}")
+    sent = {"agency": agency, "token": token, "version": asked.version if asked else 1}
+    return _Written(path, case.ref, True, f"agency: {agency}", sent)
 
 
 def _case_report(
@@ -370,7 +391,10 @@ def run_export(
         raise
     report(total_steps - 1, total_steps, "Recording the export in the audit trail")
     try:
-        store.record_export(kind, written.ref, str(written.path), written.redacted, written.details)
+        extra = {"sent": written.sent} if written.sent is not None else {}
+        store.record_export(
+            kind, written.ref, str(written.path), written.redacted, written.details, **extra
+        )
     except BaseException as exc:
         _undo(written.path, kept)
         if isinstance(exc, CsprError | OSError):

@@ -99,10 +99,10 @@ class Setting:
         return self.store.get(self.ref)
 
     def export(self, agency: str = "Police") -> Path:
-        from cspr_tui.exports.fillable import send_agency_report
+        from cspr_tui.exports.service import AgencyReportExport, run_export
 
         folder = self.path.parent.parent / "exports"
-        return send_agency_report(self.store, self.case(), agency, folder)
+        return run_export(self.store, AgencyReportExport(self.ref, agency, out=folder)).path
 
     def close(self) -> None:
         self.vault.close()

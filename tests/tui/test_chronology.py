@@ -107,9 +107,10 @@ async def test_an_overdue_return_shows_on_the_dashboard_and_is_imported(
         table = screen.query_one("#table-agency", DataTable)
         assert table.get_row_at(0)[-1] == "overdue"
 
-        from cspr_tui.exports.fillable import send_agency_report
+        from cspr_tui.exports.service import AgencyReportExport, run_export
 
-        blank = send_agency_report(app.store, app.store.get(screen.ref), "Police", tmp_path)
+        request = AgencyReportExport(screen.ref, "Police", out=tmp_path)
+        blank = run_export(app.store, request).path
         await pilot.pause()
         answers = {**ANSWERS, "author_completed_date": "10/06/2026", "signoff_date": "11/06/2026"}
         filled = complete(blank, tmp_path / "return.docx", answers=answers, ticks=TICKS)
