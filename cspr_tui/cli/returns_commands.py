@@ -126,7 +126,11 @@ def returns_import_command(args: argparse.Namespace) -> int:
                 print("  (checked only: nothing stored)")
                 continue
             store.receive_agency_return(
-                judged.case.ref, judged.request.agency, result.values, source=path.name
+                judged.case.ref,
+                judged.request.agency,
+                result.values,
+                source=path.name,
+                complete=judged.complete,
             )
             print(f"  stored as {judged.request.agency}'s report on {judged.case.ref}.")
     if refused:

@@ -1019,23 +1019,30 @@ class CaseStore:
 
     @_serialised
     def receive_agency_return(
-        self, ref: str, agency: str, values: Mapping[str, Any], *, source: str = ""
+        self,
+        ref: str,
+        agency: str,
+        values: Mapping[str, Any],
+        *,
+        source: str = "",
+        complete: bool = True,
     ) -> Case:
         """Store a completed return as the agency's report (the previous one stays in the
         audit trail's old values) and mark the request returned, in one audited change.
 
         The answers must pass the agency report template in full: the rules that judged the
         document (domain/agency_return.py) are checked again here, so nothing else can
-        store a return that the template refuses.
+        store a return that the template refuses. `complete=False` is a part return (the
+        Excel chronology on its own): it is judged as a draft and the request stays open.
         """
         form = self.forms[form_mapping.AGENCY_REPORT_FORM]
         plain = plain_json(dict(values))
         _require_storable(plain, lambda where: _answer_named(form, where))
-        errors = [
-            i
-            for i in form.validate(plain, finishing=True, today=self.today())
-            if i.severity == "error"
-        ]
+        issues = form.validate(plain, finishing=True, today=self.today())
+        finished = not any(i.severity == "error" for i in issues)
+        if not complete:
+            issues = form.validate(plain, finishing=False, today=self.today())
+        errors = [i for i in issues if i.severity == "error"]
         if errors:
             raise ValidationFailed(
                 f"the return from {agency} cannot be stored: {len(errors)} problem(s); "
@@ -1048,12 +1055,12 @@ class CaseStore:
             form_id=form_mapping.AGENCY_REPORT_FORM,
             template_version=int(form.version),
             values=plain,
-            status=RecordStatus.COMPLETE,
+            status=RecordStatus.COMPLETE if finished else RecordStatus.DRAFT,
             updated_at=_now(),
             updated_by=self.actor,
         )
         for request in case.agency_reports:
-            if request.agency.casefold() == agency.casefold():
+            if complete and request.agency.casefold() == agency.casefold():
                 request.received_date = self.today().isoformat()
         why = f"returned report read from {source}" if source else "returned report"
         return self._commit(f"agency report returned: {agency}", before, case, why)

@@ -179,3 +179,87 @@ def test_blank_referral_form_and_referral_import(ref, workspace, tmp_path) -> No
     assert values["referrer_agency"] == "Health visiting"
     assert "incident_location" not in values
     vault.close()
+
+
+def test_excel_chronology_template_is_filled_and_read_back(ref, workspace, tmp_path) -> None:
+    made = cspr("export", "chronology-template", ref, "--agency", "Health visiting")
+    assert made.returncode == 0, made.stderr
+    path = Path(made.stdout.split()[1])
+    book = openpyxl.load_workbook(path)
+    sheet = book["Chronology"]
+    headers = [c.value for c in sheet[1]]
+    assert headers[:4] == ["Date", "Time", "Who (role)", "Event"]
+    assert "AgencyChronology" in sheet.tables
+    kinds = sorted(v.type for v in sheet.data_validations.dataValidation)
+    assert kinds == ["date", "list"]  # dates, and significance from the RAG list
+    from datetime import datetime
+
+    sheet.append(
+        [
+            datetime(2025, 6, 2),
+            "11:30",
+            "Health visitor",
+            "New birth visit",
+            "",
+            "",
+            "HV notes",
+            "Green",
+        ]
+    )
+    sheet.append(["3.6.25", None, "Health visitor", "Follow-up call", None, None, None, "Amber"])
+    sheet.append(["01/01/2027", None, None, "Outside the period", None, None, None, None])
+    sheet.tables["AgencyChronology"].ref = "A1:H4"
+    filled = tmp_path / "hv.xlsx"
+    book.save(filled)
+    result = cspr("returns", "import", str(filled))
+    assert result.returncode == 0, result.stderr
+    assert "3 chronology row(s)" in result.stdout and "outside the period" in result.stdout
+    vault, store = _store(workspace)
+    rows = agency_record(store.get(ref), "Health visiting").values["chronology"]
+    assert [r["date"] for r in rows] == ["2025-06-02", "2025-06-03", "2027-01-01"]
+    assert rows[0]["time"] == "11:30" and rows[1]["significance"] == "Amber"
+    vault.close()
+    # The same workbook from another vault's request is refused.
+    other = book["About"]
+    for row in other.iter_rows():
+        if str(row[0].value).startswith("Document id"):
+            row[1].value = row[1].value[:-32] + "0" * 32
+    book.custom_doc_props.props.clear()
+    forged = tmp_path / "forged.xlsx"
+    book.save(forged)
+    refused = cspr("returns", "import", str(forged))
+    assert refused.returncode == 6 and "does not match the request" in refused.stderr
+
+
+def test_redacted_chronology_replaces_names_and_is_checked(ref, workspace, tmp_path) -> None:
+    blank = Path(cspr("export", "agency-report", ref, "--agency", "Police").stdout.split()[1])
+    rows = [
+        {
+            "date": "03/04/2025",
+            "event": "Zoë Fictionalia seen with her mother, Siobhán O'Neill",
+            "who": "Response officer",
+        }
+    ]
+    assert (
+        cspr("returns", "import", str(complete(blank, tmp_path / "r.docx", rows=rows))).returncode
+        == 0
+    )
+    plain = tmp_path / "plain.docx"
+    redacted = tmp_path / "redacted.docx"
+    assert cspr("export", "chronology", ref, "--out", str(plain)).returncode == 0
+    done = cspr("export", "chronology", ref, "--redact", "--out", str(redacted))
+    assert done.returncode == 0, done.stderr
+    assert "Zoë Fictionalia" in _all_text(plain)
+    text = _all_text(redacted)
+    assert "Zoë" not in text and "Siobhán" not in text and "Child A seen" in text
+    vault, store = _store(workspace)
+    entry = store.audit_trail(ref)[-1]
+    assert entry.action == "exported chronology"
+    assert any(c.field == "export.redacted" and c.new is True for c in entry.changes)
+    vault.close()
+
+
+def _all_text(path: Path) -> str:
+    from cspr_tui.exports.docx_report import package_text
+
+    return package_text(path)

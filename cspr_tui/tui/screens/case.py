@@ -511,7 +511,13 @@ class CaseScreen(Screen[None]):
                     f"Refused, nothing stored: {len(result.errors)} problem(s)\n"
                     + "\n".join(str(p) for p in result.problems)
                 )
-            store.receive_agency_return(ref, judged.request.agency, result.values, source=path.name)
+            store.receive_agency_return(
+                ref,
+                judged.request.agency,
+                result.values,
+                source=path.name,
+                complete=judged.complete,
+            )
             rows = len(result.values.get("chronology") or [])
             notes = "; ".join(str(p) for p in result.warnings)
             stored.append(
