@@ -11,9 +11,11 @@ from collections.abc import Callable
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx.enum.section import WD_ORIENT
-from docx.shared import Pt
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -23,7 +25,7 @@ from cspr_tui.domain.agency_return import DocumentId, RawReturn, RawRow
 from cspr_tui.domain.case import Case
 from cspr_tui.domain.chronology import ChronologyEntry, Gap, integrate_case
 from cspr_tui.errors import ValidationFailed
-from cspr_tui.exports.context import format_date
+from cspr_tui.exports.context import clean_text, format_date
 from cspr_tui.exports.docx_report import package_text
 from cspr_tui.exports.export_file import (
     default_export_dir,
@@ -34,11 +36,9 @@ from cspr_tui.exports.export_file import (
 from cspr_tui.exports.fillable import (
     _A4,
     DOCUMENT_ID_PROPERTY,
-    _fixed_widths,
+    _move_section_properties_last,
     _new_document,
-    _no_split,
     _save,
-    _shade,
 )
 from cspr_tui.settings import Settings
 
@@ -108,32 +108,48 @@ def _docx(
         "several agencies recorded on the same day are marked in the last column; grey "
         "rows are periods with no contact from any agency. Practitioners are named by role."
     )
-    table = doc.add_table(rows=1, cols=len(CHRONOLOGY_COLUMNS))
-    table.style = "Table Grid"
-    header = table.rows[0]
-    _no_split(header, header=True)
-    for cell, label in zip(header.cells, CHRONOLOGY_COLUMNS, strict=True):
-        cell.paragraphs[0].add_run(label).bold = True
-        _shade(cell)
+    # The table is written as XML in one go: python-docx's add_row and cells cost
+    # seconds for a 2,000-row chronology.
+    grid = "".join(f'<w:gridCol w:w="{int(w * 567)}"/>' for w in _WIDTHS_CM)
+    body = [_row_xml(CHRONOLOGY_COLUMNS, header=True)]
     for item in rows:
-        row = table.add_row()
-        _no_split(row)
-        for cell, text in zip(row.cells, _cells(item, redact), strict=True):
-            lines = text.split("\n")
-            cell.paragraphs[0].add_run(lines[0])
-            for line in lines[1:]:
-                cell.add_paragraph(line)
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(9)
-            if isinstance(item, Gap):
-                _shade(cell, "E7E6E6")
-            elif item.same_event_as:
-                _shade(cell, "FFF2CC")
-    _fixed_widths(table, _WIDTHS_CM)
+        fill = "E7E6E6" if isinstance(item, Gap) else "FFF2CC" if item.same_event_as else None
+        body.append(_row_xml(_cells(item, redact), fill=fill))
+    table = parse_xml(
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/>'
+        '<w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+        '<w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(body)}</w:tbl>"
+    )
+    doc.element.body.append(table)
+    _move_section_properties_last(doc)
     if not rows:
         doc.add_paragraph("No agency has returned a chronology yet.")
     _save(doc, dest, None)
+
+
+def _row_xml(cells: Any, *, header: bool = False, fill: str | None = None) -> str:
+    """One table row: no split across pages; the header repeated on every page."""
+    props = "<w:cantSplit/><w:tblHeader/>" if header else "<w:cantSplit/>"
+    shade = fill or ("D9E2F3" if header else None)
+    out = [f"<w:tr><w:trPr>{props}</w:trPr>"]
+    for text, width in zip(cells, _WIDTHS_CM, strict=True):
+        tcpr = f'<w:tcW w:w="{int(width * 567)}" w:type="dxa"/>'
+        if shade:
+            tcpr += f'<w:shd w:val="clear" w:color="auto" w:fill="{shade}"/>'
+        rpr = (
+            '<w:rPr><w:b/><w:sz w:val="18"/></w:rPr>'
+            if header
+            else ('<w:rPr><w:sz w:val="18"/></w:rPr>')
+        )
+        paragraphs = "".join(
+            f'<w:p><w:pPr><w:spacing w:after="0"/></w:pPr><w:r>{rpr}'
+            f'<w:t xml:space="preserve">{escape(clean_text(line))}</w:t></w:r></w:p>'
+            for line in (str(text).split("\n") or [""])
+        )
+        out.append(f"<w:tc><w:tcPr>{tcpr}</w:tcPr>{paragraphs}</w:tc>")
+    out.append("</w:tr>")
+    return "".join(out)
 
 
 def _xlsx(case: Case, rows: list[Any], redact: Callable[[str], str], dest: Path) -> None:
