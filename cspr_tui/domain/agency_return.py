@@ -378,6 +378,15 @@ def check_return(
     seen = {(p.section, p.row, p.column) for p in problems}
     for issue in form.validate(values, finishing=not partial, today=today):
         problem = _from_issue(form, issue, numbers)
+        if issue.path.split(".", 1)[0].split("[", 1)[0] in CONTEXT_FIELDS:
+            # The review team's own answer (scope, dates): not the agency's to fix.
+            problem = ReturnProblem(
+                problem.section,
+                f"{problem.message} (the review team's part of the report: set it on the "
+                "case; the return is stored as a draft until then)",
+                column=problem.column,
+                severity="warning",
+            )
         if (problem.section, problem.row, problem.column) in seen and problem.severity == "error":
             continue  # already reported as unreadable
         problems.append(problem)

@@ -600,7 +600,7 @@ def case_deadlines(
     return [*results.values(), *return_deadlines(case, calendar, today, due_soon)]
 
 
-RETURN_RULE_PREFIX = "AR:"
+RETURN_RULE_PREFIX = "AR"  # AR1, AR2...: the case's requests in order
 
 
 def return_deadlines(
@@ -609,13 +609,13 @@ def return_deadlines(
     """Each agency's information report, due by the date the request set: a deadline like
     the others (due soon, overdue, met or met late once the return is in)."""
     found = []
-    for request in case.agency_reports:
+    for number, request in enumerate(case.agency_reports, 1):
         due = stored_date(request.due_date)
         if due is None:
             continue
         met_on = stored_date(request.received_date)
         deadline = Deadline(
-            rule=f"{RETURN_RULE_PREFIX}{request.agency}",
+            rule=f"{RETURN_RULE_PREFIX}{number}",
             label=f"Information report from {request.agency}",
             due=due,
             status=DeadlineStatus.ON_TRACK,

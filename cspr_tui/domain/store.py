@@ -32,6 +32,7 @@ import orjson
 from tinydb import Query, TinyDB
 
 from cspr_tui.domain import audit, form_mapping, workflow
+from cspr_tui.domain.agency_return import CONTEXT_FIELDS
 from cspr_tui.domain.case import (
     RECOMMENDATION_DATE_FIELDS,
     AgencyReportRequest,
@@ -1042,7 +1043,14 @@ class CaseStore:
         finished = not any(i.severity == "error" for i in issues)
         if not complete:
             issues = form.validate(plain, finishing=False, today=self.today())
-        errors = [i for i in issues if i.severity == "error"]
+        # The review team's own answers (scope, dates) missing do not refuse a return: it
+        # is stored as a draft until the case has them.
+        errors = [
+            i
+            for i in issues
+            if i.severity == "error"
+            and i.path.split(".", 1)[0].split("[", 1)[0] not in CONTEXT_FIELDS
+        ]
         if errors:
             raise ValidationFailed(
                 f"the return from {agency} cannot be stored: {len(errors)} problem(s); "

@@ -39,7 +39,7 @@ from docx.shared import Cm, Pt, RGBColor
 from cspr_tui.domain.agency_return import CONTEXT_FIELDS, DocumentId
 from cspr_tui.domain.case import AgencyReportRequest, Case
 from cspr_tui.exports.context import DEFAULT_LINES_OF_ENQUIRY, clean_text, format_date
-from cspr_tui.exports.docx_report import find_agency, package_text
+from cspr_tui.exports.docx_report import find_agency
 from cspr_tui.exports.export_file import (
     ExportExists,
     default_export_dir,
@@ -694,10 +694,16 @@ def agency_report_file_name(case: Case, agency: str, version: int) -> str:
     return f"{stem}_AgencyInfoReport_v{version}.docx"
 
 
-def _check_clean(path: Path, redactor: Redactor) -> None:
+def _check_clean(shown: list[str], redactor: Redactor) -> None:
+    """Refuse the report if anything taken from the case still identifies someone.
+
+    The case's own text (pseudonyms, roles, questions, contacts) is what is scanned: the
+    template's wording is the partnership's fixed text, and scanning it made a fictional
+    surname such as "Example" refuse every report that says "for example".
+    """
     from cspr_tui.errors import ValidationFailed
 
-    found = redactor.find(package_text(path))
+    found = redactor.find("\n".join(shown))
     if found:
         raise ValidationFailed(
             "the agency report would contain identifying details, so no file was written; "
@@ -744,6 +750,13 @@ def write_agency_report(
     def fill_version(version: int) -> Callable[[Path], None]:
         def fill(tmp: Path) -> None:
             doc_id = DocumentId(case.ref, name, version, int(form.version), token)
+            shown: list[str] = []
+
+            def redact(text: str) -> str:
+                clean = redactor.redact(text)
+                shown.append(clean)
+                return clean
+
             doc = build_agency_report(
                 case,
                 request,
@@ -751,12 +764,12 @@ def write_agency_report(
                 document_id=doc_id,
                 settings=settings,
                 today=today,
-                redact=redactor.redact,
+                redact=redact,
             )
             if progress:
                 progress(2, steps)
+            _check_clean(shown, redactor)
             _save(doc, tmp, str(doc_id))
-            _check_clean(tmp, redactor)
 
         return fill
 
