@@ -128,3 +128,46 @@ def test_check_return_places_problems_and_keeps_the_vaults_context() -> None:
     assert any("row 1, Date: 12/05/2025 is outside the period" in s for s in shown)
     assert any("not in date order" in s for s in shown)
     assert [r["event"] for r in result.values["chronology"]] == ["Earlier", "Later"]
+
+
+def test_a_version_1_report_still_reads_under_version_2() -> None:
+    form = load_forms()["agency_report"]
+    assert form.version == 2
+    v1 = {  # a finished report captured before organisational context and procedures
+        "agency": "Police",
+        "author_name": "DS X",
+        "author_role": "DS",
+        "date_requested": "2026-01-05",
+        "due_date": "2026-01-26",
+        "depth": "Rapid review",
+        "period_from": "2025-01-01",
+        "period_to": "2025-12-31",
+        "records_examined": ["Police systems"],
+        "involved": "Yes",
+        "involvement_summary": "Two calls.",
+        "lived_experience": "Quiet.",
+        "equality": "None.",
+        "signoff_name": "Ch Supt",
+        "signoff_role": "Head",
+        "signoff_date": "2026-01-20",
+        "signoff_confirmed": "Yes",
+        "chronology": [{"date": "2025-03-01", "event": "Call"}],
+    }
+    # A draft of it saves as before; only finishing it again asks for the two answers that
+    # version 2 made required.
+    assert [
+        i
+        for i in form.validate(v1, finishing=False, template_version=1, today=TODAY)
+        if i.severity == "error"
+    ] == []
+    lenient = form.validate(v1, finishing=True, template_version=1, today=TODAY)
+    assert sorted(i.path for i in lenient if i.severity == "error") == [
+        "author_completed_date",
+        "procedures_followed",
+    ]
+    from cspr_tui.domain.case import Record, RecordStatus
+    from cspr_tui.domain.chronology import integrate_case
+
+    case = Case("CSPR-2026-004", "Child A")
+    case.records["agency_report:Police"] = Record("agency_report", 1, v1, RecordStatus.COMPLETE)
+    assert [e.what for e in integrate_case(case).entries] == ["Call"]
