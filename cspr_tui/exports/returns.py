@@ -488,3 +488,26 @@ def read_referral(path: Path, form: Any, *, today: Any) -> ReferralReading:
                 not_understood.append(f"{issue.label}: {issue.message}")
     not_understood.extend(raw.unknown)
     return ReferralReading(values, result.notes, not_understood)
+
+
+def summarise(judged: JudgedReturn, form: Any, *, rows_shown: int = 5) -> list[str]:
+    """What would be stored, in a few lines a reviewer reads before saying yes."""
+    result = judged.result
+    values = result.values
+    lines = [f"{judged.request.agency}'s report for {judged.case.ref}:"]
+    for section in form.sections:
+        answered = [
+            f.label
+            for f in section.fields
+            if f.is_input and values.get(f.id) not in (None, "", []) and f.type != "repeat"
+        ]
+        rows = [len(values.get(f.id) or []) for f in section.fields if f.type == "repeat"]
+        if answered or any(rows):
+            extra = f", {sum(rows)} row(s)" if any(rows) else ""
+            lines.append(f"  {section.title}: {len(answered)} answer(s){extra}")
+    for row in (values.get("chronology") or [])[:rows_shown]:
+        when = "/".join(reversed(str(row.get("date", "")).split("-")))
+        lines.append(f"    {when} {row.get('time', '')} {str(row.get('event', ''))[:60]}")
+    lines.extend(f"  read: {note}" for note in result.notes)
+    lines.extend(f"  note: {p}" for p in result.warnings)
+    return lines

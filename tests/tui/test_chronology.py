@@ -11,6 +11,7 @@ from cspr_tui.domain.case import AgencyReportRequest, Person
 from cspr_tui.domain.form_mapping import agency_record
 from cspr_tui.settings import Settings
 from cspr_tui.tui.dialogs.amend import AmendDialog
+from cspr_tui.tui.dialogs.confirm import ConfirmDialog
 from cspr_tui.tui.screens.case import CaseScreen
 from cspr_tui.tui.screens.chronology import ChronologyScreen
 from tests.exports.return_fixtures import ANSWERS, TICKS, complete
@@ -128,6 +129,16 @@ async def test_an_overdue_return_shows_on_the_dashboard_and_is_imported(
         assert "Refused, nothing stored" in error and "Author's role is required" in error
         dialog.query_one("#text-path", Input).value = str(filled)
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        confirm = app.screen  # what will be stored, before anything is
+        assert isinstance(confirm, ConfirmDialog)
+        shown = str(confirm.query_one("Static.dialog-title").content)
+        assert shown == "Store this return?"
+        summary = " ".join(str(w.content) for w in confirm.query(Static))
+        assert (
+            "Police's report for" in summary and "5. Chronology: 0 answer(s), 2 row(s)" in summary
+        )
+        await pilot.press("enter")
         await settle(pilot)
         assert app.screen is screen
         assert table.get_row_at(0)[-1] == "returned"

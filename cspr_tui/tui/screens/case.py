@@ -481,54 +481,37 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(ChronologyScreen(self.ref))
 
     def action_import_return(self) -> None:
-        """Read a completed agency report (.docx) or Excel chronology into this case."""
+        """Read a completed agency report (.docx) or Excel chronology, show what would be
+        stored, and store it once the reviewer confirms; a refused file changes nothing."""
         from cspr_tui.exports.returns import judge_any_return
         from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
 
         store, ref, today = self.app.store, self.ref, self.app.today()
-        stored: list[str] = []
+        judged: list[Any] = []
 
-        def save(answers: Answers) -> None:
+        def check(answers: Answers) -> None:
             from pathlib import Path
 
             path = Path(answers.texts.get("path", "")).expanduser()
             if not path.is_file():
                 raise ValidationFailed(f"There is no file {path}; type the full path.")
-            judged = judge_any_return(
+            found = judge_any_return(
                 path,
                 store.forms[AGENCY_REPORT_FORM],
                 lambda wanted: store.get(wanted) if wanted in store else None,
                 today=today,
             )
-            if judged.case.ref != ref:
+            if found.case.ref != ref:
                 raise ValidationFailed(
-                    f"{path.name} is {judged.request.agency}'s report for {judged.case.ref}, "
+                    f"{path.name} is {found.request.agency}'s report for {found.case.ref}, "
                     f"not {ref}; open that case to import it."
                 )
-            result = judged.result
-            if not result.accepted:
+            if not found.result.accepted:
                 raise ValidationFailed(
-                    f"Refused, nothing stored: {len(result.errors)} problem(s)\n"
-                    + "\n".join(str(p) for p in result.problems)
+                    f"Refused, nothing stored: {len(found.result.errors)} problem(s)\n"
+                    + "\n".join(str(p) for p in found.result.problems)
                 )
-            store.receive_agency_return(
-                ref,
-                judged.request.agency,
-                result.values,
-                source=path.name,
-                complete=judged.complete,
-            )
-            rows = len(result.values.get("chronology") or [])
-            notes = "; ".join(str(p) for p in result.warnings)
-            stored.append(
-                f"Stored {judged.request.agency}'s report: {rows} chronology row(s)."
-                + (f" Notes: {notes}" if notes else "")
-            )
-
-        def done(ok: bool | None) -> None:
-            if ok:
-                self.reload()
-                self.notify(stored[-1] if stored else "Stored.", timeout=10)
+            judged.append(found)
 
         self.app.push_screen(
             AmendDialog(
@@ -536,12 +519,41 @@ class CaseScreen(Screen[None]):
                 "The completed Word report (.docx) or Excel chronology (.xlsx) an agency sent "
                 "back. It is checked against the agency report template first; a refused "
                 "file changes nothing and every problem is listed here.",
-                save,
+                check,
                 texts=[("path", "File, e.g. ~/Downloads/CSPR-2026-004_Police_v1.docx")],
                 reason_label="",
-                ok="Import",
+                ok="Check",
             ),
-            done,
+            lambda ok: self._confirm_return(judged[-1]) if ok and judged else None,
+        )
+
+    def _confirm_return(self, judged: Any) -> None:
+        from cspr_tui.exports.returns import summarise
+        from cspr_tui.tui.dialogs.confirm import ConfirmDialog
+
+        lines = summarise(judged, self.app.store.forms[AGENCY_REPORT_FORM])
+        self.app.push_screen(
+            ConfirmDialog("Store this return?", "\n".join(lines), yes="Store"),
+            lambda yes: self.store_return_worker(judged) if yes else None,
+        )
+
+    @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
+    def store_return_worker(self, judged: Any) -> None:
+        try:
+            self.app.store.receive_agency_return(
+                self.ref,
+                judged.request.agency,
+                judged.result.values,
+                source=judged.path.name,
+                complete=judged.complete,
+            )
+        except CsprError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        rows = len(judged.result.values.get("chronology") or [])
+        self.app.call_from_thread(self.reload)
+        self.app.call_from_thread(
+            self.notify, f"Stored {judged.request.agency}'s report: {rows} chronology row(s)."
         )
 
     def action_request_report(self) -> None:
