@@ -121,7 +121,11 @@ def returns_import_command(args: argparse.Namespace) -> int:
                 )
                 _print_problems(result.problems, stream=sys.stderr)
                 continue
-            _print_problems(result.warnings, stream=sys.stdout)
+            from cspr_tui.exports.returns import summarise
+
+            for line in summarise(judged, form)[1:]:  # what will be stored, by section
+                if not line.startswith("  read:"):
+                    print(line)
             if args.check:
                 print("  (checked only: nothing stored)")
                 continue
