@@ -166,6 +166,9 @@ def test_blank_referral_form_and_referral_import(ref, workspace, tmp_path) -> No
         "aware_date": "01/11/2026",
         "incident_location": "Somewhere on the moon",  # not one of the choices
         "incident_description": "Admitted to hospital with injuries.",
+        "children.name": "Zoë Fictionalia",  # the first child's block
+        "children.dob": "4 May 2019",
+        "children.la_of_residence": "Gateshead",
     }
     filled = edit_document(out, fill_answers(answers), tmp_path / "referral.docx")
     result = cspr("referral", "import", str(filled))
@@ -178,6 +181,9 @@ def test_blank_referral_form_and_referral_import(ref, workspace, tmp_path) -> No
     assert values["referral_date"] == "2026-11-02" and values["incident_date"] == "2026-11-01"
     assert values["referrer_agency"] == "Health visiting"
     assert "incident_location" not in values
+    child = values["children"][0]
+    assert child["name"] == "Zoë Fictionalia" and child["dob"] == "2019-05-04"
+    assert len(values["children"]) == 1  # the blank second and third blocks are not children
     vault.close()
 
 
