@@ -37,7 +37,7 @@ KEYBOARD_MAP: tuple[tuple[str, str, str], ...] = (
     ("Case", "c", "The integrated chronology of the agencies' returns"),
     ("Case", "escape", "Back"),
     ("Chronology", "f", "Filter by agency and period (from, to)"),
-    ("Chronology", "x", "Export (the chronology: cspr export chronology)"),
+    ("Chronology", "x", "Export it as a Word table (Excel and redacted: cspr export chronology)"),
     ("Chronology", "escape", "Back to the case"),
     ("Guided form", "ctrl+n / ctrl+b", "Next step / back a step (next on the last step finishes)"),
     ("Guided form", "ctrl+s", "Save the draft (also saved when you leave)"),

@@ -50,7 +50,9 @@ def seed_returned(store) -> None:
         )
 
 
-async def test_the_chronology_screen_merges_flags_and_filters(tmp_path, vault_path: Path) -> None:
+async def test_the_chronology_screen_merges_flags_and_filters(
+    tmp_path, vault_path: Path, workspace: Path
+) -> None:
     seed_vault(vault_path, seed_returned)
     app = build_app(Settings(reviewer_name="Reviewer One"), vault_path)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -76,6 +78,11 @@ async def test_the_chronology_screen_merges_flags_and_filters(tmp_path, vault_pa
         await pilot.press("enter")
         await pilot.pause()
         assert [table.get_row_at(i)[4] for i in range(table.row_count)] == ["Strategy discussion"]
+        table.focus()
+        await pilot.press("x")
+        await settle(pilot)
+        written = list((workspace / "exports").glob("*_IntegratedChronology_v1.docx"))
+        assert len(written) == 1
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen)

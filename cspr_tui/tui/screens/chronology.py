@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 
 from cspr_tui.domain.chronology import Gap, integrate_case
+from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
 
 
@@ -112,4 +113,20 @@ class ChronologyScreen(Screen[None]):
         self.query_one("#chronology-agency", Select).focus()
 
     def action_export(self) -> None:
-        self.app.action_export("case", self.ref)
+        """Write the chronology as a landscape Word table (`cspr export chronology` for Excel
+        or the redacted version), through the one export service."""
+        self.notify("Writing the chronology…")
+        self.export_worker()
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export_worker(self) -> None:
+        from cspr_tui.exports.service import ChronologyExport, run_export
+
+        try:
+            result = run_export(self.app.store, ChronologyExport(self.ref))
+        except CsprError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        self.app.call_from_thread(
+            self.notify, f"Wrote {result.path} (not encrypted: keep it on approved systems)."
+        )
