@@ -10,7 +10,7 @@ rows of controls the agency can extend with Tab; they are read back by column, s
 added without controls reads the same. Nothing here runs code when the file is opened.
 
 An agency report carries its document id (case, agency, export version, form version and
-the request's random token) twice: as a custom document property and in a locked hidden
+the request's random token) twice: as a custom document property and in a locked
 control, so a return is matched to its request and anything else is refused.
 """
 
@@ -21,7 +21,6 @@ import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -87,12 +86,10 @@ _ids = itertools.count(1_000_001)
 
 
 # -- content controls ------------------------------------------------------------------
-def _run_xml(text: str, *, placeholder: bool = False, hidden: bool = False) -> str:
+def _run_xml(text: str, *, placeholder: bool = False) -> str:
     props = []
     if placeholder:
         props.append('<w:rStyle w:val="PlaceholderText"/>')
-    if hidden:
-        props.append("<w:vanish/>")
     rpr = f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
     pieces = []
     for index, line in enumerate(clean_text(text).split("\n")):
@@ -155,14 +152,13 @@ def inline_control(
     *,
     choices: Iterable[str] = (),
     locked: bool = False,
-    hidden: bool = False,
 ) -> Any:
     """A content control inside a paragraph (`w:sdt` around runs)."""
     shown_value = format_date(value) if kind == "date" else value
     if kind == "checkbox":
         content = _run_xml("\u2612" if value else "\u2610")
     elif shown_value:
-        content = _run_xml(shown_value, hidden=hidden)
+        content = _run_xml(shown_value)
     else:
         content = _run_xml(PLACEHOLDERS.get(kind, "Type here"), placeholder=True)
     props = _sdt_pr(
@@ -198,13 +194,6 @@ def block_control(tag: str, alias: str, style_id: str, value: str = "") -> Any:
 
 
 # -- the document ----------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Styles:
-    question: str = "Question"
-    answer: str = "Answer"
-    instruction: str = "Instruction"
-
-
 def _new_document(title: str, settings: Settings) -> Any:
     doc = Document()
     _en_gb(doc)

@@ -236,7 +236,8 @@ def _drop_custom_property(path: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_a_return_resaved_by_libreoffice_reads_the_same(setting, tmp_path) -> None:
-    filled = complete(setting.export(), tmp_path / "filled.docx")
+    rows = [*ROWS, *[{"date": f"{d} June 2025", "event": f"Added row {d}"} for d in range(1, 6)]]
+    filled = complete(setting.export(), tmp_path / "filled.docx", rows=rows)
     out = tmp_path / "lo"
     out.mkdir()
     profile = f"file://{tmp_path / 'lo-profile'}"
@@ -263,3 +264,4 @@ def test_a_return_resaved_by_libreoffice_reads_the_same(setting, tmp_path) -> No
     direct = _judge(setting, filled).result
     assert result.accepted, _messages(result)
     assert result.values == direct.values
+    assert len(result.values["chronology"]) == 7  # rows added without controls too
