@@ -76,6 +76,8 @@ PLACEHOLDERS = {
     "date": "DD/MM/YYYY",
     "choice": "Choose an item",
     "number": "Type a number",
+    "time": "HH:MM",  # table cells are narrow: short prompts that do not wrap
+    "cell_choice": "Choose",
 }
 BLANK_TABLE_ROWS = 5
 _A4 = (Cm(21.0), Cm(29.7))
@@ -152,6 +154,7 @@ def inline_control(
     *,
     choices: Iterable[str] = (),
     locked: bool = False,
+    placeholder: str | None = None,
 ) -> Any:
     """A content control inside a paragraph (`w:sdt` around runs)."""
     shown_value = format_date(value) if kind == "date" else value
@@ -160,7 +163,8 @@ def inline_control(
     elif shown_value:
         content = _run_xml(shown_value)
     else:
-        content = _run_xml(PLACEHOLDERS.get(kind, "Type here"), placeholder=True)
+        prompt = placeholder or PLACEHOLDERS.get(kind, "Type here")
+        content = _run_xml(prompt, placeholder=True)
     props = _sdt_pr(
         tag,
         alias,
@@ -433,6 +437,13 @@ def _repeat_table(
                     kind,
                     str(row_values.get(sub.id) or ""),
                     choices=_choices(sub),
+                    placeholder=(
+                        PLACEHOLDERS["time"]
+                        if sub.id == "time"
+                        else PLACEHOLDERS["cell_choice"]
+                        if kind == "choice"
+                        else None
+                    ),
                 )
             )
     _fixed_widths(table, _column_widths(fields, total_cm))
