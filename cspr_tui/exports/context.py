@@ -17,7 +17,7 @@ from typing import Any
 
 from docxtpl import Listing
 
-from cspr_tui.domain.case import AgencyReportRequest, Case, Recommendation
+from cspr_tui.domain.case import AgencyReportRequest, Case, Recommendation, Stage
 from cspr_tui.exports.form_report import (
     Block,
     ReportSection,
@@ -203,6 +203,17 @@ def _base(case: Case, settings: Settings, today: date, title: str) -> dict[str, 
     }
 
 
+_REVIEW_STAGES = frozenset(
+    {Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED, Stage.PUBLISHED, Stage.MONITORING}
+)
+
+
+def _past_rapid_review(case: Case) -> bool:
+    """A case whose review is under way asks agencies for review-stage reports, whatever
+    depth an earlier request was left at (a report is not "Rapid review stage" at LCSPR)."""
+    return case.stage in _REVIEW_STAGES
+
+
 def _review_type_fallback(case: Case) -> str:
     return "Rapid review" if case.record("rapid_review") else ""
 
@@ -336,7 +347,7 @@ def agency_report_context(
 ) -> dict[str, Any]:
     """The context of one agency's information report: pre-filled cover, scope and questions."""
     request = request or AgencyReportRequest(agency=agency)
-    depth = "LCSPR" if request.depth == "lcspr" else "Rapid review"
+    depth = "LCSPR" if request.depth == "lcspr" or _past_rapid_review(case) else "Rapid review"
     ctx = _base(case, settings, today, "Agency information report")
     review = _form_values(case, "review")
     loe = [

@@ -123,3 +123,46 @@ def test_no_report_names_a_field_outside_the_templates() -> None:
                     assert row["label"] in labels, row["label"]
                 if block.kind == "text" and block.heading:
                     assert block.heading in labels, block.heading
+
+
+def test_the_referral_report_shows_what_the_form_captured(workspace: Path) -> None:
+    path = write_case_report(make_case(), "referral", today=TODAY)
+    text = document_text(path)
+    for label, answer in (
+        ("Telephone", "0191 000 0000"),
+        ("Email", "referrals@health-visiting.example.invalid"),
+        ("Safeguarding lead consulted", "Named nurse for safeguarding"),
+        ("School or setting", "Imaginary Row Primary School"),
+        ("GP practice", "Nowhereton Medical Practice"),
+        ("First language", "Polish"),
+        ("Disability or special educational needs", "Unknown"),
+        ("Concerns about how agencies worked together", "were not shared"),
+        ("Are other children at risk of harm now?", "No"),
+        ("Immediate safety of other children and actions already taken", "No other children"),
+        ("Has the family been told about this referral?", "No"),
+        ("Why the family has not been told", "investigation is ongoing"),
+        ("Consent to share this information", "Not sought"),
+        ("Basis for sharing the information", "Data Protection Act 2018"),
+    ):
+        assert label in text, label
+        assert answer in text[text.index(label) :], (label, answer)
+    assert "Consent and information sharing" in text
+    assert "None" not in text.split() and "Not recorded" not in text
+
+
+def test_an_agency_report_for_a_case_under_review_is_not_a_rapid_review_report() -> None:
+    from cspr_tui.domain.case import AgencyReportRequest, Stage
+    from cspr_tui.exports.context import agency_report_context
+    from cspr_tui.settings import Settings
+
+    case = make_case()
+    request = AgencyReportRequest("Health visiting")  # left at the default depth
+    for stage, depth in (
+        (Stage.RAPID_REVIEW, "Rapid review stage report"),
+        (Stage.REVIEW_IN_PROGRESS, "LCSPR stage report"),
+    ):
+        case.stage = stage
+        ctx = agency_report_context(
+            case, "Health visiting", settings=Settings(), today=TODAY, request=request
+        )
+        assert ctx["report"]["depth"] == depth
