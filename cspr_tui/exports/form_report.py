@@ -46,6 +46,9 @@ _SHORT_PROSE = 120  # characters: a long-text answer this short sits among the f
 _CHAR_TWIPS = 132
 _BOLD_CHAR_TWIPS = 146
 _CELL_PADDING = 320  # both cell margins and a little air, in twips
+# A web address or a run of characters longer than this may break; dates, numbers and
+# ordinary words never reach it, so they always get the room to stay whole.
+_LONGEST_KEPT_WORD = 18
 _NARROWEST_TEXT_COLUMN = 1300  # about 23 mm: below this a prose column becomes a ribbon
 _ENUMERATOR = re.compile(r"^\s*(?:[A-Z]|\d{1,2})[.)]\s+")
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -247,8 +250,12 @@ def column_widths(
     for index, header in enumerate(headers):
         column = [row[index] for row in rows if index < len(row)]
         longest_word = max(
-            [len(w) * _BOLD_CHAR_TWIPS for w in _words(header)]
-            + [len(w) * _CHAR_TWIPS for cell in column for w in _words(cell)]
+            [min(len(w), _LONGEST_KEPT_WORD) * _BOLD_CHAR_TWIPS for w in _words(header)]
+            + [
+                min(len(w), _LONGEST_KEPT_WORD) * _CHAR_TWIPS
+                for cell in column
+                for w in _words(cell)
+            ]
             + [0]
         )
         longest_line = max(
