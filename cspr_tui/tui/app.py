@@ -20,6 +20,7 @@ from textual.screen import Screen
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui.commands import CaseCommands
+from cspr_tui.tui.key_gate import KeyGate
 from cspr_tui.tui.session import Session
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class CsprApp(App[None]):
         self.lock_message = ""
         self.pending_restore: tuple[Path, str] | None = None
         self.sub_title = self.vault_path.name
+        self.key_gate = KeyGate(self, super().on_event)
         if settings.theme:
             self.theme = settings.theme if settings.theme in self.available_themes else self.theme
 
@@ -150,7 +152,15 @@ class CsprApp(App[None]):
             ),
         ):
             self.last_activity = time.monotonic()
+        if KeyGate.holds(event):
+            await self.key_gate.receive(event)  # each key once the one before took effect
+            return
         await super().on_event(event)
+
+    @property
+    def keys_pending(self) -> int:
+        """Keys received from the terminal and not yet fully handled."""
+        return self.key_gate.pending
 
     async def lock_if_idle(self) -> None:
         """Lock once nothing was typed or clicked for the configured minutes (0 turns it off)."""

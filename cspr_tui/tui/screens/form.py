@@ -225,7 +225,8 @@ class FormScreen(Screen[bool]):
             buttons = list(self.query("#form-fields Button").results())
             target = buttons[0] if buttons else None
         if target is not None:
-            target.focus()
+            # At once, not `focus()` (which waits its turn in the app's queue behind keys).
+            self.set_focus(target, scroll_visible=False)
             self.call_after_refresh(target.scroll_visible, animate=False)
 
     def refresh_visibility(self) -> None:
