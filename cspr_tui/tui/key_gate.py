@@ -25,7 +25,7 @@ from textual import events
 if TYPE_CHECKING:
     from textual.app import App
 
-MAX_WAIT = 1.0  # seconds a key may wait for the previous one to settle
+MAX_WAIT = 3.0  # seconds a key may wait for the previous one to settle (a loaded machine)
 
 
 class KeyGate:

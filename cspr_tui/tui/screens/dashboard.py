@@ -60,6 +60,7 @@ class DashboardScreen(Screen[None]):
             compact=True,
             id="filter",
         )
+        yield Static("", id="cases-caption")
         yield CaseTable(id="cases")
         yield Static("Deadlines, overdue first", id="deadlines-title")
         deadlines = DataTable(id="deadlines", cursor_type="row", zebra_stripes=True)
@@ -189,6 +190,22 @@ class DashboardScreen(Screen[None]):
         ]
         table.show_rows(rows, first=exact)
 
+    @on(CaseTable.PageChanged, "#cases")
+    def _show_caption(self) -> None:
+        """How many cases are listed (of how many), and in which order."""
+        table = self.query_one(CaseTable)
+        total = len(self.rows)
+        shown = len(table.items)
+        if self.query_one("#filter", Input).value.strip():
+            words = f"{shown:,} of {total:,} shown"
+            if shown > table.page_rows:
+                words += f" (this page {table.caption('cases').split(' of ')[0]})"
+        else:
+            words = table.caption("cases")
+        self.query_one("#cases-caption", Static).update(
+            f"{words} · sorted by {table.sort_name} (s)"
+        )
+
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
@@ -201,9 +218,8 @@ class DashboardScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         table = self.query_one(CaseTable)
-        name = table.cycle_sort()
-        self.apply_filter()
-        self.notify(f"Sorted by {name}.", timeout=2)
+        table.cycle_sort()
+        self.apply_filter()  # the caption above the table names the new order
 
     def action_focus_deadlines(self) -> None:
         self.query_one("#deadlines").focus()
