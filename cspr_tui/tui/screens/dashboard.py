@@ -52,6 +52,7 @@ class DashboardScreen(Screen[None]):
         super().__init__()
         self.rows: dict[str, CaseRow] = {}
         self._filter_timer: Timer | None = None
+        self.loaded_for: tuple = ()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="counts")
@@ -77,11 +78,27 @@ class DashboardScreen(Screen[None]):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.app.session is not None:
-            self.reload()
+        if self.app.session is not None and not self._same(self._signature(), self.loaded_for):
+            self.reload()  # something changed while another screen was on top
+
+    def _signature(self) -> tuple:
+        """What the rows depend on: each case's summary (the store keeps the same object
+        until the case changes), the day and the settings. Cheap: no deadline is computed."""
+        store = self.app.store
+        return (self.app.today(), repr(store.settings), *store.summaries())
+
+    @staticmethod
+    def _same(now: tuple, before: tuple) -> bool:
+        """The same day, settings and summary objects (held, so identity cannot be reused)."""
+        return (
+            len(now) == len(before)
+            and now[:2] == before[:2]
+            and all(a is b for a, b in zip(now[2:], before[2:], strict=True))
+        )
 
     def reload(self) -> None:
         """Recompute rows and deadlines off the event loop (thousands of cases take a moment)."""
+        self.loaded_for = self._signature()
         self.load_worker(self.app.store, self.app.today())
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
