@@ -26,7 +26,6 @@ from cspr_tui.domain.case import Case
 from cspr_tui.domain.chronology import ChronologyEntry, Gap, integrate_case
 from cspr_tui.errors import ValidationFailed
 from cspr_tui.exports.context import clean_text, format_date
-from cspr_tui.exports.docx_report import package_text
 from cspr_tui.exports.export_file import (
     default_export_dir,
     safe_name_part,
@@ -222,20 +221,22 @@ def write_chronology(
     scrub = redactor.redact if redactor is not None else (lambda text: text)
 
     def fill(tmp: Path) -> None:
-        if fmt == "docx":
-            _docx(case, rows, scrub, settings, today, tmp)
-            text = package_text(tmp)
-        else:
-            _xlsx(case, rows, scrub, tmp)
-            text = _workbook_text(tmp)
         if redactor is not None:
-            found = redactor.find(text)
+            # What came from the case (every cell, the pseudonym) is checked before a byte is
+            # written; the fixed wording ("grey rows...") is not, as a surname such as Grey
+            # would refuse every chronology.
+            shown = [scrub(case.pseudonym), *("\n".join(_cells(r, scrub)) for r in rows)]
+            found = redactor.find("\n".join(shown))
             if found:
                 raise ValidationFailed(
                     "the redacted chronology still contains identifying details, so no file "
                     "was written; correct the agencies' text and try again.",
                     details=[f"{i.kind}: {i.text}" for i in found],
                 )
+        if fmt == "docx":
+            _docx(case, rows, scrub, settings, today, tmp)
+        else:
+            _xlsx(case, rows, scrub, tmp)
 
     label = "IntegratedChronology" + ("_Redacted" if redact else "")
     stem = f"{safe_name_part(case.ref)}_{label}"
@@ -243,17 +244,6 @@ def write_chronology(
         folder = default_export_dir() if path is None else Path(path)
         return write_versioned_export(folder, lambda n: f"{stem}_v{n}.{fmt}", fill)
     return write_export(Path(path), fill, force=force)
-
-
-def _workbook_text(path: Path) -> str:
-    with open(path, "rb") as handle:  # a file object: the temporary name ends in .part
-        book = load_workbook(handle, read_only=True)
-        lines = []
-        for sheet in book.worksheets:
-            for row in sheet.iter_rows(values_only=True):
-                lines.append("\t".join("" if v is None else str(v) for v in row))
-        book.close()
-    return "\n".join(lines)
 
 
 # -- the Excel chronology an agency fills ------------------------------------------------
