@@ -269,3 +269,57 @@ def _all_text(path: Path) -> str:
     from cspr_tui.exports.docx_report import package_text
 
     return package_text(path)
+
+
+def test_a_full_return_cycle_on_the_demo(workspace: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "CSPR_PASSPHRASE": "demo"}
+
+    def demo(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "cspr_tui", "--vault", "vault/demo.vault", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+            cwd=workspace,
+        )
+
+    made = subprocess.run(
+        [sys.executable, "-m", "cspr_tui", "demo", "--create-only"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=workspace,
+    )
+    assert made.returncode == 0, made.stderr
+    vault = open_vault(workspace / "vault" / "demo.vault", "demo", readonly=True)
+    store = CaseStore(vault, Settings(), load_forms())
+    case = next(c for c in store.list_cases() if len(c.agency_reports) >= 2)
+    agencies = [r.agency for r in case.agency_reports[:2]]
+    vault.close()
+    returns = []
+    for agency in agencies:
+        sent = demo("export", "agency-report", case.ref, "--agency", agency)
+        assert sent.returncode == 0, sent.stderr
+        rows = [
+            {
+                "date": "12/10/2026",
+                "time": "21:40",
+                "who": "Practitioner",
+                "event": "Attended the home after the 999 call about the baby",
+            }
+        ]
+        returns.append(
+            complete(Path(sent.stdout.split()[1]), tmp_path / f"{agency}.docx", rows=rows)
+        )
+    imported = demo("returns", "import", *map(str, returns))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.count("stored as") == 2
+    out = tmp_path / "chronology.docx"
+    merged = demo("export", "chronology", case.ref, "--out", str(out))
+    assert merged.returncode == 0, merged.stderr
+    table = Document(str(out)).tables[0]
+    shared = [row.cells[6].text for row in table.rows[1:]]
+    assert shared == [agencies[1], agencies[0]] or shared == [agencies[0], agencies[1]]
