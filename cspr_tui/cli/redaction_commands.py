@@ -46,6 +46,38 @@ def register(subparsers: Any) -> None:
         people.add_argument(option, dest=f"person_{dest}", metavar="TEXT", help=text)
     people.set_defaults(func=people_command)
 
+    redaction = subparsers.add_parser(
+        "redaction",
+        help="the redaction review: findings awaiting a decision before a redacted export",
+        description="Every finding redaction makes in the case's redacted outputs (its "
+        "reports and tracker rows), each with the sentence it is in and what it becomes.",
+    )
+    verbs = redaction.add_subparsers(
+        dest="redaction_verb", metavar="VERB", parser_class=type(redaction), required=True
+    )
+    review = verbs.add_parser(
+        "review",
+        help="list findings; --accept ID / --reject ID --reason TEXT records decisions",
+        description="List the case's redaction findings (open ones first), or record "
+        "decisions: --accept keeps the proposal (replace, or keep as written), --reject "
+        "does the opposite and needs --reason. Decisions are kept in the vault, audited, "
+        "and reused by every later export.",
+    )
+    review.add_argument("ref", metavar="CASE_REF", help="the case reference, e.g. CSPR-2026-004")
+    review.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    review.add_argument(
+        "--accept",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="accept a finding ('all': every open one)",
+    )
+    review.add_argument("--reject", action="append", default=[], metavar="ID",
+                        help="reject a finding (needs --reason)")  # fmt: skip
+    review.add_argument("--reason", default="", metavar="TEXT", help="why (needed to reject)")
+    review.add_argument("--all", action="store_true", help="list decided findings too")
+    review.set_defaults(func=review_command)
+
 
 def _person_json(number: int, person: Any) -> dict[str, Any]:
     from cspr_tui.domain.case_json import case_to_data
@@ -95,4 +127,87 @@ def people_command(args: argparse.Namespace) -> int:
         for n, p in enumerate(case.people, 1)
     ]
     _print_table(["#", "Real name", "Pseudonym", "Role", "Kind", "Identifiers held"], rows)
+    return 0
+
+
+def _finding_json(finding: Any) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "status": finding.outcome.value if finding.outcome else "open",
+        "kind": finding.kind,
+        "document": finding.document,
+        "path": finding.path,
+        "hit": finding.hit,
+        "snippet": finding.snippet,
+        "proposal": "replace" if finding.withhold else "keep as written",
+        "becomes": finding.becomes,
+        "replacement": finding.replacement,
+        "why": finding.reason,
+        "reason": finding.decided_reason,
+    }
+
+
+def review_command(args: argparse.Namespace) -> int:
+    from cspr_tui.cli.case_commands import open_store
+    from cspr_tui.domain.case import RedactionOutcome
+    from cspr_tui.errors import UsageError, ValidationFailed
+    from cspr_tui.exports.redaction import decision
+    from cspr_tui.exports.redaction.review import case_findings, listing
+
+    changing = bool(args.accept or args.reject)
+    if args.reject and not args.reason.strip():
+        raise ValidationFailed("rejecting a finding needs --reason TEXT (why it is wrong).")
+    with open_store(args, readonly=not changing) as store:
+        case = store.get(args.ref)
+        findings = listing(case_findings(case, settings=store.settings, today=store.today()))
+        by_id = {f.id: f for f in findings}
+        if changing:
+            decided = []
+            for ident in args.accept:
+                chosen = [f for f in findings if f.open] if ident == "all" else [by_id.get(ident)]
+                for finding in chosen:
+                    if finding is None:
+                        raise UsageError(
+                            f"{case.ref} has no redaction finding {ident}; list them with "
+                            f"'cspr redaction review {case.ref}'."
+                        )
+                    decided.append(decision(finding, RedactionOutcome.ACCEPTED, args.reason))
+            for ident in args.reject:
+                finding = by_id.get(ident)
+                if finding is None:
+                    raise UsageError(
+                        f"{case.ref} has no redaction finding {ident}; list them with "
+                        f"'cspr redaction review {case.ref}'."
+                    )
+                decided.append(decision(finding, RedactionOutcome.REJECTED, args.reason))
+            if decided:
+                store.record_redaction_decisions(case.ref, decided)
+            remaining = sum(f.open for f in findings) - len({d.finding_id for d in decided})
+            print(
+                f"Recorded {len(decided)} decision(s) for {case.ref}; "
+                f"{max(remaining, 0)} finding(s) still open."
+            )
+            return 0
+    shown = findings if args.all or args.json else [f for f in findings if f.open]
+    if args.json:
+        print(json.dumps([_finding_json(f) for f in shown], indent=2, ensure_ascii=False))
+        return 0
+    open_count = sum(f.open for f in findings)
+    if not shown:
+        print(
+            f"{case.ref}: no open redaction findings ({len(findings)} decided); a redacted "
+            "export can be written."
+        )
+        return 0
+    for finding in shown:
+        status = finding.outcome.value if finding.outcome else "open"
+        print(f"{finding.id}  {status:8}  {finding.kind} in {finding.where()}")
+        print(f"    {finding.snippet}")
+        outcome = f"becomes {finding.becomes!r}" if finding.withheld else "kept as written"
+        print(f"    {outcome}: {finding.reason}")
+    print(
+        f"{open_count} open of {len(findings)}. Accept with --accept ID (or --accept all), "
+        f"reject with --reject ID --reason TEXT, or add a person with 'cspr people "
+        f"{case.ref} --add'."
+    )
     return 0
