@@ -519,8 +519,10 @@ class Redactor:
         for hit in hits:
             if kept and hit.start < kept[-1].end:
                 previous = kept[-1]
-                if _PRIORITY[hit.kind] < _PRIORITY[previous.kind] and hit.end >= previous.end:
-                    kept[-1] = hit
+                # The longer hit wins (a phone number holding ten digits that pass the NHS
+                # check); one running past it and of a stronger kind takes in both.
+                if hit.end > previous.end and _PRIORITY[hit.kind] < _PRIORITY[previous.kind]:
+                    kept[-1] = replace(hit, start=previous.start)
                 continue
             kept.append(hit)
         if self.flag_unknown:
@@ -659,6 +661,8 @@ def _neighbour_words(text: str, start: int, end: int) -> tuple[str, str]:
 def _in_capitalised_phrase(text: str, start: int, end: int) -> bool:
     """Whether the word sits among other capitalised words ("Principal Social Worker")."""
     before, after = _neighbour_words(text, start, end)
+    if before and _sentence_start(text, text.rfind(before, 0, start)):
+        before = ""  # "Later Brown said": capitalised only because it starts the sentence
     return any(w[:1].isupper() and w.casefold() not in TITLES for w in (before, after))
 
 

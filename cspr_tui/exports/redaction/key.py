@@ -67,12 +67,20 @@ def name_only(text: str) -> str:
 
 def name_tokens(name: str) -> list[str]:
     """The folded words of a name, titles and initials dropped ("Dr J. O'Neill" -> o'neill)."""
-    tokens = []
-    for token in fold_plain(name).split(" "):
-        token = token.strip(".,;:()\"'[]")
-        if len(token.strip("-'")) < 2 or token.rstrip(".") in TITLES:
+    tokens: list[str] = []
+    words = fold_plain(name).split(" ")
+    prefix = ""
+    for index, raw in enumerate(words):
+        token = raw.strip('.,;:()"[]').strip("'")
+        if not token or token.rstrip(".") in TITLES:
             continue
-        tokens.append(token)
+        if len(token) == 1 and not raw.endswith(".") and index + 1 < len(words):
+            prefix = token + "'"  # "Ó Súilleabháin" is written O'Suilleabhain too
+            continue
+        if len(token.strip("-'")) < 2:
+            continue
+        tokens.append(prefix + token)
+        prefix = ""
     return tokens
 
 
@@ -83,7 +91,12 @@ def name_parts(name: str) -> list[str]:
         if token in PARTICLES:
             continue
         pieces = [p for p in re.split(r"-", token) if len(p.strip("'")) >= 2]
-        for piece in [token, *pieces] if len(pieces) > 1 else [token]:
+        pieces = pieces if len(pieces) > 1 else []
+        for piece in list(pieces) or [token]:
+            head, _, rest = piece.partition("'")
+            if rest and len(head) <= 2 and len(rest) >= 2:
+                pieces.append(rest)  # O'Neill is also written Neill after an O
+        for piece in [token, *pieces]:
             if piece not in parts and piece not in PARTICLES:
                 parts.append(piece)
     return parts

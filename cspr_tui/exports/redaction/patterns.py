@@ -26,7 +26,7 @@ __all__ = [
     "street_type_pattern",
 ]
 
-_NHS = re.compile(r"(?<![\d])\d(?:[ \-./]?\d){9}(?![\d])")
+_NHS = re.compile(r"(?<![\d])\d(?:[ \-./]{0,3}\d){9}(?![\d])")
 _POSTCODE = re.compile(r"(?<![a-z0-9])([a-z]{1,2}\d[a-z\d]?)[ ]*(\d[a-z]{2})(?![a-z0-9])")
 _EMAIL = re.compile(r"[\w.+'\-]+[ ]*@[ ]*[\w\-]+(?:[ ]*\.[ ]*[\w\-]+)+")
 
