@@ -76,7 +76,25 @@ def register(subparsers: Any) -> None:
                         help="reject a finding (needs --reason)")  # fmt: skip
     review.add_argument("--reason", default="", metavar="TEXT", help="why (needed to reject)")
     review.add_argument("--all", action="store_true", help="list decided findings too")
+    review.add_argument(
+        "--docx", metavar="FILE.docx", help="review a Word document's findings (for cspr redact)"
+    )
     review.set_defaults(func=review_command)
+
+    redact = subparsers.add_parser(
+        "redact",
+        help="redact any Word document against a case's pseudonym key (after review)",
+        description="Write a redacted copy of a Word document (the lead reviewer's own "
+        "report): every finding in its body, tables, headers, footers, notes and text boxes "
+        "replaced as reviewed; comments, tracked changes, hidden text and personal "
+        "properties removed. Review its findings first with 'cspr redaction review CASE_REF "
+        "--docx FILE.docx'.",
+    )
+    redact.add_argument("file", metavar="FILE.docx", help="the Word document to redact")
+    redact.add_argument("--case", required=True, metavar="CASE_REF", help="whose key to use")
+    redact.add_argument("--out", metavar="PATH", help="file or folder (default: exports/)")
+    redact.add_argument("--force", action="store_true", help="replace an existing --out file")
+    redact.set_defaults(func=redact_command)
 
 
 def _person_json(number: int, person: Any) -> dict[str, Any]:
@@ -159,7 +177,14 @@ def review_command(args: argparse.Namespace) -> int:
         raise ValidationFailed("rejecting a finding needs --reason TEXT (why it is wrong).")
     with open_store(args, readonly=not changing) as store:
         case = store.get(args.ref)
-        findings = listing(case_findings(case, settings=store.settings, today=store.today()))
+        if args.docx:
+            from cspr_tui.exports.redaction.docx_file import docx_findings
+            from cspr_tui.exports.redaction.review import case_redactor
+
+            found = docx_findings(_docx_path(args.docx), case_redactor(case, store.settings))
+        else:
+            found = case_findings(case, settings=store.settings, today=store.today())
+        findings = listing(found)
         by_id = {f.id: f for f in findings}
         if changing:
             decided = []
@@ -210,4 +235,48 @@ def review_command(args: argparse.Namespace) -> int:
         f"reject with --reject ID --reason TEXT, or add a person with 'cspr people "
         f"{case.ref} --add'."
     )
+    return 0
+
+
+def _docx_path(text: str) -> Any:
+    from pathlib import Path
+
+    from cspr_tui.errors import UsageError
+
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise UsageError(f"there is no file {path}; give the path of a .docx document.")
+    if path.suffix.lower() != ".docx":
+        raise UsageError(f"{path.name} is not a .docx file; save it as a Word document first.")
+    return path
+
+
+def redact_command(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from cspr_tui.cli.case_commands import open_store
+    from cspr_tui.cli.export_commands import NOT_ENCRYPTED
+    from cspr_tui.exports.redaction.docx_file import redact_docx
+    from cspr_tui.exports.redaction.review import RedactionReviewNeeded, case_redactor
+
+    source = _docx_path(args.file)
+    with open_store(args, readonly=False) as store:
+        case = store.get(args.case)
+        redactor = case_redactor(case, store.settings)
+        out = Path(args.out).expanduser() if args.out else None
+        try:
+            path = redact_docx(source, out, redactor, ref=case.ref, force=args.force)
+        except RedactionReviewNeeded as exc:
+            exc.message = exc.message.replace(
+                f"'cspr redaction review {case.ref}'",
+                f"'cspr redaction review {case.ref} --docx {source}'",
+            )
+            raise
+        try:
+            store.record_export("redacted document", case.ref, str(path), True, source.name)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    print(f"Wrote {path}")
+    print(NOT_ENCRYPTED)
     return 0

@@ -70,3 +70,27 @@ def test_export_refuses_until_every_finding_is_decided(workspace: Path) -> None:
     assert actions.count("redaction decisions recorded") == 2
     assert {d.outcome.value for d in decisions} == {"accepted", "rejected"}
     assert all(d.by and d.at for d in decisions)  # who decided, and when
+
+
+def test_cspr_redact_reviews_then_writes_a_clean_copy(workspace: Path) -> None:
+    from docx import Document
+
+    ref = _case(workspace)
+    source = workspace / "own report.docx"
+    doc = Document()
+    doc.add_paragraph("Zoë Fictionalia was known to services.")
+    doc.core_properties.author = "Graham Brown"
+    doc.save(str(source))
+    refused = cspr("redact", str(source), "--case", ref)
+    assert refused.returncode == 6
+    assert f"cspr redaction review {ref} --docx {source}" in refused.stderr
+    assert "«Zoë Fictionalia» was known to services." in refused.stderr
+    accepted = cspr("redaction", "review", ref, "--docx", str(source), "--accept", "all")
+    assert accepted.returncode == 0, accepted.stderr
+    written = cspr("redact", str(source), "--case", ref)
+    assert written.returncode == 0, written.stderr
+    out = workspace / "exports" / "own-report_Redacted_v1.docx"
+    assert "Child A was known to services." in document_text(out)
+    assert Document(str(out)).core_properties.author == ""
+    missing = cspr("redact", str(workspace / "nope.docx"), "--case", ref)
+    assert missing.returncode == 2 and "there is no file" in missing.stderr

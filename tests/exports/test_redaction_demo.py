@@ -30,7 +30,9 @@ def demo(workspace: Path) -> Iterator[CaseStore]:
     path = workspace / "vault" / "demo.vault"
     create_demo_vault(path, today=TODAY)
     vault = open_vault(path, DEMO_PASSPHRASE)
-    yield CaseStore(vault, Settings(reviewer_name="Reviewer One"), load_forms(), clock=lambda: TODAY)
+    yield CaseStore(
+        vault, Settings(reviewer_name="Reviewer One"), load_forms(), clock=lambda: TODAY
+    )
     vault.close()
 
 
