@@ -188,3 +188,16 @@ def test_referral_people_are_found_without_a_key_line() -> None:
     assert redactor.redact("Peregrine Testworth rang") == "Health visitor rang"
     assert redactor.redact("Quentin Madeup attended") == "Police officer 1 attended"
     assert redactor.redact("seen at 1 Imaginary Row") == "seen at [address withheld]"
+
+
+def test_an_old_record_with_a_role_typed_after_the_name_is_read_by_its_name() -> None:
+    """Referral v1 had one contact field: "Sarah Lowe, Health Visitor" names Sarah Lowe."""
+    case = make_case()
+    agencies = case.records["referral"].values["agencies"]
+    agencies.append({"agency": "Health visiting", "contact_name": "Sarah Lowe, Health Visitor"})
+    agencies.append({"agency": "Police", "contact_name": "Tam Oduya", "contact_role": "PC"})
+    redactor = Redactor.for_case(case)
+    assert redactor.redact("Sarah Lowe visited the Health Visitor") == (
+        "Health visiting contact visited the Health Visitor"
+    )
+    assert redactor.redact("Tam Oduya attended") == "PC attended"
