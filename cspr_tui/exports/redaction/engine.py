@@ -79,8 +79,9 @@ _GENERIC_PLACE = frozenset(
         "school", "primary", "secondary", "infant", "infants", "junior", "juniors", "nursery",
         "academy", "college", "high", "first", "middle", "church", "of", "england", "ce", "c", "e",
         "rc", "catholic", "methodist", "medical", "centre", "center", "practice", "surgery",
-        "health", "group", "family", "doctors", "clinic", "community", "the", "and", "free",
-        "federation", "trust", "pre", "preschool", "kindergarten",
+        "health", "group", "family", "doctors", "clinic", "community", "free",
+        "federation", "trust", "pre", "preschool", "kindergarten", "sch", "prim", "acad",
+        "coll", "med", "ctr", "cntr", "surg", "pract",
     }
 )  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
