@@ -70,6 +70,7 @@ class CsprApp(App[None]):
         self.sub_title = self.vault_path.name
         self.key_gate = KeyGate(self, super().on_event)
         self.recs_filters: dict[str, object] = {}  # the recommendations screen's filters
+        self.rag_cache: dict[str, tuple] = {}  # per case: its RAG ratings (forgotten on lock)
         # Where the reviewer was when the vault locked: (case ref, tab, form id, agency).
         self.return_to: tuple[str, str, str | None, str | None] | None = None
         if settings.theme:
@@ -150,6 +151,7 @@ class CsprApp(App[None]):
         self.save_open_drafts()
         self.return_to = self._where_now()
         self.recs_filters = {}
+        self.rag_cache = {}
         session, self.session = self.session, None
         try:
             session.close()

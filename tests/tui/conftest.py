@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, SelectionList, TextArea
+from textual.widgets import Input, SelectionList, TextArea
 from textual.widgets._select import SelectOverlay
 
 from cspr_tui.domain.store import CaseStore
@@ -96,10 +96,17 @@ async def type_into(pilot: Pilot, widget, text: str) -> None:
         await pilot.press(*text)
 
 
-async def choose(pilot: Pilot, widget: Select, option: str, value: object = None) -> None:
-    """Open a drop-down, move to the option with the keys a reviewer would use (arrows when
-    it is near, else type-to-search), then Enter."""
+async def choose(pilot: Pilot, widget, option: str, value: object = None) -> None:
+    """Pick an option with the keys a reviewer would use: a short list's own key, or open a
+    drop-down, move to the option (arrows when it is near, else type-to-search), Enter."""
+    from cspr_tui.tui.widgets.key_choice import KeyChoice
+
     widget.focus()
+    if isinstance(widget, KeyChoice):
+        await pilot.pause()
+        await pilot.press(widget.keys[widget.choices.index(option)])
+        assert widget.value == option, f"picked {widget.value!r}, wanted {option!r}"
+        return
     await pilot.press("enter")
     overlay = widget.query_one(SelectOverlay)
     prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]

@@ -47,6 +47,9 @@ async def test_a_whole_journey_in_one_burst_keeps_every_value(
     async with app.run_test(size=(80, 24)) as pilot:
         await start_referral(pilot)
         keys = [
+            "y",  # A. notices: yes/no questions take one key each
+            "tab",
+            "n",
             "ctrl+n",  # to B. Referrer: typing starts at once in its first question
             *"Sam",
             "tab",
@@ -66,6 +69,8 @@ async def test_a_whole_journey_in_one_burst_keeps_every_value(
         await burst(pilot, *keys)
         assert app.keys_pending == 0
         values = answers(app)
+        assert values["ack_not_cp_referral"] == "Yes"
+        assert values["discussed_with_lead"] == "No"
         assert values["referrer_name"] == "Sam"
         assert values["referrer_job_title"] == "Nurse"
         first_agency = app.forms["referral"].field("referrer_agency").choices[0]

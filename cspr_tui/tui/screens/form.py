@@ -32,6 +32,7 @@ from cspr_tui.tui.widgets.form_field import (
     RepeatRow,
     row_summary,
 )
+from cspr_tui.tui.widgets.key_choice import KeyChoice
 
 _INDEX = re.compile(r"^(?P<group>[^\[.]+)\[(?P<index>\d+)\]\.(?P<field>.+)$")
 
@@ -308,6 +309,7 @@ class FormScreen(Screen[bool]):
     @on(TextArea.Changed)
     @on(Select.Changed)
     @on(SelectionList.SelectedChanged)
+    @on(KeyChoice.Changed)
     def _answer_changed(self, event) -> None:
         widget = getattr(event, "control", None) or getattr(event, "text_area", None)
         if widget is None:
@@ -316,7 +318,7 @@ class FormScreen(Screen[bool]):
         if editor is None or not editor.is_mounted:
             return
         self.store_answer(editor)
-        if isinstance(widget, (Select, SelectionList)):
+        if isinstance(widget, (Select, SelectionList, KeyChoice)):
             editor.check()  # a pick is complete at once: check it (and its constraints) now
         elif editor.has_class("-has-error"):
             editor.check()  # fixing a shown error clears it as soon as it is right

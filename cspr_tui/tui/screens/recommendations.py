@@ -106,12 +106,28 @@ class RecommendationsScreen(Screen[None]):
     def reload(self) -> None:
         today = self.app.today()
         quarter = current_quarter(today)
-        rows = []
+        # RAG and "overdue" per case, kept by the app until that case (or the day) changes:
+        # the store hands out the same Case object until it is saved again.
+        cache: dict[str, tuple[object, object, list[RecRow]]] = self.app.rag_cache
+        rows: list[RecRow] = []
         for case in self.app.store.list_cases():
-            for rec in case.recommendations:
-                rows.append(
-                    RecRow(case.ref, rec, compute_rag(rec, today, quarter), is_overdue(rec, today))
+            kept = cache.get(case.ref)
+            if kept is None or kept[0] is not case or kept[1] != today:
+                kept = (
+                    case,
+                    today,
+                    [
+                        RecRow(
+                            case.ref,
+                            rec,
+                            compute_rag(rec, today, quarter),
+                            is_overdue(rec, today),
+                        )
+                        for rec in case.recommendations
+                    ],
                 )
+                cache[case.ref] = kept
+            rows.extend(kept[2])
         self.rows = rows
         agencies = sorted({r.rec.lead_agency for r in rows if r.rec.lead_agency})
         reviews = sorted({r.ref for r in rows})

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Select, SelectionList, Static, TextAr
 
 from cspr_tui.forms.model import YES_NO, YES_NO_UNKNOWN, Field, is_empty
 from cspr_tui.tui.widgets.date_input import DateInput
+from cspr_tui.tui.widgets.key_choice import MAX_KEYED_CHOICES, KeyChoice
 
 # (values of the whole form, the repeat row or None, the row's 0-based position)
 Context = tuple[Mapping[str, Any], Mapping[str, Any] | None, int]
@@ -144,6 +145,10 @@ class FieldEditor(Vertical):
             area = TextArea(str(value or ""), soft_wrap=True, tab_behavior="focus", id="input")
             area.show_line_numbers = False
             return area
+        short = field.type != "choice" or len(choices_for(field)) <= MAX_KEYED_CHOICES
+        if field.type in ("yes_no", "yes_no_unknown", "choice") and short:
+            current = value if value in choices_for(field) else None
+            return KeyChoice(choices_for(field), current, id="input")
         if field.type in ("yes_no", "yes_no_unknown", "choice"):
             options = [(choice, choice) for choice in choices_for(field)]
             current = value if value in choices_for(field) else Select.NULL
@@ -179,6 +184,8 @@ class FieldEditor(Vertical):
         widget = self.input
         if isinstance(widget, TextArea):
             return widget.text
+        if isinstance(widget, KeyChoice):
+            return widget.value
         if isinstance(widget, Select):
             return None if widget.value == Select.NULL else widget.value
         if isinstance(widget, SelectionList):
