@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 MAX_WAIT = 3.0  # seconds a key may wait for the previous one to settle (a loaded machine)
 
 
+def busy(node) -> bool:
+    """Messages waiting for `node`, or callbacks it runs once its queue is empty.
+
+    `call_next` callbacks (a dialog's result, for one) wait outside the queue, in Textual's
+    private `_next_callbacks`; tests/tui/test_key_gate.py fails loudly if that name goes.
+    """
+    return bool(node.message_queue_size or node._next_callbacks)
+
+
 class KeyGate:
     """The backlog of keys not yet handed to the app, and the check that releases them."""
 
@@ -71,11 +80,11 @@ class KeyGate:
 
     def _quiet(self) -> bool:
         app = self.app
-        if app.message_queue_size:
+        if busy(app):
             return False
         for screen in app.screen_stack:
             for node in screen.walk_children(with_self=True):
-                if node.message_queue_size:
+                if busy(node):
                     return False
         return True
 

@@ -132,6 +132,16 @@ class FieldEditor(Vertical):
             label += f"  · carried over from {self.carried_from}"
         return label
 
+    def set_required(self, required: bool) -> None:
+        """Show `*` as soon as an answer elsewhere makes this question required."""
+        if required == self.required or self.field.type == "note":
+            return
+        self.required = required
+        if self.is_mounted:
+            label = self.query_one(".field-label", Static)
+            label.update(self._label_text())
+            label.set_class(required, "required")
+
     def mark_carried(self, source: str | None) -> None:
         """Say (or stop saying) that the answer came from an earlier form."""
         self.carried_from = source
