@@ -296,13 +296,12 @@ class CsprApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's commands minus Screenshot, which writes the screen (case data too) to disk."""
-        for command in super().get_system_commands(screen):
-            if command.title == "Screenshot":
-                continue
-            if command.title == "Theme" and self.session is None:
-                continue
-            yield command
+        """None of Textual's own: the palette offers our actions only (tui/commands.py).
+
+        Screenshot would write the screen (case data too) to disk; Quit, Keys, Maximize and
+        Theme speak Textual's words for things the app already does its own way (ctrl+q saves
+        drafts first, f1 is the keyboard map, the theme is a setting)."""
+        return iter(())
 
     def copy_to_clipboard(self, text: str) -> None:
         """Refuse: a terminal clipboard (OSC 52) keeps case text where we cannot clear it."""

@@ -166,6 +166,16 @@ async def test_finishing_with_missing_answers_is_refused_and_lists_them(
         issues = str(app.screen.query_one("#form-issues").content)
         assert "cannot be finished" in issues
         assert "required" in issues.lower()
+        # Refused to finish, yet nothing typed is lost: the answers are a saved draft.
+        assert "saved as a draft" in issues and "nothing was saved" not in issues
+        assert app.screen.dirty is False
+        ref = app.screen.ref
+    vault, store = read_store(vault_path)
+    try:
+        record = store.get(ref).record("referral")
+        assert record.status == "draft" and record.values["ack_not_cp_referral"] == "Yes"
+    finally:
+        vault.close()
 
 
 async def test_draft_saved_then_resumed_after_quitting(

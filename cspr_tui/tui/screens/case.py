@@ -28,6 +28,7 @@ from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
 from cspr_tui.tui.widgets.stage_bar import StageBar
+from cspr_tui.tui.words import missing_item, sentence, working_days
 
 # (tab id, title, form id or None)
 TABS: tuple[tuple[str, str, str | None], ...] = (
@@ -164,12 +165,13 @@ class CaseScreen(Screen[None]):
         deadlines = self.app.store.case_deadlines(case.ref, self.app.today())
         for deadline in deadlines:
             if deadline.due is None:
-                text.append(f"{deadline.label}: {deadline.status}\n")
+                text.append(f"{sentence(deadline.label)}: {deadline.status}\n")
                 continue
-            days = "" if deadline.days_left is None else f", {deadline.days_left} working days"
-            text.append(
-                f"{deadline.label}: {format_date(deadline.due)} ({deadline.status}{days})\n"
-            )
+            days = working_days(deadline.days_left)
+            state = str(deadline.status)
+            # "overdue, 5 working days overdue" says it twice: the days say it alone.
+            shown = days if days.endswith("overdue") else ", ".join(p for p in (state, days) if p)
+            text.append(f"{sentence(deadline.label)}: {format_date(deadline.due)} ({shown})\n")
         if deadlines:
             text.append(
                 "Press d to set a due date by hand (the reason is recorded).\n", style="italic"
@@ -375,8 +377,8 @@ class CaseScreen(Screen[None]):
         goal_text = goal.label if goal else "another stage"
         body = message or f"{self.ref} cannot move to {goal_text} yet."
         if missing:
-            body += "\n\nStill missing:\n" + "\n".join(f"• {item}" for item in missing)
-        self.app.push_screen(MessageDialog("Not yet", body))
+            body += "\n\nStill missing:\n" + "\n".join(f"• {missing_item(i)}" for i in missing)
+        self.app.push_screen(MessageDialog("Not yet", sentence(body)))
 
     def _offer_override(self, goal: Stage, waivable: list[str]) -> None:
         """Only an overridable rule stands in the way: the reviewer may accept it, with a reason."""

@@ -676,6 +676,16 @@ class FormScreen(Screen[bool]):
     def save_worker(self, *, finish: bool, then_close: bool) -> None:
         try:
             self._save(finish=finish)
+        except ValidationFailed as exc:
+            kept = False
+            if finish:  # not finished yet, but nothing typed is lost: keep it as a draft
+                try:
+                    self._save(finish=False)
+                    kept = True
+                except CsprError:
+                    pass
+            self.app.call_from_thread(self.save_failed, exc, finish, kept)
+            return
         except CsprError as exc:
             self.app.call_from_thread(self.save_failed, exc, finish)
             return
@@ -699,8 +709,10 @@ class FormScreen(Screen[bool]):
             self.closing = True
             self.dismiss(finish)
 
-    async def save_failed(self, exc: CsprError, finish: bool) -> None:
+    async def save_failed(self, exc: CsprError, finish: bool, kept: bool = False) -> None:
         issues_box = self.query_one("#form-issues", Static)
+        if kept:
+            self.dirty = False
         if not isinstance(exc, ValidationFailed) or self.form is None:
             issues_box.update(f"! {exc.message}")
             return
@@ -713,7 +725,13 @@ class FormScreen(Screen[bool]):
         await self.reveal(errors[0].path)
         here = [i for i in errors if root_of(i.path) in self._section_paths(self.section)]
         elsewhere = len(errors) - len(here)
-        heading = exc.message + (f" ({elsewhere} in other steps)" if elsewhere else "")
+        count = len(errors)
+        heading = (
+            f"The {self.form.title} cannot be finished yet: {count} "
+            f"problem{'s' if count != 1 else ''}"
+            + (f" ({elsewhere} in other steps)" if elsewhere else "")
+            + (". Your answers are saved as a draft." if kept else ".")
+        )
         self.show_issues(here, heading, finishing=finish)
         self._focus_first_error()
 

@@ -23,6 +23,7 @@ from cspr_tui.domain.quarter import current_quarter
 from cspr_tui.domain.rag import compute_rag, effective_target, is_overdue
 from cspr_tui.forms.dates import format_date
 from cspr_tui.tui.widgets.paged_table import PagedTable
+from cspr_tui.tui.words import quarter_words
 
 FILTERS = ("#filter-agency", "#filter-status", "#filter-rag", "#filter-review")
 
@@ -226,7 +227,10 @@ class RecommendationsScreen(Screen[None]):
         latest = row.rec.updates[-1] if row.rec.updates else None
         text = f"{row.rec.text}"
         if latest is not None:
-            text += f"\nLatest ({latest.quarter}, {format_date(latest.date)}): {latest.narrative}"
+            text += (
+                f"\nLatest ({quarter_words(latest.quarter)}, {format_date(latest.date)}): "
+                f"{latest.narrative}"
+            )
         if row.rec.revised_target_date:
             text += (
                 f"\nTarget revised from {format_date(row.rec.target_date) or 'none'}: "
