@@ -114,6 +114,25 @@ class CsprApp(App[None]):
         self.add_mode(CASES_MODE, DashboardScreen)
         await self.switch_mode(CASES_MODE)
         await self._return_to_where_it_was()
+        if not (self.settings.reviewer_name or "").strip():
+            self._ask_reviewer_name()
+
+    def _ask_reviewer_name(self) -> None:
+        """First run: ask who is reviewing, so the audit trail names a person."""
+        from cspr_tui.tui.dialogs.reviewer_name import ReviewerNameDialog
+
+        def named(name: str | None) -> None:
+            if not name or self.session is None:
+                return
+            from cspr_tui.domain.audit import default_actor
+            from cspr_tui.settings import save_settings
+
+            self.settings.reviewer_name = name
+            save_settings(self.settings)
+            self.store.actor = default_actor(name)
+            self.notify(f"Changes are recorded as made by {name}.", timeout=3)
+
+        self.push_screen(ReviewerNameDialog(), named)
 
     def _where_now(self) -> tuple[str, str, str | None, str | None] | None:
         """The open case (its tab) and form, to come back to after an unlock."""

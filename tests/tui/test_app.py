@@ -253,3 +253,22 @@ async def test_new_passphrase_length_is_the_vaults_rule(
         await settle(pilot)
         assert "at least 12 characters" in message(app)
         assert not vault_path.exists()
+
+
+async def test_first_run_asks_the_reviewers_name_for_the_audit_trail(vault_path: Path) -> None:
+    from cspr_tui.settings import load_settings
+    from cspr_tui.tui.dialogs.reviewer_name import ReviewerNameDialog
+    from tests.tui.conftest import burst
+
+    seed_vault(vault_path)
+    app = build_app(Settings(), vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        assert isinstance(app.screen, ReviewerNameDialog)
+        await burst(pilot, *"Sam Reviewer", "enter")
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.store.actor == "Sam Reviewer"
+        await burst(pilot, "n", "enter")  # a new case: its audit entry names the reviewer
+        ref = app.screen.ref
+        assert app.store.audit_trail(ref)[-1].who == "Sam Reviewer"
+    assert load_settings().reviewer_name == "Sam Reviewer"
