@@ -259,7 +259,7 @@ async def test_step_list_shows_states_and_jumps(settings: Settings, vault_path: 
         assert states["B. Referrer"] == "needs answers"
         await burst(pilot, "down", "down", "down", "enter")  # straight to D. Incident
         assert isinstance(app.screen, FormScreen)
-        assert step_line(app).startswith("Step 4 of 8: D. Incident")
+        assert step_line(app).startswith("Step 4 of ") and step_line(app).endswith("D. Incident")
         assert "1✓" in step_strip(app)
 
 
