@@ -101,3 +101,20 @@ async def test_typing_after_a_step_change_goes_to_the_new_step(
         assert values["referrer_name"] == "Ann"
         assert values["referrer_job_title"] == "Lead"
         assert app.focused is app.screen.editors["referrer_job_title"].input
+
+
+async def test_typing_straight_after_new_case_goes_into_its_referral(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The case is created in a worker; the keys after Enter wait for the form it opens."""
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "n", "enter", "y", "tab", "n", "ctrl+n", *"Alex", "tab", *"Nurse")
+        assert isinstance(app.screen, FormScreen)
+        values = answers(app)
+        assert values["ack_not_cp_referral"] == "Yes"
+        assert values["discussed_with_lead"] == "No"
+        assert values["referrer_name"] == "Alex"
+        assert values["referrer_job_title"] == "Nurse"

@@ -73,14 +73,24 @@ class FieldEditor(Vertical):
     FieldEditor.-has-error > .field-error {
         display: block;
     }
-    FieldEditor > Input, FieldEditor > Select > SelectCurrent {
+    FieldEditor > Input, FieldEditor > Select > SelectCurrent, FieldEditor > KeyChoice {
         background: $boost;
+        border-left: wide $panel-lighten-2;
     }
-    FieldEditor > Input:focus {
-        background: $primary 30%;
+    FieldEditor > Input:focus, FieldEditor > KeyChoice:focus,
+    FieldEditor > Select:focus > SelectCurrent {
+        background: $primary 40%;
+        border-left: wide $accent;
     }
     FieldEditor > TextArea {
         height: 5;
+        border: round $panel-lighten-2;
+    }
+    FieldEditor > TextArea:focus {
+        border: round $accent;
+    }
+    FieldEditor.-carried > .field-label {
+        color: $text-muted;
     }
     FieldEditor > SelectionList {
         height: auto;
