@@ -231,7 +231,7 @@ def write_chronology(
                 raise ValidationFailed(
                     "the redacted chronology still contains identifying details, so no file "
                     "was written; correct the agencies' text and try again.",
-                    details=[f"{i.kind}: {i.text}" for i in found],
+                    details=[f"{i.kind}: {i.hit}" for i in found],
                 )
         if fmt == "docx":
             _docx(case, rows, scrub, settings, today, tmp)

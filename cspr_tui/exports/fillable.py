@@ -46,7 +46,7 @@ from cspr_tui.exports.export_file import (
     write_export,
     write_versioned_export,
 )
-from cspr_tui.exports.redaction import Redactor
+from cspr_tui.exports.redaction import Redactor, case_redactor
 from cspr_tui.settings import Settings
 
 __all__ = [
@@ -708,7 +708,7 @@ def _check_clean(shown: list[str], redactor: Redactor) -> None:
         raise ValidationFailed(
             "the agency report would contain identifying details, so no file was written; "
             "remove them from the case text and try again.",
-            details=[f"{i.kind}: {i.text}" for i in found],
+            details=[f"{i.kind}: {i.hit}" for i in found],
         )
 
 
@@ -741,7 +741,8 @@ def write_agency_report(
     name = find_agency(case, agency)
     request = next((r for r in case.agency_reports if r.agency == name), None)
     request = request or AgencyReportRequest(agency=name)
-    redactor = redactor or Redactor.for_case(case)
+    # Called on its own (not through the export service): the agency-report redactor.
+    redactor = redactor or case_redactor(case, settings, flag_unknown=False)
     steps = 3
     if progress:
         progress(0, steps)

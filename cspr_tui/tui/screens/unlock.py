@@ -144,7 +144,7 @@ class UnlockScreen(Screen[None]):
         if not self.creating:
             self.query_one("#restore").display = False
         self.set_busy(True)
-        self.show_message("Deriving the key…" if not self.creating else "Creating the vault…")
+        self.show_message("Opening the vault…" if not self.creating else "Creating the vault…")
         self.open_in_worker(passphrase, self.creating)
 
     def _start_again(self) -> None:
