@@ -115,7 +115,7 @@ class ChronologyScreen(Screen[None]):
     def action_export(self) -> None:
         """Write the chronology as a landscape Word table (`cspr export chronology` for Excel
         or the redacted version), through the one export service."""
-        self.notify("Writing the chronology…")
+        self.query_one("#chronology-status", Static).update("Writing the chronology…")
         self.export_worker()
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
