@@ -37,7 +37,7 @@ _LANGUAGE = "en-GB"
 _RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath", "w:rPrChange")
 
 
-def _new_document(title: str, *, numbering: str = "decimal") -> Document:
+def _new_document(title: str, *, numbering: str | None = "decimal") -> Document:
     doc = Document()
     props = doc.core_properties
     props.author = "cspr-tui"
@@ -56,7 +56,8 @@ def _new_document(title: str, *, numbering: str = "decimal") -> Document:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(20))
     _report_styles(doc)
-    _number_headings(doc, numbering)
+    if numbering:  # the agency report still types its own section numbers
+        _number_headings(doc, numbering)
     _british_english(doc)
     _marking_header_footer(doc)
     return doc
@@ -94,7 +95,8 @@ def _report_styles(doc: Document) -> None:
     cell = styles.add_style("Table text", 1)
     cell.base_style = styles["Normal"]
     cell.font.size = Pt(10)
-    cell.paragraph_format.space_after = Pt(0)
+    cell.paragraph_format.space_before = Pt(1)
+    cell.paragraph_format.space_after = Pt(1)
 
 
 def _number_headings(doc: Document, numbering: str) -> None:
@@ -346,6 +348,9 @@ def _facts_table(doc: Document, rows: str) -> None:
     table.rows[0].cells[0].text = f"{{%tr for fact in {rows} %}}"
     _cell(table.rows[1].cells[0], "{{ fact.label }}", bold=True)
     _cell(table.rows[1].cells[1], "{{ fact.value }}")
+    for cell in table.rows[1].cells:
+        # a short table stays in one piece with its heading: no lone row at a page foot
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     table.rows[2].cells[0].text = "{%tr endfor %}"
     _widths(table, (_LABEL_WIDTH, _VALUE_WIDTH))
     _keep_rows_whole(table)
@@ -457,7 +462,7 @@ def _prompt(doc: Document, text: str) -> None:
 
 
 def _agency_report() -> Document:
-    doc = _new_document("Agency information report")
+    doc = _new_document("Agency information report", numbering=None)
     _cover(
         doc,
         [

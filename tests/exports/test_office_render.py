@@ -197,3 +197,14 @@ def test_recommendations_are_one_table_whose_header_repeats_on_every_page(render
         assert re.search(r"^\s*No\.\s{2,}Recommendation", page, re.M), "a page without the header"
     numbers = row.findall("\n".join(with_rows))
     assert numbers[:4] == ["1.1", "1.2", "2.1", "2.2"] and len(numbers) == 40
+
+
+@pytest.mark.parametrize(("kind", "redact"), CASES, ids=IDS)
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(rendered, kind: str, redact: bool) -> None:
+    headings = {s["heading"] for s in _context(kind, redact)["sections"]}
+    pages = [p for p in rendered[(kind, redact)]["text"].split("\f") if p.strip()]
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if "OFFICIAL-SENSITIVE" not in line]
+        last = re.sub(r"^([A-Z]|\d+(\.\d+)*)\.?\s+", "", body[-1]) if body else ""
+        assert last not in headings, f"page {number} ends with the heading {last!r}"
