@@ -208,8 +208,8 @@ def _case_json(
     progress(1, 3)
     payload = (json.dumps(dump_cases(cases), indent=2, ensure_ascii=False) + "\n").encode()
     progress(2, 3)
-    if Path(target).is_dir():
-        raise UsageError(f"{target} is a folder; give the JSON file's name with --out.")
+    if Path(target).is_dir():  # a folder: the default name inside it
+        target = Path(target) / default_json_name(store.today())
     path = export_file.write_export(
         Path(target), lambda tmp: tmp.write_bytes(payload), force=request.force
     )
@@ -232,7 +232,8 @@ def _keep_replaced(out: Path | None, force: bool) -> Path | None:
     target = Path(out)
     if not target.is_file() or target.is_symlink():
         return None
-    keep = target.with_name(f".{target.name}.{secrets.token_hex(6)}.replaced")
+    # Named like an export's temporary file, so a killed process's copy is swept later.
+    keep = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(6)}.part")
     try:
         os.link(target, keep)
     except OSError:

@@ -138,6 +138,9 @@ def test_json_export_goes_through_the_same_service(store, workspace) -> None:
     with pytest.raises(CsprError, match="already exists"):
         run_export(store, CaseJsonExport(out=out))
     assert [e.action for e in store.audit_trail()].count("exported json") == 1
+    into_folder = run_export(store, CaseJsonExport(out=workspace / "exports"))
+    assert into_folder.path.parent == workspace / "exports"
+    assert into_folder.path.name.startswith("cases-") and into_folder.path.suffix == ".json"
 
 
 @pytest.mark.parametrize(
