@@ -357,11 +357,19 @@ def _facts_table(doc: Document, rows: str) -> None:
     _gap(doc)
 
 
-def _width_tag(cell, tag: str) -> None:
-    """The cell's width from the context (measured from the content when the report is made)."""
+def _width_tag(cell, expression: str) -> None:
+    """The cell's width from the context (measured from the content when the report is made).
+
+    `{# cellwidth ... #}` is a Jinja comment: Word, a stock renderer and the template check
+    ignore it; cspr's renderer sets the cell's width from it. The width written here is the
+    fallback a stock renderer keeps.
+    """
     tc_w = cell._tc.get_or_add_tcPr().get_or_add_tcW()
     tc_w.set(qn("w:type"), "dxa")
-    tc_w.set(qn("w:w"), tag)
+    tc_w.set(qn("w:w"), str(_TEXT_WIDTH.twips // 3))
+    cell.paragraphs[0].runs[0].text = (
+        f"{{# cellwidth {expression} #}}" + cell.paragraphs[0].runs[0].text
+    )
 
 
 def _measured_table(doc: Document, block: str) -> None:
@@ -371,13 +379,13 @@ def _measured_table(doc: Document, block: str) -> None:
     header, loop_start, body, loop_end = table.rows
     header.cells[0].text = f"{{%tc for column in {block}.columns %}}"
     _cell(header.cells[1], "{{ column.label }}", bold=True)
-    _width_tag(header.cells[1], "{{ column.width }}")
+    _width_tag(header.cells[1], "column.width")
     header.cells[2].text = "{%tc endfor %}"
     _mark_header_row(header)
     loop_start.cells[0].text = f"{{%tr for line in {block}.cells %}}"
     body.cells[0].text = "{%tc for cell in line.cells %}"
     _cell(body.cells[1], "{{ cell.text }}")
-    _width_tag(body.cells[1], "{{ cell.width }}")
+    _width_tag(body.cells[1], "cell.width")
     body.cells[2].text = "{%tc endfor %}"
     loop_end.cells[0].text = "{%tr endfor %}"
     _fixed_layout(table)

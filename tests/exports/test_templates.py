@@ -164,3 +164,14 @@ def test_headings_are_numbered_by_their_styles(file_name: str) -> None:
     for paragraph in document.paragraphs:
         if paragraph.style.name.startswith("Heading"):
             assert not re.match(r"^([A-Z]|\d+)\. ", paragraph.text), paragraph.text
+
+
+@pytest.mark.parametrize("file_name", sorted(TEMPLATE_FILES.values()))
+def test_templates_open_in_word_every_measure_is_a_number(file_name: str) -> None:
+    """Tags live in text only: a tag in an attribute would make Word call the file corrupt."""
+    document = _xml(DOCX_DIR / file_name, "word/document.xml")
+    for element in document.iter():
+        for name, value in element.attrib.items():
+            assert "{{" not in value and "{%" not in value, (element.tag, name, value)
+            if name == f"{W}w":
+                assert value.isdigit(), (element.tag, value)
