@@ -253,3 +253,14 @@ async def test_tui_audit_failure_leaves_no_file(vault_path, workspace, monkeypat
             assert dialog.written is None
     assert _exports(workspace) == []
     assert _audit_actions(vault_path) == before
+
+
+def test_the_vault_save_counter_is_recorded_once_the_vault_keeps_one(store, workspace) -> None:
+    if not isinstance(getattr(store.vault, "save_counter", None), int):
+        pytest.skip("this vault has no save counter yet (issue 16, vault lane)")
+    ref = store.list_cases()[0].ref
+    counter = store.vault.save_counter
+    result = run_export(store, CaseReportExport(ref, "referral"))
+    assert result.save_counter == counter
+    assert read_custom_properties(result.path)["save_counter"] == str(counter)
+    assert store.vault.save_counter > counter  # the export's audit entry was a save

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
-from textual.widgets import Checkbox, Select, Static
+from textual.widgets import Checkbox, ProgressBar, Select, Static
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui.dialogs.export import ExportDialog, available_kinds
@@ -47,6 +47,8 @@ async def test_tracker_export_from_the_dialog_writes_the_workbook(
         assert "NOT encrypted" in where
         written = dialog.written.path
         assert str(written) in where
+        bar = dialog.query_one("#progress", ProgressBar)  # the service's progress, shown
+        assert bar.total and bar.total >= 2 and bar.progress == bar.total
     assert written.parent == workspace / "exports"
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     book = openpyxl.load_workbook(written)
