@@ -200,8 +200,18 @@ def test_recommendations_are_one_table_whose_header_repeats_on_every_page(render
 
 
 @pytest.mark.parametrize(("kind", "redact"), CASES, ids=IDS)
-def test_no_heading_is_left_alone_at_the_foot_of_a_page(rendered, kind: str, redact: bool) -> None:
-    headings = {s["heading"] for s in _context(kind, redact)["sections"]}
+def test_no_heading_or_label_is_left_alone_at_the_foot_of_a_page(
+    rendered, kind: str, redact: bool
+) -> None:
+    headings = set()
+    for section in _context(kind, redact)["sections"]:
+        headings.add(section["heading"])
+        for block in section["blocks"]:
+            headings.add(str(block["heading"]))  # answer labels and table headings
+            for entry in block["entries"]:
+                headings.add(str(entry["title"]))  # "Child 1", "Recommendation 1.1"
+                headings.update(str(part["heading"]) for part in entry["blocks"])
+    headings.discard("")
     pages = [p for p in rendered[(kind, redact)]["text"].split("\f") if p.strip()]
     for number, page in enumerate(pages, start=1):
         lines = [line.strip() for line in page.splitlines() if line.strip()]
