@@ -110,6 +110,14 @@ def audit_kind(request: ExportRequest) -> str:
     return "json"
 
 
+def _title(request: ExportRequest) -> str | None:
+    """A title for a file whose writer gives none (a Word template carries its own)."""
+    if isinstance(request, TrackerExport):
+        quarter = f" {request.quarter.code}" if request.quarter is not None else ""
+        return f"Recommendations tracker{quarter}"
+    return None
+
+
 def _save_counter(store: Any) -> int | None:
     """The vault's save counter, once the vault offers one (rollback evidence, issue 16)."""
     counter = getattr(store.vault, "save_counter", None)
@@ -286,9 +294,11 @@ def run_export(
         total_steps = max(total, 1) + 1
         report(done, total_steps, "Writing the file" if done < total else "Checking the file")
 
+    title = _title(request)
+
     def finish(tmp: Path, final: Path) -> None:
         if final.suffix.lower() in (".docx", ".xlsx", ".docm", ".xlsm"):
-            stamp_package(tmp, stamps)
+            stamp_package(tmp, stamps, title=title)
 
     report(0, 1, "Starting")
     kept = _keep_replaced(getattr(request, "out", None), request.force)

@@ -120,6 +120,8 @@ def test_tracker_and_agency_report_carry_the_audit_head(store, workspace) -> Non
     tracker = run_export(store, TrackerExport(quarter=Quarter.parse("2026-Q3")))
     workbook = openpyxl.load_workbook(tracker.path)
     assert workbook.properties.creator == APPLICATION
+    assert workbook.properties.title == "Recommendations tracker 2026-Q3"
+    assert workbook.properties.lastModifiedBy == APPLICATION
     assert read_custom_properties(tracker.path)["audit_head"] == tracker.audit_head
     agency = run_export(store, AgencyReportExport(ref, "police"))
     # The tracker's own entry moved the head: the agency report pins the newer one.

@@ -92,3 +92,10 @@ async def test_redacted_case_report_from_the_case_screen(
     text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "Child A" in text
     assert "Poppy" not in text  # the child's real name, in the unredacted referral
+    vault, store = read_store(vault_path)
+    try:  # the same wording as `cspr export report --kind referral` writes
+        entry = store.audit_trail()[-1]
+        assert entry.action == "exported referral report"
+        assert next(c.new for c in entry.changes if c.field == "export.redacted") is True
+    finally:
+        vault.close()
