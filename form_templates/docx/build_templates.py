@@ -17,9 +17,10 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 from cspr_tui.exports.context import AGENCY_TABLES, CASE_REPORT_KINDS, ReportSpec
+from cspr_tui.exports.form_report import column_widths
 from cspr_tui.exports.properties import stamp_package
 
 HERE = Path(__file__).resolve().parent
@@ -324,7 +325,12 @@ def _blank_table(doc: Document, headers: tuple[str, ...]) -> None:
     table.add_row().cells[0].text = "{%tr for _ in blank_rows %}"
     table.add_row()
     table.add_row().cells[0].text = "{%tr endfor %}"
-    _fixed_layout(table)
+    # widths from the headers, so none breaks mid-word ("Significa-nce")
+    widths = column_widths(headers, [])
+    if widths:
+        _widths(table, tuple(Twips(w) for w in widths))
+    else:
+        _fixed_layout(table)
     _keep_rows_whole(table)
     _gap(doc)
 
