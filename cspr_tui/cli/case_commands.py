@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -42,6 +43,19 @@ def register(subparsers: Any) -> None:
     deadlines.set_defaults(func=deadlines_command)
 
 
+def export_target(out: str | None, default_name: str) -> Path:
+    """`--out` as the file to write: a folder (existing, or written with a trailing slash)
+    means the default file name inside it; no `--out` means the exports folder."""
+    if not out:
+        return paths.exports_dir().absolute() / default_name
+    target = Path(out).expanduser().absolute()
+    if target.is_dir():
+        return target / default_name
+    if out.endswith(("/", os.sep)):
+        raise UsageError(f"the folder {target} does not exist; create it or choose another --out.")
+    return target
+
+
 def _vault_path(args: argparse.Namespace) -> Path:
     vault = getattr(args, "vault", None)
     return Path(vault).expanduser() if vault else paths.default_vault_path()
@@ -60,6 +74,9 @@ def open_store(args: argparse.Namespace, *, readonly: bool) -> Iterator[Any]:
     if not path.exists():
         raise UsageError(f"there is no vault at {path}; create one with 'cspr init'.")
     forms = load_forms(choice_lists={"review_methods": settings.review_methods})
+    from cspr_tui.exports.export_file import protect_vault
+
+    protect_vault(path)
     vault = open_vault(path, read_passphrase(), backups=settings.backups_count, readonly=readonly)
     try:
         yield CaseStore(vault, settings, forms)
@@ -178,26 +195,39 @@ def deadlines_command(args: argparse.Namespace) -> int:
 def export_json_command(args: argparse.Namespace) -> int:
     """`cspr export json [REF...] --out FILE [--force]`: the import format, owner-only file.
 
-    Reads `args.refs` (empty: every case), `args.out` (default exports/cases-<date>.json)
-    and `args.force`; the export is put in the audit trail.
+    Reads `args.refs` (empty: every case), `args.out` (a file, or a folder for the default
+    name cases-<date>.json; default the exports folder) and `args.force`. The file goes
+    through the one safe export writer (owner-only, atomic, never onto the vault) and is put
+    in the audit trail; if the audit entry cannot be saved, the file is removed again.
     """
-    from cspr_tui.domain.case_json import write_case_file
+    from cspr_tui.domain.case_json import dump_cases
+    from cspr_tui.exports.export_file import check_destination, write_export
 
     refs = list(getattr(args, "refs", None) or [])
-    out = getattr(args, "out", None)
-    target = Path(out).expanduser() if out else paths.exports_dir() / f"cases-{date.today()}.json"
+    target = export_target(getattr(args, "out", None), f"cases-{date.today()}.json")
+    check_destination(target)
     force = bool(getattr(args, "force", False))
     if target.exists() and not force:
         raise UsageError(f"{target} already exists; choose another name or add --force.")
     with open_store(args, readonly=False) as store:
         cases = [store.get(ref) for ref in refs] if refs else store.list_cases()
-        write_case_file(cases, target, force=force)
-        store.record_export(
-            "json",
-            refs[0] if len(refs) == 1 else None,
-            str(target),
-            False,
-            f"{len(cases)} case(s): {', '.join(c.ref for c in cases)}"[:500],
-        )
+        payload = (json.dumps(dump_cases(cases), indent=2, ensure_ascii=False) + "\n").encode()
+
+        def fill(tmp: Path) -> None:
+            with open(tmp, "wb") as handle:
+                handle.write(payload)
+
+        write_export(target, fill, force=force)
+        try:
+            store.record_export(
+                "json",
+                refs[0] if len(refs) == 1 else None,
+                str(target),
+                False,
+                f"{len(cases)} case(s): {', '.join(c.ref for c in cases)}"[:500],
+            )
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
     print(f"Exported {len(cases)} case(s) to {target} (not encrypted: keep it safe).")
     return 0

@@ -7,6 +7,7 @@ store records what left the vault. Exported files are plaintext, so every comman
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,7 +76,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _out(args: argparse.Namespace) -> Path | None:
-    return Path(args.out).expanduser() if args.out else None
+    """The `--out` file, or a folder (the default name goes inside it), or None (exports/)."""
+    if not args.out:
+        return None
+    out = Path(args.out).expanduser().absolute()
+    if args.out.endswith(("/", os.sep)) and not out.is_dir():
+        raise UsageError(f"the folder {out} does not exist; create it or choose another --out.")
+    return out
 
 
 def _progress() -> Callable[[int, int], None] | None:

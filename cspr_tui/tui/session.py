@@ -109,9 +109,11 @@ def _open(
     clock: Callable[[], date] | None,
 ) -> Session:
     from cspr_tui.domain.store import CaseStore
+    from cspr_tui.exports.export_file import protect_vault
     from cspr_tui.forms import load_forms
     from cspr_tui.vault import create_vault, open_vault
 
+    protect_vault(path)
     forms = load_forms(
         paths.user_templates_dir(), choice_lists={"review_methods": settings.review_methods}
     )
