@@ -19,6 +19,27 @@ def workspace() -> Path:
     return Path(home).expanduser() if home else Path.cwd()
 
 
+def make_private_dir(folder: Path) -> Path:
+    """Create `folder` and any missing parents owner-only (0700); an existing one is kept.
+
+    `mkdir(mode=..., parents=True)` gives the mode to the last level only; every level the
+    app creates may end up holding case data (vaults, exports), so each gets 0700.
+    """
+    folder = Path(folder)
+    missing = []
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        missing.append(probe)
+        probe = probe.parent
+    for level in reversed(missing):
+        try:
+            level.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(level, 0o700)  # mkdir's mode is filtered by the umask
+    return folder
+
+
 def vault_dir() -> Path:
     return workspace() / "vault"
 

@@ -55,7 +55,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if path.exists():
         print(f"The demo vault is already at {path} (passphrase: demo).", file=sys.stderr)
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        paths.make_private_dir(path.parent)
         create_demo_vault(path, passphrase="demo")
         print(f"Created the demo vault at {path} (passphrase: demo).", file=sys.stderr)
     if args.create_only:

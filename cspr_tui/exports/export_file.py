@@ -60,7 +60,7 @@ def default_export_dir() -> Path:
     from cspr_tui import paths
 
     folder = paths.exports_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    paths.make_private_dir(folder)
     sweep_leftovers(folder)
     return folder
 

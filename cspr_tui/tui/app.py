@@ -53,6 +53,9 @@ class CsprApp(App[None]):
         today: date | None = None,
         idle_lock_seconds: float | None = None,
     ) -> None:
+        from cspr_tui.tui.environment import neutralise_textual_environment
+
+        neutralise_textual_environment()  # App.__init__ reads TEXTUAL (devtools) again
         super().__init__()
         self.settings = settings
         self.vault_path = Path(vault_path)

@@ -118,7 +118,7 @@ def _open(
         paths.user_templates_dir(), choice_lists={"review_methods": settings.review_methods}
     )
     if create:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        paths.make_private_dir(path.parent)
         vault = create_vault(path, passphrase, backups=settings.backups_count)
     else:
         vault = open_vault(path, passphrase, backups=settings.backups_count)
