@@ -17,7 +17,7 @@ from typing import Any
 
 from cspr_tui import paths
 from cspr_tui.cli.passphrase import read_passphrase
-from cspr_tui.errors import UsageError
+from cspr_tui.errors import UsageError, ValidationFailed
 
 __all__ = ["export_json_command", "open_store", "register"]
 
@@ -93,7 +93,10 @@ def import_command(args: argparse.Namespace) -> int:
     data = read_case_file(source)
     settings = load_settings()
     forms = load_forms(choice_lists={"review_methods": settings.review_methods})
-    cases = parse_case_file(data, forms)  # checked before the vault is even unlocked
+    try:
+        cases = parse_case_file(data, forms)  # checked before the vault is even unlocked
+    except ValidationFailed as exc:
+        raise ValidationFailed(f"{source.absolute()}: {exc.message}", details=exc.details) from None
     with open_store(args, readonly=False) as store:
         added, updated = store.import_cases(cases, source=source.name)
     print(f"Imported {len(cases)} case(s) from {source.name}: {added} new, {updated} updated.")
