@@ -57,8 +57,9 @@ def export_target(out: str | None, default_name: str) -> Path:
 
 
 def _vault_path(args: argparse.Namespace) -> Path:
-    vault = getattr(args, "vault", None)
-    return Path(vault).expanduser() if vault else paths.default_vault_path()
+    from cspr_tui.cli.workspace import vault_path
+
+    return vault_path(args)
 
 
 @contextmanager
@@ -71,8 +72,9 @@ def open_store(args: argparse.Namespace, *, readonly: bool) -> Iterator[Any]:
 
     settings = load_settings()
     path = _vault_path(args)
-    if not path.exists():
-        raise UsageError(f"there is no vault at {path}; create one with 'cspr init'.")
+    from cspr_tui.cli.workspace import require_vault
+
+    require_vault(path)
     forms = load_forms(choice_lists={"review_methods": settings.review_methods})
     from cspr_tui.exports.export_file import protect_vault
 

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cspr_tui.errors import UsageError
+from cspr_tui.cli.workspace import NotFound
+from cspr_tui.errors import UsageError, ValidationFailed
 
 __all__ = ["register"]
 
@@ -138,7 +139,10 @@ def agency_report_command(args: argparse.Namespace) -> int:
 
     with open_store(args, readonly=False) as store:
         case = store.get(args.ref)
-        agency = find_agency(case, args.agency)
+        try:
+            agency = find_agency(case, args.agency)
+        except ValidationFailed as exc:  # an agency that is not on the case: "not found"
+            raise NotFound(exc.message) from None
         path = write_agency_report(
             case,
             agency,
