@@ -1,4 +1,4 @@
-"""`cspr import`, `cspr cases`, `cspr deadlines` and the body of `cspr export json`.
+"""`cspr import`, `cspr cases`, `cspr deadlines`, and `open_store` for every vault command.
 
 Thin wrappers: they open the vault, build the case store and print; every rule (what a
 valid import is, which deadline is overdue) lives in the domain.
@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cspr_tui import paths
 from cspr_tui.cli.passphrase import read_passphrase
-from cspr_tui.errors import UsageError, ValidationFailed
+from cspr_tui.errors import ValidationFailed
 
-__all__ = ["export_json_command", "open_store", "register"]
+__all__ = ["open_store", "register"]
 
 
 def register(subparsers: Any) -> None:
@@ -41,19 +39,6 @@ def register(subparsers: Any) -> None:
     )
     deadlines.add_argument("--json", action="store_true", help="print JSON instead of a table")
     deadlines.set_defaults(func=deadlines_command)
-
-
-def export_target(out: str | None, default_name: str) -> Path:
-    """`--out` as the file to write: a folder (existing, or written with a trailing slash)
-    means the default file name inside it; no `--out` means the exports folder."""
-    if not out:
-        return paths.exports_dir().absolute() / default_name
-    target = Path(out).expanduser().absolute()
-    if target.is_dir():
-        return target / default_name
-    if out.endswith(("/", os.sep)):
-        raise UsageError(f"the folder {target} does not exist; create it or choose another --out.")
-    return target
 
 
 def _vault_path(args: argparse.Namespace) -> Path:
@@ -194,45 +179,4 @@ def deadlines_command(args: argparse.Namespace) -> int:
         for d in deadlines
     ]
     _print_table(["Reference", "Pseudonym", "Rule", "Deadline", "Due", "Status", "Days left"], rows)
-    return 0
-
-
-def export_json_command(args: argparse.Namespace) -> int:
-    """`cspr export json [REF...] --out FILE [--force]`: the import format, owner-only file.
-
-    Reads `args.refs` (empty: every case), `args.out` (a file, or a folder for the default
-    name cases-<date>.json; default the exports folder) and `args.force`. The file goes
-    through the one safe export writer (owner-only, atomic, never onto the vault) and is put
-    in the audit trail; if the audit entry cannot be saved, the file is removed again.
-    """
-    from cspr_tui.domain.case_json import dump_cases
-    from cspr_tui.exports.export_file import check_destination, write_export
-
-    refs = list(getattr(args, "refs", None) or [])
-    target = export_target(getattr(args, "out", None), f"cases-{date.today()}.json")
-    check_destination(target)
-    force = bool(getattr(args, "force", False))
-    if target.exists() and not force:
-        raise UsageError(f"{target} already exists; choose another name or add --force.")
-    with open_store(args, readonly=False) as store:
-        cases = [store.get(ref) for ref in refs] if refs else store.list_cases()
-        payload = (json.dumps(dump_cases(cases), indent=2, ensure_ascii=False) + "\n").encode()
-
-        def fill(tmp: Path) -> None:
-            with open(tmp, "wb") as handle:
-                handle.write(payload)
-
-        write_export(target, fill, force=force)
-        try:
-            store.record_export(
-                "json",
-                refs[0] if len(refs) == 1 else None,
-                str(target),
-                False,
-                f"{len(cases)} case(s): {', '.join(c.ref for c in cases)}"[:500],
-            )
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
-    print(f"Exported {len(cases)} case(s) to {target} (not encrypted: keep it safe).")
     return 0

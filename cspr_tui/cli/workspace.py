@@ -10,13 +10,9 @@ import argparse
 from pathlib import Path
 
 from cspr_tui import paths
-from cspr_tui.errors import UsageError
+from cspr_tui.errors import NotFound
 
 __all__ = ["NotFound", "missing_vault_hint", "require_vault", "vault_path", "vault_was_chosen"]
-
-
-class NotFound(UsageError):
-    """Something the command was told to use does not exist (exit 2 everywhere)."""
 
 
 def vault_was_chosen(args: argparse.Namespace) -> bool:

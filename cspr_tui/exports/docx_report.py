@@ -27,7 +27,7 @@ from lxml import etree
 
 from cspr_tui import paths
 from cspr_tui.domain.case import AgencyReportRequest, Case
-from cspr_tui.errors import CsprError, ValidationFailed
+from cspr_tui.errors import CsprError, NotFound, ValidationFailed
 from cspr_tui.exports.context import (
     CASE_REPORT_KINDS,
     agency_report_context,
@@ -165,12 +165,12 @@ class _Template(DocxTemplate):
         )
 
     def fix_tables(self, xml: str):
-        """docxtpl's table repair, run only when a table's rows and column grid disagree.
+        """docxtpl's table repair, then each table's grid taken from its cells' own widths.
 
-        The stock version walks every row in Python to find out; for the usual template
-        (no `{%tc %}` loops, no spans) nothing needs fixing, and the same question is
-        answered by two XPath counts in C. Any table that might need repair gets the stock
-        code on the whole document, exactly as before.
+        The stock repair runs only when a table's rows and column grid disagree (a
+        `{%tc for %}` loop made columns); it shares the width out equally, so afterwards a
+        table whose first row states every cell's width (measured from the content when the
+        context was built) gets those widths back in its grid, which LibreOffice follows.
         """
         tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
         ns = {"w": tree.nsmap["w"]}
@@ -184,8 +184,32 @@ class _Template(DocxTemplate):
                 n=columns,
             )
             if widest or not full or table.find("w:tblGrid", ns) is None:
-                return super().fix_tables(xml)
+                tree = super().fix_tables(etree.tostring(tree, encoding="unicode"))
+                break
+        for table in tree.iter(f"{{{ns['w']}}}tbl"):
+            _grid_from_cells(table, ns)
         return tree
+
+
+def _grid_from_cells(table: Any, ns: dict[str, str]) -> None:
+    """Set the grid to the first row's cell widths when every cell states one in twips."""
+    first = table.find("w:tr", ns)
+    grid = table.find("w:tblGrid", ns)
+    if first is None or grid is None:
+        return
+    widths = []
+    for cell in first.findall("w:tc", ns):
+        width = cell.find("w:tcPr/w:tcW", ns)
+        span = cell.find("w:tcPr/w:gridSpan", ns)
+        value = None if width is None else width.get(f"{{{ns['w']}}}w", "")
+        if span is not None or value is None or not value.isdigit():
+            return
+        widths.append(value)
+    columns = grid.findall("w:gridCol", ns)
+    if len(columns) != len(widths):
+        return
+    for column, width in zip(columns, widths, strict=True):
+        column.set(f"{{{ns['w']}}}w", width)
 
 
 def render_template(template: Path, context: dict[str, Any], dest: Path) -> None:
@@ -336,7 +360,7 @@ def find_agency(case: Case, agency: str) -> str:
         if name.casefold() == agency.strip().casefold():
             return name
     listed = ", ".join(agencies) if agencies else "none recorded yet"
-    raise ValidationFailed(f"{case.ref} has no agency '{agency}'; its agencies are: {listed}.")
+    raise NotFound(f"{case.ref} has no agency '{agency}'; its agencies are: {listed}.")
 
 
 def _render_to(
@@ -362,6 +386,7 @@ def write_agency_report(
     today: date | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    redactor: Redactor | None = None,
 ) -> Path:
     """One agency's information report; subjects by pseudonym only, checked before it is named.
 
@@ -373,7 +398,7 @@ def write_agency_report(
     name = find_agency(case, agency)
     request = next((r for r in case.agency_reports if r.agency == name), None)
     request = request or AgencyReportRequest(agency=name)
-    redactor = Redactor.for_case(case)
+    redactor = redactor or Redactor.for_case(case)
     steps = 3
     if progress:
         progress(0, steps)
@@ -412,6 +437,8 @@ def write_case_report(
     today: date | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    redactor: Redactor | None = None,
+    forms: Any = None,
 ) -> Path:
     """A referral, rapid-review or final report; `redact` gives the publication-safe version.
 
@@ -425,11 +452,11 @@ def write_case_report(
     settings = settings or Settings()
     today = today or date.today()
     spec = CASE_REPORT_KINDS[kind]
-    redactor = Redactor.for_case(case) if redact else None
+    redactor = (redactor or Redactor.for_case(case)) if redact else None
     steps = 3
     if progress:
         progress(0, steps)
-    ctx = case_report_context(case, kind, settings=settings, today=today)
+    ctx = case_report_context(case, kind, settings=settings, today=today, forms=forms)
     ctx = finish_context(ctx, redactor.redact if redactor else None)
     template = template_path(kind)
 

@@ -20,7 +20,9 @@ import re
 import secrets
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from cspr_tui.errors import CsprError, UsageError
@@ -29,6 +31,7 @@ __all__ = [
     "ExportExists",
     "check_destination",
     "default_export_dir",
+    "finishing",
     "protect_vault",
     "safe_name_part",
     "sweep_leftovers",
@@ -37,6 +40,20 @@ __all__ = [
 ]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
+
+# The export service's last touch on a filled file before it is named (its properties):
+# set for the duration of one export, so every writer gets it without passing it along.
+_FINISH: ContextVar[Callable[[Path, Path], None] | None] = ContextVar("export_finish", default=None)
+
+
+@contextmanager
+def finishing(finish: Callable[[Path, Path], None]) -> Iterator[None]:
+    """Run `finish(tmp_path, final_path)` on every export filled in this block, before naming."""
+    token = _FINISH.set(finish)
+    try:
+        yield
+    finally:
+        _FINISH.reset(token)
 
 
 class ExportExists(UsageError):
@@ -205,6 +222,9 @@ def write_export(path: Path, fill: Callable[[Path], None], *, force: bool = Fals
     os.close(fd)
     try:
         fill(tmp)
+        finish = _FINISH.get()
+        if finish is not None:
+            finish(tmp, path)
         os.chmod(tmp, 0o600)  # in case the writer replaced the file instead of filling it
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())
