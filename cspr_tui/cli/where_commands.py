@@ -23,6 +23,13 @@ def _state(path) -> str:
     return "exists" if path.exists() else "not created yet"
 
 
+def _templates_note() -> str:
+    user = paths.user_templates_dir()
+    if user.exists() and user.resolve() == paths.shipped_templates_dir().resolve():
+        return "the shipped templates: this workspace is a checkout of cspr"
+    return f"overrides {_state(user)}"
+
+
 def run_where(args: argparse.Namespace) -> int:
     from cspr_tui.cli.workspace import vault_path
 
@@ -37,7 +44,7 @@ def run_where(args: argparse.Namespace) -> int:
         (
             "templates",
             paths.user_templates_dir(),
-            "overrides: " + _state(paths.user_templates_dir()),
+            _templates_note(),
         ),
     ]
     width = max(len(name) for name, _p, _n in rows)

@@ -64,38 +64,30 @@ def vault_path(workspace: Path) -> Path:
 
 
 DISK_FULL = """
-import builtins, errno, sys
-real_open = builtins.open
-
-class Full:
-    def __init__(self, handle):
-        self.handle = handle
-    def write(self, data):
-        self.handle.write(data[: len(data) // 2])
-        self.handle.flush()
-        raise OSError(errno.ENOSPC, "No space left on device")
-    def __getattr__(self, name):
-        return getattr(self.handle, name)
-    def __enter__(self):
-        return self
-    def __exit__(self, *exc):
-        self.handle.close()
-
-def full_open(file, mode="r", *args, **kwargs):
-    handle = real_open(file, mode, *args, **kwargs)
-    return Full(handle) if str(file).endswith(".part") and "w" in mode else handle
-
-builtins.open = full_open
+import resource, signal, sys
+# The kernel refuses any write that would make a file larger than this: the export's
+# temporary file hits it part-way, exactly as a full disk would stop it.
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+limit = int(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 from cspr_tui.cli import main
-sys.exit(main(sys.argv[1:]))
+sys.exit(main(sys.argv[2:]))
 """
 
 
 def test_a_full_disk_during_json_export_leaves_nothing(workspace: Path, vault_path: Path) -> None:
+    vault = open_vault(vault_path, PASS)
+    try:
+        store = CaseStore(vault, Settings(reviewer_name="Reviewer One"), load_forms())
+        ref = store.list_cases()[0].ref
+        store.save_record(ref, "referral", {"incident_description": "A fictional account. " * 900})
+    finally:
+        vault.close()
     before = vault_path.read_bytes()
-    result = cspr("export", "json", "--out", "exports/all.json", code=DISK_FULL)
-    assert result.returncode == 1, result.stderr
-    assert "No space left on device" in result.stderr
+    limit = 8 * 1024  # below the ~20 KB export, above the lock file
+    result = cspr(str(limit), "export", "json", "--out", "exports/all.json", code=DISK_FULL)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "File too large" in result.stderr  # the kernel's refusal, passed on in one line
     assert "nothing was saved" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr

@@ -107,3 +107,20 @@ async def test_the_tui_creates_its_vault_folder_owner_only(workspace: Path) -> N
         os.umask(old)
     for level in (workspace / "team", workspace / "team" / "vault"):
         assert stat.S_IMODE(level.stat().st_mode) == 0o700, level
+
+
+async def test_create_screen_names_the_absolute_path_and_the_demo(workspace: Path) -> None:
+    """A newcomer who ran `cspr demo --create-only` and then `cspr` is told where the demo is."""
+    from textual.widgets import Static
+
+    from cspr_tui.domain.demo import create_demo_vault
+
+    create_demo_vault(workspace / "vault" / "demo.vault", passphrase="demo")
+    path = workspace / "vault" / "cases.vault"
+    app = build_app(Settings(), path)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        said = str(app.screen.query_one("#create-path", Static).render())
+        assert str(path) in said
+        hint = str(app.screen.query_one("#demo-hint", Static).render())
+        assert str(workspace / "vault" / "demo.vault") in hint and "cspr demo" in hint

@@ -71,7 +71,17 @@ class UnlockScreen(Screen[None]):
         with Center(), Vertical(id="unlock-box"):
             if self.composed_for_create:
                 yield Static("Create a new vault", id="unlock-title")
-                yield Static(f"No vault at {shown_path(path)}. Choose a passphrase for a new one.")
+                yield Static(
+                    f"No vault at {path.absolute()}. Choose a passphrase for a new one.",
+                    id="create-path",
+                )
+                demo = paths.demo_vault_path().absolute()
+                if demo.exists() and demo != path.absolute():
+                    yield Static(
+                        f"Looking for the demo? It is at {demo}: quit (ctrl+q) and run "
+                        "'cspr demo' (passphrase demo).",
+                        id="demo-hint",
+                    )
                 yield Static(LOST_PASSPHRASE_WARNING, id="lost-warning")
                 yield Input(placeholder="New passphrase", password=True, id="passphrase")
                 yield Input(placeholder="Same again, to confirm", password=True, id="confirm")
