@@ -12,6 +12,7 @@ _NAMES = (
     "cspr_tui.cli.template_commands",
     "cspr_tui.cli.export_commands",
     "cspr_tui.cli.redaction_commands",
+    "cspr_tui.cli.where_commands",
 )
 
 

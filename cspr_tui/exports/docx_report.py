@@ -27,7 +27,7 @@ from lxml import etree
 
 from cspr_tui import paths
 from cspr_tui.domain.case import AgencyReportRequest, Case
-from cspr_tui.errors import CsprError, ValidationFailed
+from cspr_tui.errors import CsprError, NotFound, ValidationFailed
 from cspr_tui.exports.context import (
     CASE_REPORT_KINDS,
     agency_report_context,
@@ -428,7 +428,7 @@ def find_agency(case: Case, agency: str) -> str:
         if name.casefold() == agency.strip().casefold():
             return name
     listed = ", ".join(agencies) if agencies else "none recorded yet"
-    raise ValidationFailed(f"{case.ref} has no agency '{agency}'; its agencies are: {listed}.")
+    raise NotFound(f"{case.ref} has no agency '{agency}'; its agencies are: {listed}.")
 
 
 def _render_to(

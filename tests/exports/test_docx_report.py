@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 
 from cspr_tui import paths
-from cspr_tui.errors import CsprError, ValidationFailed
+from cspr_tui.errors import CsprError, NotFound, ValidationFailed
 from cspr_tui.exports import document_text, write_agency_report, write_case_report
 from cspr_tui.exports.context import CASE_REPORT_KINDS, PROTECTIVE_MARKING, report_sections
 from cspr_tui.forms import load_forms
@@ -208,9 +208,9 @@ def test_agency_report_versions_and_unknown_agency(workspace: Path) -> None:
     second = write_agency_report(case, "health VISITING", today=TODAY)
     assert first.name.endswith("_Health-visiting_AgencyInfoReport_v1.docx")
     assert second.name.endswith("_AgencyInfoReport_v2.docx")
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(NotFound) as caught:
         write_agency_report(case, "Fire service", today=TODAY)
-    assert caught.value.exit_code == 6
+    assert caught.value.exit_code == 2  # not found, as everywhere
     assert "Police, Health visiting, Children's social care" in caught.value.message
 
 
