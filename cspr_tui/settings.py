@@ -39,6 +39,11 @@ class Settings:
             "Single-issue review",
         ]
     )
+    # Redaction: agency, place and service names that are not personal names (never flagged
+    # as possible names), and what a published (redacted) report leaves out of its cover.
+    redaction_allowlist: list[str] = field(default_factory=list)
+    published_omits: list[str] = field(default_factory=lambda: ["reference", "status", "marking"])
+    published_marking: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 

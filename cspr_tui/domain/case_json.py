@@ -26,12 +26,15 @@ from cspr_tui.domain.case import (
     DeadlineOverride,
     Pause,
     Person,
+    PersonKind,
     QuarterlyUpdate,
     Rag,
     Recommendation,
     RecommendationStatus,
     Record,
     RecordStatus,
+    RedactionDecision,
+    RedactionOutcome,
     Stage,
     StageChange,
 )
@@ -88,14 +91,37 @@ _RECORD = _object(
     },
     ["form_id", "template_version", "values", "status"],
 )
+_TEXTS = {"type": "array", "items": _TEXT}
 _PERSON = _object(
     {
         "real_name": {"type": "string", "minLength": 1},
         "pseudonym": {"type": "string", "minLength": 1},
         "role": _TEXT,
-        "kind": {"enum": ["child", "family", "practitioner", "other"]},
+        "kind": {"enum": [k.value for k in PersonKind]},
+        "variants": {**_TEXTS, "description": "aliases, nicknames, other spellings"},
+        "date_of_birth": _OPT_DATE,
+        "addresses": _TEXTS,
+        "postcode": _TEXT,
+        "nhs_number": _TEXT,
+        "school": _TEXT,
+        "gp_practice": _TEXT,
+        "phones": _TEXTS,
+        "emails": _TEXTS,
     },
     ["real_name", "pseudonym", "role"],
+)
+_REDACTION_DECISION = _object(
+    {
+        "finding_id": {"type": "string", "minLength": 1},
+        "outcome": {"enum": [o.value for o in RedactionOutcome]},
+        "reason": _TEXT,
+        "kind": _TEXT,
+        "hit": _TEXT,
+        "snippet": _TEXT,
+        "by": _TEXT,
+        "at": _TEXT,
+    },
+    ["finding_id", "outcome"],
 )
 _AGENCY_REPORT = _object(
     {
@@ -203,6 +229,7 @@ CASE_SCHEMA: dict[str, Any] = _object(
             "additionalProperties": _RECORD,
         },
         "people": {"type": "array", "items": _PERSON},
+        "redaction_decisions": {"type": "array", "items": _REDACTION_DECISION},
         "agencies": {"type": "array", "items": _TEXT},
         "agency_reports": {"type": "array", "items": _AGENCY_REPORT},
         "recommendations": {"type": "array", "items": _RECOMMENDATION},
@@ -333,7 +360,8 @@ def _builder(cls: type[_D]) -> Callable[[Mapping[str, Any]], _D]:
     return build
 
 
-_person = _builder(Person)
+_person_builder = _builder(Person)
+_decision_builder = _builder(RedactionDecision)
 _agency_report = _builder(AgencyReportRequest)
 _pause = _builder(Pause)
 _override = _builder(DeadlineOverride)
@@ -403,6 +431,16 @@ def _recommendation_from(r: Mapping[str, Any]) -> Recommendation:
     return _recommendation(data)
 
 
+def _person(data: Mapping[str, Any]) -> Person:
+    """A key line; files from before the key carried identifiers hold only the first four
+    fields, and read as people with no identifiers besides their name."""
+    person = _person_builder(data)
+    person.kind = PersonKind(data.get("kind", PersonKind.FAMILY))
+    for name in ("variants", "addresses", "phones", "emails"):
+        setattr(person, name, list(getattr(person, name)))
+    return person
+
+
 def case_from_data(data: Mapping[str, Any]) -> Case:
     """Build a Case from data already known to fit `CASE_SCHEMA` (fast: no checking).
 
@@ -422,6 +460,10 @@ def case_from_data(data: Mapping[str, Any]) -> Case:
                 _current_key(key, r, raw_records): _record_from(r) for key, r in raw_records.items()
             },
             "people": [_person(p) for p in data.get("people") or []],
+            "redaction_decisions": [
+                _decision_builder({**d, "outcome": RedactionOutcome(d["outcome"])})
+                for d in data.get("redaction_decisions") or []
+            ],
             "agencies": list(data.get("agencies") or []),
             "agency_reports": [_agency_report(a) for a in data.get("agency_reports") or []],
             "recommendations": [_recommendation_from(r) for r in data.get("recommendations") or []],

@@ -73,6 +73,7 @@ class CsprApp(App[None]):
         self.sub_title = self.vault_path.name
         self.key_gate = KeyGate(self, super().on_event)
         self.recs_filters: dict[str, object] = {}  # the recommendations screen's filters
+        self.rag_cache: dict[str, tuple] = {}  # per case: its RAG ratings (forgotten on lock)
         # Where the reviewer was when the vault locked: (case ref, tab, form id, agency).
         self.return_to: tuple[str, str, str | None, str | None] | None = None
         if settings.theme:
@@ -117,6 +118,25 @@ class CsprApp(App[None]):
         self.add_mode(CASES_MODE, DashboardScreen)
         await self.switch_mode(CASES_MODE)
         await self._return_to_where_it_was()
+        if not (self.settings.reviewer_name or "").strip():
+            self._ask_reviewer_name()
+
+    def _ask_reviewer_name(self) -> None:
+        """First run: ask who is reviewing, so the audit trail names a person."""
+        from cspr_tui.tui.dialogs.reviewer_name import ReviewerNameDialog
+
+        def named(name: str | None) -> None:
+            if not name or self.session is None:
+                return
+            from cspr_tui.domain.audit import default_actor
+            from cspr_tui.settings import save_settings
+
+            self.settings.reviewer_name = name
+            save_settings(self.settings)
+            self.store.actor = default_actor(name)
+            self.notify(f"Changes are recorded as made by {name}.", timeout=3)
+
+        self.push_screen(ReviewerNameDialog(), named)
 
     def _where_now(self) -> tuple[str, str, str | None, str | None] | None:
         """The open case (its tab) and form, to come back to after an unlock."""
@@ -154,6 +174,7 @@ class CsprApp(App[None]):
         self.save_open_drafts()
         self.return_to = self._where_now()
         self.recs_filters = {}
+        self.rag_cache = {}
         session, self.session = self.session, None
         try:
             session.close()
@@ -312,13 +333,12 @@ class CsprApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's commands minus Screenshot, which writes the screen (case data too) to disk."""
-        for command in super().get_system_commands(screen):
-            if command.title == "Screenshot":
-                continue
-            if command.title == "Theme" and self.session is None:
-                continue
-            yield command
+        """None of Textual's own: the palette offers our actions only (tui/commands.py).
+
+        Screenshot would write the screen (case data too) to disk; Quit, Keys, Maximize and
+        Theme speak Textual's words for things the app already does its own way (ctrl+q saves
+        drafts first, f1 is the keyboard map, the theme is a setting)."""
+        return iter(())
 
     def copy_to_clipboard(self, text: str) -> None:
         """Refuse: a terminal clipboard (OSC 52) keeps case text where we cannot clear it."""

@@ -167,7 +167,7 @@ class UnlockScreen(Screen[None]):
         if not self.creating:
             self.query_one("#restore").display = False
         self.set_busy(True)
-        self.show_message("Deriving the key…" if not self.creating else "Creating the vault…")
+        self.show_message("Opening the vault…" if not self.creating else "Creating the vault…")
         create = self.creating
         self._hand_over(passphrase)
         del passphrase
