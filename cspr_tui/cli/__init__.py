@@ -35,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--vault", metavar="PATH", help="vault file (default: CSPR_VAULT or vault/cases.vault)"
     )
+    parser.add_argument(
+        "--allow-rollback",
+        action="store_true",
+        help="open a vault older than this machine has seen (accepting that state)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in command_modules.MODULES:
         module.register(sub)

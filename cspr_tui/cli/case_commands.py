@@ -60,7 +60,13 @@ def open_store(args: argparse.Namespace, *, readonly: bool) -> Iterator[Any]:
     if not path.exists():
         raise UsageError(f"there is no vault at {path}; create one with 'cspr init'.")
     forms = load_forms(choice_lists={"review_methods": settings.review_methods})
-    vault = open_vault(path, read_passphrase(), backups=settings.backups_count, readonly=readonly)
+    vault = open_vault(
+        path,
+        read_passphrase(),
+        backups=settings.backups_count,
+        readonly=readonly,
+        allow_rollback=getattr(args, "allow_rollback", False),
+    )
     try:
         yield CaseStore(vault, settings, forms)
     finally:
