@@ -549,6 +549,24 @@ def measure_memory(fx: Fixture, reps: int, name: str, note: str = "") -> Metric:
 # -- running and printing ------------------------------------------------------------------
 
 
+def tui_metrics(quick: bool, cases: int = 1000, reps: int | None = None) -> list[Metric]:
+    """The app's key-to-settled latencies (`tui_*`), each against its 150 ms target."""
+    from bench.tui_latency import run as run_tui
+
+    return [
+        Metric(
+            m["name"],
+            m["seconds"],
+            None,
+            m["target"],
+            note=m["note"],
+            absolute=(0.0, m["target_seconds"]),
+            reps=m["reps"],
+        )
+        for m in run_tui(quick, cases=cases, reps=reps)
+    ]
+
+
 def run(
     *, quick: bool, folder: Path, reps: int | None = None, cases: int = 1000, rows: int = 1000
 ) -> list[Metric]:
@@ -577,6 +595,8 @@ def run(
         metrics.append(tracker)
         _say(f"Word report: {rows:,} chronology rows")
         metrics.append(measure_docx(rows, folder / "docx", few))
+        _say("app latencies at 1,000 cases (bench/tui_latency.py)")
+        metrics += tui_metrics(quick, cases, reps)
         if quick:
             reduced = f"reduced to {cases:,} cases (--quick)"
             search = measure_search(small, reps, reduced)
