@@ -178,7 +178,8 @@ def replay(
 
 
 def apply_change(tables: Tables, change: dict[str, Any]) -> None:
-    """Apply one change record: dropped tables, replaced tables, removed then set documents."""
+    """Apply one change record: dropped tables, replaced tables, removed documents, set
+    (whole) documents, then patched documents (changed top-level fields)."""
     for name in change.get("x", ()):
         tables.pop(name, None)
     for name, table in change.get("r", {}).items():
@@ -190,6 +191,13 @@ def apply_change(tables: Tables, change: dict[str, Any]) -> None:
                 table.pop(doc_id, None)
     for name, docs in change.get("s", {}).items():
         tables.setdefault(name, {}).update(docs)
+    for name, patches in change.get("p", {}).items():
+        table = tables[name]
+        for doc_id, patch in patches.items():
+            doc = table[doc_id]  # a KeyError is a record that does not fit: damage
+            doc.update(patch.get("set", {}))
+            for field_name in patch.get("del", ()):
+                doc.pop(field_name, None)
 
 
 def build_tables(plaintexts: list[bytes]) -> Tables:
@@ -201,7 +209,10 @@ def build_tables(plaintexts: list[bytes]) -> Tables:
         change = orjson.loads(raw)
         if not isinstance(change, dict):
             raise ValueError("not a change record")
-        apply_change(tables, change)
+        try:
+            apply_change(tables, change)
+        except (KeyError, TypeError, AttributeError):
+            raise ValueError("a change record that does not fit the state") from None
     return tables
 
 

@@ -69,6 +69,20 @@ def loads(plaintext: bytes, *, freeze: bool = False) -> Any:
             gc.enable()
 
 
+def _patch(before: Any, after: Any) -> dict[str, Any] | None:
+    """The top-level fields of a document that changed: {"set": {...}, "del": [...]}, so a
+    one-field edit of a large case is saved as that field, not the whole case."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return None
+    # Compared as JSON, not with ==: 1, 1.0 and True are equal in Python but not on disk.
+    changed = {k: v for k, v in after.items() if k not in before or dumps(before[k]) != dumps(v)}
+    gone = [k for k in before if k not in after]
+    patch: dict[str, Any] = {"set": changed}
+    if gone:
+        patch["del"] = gone
+    return patch
+
+
 class _Recording(dict):
     """The table dict TinyDB's updaters change: each document's committed bytes are noted
     before its first change (TinyDB changes documents in place)."""
@@ -278,6 +292,7 @@ class EncryptedStorage(Storage):
         replaced: dict[str, Any] = {}
         removed: dict[str, list[str]] = {}
         changed: dict[str, dict[str, Any]] = {}
+        patched: dict[str, dict[str, Any]] = {}
         for name, table in data.items():
             old = committed.get(name)
             if table is old:
@@ -290,9 +305,17 @@ class EncryptedStorage(Storage):
                 if doc is None:
                     if before is not None:
                         removed.setdefault(name, []).append(key)
-                elif before is None or dumps(doc) != before:
+                elif before is None:
                     changed.setdefault(name, {})[key] = doc
-        if not (dropped or replaced or removed or changed):
+                else:
+                    now = dumps(doc)
+                    if now != before:
+                        patch = _patch(orjson.loads(before), doc)
+                        if patch is not None and len(dumps(patch)) < len(now):
+                            patched.setdefault(name, {})[key] = patch
+                        else:
+                            changed.setdefault(name, {})[key] = doc
+        if not (dropped or replaced or removed or changed or patched):
             return None
         record: dict[str, Any] = {}
         if dropped:
@@ -303,6 +326,8 @@ class EncryptedStorage(Storage):
             record["d"] = removed
         if changed:
             record["s"] = changed
+        if patched:
+            record["p"] = patched
         return record
 
     def _commit(self) -> None:
