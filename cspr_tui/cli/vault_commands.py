@@ -10,12 +10,18 @@ from tinydb import TinyDB
 
 from cspr_tui import paths
 from cspr_tui.cli.passphrase import read_passphrase
+from cspr_tui.cli.workspace import NotFound, require_vault, vault_was_chosen
 from cspr_tui.errors import CsprError, UsageError, VaultDamaged
 from cspr_tui.settings import load_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     init = subparsers.add_parser("init", help="create an empty encrypted vault")
+    init.add_argument(
+        "--parents",
+        action="store_true",
+        help="create the vault's folder (and its parents, owner-only) if missing",
+    )
     init.set_defaults(func=run_init)
 
     verify = subparsers.add_parser(
@@ -44,8 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _vault_path(args: argparse.Namespace) -> Path:
-    given = getattr(args, "vault", None)
-    return Path(given).expanduser() if given else paths.default_vault_path()
+    from cspr_tui.cli.workspace import vault_path
+
+    return vault_path(args)
 
 
 def _size(size: int) -> str:
@@ -82,12 +89,29 @@ def _check_new_passphrase(passphrase: str) -> str:
     return passphrase
 
 
+def _require_backup(path: Path, backup: str) -> None:
+    from cspr_tui.vault import list_backups
+
+    candidate = Path(backup).expanduser()
+    if candidate.is_file() or path.with_name(candidate.name).is_file():
+        return
+    names = ", ".join(info.name for info in list_backups(path)[:3]) or "none"
+    raise NotFound(f"no backup named {backup} beside {path} (newest: {names}); see 'cspr backups'.")
+
+
 def run_init(args: argparse.Namespace) -> int:
     from cspr_tui.vault import create_vault
 
     path = _vault_path(args)
     if path.exists():
         raise CsprError(f"{path} already exists; nothing was changed.")
+    if not path.parent.is_dir():
+        if vault_was_chosen(args) and not getattr(args, "parents", False):
+            raise NotFound(
+                f"the folder {path.parent} does not exist; create it first, or add --parents "
+                "to create it (owner-only)."
+            )
+        paths.make_private_dir(path.parent)
     passphrase = _check_new_passphrase(read_passphrase(prompt="New passphrase: ", confirm=True))
     with create_vault(path, passphrase, backups=_backups_count()) as vault:
         kdf = vault.info().kdf.describe()
@@ -100,7 +124,7 @@ def run_init(args: argparse.Namespace) -> int:
 def run_verify(args: argparse.Namespace) -> int:
     from cspr_tui.vault import list_backups, open_vault
 
-    path = _vault_path(args)
+    path = require_vault(_vault_path(args))
     passphrase = read_passphrase()
     with open_vault(
         path, passphrase, readonly=True, allow_rollback=getattr(args, "allow_rollback", False)
@@ -176,9 +200,7 @@ def _integrity_problems(db: TinyDB) -> list[str] | None:
 def run_rekey(args: argparse.Namespace) -> int:
     from cspr_tui.vault import open_vault
 
-    path = _vault_path(args)
-    if not path.exists():
-        raise CsprError(f"there is no vault at {path}; check --vault.")
+    path = require_vault(_vault_path(args))
     current = read_passphrase(prompt="Current passphrase: ")
     new = read_passphrase("CSPR_NEW_PASSPHRASE", prompt="New passphrase: ", confirm=True)
     if new == current:
@@ -226,7 +248,7 @@ def run_compact(args: argparse.Namespace) -> int:
 def run_backups(args: argparse.Namespace) -> int:
     from cspr_tui.vault import list_backups
 
-    path = _vault_path(args)
+    path = require_vault(_vault_path(args))
     backups = list_backups(path)
     if not backups:
         print(f"No backups of {path} yet (one is kept at each save).")
@@ -243,6 +265,9 @@ def run_restore(args: argparse.Namespace) -> int:
     from cspr_tui.vault import restore_backup
 
     path = _vault_path(args)
+    if not path.parent.is_dir():
+        raise NotFound(f"there is no folder {path.parent} for the vault {path}; check --vault.")
+    _require_backup(path, args.backup)
     passphrase = read_passphrase(prompt="Passphrase of the backup: ")
     kept = restore_backup(path, args.backup, passphrase, backups=_backups_count())
     print(f"Restored {path} from {Path(args.backup).name}.")

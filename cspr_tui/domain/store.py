@@ -31,7 +31,7 @@ from typing import Any, Protocol, TypeVar
 import orjson
 from tinydb import Query, TinyDB
 
-from cspr_tui.domain import audit, form_mapping, workflow
+from cspr_tui.domain import audit, form_mapping, people, workflow
 from cspr_tui.domain.case import (
     RECOMMENDATION_DATE_FIELDS,
     AgencyReportRequest,
@@ -45,11 +45,13 @@ from cspr_tui.domain.case import (
     RecommendationStatus,
     Record,
     RecordStatus,
+    RedactionDecision,
     Stage,
     StageChange,
 )
 from cspr_tui.domain.case_json import REF_PATTERN, case_from_data, case_to_data, plain_json
 from cspr_tui.domain.integrity import CASES_TABLE, SCHEMA_KEY, SCHEMA_VERSION
+from cspr_tui.domain.people import redaction_decisions_merged
 from cspr_tui.domain.workflow import TransitionCheck, TransitionRefused, parse_iso_date
 from cspr_tui.errors import CsprError, UsageError, ValidationFailed
 from cspr_tui.settings import Settings
@@ -938,6 +940,16 @@ class CaseStore:
         del case.people[index]
         return self._commit("pseudonym key: person removed", before, case, reason)
 
+    @_serialised
+    def record_redaction_decisions(self, ref: str, decisions: list[RedactionDecision]) -> Case:
+        """Keep reviewers' decisions on redaction findings (a later one replaces an earlier
+        one for the same finding), all in one audited change."""
+        before, case = self._edit(ref)
+        stamped = [replace(d, by=d.by or self.actor, at=d.at or _now()) for d in decisions]
+        case.redaction_decisions = redaction_decisions_merged(case.redaction_decisions, stamped)
+        summary = "; ".join(f"{d.outcome.value} {d.finding_id}" for d in stamped)
+        return self._commit("redaction decisions recorded", before, case, summary)
+
     # -- agency information reports ----------------------------------------------------
     @_serialised
     def request_agency_report(self, ref: str, request: AgencyReportRequest) -> Case:
@@ -1299,15 +1311,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def _check_person(case: Case, person: Person, index: int | None) -> None:
-    if not person.real_name.strip() or not person.pseudonym.strip():
-        raise ValidationFailed("a person in the pseudonym key needs a real name and a pseudonym.")
-    if person.kind not in ("child", "family", "practitioner", "other"):
-        raise ValidationFailed("a person's kind must be child, family, practitioner or other.")
-    for other_index, other in enumerate(case.people):
-        if other_index != index and other.pseudonym.strip() == person.pseudonym.strip():
-            raise ValidationFailed(
-                f"the pseudonym {person.pseudonym!r} is already used for another person."
-            )
+    people.check_person(case, person, index)
 
 
 def _find_recommendation(case: Case, rec_id: str) -> Recommendation:

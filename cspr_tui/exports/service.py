@@ -117,11 +117,20 @@ def _save_counter(store: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _redactor(case: Any) -> Any:
-    """The redactor for a case: the one place exports decide what counts as identifying."""
-    from cspr_tui.exports.redaction import Redactor
+def _redactor(case: Any, settings: Any = None) -> Any:
+    """The redactor for a case (its key, its reviewers' decisions, the partnership's
+    allowlist): the one place exports decide what counts as identifying."""
+    from cspr_tui.exports.redaction import case_redactor
 
-    return Redactor.for_case(case)
+    return case_redactor(case, settings)
+
+
+def case_redactor_for_agency(case: Any, settings: Any) -> Any:
+    """Agency reports are redacted the same way but go to partners, not the public: no
+    review of possible names is asked for."""
+    from cspr_tui.exports.redaction import case_redactor
+
+    return case_redactor(case, settings, flag_unknown=False)
 
 
 @dataclass
@@ -168,7 +177,7 @@ def _agency_report(
         today=store.today(),
         progress=progress,
         force=request.force,
-        redactor=_redactor(case),
+        redactor=case_redactor_for_agency(case, store.settings),
     )
     # Agency reports name people by pseudonym only, so they count as redacted.
     return _Written(path, case.ref, True, f"agency: {agency}")
@@ -189,7 +198,7 @@ def _case_report(
         today=store.today(),
         progress=progress,
         force=request.force,
-        redactor=_redactor(case) if request.redact else None,
+        redactor=_redactor(case, store.settings) if request.redact else None,
         forms=store.forms,
     )
     return _Written(path, case.ref, request.redact, f"kind: {request.report}")

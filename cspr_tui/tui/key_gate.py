@@ -8,9 +8,10 @@ or a new entry is mounted: text typed across Tab joins the previous field, text 
 ctrl+o goes to the entry that was focused before, or is lost with a widget that is removed.
 
 The gate keeps every key the terminal sends in a backlog and releases the next one only when
-the whole app is quiet again: the app's own queue and the queue of every widget on the
-screen stack are empty, twice in a row with the event loop run in between (so a handler that
-is awaiting a mount is not mistaken for quiet). A key that never settles (an endless
+the whole app is quiet again: no worker running (its result may open the next screen), the
+app's own queue and the queue of every widget on the screen stack empty, twice in a row with
+the event loop run in between (so a handler that is awaiting a mount is not mistaken for
+quiet). A key that never settles (an endless
 animation) is released after `MAX_WAIT` so typing can never hang.
 """
 
@@ -25,7 +26,16 @@ from textual import events
 if TYPE_CHECKING:
     from textual.app import App
 
-MAX_WAIT = 3.0  # seconds a key may wait for the previous one to settle (a loaded machine)
+MAX_WAIT = 10.0  # seconds a key may wait (a slow worker on a loaded machine), never forever
+
+
+def busy(node) -> bool:
+    """Messages waiting for `node`, or callbacks it runs once its queue is empty.
+
+    `call_next` callbacks (a dialog's result, for one) wait outside the queue, in Textual's
+    private `_next_callbacks`; tests/tui/test_key_gate.py fails loudly if that name goes.
+    """
+    return bool(node.message_queue_size or node._next_callbacks)
 
 
 class KeyGate:
@@ -71,11 +81,15 @@ class KeyGate:
 
     def _quiet(self) -> bool:
         app = self.app
-        if app.message_queue_size:
+        if busy(app):
+            return False
+        # A worker's result moves the screen on (a new case opens its referral form; an
+        # unlock opens the dashboard): the next key waits for it.
+        if any(worker.is_running for worker in app.workers):
             return False
         for screen in app.screen_stack:
             for node in screen.walk_children(with_self=True):
-                if node.message_queue_size:
+                if busy(node):
                     return False
         return True
 

@@ -87,7 +87,10 @@ def test_init_honours_vault_option_env_and_passphrase_file(workspace: Path) -> N
     secret = workspace / "secret.txt"
     secret.write_text("from a file\nignored second line\n")
     other = workspace / "elsewhere" / "team.vault"
-    result = cspr("--vault", str(other), "init", CSPR_PASSPHRASE_FILE=str(secret))
+    # A folder that does not exist is created only when asked (issue 14).
+    refused = cspr("--vault", str(other), "init", CSPR_PASSPHRASE_FILE=str(secret))
+    assert refused.returncode == 2 and "--parents" in refused.stderr
+    result = cspr("--vault", str(other), "init", "--parents", CSPR_PASSPHRASE_FILE=str(secret))
     assert result.returncode == 0, result.stderr
     open_vault(other, "from a file").close()
     by_env = workspace / "env.vault"
@@ -184,6 +187,7 @@ def test_backups_lists_time_and_size(filled: Path) -> None:
 
 
 def test_backups_of_a_new_vault(vault_path: Path) -> None:
+    create_vault(vault_path, "long enough").close()
     result = cspr("backups")
     assert result.returncode == 0 and "No backups" in result.stdout
 
@@ -237,8 +241,8 @@ def test_restore_failures_change_nothing(filled: Path) -> None:
     names = sorted(p.name for p in filled.parent.iterdir())
     before = filled.read_bytes()
     assert "no backup named" in assert_one_line_failure(
-        cspr("restore", "cases.vault.bak-nothing", CSPR_PASSPHRASE="pw"), 1
-    )
+        cspr("restore", "cases.vault.bak-nothing", CSPR_PASSPHRASE="pw"), 2
+    )  # not found: exit 2, as everywhere
     assert_one_line_failure(cspr("restore", list_backups(filled)[0].name, CSPR_PASSPHRASE="bad"), 3)
     assert sorted(p.name for p in filled.parent.iterdir()) == names
     assert filled.read_bytes() == before
@@ -257,7 +261,7 @@ def test_a_second_process_gets_exit_5_naming_the_holder(filled: Path) -> None:
 
 
 def test_missing_vault_is_one_line(vault_path: Path) -> None:
-    assert "no vault at" in assert_one_line_failure(cspr("verify", CSPR_PASSPHRASE="pw"), 1)
+    assert "no vault at" in assert_one_line_failure(cspr("verify", CSPR_PASSPHRASE="pw"), 2)
 
 
 def test_damaged_vault_recovery_flow(filled: Path) -> None:
