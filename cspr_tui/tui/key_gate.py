@@ -26,7 +26,8 @@ from textual import events
 if TYPE_CHECKING:
     from textual.app import App
 
-MAX_WAIT = 10.0  # seconds a key may wait (a slow worker on a loaded machine), never forever
+MAX_WAIT = 3.0  # seconds a key may wait for screen activity with no worker running
+ESCAPE_HATCHES = frozenset({"ctrl+q", "ctrl+l"})  # handled at once, dropping keys typed ahead
 
 
 def busy(node) -> bool:
@@ -60,7 +61,13 @@ class KeyGate:
         return isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
 
     async def receive(self, event: events.Event) -> None:
-        """Take a key from the terminal: handle it now if the app is quiet, else queue it."""
+        """Take a key from the terminal: handle it now if the app is quiet, else queue it.
+
+        Quit and lock never wait: they are how a reviewer gets out of anything."""
+        if isinstance(event, events.Key) and event.key in ESCAPE_HATCHES:
+            self.backlog.clear()
+            await self.dispatch(event)
+            return
         self.backlog.append(event)
         if not self.busy:
             await self._release()
@@ -85,13 +92,16 @@ class KeyGate:
             return False
         # A worker's result moves the screen on (a new case opens its referral form; an
         # unlock opens the dashboard): the next key waits for it.
-        if any(worker.is_running for worker in app.workers):
+        if self.working():
             return False
         for screen in app.screen_stack:
             for node in screen.walk_children(with_self=True):
                 if busy(node):
                     return False
         return True
+
+    def working(self) -> bool:
+        return any(worker.is_running for worker in self.app.workers)
 
     async def _check(self) -> None:
         if not self.busy:
@@ -100,7 +110,10 @@ class KeyGate:
             self.quiet_checks += 1
         else:
             self.quiet_checks = 0
-        if self.quiet_checks >= 2 or time.monotonic() - self.since > MAX_WAIT:
+        # Never give up on a worker (keys typed while the vault opens belong to what opens);
+        # only endless screen activity without one is cut short.
+        stuck = time.monotonic() - self.since > MAX_WAIT and not self.working()
+        if self.quiet_checks >= 2 or stuck:
             self.busy = False
             await self._release()
             return
