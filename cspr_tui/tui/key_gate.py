@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
 MAX_WAIT = 3.0  # seconds a key may wait for screen activity with no worker running
+MAX_WORKER_WAIT = 60.0  # a worker that runs longer than this no longer holds the keys
 ESCAPE_HATCHES = frozenset({"ctrl+q", "ctrl+l"})  # handled at once, dropping keys typed ahead
 
 
@@ -48,6 +49,7 @@ class KeyGate:
         self.backlog: deque[events.Event] = deque()
         self.busy = False  # a released key has not settled yet
         self.since = 0.0
+        self.last_look = 0.0  # when the gate last looked (a dead gate is noticed by this)
         self.quiet_checks = 0
 
     @property
@@ -69,20 +71,32 @@ class KeyGate:
             await self.dispatch(event)
             return
         self.backlog.append(event)
-        if not self.busy:
+        if not self.busy or self._overdue():
+            self.busy = False
             await self._release()
+
+    async def kick(self) -> None:
+        """Called every second by the app: revive a gate whose check was lost."""
+        if self.busy and self._overdue():
+            self.busy = False
+            await self._release()
+
+    def _overdue(self) -> bool:
+        """The check that should release the next key has not run for too long: never let
+        a lost timer or a handler that failed leave the keyboard dead."""
+        return time.monotonic() - self.last_look > 2 * MAX_WAIT
 
     async def _release(self) -> None:
         while self.backlog:
             event = self.backlog.popleft()
             self.busy = True
-            self.since = time.monotonic()
+            self.since = self.last_look = time.monotonic()
             self.quiet_checks = 0
-            await self.dispatch(event)
-            if self._quiet():
-                self.quiet_checks += 1
-            # Look again once everything the key caused has been queued and handled.
-            self.app.set_timer(0.0005, self._check, name="key-gate")
+            try:
+                await self.dispatch(event)
+            finally:
+                # Look again once everything the key caused has been queued and handled.
+                self.app.set_timer(0.0005, self._check, name="key-gate")
             return
         self.busy = False
 
@@ -104,6 +118,7 @@ class KeyGate:
         return any(worker.is_running for worker in self.app.workers)
 
     async def _check(self) -> None:
+        self.last_look = time.monotonic()
         if not self.busy:
             return
         if self._quiet():
@@ -112,7 +127,8 @@ class KeyGate:
             self.quiet_checks = 0
         # Never give up on a worker (keys typed while the vault opens belong to what opens);
         # only endless screen activity without one is cut short.
-        stuck = time.monotonic() - self.since > MAX_WAIT and not self.working()
+        waited = time.monotonic() - self.since
+        stuck = (waited > MAX_WAIT and not self.working()) or waited > MAX_WORKER_WAIT
         if self.quiet_checks >= 2 or stuck:
             self.busy = False
             await self._release()
