@@ -46,6 +46,10 @@ class DashboardScreen(Screen[None]):
         Binding("x", "app.export('tracker')", "Export", id="dashboard.export"),
         Binding("o", "app.show_settings", "Setup", id="dashboard.settings"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear"),
+        Binding(
+            "left_square_bracket", "page(-1)", "Previous page", show=False, id="dashboard.prev"
+        ),
+        Binding("right_square_bracket", "page(1)", "Next page", show=False, id="dashboard.next"),
     ]
 
     def __init__(self) -> None:
@@ -222,6 +226,9 @@ class DashboardScreen(Screen[None]):
         self.query_one("#cases-caption", Static).update(
             f"{words} · sorted by {table.sort_name} (s)"
         )
+
+    def action_page(self, delta: int) -> None:
+        self.query_one(CaseTable).action_turn_page(delta)
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
