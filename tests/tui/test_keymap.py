@@ -9,6 +9,7 @@ import pytest
 from cspr_tui.tui.app import CsprApp
 from cspr_tui.tui.keymap import KEYBOARD_MAP, keyboard_map_markdown
 from cspr_tui.tui.screens.case import CaseScreen
+from cspr_tui.tui.screens.chronology import ChronologyScreen
 from cspr_tui.tui.screens.dashboard import DashboardScreen
 from cspr_tui.tui.screens.form import FormScreen
 from cspr_tui.tui.screens.people import PeopleScreen
@@ -22,6 +23,7 @@ SCREENS = {
     "Unlock": UnlockScreen,
     "Dashboard": DashboardScreen,
     "Case": CaseScreen,
+    "Chronology": ChronologyScreen,
     "Guided form": FormScreen,
     "Recommendations": RecommendationsScreen,
     "Settings": SettingsScreen,
