@@ -140,6 +140,10 @@ def stamp_package(
     values = {f"{CUSTOM_PREFIX}{name}": value for name, value in custom.items()}
     with zipfile.ZipFile(path) as archive:
         entries = [(info, archive.read(info)) for info in archive.infolist()]
+    # Properties the exporter put there itself (a fillable form's document id) are kept.
+    for info, data in entries:
+        if info.filename == _CUSTOM:
+            values = {**_existing_custom(data), **values}
     out = BytesIO()
     names = {info.filename for info, _ in entries}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -164,6 +168,15 @@ def stamp_package(
     with open(path, "r+b") as handle:
         handle.write(out.getvalue())
         handle.truncate()
+
+
+def _existing_custom(xml: bytes) -> dict[str, str]:
+    from html import unescape
+
+    found = re.findall(
+        r'<property [^>]*name="([^"]+)"[^>]*><vt:lpwstr>(.*?)</vt:lpwstr>', xml.decode("utf-8")
+    )
+    return {unescape(name): unescape(value) for name, value in found}
 
 
 def _stable_info(info: zipfile.ZipInfo, now: datetime) -> zipfile.ZipInfo:

@@ -30,6 +30,8 @@ __all__ = [
     "AgencyReportExport",
     "CaseJsonExport",
     "CaseReportExport",
+    "ChronologyExport",
+    "ChronologyTemplateExport",
     "ExportRequest",
     "ExportResult",
     "Progress",
@@ -82,7 +84,35 @@ class CaseJsonExport:
     force: bool = False
 
 
-ExportRequest = TrackerExport | AgencyReportExport | CaseReportExport | CaseJsonExport
+@dataclass(frozen=True)
+class ChronologyExport:
+    """The integrated multi-agency chronology of a case (Word or Excel)."""
+
+    ref: str
+    fmt: str = "docx"  # "docx" | "xlsx"
+    redact: bool = False
+    out: Path | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class ChronologyTemplateExport:
+    """The Excel chronology an agency may fill instead of the Word report's table."""
+
+    ref: str
+    agency: str
+    out: Path | None = None
+    force: bool = False
+
+
+ExportRequest = (
+    TrackerExport
+    | AgencyReportExport
+    | CaseReportExport
+    | CaseJsonExport
+    | ChronologyExport
+    | ChronologyTemplateExport
+)
 
 
 @dataclass(frozen=True)
@@ -107,6 +137,10 @@ def audit_kind(request: ExportRequest) -> str:
         return "agency-report"
     if isinstance(request, CaseReportExport):
         return f"{request.report} report"
+    if isinstance(request, ChronologyExport):
+        return "chronology"
+    if isinstance(request, ChronologyTemplateExport):
+        return "chronology-template"
     return "json"
 
 
@@ -147,6 +181,7 @@ class _Written:
     ref: str | None
     redacted: bool
     details: str
+    sent: dict[str, Any] | None = None  # a fillable report's request, marked sent with it
 
 
 def _tracker(store: Any, request: TrackerExport, progress: Callable[[int, int], None]) -> _Written:
@@ -173,14 +208,21 @@ def _tracker(store: Any, request: TrackerExport, progress: Callable[[int, int], 
 def _agency_report(
     store: Any, request: AgencyReportExport, progress: Callable[[int, int], None]
 ) -> _Written:
-    from cspr_tui.exports.docx_report import find_agency, write_agency_report
+    """The fillable report; its token is recorded with the request and the export entry."""
+    from cspr_tui.domain.agency_return import new_token
+    from cspr_tui.exports.docx_report import find_agency
+    from cspr_tui.exports.fillable import version_of, write_agency_report
 
     case = store.get(request.ref)
     agency = find_agency(case, request.agency)
+    asked = next((r for r in case.agency_reports if r.agency == agency), None)
+    token = (asked.token if asked is not None else "") or new_token()
     path = write_agency_report(
         case,
         agency,
         request.out,
+        form=store.forms["agency_report"],
+        token=token,
         settings=store.settings,
         today=store.today(),
         progress=progress,
@@ -188,7 +230,55 @@ def _agency_report(
         redactor=case_redactor_for_agency(case, store.settings),
     )
     # Agency reports name people by pseudonym only, so they count as redacted.
-    return _Written(path, case.ref, True, f"agency: {agency}")
+    sent = {"agency": agency, "token": token, "version": version_of(path)}
+    return _Written(path, case.ref, True, f"agency: {agency}", sent)
+
+
+def _chronology(
+    store: Any, request: ChronologyExport, progress: Callable[[int, int], None]
+) -> _Written:
+    from cspr_tui.exports.chronology_export import write_chronology
+
+    case = store.get(request.ref)
+    progress(0, 2)
+    path = write_chronology(
+        case,
+        request.out,
+        fmt=request.fmt,
+        redactor=_redactor(case, store.settings) if request.redact else None,
+        settings=store.settings,
+        today=store.today(),
+        force=request.force,
+    )
+    progress(2, 2)
+    return _Written(path, case.ref, request.redact, f"format: {request.fmt}")
+
+
+def _chronology_template(
+    store: Any, request: ChronologyTemplateExport, progress: Callable[[int, int], None]
+) -> _Written:
+    from cspr_tui.domain.agency_return import new_token
+    from cspr_tui.exports.chronology_export import write_chronology_template
+    from cspr_tui.exports.docx_report import find_agency
+
+    case = store.get(request.ref)
+    agency = find_agency(case, request.agency)
+    asked = next((r for r in case.agency_reports if r.agency == agency), None)
+    token = (asked.token if asked is not None else "") or new_token()
+    progress(0, 2)
+    path = write_chronology_template(
+        case,
+        agency,
+        request.out,
+        token=token,
+        form=store.forms["agency_report"],
+        settings=store.settings,
+        today=store.today(),
+        force=request.force,
+    )
+    progress(2, 2)
+    sent = {"agency": agency, "token": token, "version": asked.version if asked else 1}
+    return _Written(path, case.ref, True, f"agency: {agency}", sent)
 
 
 def _case_report(
@@ -239,6 +329,8 @@ _WRITERS: dict[type, Callable[[Any, Any, Callable[[int, int], None]], _Written]]
     AgencyReportExport: _agency_report,
     CaseReportExport: _case_report,
     CaseJsonExport: _case_json,
+    ChronologyExport: _chronology,
+    ChronologyTemplateExport: _chronology_template,
 }
 
 
@@ -320,7 +412,10 @@ def run_export(
         raise
     report(total_steps - 1, total_steps, "Recording the export in the audit trail")
     try:
-        store.record_export(kind, written.ref, str(written.path), written.redacted, written.details)
+        extra = {"sent": written.sent} if written.sent is not None else {}
+        store.record_export(
+            kind, written.ref, str(written.path), written.redacted, written.details, **extra
+        )
     except BaseException as exc:
         _undo(written.path, kept)
         if isinstance(exc, CsprError | OSError):

@@ -134,8 +134,9 @@ def test_tracker_and_agency_report_carry_the_audit_head(store, workspace) -> Non
     # The tracker's own entry moved the head: the agency report pins the newer one.
     assert agency.audit_head != tracker.audit_head
     assert read_custom_properties(agency.path)["audit_head"] == agency.audit_head
-    actions = [e.action for e in store.audit_trail()[-2:]]
-    assert actions == ["exported tracker", "exported agency-report"]
+    actions = [e.action for e in store.audit_trail()[-3:]]
+    # The fillable report's request is marked sent in the same transaction as its export.
+    assert actions == ["exported tracker", "agency report sent: Police", "exported agency-report"]
     assert agency.redacted and store.audit_trail()[-1].ref == ref
 
 
