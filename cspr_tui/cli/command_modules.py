@@ -13,6 +13,7 @@ _NAMES = (
     "cspr_tui.cli.export_commands",
     "cspr_tui.cli.returns_commands",
     "cspr_tui.cli.redaction_commands",
+    "cspr_tui.cli.where_commands",
 )
 
 

@@ -8,10 +8,13 @@ all. Exported files are plaintext, so every command says so.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from cspr_tui.errors import UsageError
 
 __all__ = ["register"]
 
@@ -78,7 +81,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _out(args: argparse.Namespace) -> Path | None:
-    return Path(args.out).expanduser() if args.out else None
+    """The `--out` file, or a folder (the default name goes inside it), or None (exports/)."""
+    if not args.out:
+        return None
+    out = Path(args.out).expanduser().absolute()
+    if args.out.endswith(("/", os.sep)) and not out.is_dir():
+        raise UsageError(f"the folder {out} does not exist; create it or choose another --out.")
+    return out
 
 
 def _progress() -> Callable[[int, int, str], None] | None:
@@ -132,5 +141,12 @@ def report_command(args: argparse.Namespace) -> int:
 def json_command(args: argparse.Namespace) -> int:
     from cspr_tui.exports.service import CaseJsonExport
 
-    request = CaseJsonExport(tuple(args.refs or ()), out=_out(args), force=args.force)
+    out = _out(args)
+    if out is not None and out.is_dir():  # a folder: the default name inside it
+        from datetime import date
+
+        from cspr_tui.exports.service import default_json_name
+
+        out = out / default_json_name(date.today())
+    request = CaseJsonExport(tuple(args.refs or ()), out=out, force=args.force)
     return _run(args, request)

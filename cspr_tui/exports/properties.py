@@ -65,8 +65,10 @@ def _core(xml: bytes, *, title: str | None, now: datetime) -> bytes:
     stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for name in ("created", "modified"):
         _set(root, "dcterms", name, stamp).set(f"{{{_NS['xsi']}}}type", "dcterms:W3CDTF")
-    _set(root, "dc", "creator", APPLICATION)
-    _set(root, "cp", "lastModifiedBy", APPLICATION)
+    for prefix, name in (("dc", "creator"), ("cp", "lastModifiedBy")):
+        element = root.find(f"{{{_NS[prefix]}}}{name}")
+        if element is not None and (element.text or "").strip():
+            element.text = APPLICATION  # whoever or whatever wrote it, never a person's name
     if title is not None:
         _set(root, "dc", "title", title)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

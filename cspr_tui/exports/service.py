@@ -144,6 +144,14 @@ def audit_kind(request: ExportRequest) -> str:
     return "json"
 
 
+def _title(request: ExportRequest) -> str | None:
+    """A title for a file whose writer gives none (a Word template carries its own)."""
+    if isinstance(request, TrackerExport):
+        quarter = f" {request.quarter.code}" if request.quarter is not None else ""
+        return f"Recommendations tracker{quarter}"
+    return None
+
+
 def _save_counter(store: Any) -> int | None:
     """The vault's save counter, once the vault offers one (rollback evidence, issue 16)."""
     counter = getattr(store.vault, "save_counter", None)
@@ -307,8 +315,8 @@ def _case_json(
     progress(1, 3)
     payload = (json.dumps(dump_cases(cases), indent=2, ensure_ascii=False) + "\n").encode()
     progress(2, 3)
-    if Path(target).is_dir():
-        raise UsageError(f"{target} is a folder; give the JSON file's name with --out.")
+    if Path(target).is_dir():  # a folder: the default name inside it
+        target = Path(target) / default_json_name(store.today())
     path = export_file.write_export(
         Path(target), lambda tmp: tmp.write_bytes(payload), force=request.force
     )
@@ -333,7 +341,8 @@ def _keep_replaced(out: Path | None, force: bool) -> Path | None:
     target = Path(out)
     if not target.is_file() or target.is_symlink():
         return None
-    keep = target.with_name(f".{target.name}.{secrets.token_hex(6)}.replaced")
+    # Named like an export's temporary file, so a killed process's copy is swept later.
+    keep = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(6)}.part")
     try:
         os.link(target, keep)
     except OSError:
@@ -386,9 +395,11 @@ def run_export(
         total_steps = max(total, 1) + 1
         report(done, total_steps, "Writing the file" if done < total else "Checking the file")
 
+    title = _title(request)
+
     def finish(tmp: Path, final: Path) -> None:
         if final.suffix.lower() in (".docx", ".xlsx", ".docm", ".xlsm"):
-            stamp_package(tmp, stamps)
+            stamp_package(tmp, stamps, title=title)
 
     report(0, 1, "Starting")
     kept = _keep_replaced(getattr(request, "out", None), request.force)

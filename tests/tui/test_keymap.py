@@ -31,8 +31,9 @@ SCREENS = {
     "Redaction review": RedactionReviewScreen,
 }
 # Keys that widgets or Textual handle themselves (enter selects, tab moves focus...).
-BUILT_IN = {"enter", "tab", "shift+tab", "ctrl+p", "escape"}
-NAMES = {"/": "slash", "1-9": "1"}
+# y / n / u are a short choice list's own keys (KeyChoice, tests/tui/test_key_choice.py).
+BUILT_IN = {"enter", "tab", "shift+tab", "ctrl+p", "escape", "y", "n", "u"}
+NAMES = {"/": "slash", "1-9": "1", "[": "left_square_bracket", "]": "right_square_bracket"}
 
 
 def bound_keys(owner: type) -> set[str]:

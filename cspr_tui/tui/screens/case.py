@@ -29,7 +29,7 @@ from cspr_tui.domain.workflow import PROCEEDINGS, stage_label
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
-from cspr_tui.tui.widgets.stage_bar import StageBar
+from cspr_tui.tui.widgets.stage_bar import StageBar, clip
 from cspr_tui.tui.words import (
     audit_action,
     change_lines,
@@ -306,7 +306,10 @@ class CaseScreen(Screen[None]):
             when = f"{format_date(entry.at[:10])} {entry.at[11:16]}"
             key = str(entry.seq)
             self.audit_entries[key] = entry
-            table.add_row(when, entry.who, audit_action(entry.action, forms), key=key)
+            room = max(20, self.app.size.width - 36)  # When and Who take the rest
+            table.add_row(
+                when, clip(entry.who, 12), clip(audit_action(entry.action, forms), room), key=key
+            )
         self._show_audit_detail()
 
     @on(DataTable.RowHighlighted, "#table-audit")
