@@ -571,7 +571,12 @@ def write_case_report(
     if progress:
         progress(1, steps)
     suffix = "_Redacted" if redact else ""
-    stem = f"{safe_name_part(case.ref)}_{spec.file_label}{suffix}"
+    # The published version's name leaves out the internal reference when its cover does.
+    public = redact and "reference" in getattr(settings, "published_omits", ())
+    named = (
+        safe_name_part(case.pseudonym, fallback="Review") if public else safe_name_part(case.ref)
+    )
+    stem = f"{named}_{spec.file_label}{suffix}"
     written = _render_to(path, lambda n: f"{stem}_v{n}.docx", fill, start=1, force=force)
     if progress:
         progress(steps, steps)

@@ -165,7 +165,7 @@ def test_report_plain_and_redacted(ref: str, workspace: Path) -> None:
     assert "Peregrine Testworth" in text and 'Zoë\'s mother said "A & B <C>".\nThen' in text
     redacted = cspr("export", "report", ref, "--kind", "referral", "--redact")
     assert redacted.returncode == 0, redacted.stderr
-    path = workspace / "exports" / f"{ref}_Referral_Redacted_v1.docx"
+    path = workspace / "exports" / "Child-A_Referral_Redacted_v1.docx"
     text = document_text(path)
     assert 'Child A\'s mother said "A & B <C>".' in text
     for name in ("Zoë", "Fictionalia", "Siobhán", "Peregrine", "Testworth"):

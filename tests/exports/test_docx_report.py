@@ -108,14 +108,14 @@ def test_redacted_report_has_pseudonyms_only(workspace: Path) -> None:
         path = write_case_report(
             reviewed(make_case()), kind, redact=True, settings=SETTINGS, today=TODAY
         )
-        assert "_Redacted_" in path.name
+        assert "_Redacted_" in path.name and path.name.startswith("Child-A_")  # no reference
         text = _assert_clean(path, redacted=True)
         assert "(redacted version for publication)" in text.splitlines()[0]
         lowered = text.casefold()
         for name in (*REAL_NAMES, "Quentin Madeup", "Zoë", "Siobhán", "Nowak", "Fictionalia"):
             assert name.casefold() not in lowered, (kind, name)
         assert "04/05/2019" not in text and "NE8 1ZZ" not in text
-    referral = document_text(workspace / "exports" / "CSPR-2026-004_Referral_Redacted_v1.docx")
+    referral = document_text(workspace / "exports" / "Child-A_Referral_Redacted_v1.docx")
     assert "Child A's mother, Mother, told the health visitor" in referral
     assert "Mother's partner was not at home." in referral
     assert TRICKY in referral

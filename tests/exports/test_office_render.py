@@ -65,8 +65,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[st
         patch.chdir(home)
         for kind, redact in PAGES:
             name = f"{kind}{'-redacted' if redact else ''}.docx"
+            case = _case()  # reviewed already: a redacted export needs every decision
             write_case_report(
-                _case(), kind, home / name, redact=redact, settings=SETTINGS, today=TODAY
+                case, kind, home / name, redact=redact, settings=SETTINGS, today=TODAY
             )
         profile = folder / f"lo-profile-{uuid.uuid4().hex}"
         docs = sorted(str(p) for p in home.glob("*.docx"))

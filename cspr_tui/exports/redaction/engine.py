@@ -145,8 +145,17 @@ class _Hit:
     reason: str
 
 
+# Surname prefixes written joined, spaced or hyphenated: MacDonald, Mac Donald, Mac-Donald.
+_PREFIXES = ("fitz", "mac", "mc", "van", "von", "de", "da", "di", "du", "le", "la", "al", "el",
+             "ap", "ab", "ben", "bin", "st", "o", "d")  # fmt: skip
+
+
 def _token_pattern(token: str) -> str:
     """A folded name word allowing any apostrophe, hyphen or space variation inside it."""
+    prefix = next((p for p in _PREFIXES if token.startswith(p) and len(token) - len(p) >= 3), "")
+    if prefix and token[len(prefix)] not in "'-":
+        head = "".join(re.escape(c) for c in prefix)
+        return head + "[ '-]?" + _token_pattern(token[len(prefix) :])
     out = []
     for char in token:
         if char == "'":
@@ -663,7 +672,7 @@ class Redactor:
                 found += self.scan_data(v, document=document, path=_join(path, str(k)))
         elif isinstance(value, list | tuple):
             for i, v in enumerate(value):
-                found += self.scan_data(v, document=document, path=f"{path}[{i}]")
+                found += self.scan_data(v, document=document, path=f"{path}[{_item_name(v, i)}]")
         return found
 
     def strict(self) -> Redactor:
@@ -679,6 +688,17 @@ class Redactor:
         other.decisions = {d.finding_id: d for d in decisions}
         other._memo = {}
         return other
+
+
+def _item_name(item: Any, index: int) -> str:
+    """A list item's name in a field path: its heading or label if it has one, else its
+    number ("sections[Incident].rows[Incident description]" reads better than indexes)."""
+    if isinstance(item, Mapping):
+        for key in ("heading", "label"):
+            name = item.get(key)
+            if isinstance(name, str) and name.strip():
+                return name.strip()
+    return str(index)
 
 
 def _join(path: str, key: str) -> str:
