@@ -1,10 +1,11 @@
 """Word exports: agency information reports and case reports, rendered with docxtpl.
 
-Every render is strict and escaped: `autoescape=True` (docxtpl's default silently drops `&`
-and `<...>`), a StrictUndefined Jinja environment and an undeclared-variable check, so a
-template tag without a value is an error naming the tag, never a blank. The finished file is
-opened again before it is given its name: no template tag may remain and, for agency reports
-and redacted reports, no identifier from the pseudonym key may appear anywhere in its text.
+Every render is sandboxed (template_sandbox.py: a template cannot run code), strict and
+escaped: `autoescape=True` (docxtpl's default silently drops `&` and `<...>`), a
+StrictUndefined Jinja environment and an undeclared-variable check, so a template tag
+without a value is an error naming the tag, never a blank. The finished file is opened again
+before it is given its name: no template tag may remain and, for agency reports and redacted
+reports, no identifier from the pseudonym key may appear anywhere in its text.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -48,6 +50,11 @@ from cspr_tui.exports.redaction.review import (
     require_reviewed,
 )
 from cspr_tui.exports.redaction.words import is_ordinary
+from cspr_tui.exports.template_sandbox import (
+    SandboxedWordEnvironment,
+    UnsafeTemplate,
+    source_problems,
+)
 from cspr_tui.settings import Settings
 
 __all__ = [
@@ -87,8 +94,8 @@ def template_path(key: str) -> Path:
 _CACHE_LOCK = threading.Lock()
 
 
-class _CachingEnvironment(jinja2.Environment):
-    """A strict, escaping Jinja environment that compiles each template source only once.
+class _CachingEnvironment(SandboxedWordEnvironment):
+    """The sandboxed Word environment, compiling each template source only once.
 
     docxtpl hands the whole document XML to `from_string` on every render; compiling it is
     about a quarter of a report's time, and the source only changes when the template file
@@ -98,14 +105,17 @@ class _CachingEnvironment(jinja2.Environment):
     _CACHE_SIZE = 16
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        super().__init__()
         self._compiled: dict[str, jinja2.Template] = {}
 
     def from_string(self, source, globals=None, template_class=None):
         if globals or template_class or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
+            raise UnsafeTemplate(["only plain template text can be rendered"])
         template = self._compiled.get(source)
         if template is None:
+            problems = source_problems(source, self)
+            if problems:
+                raise UnsafeTemplate(problems)
             template = super().from_string(source)
             with _CACHE_LOCK:  # the app may export from a worker thread
                 if len(self._compiled) >= self._CACHE_SIZE:
@@ -195,6 +205,11 @@ def render_template(template: Path, context: dict[str, Any], dest: Path) -> None
     try:
         tpl = _Template(str(template))
         tpl.render(context, jinja_env=_environment(), autoescape=True)
+    except (UnsafeTemplate, jinja2.sandbox.SecurityError) as exc:
+        raise ValidationFailed(
+            f"the Word template {template} uses what Word templates may not ({exc}); "
+            "nothing was exported; run 'cspr templates check'."
+        ) from None
     except jinja2.UndefinedError as exc:
         raise CsprError(
             f"the Word template {template} uses a value this report does not provide "
@@ -415,6 +430,7 @@ def write_agency_report(
     today: date | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    redactor: Redactor | None = None,
 ) -> Path:
     """One agency's information report; subjects by pseudonym only, checked before it is named.
 
@@ -426,7 +442,7 @@ def write_agency_report(
     name = find_agency(case, agency)
     request = next((r for r in case.agency_reports if r.agency == name), None)
     request = request or AgencyReportRequest(agency=name)
-    redactor = case_redactor(case, settings, flag_unknown=False)
+    redactor = redactor or case_redactor(case, settings, flag_unknown=False)
     steps = 3
     if progress:
         progress(0, steps)
@@ -465,6 +481,7 @@ def write_case_report(
     today: date | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    redactor: Redactor | None = None,
 ) -> Path:
     """A referral, rapid-review or final report; `redact` gives the publication-safe version.
 
@@ -482,11 +499,12 @@ def write_case_report(
     if progress:
         progress(0, steps)
     ctx = case_report_context(case, kind, settings=settings, today=today)
-    redactor: Redactor | None = None
     kept: frozenset[str] = frozenset()
-    if redact:
+    if not redact:
+        redactor = None
+    else:
         # The review gate: every finding in what came from the case has a decision.
-        redactor = case_redactor(case, settings)
+        redactor = redactor or case_redactor(case, settings)
         document = f"{kind} report"
         check_pseudonyms(case, redactor)
         findings = redactor.scan_data(case_values(ctx), document=document)
