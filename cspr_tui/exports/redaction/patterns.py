@@ -27,7 +27,9 @@ __all__ = [
 ]
 
 _NHS = re.compile(r"(?<![\d])\d(?:[ \-./]{0,3}\d){9}(?![\d])")
-_POSTCODE = re.compile(r"(?<![a-z0-9])([a-z]{1,2}\d[a-z\d]?)[ ]*(\d[a-z]{2})(?![a-z0-9])")
+_POSTCODE = re.compile(
+    r"(?<![a-z0-9])([a-z]{1,2}\d[a-z\d]?)(?:[ ]*-[ ]*|[ ]*)(\d[a-z]{2})(?![a-z0-9])"
+)  # "NE8 1AA", "ne81aa", "NE8-1AA"
 _EMAIL = re.compile(r"[\w.+'\-]+[ ]*@[ ]*[\w\-]+(?:[ ]*\.[ ]*[\w\-]+)+")
 
 
