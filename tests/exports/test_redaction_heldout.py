@@ -170,6 +170,7 @@ OSULLIVAN = Family(
             ["OSullivan", "O Sullivan", "O-Sullivan"],
         ),
         Text("Callum MacLeod, known as Cal McLeod, left in May.", ["Callum MacLeod", "Cal McLeod"]),
+        Text("The MacLeods moved away.", ["MacLeods"], ["moved away."]),
         Text(
             "Mr MacLeod, Mr. Macleod and MR MACLEOD are the father.",
             ["Mr MacLeod", "Mr. Macleod", "MR MACLEOD"],
@@ -392,6 +393,7 @@ DO = Family(
             unicodedata.normalize("NFD", "Nguyễn Văn Minh was decomposed."),
             [unicodedata.normalize("NFD", "Nguyễn Văn Minh")],
         ),
+        Text("The Nguyens moved in next door.", ["Nguyens"], ["moved in next door."]),
         Text(
             "Aleksandra Szczęsna (social worker) and Ms Szczesna.",
             ["Aleksandra Szczęsna", "Ms Szczesna"],

@@ -36,7 +36,7 @@ from cspr_tui.exports.redaction.key import (
     subjects_for_case,
 )
 from cspr_tui.exports.redaction.normalise import Folded, fold, fold_plain
-from cspr_tui.exports.redaction.words import is_frequent, is_ordinary
+from cspr_tui.exports.redaction.words import is_frequent, is_ordinary, is_word
 
 __all__ = ["Finding", "Redactor"]
 
@@ -207,7 +207,7 @@ class Redactor:
             re.compile(
                 rf"(?<![\w'])(?P<title>(?:{title})\.?[ ]+)?"
                 r"(?P<init>(?:[a-z](?:\.[ ]*|[ ]+)){1,3})?"
-                rf"(?P<name>{'|'.join(patterns_)})(?![\w])"
+                rf"(?P<name>{'|'.join(patterns_)})(?P<plural>s)?(?![\w])"
             )
             if patterns_
             else None
@@ -400,6 +400,8 @@ class Redactor:
             key = _letters(m.group("name"))
             if key not in self._forms:
                 continue
+            if m.group("plural") and is_word(key + "s"):
+                continue  # "the O'Sullivans" is the family; "Marks", "Roses" are words
             start = m.start()
             title = (m.group("title") or "").strip().rstrip(".")
             initials = _letters(m.group("init") or "")
