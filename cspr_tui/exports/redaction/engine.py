@@ -409,7 +409,9 @@ class Redactor:
                 o_start, _ = doc.span(m.start("init"), m.end("init"))
                 chunk = original[o_start : doc.span(m.start("name"), m.start("name") + 1)[0]]
                 letters = [c for c in chunk if c.isalpha()]
-                if not all(c.isupper() for c in letters):
+                name_first = original[doc.span(m.start("name"), m.start("name") + 1)[0]]
+                # "A carpenter", "I mark": an initial makes a name only of a capitalised word
+                if not all(c.isupper() for c in letters) or (name_first.islower() and is_word(key)):
                     initials = ""  # "a Smith": an article, not an initial
                     if not title:
                         start = m.start("name")
