@@ -490,6 +490,12 @@ GREEN = Family(
             "GREEN, Hope is how the hospital lists her; Green, Joy is the mother.",
             ["GREEN, Hope", "Green, Joy"],
         ),
+        Text("Mrs Green rose to leave.", ["Mrs Green"], ["rose to leave."]),
+        Text(
+            "We hope Hope Green will attend; we hope Rose Green will too.",
+            ["Hope Green", "Rose Green"],
+            ["We hope", "we hope"],
+        ),
         Text(
             "Rose Green rose from her chair and left.",
             ["Rose Green"],

@@ -158,6 +158,7 @@ def _token_pattern(token: str) -> str:
 
 
 _SEP = r"(?:[ ]*[-.,'][ ]*|[ ]+|)"  # between the words of one name: run together allowed
+_COMMA = r"[ ]*,[ ]*"  # surname first, then the given names
 
 
 def _letters(text: str) -> str:
@@ -200,7 +201,9 @@ class Redactor:
                     owners = self._forms.setdefault(key, [])
                     if all(s is not subject or f != full for s, f in owners):
                         owners.append((subject, full))
-                    patterns_.append(_SEP.join(_token_pattern(w) for w in words))
+                    # "Smith, Jane" only with its comma: "Mrs Green rose" is not "Rose Green"
+                    sep = _COMMA if full and len(words) > 1 and words[0] == tokens[-1] else _SEP
+                    patterns_.append(sep.join(_token_pattern(w) for w in words))
         patterns_ = sorted(set(patterns_), key=len, reverse=True)
         title = "|".join(sorted(TITLES, key=len, reverse=True))
         self._names = (
@@ -415,11 +418,23 @@ class Redactor:
                     initials = ""  # "a Smith": an article, not an initial
                     if not title:
                         start = m.start("name")
+            name_start = m.start("name")
+            written = original[slice(*doc.span(name_start, m.end("name")))].split()
+            if not title and not initials and len(written) > 1 and written[0][:1].islower():
+                # "we hope Green will": a lower-case everyday word before a capitalised name
+                # part is the word, not the given name; the rest is matched on its own
+                first = _letters(fold_plain(written[0]))
+                rest = folded.find(" ", name_start, m.end("name"))
+                rest_key = _letters(folded[rest : m.end("name")]) if rest > 0 else ""
+                if is_word(first) and any(w[:1].isupper() for w in written[1:]):
+                    if rest_key not in self._forms:
+                        continue
+                    key, start, name_start = rest_key, rest + 1, rest + 1
             full = any(f for _s, f in self._forms[key])
             raw.append(
                 {
                     "start": start,
-                    "name_start": m.start("name"),
+                    "name_start": name_start,
                     "end": m.end(),
                     "key": key,
                     "title": title,
@@ -429,8 +444,17 @@ class Redactor:
             )
         # Two name words side by side ("Jade" + "Example") are one name used as a name.
         merged: list[dict[str, Any]] = []
+
+        def everyday(item: dict[str, Any]) -> bool:  # "rose" in "Mrs Green rose": the verb
+            first = original[doc.span(item["name_start"], item["name_start"] + 1)[0]]
+            return first.islower() and not item["title"] and is_word(item["key"])
+
         for item in raw:
-            if merged and _NAME_GAP.fullmatch(folded, merged[-1]["end"], item["start"]):
+            if (
+                merged
+                and _NAME_GAP.fullmatch(folded, merged[-1]["end"], item["start"])
+                and not (everyday(item) or everyday(merged[-1]))
+            ):
                 last = merged[-1]
                 last["end"] = item["end"]
                 last["keys"] = [*last.get("keys", [last["key"]]), item["key"]]
