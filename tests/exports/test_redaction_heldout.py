@@ -517,6 +517,11 @@ GREEN = Family(
             ["said he would wait in the hall;", "was calm."],
         ),
         Text(
+            "Mark said he would come. Rose the next morning at six.",
+            ["Mark"],
+            ["said he would come. Rose the next morning at six."],
+        ),
+        Text(
             "Mark the date of the next meeting in the diary.",
             survive=["Mark the date of the next meeting in the diary."],
         ),

@@ -494,6 +494,8 @@ class Redactor:
         if not is_ordinary(key):
             if not capital and is_frequent(key):
                 return False, "a name in the key, written in lower case like the everyday word"
+            if is_word(key) and _opens_imperative(doc.original, o_start, o_end):
+                return False, "a name in the key that starts a sentence like a verb; check it"
             return True, "a name in the key"
         if not capital:
             return None  # the everyday word ("principal social worker", "duty manager")
@@ -684,6 +686,23 @@ def _neighbour_words(text: str, start: int, end: int) -> tuple[str, str]:
     before = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, start - 40) : start])
     after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
     return (before.group(1) if before else "", after.group(1) if after else "")
+
+
+_DETERMINERS = frozenset(
+    {
+        "the", "a", "an", "this", "that", "these", "those", "your", "our", "their", "its", "my",
+        "his", "her", "every", "each", "all", "any", "some", "no",
+    }
+)  # fmt: skip
+
+
+def _opens_imperative(text: str, start: int, end: int) -> bool:
+    """Whether the word starts a sentence and a determiner follows it at once: "Mark the
+    date", "Bill the family" are verbs; a name is rarely followed by "the" or "your"."""
+    if not _sentence_start(text, start):
+        return False
+    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    return bool(after) and after.group(1).casefold() in _DETERMINERS
 
 
 def _in_capitalised_phrase(text: str, start: int, end: int) -> bool:
