@@ -19,9 +19,11 @@ export, and every text part of the .docx read back with python-docx.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -821,3 +823,158 @@ def test_the_checker_sees_a_leak_in_any_disguise() -> None:
 def test_a_service_name_mid_sentence_survives_a_surname_that_is_its_first_word() -> None:
     out = GREEN.redactor().redact("The class teacher runs Young people's services liaison.")
     assert out == "The class teacher runs Young people's services liaison."
+
+
+# --- end to end: the real CLI on a real vault, the .docx read back ---------------------------
+
+E2E_PEOPLE = [
+    *OSULLIVAN.people,
+    P("Bill Street", "Social worker 3", "Social worker", PR),
+    P("Alex Worker", "Practitioner 7", "Early help practitioner", PR),
+]
+E2E_REFERRAL = {
+    "referrer_name": "Mariam El-Amin",
+    "referrer_job_title": "Principal social worker",
+    "referrer_phone": "(0191) 496 0000",
+    "referrer_email": "m.el-amin@gatesford.example",
+    "children": [
+        {
+            "name": f"Ao{ZWSP}ife O’Sullivan",
+            "dob": "2019-03-02",
+            "address": "14 Larkspur Cl., Gatesford, ne8 1aa",
+            "school_setting": "HOLLYBANK PRIMARY SCHOOL",
+            "gp": "Ouseburn Medical Group",
+        }
+    ],
+    "family": [
+        {"name": f"Siob{SHY}hán O`Sullivan", "relationship": "Mother"},
+        {"name": f"Mr{NBSP}MacLeod", "relationship": "Father"},
+    ],
+    "incident_description": (
+        f"On 12/03/2024 {LRM}Aoife{RLM} (DOB 2nd March 2019, also 020319) was found by "
+        "SIOBHAN O'SULLIVAN at 14 LARKSPUR CLOSE (NE81AA). NHS 943-476-5919. "
+        f"Mr Macleod rang from +44 7700 900456; {fullwidth('MacLeod')}'s van was outside. "
+        "Alex Worker, the early help practitioner, spoke to the Principal social worker and "
+        "the Duty manager. Bill Street said the Practice manager would reply. "
+        "Brown bread was on the table. Mark the date. The family hope for the best. "
+        "A. O'Sullivan's email is siobhan.osullivan@example.org; invoice 4010232138 was paid."
+    ),
+}
+# Folded forms that must not appear in any part of the redacted file, and digit runs.
+E2E_GONE = [
+    "aoife", "osullivan", "sullivan", "siobhan", "macleod", "el amin", "elamin", "mariam",
+    "alex worker", "bill street", "larkspur", "ne8 1aa", "ne81aa", "hollybank", "ouseburn",
+    "2nd march 2019", "02 03 2019", "2 3 2019", "2019 03 02", "example org", "gatesford example",
+]  # fmt: skip
+E2E_GONE_DIGITS = ["9434765919", "7700900456", "01914960000", "020319", "02032019"]
+E2E_KEPT = [
+    "Principal social worker", "the Duty manager", "the Practice manager would reply",
+    "Brown bread was on the table.", "Mark the date.", "The family hope for the best.",
+    "invoice 4010232138 was paid",
+]  # fmt: skip
+
+
+def _every_text_part(path: Path) -> dict[str, str]:
+    """Each text part of a .docx as python-docx reads it, and every XML part's text."""
+    import zipfile
+
+    from docx import Document
+
+    doc = Document(str(path))
+
+    def cells(tables) -> list[str]:
+        out: list[str] = []
+        for table in tables:
+            for row in table.rows:
+                for cell in row.cells:
+                    out += [p.text for p in cell.paragraphs]
+                    out += cells(cell.tables)
+        return out
+
+    parts = {
+        "body": "\n".join(p.text for p in doc.paragraphs),
+        "tables": "\n".join(cells(doc.tables)),
+    }
+    for n, section in enumerate(doc.sections):
+        for kind in ("header", "footer", "first_page_header", "first_page_footer",
+                     "even_page_header", "even_page_footer"):  # fmt: skip
+            part = getattr(section, kind)
+            texts = [p.text for p in part.paragraphs] + cells(part.tables)
+            parts[f"section {n} {kind}"] = "\n".join(texts)
+    props = doc.core_properties
+    parts["properties"] = "\n".join(
+        str(getattr(props, name) or "")
+        for name in (
+            "author",
+            "category",
+            "comments",
+            "content_status",
+            "identifier",
+            "keywords",
+            "language",
+            "last_modified_by",
+            "subject",
+            "title",
+            "version",
+        )
+    )
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.endswith((".xml", ".rels")):
+                xml = archive.read(name).decode("utf-8", "replace")
+                parts[f"xml {name}"] = re.sub(r"<[^>]+>", " ", xml)
+    return parts
+
+
+def test_a_redacted_referral_through_the_cli_holds_no_identifier_in_any_part(
+    workspace: Path,
+) -> None:
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.forms import load_forms
+    from cspr_tui.settings import Settings, save_settings
+    from cspr_tui.vault import create_vault
+    from tests.cli.test_export_commands import PASS, cspr
+
+    settings = Settings(reviewer_name="Reviewer One")
+    save_settings(settings)
+    vault = create_vault(workspace / "vault" / "cases.vault", PASS)
+    store = CaseStore(vault, settings, load_forms())
+    ref = store.create_case(agencies=["Police"]).ref
+    for person in E2E_PEOPLE:
+        store.add_person(ref, person)
+    store.save_record(ref, "referral", E2E_REFERRAL)
+    vault.close()
+
+    refused = cspr("export", "report", ref, "--kind", "referral", "--redact")
+    assert refused.returncode == 6, refused.stderr
+    assert f"cspr redaction review {ref}" in refused.stderr
+    listed = json.loads(cspr("redaction", "review", ref, "--json").stdout)
+    assert listed and all(f["status"] == "open" for f in listed)
+    accepted = cspr("redaction", "review", ref, "--accept", "all")
+    assert accepted.returncode == 0, accepted.stderr
+    written = cspr("export", "report", ref, "--kind", "referral", "--redact")
+    assert written.returncode == 0, written.stderr
+
+    (path,) = list((workspace / "exports").glob("*.docx"))
+    assert "redacted" in path.name.casefold()
+    parts = _every_text_part(path)
+    assert _identifiers_in(parts) == []
+    everything = "\n".join(parts[k] for k in parts if not k.startswith("xml"))
+    assert [k for k in E2E_KEPT if k not in everything] == []
+    assert "redacted" in everything.casefold()
+
+    # The same check on the unredacted report finds them: the check can fail.
+    plain = cspr("export", "report", ref, "--kind", "referral")
+    assert plain.returncode == 0, plain.stderr
+    (unredacted,) = [p for p in (workspace / "exports").glob("*.docx") if p != path]
+    found = {hit.split(": ")[1] for hit in _identifiers_in(_every_text_part(unredacted))}
+    assert {"'osullivan'", "'macleod'", "'9434765919'", "'larkspur'"} <= found
+
+
+def _identifiers_in(parts: dict[str, str]) -> list[str]:
+    left = []
+    for where, text in parts.items():
+        folded, digits = f" {fold(text)} ", _digits(text)
+        left += [f"{where}: {g!r}" for g in E2E_GONE if f" {g} " in folded]
+        left += [f"{where}: {d!r}" for d in E2E_GONE_DIGITS if d in digits]
+    return left
