@@ -92,12 +92,20 @@ def test_ordinary_words_survive(text: str) -> None:
     assert redactor.redact(text) == text
 
 
-def test_an_ordinary_word_at_a_sentence_start_is_listed_for_review_not_replaced() -> None:
+def test_an_ordinary_word_alone_is_listed_for_review_not_replaced() -> None:
     redactor = _redactor()
     (finding,) = [f for f in redactor.scan("Brown bread was served.") if f.kind == "name"]
     assert (finding.withhold, finding.open) == (False, True)
     assert finding.snippet == "«Brown» bread was served."
-    assert redactor.redact("and Brown said no") == "and Mother's partner said no"
+    # Alone, an everyday-word surname is listed wherever it stands; as a name it is replaced.
+    (alone,) = [f for f in redactor.scan("and Brown said no") if f.kind == "name"]
+    assert not alone.withhold
+    assert redactor.redact("and Mr Brown and Graham Brown said no") == (
+        "and Mother's partner and Mother's partner said no"
+    )
+    assert redactor.redact("Ms May visited in May; Ruby may call.") == (
+        "Ms May visited in May; Ruby may call."  # nobody called May or Ruby in this key
+    )
 
 
 @pytest.mark.parametrize(
@@ -188,3 +196,37 @@ def test_referral_people_are_found_without_a_key_line() -> None:
     assert redactor.redact("Peregrine Testworth rang") == "Health visitor rang"
     assert redactor.redact("Quentin Madeup attended") == "Police officer 1 attended"
     assert redactor.redact("seen at 1 Imaginary Row") == "seen at [address withheld]"
+
+
+def test_an_old_record_with_a_role_typed_after_the_name_is_read_by_its_name() -> None:
+    """Referral v1 had one contact field: "Sarah Lowe, Health Visitor" names Sarah Lowe."""
+    case = make_case()
+    agencies = case.records["referral"].values["agencies"]
+    agencies.append({"agency": "Health visiting", "contact_name": "Sarah Lowe, Health Visitor"})
+    agencies.append({"agency": "Police", "contact_name": "Tam Oduya", "contact_role": "PC"})
+    redactor = Redactor.for_case(case)
+    assert redactor.redact("Sarah Lowe visited the Health Visitor") == (
+        "Health visiting contact visited the Health Visitor"
+    )
+    assert redactor.redact("Tam Oduya attended") == "PC attended"
+
+
+def test_particles_months_and_verbs_beside_names() -> None:
+    case = Case(
+        "CSPR-2026-001",
+        "Baby O",
+        people=[
+            Person("Jean-Luc de la Croix", "Father", "Father"),
+            Person("Ruby May", "Practitioner 1", "Health visitor", "practitioner"),
+            Person("Kit Ng", "Mother", "Mother", addresses=["Flat 1, Orchard Court, "
+                   "5 Kingsley Avenue, Nowhereton"]),
+        ],
+    )  # fmt: skip
+    redactor = Redactor.for_case(case)
+    assert redactor.redact("Mr de la Croix met Ms May") == "Father met Practitioner 1"
+    assert redactor.redact("Ruby May visited in May; Ruby may call.") == (
+        "Practitioner 1 visited in May; Practitioner 1 may call."  # "may": the verb
+    )
+    assert redactor.redact("at Orchard Ct, 5 Kingsley Ave.") == (
+        "at [address withheld], [address withheld]"
+    )

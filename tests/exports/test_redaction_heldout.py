@@ -543,9 +543,9 @@ GREEN = Family(
             ["called at the baker's shop;", "is the health visitor."],
         ),
         Text(
-            "Paris Young, the class teacher, runs the liaison.",
+            "Paris Young, the class teacher, runs Young people's services liaison.",
             ["Paris Young"],
-            ["the class teacher, runs the liaison."],
+            ["the class teacher, runs Young people's services liaison."],
         ),
         Text(
             "Young people's services were told. Ms Young was told too.",
@@ -810,19 +810,6 @@ def test_the_checker_sees_a_leak_in_any_disguise() -> None:
     assert survivors(OSULLIVAN, item, "Child K, [withheld].") == []
     for leak in ("Child K O’Sullivan", f"O'Sul{ZWSP}livan", fullwidth("AOIFE"), "9434765919"):
         assert survivors(OSULLIVAN, item, f"{leak}, [withheld].") != []
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="known mangle, not fixed: the engine replaces a capitalised everyday surname alone "
-    "mid-sentence ('and Brown said no' is tested as withheld in test_redaction.py), so a "
-    "service name in sentence case mid-sentence loses its first word when a practitioner "
-    "shares it; issue 9 would replace an everyday word only with a title, next to another "
-    "name part or as the full name",
-)
-def test_a_service_name_mid_sentence_survives_a_surname_that_is_its_first_word() -> None:
-    out = GREEN.redactor().redact("The class teacher runs Young people's services liaison.")
-    assert out == "The class teacher runs Young people's services liaison."
 
 
 # --- end to end: the real CLI on a real vault, the .docx read back ---------------------------

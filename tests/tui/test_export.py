@@ -44,7 +44,7 @@ async def test_tracker_export_from_the_dialog_writes_the_workbook(
         await pilot.press("ctrl+s")  # the key the footer shows
         await settle(pilot)
         where = str(dialog.query_one("#where", Static).content)
-        assert "NOT encrypted" in where
+        assert "NOT encrypted" in where, dialog.query_one(".dialog-error", Static).content
         written = dialog.written.path
         assert str(written) in where
     assert written.parent == workspace / "exports"
@@ -80,6 +80,28 @@ async def test_redacted_case_report_from_the_case_screen(
             "referral",
         )
         dialog.query_one("#redact", Checkbox).value = True
+        await pilot.click("#go")
+        await settle(pilot)
+        # Nothing reviewed yet: refused, naming each finding in its sentence.
+        assert dialog.written is None
+        refusal = str(dialog.query_one(".dialog-error", Static).content)
+        assert "not reviewed, so no file was written" in refusal and "«" in refusal
+        await pilot.click("#review")
+        await settle(pilot)
+        from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
+
+        review = app.screen
+        assert isinstance(review, RedactionReviewScreen)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert any(f.open for f in review.findings)
+        await pilot.press("A")  # accept every open finding
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert review.findings and not any(f.open for f in review.findings)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is dialog
         await pilot.click("#go")
         await settle(pilot)
         assert dialog.written is not None, dialog.query_one(".dialog-error").content

@@ -11,7 +11,9 @@ from cspr_tui.tui.keymap import KEYBOARD_MAP, keyboard_map_markdown
 from cspr_tui.tui.screens.case import CaseScreen
 from cspr_tui.tui.screens.dashboard import DashboardScreen
 from cspr_tui.tui.screens.form import FormScreen
+from cspr_tui.tui.screens.people import PeopleScreen
 from cspr_tui.tui.screens.recommendations import RecommendationsScreen
+from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
 from cspr_tui.tui.screens.settings import SettingsScreen
 from cspr_tui.tui.screens.unlock import UnlockScreen
 
@@ -23,6 +25,8 @@ SCREENS = {
     "Guided form": FormScreen,
     "Recommendations": RecommendationsScreen,
     "Settings": SettingsScreen,
+    "People": PeopleScreen,
+    "Redaction review": RedactionReviewScreen,
 }
 # Keys that widgets or Textual handle themselves (enter selects, tab moves focus...).
 BUILT_IN = {"enter", "tab", "shift+tab", "ctrl+p", "escape"}

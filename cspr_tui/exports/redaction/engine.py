@@ -180,6 +180,7 @@ class Redactor:
         self.decisions = {d.finding_id: d for d in decisions}
         self.flag_unknown = flag_unknown
         self._allow = {w for entry in allow for w in fold_plain(entry).replace("'s", "").split()}
+        self._allow |= {w for full, short in patterns.STREET_TYPES.items() for w in (full, *short)}
         self._forms: dict[str, list[tuple[Subject, bool]]] = {}  # letters -> (subject, full?)
         patterns_: list[str] = []
         self._given: dict[int, set[str]] = {}
@@ -194,6 +195,11 @@ class Redactor:
                     core = [t for t in tokens if t not in PARTICLES]
                     if len(core) > 1 and core != tokens:
                         forms.append((core, True))
+                    first_particle = next(
+                        (i for i, t in enumerate(tokens) if t in PARTICLES and i > 0), None
+                    )
+                    if first_particle is not None:  # "de la Croix", the surname with its particles
+                        forms.append((tokens[first_particle:], True))
                 for words, full in forms:
                     key = _letters("".join(words))
                     if len(key) < 2:
@@ -288,9 +294,6 @@ class Redactor:
                         alternatives.add(rf"{body}[ ]*{typed}")
                     elif len(words) >= 2 and re.search(r"\d", line):
                         alternatives.add(r"[ ]+".join(_token_pattern(w) for w in words))
-                    else:
-                        continue
-                    break
         if not alternatives:
             return None
         house = r"(?:(?:flat|apartment|apt|unit|room)[ ]*\w+[ ]*,?[ ]*)?(?:\d+[a-z]?[ ]*,?[ ]*)?"
@@ -430,12 +433,19 @@ class Redactor:
                     if rest_key not in self._forms:
                         continue
                     key, start, name_start = rest_key, rest + 1, rest + 1
-            full = any(f for _s, f in self._forms[key])
+            end = m.end()
+            cut = self._mixed_case_cut(doc, name_start, end)
+            if cut is not None:
+                # "Ruby may call": the lower-case everyday word is the verb, not Ruby May.
+                end, key = cut
+                if key not in self._forms:
+                    continue
+            full = any(f for _s, f in self._forms[key]) and cut is None
             raw.append(
                 {
                     "start": start,
                     "name_start": name_start,
-                    "end": m.end(),
+                    "end": end,
                     "key": key,
                     "title": title,
                     "initials": initials,
@@ -453,6 +463,7 @@ class Redactor:
             if (
                 merged
                 and _NAME_GAP.fullmatch(folded, merged[-1]["end"], item["start"])
+                and (self._written_as_name(doc, item) and self._written_as_name(doc, merged[-1]))
                 and not (everyday(item) or everyday(merged[-1]))
             ):
                 last = merged[-1]
@@ -483,6 +494,32 @@ class Redactor:
                 hits.append(_Hit(item["start"], item["end"], "name", replacement, withhold, reason))
         return hits
 
+    @staticmethod
+    def _mixed_case_cut(doc: Folded, start: int, end: int) -> tuple[int, str] | None:
+        """Where a several-word match stops being a name: at the first everyday word written
+        in lower case after a capitalised one (None: the whole match is the name)."""
+        words = list(_WORD.finditer(doc.text, start, end))
+        if len(words) < 2:
+            return None
+        capital_seen = False
+        for index, word in enumerate(words):
+            o_start, _ = doc.span(word.start(), word.start() + 1)
+            upper = doc.original[o_start : o_start + 1].isupper()
+            if not upper and capital_seen and index > 0 and is_ordinary(word.group()):
+                last = words[index - 1]
+                return last.end(), _letters(doc.text[start : last.end()])
+            capital_seen = capital_seen or upper
+        return None
+
+    @staticmethod
+    def _written_as_name(doc: Folded, item: dict[str, Any]) -> bool:
+        """A name word beside another counts as a name unless it is an everyday word in
+        lower case ("Ruby may call": the verb, not Ruby May)."""
+        if item["title"] or item["initials"] or item["full"] or not is_ordinary(item["key"]):
+            return True
+        o_start, _ = doc.span(item["name_start"], item["name_start"] + 1)
+        return doc.original[o_start : o_start + 1].isupper()
+
     def _single_word(self, key: str) -> bool:
         return not any(f for _s, f in self._forms.get(key, []))
 
@@ -499,11 +536,10 @@ class Redactor:
             return True, "a name in the key"
         if not capital:
             return None  # the everyday word ("principal social worker", "duty manager")
-        if _sentence_start(doc.original, o_start) or _in_capitalised_phrase(
-            doc.original, o_start, o_end
-        ):
-            return False, "a name in the key that is also an everyday word; check it is the name"
-        return True, "a name in the key (capitalised mid-sentence)"
+        # Alone, an everyday word is replaced only where it is used as a name (with a title
+        # or initial, beside another name part, as the whole name); here it is listed.
+        del o_end
+        return False, "a name in the key that is also an everyday word; check it is the name"
 
     def _unknown_hits(self, doc: Folded, taken: list[tuple[int, int]]) -> list[_Hit]:
         hits: list[_Hit] = []

@@ -161,7 +161,8 @@ def subjects_for_case(case: Case) -> list[Subject]:
         if not name_tokens(name):
             return None
         found = by_name.get(fold_plain(name))
-        if found is None and all(is_ordinary(p) for p in name_parts(name)):
+        practitioner = kind == PersonKind.PRACTITIONER
+        if found is None and practitioner and all(is_ordinary(p) for p in name_parts(name)):
             # A form field holding a role or a team ("Duty manager", "Early help"), not a
             # name; a person with an everyday-word name belongs in the key.
             return None

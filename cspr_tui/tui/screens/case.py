@@ -87,6 +87,7 @@ class CaseScreen(Screen[None]):
         Binding("p", "pause", "Pause", id="case.pause"),
         Binding("m", "add_recommendation", "Add rec", id="case.add_rec"),
         Binding("x", "export", "Export", id="case.export"),
+        Binding("k", "people", "Key", show=False, id="case.people"),
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         *[
             Binding(str(number), f"tab({index})", title, show=False, id=f"case.tab{number}")
@@ -468,6 +469,12 @@ class CaseScreen(Screen[None]):
 
     def action_export(self) -> None:
         self.app.action_export("case", self.ref)
+
+    def action_people(self) -> None:
+        """The pseudonym key: who redaction replaces, and with what."""
+        from cspr_tui.tui.screens.people import PeopleScreen
+
+        self.app.push_screen(PeopleScreen(self.ref), lambda _r: self.reload())
 
     def action_request_report(self) -> None:
         """Ask an agency for its information report (who writes it and by when)."""
