@@ -965,3 +965,10 @@ def _identifiers_in(parts: dict[str, str]) -> list[str]:
         left += [f"{where}: {g!r}" for g in E2E_GONE if f" {g} " in folded]
         left += [f"{where}: {d!r}" for d in E2E_GONE_DIGITS if d in digits]
     return left
+
+
+def test_name_words_of_two_people_together_get_no_one_persons_pseudonym() -> None:
+    """'Aoife O'Sullivan-MacLeod' joins the child's name and the father's surname: the
+    replacement must not say it was the father (or anyone else in particular)."""
+    out = OSULLIVAN.redactor().redact("Aoife O'Sullivan-MacLeod was a name she used.")
+    assert out == "[name withheld] was a name she used."

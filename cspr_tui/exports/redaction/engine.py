@@ -477,7 +477,9 @@ class Redactor:
             keys = item.get("keys", [item["key"]])
             owner_sets = [self._owners(k, item["title"], item["initials"]) for k in keys]
             common = [s for s in owner_sets[0] if all(s in o for o in owner_sets[1:])]
-            owners = common or owner_sets[-1] or owner_sets[0]
+            # Name words of different people side by side ("Aoife O'Sullivan-MacLeod"): no one
+            # person is named, so no one's pseudonym is used
+            owners = common if len(keys) > 1 else owner_sets[0]
             replacement = self._replacement_for(owners)
             used_as_name = item["title"] or item["initials"] or item.get("adjacent")
             used_as_name = used_as_name or (item["full"] and not self._single_word(item["key"]))
