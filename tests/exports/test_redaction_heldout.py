@@ -972,3 +972,19 @@ def test_name_words_of_two_people_together_get_no_one_persons_pseudonym() -> Non
     replacement must not say it was the father (or anyone else in particular)."""
     out = OSULLIVAN.redactor().redact("Aoife O'Sullivan-MacLeod was a name she used.")
     assert out == "[name withheld] was a name she used."
+
+
+def test_a_school_or_practice_named_with_a_short_form_is_withheld() -> None:
+    """'Ouseburn GP', 'Hollybank Primary Sch.': the distinctive words with a short generic."""
+    out = OSULLIVAN.redactor().redact("Ouseburn GP wrote; Hollybank Prim. Sch. replied.")
+    assert "ouseburn" not in fold(out) and "hollybank" not in fold(out)
+
+
+def test_joining_words_after_a_school_or_practice_survive() -> None:
+    """'and', 'the' after a school's name are the sentence's, not the school's."""
+    out = DO.redactor().redact("Sunnyfield Nursery and the GP, Tollgate Surgery, agreed.")
+    assert out == "[school withheld] and the GP, [GP practice withheld], agreed."
+    out = GREEN.redactor().redact("Eastholme C of E Academy and Eastholme CE Academy met.")
+    assert out == "[school withheld] and [school withheld] met."
+    out = GREEN.redactor().redact("She moved to Eastholme Academy. It was far.")
+    assert out == "She moved to [school withheld]. It was far."

@@ -81,8 +81,11 @@ _GENERIC_PLACE = frozenset(
         "rc", "catholic", "methodist", "medical", "centre", "center", "practice", "surgery",
         "health", "group", "family", "doctors", "clinic", "community", "the", "and", "free",
         "federation", "trust", "pre", "preschool", "kindergarten",
+        "gp", "gps", "sch", "prim", "acad", "med", "grp", "surg", "ctr",  # as written short
     }
 )  # fmt: skip
+_PLACE_SHORT = frozenset({"gp", "gps", "sch", "prim", "acad", "med", "grp", "surg", "ctr", "rc",
+                          "ce", "c", "e"})  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?\n\r\u2022:;]")
 _NAME_GAP = re.compile(r"[ ]{0,2}(?:-[ ]?)?")
@@ -316,10 +319,16 @@ class Redactor:
                         break
                     head.append(word)
                 if head and len(head) < len(words):
-                    generic = "|".join(sorted(_GENERIC_PLACE, key=len, reverse=True))
+                    # "and", "the" never end or join the generic words: "Sunnyfield Nursery
+                    # and the GP" keeps its "and the"; "of" only inside ("C of E")
+                    strong = _GENERIC_PLACE - {"and", "the", "of"}
+                    generic = "|".join(
+                        re.escape(w) + (r"\.?" if w in _PLACE_SHORT else "")
+                        for w in sorted(strong, key=len, reverse=True)
+                    )  # a full stop after "Academy" is the sentence's; after "Sch" it is its own
                     alternatives.append(
                         r"[ ]+".join(_token_pattern(w) for w in head)
-                        + rf"(?:[ ]+(?:{generic})\.?)+"
+                        + rf"(?:[ ]+(?:of[ ]+)?(?:{generic}))+"
                     )
                 found.append((re.compile(rf"(?<![\w])(?:{'|'.join(alternatives)})(?![\w])"), kind))
         return found
