@@ -988,3 +988,13 @@ def test_joining_words_after_a_school_or_practice_survive() -> None:
     assert out == "[school withheld] and [school withheld] met."
     out = GREEN.redactor().redact("She moved to Eastholme Academy. It was far.")
     assert out == "She moved to [school withheld]. It was far."
+
+
+def test_a_family_name_in_the_plural_that_is_a_word_is_listed_for_review() -> None:
+    """'The Greens were at home' may be the family: kept as written but listed, so the
+    reviewer decides; 'eat your greens' is the word and not listed."""
+    redactor = GREEN.redactor()
+    text = "The Greens were at home. Eat your greens."
+    (finding,) = redactor.scan(text)
+    assert (finding.hit, finding.withhold, finding.open) == ("Greens", False, True)
+    assert redactor.redact(text) == text

@@ -411,12 +411,22 @@ class Redactor:
             return []
         folded, original = doc.text, doc.original
         raw: list[dict[str, Any]] = []
+        plurals: list[_Hit] = []
         for m in self._names.finditer(folded):
             key = _letters(m.group("name"))
             if key not in self._forms:
                 continue
             if m.group("plural") and is_word(key + "s"):
-                continue  # "the O'Sullivans" is the family; "Marks", "Roses" are words
+                # "the O'Sullivans" is the family; "Marks", "greens" are words. "The Greens"
+                # may be either: listed for review, kept unless the reviewer says otherwise
+                o_first = original[doc.span(m.start("name"), m.start("name") + 1)[0]]
+                if o_first.isupper():
+                    owners = self._owners(key, "", "")
+                    plurals.append(
+                        _Hit(m.start("name"), m.end(), "name", self._replacement_for(owners),
+                             False, "a family name in the plural that is also an everyday word")
+                    )  # fmt: skip
+                continue
             start = m.start()
             title = (m.group("title") or "").strip().rstrip(".")
             initials = _letters(m.group("init") or "")
@@ -503,7 +513,7 @@ class Redactor:
             if verdict is not None:
                 withhold, reason = verdict
                 hits.append(_Hit(item["start"], item["end"], "name", replacement, withhold, reason))
-        return hits
+        return hits + [p for p in plurals if not any(a <= p.start < b for a, b in protected)]
 
     @staticmethod
     def _mixed_case_cut(doc: Folded, start: int, end: int) -> tuple[int, str] | None:
