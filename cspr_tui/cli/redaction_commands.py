@@ -42,6 +42,10 @@ def register(subparsers: Any) -> None:
     action = people.add_mutually_exclusive_group()
     action.add_argument("--add", action="store_true", help="add a person (needs --name ...)")
     action.add_argument("--edit", type=int, metavar="N", help="change person number N")
+    action.add_argument(
+        "--remove", type=int, metavar="N", help="remove person number N (needs --reason)"
+    )
+    people.add_argument("--reason", default="", metavar="TEXT", help="why (for --remove)")
     for option, dest, text in _PERSON_OPTIONS:
         people.add_argument(option, dest=f"person_{dest}", metavar="TEXT", help=text)
     people.set_defaults(func=people_command)
@@ -114,7 +118,7 @@ def people_command(args: argparse.Namespace) -> int:
         for _option, dest, _text in _PERSON_OPTIONS
         if getattr(args, f"person_{dest}") is not None
     }
-    changing = args.add or args.edit is not None
+    changing = args.add or args.edit is not None or args.remove is not None
     if options and not changing:
         raise UsageError("say --add or --edit N to change the pseudonym key.")
     with open_store(args, readonly=not changing) as store:
@@ -122,6 +126,14 @@ def people_command(args: argparse.Namespace) -> int:
         if args.add:
             case = store.add_person(case.ref, person_from_options(options))
             print(f"Added {case.people[-1].pseudonym} to the pseudonym key of {case.ref}.")
+        elif args.remove is not None:
+            if not 0 <= args.remove - 1 < len(case.people):
+                raise UsageError(
+                    f"{case.ref} has no person number {args.remove}; see 'cspr people {case.ref}'."
+                )
+            gone = case.people[args.remove - 1].pseudonym
+            case = store.remove_person(case.ref, args.remove - 1, args.reason)
+            print(f"Removed person {args.remove} ({gone}) from the pseudonym key of {case.ref}.")
         elif args.edit is not None:
             index = args.edit - 1
             if not 0 <= index < len(case.people):

@@ -173,12 +173,12 @@ class _Template(DocxTemplate):
         )
 
     def fix_tables(self, xml: str):
-        """docxtpl's table repair, run only when a table's rows and column grid disagree.
+        """docxtpl's table repair, then each table's grid taken from its cells' own widths.
 
-        The stock version walks every row in Python to find out; for the usual template
-        (no `{%tc %}` loops, no spans) nothing needs fixing, and the same question is
-        answered by two XPath counts in C. Any table that might need repair gets the stock
-        code on the whole document, exactly as before.
+        The stock repair runs only when a table's rows and column grid disagree (a
+        `{%tc for %}` loop made columns); it shares the width out equally, so afterwards a
+        table whose first row states every cell's width (measured from the content when the
+        context was built) gets those widths back in its grid, which LibreOffice follows.
         """
         tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
         ns = {"w": tree.nsmap["w"]}
@@ -192,8 +192,32 @@ class _Template(DocxTemplate):
                 n=columns,
             )
             if widest or not full or table.find("w:tblGrid", ns) is None:
-                return super().fix_tables(xml)
+                tree = super().fix_tables(etree.tostring(tree, encoding="unicode"))
+                break
+        for table in tree.iter(f"{{{ns['w']}}}tbl"):
+            _grid_from_cells(table, ns)
         return tree
+
+
+def _grid_from_cells(table: Any, ns: dict[str, str]) -> None:
+    """Set the grid to the first row's cell widths when every cell states one in twips."""
+    first = table.find("w:tr", ns)
+    grid = table.find("w:tblGrid", ns)
+    if first is None or grid is None:
+        return
+    widths = []
+    for cell in first.findall("w:tc", ns):
+        width = cell.find("w:tcPr/w:tcW", ns)
+        span = cell.find("w:tcPr/w:gridSpan", ns)
+        value = None if width is None else width.get(f"{{{ns['w']}}}w", "")
+        if span is not None or value is None or not value.isdigit():
+            return
+        widths.append(value)
+    columns = grid.findall("w:gridCol", ns)
+    if len(columns) != len(widths):
+        return
+    for column, width in zip(columns, widths, strict=True):
+        column.set(f"{{{ns['w']}}}w", width)
 
 
 def render_template(template: Path, context: dict[str, Any], dest: Path) -> None:
@@ -482,6 +506,7 @@ def write_case_report(
     progress: Progress | None = None,
     force: bool = False,
     redactor: Redactor | None = None,
+    forms: Any = None,
 ) -> Path:
     """A referral, rapid-review or final report; `redact` gives the publication-safe version.
 
@@ -498,7 +523,7 @@ def write_case_report(
     steps = 3
     if progress:
         progress(0, steps)
-    ctx = case_report_context(case, kind, settings=settings, today=today)
+    ctx = case_report_context(case, kind, settings=settings, today=today, forms=forms)
     kept: frozenset[str] = frozenset()
     if not redact:
         redactor = None

@@ -199,6 +199,7 @@ def _case_report(
         progress=progress,
         force=request.force,
         redactor=_redactor(case, store.settings) if request.redact else None,
+        forms=store.forms,
     )
     return _Written(path, case.ref, request.redact, f"kind: {request.report}")
 

@@ -51,6 +51,7 @@ KEYBOARD_MAP: tuple[tuple[str, str, str], ...] = (
     ("People", "n", "Add a person to the pseudonym key"),
     ("People", "e or enter", "Edit the highlighted person (ctrl+s saves)"),
     ("People", "v", "Redaction review of this case"),
+    ("People", "w", "Redact a Word document against this key (review, then write)"),
     ("Redaction review", "a", "Accept the highlighted finding"),
     ("Redaction review", "r", "Reject it (asks why)"),
     ("Redaction review", "A", "Accept every open finding"),

@@ -51,3 +51,15 @@ def test_people_refuses_a_bad_nhs_number_and_changes_nothing(workspace: Path) ->
     assert json.loads(cspr("people", ref, "--json").stdout) == []
     missing = cspr("people", ref, "--edit", "3", "--role", "Aunt")
     assert missing.returncode == 2 and "no person number 3" in missing.stderr
+
+
+def test_people_remove_needs_a_reason(workspace: Path) -> None:
+    ref = _case(workspace)
+    cspr(
+        "people", ref, "--add", "--name", "Ann Example", "--pseudonym", "Mother", "--role", "Mother"
+    )
+    refused = cspr("people", ref, "--remove", "1")
+    assert refused.returncode == 6 and "reason" in refused.stderr.lower()
+    removed = cspr("people", ref, "--remove", "1", "--reason", "added to the wrong case")
+    assert removed.returncode == 0, removed.stderr
+    assert json.loads(cspr("people", ref, "--json").stdout) == []

@@ -59,6 +59,7 @@ def _redactor() -> Redactor:
         ("K. Fictionalia rang", "[name withheld] rang"),  # another Fictionalia
         ("ZoeFictionalia and ExampleWorker", "Child A and Practitioner 1"),  # run together
         (unicodedata.normalize("NFD", "Zoë Fictionalia"), "Child A"),  # decomposed accents
+        ("S\u0456obh\u0430n O'Neill rang", "Mother rang"),  # Cyrillic look-alike letters
         ("Nothing to see & <here>", "Nothing to see & <here>"),
     ],
 )
@@ -127,6 +128,8 @@ def test_an_ordinary_word_alone_is_listed_for_review_not_replaced() -> None:
         ("call 0191 496 0000 or +44 (0)7700 900123", "call [phone number withheld] or "
          "[phone number withheld]"),
         ("attends Imaginary Primary; GP Madeup Surgery", "attends [school withheld]; GP "
+         "[GP practice withheld]"),
+        ("Imaginary Prim. Sch. and Madeup Med. Ctr.", "[school withheld] and "
          "[GP practice withheld]"),
     ],
 )  # fmt: skip

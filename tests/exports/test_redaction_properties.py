@@ -108,6 +108,15 @@ def disguised_name(draw: st.DrawFn) -> tuple[str, list[str]]:
     if draw(st.booleans()):
         text = unicodedata.normalize("NFD", text)
     text = text.replace("'", draw(st.sampled_from(APOSTROPHES)))
+    if draw(st.booleans()):  # a Cyrillic look-alike for one Latin letter
+        text = text.replace(
+            *draw(
+                st.sampled_from(
+                    [("a", "\u0430"), ("o", "\u043e"), ("e", "\u0435"), ("i", "\u0456")]
+                )
+            ),
+            1,
+        )
     if draw(st.booleans()):
         text = text.replace("-", draw(st.sampled_from(["\u2010", "\u2013", "-", ""])))
     for _ in range(draw(st.integers(0, 2))):

@@ -86,7 +86,7 @@ def test_a_broken_override_never_crashes_and_falls_back_to_the_shipped_form(
     form_id = target.removesuffix(".yaml")
     if form_id in forms:
         assert forms[form_id].source.parent == paths.shipped_templates_dir()
-        shipped = yaml.safe_load(forms[form_id].source.read_text(encoding="utf-8"))
+        shipped = yaml.safe_load((paths.shipped_templates_dir() / target).read_text("utf-8"))
         assert forms[form_id].version == shipped["version"]
     assert forms["review"].field("method").choices == (
         "Desktop review",

@@ -59,3 +59,51 @@ async def test_a_person_is_added_to_the_key_from_the_case_screen(
         assert (person.real_name, person.nhs_number) == ("Jayden Example", "943 476 5919")
     finally:
         vault.close()
+
+
+async def test_a_word_document_is_reviewed_and_redacted_from_the_tui(
+    settings: Settings, vault_path: Path, workspace: Path
+) -> None:
+    from docx import Document
+
+    from cspr_tui.exports.docx_report import document_text
+    from cspr_tui.tui.dialogs.redact_document import RedactDocumentDialog
+
+    seed_vault(vault_path, seed)
+    source = workspace / "lead reviewer.docx"
+    doc = Document()
+    doc.add_paragraph("Poppy Example was known to the health visitor.")
+    doc.save(str(source))
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.press("enter", "k")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, RedactDocumentDialog)
+        dialog.query_one("#docx", Input).value = str(source)
+        await pilot.click("#go")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        refusal = str(dialog.query_one(".dialog-error", Static).content)
+        assert "not reviewed" in refusal and "«Poppy Example»" in refusal
+        await pilot.click("#review")
+        await settle(pilot)
+        review = app.screen
+        assert isinstance(review, RedactionReviewScreen)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("A")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#go")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert dialog.written is not None, dialog.query_one(".dialog-error", Static).content
+        written = dialog.written
+    assert "was known to the health visitor" in document_text(written)
+    assert "Poppy" not in document_text(written)

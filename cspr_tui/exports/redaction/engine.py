@@ -79,13 +79,15 @@ _GENERIC_PLACE = frozenset(
         "school", "primary", "secondary", "infant", "infants", "junior", "juniors", "nursery",
         "academy", "college", "high", "first", "middle", "church", "of", "england", "ce", "c", "e",
         "rc", "catholic", "methodist", "medical", "centre", "center", "practice", "surgery",
-        "health", "group", "family", "doctors", "clinic", "community", "the", "and", "free",
-        "federation", "trust", "pre", "preschool", "kindergarten",
-        "gp", "gps", "sch", "prim", "acad", "med", "grp", "surg", "ctr",  # as written short
+        "health", "group", "family", "doctors", "clinic", "community", "free",
+        "federation", "trust", "pre", "preschool", "kindergarten", "sch", "prim", "acad",
+        "coll", "med", "ctr", "cntr", "surg", "pract", "gp", "gps", "grp",
     }
 )  # fmt: skip
-_PLACE_SHORT = frozenset({"gp", "gps", "sch", "prim", "acad", "med", "grp", "surg", "ctr", "rc",
-                          "ce", "c", "e"})  # fmt: skip
+_PLACE_SHORT = frozenset(
+    {"gp", "gps", "sch", "prim", "acad", "coll", "med", "grp", "surg", "ctr", "cntr", "pract",
+     "rc", "ce", "c", "e"}
+)  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?\n\r\u2022:;]")
 _NAME_GAP = re.compile(r"[ ]{0,2}(?:-[ ]?)?")

@@ -31,6 +31,15 @@ _PLAIN = {
     "æ": "ae",
     "œ": "oe",
 }
+# Cyrillic and Greek letters that look like Latin ones: "Sаrah" with a Cyrillic а is read
+# as Sarah (after case folding, so capitals are covered too).
+_PLAIN.update(
+    zip(
+        "аеорсхуіјѕԁһӏԛԝвкмнтαβεικνορτυχζ",
+        "aeopcxyijsdhlqwbkmhtabeikvoptyxz",
+        strict=True,
+    )
+)
 
 
 @lru_cache(maxsize=4096)

@@ -25,6 +25,7 @@ class PeopleScreen(Screen[None]):
         Binding("n", "add", "Add person", id="people.add"),
         Binding("e", "edit", "Edit", id="people.edit"),
         Binding("v", "review", "Redaction review", id="people.review"),
+        Binding("w", "redact_document", "Redact a .docx", id="people.redact_document"),
         Binding("escape", "app.pop_screen", "Back", id="people.back"),
     ]
 
@@ -37,7 +38,8 @@ class PeopleScreen(Screen[None]):
         yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
         yield Static(
             "Everyone here is replaced by their pseudonym in redacted exports, with every "
-            "identifier held for them. n adds a person, e edits, v opens the redaction review.",
+            "identifier held for them. n adds a person, e edits, v opens the redaction review, "
+            "w redacts a Word document against this key.",
             id="people-help",
         )
         yield Footer(compact=True)
@@ -91,3 +93,8 @@ class PeopleScreen(Screen[None]):
         from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
 
         self.app.push_screen(RedactionReviewScreen(self.ref))
+
+    def action_redact_document(self) -> None:
+        from cspr_tui.tui.dialogs.redact_document import RedactDocumentDialog
+
+        self.app.push_screen(RedactDocumentDialog(self.ref))
