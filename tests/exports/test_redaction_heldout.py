@@ -492,6 +492,11 @@ GREEN = Family(
             "GREEN, Hope is how the hospital lists her; Green, Joy is the mother.",
             ["GREEN, Hope", "Green, Joy"],
         ),
+        Text(
+            "We met the Green family; both Green children were seen at the Long home.",
+            ["Green", "Long"],
+            ["We met the", "family; both", "children were seen at the"],
+        ),
         Text("Mrs Green rose to leave.", ["Mrs Green"], ["rose to leave."]),
         Text(
             "We hope Hope Green will attend; we hope Rose Green will too.",

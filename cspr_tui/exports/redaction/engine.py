@@ -559,9 +559,10 @@ class Redactor:
             return True, "a name in the key"
         if not capital:
             return None  # the everyday word ("principal social worker", "duty manager")
+        if not _sentence_start(doc.original, o_start) and _names_a_family(doc.original, o_end):
+            return True, "a name in the key, naming a family ('the Green family')"
         # Alone, an everyday word is replaced only where it is used as a name (with a title
         # or initial, beside another name part, as the whole name); here it is listed.
-        del o_end
         return False, "a name in the key that is also an everyday word; check it is the name"
 
     def _unknown_hits(self, doc: Folded, taken: list[tuple[int, int]]) -> list[_Hit]:
@@ -753,6 +754,19 @@ _DETERMINERS = frozenset(
         "his", "her", "every", "each", "all", "any", "some", "no",
     }
 )  # fmt: skip
+
+
+_FAMILY_NOUNS = frozenset(
+    {"family", "families", "household", "households", "children", "siblings", "parents",
+     "twins", "home"}
+)  # fmt: skip
+
+
+def _names_a_family(text: str, end: int) -> bool:
+    """Whether a family noun follows at once: "the Green family", "both Long children" use
+    the capitalised surname as a name (mid-sentence; at a sentence start it may be the word)."""
+    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    return bool(after) and after.group(1) in _FAMILY_NOUNS
 
 
 def _opens_imperative(text: str, start: int, end: int) -> bool:
