@@ -1003,3 +1003,158 @@ def test_a_family_name_in_the_plural_that_is_a_word_is_listed_for_review() -> No
     (finding,) = redactor.scan(text)
     assert (finding.hit, finding.withhold, finding.open) == ("Greens", False, True)
     assert redactor.redact(text) == text
+
+
+_PNG = (
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5E"
+    "rkJggg=="
+)
+_CUSTOM = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.'
+    'openxmlformats.org/officeDocument/2006/docPropsVTypes"><property fmtid="{D5CDD505-2E9C-'
+    '101B-9397-08002B2CF9AE}" pid="2" name="Child"><vt:lpwstr>Aoife O&apos;Sullivan 02/03/2019'
+    "</vt:lpwstr></property></Properties>"
+)
+
+
+def _hostile_word_file(path: Path) -> None:
+    """A Word file hiding the key's identifiers where a reader of the text does not look: a
+    name split across differently formatted runs, a mailto link target and a field code,
+    picture alt text, a comment, header and footer, core and custom properties."""
+    import base64
+    import io
+    import zipfile
+
+    from docx import Document
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def run(parent, tag: str, text: str | None = None, **attrs: str) -> None:
+        r = OxmlElement("w:r")
+        child = OxmlElement(tag)
+        for key, value in attrs.items():
+            child.set(qn(key), value)
+        if text is not None:
+            child.text = text
+        r.append(child)
+        parent.append(r)
+
+    doc = Document()
+    split = doc.add_paragraph("Split: Aoife O'Sul")
+    split.add_run("livan").bold = True
+    split.add_run(" was seen.")
+    link = doc.add_paragraph("Write to ")
+    rid = doc.part.relate_to(
+        "mailto:siobhan.osullivan@example.org", RELATIONSHIP_TYPE.HYPERLINK, is_external=True
+    )
+    hyperlink = OxmlElement("w:hyperlink")
+    hyperlink.set(qn("r:id"), rid)
+    run(hyperlink, "w:t", "the mother")
+    link._p.append(hyperlink)
+    field = doc.add_paragraph()._p
+    run(field, "w:fldChar", **{"w:fldCharType": "begin"})
+    run(field, "w:instrText", ' HYPERLINK "mailto:m.el-amin@gatesford.example" ')
+    run(field, "w:fldChar", **{"w:fldCharType": "separate"})
+    run(field, "w:t", "the social worker")
+    run(field, "w:fldChar", **{"w:fldCharType": "end"})
+    doc.add_picture(io.BytesIO(base64.b64decode(_PNG)))
+    for element in doc.element.body.iter(qn("wp:docPr")):
+        element.set("descr", "Photo of Aoife O'Sullivan at 14 Larkspur Close")
+        element.set("title", "Aoife O'Sullivan")
+    doc.sections[0].header.paragraphs[0].text = "Case of Aoife O’Sullivan"
+    doc.sections[0].footer.paragraphs[0].text = "NHS 943 476 5919"
+    commented = doc.add_paragraph("Commented text.")
+    doc.add_comment(commented.runs, text="Ask Callum MacLeod", author="Mariam El-Amin")
+    doc.core_properties.author = "Mariam El-Amin"
+    doc.core_properties.title = "Aoife O'Sullivan review"
+    doc.save(str(path))
+    with zipfile.ZipFile(path) as archive:
+        files = {name: archive.read(name) for name in archive.namelist()}
+    files["docProps/custom.xml"] = _CUSTOM.encode()
+    files["[Content_Types].xml"] = files["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="/docProps/custom.xml" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.custom-properties+xml"/></Types>',
+    )
+    files["_rels/.rels"] = files["_rels/.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdCustom1" Type="http://schemas.openxmlformats.org/officeDocument/'
+        b'2006/relationships/custom-properties" Target="docProps/custom.xml"/></Relationships>',
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+
+
+def _raw_parts(path: Path) -> dict[str, str]:
+    """Every part of the package as text, markup and attribute values included."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return {
+            name: archive.read(name).decode("utf-8", "replace")
+            for name in archive.namelist()
+            if not name.startswith("word/media/")
+        }
+
+
+def test_cspr_redact_leaves_no_identifier_anywhere_in_a_hostile_word_file(
+    workspace: Path,
+) -> None:
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.forms import load_forms
+    from cspr_tui.settings import Settings, save_settings
+    from cspr_tui.vault import create_vault
+    from tests.cli.test_export_commands import PASS, cspr
+
+    settings = Settings(reviewer_name="Reviewer One")
+    save_settings(settings)
+    vault = create_vault(workspace / "vault" / "cases.vault", PASS)
+    store = CaseStore(vault, settings, load_forms())
+    ref = store.create_case(agencies=["Police"]).ref
+    for person in OSULLIVAN.people:
+        store.add_person(ref, person)
+    vault.close()
+    source = workspace / "lead reviewer draft.docx"
+    _hostile_word_file(source)
+    assert _identifiers_in(_raw_parts(source))  # the check sees them in the original
+
+    accepted = cspr("redaction", "review", ref, "--docx", str(source), "--accept", "all")
+    assert accepted.returncode == 0, accepted.stderr
+    written = cspr("redact", str(source), "--case", ref)
+    assert written.returncode == 0, written.stderr
+    (out,) = list((workspace / "exports").glob("*.docx"))
+    parts = _raw_parts(out)
+    left = _identifiers_in(parts)
+    assert left == [], "\n".join(left)
+    text = "\n".join(_every_text_part(out).values())
+    assert "Split: Child K was seen." in text
+    _rendered_text_holds(out, ["Split: Child K was seen.", "the mother", "the social worker"])
+
+
+def _rendered_text_holds(path: Path, phrases: list[str]) -> None:
+    """LibreOffice opens the copy and renders the phrases (skipped, with the reason, when it
+    is not installed): the edits to links, fields and alt text leave a sound file."""
+    import shutil
+    import subprocess
+    import uuid
+
+    missing = [t for t in ("soffice", "pdftotext") if shutil.which(t) is None]
+    if missing:
+        pytest.skip(f"LibreOffice/poppler not installed ({', '.join(missing)} missing)")
+    profile = path.parent / f"lo-redact-review-{uuid.uuid4().hex}"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", "pdf", "--outdir", str(path.parent), str(path)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    shutil.rmtree(profile, ignore_errors=True)
+    pdf = path.with_suffix(".pdf")
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pdf.unlink()
+    assert [p for p in phrases if p not in " ".join(text.split())] == []
+    assert _identifiers_in({"rendered": text}) == []
