@@ -1158,3 +1158,97 @@ def _rendered_text_holds(path: Path, phrases: list[str]) -> None:
     pdf.unlink()
     assert [p for p in phrases if p not in " ".join(text.split())] == []
     assert _identifiers_in({"rendered": text}) == []
+
+
+def _workbook_texts(path: Path) -> dict[str, str]:
+    """Every text an .xlsx carries: cells, comments, sheet names, headers and footers,
+    defined names, properties, and every XML part of the package."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(str(path))
+    parts: dict[str, str] = {"sheet names": "\n".join(wb.sheetnames)}
+    for ws in wb.worksheets:
+        cells = []
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None:
+                    cells.append(str(cell.value))
+                if cell.comment is not None:
+                    cells.append(cell.comment.text)
+        for hf in (ws.oddHeader, ws.oddFooter, ws.evenHeader, ws.evenFooter):
+            cells += [str(p.text or "") for p in (hf.left, hf.center, hf.right)]
+        parts[f"sheet {ws.title}"] = "\n".join(cells)
+    parts["defined names"] = "\n".join(str(n) for n in wb.defined_names)
+    props = wb.properties
+    parts["properties"] = "\n".join(
+        str(getattr(props, n) or "")
+        for n in (
+            "creator",
+            "lastModifiedBy",
+            "title",
+            "subject",
+            "description",
+            "keywords",
+            "category",
+        )
+    )
+    parts |= {f"xml {k}": re.sub(r"<[^>]+>", " ", v) for k, v in _raw_parts(path).items()}
+    return parts
+
+
+def test_the_tracker_after_review_holds_no_identifier_and_keeps_ordinary_phrases(
+    workspace: Path,
+) -> None:
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.forms import load_forms
+    from cspr_tui.settings import Settings, save_settings
+    from cspr_tui.vault import create_vault
+    from tests.cli.test_export_commands import PASS, cspr
+
+    settings = Settings(reviewer_name="Reviewer One")
+    save_settings(settings)
+    vault = create_vault(workspace / "vault" / "cases.vault", PASS)
+    store = CaseStore(vault, settings, load_forms())
+    ref = store.create_case(agencies=["Police", "Children's social care"]).ref
+    for person in E2E_PEOPLE:
+        store.add_person(ref, person)
+    store.add_recommendation(
+        ref,
+        text=f"Share what is known about Ao{ZWSP}ife O’Sullivan (DOB 02032019) before "
+        "discharge; Principal social worker to Mark the date of each review.",
+        action="Duty manager and Practice manager to check 943 476 5919 is on every record",
+        lead_agency="Children's social care",
+        lead_officer="Alex Worker, Principal social worker",
+        target_date="2026-12-01",
+    )
+    store.add_recommendation(
+        ref,
+        text="Police to call SIOBHAN O'SULLIVAN on 07700 900123 and Mr. Macleod at "
+        "14 Larkspur Cl.; Brown bread and hope for the best are not a plan.",
+        lead_agency="Police",
+        lead_officer=f"PC Devon Smith{SHY}-Okonkwo",
+        target_date="2026-12-01",
+    )
+    vault.close()
+
+    refused = cspr("export", "tracker")
+    assert refused.returncode == 6, refused.stderr
+    assert f"cspr redaction review {ref}" in refused.stderr
+    accepted = cspr("redaction", "review", ref, "--accept", "all")
+    assert accepted.returncode == 0, accepted.stderr
+    written = cspr("export", "tracker")
+    assert written.returncode == 0, written.stderr
+    (path,) = list((workspace / "exports").glob("*.xlsx"))
+    parts = _workbook_texts(path)
+    gone = [*E2E_GONE, "smith okonkwo", "okonkwo", "devon smith"]
+    left = []
+    for where, text in parts.items():
+        folded, digits = f" {fold(text)} ", _digits(text)
+        left += [f"{where}: {g!r}" for g in gone if f" {g} " in folded]
+        left += [f"{where}: {d!r}" for d in [*E2E_GONE_DIGITS, "07700900123"] if d in digits]
+    assert left == [], "\n".join(left)
+    cells = "\n".join(v for k, v in parts.items() if k.startswith("sheet "))
+    kept = ["Principal social worker", "Mark the date of each review", "Duty manager",
+            "Practice manager", "Brown bread and hope for the best are not a plan"]  # fmt: skip
+    assert [k for k in kept if k not in " ".join(cells.split())] == []
+    assert "Practitioner 7" in cells and "Child K" in cells  # redacted, not left out
