@@ -26,6 +26,7 @@ KEYBOARD_MAP: tuple[tuple[str, str, str], ...] = (
     ("Dashboard", "x", "Export"),
     ("Dashboard", "o", "Settings, passphrase and backups"),
     ("Case", "1-9", "Tabs: summary, referral, screening, ... audit"),
+    ("Case", "0", "People tab: the pseudonym key (e there edits it)"),
     ("Case", "a", "Advance to the next stage (refused with what is missing)"),
     ("Case", "e", "Edit the form of this tab (Agencies: the highlighted agency's report)"),
     ("Case", "p", "Pause (asks why; a review may be deferred pending proceedings) or resume"),

@@ -23,7 +23,7 @@ from cspr_tui.exports import write_case_report
 from cspr_tui.exports.context import case_report_context
 from cspr_tui.exports.redaction import Redactor
 from cspr_tui.settings import Settings
-from tests.exports.case_fixtures import REAL_NAMES, add_recommendations, make_case
+from tests.exports.case_fixtures import REAL_NAMES, add_recommendations, make_case, reviewed
 
 TOOLS = ("soffice", "pdftotext", "pdfinfo")
 MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
@@ -64,8 +64,9 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[st
         patch.chdir(home)
         for kind, redact in PAGES:
             name = f"{kind}{'-redacted' if redact else ''}.docx"
+            case = reviewed(_case(), SETTINGS, TODAY) if redact else _case()  # after review
             write_case_report(
-                _case(), kind, home / name, redact=redact, settings=SETTINGS, today=TODAY
+                case, kind, home / name, redact=redact, settings=SETTINGS, today=TODAY
             )
         profile = folder / f"lo-profile-{uuid.uuid4().hex}"
         docs = sorted(str(p) for p in home.glob("*.docx"))
@@ -149,7 +150,9 @@ def test_every_page_is_marked_and_numbered(rendered, kind: str, redact: bool) ->
     pages = [p for p in pages if p.strip()]
     assert len(pages) == report["pages"]
     for number, page in enumerate(pages, start=1):
-        assert "OFFICIAL-SENSITIVE" in page, f"page {number} has no protective marking"
+        # A published (redacted) document is not OFFICIAL-SENSITIVE: it says what it is.
+        marking = "Redacted version for publication" if redact else "OFFICIAL-SENSITIVE"
+        assert marking in page, f"page {number} has no protective marking"
         assert f"Page {number} of {report['pages']}" in page, f"page {number} is not numbered"
 
 

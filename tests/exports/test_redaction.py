@@ -233,3 +233,25 @@ def test_particles_months_and_verbs_beside_names() -> None:
     assert redactor.redact("at Orchard Ct, 5 Kingsley Ave.") == (
         "at [address withheld], [address withheld]"
     )
+
+
+def test_surname_prefixes_dates_and_postcodes_in_other_spellings() -> None:
+    case = Case(
+        "CSPR-2026-001",
+        "Child A",
+        people=[
+            Person("Ailsa MacDonald", "Child A", "Subject child", "child",
+                   date_of_birth="2019-05-04"),
+            Person("Eamon FitzGerald", "Uncle", "Uncle"),
+        ],
+    )  # fmt: skip
+    redactor = Redactor.for_case(case)
+    assert redactor.redact("Ailsa Mac Donald, MAC-DONALD and Mister Macdonald") == (
+        "Child A, Child A and Child A"
+    )
+    assert redactor.redact("Fitz Gerald; the macaroni and the demand") == (
+        "Uncle; the macaroni and the demand"
+    )
+    assert redactor.redact("born 04/May/2019 at NE8-1ZZ") == (
+        "born [date of birth withheld] at [postcode withheld]"
+    )

@@ -52,6 +52,11 @@ def vault_path(workspace: Path) -> Path:
         store.add_recommendation(
             case.ref, text="Share information.", lead_agency="Police", target_date="2026-12-01"
         )
+        # A reviewer has decided every redaction finding (the gate a redacted export needs).
+        from cspr_tui.exports.redaction.review import accepting, case_findings
+
+        found = case_findings(store.get(case.ref), settings=SETTINGS, today=store.today())
+        store.record_redaction_decisions(case.ref, accepting(found))
     finally:
         vault.close()
     return path

@@ -27,7 +27,11 @@ async def test_a_person_is_added_to_the_key_from_the_case_screen(
         await unlock(pilot)
         await pilot.press("enter")  # open the case
         await settle(pilot)
-        await pilot.press("k")
+        await pilot.press("0")  # the People tab lists the key
+        await settle(pilot)
+        tab = app.screen.query_one("#table-people", DataTable)
+        assert tab.row_count == len(app.store.get(app.screen.ref).people)
+        await pilot.press("e")  # and e opens it for editing (k does from any tab)
         await settle(pilot)
         assert isinstance(app.screen, PeopleScreen)
         await pilot.press("n")

@@ -149,8 +149,17 @@ class _Hit:
     reason: str
 
 
+# Surname prefixes written joined, spaced or hyphenated: MacDonald, Mac Donald, Mac-Donald.
+_PREFIXES = ("fitz", "mac", "mc", "van", "von", "de", "da", "di", "du", "le", "la", "al", "el",
+             "ap", "ab", "ben", "bin", "st", "o", "d")  # fmt: skip
+
+
 def _token_pattern(token: str) -> str:
     """A folded name word allowing any apostrophe, hyphen or space variation inside it."""
+    prefix = next((p for p in _PREFIXES if token.startswith(p) and len(token) - len(p) >= 3), "")
+    if prefix and token[len(prefix)] not in "'-":
+        head = "".join(re.escape(c) for c in prefix)
+        return head + "[ '-]?" + _token_pattern(token[len(prefix) :])
     out = []
     for char in token:
         if char == "'":

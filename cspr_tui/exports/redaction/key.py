@@ -23,8 +23,8 @@ from cspr_tui.exports.redaction.words import is_ordinary
 __all__ = ["TITLES", "Subject", "subjects_for_case"]
 
 TITLES = (
-    "mr", "mrs", "ms", "miss", "mx", "master", "dr", "doctor", "prof", "professor", "rev",
-    "revd", "reverend", "sir", "dame", "lady", "lord", "nurse", "sister", "pc", "wpc", "dc",
+    "mr", "mrs", "ms", "miss", "mx", "master", "mister", "mstr", "dr", "doctor", "prof",
+    "professor", "rev", "revd", "reverend", "sir", "dame", "lady", "lord", "nurse", "sister", "pc", "wpc", "dc",
     "ds", "di", "dci", "sgt", "sergeant", "insp", "inspector", "cllr", "councillor", "judge",
 )  # fmt: skip
 PARTICLES = frozenset(

@@ -40,7 +40,9 @@ TABS: tuple[tuple[str, str, str | None], ...] = (
     ("review", "Review", "review"),
     ("recs", "Recs", None),
     ("audit", "Audit", None),
+    ("people", "People", None),  # the pseudonym key; k (or e here) opens it for editing
 )
+TAB_KEYS = "1234567890"
 
 
 def format_record(form: Form, values: dict[str, Any]) -> Text:
@@ -91,7 +93,7 @@ class CaseScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         *[
             Binding(str(number), f"tab({index})", title, show=False, id=f"case.tab{number}")
-            for index, (number, (_, title, _f)) in enumerate(zip(range(1, 10), TABS, strict=True))
+            for index, (number, (_, title, _f)) in enumerate(zip(TAB_KEYS, TABS, strict=False))
         ],
     ]
 
@@ -107,9 +109,9 @@ class CaseScreen(Screen[None]):
         with TabbedContent(id="tabs"):
             for tab_id, title, _form in TABS:
                 with TabPane(title, id=f"tab-{tab_id}"):
-                    if tab_id in ("recs", "audit", "agency"):
+                    if tab_id in ("recs", "audit", "agency", "people"):
                         yield DataTable(id=f"table-{tab_id}", cursor_type="row", zebra_stripes=True)
-                    if tab_id != "recs" and tab_id != "audit":
+                    if tab_id not in ("recs", "audit", "people"):
                         with VerticalScroll(classes="tab-body"):
                             yield Static("", id=f"body-{tab_id}")
         # Nine actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
@@ -122,6 +124,8 @@ class CaseScreen(Screen[None]):
         audit.add_columns("When", "Who", "What", "Reason")
         agency = self.query_one("#table-agency", DataTable)
         agency.add_columns("Agency", "Report", "Due", "Received", "Requested", "Depth")
+        people = self.query_one("#table-people", DataTable)
+        people.add_columns("Pseudonym", "Role", "Kind", "Real name", "Identifiers held")
         if self.start_tab and any(t[0] == self.start_tab for t in TABS):
             self.query_one(TabbedContent).active = f"tab-{self.start_tab}"
         self.reload()
@@ -149,7 +153,22 @@ class CaseScreen(Screen[None]):
         self._fill_recommendations(case)
         self._fill_audit()
         self._fill_agency(case)
+        self._fill_people(case)
         self.refresh_bindings()
+
+    def _fill_people(self, case: Case) -> None:
+        from cspr_tui.domain.people import person_summary
+
+        table = self.query_one("#table-people", DataTable)
+        table.clear()
+        for person in case.people:
+            table.add_row(
+                person.pseudonym,
+                person.role,
+                person.kind.label,
+                person.real_name,
+                person_summary(person),
+            )
 
     def _fill_summary(self, case: Case) -> None:
         text = Text()
@@ -321,7 +340,7 @@ class CaseScreen(Screen[None]):
                 return form_id == AGENCY_REPORT_FORM
             if action == "override_deadline":  # the deadlines are listed on the summary
                 return tab_id == "summary"
-            return form_id is not None
+            return form_id is not None or tab_id == "people"
         return True
 
     @on(TabbedContent.TabActivated)
@@ -329,6 +348,9 @@ class CaseScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_edit(self) -> None:
+        if self.current_tab()[0] == "people":
+            self.action_people()
+            return
         form_id = self.current_tab()[2]
         if form_id is None:
             return
