@@ -360,6 +360,11 @@ DO = Family(
         Text("Đỗ Thị Lan was seen; Lan Do is how nursery spells it.", ["Đỗ Thị Lan", "Lan Do"]),
         Text("Do Thi Lan and DO THI LAN appear on the GP record.", ["Do Thi Lan", "DO THI LAN"]),
         Text(
+            "The father, Đỗ, came; Mr Huy and Ms Lan came too.",
+            ["Đỗ", "Mr Huy", "Ms Lan"],
+            ["The father,", "came;", "came too."],
+        ),
+        Text(
             "Do not share this with the family. Do ask the nursery.",
             survive=["Do not share this with the family. Do ask the nursery."],
         ),

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -560,6 +561,9 @@ class Redactor:
         o_start, o_end = doc.span(start, end)
         word = doc.original[o_start:o_end]
         capital = word[:1].isupper()
+        if any(c.isalpha() and not c.isascii() for c in unicodedata.normalize("NFKC", word)):
+            # "Đỗ" folds to "do", but written so it is the name, never the English word
+            return True, "a name in the key, written with its own letters"
         if not is_ordinary(key):
             if not capital and is_frequent(key):
                 return False, "a name in the key, written in lower case like the everyday word"
