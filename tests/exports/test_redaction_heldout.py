@@ -502,6 +502,14 @@ GREEN = Family(
             ["Green", "Long"],
             ["We met the", "family; both", "children were seen at the"],
         ),
+        Text(
+            "The clinic on Lincoln Road and the shop on Jordan Close.",
+            survive=["The clinic on Lincoln Road and the shop on Jordan Close."],
+        ),
+        Text(
+            "Dr Lincoln came with Ms Florence Baker and Jordan Mason; Paris Young stayed.",
+            ["Dr Lincoln", "Florence Baker", "Jordan Mason", "Paris Young"],
+        ),
         Text("Mrs Green rose to leave.", ["Mrs Green"], ["rose to leave."]),
         Text(
             "We hope Hope Green will attend; we hope Rose Green will too.",

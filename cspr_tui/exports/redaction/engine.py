@@ -564,6 +564,8 @@ class Redactor:
         if any(c.isalpha() and not c.isascii() for c in unicodedata.normalize("NFKC", word)):
             # "Đỗ" folds to "do", but written so it is the name, never the English word
             return True, "a name in the key, written with its own letters"
+        if _before_street_word(doc.original, o_end):
+            return False, "a name in the key before a street word ('Lincoln Road'); check it"
         if not is_ordinary(key):
             if not capital and is_frequent(key):
                 return False, "a name in the key, written in lower case like the everyday word"
@@ -767,6 +769,13 @@ _DETERMINERS = frozenset(
         "his", "her", "every", "each", "all", "any", "some", "no",
     }
 )  # fmt: skip
+
+
+def _before_street_word(text: str, end: int) -> bool:
+    """Whether a capitalised street-type word follows at once ("Lincoln Road")."""
+    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    word = after.group(1) if after else ""
+    return word[:1].isupper() and patterns.street_type_pattern(word.casefold()) is not None
 
 
 _FAMILY_NOUNS = frozenset(
