@@ -503,6 +503,10 @@ GREEN = Family(
             ["We met the", "family; both", "children were seen at the"],
         ),
         Text(
+            "We went to Paris, then down Lincoln Road; Florence and Jordan are far away.",
+            survive=["We went to Paris, then down Lincoln Road; Florence and Jordan are far away."],
+        ),
+        Text(
             "The clinic on Lincoln Road and the shop on Jordan Close.",
             survive=["The clinic on Lincoln Road and the shop on Jordan Close."],
         ),
@@ -661,7 +665,7 @@ GREEN = Family(
             survive=["Section 47 enquiries began on 12/05/2017 at 09:30."],
         ),
     ],
-    allow=["Eastholme"],
+    allow=["Eastholme", "Paris", "Lincoln", "Florence", "Jordan"],  # places, in settings,
 )
 
 FAMILIES = [OSULLIVAN, DO, GREEN]

@@ -556,6 +556,15 @@ class Redactor:
     def _single_word(self, key: str) -> bool:
         return not any(f for _s, f in self._forms.get(key, []))
 
+    def _allowed_place(self, key: str) -> bool:
+        """On the allowlist, and not because it is a pseudonym (a pseudonym that is the
+        person's own name must stay a finding: see `unsafe`)."""
+        if key not in self._allow:
+            return False
+        return all(
+            key != _letters(w) for s in self.subjects for w in fold_plain(s.replacement).split()
+        )
+
     def _single_part(self, doc: Folded, start: int, end: int, key: str) -> tuple[bool, str] | None:
         """How one name word alone is treated (see the module docstring); None: not a name."""
         o_start, o_end = doc.span(start, end)
@@ -566,7 +575,9 @@ class Redactor:
             return True, "a name in the key, written with its own letters"
         if _before_street_word(doc.original, o_end):
             return False, "a name in the key before a street word ('Lincoln Road'); check it"
-        if not is_ordinary(key):
+        # A place on the partnership's allowlist ("Paris", "Lincoln") that is also someone's
+        # name is treated like an everyday word: replaced only where it is used as a name
+        if not is_ordinary(key) and not self._allowed_place(key):
             if not capital and is_frequent(key):
                 return False, "a name in the key, written in lower case like the everyday word"
             if is_word(key) and _opens_imperative(doc.original, o_start, o_end):
