@@ -172,6 +172,11 @@ OSULLIVAN = Family(
             ["OSullivan", "O Sullivan", "O-Sullivan"],
         ),
         Text("Callum MacLeod, known as Cal McLeod, left in May.", ["Callum MacLeod", "Cal McLeod"]),
+        Text(
+            "Saved as Aoife_OSullivan_2019.docx; tagged Aoife2 and MacLeod1.",
+            ["Aoife_OSullivan", "Aoife2", "MacLeod1"],
+            ["Saved as", "_2019.docx; tagged"],
+        ),
         Text("The MacLeods moved away.", ["MacLeods"], ["moved away."]),
         Text(
             "Mr MacLeod, Mr. Macleod and MR MACLEOD are the father.",

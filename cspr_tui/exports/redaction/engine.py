@@ -229,9 +229,9 @@ class Redactor:
         title = "|".join(sorted(TITLES, key=len, reverse=True))
         self._names = (
             re.compile(
-                rf"(?<![\w'])(?P<title>(?:{title})\.?[ ]+)?"
+                rf"(?<![^\W\d_])(?<!')(?P<title>(?:{title})\.?[ ]+)?"
                 r"(?P<init>(?:[a-z](?:\.[ ]*|[ ]+)){1,3})?"
-                rf"(?P<name>{'|'.join(patterns_)})(?P<plural>s)?(?![\w])"
+                rf"(?P<name>{'|'.join(patterns_)})(?P<plural>s)?(?![^\W\d_])"
             )
             if patterns_
             else None
