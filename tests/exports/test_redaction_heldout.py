@@ -117,6 +117,7 @@ OSULLIVAN = Family(
             "Social worker",
             PR,
             emails=["m.el-amin@gatesford.example"],
+            phones=["0300 123 4567"],
         ),
         P("Devon Smith-Okonkwo", "Police officer 1", "Police officer", PR),
         P("Chidinma Nwachukwu-Reid", "Health visitor 1", "Health visitor", PR),
@@ -177,6 +178,13 @@ OSULLIVAN = Family(
             ["Aoife_OSullivan", "Aoife2", "MacLeod1"],
             ["Saved as", "_2019.docx; tagged"],
         ),
+        Text(
+            "Families can ring the NSPCC helpline on 0808 800 5000 or Childline on 0800 1111.",
+            survive=[
+                "Families can ring the NSPCC helpline on 0808 800 5000 or Childline on 0800 1111."
+            ],
+        ),
+        Text("Ms El-Amin's work line is 0300 123 4567.", ["Ms El-Amin's", "0300 123 4567"]),
         Text("The MacLeods moved away.", ["MacLeods"], ["moved away."]),
         Text(
             "Mr MacLeod, Mr. Macleod and MR MACLEOD are the father.",

@@ -365,7 +365,13 @@ class Redactor:
             hits.append(
                 _Hit(start, end, "NHS number", WITHHELD["NHS number"], True, "an NHS number")
             )
-        for start, end, _value in patterns.phone_spans(folded):
+        for start, end, value in patterns.phone_spans(folded):
+            if patterns.is_service_number(value) and value not in self._key_phones():
+                # A freephone or service line (NSPCC 0808 800 5000, a council's 0300) is an
+                # organisation's, not a person's: listed, kept unless the reviewer says not
+                hits.append(_Hit(start, end, "phone", WITHHELD["phone"], False,
+                                 "a freephone or service number, not in the key"))  # fmt: skip
+                continue
             hits.append(_Hit(start, end, "phone", WITHHELD["phone"], True, "a telephone number"))
         for start, end, _value in patterns.postcode_spans(folded):
             hits.append(_Hit(start, end, "postcode", WITHHELD["postcode"], True, "a postcode"))
@@ -389,6 +395,14 @@ class Redactor:
             for m in pattern.finditer(folded):
                 hits.append(_Hit(m.start(), m.end(), kind, WITHHELD[kind], True, f"a {kind}"))
         return hits
+
+    def _key_phones(self) -> set[str]:
+        if not hasattr(self, "_phones_memo"):
+            self._phones_memo = {
+                v for s in self.subjects for p in s.phones for _a, _b, v in
+                patterns.phone_spans(fold_plain(p))
+            }  # fmt: skip
+        return self._phones_memo
 
     def _owners(self, key: str, title: str, initials: str) -> list[Subject]:
         owners = [s for s, _full in self._forms.get(key, [])]
