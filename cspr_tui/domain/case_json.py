@@ -53,6 +53,7 @@ __all__ = [
     "parse_case_file",
     "plain_json",
     "read_case_file",
+    "unknown_field_problems",
     "write_case_file",
 ]
 
@@ -132,6 +133,10 @@ _AGENCY_REPORT = _object(
         "received_date": _OPT_DATE,
         "depth": {"enum": ["rapid_review", "lcspr"]},
         "version": {"type": "integer", "minimum": 1},
+        "sent_date": _OPT_DATE,
+        "token": _TEXT,
+        "return_contact": _TEXT,
+        "return_address": _TEXT,
     },
     ["agency"],
 )
@@ -568,6 +573,10 @@ def _record_problems(forms: Any, key: str, record: Mapping[str, Any], where: str
         return [*problems, f"{where}: there is no form called {form_id!r}."]
     finishing = record.get("status") == RecordStatus.COMPLETE.value
     version = record.get("template_version")
+    if not (isinstance(version, int) and version < form.version):
+        # A record of the current template cannot hold answers the form does not ask;
+        # older versions keep answers since retired (the form reads them leniently).
+        problems.extend(unknown_field_problems(form, record["values"], f"{where}.values"))
     issues = form.validate(
         dict(record["values"]),
         finishing=finishing,
@@ -582,6 +591,31 @@ def _record_problems(forms: Any, key: str, record: Mapping[str, Any], where: str
     return problems
 
 
+def unknown_field_problems(form: Any, values: Mapping[str, Any], where: str) -> list[str]:
+    """Answers under ids the form does not have (top level and inside repeat rows)."""
+    problems = []
+    for key, value in values.items():
+        field = form.field(key) if isinstance(key, str) and key else None
+        if field is None:
+            problems.append(
+                f"{_member(where, str(key))}: {form.id!r} has no field {key!r}; "
+                "check the spelling against the form template."
+            )
+            continue
+        if getattr(field, "type", "") == "repeat" and isinstance(value, list):
+            known = {f.id for f in field.fields}
+            for index, row in enumerate(value):
+                if not isinstance(row, Mapping):
+                    continue
+                for name in row:
+                    if name not in known:
+                        problems.append(
+                            f"{_member(where, key)}[{index}].{name}: {form.id!r} has no field "
+                            f"{key}.{name!s}; check the spelling against the form template."
+                        )
+    return problems
+
+
 def dump_cases(cases: Iterable[Case]) -> dict[str, Any]:
     """The file content for these cases, in reference order so exports are reproducible."""
     return {
@@ -592,20 +626,26 @@ def dump_cases(cases: Iterable[Case]) -> dict[str, Any]:
 
 
 def read_case_file(path: Path) -> Any:
-    """The parsed JSON of an import file; unreadable or malformed JSON is one clear line."""
+    """The parsed JSON of an import file; unreadable or malformed JSON is one located problem.
+
+    The strict reader (json_reader.py) names the byte offset of bad UTF-8 and the JSON path
+    of duplicate keys, over-deep nesting and oversized numbers, and accepts a UTF-8 BOM.
+    """
+    from cspr_tui.domain.json_reader import load_strict_json
+
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"{path} does not exist; give the path of a case JSON file.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CsprError(f"cannot read {path} ({exc.__class__.__name__}).") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed(
-            f"{path} is not valid JSON; nothing was imported.",
-            details=[f"$: {exc.msg} at line {exc.lineno}, column {exc.colno}."],
+        raise UsageError(
+            f"{path.absolute()} does not exist; give the path of a case JSON file."
         ) from None
+    except IsADirectoryError:
+        raise UsageError(
+            f"{path.absolute()} is a folder; give the path of a case JSON file."
+        ) from None
+    except OSError as exc:
+        raise CsprError(f"cannot read {path.absolute()} ({exc.strerror or exc}).") from None
+    return load_strict_json(data, str(path.absolute()))
 
 
 def write_case_file(cases: Iterable[Case], path: Path, *, force: bool = False) -> Path:

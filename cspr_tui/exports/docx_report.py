@@ -27,7 +27,7 @@ from lxml import etree
 
 from cspr_tui import paths
 from cspr_tui.domain.case import AgencyReportRequest, Case
-from cspr_tui.errors import CsprError, ValidationFailed
+from cspr_tui.errors import CsprError, NotFound, ValidationFailed
 from cspr_tui.exports.context import (
     CASE_REPORT_KINDS,
     agency_report_context,
@@ -156,7 +156,7 @@ class _Template(DocxTemplate):
         """
         patched = _PATCHED.get(src_xml)
         if patched is None:
-            patched = super().patch_xml(src_xml)
+            patched = _cell_widths(super().patch_xml(src_xml))
             with _CACHE_LOCK:
                 if len(_PATCHED) >= 32:
                     _PATCHED.pop(next(iter(_PATCHED)))
@@ -197,6 +197,27 @@ class _Template(DocxTemplate):
         for table in tree.iter(f"{{{ns['w']}}}tbl"):
             _grid_from_cells(table, ns)
         return tree
+
+
+# `{# cellwidth EXPR #}` in a cell: the cell's width (twips) from the context. A Jinja
+# comment, so the template is valid for Word, stock docxtpl and `cspr templates check`
+# alike (they simply ignore it); only this renderer turns it into the cell's w:tcW.
+_CELL_WIDTH = re.compile(
+    r"(<w:tc[ >](?:(?!<w:tc[ >]).)*?)\{#\s*cellwidth\s+([A-Za-z_][\w.]*)\s*#\}(.*?</w:tc>)",
+    re.DOTALL,
+)
+
+
+def _cell_widths(xml: str) -> str:
+    def width(match: re.Match[str]) -> str:
+        head, expr, tail = match.group(1), match.group(2), match.group(3)
+        tag = f'<w:tcW w:type="dxa" w:w="{{{{ {expr} }}}}"/>'
+        head, found = re.subn(r"<w:tcW\b[^>]*/>", tag, head, count=1)
+        if not found:
+            head = re.sub(r"(<w:tcPr[^>]*>)", r"\1" + tag, head, count=1)
+        return head + tail
+
+    return _CELL_WIDTH.sub(width, xml) if "cellwidth" in xml else xml
 
 
 def _grid_from_cells(table: Any, ns: dict[str, str]) -> None:
@@ -428,7 +449,7 @@ def find_agency(case: Case, agency: str) -> str:
         if name.casefold() == agency.strip().casefold():
             return name
     listed = ", ".join(agencies) if agencies else "none recorded yet"
-    raise ValidationFailed(f"{case.ref} has no agency '{agency}'; its agencies are: {listed}.")
+    raise NotFound(f"{case.ref} has no agency '{agency}'; its agencies are: {listed}.")
 
 
 def _render_to(
@@ -550,7 +571,12 @@ def write_case_report(
     if progress:
         progress(1, steps)
     suffix = "_Redacted" if redact else ""
-    stem = f"{safe_name_part(case.ref)}_{spec.file_label}{suffix}"
+    # The published version's name leaves out the internal reference when its cover does.
+    public = redact and "reference" in getattr(settings, "published_omits", ())
+    named = (
+        safe_name_part(case.pseudonym, fallback="Review") if public else safe_name_part(case.ref)
+    )
+    stem = f"{named}_{spec.file_label}{suffix}"
     written = _render_to(path, lambda n: f"{stem}_v{n}.docx", fill, start=1, force=force)
     if progress:
         progress(steps, steps)

@@ -57,7 +57,7 @@ def test_export_refuses_until_every_finding_is_decided(workspace: Path) -> None:
 
     written = cspr("export", "report", ref, "--kind", "referral", "--redact")
     assert written.returncode == 0, written.stderr
-    text = document_text(workspace / "exports" / f"{ref}_Referral_Redacted_v1.docx")
+    text = document_text(workspace / "exports" / "Child-A_Referral_Redacted_v1.docx")
     assert "Child A was seen. Brown bread was found. [name withheld] called." in text
 
     vault = open_vault(workspace / "vault" / "cases.vault", PASS, readonly=True)

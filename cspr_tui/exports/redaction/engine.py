@@ -753,7 +753,7 @@ class Redactor:
                 found += self.scan_data(v, document=document, path=_join(path, str(k)))
         elif isinstance(value, list | tuple):
             for i, v in enumerate(value):
-                found += self.scan_data(v, document=document, path=f"{path}[{i}]")
+                found += self.scan_data(v, document=document, path=f"{path}[{_item_name(v, i)}]")
         return found
 
     def strict(self) -> Redactor:
@@ -769,6 +769,17 @@ class Redactor:
         other.decisions = {d.finding_id: d for d in decisions}
         other._memo = {}
         return other
+
+
+def _item_name(item: Any, index: int) -> str:
+    """A list item's name in a field path: its heading or label if it has one, else its
+    number ("sections[Incident].rows[Incident description]" reads better than indexes)."""
+    if isinstance(item, Mapping):
+        for key in ("heading", "label"):
+            name = item.get(key)
+            if isinstance(name, str) and name.strip():
+                return name.strip()
+    return str(index)
 
 
 def _join(path: str, key: str) -> str:

@@ -155,7 +155,10 @@ def published_context(ctx: dict[str, Any], settings: Settings) -> dict[str, Any]
 
 def case_values(ctx: dict[str, Any]) -> dict[str, Any]:
     """A report context without the values the exporter itself sets."""
-    values = {k: v for k, v in ctx.items() if k not in CONTEXT_FIXED_KEYS}
+    # The answers keyed by form and field id first, so a finding is named by its field
+    # ("a.referral.incident_description") before the report section that shows it.
+    order = sorted(ctx, key=lambda k: (k not in ("a", "rows"), list(ctx).index(k)))
+    values = {k: ctx[k] for k in order if k not in CONTEXT_FIXED_KEYS}
     if isinstance(values.get("case"), dict):
         values["case"] = {k: v for k, v in values["case"].items() if k not in ("stage", "ref")}
     return values
