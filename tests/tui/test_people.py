@@ -18,15 +18,27 @@ def seed(store) -> None:
     case_values.case_at_stage(store, "screening")
 
 
+async def open_case(pilot) -> None:
+    """Unlock and open the only case, waiting for the screen on a busy machine."""
+    from cspr_tui.tui.screens.case import CaseScreen
+
+    await unlock(pilot)
+    await pilot.press("enter")
+    for _ in range(100):
+        await settle(pilot)
+        if isinstance(pilot.app.screen, CaseScreen):
+            return
+        await pilot.pause(0.1)
+    raise AssertionError(f"the case did not open: {pilot.app.screen}")
+
+
 async def test_a_person_is_added_to_the_key_from_the_case_screen(
     settings: Settings, vault_path: Path
 ) -> None:
     seed_vault(vault_path, seed)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await unlock(pilot)
-        await pilot.press("enter")  # open the case
-        await settle(pilot)
+        await open_case(pilot)
         await pilot.press("0")  # the People tab lists the key
         await settle(pilot)
         tab = app.screen.query_one("#table-people", DataTable)
@@ -80,8 +92,8 @@ async def test_a_word_document_is_reviewed_and_redacted_from_the_tui(
     doc.save(str(source))
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await unlock(pilot)
-        await pilot.press("enter", "k")
+        await open_case(pilot)
+        await pilot.press("k")
         await settle(pilot)
         await pilot.press("w")
         await settle(pilot)
