@@ -181,6 +181,37 @@ def _apply(paragraph: etree._Element, findings: list[Finding]) -> None:
             t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
 
+# Text a reader does not see but the file carries: picture alt text and names, link tips,
+# content-control labels (attributes), and field codes such as HYPERLINK "mailto:...".
+_HIDDEN_ATTRIBUTES = {"docPr": ("descr", "title", "name"), "cNvPr": ("descr", "title", "name"),
+                      "hyperlink": (_W + "tooltip",), "alias": (_W + "val",),
+                      "tag": (_W + "val",)}  # fmt: skip
+_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _redact_hidden(root: etree._Element, redactor: Redactor) -> None:
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == _W + "instrText" and element.text:
+            element.text = redactor.redact(element.text)
+        for attribute in _HIDDEN_ATTRIBUTES.get(etree.QName(element).localname, ()):
+            value = element.get(attribute)
+            if value:
+                element.set(attribute, redactor.redact(value))
+
+
+def _redact_targets(xml: bytes, redactor: Redactor) -> bytes:
+    """External link targets ("mailto:jane.doe@...", a profile URL) that name someone point
+    nowhere in the copy: a redacted address is not a working one."""
+    root = etree.fromstring(xml, _PARSER)
+    for rel in root.iter(f"{{{_RELS}}}Relationship"):
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") == "External" and redactor.redact(target) != target:
+            rel.set("Target", "about:blank")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def clean_docx(path: Path, redactor: Redactor, *, title: str = "") -> Callable[[Path], None]:
     """A `fill` for `write_export`: the cleaned, redacted copy of `path` written to tmp."""
     raw, parts = _load(path)
@@ -188,6 +219,8 @@ def clean_docx(path: Path, redactor: Redactor, *, title: str = "") -> Callable[[
         withheld = [f for f in redactor.scan(text) if f.withheld]
         if withheld:
             _apply(paragraph, withheld)
+    for root in parts.values():
+        _redact_hidden(root, redactor)
 
     def fill(tmp: Path) -> None:
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
@@ -202,6 +235,8 @@ def clean_docx(path: Path, redactor: Redactor, *, title: str = "") -> Callable[[
                     data = _clear_app(data)
                 elif name in _EMPTIED or name == "docProps/custom.xml":
                     data = _emptied(data)
+                elif name.endswith(".rels"):
+                    data = _redact_targets(data, redactor)
                 out.writestr(name, data)
 
     return fill

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -36,7 +37,7 @@ from cspr_tui.exports.redaction.key import (
     subjects_for_case,
 )
 from cspr_tui.exports.redaction.normalise import Folded, fold, fold_plain
-from cspr_tui.exports.redaction.words import is_frequent, is_ordinary
+from cspr_tui.exports.redaction.words import is_frequent, is_ordinary, is_word
 
 __all__ = ["Finding", "Redactor"]
 
@@ -81,8 +82,12 @@ _GENERIC_PLACE = frozenset(
         "rc", "catholic", "methodist", "medical", "centre", "center", "practice", "surgery",
         "health", "group", "family", "doctors", "clinic", "community", "free",
         "federation", "trust", "pre", "preschool", "kindergarten", "sch", "prim", "acad",
-        "coll", "med", "ctr", "cntr", "surg", "pract",
+        "coll", "med", "ctr", "cntr", "surg", "pract", "gp", "gps", "grp",
     }
+)  # fmt: skip
+_PLACE_SHORT = frozenset(
+    {"gp", "gps", "sch", "prim", "acad", "coll", "med", "grp", "surg", "ctr", "cntr", "pract",
+     "rc", "ce", "c", "e"}
 )  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?\n\r\u2022:;]")
@@ -168,6 +173,7 @@ def _token_pattern(token: str) -> str:
 
 
 _SEP = r"(?:[ ]*[-.,'][ ]*|[ ]+|)"  # between the words of one name: run together allowed
+_COMMA = r"[ ]*,[ ]*"  # surname first, then the given names
 
 
 def _letters(text: str) -> str:
@@ -216,14 +222,16 @@ class Redactor:
                     owners = self._forms.setdefault(key, [])
                     if all(s is not subject or f != full for s, f in owners):
                         owners.append((subject, full))
-                    patterns_.append(_SEP.join(_token_pattern(w) for w in words))
+                    # "Smith, Jane" only with its comma: "Mrs Green rose" is not "Rose Green"
+                    sep = _COMMA if full and len(words) > 1 and words[0] == tokens[-1] else _SEP
+                    patterns_.append(sep.join(_token_pattern(w) for w in words))
         patterns_ = sorted(set(patterns_), key=len, reverse=True)
         title = "|".join(sorted(TITLES, key=len, reverse=True))
         self._names = (
             re.compile(
-                rf"(?<![\w'])(?P<title>(?:{title})\.?[ ]+)?"
+                rf"(?<![^\W\d_])(?<!')(?P<title>(?:{title})\.?[ ]+)?"
                 r"(?P<init>(?:[a-z](?:\.[ ]*|[ ]+)){1,3})?"
-                rf"(?P<name>{'|'.join(patterns_)})(?![\w])"
+                rf"(?P<name>{'|'.join(patterns_)})(?P<plural>s)?(?![^\W\d_])"
             )
             if patterns_
             else None
@@ -323,10 +331,16 @@ class Redactor:
                         break
                     head.append(word)
                 if head and len(head) < len(words):
-                    generic = "|".join(sorted(_GENERIC_PLACE, key=len, reverse=True))
+                    # "and", "the" never end or join the generic words: "Sunnyfield Nursery
+                    # and the GP" keeps its "and the"; "of" only inside ("C of E")
+                    strong = _GENERIC_PLACE - {"and", "the", "of"}
+                    generic = "|".join(
+                        re.escape(w) + (r"\.?" if w in _PLACE_SHORT else "")
+                        for w in sorted(strong, key=len, reverse=True)
+                    )  # a full stop after "Academy" is the sentence's; after "Sch" it is its own
                     alternatives.append(
                         r"[ ]+".join(_token_pattern(w) for w in head)
-                        + rf"(?:[ ]+(?:{generic})\.?)+"
+                        + rf"(?:[ ]+(?:of[ ]+)?(?:{generic}))+"
                     )
                 found.append((re.compile(rf"(?<![\w])(?:{'|'.join(alternatives)})(?![\w])"), kind))
         return found
@@ -351,7 +365,13 @@ class Redactor:
             hits.append(
                 _Hit(start, end, "NHS number", WITHHELD["NHS number"], True, "an NHS number")
             )
-        for start, end, _value in patterns.phone_spans(folded):
+        for start, end, value in patterns.phone_spans(folded):
+            if patterns.is_service_number(value) and value not in self._key_phones():
+                # A freephone or service line (NSPCC 0808 800 5000, a council's 0300) is an
+                # organisation's, not a person's: listed, kept unless the reviewer says not
+                hits.append(_Hit(start, end, "phone", WITHHELD["phone"], False,
+                                 "a freephone or service number, not in the key"))  # fmt: skip
+                continue
             hits.append(_Hit(start, end, "phone", WITHHELD["phone"], True, "a telephone number"))
         for start, end, _value in patterns.postcode_spans(folded):
             hits.append(_Hit(start, end, "postcode", WITHHELD["postcode"], True, "a postcode"))
@@ -375,6 +395,14 @@ class Redactor:
             for m in pattern.finditer(folded):
                 hits.append(_Hit(m.start(), m.end(), kind, WITHHELD[kind], True, f"a {kind}"))
         return hits
+
+    def _key_phones(self) -> set[str]:
+        if not hasattr(self, "_phones_memo"):
+            self._phones_memo = {
+                v for s in self.subjects for p in s.phones for _a, _b, v in
+                patterns.phone_spans(fold_plain(p))
+            }  # fmt: skip
+        return self._phones_memo
 
     def _owners(self, key: str, title: str, initials: str) -> list[Subject]:
         owners = [s for s, _full in self._forms.get(key, [])]
@@ -409,9 +437,21 @@ class Redactor:
             return []
         folded, original = doc.text, doc.original
         raw: list[dict[str, Any]] = []
+        plurals: list[_Hit] = []
         for m in self._names.finditer(folded):
             key = _letters(m.group("name"))
             if key not in self._forms:
+                continue
+            if m.group("plural") and is_word(key + "s"):
+                # "the O'Sullivans" is the family; "Marks", "greens" are words. "The Greens"
+                # may be either: listed for review, kept unless the reviewer says otherwise
+                o_first = original[doc.span(m.start("name"), m.start("name") + 1)[0]]
+                if o_first.isupper():
+                    owners = self._owners(key, "", "")
+                    plurals.append(
+                        _Hit(m.start("name"), m.end(), "name", self._replacement_for(owners),
+                             False, "a family name in the plural that is also an everyday word")
+                    )  # fmt: skip
                 continue
             start = m.start()
             title = (m.group("title") or "").strip().rstrip(".")
@@ -420,12 +460,26 @@ class Redactor:
                 o_start, _ = doc.span(m.start("init"), m.end("init"))
                 chunk = original[o_start : doc.span(m.start("name"), m.start("name") + 1)[0]]
                 letters = [c for c in chunk if c.isalpha()]
-                if not all(c.isupper() for c in letters):
+                name_first = original[doc.span(m.start("name"), m.start("name") + 1)[0]]
+                # "A carpenter", "I mark": an initial makes a name only of a capitalised word
+                if not all(c.isupper() for c in letters) or (name_first.islower() and is_word(key)):
                     initials = ""  # "a Smith": an article, not an initial
                     if not title:
                         start = m.start("name")
+            name_start = m.start("name")
+            written = original[slice(*doc.span(name_start, m.end("name")))].split()
+            if not title and not initials and len(written) > 1 and written[0][:1].islower():
+                # "we hope Green will": a lower-case everyday word before a capitalised name
+                # part is the word, not the given name; the rest is matched on its own
+                first = _letters(fold_plain(written[0]))
+                rest = folded.find(" ", name_start, m.end("name"))
+                rest_key = _letters(folded[rest : m.end("name")]) if rest > 0 else ""
+                if is_word(first) and any(w[:1].isupper() for w in written[1:]):
+                    if rest_key not in self._forms:
+                        continue
+                    key, start, name_start = rest_key, rest + 1, rest + 1
             end = m.end()
-            cut = self._mixed_case_cut(doc, m.start("name"), end)
+            cut = self._mixed_case_cut(doc, name_start, end)
             if cut is not None:
                 # "Ruby may call": the lower-case everyday word is the verb, not Ruby May.
                 end, key = cut
@@ -435,7 +489,7 @@ class Redactor:
             raw.append(
                 {
                     "start": start,
-                    "name_start": m.start("name"),
+                    "name_start": name_start,
                     "end": end,
                     "key": key,
                     "title": title,
@@ -445,11 +499,17 @@ class Redactor:
             )
         # Two name words side by side ("Jade" + "Example") are one name used as a name.
         merged: list[dict[str, Any]] = []
+
+        def everyday(item: dict[str, Any]) -> bool:  # "rose" in "Mrs Green rose": the verb
+            first = original[doc.span(item["name_start"], item["name_start"] + 1)[0]]
+            return first.islower() and not item["title"] and is_word(item["key"])
+
         for item in raw:
             if (
                 merged
                 and _NAME_GAP.fullmatch(folded, merged[-1]["end"], item["start"])
                 and (self._written_as_name(doc, item) and self._written_as_name(doc, merged[-1]))
+                and not (everyday(item) or everyday(merged[-1]))
             ):
                 last = merged[-1]
                 last["end"] = item["end"]
@@ -462,7 +522,9 @@ class Redactor:
             keys = item.get("keys", [item["key"]])
             owner_sets = [self._owners(k, item["title"], item["initials"]) for k in keys]
             common = [s for s in owner_sets[0] if all(s in o for o in owner_sets[1:])]
-            owners = common or owner_sets[-1] or owner_sets[0]
+            # Name words of different people side by side ("Aoife O'Sullivan-MacLeod"): no one
+            # person is named, so no one's pseudonym is used
+            owners = common if len(keys) > 1 else owner_sets[0]
             replacement = self._replacement_for(owners)
             used_as_name = item["title"] or item["initials"] or item.get("adjacent")
             used_as_name = used_as_name or (item["full"] and not self._single_word(item["key"]))
@@ -477,7 +539,7 @@ class Redactor:
             if verdict is not None:
                 withhold, reason = verdict
                 hits.append(_Hit(item["start"], item["end"], "name", replacement, withhold, reason))
-        return hits
+        return hits + [p for p in plurals if not any(a <= p.start < b for a, b in protected)]
 
     @staticmethod
     def _mixed_case_cut(doc: Folded, start: int, end: int) -> tuple[int, str] | None:
@@ -508,20 +570,39 @@ class Redactor:
     def _single_word(self, key: str) -> bool:
         return not any(f for _s, f in self._forms.get(key, []))
 
+    def _allowed_place(self, key: str) -> bool:
+        """On the allowlist, and not because it is a pseudonym (a pseudonym that is the
+        person's own name must stay a finding: see `unsafe`)."""
+        if key not in self._allow:
+            return False
+        return all(
+            key != _letters(w) for s in self.subjects for w in fold_plain(s.replacement).split()
+        )
+
     def _single_part(self, doc: Folded, start: int, end: int, key: str) -> tuple[bool, str] | None:
         """How one name word alone is treated (see the module docstring); None: not a name."""
         o_start, o_end = doc.span(start, end)
         word = doc.original[o_start:o_end]
         capital = word[:1].isupper()
-        if not is_ordinary(key):
+        if any(c.isalpha() and not c.isascii() for c in unicodedata.normalize("NFKC", word)):
+            # "Đỗ" folds to "do", but written so it is the name, never the English word
+            return True, "a name in the key, written with its own letters"
+        if _before_street_word(doc.original, o_end):
+            return False, "a name in the key before a street word ('Lincoln Road'); check it"
+        # A place on the partnership's allowlist ("Paris", "Lincoln") that is also someone's
+        # name is treated like an everyday word: replaced only where it is used as a name
+        if not is_ordinary(key) and not self._allowed_place(key):
             if not capital and is_frequent(key):
                 return False, "a name in the key, written in lower case like the everyday word"
+            if is_word(key) and _opens_imperative(doc.original, o_start, o_end):
+                return False, "a name in the key that starts a sentence like a verb; check it"
             return True, "a name in the key"
         if not capital:
             return None  # the everyday word ("principal social worker", "duty manager")
+        if not _sentence_start(doc.original, o_start) and _names_a_family(doc.original, o_end):
+            return True, "a name in the key, naming a family ('the Green family')"
         # Alone, an everyday word is replaced only where it is used as a name (with a title
         # or initial, beside another name part, as the whole name); here it is listed.
-        del o_end
         return False, "a name in the key that is also an everyday word; check it is the name"
 
     def _unknown_hits(self, doc: Folded, taken: list[tuple[int, int]]) -> list[_Hit]:
@@ -716,6 +797,43 @@ def _neighbour_words(text: str, start: int, end: int) -> tuple[str, str]:
     before = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, start - 40) : start])
     after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
     return (before.group(1) if before else "", after.group(1) if after else "")
+
+
+_DETERMINERS = frozenset(
+    {
+        "the", "a", "an", "this", "that", "these", "those", "your", "our", "their", "its", "my",
+        "his", "her", "every", "each", "all", "any", "some", "no",
+    }
+)  # fmt: skip
+
+
+def _before_street_word(text: str, end: int) -> bool:
+    """Whether a capitalised street-type word follows at once ("Lincoln Road")."""
+    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    word = after.group(1) if after else ""
+    return word[:1].isupper() and patterns.street_type_pattern(word.casefold()) is not None
+
+
+_FAMILY_NOUNS = frozenset(
+    {"family", "families", "household", "households", "children", "siblings", "parents",
+     "twins", "home"}
+)  # fmt: skip
+
+
+def _names_a_family(text: str, end: int) -> bool:
+    """Whether a family noun follows at once: "the Green family", "both Long children" use
+    the capitalised surname as a name (mid-sentence; at a sentence start it may be the word)."""
+    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    return bool(after) and after.group(1) in _FAMILY_NOUNS
+
+
+def _opens_imperative(text: str, start: int, end: int) -> bool:
+    """Whether the word starts a sentence and a determiner follows it at once: "Mark the
+    date", "Bill the family" are verbs; a name is rarely followed by "the" or "your"."""
+    if not _sentence_start(text, start):
+        return False
+    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    return bool(after) and after.group(1).casefold() in _DETERMINERS
 
 
 def _in_capitalised_phrase(text: str, start: int, end: int) -> bool:

@@ -20,6 +20,7 @@ __all__ = [
     "STREET_TYPES",
     "date_spans",
     "email_spans",
+    "is_service_number",
     "nhs_spans",
     "phone_spans",
     "postcode_spans",
@@ -64,6 +65,25 @@ def phone_spans(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start, match.end, f"+44{national}"
         elif phonenumbers.is_valid_number(number) and written.startswith(("+", "00")):
             yield match.start, match.end, f"+{number.country_code}{national}"
+
+
+_SERVICE_TYPES = frozenset(
+    {
+        phonenumbers.PhoneNumberType.TOLL_FREE,
+        phonenumbers.PhoneNumberType.SHARED_COST,
+        phonenumbers.PhoneNumberType.UAN,
+        phonenumbers.PhoneNumberType.PREMIUM_RATE,
+    }
+)
+
+
+def is_service_number(value: str) -> bool:
+    """Whether a number from `phone_spans` is a freephone, shared-cost, premium or 03 line:
+    numbers organisations publish (helplines, switchboards), never a person's own."""
+    try:
+        return phonenumbers.number_type(phonenumbers.parse(value)) in _SERVICE_TYPES
+    except phonenumbers.NumberParseException:
+        return False
 
 
 _MONTHS = (
