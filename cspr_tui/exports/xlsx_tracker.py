@@ -42,14 +42,18 @@ from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus
 from cspr_tui.domain.deadline import stored_date
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.domain.rag import RAG_DEFINITIONS, effective_target, explain_rag, is_overdue
-from cspr_tui.errors import ValidationFailed
 from cspr_tui.exports.export_file import (
     default_export_dir,
     safe_name_part,
     write_export,
     write_versioned_export,
 )
-from cspr_tui.exports.redaction import Redactor
+from cspr_tui.exports.redaction import Redactor, case_redactor
+from cspr_tui.exports.redaction.review import (
+    check_pseudonyms,
+    require_all_reviewed,
+    tracker_findings,
+)
 from cspr_tui.settings import Settings
 
 __all__ = [
@@ -271,8 +275,13 @@ def write_tracker(
     as_of = min(today, quarter.end)
     rows = _collect(cases, quarter, as_of)
     cases_by_ref = {r.case.ref: r.case for r in rows}
-    redactors = {ref: Redactor.for_case(case) for ref, case in cases_by_ref.items()}
-    _refuse_identifiers(_identifiers_left(rows, redactors, quarter))
+    redactors = {ref: case_redactor(case, settings) for ref, case in cases_by_ref.items()}
+    # The same review as a redacted report: no workbook while a finding waits for a decision.
+    for ref, case in cases_by_ref.items():
+        check_pseudonyms(case, redactors[ref])
+    require_all_reviewed(
+        {ref: tracker_findings(redactors[ref], case) for ref, case in cases_by_ref.items()}
+    )
 
     def fill(tmp: Path) -> None:
         wb = Workbook(write_only=True)
@@ -309,62 +318,6 @@ def _build_workbook(
     _reviews_sheet(wb, out, rows)
     _lists_sheet(wb, out, agencies)
     _readme_sheet(wb, out, quarter, as_of, today, settings, len(rows))
-
-
-def _redacted_fields(row: _Row, quarter: Quarter) -> list[str]:
-    """Every case text the workbook writes through the redactor, for the leak check."""
-    rec = row.rec
-    texts = [
-        f"R{rec.number}: {rec.text}",
-        "; ".join(rec.theme_tags),
-        f"A{rec.action_number}: {rec.action}",
-        rec.lead_officer,
-        _this_quarter_update(rec, quarter),
-        rec.evidence,
-        rec.impact_measure,
-        rec.impact_evidence,
-        rec.oversight_comments,
-        rec.revision_reason,
-        rec.last_updated_by,
-        row.rag_reason,
-    ]
-    for update in rec.updates:
-        texts += [update.narrative, update.updated_by]
-    return texts
-
-
-def _identifiers_left(
-    rows: list[_Row], redactors: dict[str, Redactor], quarter: Quarter
-) -> list[str]:
-    """Identifiers the workbook would still hold, found before a byte is written.
-
-    A review pseudonym is written as it is, so it is checked (the child's real first name
-    chosen as the pseudonym). Redacted text can only still name someone when the case's
-    pseudonym key is itself unsafe (`Redactor.unsafe`), so only those cases' texts are
-    scanned; lead agency and scope come from fixed lists.
-    """
-    problems: list[str] = []
-    cases = {r.case.ref: r.case for r in rows}
-    for ref, case in cases.items():
-        for ident in redactors[ref].find(case.pseudonym or ""):
-            problems.append(f"{ref}: {ident.kind}: {ident.text} (in the pseudonym)")
-    for row in rows:
-        redactor = redactors[row.case.ref]
-        if not redactor.unsafe:
-            continue
-        for text in _redacted_fields(row, quarter):
-            for ident in redactor.find(redactor.redact(text)):
-                problems.append(f"{row.case.ref}: {ident.kind}: {ident.text}")
-    return problems
-
-
-def _refuse_identifiers(problems: list[str]) -> None:
-    if problems:
-        raise ValidationFailed(
-            "the workbook would contain identifying details, so no file was written; change "
-            "the pseudonym or role in the pseudonym key (or the text) and try again.",
-            details=sorted(set(problems)),
-        )
 
 
 def _tracker_sheet(wb, out: _Writer, rows, quarter, as_of, agencies, redactors, progress) -> None:

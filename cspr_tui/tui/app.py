@@ -22,7 +22,7 @@ from cspr_tui.errors import CsprError
 from cspr_tui.settings import Settings
 from cspr_tui.tui.commands import CaseCommands
 from cspr_tui.tui.key_gate import KeyGate
-from cspr_tui.tui.session import Session
+from cspr_tui.tui.session import Session, clear_text_caches, forget_finished_workers
 
 if TYPE_CHECKING:
     from cspr_tui.domain.store import CaseStore
@@ -55,6 +55,9 @@ class CsprApp(App[None]):
         today: date | None = None,
         idle_lock_seconds: float | None = None,
     ) -> None:
+        from cspr_tui.tui.environment import neutralise_textual_environment
+
+        neutralise_textual_environment()  # App.__init__ reads TEXTUAL (devtools) again
         super().__init__()
         self.settings = settings
         self.vault_path = Path(vault_path)
@@ -106,6 +109,7 @@ class CsprApp(App[None]):
         """Called by the unlock screen once the worker has opened the vault."""
         from cspr_tui.tui.screens.dashboard import DashboardScreen
 
+        clear_text_caches()  # the typed passphrase was measured for drawing: forget it
         self.session = session
         self.lock_message = ""
         self.last_activity = time.monotonic()
@@ -175,10 +179,24 @@ class CsprApp(App[None]):
         try:
             session.close()
         finally:
+            del session
             self.lock_message = message
             await self.switch_mode(LOCKED_MODE)
             if CASES_MODE in self._modes:
                 await self.remove_mode(CASES_MODE)
+            self.forget()
+            # The old screens' last frames and widgets are freed once the unlock screen has
+            # been drawn; scrub again then.
+            self.call_after_refresh(self.forget)
+
+    def forget(self) -> None:
+        """After a lock: no worker, cache or freed block keeps what the session showed."""
+        from cspr_tui.vault.process_guard import scrub_freed_memory
+
+        self.workers.cancel_all()
+        forget_finished_workers()
+        clear_text_caches()
+        scrub_freed_memory()
 
     async def action_quit(self) -> None:
         """Keep open drafts, close the vault (releasing its lock), then leave."""
@@ -344,4 +362,7 @@ def make_app(
     idle_lock_seconds: float | None = None,
 ) -> CsprApp:
     """The one way to build the app, shared by `cspr tui`, `cspr demo` and the tests."""
+    from cspr_tui.vault.process_guard import prepare_allocator
+
+    prepare_allocator()  # before any worker thread exists, so locks can scrub their memory
     return CsprApp(settings, vault_path, today=today, idle_lock_seconds=idle_lock_seconds)

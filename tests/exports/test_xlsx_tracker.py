@@ -17,7 +17,7 @@ from cspr_tui.errors import CsprError
 from cspr_tui.exports import write_tracker
 from cspr_tui.exports.xlsx_tracker import TRACKER_COLUMNS, TRACKER_TABLE, tracker_file_name
 from cspr_tui.settings import Settings
-from tests.exports.case_fixtures import add_recommendations, make_case
+from tests.exports.case_fixtures import add_recommendations, make_case, reviewed
 
 Q3 = Quarter.parse("2026-Q3")
 TODAY = date(2026, 11, 28)
@@ -30,7 +30,7 @@ def workbook_path(workspace: Path) -> Path:
         add_recommendations(make_case("CSPR-2026-004"), 12),
         add_recommendations(make_case("CSPR-2025-011"), 5),
     ]
-    return write_tracker(cases, quarter=Q3, today=TODAY, settings=SETTINGS)
+    return write_tracker([reviewed(c) for c in cases], quarter=Q3, today=TODAY, settings=SETTINGS)
 
 
 def _col(header: str) -> int:
@@ -97,7 +97,7 @@ def test_leading_formula_characters_are_written_as_text(workspace: Path) -> None
     rec = case.recommendations[0]
     rec.text, rec.action, rec.lead_officer = "x", "=1+1", "@SUM(A1)"
     rec.evidence, rec.impact_measure, rec.oversight_comments = "+1", "-1", "\tTab"
-    path = write_tracker([case], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     ws = openpyxl.load_workbook(path)["Tracker"]
     row = {name: ws.cell(row=2, column=_col(name)) for name, _w in TRACKER_COLUMNS}
     assert row["Action"].value == "A1: =1+1"  # prefixed, so shown as typed
@@ -144,7 +144,7 @@ def test_conditional_formatting_for_rag_and_overdue(workbook_path: Path) -> None
 
 def test_rag_and_overdue_columns_match_the_domain(workspace: Path) -> None:
     case = add_recommendations(make_case(), 16)
-    path = write_tracker([case], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     ws = openpyxl.load_workbook(path)["Tracker"]
     for index, rec in enumerate(case.recommendations, start=2):
         assert ws.cell(row=index, column=_col("Tracker ID")).value == rec.id
@@ -220,7 +220,7 @@ def test_no_real_names_in_the_workbook(workbook_path: Path) -> None:
 def test_past_quarter_rates_at_its_end_and_leaves_out_later_actions(workspace: Path) -> None:
     case = add_recommendations(make_case(), 8)
     q1 = Quarter.parse("2026-Q1")
-    path = write_tracker([case], quarter=q1, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=q1, today=TODAY)
     assert path.name == "Safeguarding-Children-Partnership_RecTracker_2026-27_Q1.xlsx"
     ws = openpyxl.load_workbook(path)["Tracker"]
     ids = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
@@ -234,7 +234,7 @@ def test_past_quarter_rates_at_its_end_and_leaves_out_later_actions(workspace: P
 
 
 def test_empty_tracker_is_still_a_valid_table(workspace: Path) -> None:
-    path = write_tracker([make_case()], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(make_case())], quarter=Q3, today=TODAY)
     ws = openpyxl.load_workbook(path)["Tracker"]
     assert ws.tables[TRACKER_TABLE].ref.endswith("2")
     assert ws["A2"].value.startswith("No recommendations")
@@ -255,7 +255,9 @@ def test_versions_out_and_force(workspace: Path) -> None:
 def test_progress_and_a_large_tracker(workspace: Path) -> None:
     case = add_recommendations(make_case(), 2000)
     seen: list[tuple[int, int]] = []
-    path = write_tracker([case], quarter=Q3, today=TODAY, progress=lambda d, t: seen.append((d, t)))
+    path = write_tracker(
+        [reviewed(case)], quarter=Q3, today=TODAY, progress=lambda d, t: seen.append((d, t))
+    )
     assert seen[-1] == (2000, 2000) and len(seen) == 4
     ws = openpyxl.load_workbook(path, read_only=True)["Tracker"]
     assert sum(1 for _row in ws.iter_rows(values_only=True)) == 2001
@@ -281,7 +283,7 @@ def test_no_text_anywhere_in_the_workbook_becomes_a_formula(workspace: Path) -> 
             update.narrative, update.updated_by = f"{risky}narrative", f"{risky}who"
             update.status_before, update.status_after = "=before", "-after"
     settings = Settings(partnership_name='=HYPERLINK("http://example.invalid","Borough")')
-    path = write_tracker([case], quarter=Q3, today=TODAY, settings=settings)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY, settings=settings)
     assert path.name.startswith("HYPERLINK-http-example-invalid-Borough_RecTracker")
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
@@ -374,7 +376,7 @@ def test_characters_excel_cannot_hold_are_dropped_not_fatal(workspace: Path) -> 
     rec = case.recommendations[0]
     rec.text = "Keep\ufffe this\uffff \x0bline\x00 \ud800here"
     rec.updates[0].narrative = "tab\tand\nnewline stay"
-    path = write_tracker([case], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     wb = openpyxl.load_workbook(path)
     assert wb["Tracker"].cell(row=2, column=_col("Recommendation")).value == (
         "R1: Keep this line here"
@@ -386,7 +388,7 @@ def test_role_naming_the_child_is_redacted_in_the_workbook(workspace: Path) -> N
     case = add_recommendations(make_case(), 2)
     case.people[1].pseudonym, case.people[1].role = "", "Zoë's mother"
     case.recommendations[0].text = "Offer Siobhán O'Neill a carer's assessment"
-    path = write_tracker([case], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     ws = openpyxl.load_workbook(path)["Tracker"]
     assert ws.cell(row=2, column=_col("Recommendation")).value == (
         "R1: Offer Child A's mother a carer's assessment"
@@ -400,14 +402,14 @@ def test_a_pseudonym_that_names_the_child_stops_the_workbook(workspace: Path) ->
     case = add_recommendations(make_case(), 2)
     case.pseudonym = case.people[0].pseudonym = "Zoë"
     with pytest.raises(ValidationFailed) as caught:
-        write_tracker([case], quarter=Q3, today=TODAY)
+        write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     assert "no file was written" in caught.value.message
     assert any("Zoë" in line for line in caught.value.details)
     assert list((workspace / "exports").iterdir()) == []
     case.pseudonym = "Child A"  # only the key's pseudonym names her, used in a recommendation
     with pytest.raises(ValidationFailed) as caught:
-        write_tracker([case], quarter=Q3, today=TODAY)
-    assert "CSPR-2026-004: name part: Zoë" in caught.value.details
+        write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
+    assert any("'Zoë'" in line for line in caught.value.details)
     assert list((workspace / "exports").iterdir()) == []
 
 
@@ -419,7 +421,7 @@ def test_sheets_never_stream_through_the_system_temp_folder(workspace: Path, mon
         raise AssertionError("openpyxl wrote a scratch file to the system temp folder")
 
     monkeypatch.setattr(_writer, "create_temporary_file", no_system_temp)
-    path = write_tracker([add_recommendations(make_case(), 3)], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(add_recommendations(make_case(), 3))], quarter=Q3, today=TODAY)
     assert [p.name for p in path.parent.iterdir()] == [path.name]
     assert openpyxl.load_workbook(path)["Tracker"]["A2"].value == "CSPR-2026-004-R1-A1"
 
@@ -440,7 +442,7 @@ def test_a_failure_mid_workbook_leaves_no_scratch_or_partial_file(
 
     monkeypatch.setattr(xlsx_tracker, "_readme_sheet", broken_readme)
     with pytest.raises(RuntimeError, match="disk trouble"):
-        write_tracker([add_recommendations(make_case(), 3)], quarter=Q3, today=TODAY)
+        write_tracker([reviewed(add_recommendations(make_case(), 3))], quarter=Q3, today=TODAY)
     gc.collect()
     assert sum(name.endswith(".sheet1") for name in seen) == 1  # the Tracker sheet's stream
     assert set(seen.values()) == {0o600}
