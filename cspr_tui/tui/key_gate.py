@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 MAX_WAIT = 3.0  # seconds a key may wait for screen activity with no worker running
 MAX_WORKER_WAIT = 60.0  # a worker that runs longer than this no longer holds the keys
-ESCAPE_HATCHES = frozenset({"ctrl+q", "ctrl+l"})  # handled at once, dropping keys typed ahead
+ESCAPE_HATCHES = frozenset({"ctrl+q", "ctrl+l"})  # a way out when the app is busy for long
 
 
 def busy(node) -> bool:
@@ -65,9 +65,10 @@ class KeyGate:
     async def receive(self, event: events.Event) -> None:
         """Take a key from the terminal: handle it now if the app is quiet, else queue it.
 
-        Quit and lock never wait: they are how a reviewer gets out of anything."""
-        if isinstance(event, events.Key) and event.key in ESCAPE_HATCHES:
-            self.backlog.clear()
+        Quit and lock wait their turn like any key, unless the app has been busy for longer
+        than `MAX_WAIT` (a long export): then they act at once, as a way out."""
+        long_wait = self.busy and time.monotonic() - self.since > MAX_WAIT
+        if isinstance(event, events.Key) and event.key in ESCAPE_HATCHES and long_wait:
             await self.dispatch(event)
             return
         self.backlog.append(event)

@@ -59,7 +59,10 @@ async def settle(pilot: Pilot, rounds: int = 3, timeout: float = 20.0) -> None:
     """Let workers finish and the resulting messages (screen switches) be processed."""
     deadline = time.monotonic() + timeout
     for _ in range(rounds):
-        while any(worker.is_running for worker in pilot.app.workers):
+        # A key still waiting in the app's key gate has not started its worker yet.
+        while getattr(pilot.app, "keys_pending", 0) or any(
+            worker.is_running for worker in pilot.app.workers
+        ):
             assert time.monotonic() < deadline, "a worker did not finish"
             await pilot.pause(0.02)
         await pilot.pause()

@@ -122,10 +122,6 @@ def _at(path: Path, *keys: str, case: str | None = None):
     return run
 
 
-def test_create_vault_screen_80x24(snap_compare, vault_path: Path) -> None:
-    assert snap_compare(app_for(vault_path), terminal_size=SMALL, run_before=steady_cursor)
-
-
 def test_first_run_asks_the_reviewers_name_80x24(snap_compare, demo_like_vault: Path) -> None:
     app = build_app(Settings(), demo_like_vault)
     assert snap_compare(app, terminal_size=SMALL, run_before=_at(demo_like_vault))

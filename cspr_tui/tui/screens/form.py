@@ -55,7 +55,7 @@ class FormScreen(Screen[bool]):
         Binding("ctrl+g", "step_list", "Steps", priority=True, id="form.steps"),
         Binding("f1", "field_help", "Help", show=False, id="form.help"),
         Binding("ctrl+o", "add_row", "Add", id="form.add_row"),
-        Binding("ctrl+r", "remove_row", "Remove", id="form.remove_row"),
+        Binding("ctrl+r", "remove_row", "Remove", show=False, id="form.remove_row"),
         Binding("alt+up", "move_row(-1)", "Row up", show=False, id="form.row_up"),
         Binding("alt+down", "move_row(1)", "Row down", show=False, id="form.row_down"),
         Binding("escape", "leave", "Close", id="form.leave"),
