@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="vault file (default: CSPR_VAULT, else vault/cases.vault in the workspace)",
     )
+    parser.add_argument(
+        "--allow-rollback",
+        action="store_true",
+        help="open a vault older than this machine has seen (accepting that state)",
+    )
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_Parser, title="Commands"
     )

@@ -64,7 +64,13 @@ def open_store(args: argparse.Namespace, *, readonly: bool) -> Iterator[Any]:
     from cspr_tui.exports.export_file import protect_vault
 
     protect_vault(path)
-    vault = open_vault(path, read_passphrase(), backups=settings.backups_count, readonly=readonly)
+    vault = open_vault(
+        path,
+        read_passphrase(),
+        backups=settings.backups_count,
+        readonly=readonly,
+        allow_rollback=getattr(args, "allow_rollback", False),
+    )
     try:
         yield CaseStore(vault, settings, forms)
     finally:

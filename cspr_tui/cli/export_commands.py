@@ -62,6 +62,10 @@ def register(subparsers: Any) -> None:
     _common(report)
     report.set_defaults(func=report_command)
 
+    from cspr_tui.cli.returns_commands import register_exports
+
+    register_exports(kinds, _common)  # chronology, chronology-template, referral-form
+
     as_json = kinds.add_parser("json", help="cases in the import format (.json)")
     as_json.add_argument("refs", nargs="*", metavar="CASE_REF", help="cases (default: all)")
     as_json.add_argument("--out", required=True, metavar="FILE", help="the file to write")

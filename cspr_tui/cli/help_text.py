@@ -60,8 +60,8 @@ HELP: dict[str, tuple[str, tuple[str, ...]]] = {
         ("cspr rekey", "CSPR_NEW_PASSPHRASE_FILE=new.txt cspr rekey"),
     ),
     "backups": (
-        "List the vault's automatic encrypted backups (one is kept at each save), newest "
-        "first, with their times and sizes.",
+        "List the vault's automatic encrypted backups (one is kept at each compaction: the "
+        "file as it was), newest first, with their times and sizes.",
         ("cspr backups",),
     ),
     "restore": (
@@ -175,7 +175,8 @@ HELP: dict[str, tuple[str, tuple[str, ...]]] = {
         ("cspr returns import police.docx health.docx",),
     ),
     "compact": (
-        "Rewrite the vault's journal into a fresh snapshot (smaller and faster to open).",
+        "Rewrite the vault's journal into a fresh snapshot (smaller and faster to open); the "
+        "file as it was is kept as a backup.",
         ("cspr compact",),
     ),
 }

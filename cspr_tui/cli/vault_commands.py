@@ -34,6 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     rekey.set_defaults(func=run_rekey)
 
+    compact = subparsers.add_parser(
+        "compact", help="rewrite the vault as one snapshot (the previous file becomes a backup)"
+    )
+    compact.set_defaults(func=run_compact)
+
     backups = subparsers.add_parser("backups", help="list the vault's automatic backups")
     backups.set_defaults(func=run_backups)
 
@@ -121,12 +126,15 @@ def run_verify(args: argparse.Namespace) -> int:
 
     path = require_vault(_vault_path(args))
     passphrase = read_passphrase()
-    with open_vault(path, passphrase, readonly=True) as vault:
+    with open_vault(
+        path, passphrase, readonly=True, allow_rollback=getattr(args, "allow_rollback", False)
+    ) as vault:
         info = vault.info()
         db = vault.db
         tables = {name: len(db.table(name)) for name in sorted(db.tables())}
         problems = _integrity_problems(db)
         states = vault.backup_states()
+        head = _audit_head(db)
     backups = list_backups(path)
     print(f"Vault: {path}")
     print(f"  format: version {info.format_version}, cipher {info.cipher}")
@@ -134,6 +142,12 @@ def run_verify(args: argparse.Namespace) -> int:
     if not info.kdf.meets_floor():
         print("  warning: test-only key-derivation parameters; never use this vault for real data")
     print(f"  size: {_size(info.size)}, last saved {_local(info.saved)}")
+    print(
+        f"  save counter: {info.save_counter}"
+        + (f" (vault id {info.vault_id})" if info.vault_id else " (format 1: no id yet)")
+    )
+    if head is not None:
+        print(f"  audit head: entry {head[0]}, hash {head[1]}")
     if tables:
         listing = ", ".join(f"{name} {count}" for name, count in tables.items())
         print(f"  tables: {listing}")
@@ -163,6 +177,15 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_head(db: TinyDB) -> tuple[int, str] | None:
+    """The audit chain's last entry number and hash; None if the domain is not installed."""
+    try:
+        from cspr_tui.domain import audit
+    except ModuleNotFoundError:
+        return None
+    return audit.head(db)
+
+
 def _integrity_problems(db: TinyDB) -> list[str] | None:
     """The domain's schema and audit-chain checks; None if that layer is not installed."""
     try:
@@ -183,7 +206,12 @@ def run_rekey(args: argparse.Namespace) -> int:
     if new == current:
         raise UsageError("the new passphrase is the same as the current one; nothing was changed.")
     _check_new_passphrase(new)
-    with open_vault(path, current, backups=_backups_count()) as vault:
+    with open_vault(
+        path,
+        current,
+        backups=_backups_count(),
+        allow_rollback=getattr(args, "allow_rollback", False),
+    ) as vault:
         result = vault.rekey(new)
     print(f"Changed the passphrase of {path} and re-encrypted it under a new data key.")
     print(f"  {result.rewrapped} backup(s) re-encrypted: they open with the new passphrase only.")
@@ -193,6 +221,27 @@ def run_rekey(args: argparse.Namespace) -> int:
             "as they were, still under their old passphrase (delete them if that passphrase "
             "is compromised): " + ", ".join(result.skipped)
         )
+    return 0
+
+
+def run_compact(args: argparse.Namespace) -> int:
+    from cspr_tui.vault import open_vault
+
+    path = _vault_path(args)
+    if not path.exists():
+        raise CsprError(f"there is no vault at {path}; check --vault.")
+    passphrase = read_passphrase()
+    with open_vault(
+        path,
+        passphrase,
+        backups=_backups_count(),
+        allow_rollback=getattr(args, "allow_rollback", False),
+    ) as vault:
+        before = path.stat().st_size
+        after = vault.compact()
+        counter = vault.save_counter
+    print(f"Compacted {path}: {_size(before)} -> {_size(after)} (save {counter}).")
+    print("  The file as it was is kept as a backup ('cspr backups').")
     return 0
 
 
@@ -222,6 +271,7 @@ def run_restore(args: argparse.Namespace) -> int:
     passphrase = read_passphrase(prompt="Passphrase of the backup: ")
     kept = restore_backup(path, args.backup, passphrase, backups=_backups_count())
     print(f"Restored {path} from {Path(args.backup).name}.")
+    print("  This machine now takes the restored state as the vault's current one.")
     if kept is not None:
         print(f"  The vault as it was before is kept as the backup {kept.name}.")
     return 0

@@ -172,6 +172,12 @@ class AgencyReportRequest:
     received_date: str | None = None
     depth: str = "rapid_review"  # "rapid_review" | "lcspr"
     version: int = 1
+    # When the fillable report went out, and the random token embedded in it, so a
+    # completed report is matched to this request of this vault (domain/agency_return.py).
+    sent_date: str | None = None
+    token: str = ""
+    return_contact: str = ""  # the named contact at the business unit
+    return_address: str = ""
 
 
 @dataclass

@@ -133,6 +133,10 @@ _AGENCY_REPORT = _object(
         "received_date": _OPT_DATE,
         "depth": {"enum": ["rapid_review", "lcspr"]},
         "version": {"type": "integer", "minimum": 1},
+        "sent_date": _OPT_DATE,
+        "token": _TEXT,
+        "return_contact": _TEXT,
+        "return_address": _TEXT,
     },
     ["agency"],
 )

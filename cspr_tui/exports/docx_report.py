@@ -156,7 +156,7 @@ class _Template(DocxTemplate):
         """
         patched = _PATCHED.get(src_xml)
         if patched is None:
-            patched = super().patch_xml(src_xml)
+            patched = _cell_widths(super().patch_xml(src_xml))
             with _CACHE_LOCK:
                 if len(_PATCHED) >= 32:
                     _PATCHED.pop(next(iter(_PATCHED)))
@@ -197,6 +197,27 @@ class _Template(DocxTemplate):
         for table in tree.iter(f"{{{ns['w']}}}tbl"):
             _grid_from_cells(table, ns)
         return tree
+
+
+# `{# cellwidth EXPR #}` in a cell: the cell's width (twips) from the context. A Jinja
+# comment, so the template is valid for Word, stock docxtpl and `cspr templates check`
+# alike (they simply ignore it); only this renderer turns it into the cell's w:tcW.
+_CELL_WIDTH = re.compile(
+    r"(<w:tc[ >](?:(?!<w:tc[ >]).)*?)\{#\s*cellwidth\s+([A-Za-z_][\w.]*)\s*#\}(.*?</w:tc>)",
+    re.DOTALL,
+)
+
+
+def _cell_widths(xml: str) -> str:
+    def width(match: re.Match[str]) -> str:
+        head, expr, tail = match.group(1), match.group(2), match.group(3)
+        tag = f'<w:tcW w:type="dxa" w:w="{{{{ {expr} }}}}"/>'
+        head, found = re.subn(r"<w:tcW\b[^>]*/>", tag, head, count=1)
+        if not found:
+            head = re.sub(r"(<w:tcPr[^>]*>)", r"\1" + tag, head, count=1)
+        return head + tail
+
+    return _CELL_WIDTH.sub(width, xml) if "cellwidth" in xml else xml
 
 
 def _grid_from_cells(table: Any, ns: dict[str, str]) -> None:

@@ -239,6 +239,7 @@ class CsprApp(App[None]):
 
     async def lock_if_idle(self) -> None:
         """Lock once nothing was typed or clicked for the configured minutes (0 turns it off)."""
+        await self.key_gate.kick()  # the same second's tick keeps the keyboard alive
         if self.session is None or self.idle_lock_seconds <= 0:
             return
         if time.monotonic() - self.last_activity >= self.idle_lock_seconds:

@@ -70,6 +70,7 @@ async def test_damaged_vault_is_a_plain_message_offering_a_backup(
 ) -> None:
     def two_saves(store) -> None:
         store.create_case(pseudonym="Child A")
+        store.vault.compact()  # a backup to offer (backups are kept at compaction)
         store.create_case(pseudonym="Child B")
 
     seed_vault(vault_path, two_saves)

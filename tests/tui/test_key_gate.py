@@ -65,3 +65,29 @@ async def test_a_dialog_result_is_handled_before_the_next_key() -> None:
         assert isinstance(app.screen, Form)
         assert app.screen.query_one("#answer", Input).value == "typed"
         assert app.screen_stack[0].query_one("#home", Input).value == ""
+
+
+async def test_a_lost_check_never_leaves_the_keyboard_dead() -> None:
+    """If the check that releases the next key never runs, the gate revives itself."""
+    from textual.widgets import Input
+
+    from cspr_tui.tui import key_gate
+    from tests.tui.conftest import burst, key_events
+
+    class One(App[None]):
+        def compose(self):
+            yield Input(id="box")
+
+    app = One()
+    async with app.run_test() as pilot:
+        gate = key_gate.KeyGate(app, app.on_event)
+        app.query_one("#box").focus()
+        await pilot.pause()
+        gate.busy = True  # as if a key's check had been lost
+        gate.last_look = 0.0
+        for event in key_events("ok"):
+            event.set_sender(app)
+            await gate.receive(event)
+            await pilot.pause(0.05)
+        await burst(pilot)
+        assert app.query_one("#box", Input).value == "ok"

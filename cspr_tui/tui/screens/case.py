@@ -16,7 +16,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
+from cspr_tui.domain.agency_return import request_status
 from cspr_tui.domain.case import AgencyReportRequest, Case, Stage
+from cspr_tui.domain.deadline import RETURN_RULE_PREFIX
 from cspr_tui.domain.form_mapping import (
     AGENCY_REPORT_FORM,
     agency_record,
@@ -27,7 +29,7 @@ from cspr_tui.domain.workflow import PROCEEDINGS, stage_label
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
-from cspr_tui.tui.widgets.stage_bar import StageBar
+from cspr_tui.tui.widgets.stage_bar import StageBar, clip
 from cspr_tui.tui.words import (
     audit_action,
     change_lines,
@@ -96,6 +98,8 @@ class CaseScreen(Screen[None]):
         Binding("m", "add_recommendation", "Add rec", id="case.add_rec"),
         Binding("u", "quarterly_update", "Update", id="case.update"),
         Binding("x", "export", "Export", id="case.export"),
+        Binding("c", "chronology", "Chronology", show=False, id="case.chronology"),
+        Binding("i", "import_return", "Import return", show=False, id="case.import_return"),
         Binding("k", "people", "Key", show=False, id="case.people"),
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         *[
@@ -140,7 +144,7 @@ class CaseScreen(Screen[None]):
         audit.add_column("Who", key="who", width=12)
         audit.add_column("What", key="what")
         agency = self.query_one("#table-agency", DataTable)
-        agency.add_columns("Agency", "Report", "Due", "Received", "Requested", "Depth")
+        agency.add_columns("Agency", "Report", "Due", "Received", "Requested", "Depth", "Return")
         if self.start_tab and any(t[0] == self.start_tab for t in TABS):
             self.query_one(TabbedContent).active = f"tab-{self.start_tab}"
         self.reload()
@@ -302,7 +306,10 @@ class CaseScreen(Screen[None]):
             when = f"{format_date(entry.at[:10])} {entry.at[11:16]}"
             key = str(entry.seq)
             self.audit_entries[key] = entry
-            table.add_row(when, entry.who, audit_action(entry.action, forms), key=key)
+            room = max(20, self.app.size.width - 36)  # When and Who take the rest
+            table.add_row(
+                when, clip(entry.who, 12), clip(audit_action(entry.action, forms), room), key=key
+            )
         self._show_audit_detail()
 
     @on(DataTable.RowHighlighted, "#table-audit")
@@ -357,6 +364,7 @@ class CaseScreen(Screen[None]):
                 format_date(request.received_date),
                 format_date(request.requested_date),
                 depth_to_form(request.depth),
+                str(request_status(request, self.app.today())),
                 key=name,
             )
         if keep is not None and keep in table.rows:
@@ -581,6 +589,88 @@ class CaseScreen(Screen[None]):
     def action_export(self) -> None:
         self.app.action_export("case", self.ref)
 
+    def action_chronology(self) -> None:
+        """The integrated chronology of every agency's returned chronology."""
+        from cspr_tui.tui.screens.chronology import ChronologyScreen
+
+        self.app.push_screen(ChronologyScreen(self.ref))
+
+    def action_import_return(self) -> None:
+        """Read a completed agency report (.docx) or Excel chronology, show what would be
+        stored, and store it once the reviewer confirms; a refused file changes nothing."""
+        from cspr_tui.exports.returns import judge_any_return
+        from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
+
+        store, ref, today = self.app.store, self.ref, self.app.today()
+        judged: list[Any] = []
+
+        def check(answers: Answers) -> None:
+            from pathlib import Path
+
+            path = Path(answers.texts.get("path", "")).expanduser()
+            if not path.is_file():
+                raise ValidationFailed(f"There is no file {path}; type the full path.")
+            found = judge_any_return(
+                path,
+                store.forms[AGENCY_REPORT_FORM],
+                lambda wanted: store.get(wanted) if wanted in store else None,
+                today=today,
+            )
+            if found.case.ref != ref:
+                raise ValidationFailed(
+                    f"{path.name} is {found.request.agency}'s report for {found.case.ref}, "
+                    f"not {ref}; open that case to import it."
+                )
+            if not found.result.accepted:
+                raise ValidationFailed(
+                    f"Refused, nothing stored: {len(found.result.errors)} problem(s)\n"
+                    + "\n".join(str(p) for p in found.result.problems)
+                )
+            judged.append(found)
+
+        self.app.push_screen(
+            AmendDialog(
+                "Import a returned agency report",
+                "The completed Word report (.docx) or Excel chronology (.xlsx) an agency sent "
+                "back. It is checked against the agency report template first; a refused "
+                "file changes nothing and every problem is listed here.",
+                check,
+                texts=[("path", "File, e.g. ~/Downloads/CSPR-2026-004_Police_v1.docx")],
+                reason_label="",
+                ok="Check",
+            ),
+            lambda ok: self._confirm_return(judged[-1]) if ok and judged else None,
+        )
+
+    def _confirm_return(self, judged: Any) -> None:
+        from cspr_tui.exports.returns import summarise
+        from cspr_tui.tui.dialogs.confirm import ConfirmDialog
+
+        lines = summarise(judged, self.app.store.forms[AGENCY_REPORT_FORM])
+        self.app.push_screen(
+            ConfirmDialog("Store this return?", "\n".join(lines), yes="Store"),
+            lambda yes: self.store_return_worker(judged) if yes else None,
+        )
+
+    @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
+    def store_return_worker(self, judged: Any) -> None:
+        try:
+            self.app.store.receive_agency_return(
+                self.ref,
+                judged.request.agency,
+                judged.result.values,
+                source=judged.path.name,
+                complete=judged.complete,
+            )
+        except CsprError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        rows = len(judged.result.values.get("chronology") or [])
+        self.app.call_from_thread(self.reload)
+        self.app.call_from_thread(
+            self.notify, f"Stored {judged.request.agency}'s report: {rows} chronology row(s)."
+        )
+
     def action_people(self) -> None:
         """The pseudonym key: who redaction replaces, and with what."""
         from cspr_tui.tui.screens.people import PeopleScreen
@@ -627,7 +717,11 @@ class CaseScreen(Screen[None]):
         """Set a deadline's due date by hand (e.g. agreed with the Panel), with the reason."""
         from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
 
-        deadlines = self.app.store.case_deadlines(self.ref, self.app.today())
+        deadlines = [
+            d
+            for d in self.app.store.case_deadlines(self.ref, self.app.today())
+            if not d.rule.startswith(RETURN_RULE_PREFIX)  # a return's due date is the request's
+        ]
         if not deadlines:
             self.notify("This case has no deadlines yet.")
             return

@@ -17,7 +17,7 @@ from cspr_tui.tui.words import missing_item, sentence
 
 def clip(text: str, room: int) -> str:
     """`text` cut to `room` characters with an ellipsis (the full text is one key away)."""
-    room = max(room, 20)
+    room = max(room, 4)
     return text if len(text) <= room else text[: room - 1].rstrip() + "…"
 
 
