@@ -348,16 +348,23 @@ def _tag(doc: Document, text: str) -> None:
 
 
 def _facts_table(doc: Document, rows: str) -> None:
-    """Short answers: label and value, one row per answer (`rows` is the loop's list)."""
-    table = doc.add_table(rows=3, cols=2)
+    """Short answers: label and value, one row per answer (`rows` is the loop's list).
+
+    The first two rows keep with the row after them, so a heading never ends a page with one
+    lone row under it; the rest flow on, so a long table does not leave half a page empty.
+    """
+    table = doc.add_table(rows=7, cols=2)
     table.style = "Table Grid"
     table.rows[0].cells[0].text = f"{{%tr for fact in {rows} %}}"
-    _cell(table.rows[1].cells[0], "{{ fact.label }}", bold=True)
-    _cell(table.rows[1].cells[1], "{{ fact.value }}")
-    for cell in table.rows[1].cells:
-        # a short table stays in one piece with its heading: no lone row at a page foot
-        cell.paragraphs[0].paragraph_format.keep_with_next = True
-    table.rows[2].cells[0].text = "{%tr endfor %}"
+    table.rows[1].cells[0].text = "{%tr if loop.index <= 2 %}"
+    for row, keep in ((table.rows[2], True), (table.rows[4], False)):
+        _cell(row.cells[0], "{{ fact.label }}", bold=True)
+        _cell(row.cells[1], "{{ fact.value }}")
+        for cell in row.cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = keep or None
+    table.rows[3].cells[0].text = "{%tr else %}"
+    table.rows[5].cells[0].text = "{%tr endif %}"
+    table.rows[6].cells[0].text = "{%tr endfor %}"
     _widths(table, (_LABEL_WIDTH, _VALUE_WIDTH))
     _keep_rows_whole(table)
     _gap(doc)
