@@ -128,6 +128,11 @@ HELP: dict[str, tuple[str, tuple[str, ...]]] = {
         "Write the integrated multi-agency chronology of a case (.docx or .xlsx).",
         ("cspr export chronology CSPR-2026-004 --format xlsx",),
     ),
+    "export chronology-template": (
+        "Write an Excel chronology template for an agency that prefers Excel to the Word "
+        "information report; it is read back like the Word report.",
+        ("cspr export chronology-template CSPR-2026-004 --agency Police",),
+    ),
     "export referral-form": (
         "Write the blank referral form as a fillable Word document.",
         ("cspr export referral-form --out referral-form.docx",),

@@ -109,7 +109,7 @@ async def test_the_tui_creates_its_vault_folder_owner_only(workspace: Path) -> N
         assert stat.S_IMODE(level.stat().st_mode) == 0o700, level
 
 
-async def test_create_screen_names_the_absolute_path_and_the_demo(workspace: Path) -> None:
+async def test_create_screen_names_the_demo_vault(workspace: Path) -> None:
     """A newcomer who ran `cspr demo --create-only` and then `cspr` is told where the demo is."""
     from textual.widgets import Static
 
@@ -121,6 +121,28 @@ async def test_create_screen_names_the_absolute_path_and_the_demo(workspace: Pat
     async with app.run_test(size=(140, 30)) as pilot:
         await pilot.pause()
         said = str(app.screen.query_one("#create-path", Static).render())
-        assert str(path) in said
+        assert "vault/cases.vault" in said  # relative to the workspace the reviewer chose
         hint = str(app.screen.query_one("#demo-hint", Static).render())
         assert str(workspace / "vault" / "demo.vault") in hint and "cspr demo" in hint
+
+
+async def test_in_the_per_user_folder_the_create_screen_shows_the_absolute_path(
+    workspace: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Installed with pipx and run in an empty folder: the vault's place is spelt out."""
+    from textual.widgets import Static
+
+    from cspr_tui import paths
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.delenv("CSPR_HOME")
+    monkeypatch.chdir(empty)
+    monkeypatch.setattr(paths, "user_data_dir", lambda: tmp_path / "per-user" / "cspr")
+    path = paths.default_vault_path()
+    assert path == tmp_path / "per-user" / "cspr" / "vault" / "cases.vault"
+    app = build_app(Settings(), path)
+    async with app.run_test(size=(160, 30)) as pilot:
+        await pilot.pause()
+        said = str(app.screen.query_one("#create-path", Static).render())
+        assert str(path) in said

@@ -28,11 +28,16 @@ LOST_PASSPHRASE_WARNING = (
 
 
 def shown_path(path: Path) -> str:
-    """The vault's path as the reviewer knows it: relative to the workspace when inside it."""
+    """The vault's path as the reviewer knows it: relative to the workspace when inside a
+    workspace they chose (this folder or CSPR_HOME), absolute otherwise (the per-user
+    folder, or a vault elsewhere), so a newcomer always sees where it is."""
+    folder, how = paths.find_workspace()
+    if how.startswith("the per-user"):
+        return str(path.absolute())
     try:
-        return str(path.resolve().relative_to(paths.workspace().resolve()))
+        return str(path.resolve().relative_to(folder.resolve()))
     except ValueError:
-        return str(path)
+        return str(path.absolute())
 
 
 class UnlockScreen(Screen[None]):
@@ -72,7 +77,7 @@ class UnlockScreen(Screen[None]):
             if self.composed_for_create:
                 yield Static("Create a new vault", id="unlock-title")
                 yield Static(
-                    f"No vault at {path.absolute()}. Choose a passphrase for a new one.",
+                    f"No vault at {shown_path(path)}. Choose a passphrase for a new one.",
                     id="create-path",
                 )
                 demo = paths.demo_vault_path().absolute()
