@@ -24,6 +24,9 @@ class Settings:
     theme: str = "textual-dark"
     partnership_name: str = "Safeguarding Children Partnership"
     local_authority: str = "Gateshead"
+    # Printed in the header and footer of every exported page (Government Security
+    # Classifications); empty prints no marking.
+    protective_marking: str = "OFFICIAL-SENSITIVE"
     # Rapid-review clock: "sin_submitted_date" (current Panel practice) or "la_aware_date".
     rapid_review_anchor: str = "sin_submitted_date"
     due_soon_working_days: int = 3
