@@ -628,6 +628,7 @@ def _free_text(rec: Recommendation) -> list[str]:
         "; ".join(rec.theme_tags),
         rec.action,
         rec.lead_officer,
+        rec.lead_officer_name,
         rec.evidence,
         rec.impact_measure,
         rec.impact_evidence,
@@ -727,6 +728,12 @@ class _Book:
     def red(self, row: _Row, text: str) -> str:
         return self.redaction.text(row.case, text)
 
+    def lead_officer(self, row: _Row) -> str:
+        """The lead officer's role, and their name in brackets when the form has it."""
+        role = self.red(row, row.rec.lead_officer.strip())
+        name = self.red(row, row.rec.lead_officer_name.strip())
+        return f"{role} ({name})" if role and name else role or name
+
 
 def _tracker_widths(rows: Sequence[_Row]) -> list[float]:
     """The columns' widths, the lead agency's wide enough for the longest agency exported."""
@@ -761,7 +768,7 @@ def _tracker_sheet(book: _Book, progress: Progress | None) -> None:
                 rec.scope,
                 f"A{rec.action_number}: {red(row, rec.action)}",
                 rec.lead_agency,
-                red(row, rec.lead_officer),
+                book.lead_officer(row),
                 rec.target_date,
                 rec.revised_target_date,
                 str(rec.status),
@@ -884,7 +891,7 @@ def _board_pack_sheet(book: _Book) -> None:
     sheet.header(names)
     for row in book.rows:
         rec = row.rec
-        officer = book.red(row, rec.lead_officer)
+        officer = book.lead_officer(row)
         sheet.append(
             (
                 _review_label(row.case),

@@ -226,6 +226,24 @@ def test_agency_reports(store: CaseStore) -> None:
     assert [c.ref for c in store.query(agency="Police")] == [ref]
 
 
+def test_lead_officer_role_and_name_are_kept_and_older_records_load(store: CaseStore) -> None:
+    from cspr_tui.domain.case_json import case_from_data
+
+    ref = store.create_case().ref
+    rec = store.add_recommendation(
+        ref, text="Share information.", lead_officer=" Head of audit ", lead_officer_name="Quinn"
+    )
+    assert (rec.lead_officer, rec.lead_officer_name) == ("Head of audit", "Quinn")
+    stored = store.get(ref).recommendations[0]
+    assert (stored.lead_officer, stored.lead_officer_name) == ("Head of audit", "Quinn")
+    store.update_recommendation(ref, rec.id, {"lead_officer_name": "Robin"})
+    assert store.get(ref).recommendations[0].lead_officer_name == "Robin"
+    data = case_to_data(store.get(ref))
+    del data["recommendations"][0]["lead_officer_name"]  # saved before the field existed
+    old = case_from_data(data).recommendations[0]
+    assert (old.lead_officer, old.lead_officer_name) == ("Head of audit", "")
+
+
 def test_recommendation_rules(store: CaseStore) -> None:
     ref = store.create_case().ref
     one = store.add_recommendation(

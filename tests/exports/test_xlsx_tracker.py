@@ -619,3 +619,24 @@ def test_readme_dates_sit_at_the_start_of_their_column(workbook_path: Path) -> N
     for label in ("Quarter starts", "Quarter ends", "Ratings as at", "Produced"):
         assert rows[label].alignment.horizontal == "left", label
     assert rows["Protective marking"].value == "OFFICIAL-SENSITIVE"
+
+
+def test_lead_officer_role_and_name_reach_the_tracker_and_board_pack(workspace: Path) -> None:
+    case = add_recommendations(make_case(), 3)
+    case.recommendations[0].lead_officer_name = "Robin Leadwell"
+    case.recommendations[1].lead_officer, case.recommendations[1].lead_officer_name = "", "Robin"
+    case.recommendations[2].lead_officer_name = "Siobhán O'Neill"  # a name in the key
+    path = write_tracker([case], quarter=Q3, today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    tracker = [wb["Tracker"].cell(row=r, column=_col("Lead officer")).value for r in (2, 3, 4)]
+    pack_col = [name for name, _w in BOARD_PACK_COLUMNS].index("Lead officer") + 1
+    pack = [wb["Board pack"].cell(row=r, column=pack_col).value for r in (2, 3, 4)]
+    assert (
+        tracker
+        == pack
+        == [
+            "Head of service (Robin Leadwell)",
+            "Robin",
+            "Head of service (Mother)",  # redacted like every typed text
+        ]
+    )

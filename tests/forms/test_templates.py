@@ -58,8 +58,34 @@ def messages(issues: list[Issue]) -> list[tuple[str, str, str]]:
 def test_every_form_is_shipped_with_its_version(forms: FormSet) -> None:
     assert list(forms) == list(FORM_IDS)
     for form in forms.values():
-        assert form.version == 1
+        assert form.version >= 1
         assert form.sections and form.field_count() > 0
+    assert forms["recommendation"].version == 2  # the lead officer's name asked apart
+
+
+def test_recommendation_asks_the_lead_officers_role_and_optional_name(forms: FormSet) -> None:
+    form = forms["recommendation"]
+    role, name = form.field("lead_officer"), form.field("lead_officer_name")
+    assert role.required and role.label == "Lead officer's role"
+    assert not name.required and "optional" in name.label
+    fields = [f.id for f in form.fields]
+    assert fields.index("lead_officer_name") == fields.index("lead_officer") + 1
+    # A version 1 record (role and name in one answer, no name field) still reads clean.
+    old = {
+        "id": "CSPR-2026-004-R1-A1",
+        "number": 1,
+        "text": "Fictional recommendation.",
+        "action_number": 1,
+        "action": "Fictional action.",
+        "scope": "Multi-agency",
+        "lead_agency": "Police",
+        "lead_officer": "Head of safeguarding; Quinn Madeup",
+        "target_date": "2026-12-31",
+        "impact_measure": "Audit.",
+        "status": "Not started",
+    }
+    assert form.validate(old, template_version=1) == []
+    assert form.validate({**old, "lead_officer": ""}, template_version=1) != []
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)
