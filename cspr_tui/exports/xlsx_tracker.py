@@ -27,8 +27,10 @@ hold removed, and through the case's pseudonym key so no real name leaves in the
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import os
+import re
 import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -38,16 +40,18 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet import _writer as _openpyxl_writer
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import AutoFilter, Table, TableColumn, TableStyleInfo
 
 from cspr_tui.domain.calendar import add_months
@@ -155,6 +159,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters an .xlsx (XML 1.0) cannot hold: controls, lone surrogates, U+FFFE and U+FFFF.
 _ILLEGAL = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32), *range(0xD800, 0xE000))}
 _ILLEGAL.update({0xFFFE: None, 0xFFFF: None})
+_ILLEGAL_FOUND = re.compile("[" + "".join(re.escape(chr(c)) for c in _ILLEGAL) + "]")
 _MAX_CELL = 32_767
 # A4 landscape with the margins below, in column-width units. A unit is the default font's
 # digit width: 7 px at 96 dpi in Excel's Calibri, about 9.3 px in the wider font LibreOffice
@@ -163,7 +168,7 @@ _A4_LANDSCAPE_UNITS = (11.69 - 2 * 0.4) * 96 / 9.3
 # A sheet wider than a page splits across pages rather than print smaller than this: 11 pt
 # text stays above 6.5 pt on paper.
 _MIN_PRINT_SCALE = 0.6
-_CHAR_EM = 0.55  # a wide font's average character, in ems, for counting wrapped lines
+_CHAR_EM = 0.47  # an average character, in ems, for counting wrapped lines (tested in LibreOffice)
 
 
 class Formula(str):
@@ -228,7 +233,9 @@ def tracker_file_name(settings: Settings, quarter: Quarter, version: int = 1) ->
 
 
 def _clean(value: Any) -> str:
-    text = str(value).translate(_ILLEGAL)
+    text = str(value)
+    if _ILLEGAL_FOUND.search(text):  # rare: a search is far cheaper than a translate
+        text = text.translate(_ILLEGAL)
     if len(text) > _MAX_CELL:
         text = text[: _MAX_CELL - 1] + "…"
     return text
@@ -315,6 +322,30 @@ class _Writer:
                 _openpyxl_writer.ALL_TEMP_FILES.remove(str(path))
 
 
+class _ColumnCell(Cell):
+    """A column's reusable cell: its style's index in the workbook looked up once.
+
+    openpyxl looks a cell's style up in the workbook's list for every cell written; a
+    column's cell keeps one style for every row, so the index is found when it is made.
+    """
+
+    __slots__ = ("_fixed_id", "_fixed_styled")
+
+    def __init__(self, ws: Any, style: Any) -> None:
+        super().__init__(ws, row=1, column=1)
+        self._style = style = StyleArray(style) if style is not None else StyleArray()
+        self._fixed_id = ws.parent._cell_styles.add(style)
+        self._fixed_styled = any(style)
+
+    @property
+    def style_id(self) -> int:
+        return self._fixed_id
+
+    @property
+    def has_style(self) -> bool:
+        return self._fixed_styled
+
+
 class _Sheet:
     """A write-only sheet whose columns each have one style and one reusable cell.
 
@@ -335,6 +366,9 @@ class _Sheet:
     ) -> None:
         self.out = out
         self.ws = out.sheet(title)
+        self.ws._values_to_row = self._cells_to_row  # every row appended is made of cells
+        self._heights: dict[int, dict[str, str]] = {}
+        self.ws.row_dimensions = self._heights  # write-only sheets only read row attributes
         self.row_count = 0
         self.widths = list(widths)
         for index, width in enumerate(self.widths, 1):
@@ -351,7 +385,7 @@ class _Sheet:
         for index in range(len(self.widths)):
             look = {"size": size, "wrap": index in wrap}
             plain = out.style(**look)
-            self._text.append(self._cell(plain) if size or index in wrap else None)
+            self._text.append(self._cell(plain))
             self._quoted.append(self._cell(out.style(**look, quote=True)))
             self._date.append(self._cell(out.style(**look, date_format=True)))
         self._header = out.style(size=size, bold=True, wrap=True, fill="D9E1F2")
@@ -359,21 +393,26 @@ class _Sheet:
         self._bold = out.style(size=size, bold=True, wrap=bool(wrap))  # wrapped rows: at the top
         self._title = out.style(size=14, bold=True)
 
-    def _cell(self, style: Any) -> Any:
-        cell = WriteOnlyCell(self.ws)
-        cell._style = style
-        return cell
+    def _cell(self, style: Any) -> _ColumnCell:
+        return _ColumnCell(self.ws, style)
 
     def value(self, index: int, value: Any) -> Any:
-        """What to append for `value` in column `index`: text never becomes a formula."""
+        """The cell to append for `value` in column `index`: text never becomes a formula.
+
+        Type and value are set directly, which also keeps text such as "#N/A" text.
+        """
         if value is None or value == "":
             return None
         if isinstance(value, Formula):
-            return str(value)
+            cell = self._text[index]
+            cell._value, cell.data_type = str(value), "f"
+            return cell
         if isinstance(value, bool) or not isinstance(value, int | float | date | str):
             value = str(value)
         elif isinstance(value, int | float):
-            return value
+            cell = self._text[index]
+            cell._value, cell.data_type = value, "n"
+            return cell
         if index in self._date_columns or isinstance(value, date):
             day = stored_date(value)
             if day is not None:
@@ -381,14 +420,21 @@ class _Sheet:
                 cell._value, cell.data_type = day, "d"
                 return cell
         text = _clean(value)
-        if text.startswith(_FORMULA_START):
-            cell = self._quoted[index]
-        else:
-            cell = self._text[index]
-            if cell is None:
-                return text
+        cell = self._quoted[index] if text.startswith(_FORMULA_START) else self._text[index]
         cell._value, cell.data_type = text, "s"
         return cell
+
+    @staticmethod
+    def _cells_to_row(cells: Sequence[Any], row_idx: int) -> Iterable[Any]:
+        """openpyxl's row step for rows made only of cells (or None), placed and passed on.
+
+        openpyxl's own would try each cell as a value first, fail, and make a new cell
+        after every styled one; here every value is already a cell of the right type.
+        """
+        for col_idx, cell in enumerate(cells, 1):
+            if cell is not None:
+                cell.column, cell.row = col_idx, row_idx
+                yield cell
 
     _date_columns: frozenset[int] = frozenset()
 
@@ -409,11 +455,14 @@ class _Sheet:
         """
         lines = 1
         for index, chars in per_line.items():
-            if index < len(values) and isinstance(values[index], str):
-                lines = max(lines, _wrapped_lines(values[index], chars))
+            text = values[index] if index < len(values) else None
+            if isinstance(text, str) and len(text) > chars:
+                lines = max(lines, _wrapped_lines(text, chars))
         if lines > 1:
-            height = min(409.0, lines * self._size * 1.3 + 3)
-            self.ws.row_dimensions[self.row_count + 1].height = round(height, 1)
+            height = min(409.0, lines * self._size * 1.25 + 4)
+            # What openpyxl's row writer reads for a row: its attributes, as text. A plain
+            # mapping, as a RowDimension object per row costs more than the row itself.
+            self._heights[self.row_count + 1] = {"ht": f"{height:.1f}", "customHeight": "1"}
 
     def _styled(self, value: Any, style: Any) -> Any:
         if value is None or value == "":
@@ -461,6 +510,7 @@ class _Sheet:
         self.row_count += 1
 
 
+@functools.lru_cache(maxsize=8192)  # an action's recommendation text repeats on its rows
 def _wrapped_lines(text: str, per_line: int) -> int:
     """How many lines `text` wraps to at `per_line` characters, words kept whole."""
     total = 0
@@ -955,9 +1005,13 @@ def _count_table(
 
 
 def _summary_sheet(book: _Book) -> None:
-    sheet = _Sheet(book.out, "Quarter summary", [30, 17, 24, 12, 12, 12, 12])
-    _print_setup(sheet, book.settings, book.heading, title_rows=None)
     quarter, rows = book.quarter, book.rows
+    agencies = sorted({r.rec.lead_agency for r in rows})
+    reviews = sorted({_review_label(r.case) for r in rows})
+    longest = max((len(label) for label in (*agencies, *reviews)), default=0)
+    first_width = min(max(30.0, longest * 1.1 + 2), 60)  # every agency's name whole
+    sheet = _Sheet(book.out, "Quarter summary", [first_width, 17, 24, 12, 12, 12, 12])
+    _print_setup(sheet, book.settings, book.heading, title_rows=None)
     sheet.title(f"Quarter summary: {quarter.title} ({quarter.months_label})")
     sheet.append(
         [
@@ -966,12 +1020,12 @@ def _summary_sheet(book: _Book) -> None:
         ]
     )
     sheet.blank()
-    agencies = sorted({r.rec.lead_agency for r in rows})
-    reviews = sorted({_review_label(r.case) for r in rows})
     header_row, agency_first, agency_last = _count_table(
         sheet, "RAG by lead agency", "Lead agency", agencies, "Lead agency"
     )
     _count_table(sheet, "RAG by review", "Review", reviews, "Source review")
+    if agencies:
+        _summary_chart(sheet, header_row, agency_first, agency_last)
 
     def listing(title: str, headers: list[str], items: list[list[Any]]) -> None:
         sheet.title(title)
@@ -979,7 +1033,7 @@ def _summary_sheet(book: _Book) -> None:
         for item in items:
             sheet.append(item)
         if not items:
-            sheet.append(["None."])
+            sheet.append(["No actions to list."])
         sheet.blank()
 
     def summary_row(r: _Row, when: Any) -> list[Any]:
@@ -1008,24 +1062,35 @@ def _summary_sheet(book: _Book) -> None:
             if (created := stored_date(r.rec.created_date)) and quarter.contains(created)
         ],
     )
-    if agencies:
-        ws = sheet.ws
-        chart = BarChart()
-        chart.type = "bar"
-        chart.grouping = "stacked"
-        chart.overlap = 100
-        chart.title = "Actions by lead agency and RAG"
-        chart.y_axis.title = "Actions"
-        data = Reference(ws, min_col=2, max_col=6, min_row=header_row, max_row=agency_last)
-        cats = f"$A${agency_first}:$A${agency_last}"
-        chart.add_data(data, titles_from_data=True)
-        for series in chart.series:  # agency names are text: a string reference, not a number one
-            series.cat = AxDataSource(strRef=StrRef(f=f"{quote_sheetname(ws.title)}!{cats}"))
-        for series, rag in zip(chart.series, _RAG_ORDER, strict=True):
-            series.graphicalProperties.solidFill = _RAG_FILL[rag][0]
-            series.graphicalProperties.line.solidFill = _RAG_FILL[rag][0]
-        chart.width, chart.height = 18, 9
-        ws.add_chart(chart, "I4")
+
+
+def _summary_chart(sheet: _Sheet, header_row: int, first: int, last: int) -> None:
+    """The RAG-by-agency chart, reading the count cells, below the tables it draws.
+
+    Below rather than beside: beside, it would make the sheet twice a page wide, and the
+    fit to one page would shrink the counts beneath readable size.
+    """
+    ws = sheet.ws
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = "Actions by lead agency and RAG"
+    chart.y_axis.title = "Actions"
+    data = Reference(ws, min_col=2, max_col=6, min_row=header_row, max_row=last)
+    cats = f"$A${first}:$A${last}"
+    chart.add_data(data, titles_from_data=True)
+    for series in chart.series:  # agency names are text: a string reference, not a number one
+        series.cat = AxDataSource(strRef=StrRef(f=f"{quote_sheetname(ws.title)}!{cats}"))
+    for series, rag in zip(chart.series, _RAG_ORDER, strict=True):
+        series.graphicalProperties.solidFill = _RAG_FILL[rag][0]
+        series.graphicalProperties.line.solidFill = _RAG_FILL[rag][0]
+    # Tall enough to name every agency, short enough for one printed page.
+    chart.width, chart.height = 18, min(16.0, max(9.0, 0.6 * (last - first + 1) + 3))
+    ws.row_breaks.append(Break(id=sheet.row_count))  # the chart starts a page, never split
+    ws.add_chart(chart, f"A{sheet.row_count + 1}")
+    for _row in range(math.ceil(chart.height / 0.53) + 1):  # rows of 15 pt under the chart
+        sheet.blank()
 
 
 def _update_log_sheet(book: _Book) -> None:
@@ -1137,8 +1202,8 @@ def _readme_sheet(book: _Book) -> None:
     sheet = _Sheet(book.out, "Read me", [22, 100], wrap=[1])
     out = book.out
     left_date = out.style(wrap=True, date_format=True, left=True)
-    sheet._date[1]._style = left_date  # dates sit at the start of the wide column
-    sheet._text[1]._style = out.style(wrap=True, left=True)
+    sheet._date[1] = sheet._cell(left_date)  # dates sit at the start of the wide column
+    sheet._text[1] = sheet._cell(out.style(wrap=True, left=True))
     sheet.date_columns([1])
     _print_setup(sheet, book.settings, book.heading, title_rows=None)
     quarter = book.quarter
