@@ -90,27 +90,27 @@ TRACKER_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Source review", 24),
     ("Review pseudonym", 16),
     ("Review signed off / published", 14),
-    ("Recommendation", 50),
+    ("Recommendation", 40),
     ("Themes", 20),
     ("Scope", 16),
-    ("Action", 50),
+    ("Action", 40),
     ("Lead agency", 26),
     ("Lead officer", 24),
     ("Target date", 13),
     ("Revised target date", 13),
     ("Status", 26),
     ("RAG", 9),
-    ("Update this quarter", 50),
-    ("Evidence of completion", 30),
-    ("Impact measure", 30),
-    ("Impact evidence", 30),
+    ("Update this quarter", 40),
+    ("Evidence of completion", 26),
+    ("Impact measure", 26),
+    ("Impact evidence", 26),
     ("Date completed", 13),
     ("Date closed", 13),
-    ("Oversight comments", 30),
+    ("Oversight comments", 26),
     ("Last updated", 13),
     ("Revision reason", 24),
     ("Last updated by", 18),
-    ("RAG reason", 36),
+    ("RAG reason", 32),
     ("Overdue", 10),
 )
 _TRACKER_DATES = frozenset(
@@ -164,10 +164,10 @@ _MAX_CELL = 32_767
 # A4 landscape with the margins below, in column-width units. A unit is the default font's
 # digit width: 7 px at 96 dpi in Excel's Calibri, about 9.3 px in the wider font LibreOffice
 # uses where Calibri is missing. The wider one is assumed, so the print is never smaller.
-_A4_LANDSCAPE_UNITS = (11.69 - 2 * 0.4) * 96 / 9.3
+_A4_LANDSCAPE_UNITS = (11.69 - 2 * 0.4) * 96 / 10.5  # 10.5 px: measured in LibreOffice
 # A sheet wider than a page splits across pages rather than print smaller than this: 11 pt
 # text stays above 6.5 pt on paper.
-_MIN_PRINT_SCALE = 0.6
+_MIN_PRINT_SCALE = 0.58
 _CHAR_EM = 0.47  # an average character, in ems, for counting wrapped lines (tested in LibreOffice)
 
 
@@ -537,6 +537,16 @@ def _header_footer_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
+def _pages_wide(width: float, repeated: float) -> int:
+    """The fewest pages across that print `width` at `_MIN_PRINT_SCALE` or larger.
+
+    At N pages wide the scale is N * page / (width + (N - 1) * repeated), where `repeated`
+    is a title column printed again on every page.
+    """
+    page, least = _A4_LANDSCAPE_UNITS, _MIN_PRINT_SCALE
+    return max(1, math.ceil(least * (width - repeated) / (page - least * repeated)))
+
+
 def _print_setup(
     sheet: _Sheet,
     settings: Settings,
@@ -554,8 +564,7 @@ def _print_setup(
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
     ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.75)
-    width = sum(sheet.widths) + 0.7 * len(sheet.widths)  # each column's padding
-    ws.page_setup.fitToWidth = max(1, math.ceil(width * _MIN_PRINT_SCALE / _A4_LANDSCAPE_UNITS))
+    ws.page_setup.fitToWidth = _pages_wide(sum(sheet.widths), sheet.widths[0] if title_cols else 0)
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if title_rows:
@@ -574,7 +583,7 @@ def _print_setup(
     ):
         if text:
             part.text = text
-            part.size = 9
+            part.size = 10
             part.font = "Calibri,Bold" if bold else "Calibri,Regular"
 
 

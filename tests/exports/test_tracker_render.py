@@ -22,7 +22,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cspr_tui.domain.case import Case
+from cspr_tui.domain.case import (
+    Case,
+    QuarterlyUpdate,
+    Recommendation,
+    RecommendationStatus,
+    Stage,
+)
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.domain.rag import compute_rag
 from cspr_tui.domain.store import CaseStore
@@ -97,6 +103,62 @@ def _build_cases(folder: Path, count: int, per_case: int) -> list[Case]:
                             quarter=Q3.code,
                             on=date(2026, 11, 2),
                         )
+        return store.list_cases()
+    finally:
+        vault.close()
+
+
+def _import_cases(folder: Path, count: int, per_case: int) -> list[Case]:
+    """Many cases in one store call: made in memory, imported in one audited transaction.
+
+    Adding 2,000 actions one by one would make 2,000 durable saves of a growing vault;
+    the import is the public way to bring that many in at once.
+    """
+    vault = create_vault(folder / "render.vault", "correct horse battery")
+    store = CaseStore(vault, SETTINGS, load_forms(), clock=lambda: TODAY)
+    agencies = list(shared_choice_lists()["agencies"])
+    cases = []
+    for c in range(count):
+        ref = f"CSPR-2026-{c + 1:03d}"
+        recs = []
+        for i in range(per_case):
+            n = c * per_case + i
+            updates = (
+                [
+                    QuarterlyUpdate(
+                        Q3.code,
+                        "2026-11-02",
+                        LONG_UPDATE if n % 7 == 1 else "Draft guidance out for comment.",
+                        "Not started",
+                        "In progress",
+                        "Reviewer One",
+                    )
+                ]
+                if n % 3
+                else []
+            )
+            recs.append(
+                Recommendation(
+                    id=f"{ref}-R{i + 1}-A1",
+                    number=i + 1,
+                    text=f"{_TEXTS[n % len(_TEXTS)]} ({n})",
+                    action=f"Audit {10 + n % 20} cases and report to the executive.",
+                    lead_agency=agencies[n % len(agencies)],
+                    lead_officer="Head of safeguarding" if n % 2 else "Designated nurse",
+                    lead_officer_name="Robin Leadwell" if n % 5 == 0 else "",
+                    target_date=date(2026, 6 + n % 7, 15).isoformat(),
+                    status=RecommendationStatus.IN_PROGRESS
+                    if updates
+                    else RecommendationStatus.NOT_STARTED,
+                    created_date="2026-04-10",
+                    updates=updates,
+                )
+            )
+        cases.append(
+            Case(ref=ref, pseudonym=f"Child {c + 1}", stage=Stage.MONITORING, recommendations=recs)
+        )
+    try:
+        assert store.import_cases(cases, source="render test") == (count, 0)
         return store.list_cases()
     finally:
         vault.close()
@@ -309,7 +371,7 @@ def test_the_office_program_computes_the_summary_from_the_table(small, office_pr
 
 
 def test_two_thousand_actions_print_readably(tmp_path: Path, office_profile: Path) -> None:
-    cases = _build_cases(tmp_path, 100, 20)
+    cases = _import_cases(tmp_path, 100, 20)
     path = write_tracker(
         cases, tmp_path / "tracker2000.xlsx", quarter=Q3, today=TODAY, settings=SETTINGS
     )
