@@ -370,6 +370,7 @@ def test_the_office_program_computes_the_summary_from_the_table(small, office_pr
     assert after["Total"] == shown["Total"]
 
 
+@pytest.mark.slow  # LibreOffice lays out some 500 pages: about 75 s of CPU
 def test_two_thousand_actions_print_readably(tmp_path: Path, office_profile: Path) -> None:
     cases = _import_cases(tmp_path, 100, 20)
     path = write_tracker(

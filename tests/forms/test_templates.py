@@ -35,7 +35,7 @@ def referral() -> dict[str, object]:
                 "dob": "2024-01-15",
                 "date_of_death": "2026-03-02",
                 "address": "1 Imaginary Row, Nowhere NE0 0AA",
-                "la_of_residence": "Gateshead",
+                "la_of_residence": "Examplebury",
                 "legal_status": ["Child in need"],
             }
         ],
