@@ -110,19 +110,25 @@ def _say(message: str) -> None:
 
 @contextmanager
 def _kdf_profile(value: str | None) -> Iterator[None]:
-    """Run a block with CSPR_KDF_PROFILE set to `value` (None: unset), then put it back."""
-    old = os.environ.get("CSPR_KDF_PROFILE")
-    if value is None:
-        os.environ.pop("CSPR_KDF_PROFILE", None)
-    else:
-        os.environ["CSPR_KDF_PROFILE"] = value
+    """Run a block with CSPR_KDF_PROFILE set to `value` (None: unset), then put it back.
+
+    The test profile needs the suite's marker too; the bench's vaults live in a temporary
+    folder, the only place the weak parameters are allowed."""
+    names = ("CSPR_KDF_PROFILE", "CSPR_TEST_SUITE")
+    old = {name: os.environ.get(name) for name in names}
+    for name, new in zip(names, (value, "1" if value else None), strict=True):
+        if new is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = new
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop("CSPR_KDF_PROFILE", None)
-        else:
-            os.environ["CSPR_KDF_PROFILE"] = old
+        for name, previous in old.items():
+            if previous is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = previous
 
 
 def _timed(fn: Callable[[], Any]) -> float:
@@ -190,10 +196,9 @@ def _label(size: int) -> str:
 def measure_kdf(reps: int) -> Metric:
     """The default Argon2id parameters (CSPR_KDF_PROFILE unset), alone."""
     from cspr_tui.vault.crypto import derive_kek, new_salt
-    from cspr_tui.vault.format import kdf_for_new_vault
+    from cspr_tui.vault.format import DEFAULT_KDF
 
-    with _kdf_profile(None):
-        params = kdf_for_new_vault()
+    params = DEFAULT_KDF
     salt = new_salt()
     times = [_timed(lambda: derive_kek(PASSPHRASE, params, salt)) for _ in range(reps)]
     return Metric(
@@ -544,6 +549,24 @@ def measure_memory(fx: Fixture, reps: int, name: str, note: str = "") -> Metric:
 # -- running and printing ------------------------------------------------------------------
 
 
+def tui_metrics(quick: bool, cases: int = 1000, reps: int | None = None) -> list[Metric]:
+    """The app's key-to-settled latencies (`tui_*`), each against its 150 ms target."""
+    from bench.tui_latency import run as run_tui
+
+    return [
+        Metric(
+            m["name"],
+            m["seconds"],
+            None,
+            m["target"],
+            note=m["note"],
+            absolute=(0.0, m["target_seconds"]),
+            reps=m["reps"],
+        )
+        for m in run_tui(quick, cases=cases, reps=reps)
+    ]
+
+
 def run(
     *, quick: bool, folder: Path, reps: int | None = None, cases: int = 1000, rows: int = 1000
 ) -> list[Metric]:
@@ -572,6 +595,8 @@ def run(
         metrics.append(tracker)
         _say(f"Word report: {rows:,} chronology rows")
         metrics.append(measure_docx(rows, folder / "docx", few))
+        _say("app latencies at 1,000 cases (bench/tui_latency.py)")
+        metrics += tui_metrics(quick, cases, reps)
         if quick:
             reduced = f"reduced to {cases:,} cases (--quick)"
             search = measure_search(small, reps, reduced)

@@ -2,6 +2,9 @@
 
 `CSPR_KDF_PROFILE=test` makes new vaults use tiny Argon2id parameters and lets the reader
 accept them; it exists only so the suite stays quick (one test runs the real parameters).
+It takes effect only with the suite's own marker `CSPR_TEST_SUITE=1` beside it, and new
+keys are made with it only for vaults inside the temporary folder. `CSPR_STATE_HOME`
+keeps the rollback witness files inside the test's own folder.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (home / "exports").mkdir()
     monkeypatch.setenv("CSPR_HOME", str(home))
     monkeypatch.setenv("CSPR_KDF_PROFILE", "test")
+    monkeypatch.setenv("CSPR_TEST_SUITE", "1")
+    monkeypatch.setenv("CSPR_STATE_HOME", str(tmp_path / "state"))
     for name in (
         "CSPR_VAULT",
         "CSPR_PASSPHRASE",

@@ -1,4 +1,4 @@
-"""`cspr import`, `cspr cases`, `cspr deadlines` and the body of `cspr export json`.
+"""`cspr import`, `cspr cases`, `cspr deadlines`, and `open_store` for every vault command.
 
 Thin wrappers: they open the vault, build the case store and print; every rule (what a
 valid import is, which deadline is overdue) lives in the domain.
@@ -18,7 +18,7 @@ from cspr_tui import paths
 from cspr_tui.cli.passphrase import read_passphrase
 from cspr_tui.errors import UsageError
 
-__all__ = ["export_json_command", "open_store", "register"]
+__all__ = ["open_store", "register"]
 
 
 def register(subparsers: Any) -> None:
@@ -172,32 +172,4 @@ def deadlines_command(args: argparse.Namespace) -> int:
         for d in deadlines
     ]
     _print_table(["Reference", "Pseudonym", "Rule", "Deadline", "Due", "Status", "Days left"], rows)
-    return 0
-
-
-def export_json_command(args: argparse.Namespace) -> int:
-    """`cspr export json [REF...] --out FILE [--force]`: the import format, owner-only file.
-
-    Reads `args.refs` (empty: every case), `args.out` (default exports/cases-<date>.json)
-    and `args.force`; the export is put in the audit trail.
-    """
-    from cspr_tui.domain.case_json import write_case_file
-
-    refs = list(getattr(args, "refs", None) or [])
-    out = getattr(args, "out", None)
-    target = Path(out).expanduser() if out else paths.exports_dir() / f"cases-{date.today()}.json"
-    force = bool(getattr(args, "force", False))
-    if target.exists() and not force:
-        raise UsageError(f"{target} already exists; choose another name or add --force.")
-    with open_store(args, readonly=False) as store:
-        cases = [store.get(ref) for ref in refs] if refs else store.list_cases()
-        write_case_file(cases, target, force=force)
-        store.record_export(
-            "json",
-            refs[0] if len(refs) == 1 else None,
-            str(target),
-            False,
-            f"{len(cases)} case(s): {', '.join(c.ref for c in cases)}"[:500],
-        )
-    print(f"Exported {len(cases)} case(s) to {target} (not encrypted: keep it safe).")
     return 0

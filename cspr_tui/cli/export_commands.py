@@ -1,7 +1,8 @@
 """`cspr export ...`: the Word, Excel and JSON exports, each recorded in the audit trail.
 
-The commands only gather options: the exporters in `cspr_tui.exports` do the work, the
-store records what left the vault. Exported files are plaintext, so every command says so.
+The commands only gather options into a request for the export service
+(`cspr_tui.exports.service`), which writes the file and its audit entry together or not at
+all. Exported files are plaintext, so every command says so.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-
-from cspr_tui.errors import UsageError
 
 __all__ = ["register"]
 
@@ -78,97 +77,56 @@ def _out(args: argparse.Namespace) -> Path | None:
     return Path(args.out).expanduser() if args.out else None
 
 
-def _progress() -> Callable[[int, int], None] | None:
+def _progress() -> Callable[[int, int, str], None] | None:
     """Progress on stderr when a person is watching; scripts get a quiet stderr."""
     if not sys.stderr.isatty():
         return None
 
-    def show(done: int, total: int) -> None:
+    def show(done: int, total: int, what: str) -> None:
         end = "\n" if done >= total else ""
-        print(f"\rWriting... {done}/{total}", end=end, file=sys.stderr, flush=True)
+        print(f"\r{what}... {done}/{total}\033[K", end=end, file=sys.stderr, flush=True)
 
     return show
 
 
-def _record(store: Any, path: Path, kind: str, ref: str | None, redacted: bool, details: str):
-    """Audit the export; if that fails the file goes too, so nothing leaves unrecorded."""
-    try:
-        store.record_export(kind, ref, str(path), redacted, details)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    print(f"Wrote {path}")
+def _run(args: argparse.Namespace, request: Any) -> int:
+    """Hand the request to the export service; print where the file went and what it is."""
+    from cspr_tui.cli.case_commands import open_store
+    from cspr_tui.exports.service import run_export
+
+    with open_store(args, readonly=False) as store:
+        result = run_export(store, request, progress=_progress())
+    print(f"Wrote {result.path}")
     print(NOT_ENCRYPTED)
+    return 0
 
 
 def tracker_command(args: argparse.Namespace) -> int:
-    from cspr_tui.cli.case_commands import open_store
-    from cspr_tui.domain.quarter import Quarter, current_quarter
-    from cspr_tui.exports import write_tracker
+    from cspr_tui.domain.quarter import Quarter
+    from cspr_tui.exports.service import TrackerExport
 
-    with open_store(args, readonly=False) as store:
-        today = store.today()
-        quarter = Quarter.parse(args.quarter) if args.quarter else current_quarter(today)
-        cases = store.list_cases()
-        path = write_tracker(
-            cases,
-            _out(args),
-            quarter=quarter,
-            today=today,
-            settings=store.settings,
-            progress=_progress(),
-            force=args.force,
-        )
-        actions = sum(len(c.recommendations) for c in cases)
-        details = f"quarter {quarter.code}; {len(cases)} case(s), {actions} action(s)"
-        _record(store, path, "tracker", None, False, details)
-    return 0
+    quarter = Quarter.parse(args.quarter) if args.quarter else None
+    return _run(args, TrackerExport(quarter=quarter, out=_out(args), force=args.force))
 
 
 def agency_report_command(args: argparse.Namespace) -> int:
-    from cspr_tui.cli.case_commands import open_store
-    from cspr_tui.exports import find_agency, write_agency_report
+    from cspr_tui.exports.service import AgencyReportExport
 
-    with open_store(args, readonly=False) as store:
-        case = store.get(args.ref)
-        agency = find_agency(case, args.agency)
-        path = write_agency_report(
-            case,
-            agency,
-            _out(args),
-            settings=store.settings,
-            today=store.today(),
-            progress=_progress(),
-            force=args.force,
-        )
-        # Agency reports name people by pseudonym only, so they count as redacted.
-        _record(store, path, "agency-report", case.ref, True, f"agency: {agency}")
-    return 0
+    request = AgencyReportExport(args.ref, args.agency, out=_out(args), force=args.force)
+    return _run(args, request)
 
 
 def report_command(args: argparse.Namespace) -> int:
-    from cspr_tui.cli.case_commands import open_store
-    from cspr_tui.exports import write_case_report
+    from cspr_tui.exports.service import CaseReportExport
 
-    with open_store(args, readonly=False) as store:
-        case = store.get(args.ref)
-        path = write_case_report(
-            case,
-            args.kind,
-            _out(args),
-            redact=args.redact,
-            settings=store.settings,
-            today=store.today(),
-            progress=_progress(),
-            force=args.force,
-        )
-        _record(store, path, f"{args.kind} report", case.ref, args.redact, f"kind: {args.kind}")
-    return 0
+    request = CaseReportExport(
+        args.ref, args.kind, redact=args.redact, out=_out(args), force=args.force
+    )
+    return _run(args, request)
 
 
 def json_command(args: argparse.Namespace) -> int:
-    try:
-        from cspr_tui.cli.case_commands import export_json_command
-    except ImportError:
-        raise UsageError("JSON export is not available in this build.") from None
-    return export_json_command(args)
+    from cspr_tui.exports.service import CaseJsonExport
+
+    request = CaseJsonExport(tuple(args.refs or ()), out=_out(args), force=args.force)
+    return _run(args, request)

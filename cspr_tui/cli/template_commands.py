@@ -1,4 +1,4 @@
-"""`cspr templates check`: validate every shipped and workspace form template.
+"""`cspr templates check`: validate every shipped and workspace form and Word template.
 
 A partnership edits templates by hand, so this is the safety net: it reports each problem
 as `file: field: problem` and exits 6, or prints a one-line summary and exits 0.
@@ -10,6 +10,8 @@ import argparse
 
 from cspr_tui import paths
 from cspr_tui.errors import ValidationFailed
+from cspr_tui.exports.docx_report import TEMPLATE_FILES
+from cspr_tui.exports.template_sandbox import check_word_template
 from cspr_tui.forms import check_templates, load_forms
 
 __all__ = ["register"]
@@ -35,8 +37,22 @@ def _need_action(parser: argparse.ArgumentParser):
     return run
 
 
+def _word_templates() -> list:
+    """Every shipped Word template and every workspace override the app would render."""
+    found = []
+    for folder in (paths.shipped_templates_dir(), paths.user_templates_dir()):
+        for name in sorted(set(TEMPLATE_FILES.values())):
+            candidate = folder / "docx" / name
+            if candidate.is_file():
+                found.append(candidate)
+    return found
+
+
 def run_check(_args: argparse.Namespace) -> int:
     problems = check_templates([paths.shipped_templates_dir(), paths.user_templates_dir()])
+    word = _word_templates()
+    for template in word:
+        problems.extend(check_word_template(template))
     if problems:
         for problem in problems:
             print(problem)
@@ -52,5 +68,5 @@ def run_check(_args: argparse.Namespace) -> int:
         1 for form in forms.values() if form.source and form.source.parent.resolve() != shipped
     )
     note = f" ({overrides} from the workspace)" if overrides else ""
-    print(f"{len(forms)} templates{note}, {fields} fields, no problems")
+    print(f"{len(forms)} templates{note}, {fields} fields, {len(word)} Word templates, no problems")
     return 0

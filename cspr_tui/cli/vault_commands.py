@@ -163,12 +163,13 @@ def run_rekey(args: argparse.Namespace) -> int:
     _check_new_passphrase(new)
     with open_vault(path, current, backups=_backups_count()) as vault:
         result = vault.rekey(new)
-    print(f"Changed the passphrase of {path}.")
-    print(f"  {result.rewrapped} backup(s) now open with the new passphrase only.")
+    print(f"Changed the passphrase of {path} and re-encrypted it under a new data key.")
+    print(f"  {result.rewrapped} backup(s) re-encrypted: they open with the new passphrase only.")
     if result.skipped:
         print(
-            f"  {len(result.skipped)} backup(s) were left as they were (an older passphrase, "
-            "or damaged): " + ", ".join(result.skipped)
+            f"  {len(result.skipped)} backup(s) did not open with this vault's key and were left "
+            "as they were, still under their old passphrase (delete them if that passphrase "
+            "is compromised): " + ", ".join(result.skipped)
         )
     return 0
 

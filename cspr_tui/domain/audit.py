@@ -29,6 +29,7 @@ __all__ = [
     "append_entries",
     "append_entry",
     "canonical_json",
+    "chain_head",
     "diff_values",
     "entry_hash",
     "read_trail",
@@ -100,6 +101,11 @@ def _head(db: TinyDB) -> tuple[int, str]:
         return 0, GENESIS_HASH
     last = max(entries, key=lambda e: e.doc_id)
     return int(last.get("seq", 0)), str(last.get("hash", GENESIS_HASH))
+
+
+def chain_head(db: TinyDB) -> tuple[int, str]:
+    """The last entry's number and hash: what an export records to pin the history it saw."""
+    return _head(db)
 
 
 def append_entry(

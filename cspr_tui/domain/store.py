@@ -570,6 +570,10 @@ class CaseStore:
         """The audit entries of one case (or all), oldest first."""
         return audit.read_trail(self.db, ref)
 
+    def audit_head(self) -> tuple[int, str]:
+        """The audit trail's head (entry number, hash), recorded in every export's properties."""
+        return audit.chain_head(self.db)
+
     def verify(self) -> list[str]:
         """Problems in the vault's contents (broken audit chain, unreadable cases...)."""
         from cspr_tui.domain.integrity import check

@@ -10,14 +10,22 @@ and turns multi-line text into docxtpl `Listing`s so line breaks survive autoesc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from docxtpl import Listing
 
-from cspr_tui.domain.case import AgencyReportRequest, Case, Recommendation
+from cspr_tui.domain.case import AgencyReportRequest, Case, Recommendation, Stage
+from cspr_tui.exports.form_report import (
+    Block,
+    ReportSection,
+    flat_answers,
+    form_sections,
+    table_block,
+)
+from cspr_tui.forms.model import Form
 from cspr_tui.settings import Settings
 
 __all__ = [
@@ -25,8 +33,8 @@ __all__ = [
     "CASE_REPORT_KINDS",
     "NOT_RECORDED",
     "PROTECTIVE_MARKING",
-    "Field",
-    "Repeat",
+    "RECOMMENDATION_COLUMNS",
+    "ReportPart",
     "ReportSpec",
     "agency_report_context",
     "case_agencies",
@@ -34,6 +42,7 @@ __all__ = [
     "finish_context",
     "format_date",
     "format_value",
+    "report_sections",
 ]
 
 NOT_RECORDED = "Not recorded"
@@ -44,386 +53,68 @@ _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 @dataclass(frozen=True)
-class Field:
-    """One answer shown in a report: its form field id, its label and how to format it."""
+class ReportPart:
+    """One form whose record a case report shows; `heading` groups its sections under one."""
 
-    id: str
-    label: str
-    kind: str = "text"  # "text" | "memo" | "date" | "yn" | "list"
-
-
-@dataclass(frozen=True)
-class Repeat:
-    """A repeatable group shown as a table, one row per entry."""
-
-    id: str
-    label: str
-    fields: tuple[Field, ...]
+    form_id: str
+    heading: str | None = None
 
 
 @dataclass(frozen=True)
 class ReportSpec:
-    """A case report: its title, and per section the form and the answers it shows."""
+    """A case report: its title, file label and the forms it draws on, in order.
+
+    Which answers appear and how they are labelled comes from the form templates alone
+    (`form_report`); the final report adds the case's tracked recommendations before the
+    section named by `recommendations_before` (or at the end).
+    """
 
     kind: str
     title: str
     file_label: str
-    sections: tuple[tuple[str, str, tuple[Field | Repeat, ...]], ...]  # (heading, form, items)
+    parts: tuple[ReportPart, ...]
+    recommendations_before: str | None = None
+    numbering: str = "decimal"  # how the headings are numbered: "decimal" or "upperLetter"
 
 
-def _f(id_: str, label: str, kind: str = "text") -> Field:
-    return Field(id_, label, kind)
+CASE_REPORT_KINDS: dict[str, ReportSpec] = {
+    spec.kind: spec
+    for spec in (
+        ReportSpec(
+            "referral",
+            "Referral for consideration of a child safeguarding practice review",
+            "Referral",
+            (ReportPart("referral"), ReportPart("screening", "Partnership decision")),
+            numbering="upperLetter",  # the national referral form's sections are A to I
+        ),
+        ReportSpec(
+            "rapid-review",
+            "Rapid review report",
+            "RapidReview",
+            (ReportPart("notification", "Notification to the Panel"), ReportPart("rapid_review")),
+        ),
+        ReportSpec(
+            "final",
+            "Child safeguarding practice review: final report",
+            "FinalReport",
+            (ReportPart("review"),),
+            recommendations_before="Publication",
+        ),
+    )
+}
 
-
-REFERRAL = ReportSpec(
-    "referral",
-    "Referral for consideration of a child safeguarding practice review",
-    "Referral",
-    (
-        (
-            "A. Important notices",
-            "referral",
-            (
-                _f(
-                    "ack_not_cp_referral",
-                    "Not-a-child-protection-referral notice acknowledged",
-                    "yn",
-                ),
-                _f("discussed_with_lead", "Discussed with the agency safeguarding lead", "yn"),
-            ),
-        ),
-        (
-            "B. Referrer",
-            "referral",
-            (
-                _f("referrer_name", "Referrer name"),
-                _f("referrer_job_title", "Job title"),
-                _f("referrer_agency", "Agency or organisation"),
-                _f("referral_date", "Date of referral", "date"),
-            ),
-        ),
-        (
-            "C. Child",
-            "referral",
-            (
-                Repeat(
-                    "children",
-                    "Children",
-                    (
-                        _f("name", "Name"),
-                        _f("other_names", "Other names"),
-                        _f("dob", "Date of birth", "date"),
-                        _f("date_of_death", "Date of death", "date"),
-                        _f("sex", "Sex"),
-                        _f("ethnicity", "Ethnicity"),
-                        _f("address", "Address", "memo"),
-                        _f("la_of_residence", "LA of residence"),
-                        _f("legal_status", "Legal status", "list"),
-                    ),
-                ),
-            ),
-        ),
-        (
-            "D. Incident",
-            "referral",
-            (
-                _f("incident_date", "Date of incident", "date"),
-                _f("aware_date", "Date the agency became aware", "date"),
-                _f("incident_location", "Where it happened"),
-                _f("outcome", "Outcome"),
-                _f("abuse_neglect", "Abuse or neglect"),
-                _f("lac_death", "Death of a looked-after child", "yn"),
-                _f("harm_types", "Type(s) of harm", "list"),
-                _f("incident_description", "What happened", "memo"),
-            ),
-        ),
-        (
-            "E. Family and significant others",
-            "referral",
-            (
-                Repeat(
-                    "family",
-                    "Family members",
-                    (
-                        _f("name", "Name"),
-                        _f("relationship", "Relationship"),
-                        _f("dob", "Date of birth", "date"),
-                        _f("address", "Address", "memo"),
-                    ),
-                ),
-            ),
-        ),
-        (
-            "F. Agencies involved",
-            "referral",
-            (
-                Repeat(
-                    "agencies",
-                    "Agencies",
-                    (
-                        _f("agency", "Agency"),
-                        _f("contact_name", "Contact name"),
-                        _f("contact_details", "Contact details"),
-                        _f("still_involved", "Still involved", "yn"),
-                    ),
-                ),
-            ),
-        ),
-        (
-            "G. Why this should be reviewed",
-            "referral",
-            (
-                _f("criteria", "Criteria the referrer thinks apply", "list"),
-                _f("rationale", "Reasons", "memo"),
-                Repeat(
-                    "chronology",
-                    "Chronology of key dates",
-                    (_f("date", "Date", "date"), _f("time", "Time"), _f("event", "Event", "memo")),
-                ),
-            ),
-        ),
-        (
-            "H. Parallel processes",
-            "referral",
-            (
-                _f("parallel_processes", "Parallel processes", "list"),
-                _f("parallel_details", "Details", "memo"),
-            ),
-        ),
-        (
-            "I. Partnership decision",
-            "screening",
-            (
-                _f("date_received", "Date received", "date"),
-                _f("date_considered", "Date considered", "date"),
-                _f("considered_by", "Considered by"),
-                _f("decision", "Decision"),
-                _f("rationale", "Rationale", "memo"),
-                _f("feedback_date", "Feedback sent to the referrer", "date"),
-            ),
-        ),
-    ),
+RECOMMENDATIONS_HEADING = "Recommendations"
+RECOMMENDATIONS_INTRO = (
+    "What each agency must do, and by when. Progress is reported to the partnership each quarter."
 )
-
-RAPID_REVIEW = ReportSpec(
-    "rapid-review",
-    "Rapid review report",
-    "RapidReview",
-    (
-        (
-            "1. Notification",
-            "notification",
-            (
-                _f("sin_reference", "SIN reference"),
-                _f("la_aware_date", "Date the LA became aware", "date"),
-                _f("sin_submitted_date", "SIN submitted", "date"),
-                _f("notifying_la", "Notifying LA"),
-                _f("resident_la", "Resident LA"),
-                _f("lead_partnership", "Lead partnership"),
-            ),
-        ),
-        (
-            "2. Rapid review",
-            "rapid_review",
-            (
-                _f("rr_reference", "Rapid review reference"),
-                _f("partners_aware_date", "Partners aware", "date"),
-                _f("rr_start_date", "Rapid review started", "date"),
-                Repeat("meeting_dates", "Meeting dates", (_f("date", "Date", "date"),)),
-            ),
-        ),
-        (
-            "3. Agency involvement",
-            "rapid_review",
-            (
-                Repeat(
-                    "agency_involvement",
-                    "Agency involvement",
-                    (
-                        _f("agency", "Agency"),
-                        _f("involved", "Involved"),
-                        _f("period", "Period"),
-                        _f("summary", "Summary", "memo"),
-                        _f("report_received_date", "Report received", "date"),
-                        _f("quality_checked", "Quality checked", "yn"),
-                    ),
-                ),
-            ),
-        ),
-        (
-            "4. Key practice episodes",
-            "rapid_review",
-            (
-                Repeat(
-                    "key_practice_episodes",
-                    "Key practice episodes",
-                    (
-                        _f("period", "Period"),
-                        _f("agencies", "Agencies", "list"),
-                        _f("what_happened", "What happened", "memo"),
-                        _f("analysis", "Analysis", "memo"),
-                        _f("contributory_factors", "Contributory factors", "list"),
-                    ),
-                ),
-            ),
-        ),
-        (
-            "5. Analysis",
-            "rapid_review",
-            (
-                _f("lived_experience", "The child's lived experience and voice", "memo"),
-                _f("equality_analysis", "Equality, diversity and inequality", "memo"),
-                _f("good_practice", "Good practice", "memo"),
-            ),
-        ),
-        (
-            "6. Learning and actions",
-            "rapid_review",
-            (
-                Repeat(
-                    "learning",
-                    "Learning identified",
-                    (
-                        _f("point", "Learning point", "memo"),
-                        _f("agencies", "Agencies", "list"),
-                        _f("theme", "Theme"),
-                    ),
-                ),
-                Repeat(
-                    "immediate_actions",
-                    "Immediate actions",
-                    (
-                        _f("action", "Action", "memo"),
-                        _f("owner", "Owner"),
-                        _f("date", "Date", "date"),
-                        _f("status", "Status"),
-                    ),
-                ),
-            ),
-        ),
-        (
-            "7. Decision",
-            "rapid_review",
-            (
-                _f("decision", "Decision"),
-                _f("decision_rationale", "Rationale", "memo"),
-                _f("reg11_criteria", "Regulation 11 criteria", "list"),
-                _f("national_importance", "May be of national importance"),
-            ),
-        ),
-        (
-            "8. Sign-off and the Panel",
-            "rapid_review",
-            (
-                Repeat(
-                    "signoffs",
-                    "Partner sign-off",
-                    (
-                        _f("partner", "Partner"),
-                        _f("name", "Name"),
-                        _f("role", "Role"),
-                        _f("organisation", "Organisation"),
-                        _f("date", "Date", "date"),
-                    ),
-                ),
-                _f("rr_completed_date", "Rapid review completed", "date"),
-                _f("rr_sent_to_panel_date", "Sent to the Panel", "date"),
-                _f("panel_response_date", "Panel response received", "date"),
-                _f("panel_agrees", "Panel agrees with the decision", "yn"),
-                _f("panel_national_review", "Panel will hold a national review", "yn"),
-                _f("panel_comments", "Panel comments", "memo"),
-            ),
-        ),
-    ),
-)
-
-FINAL = ReportSpec(
-    "final",
-    "Child safeguarding practice review: final report",
-    "FinalReport",
-    (
-        (
-            "1. The review",
-            "review",
-            (
-                _f("review_type", "Review type"),
-                _f("lcspr_decision_date", "Date of the decision to review", "date"),
-                _f("decision_rationale", "Why a review was held", "memo"),
-                _f("reviewer_name", "Reviewer"),
-                _f("method", "Method"),
-                Repeat(
-                    "reviewers",
-                    "Reviewers",
-                    (
-                        _f("name", "Name"),
-                        _f("organisation", "Organisation"),
-                        _f("appointment_date", "Appointed", "date"),
-                        _f("accreditation", "Accreditation"),
-                    ),
-                ),
-            ),
-        ),
-        (
-            "2. Terms of reference",
-            "review",
-            (
-                _f("purpose", "Purpose", "memo"),
-                _f("scope_from", "Period from", "date"),
-                _f("scope_to", "Period to", "date"),
-                _f("agencies_in_scope", "Agencies in scope", "list"),
-                Repeat(
-                    "lines_of_enquiry",
-                    "Key lines of enquiry",
-                    (_f("question", "Question", "memo"),),
-                ),
-                _f("tor_approved_date", "Terms of reference approved", "date"),
-            ),
-        ),
-        (
-            "3. Findings",
-            "review",
-            (Repeat("findings", "Findings", (_f("finding", "Finding", "memo"),)),),
-        ),
-        (
-            "4. Summary of recommended improvements",
-            "review",
-            (_f("summary_of_improvements", "Summary of recommended improvements", "memo"),),
-        ),
-        (
-            "5. Analysis of systemic or underlying reasons",
-            "review",
-            (_f("systemic_analysis", "Analysis of systemic or underlying reasons", "memo"),),
-        ),
-        (
-            "7. Publication",
-            "review",
-            (
-                _f("publication_decision", "Publication decision"),
-                _f("publication_reasons", "Reasons", "memo"),
-                _f(
-                    "panel_sos_copy_sent_date",
-                    "Copy sent to the Panel and Secretary of State",
-                    "date",
-                ),
-                _f("planned_publication_date", "Planned publication", "date"),
-                _f("published_date", "Published", "date"),
-                _f("publication_location", "Where published"),
-                _f("anonymisation_checked", "Anonymisation checked", "yn"),
-            ),
-        ),
-    ),
-)
-
-CASE_REPORT_KINDS: dict[str, ReportSpec] = {s.kind: s for s in (REFERRAL, RAPID_REVIEW, FINAL)}
-
-# Section 6 of the final report, built from the case's tracked recommendations.
-RECOMMENDATION_FIELDS: tuple[Field, ...] = (
-    _f("number", "No."),
-    _f("text", "Recommendation", "memo"),
-    _f("action", "Action", "memo"),
-    _f("lead_agency", "Agency"),
-    _f("by_when", "By when", "date"),
-    _f("status", "Status"),
+# The columns of the final report's recommendations table (tracked recommendations are
+# case data, not a form record).
+RECOMMENDATION_COLUMNS: tuple[str, ...] = (
+    "No.",
+    "Recommendation and action",
+    "Lead agency",
+    "Due by",
+    "Status",
 )
 
 # The agency information report's tables, for the agency to complete (domain.md 4).
@@ -512,6 +203,17 @@ def _base(case: Case, settings: Settings, today: date, title: str) -> dict[str, 
     }
 
 
+_REVIEW_STAGES = frozenset(
+    {Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED, Stage.PUBLISHED, Stage.MONITORING}
+)
+
+
+def _past_rapid_review(case: Case) -> bool:
+    """A case whose review is under way asks agencies for review-stage reports, whatever
+    depth an earlier request was left at (a report is not "Rapid review stage" at LCSPR)."""
+    return case.stage in _REVIEW_STAGES
+
+
 def _review_type_fallback(case: Case) -> str:
     return "Rapid review" if case.record("rapid_review") else ""
 
@@ -521,50 +223,108 @@ def _form_values(case: Case, form_id: str) -> dict[str, Any]:
     return dict(record.values) if record else {}
 
 
-def _rows(entries: Any, fields: tuple[Field, ...]) -> list[dict[str, str]]:
-    rows = []
-    for entry in entries or []:
-        if not isinstance(entry, dict):
-            entry = {fields[0].id: entry}
-        rows.append({f.id: format_value(entry.get(f.id), f.kind) for f in fields})
-    return rows
-
-
 def _effective_target(rec: Recommendation) -> str | None:
     return rec.revised_target_date or rec.target_date
 
 
+def _recommendations_section(case: Case) -> ReportSection:
+    """The final report's recommendations: one row per tracked action, dates whole."""
+    recs = sorted(case.recommendations, key=lambda r: (r.number, r.action_number, r.id))
+    rows = []
+    for r in recs:
+        what = format_value(r.text, "memo")
+        if r.action and str(r.action).strip():
+            what = f"{what}\nAction: {format_value(r.action, 'memo')}"
+        target = _effective_target(r)
+        rows.append(
+            [
+                f"{r.number}.{r.action_number}",
+                what,
+                format_value(r.lead_agency) if r.lead_agency else "",
+                format_date(target) if target else "",
+                format_value(str(r.status)),
+            ]
+        )
+    section = ReportSection(RECOMMENDATIONS_HEADING, 1)
+    section.blocks.append(Block("text", text=RECOMMENDATIONS_INTRO))
+    if not rows:
+        section.empty_note = "No recommendations recorded yet."
+        return section
+    table = table_block(list(RECOMMENDATION_COLUMNS), rows, allow_long=True)
+    if table is None:  # a very long text still reads as one block per action
+        table = Block(
+            "entries",
+            entries=[
+                {
+                    "title": f"Recommendation {row[0]}",
+                    "blocks": [
+                        Block(
+                            "facts",
+                            rows=[
+                                {"label": label, "value": value}
+                                for label, value in zip(
+                                    RECOMMENDATION_COLUMNS[2:], row[2:], strict=True
+                                )
+                                if value
+                            ],
+                        ),
+                        Block("text", heading=RECOMMENDATION_COLUMNS[1], text=row[1]),
+                    ],
+                }
+                for row in rows
+            ],
+        )
+    section.blocks.append(table)
+    return section
+
+
+def report_sections(case: Case, spec: ReportSpec, forms: Mapping[str, Form]) -> list[ReportSection]:
+    """Every part's sections, drawn from the form templates; recommendations where placed."""
+    sections: list[ReportSection] = []
+    for part in spec.parts:
+        form = forms.get(part.form_id)
+        if form is None:
+            continue
+        sections.extend(form_sections(form, _form_values(case, part.form_id), heading=part.heading))
+    if spec.kind == "final":
+        recs = _recommendations_section(case)
+        at = next(
+            (
+                i
+                for i, s in enumerate(sections)
+                if s.level == 1
+                and s.heading.casefold() == (spec.recommendations_before or "").casefold()
+            ),
+            len(sections),
+        )
+        sections.insert(at, recs)
+    return sections
+
+
 def case_report_context(
-    case: Case, kind: str, *, settings: Settings, today: date
+    case: Case,
+    kind: str,
+    *,
+    settings: Settings,
+    today: date,
+    forms: Mapping[str, Form] | None = None,
 ) -> dict[str, Any]:
-    """The context of a referral, rapid-review or final report: `f` answers and repeat rows."""
+    """The context of a referral, rapid-review or final report: case details and `sections`."""
+    if forms is None:
+        from cspr_tui.forms import load_forms
+
+        forms = load_forms(choice_lists={"review_methods": settings.review_methods})
     spec = CASE_REPORT_KINDS[kind]
     ctx = _base(case, settings, today, spec.title)
-    answers: dict[str, dict[str, str]] = {}
-    rows: dict[str, list[dict[str, str]]] = {}
-    for _heading, form_id, items in spec.sections:
-        values = _form_values(case, form_id)
-        target = answers.setdefault(form_id, {})
-        for item in items:
-            if isinstance(item, Repeat):
-                rows[item.id] = _rows(values.get(item.id), item.fields)
-            else:
-                target[item.id] = format_value(values.get(item.id), item.kind)
-    ctx["a"] = answers
-    ctx["rows"] = rows
-    if kind == "final":
-        recs = sorted(case.recommendations, key=lambda r: (r.number, r.action_number, r.id))
-        ctx["recommendations"] = [
-            {
-                "number": f"{r.number}.{r.action_number}",
-                "text": format_value(r.text, "memo"),
-                "action": format_value(r.action, "memo"),
-                "lead_agency": format_value(r.lead_agency),
-                "by_when": format_value(_effective_target(r), "date"),
-                "status": format_value(str(r.status)),
-            }
-            for r in recs
-        ]
+    ctx["sections"] = [s.as_context() for s in report_sections(case, spec, forms)]
+    # Answers by id too, for a partnership's own template that places them one by one.
+    ctx["a"], ctx["rows"] = {}, {}
+    for part in spec.parts:
+        form = forms.get(part.form_id)
+        if form is not None:
+            flat, rows = flat_answers(form, _form_values(case, part.form_id), missing=NOT_RECORDED)
+            ctx["a"][part.form_id] = flat
+            ctx["rows"].update(rows)
     return ctx
 
 
@@ -587,7 +347,7 @@ def agency_report_context(
 ) -> dict[str, Any]:
     """The context of one agency's information report: pre-filled cover, scope and questions."""
     request = request or AgencyReportRequest(agency=agency)
-    depth = "LCSPR" if request.depth == "lcspr" else "Rapid review"
+    depth = "LCSPR" if request.depth == "lcspr" or _past_rapid_review(case) else "Rapid review"
     ctx = _base(case, settings, today, "Agency information report")
     review = _form_values(case, "review")
     loe = [

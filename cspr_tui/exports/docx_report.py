@@ -1,10 +1,11 @@
 """Word exports: agency information reports and case reports, rendered with docxtpl.
 
-Every render is strict and escaped: `autoescape=True` (docxtpl's default silently drops `&`
-and `<...>`), a StrictUndefined Jinja environment and an undeclared-variable check, so a
-template tag without a value is an error naming the tag, never a blank. The finished file is
-opened again before it is given its name: no template tag may remain and, for agency reports
-and redacted reports, no identifier from the pseudonym key may appear anywhere in its text.
+Every render is sandboxed (template_sandbox.py: a template cannot run code), strict and
+escaped: `autoescape=True` (docxtpl's default silently drops `&` and `<...>`), a
+StrictUndefined Jinja environment and an undeclared-variable check, so a template tag
+without a value is an error naming the tag, never a blank. The finished file is opened again
+before it is given its name: no template tag may remain and, for agency reports and redacted
+reports, no identifier from the pseudonym key may appear anywhere in its text.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
@@ -40,6 +42,11 @@ from cspr_tui.exports.export_file import (
     write_versioned_export,
 )
 from cspr_tui.exports.redaction import Redactor
+from cspr_tui.exports.template_sandbox import (
+    SandboxedWordEnvironment,
+    UnsafeTemplate,
+    source_problems,
+)
 from cspr_tui.settings import Settings
 
 __all__ = [
@@ -79,8 +86,8 @@ def template_path(key: str) -> Path:
 _CACHE_LOCK = threading.Lock()
 
 
-class _CachingEnvironment(jinja2.Environment):
-    """A strict, escaping Jinja environment that compiles each template source only once.
+class _CachingEnvironment(SandboxedWordEnvironment):
+    """The sandboxed Word environment, compiling each template source only once.
 
     docxtpl hands the whole document XML to `from_string` on every render; compiling it is
     about a quarter of a report's time, and the source only changes when the template file
@@ -90,14 +97,17 @@ class _CachingEnvironment(jinja2.Environment):
     _CACHE_SIZE = 16
 
     def __init__(self) -> None:
-        super().__init__(autoescape=True, undefined=jinja2.StrictUndefined)
+        super().__init__()
         self._compiled: dict[str, jinja2.Template] = {}
 
     def from_string(self, source, globals=None, template_class=None):
         if globals or template_class or not isinstance(source, str):
-            return super().from_string(source, globals, template_class)
+            raise UnsafeTemplate(["only plain template text can be rendered"])
         template = self._compiled.get(source)
         if template is None:
+            problems = source_problems(source, self)
+            if problems:
+                raise UnsafeTemplate(problems)
             template = super().from_string(source)
             with _CACHE_LOCK:  # the app may export from a worker thread
                 if len(self._compiled) >= self._CACHE_SIZE:
@@ -155,12 +165,12 @@ class _Template(DocxTemplate):
         )
 
     def fix_tables(self, xml: str):
-        """docxtpl's table repair, run only when a table's rows and column grid disagree.
+        """docxtpl's table repair, then each table's grid taken from its cells' own widths.
 
-        The stock version walks every row in Python to find out; for the usual template
-        (no `{%tc %}` loops, no spans) nothing needs fixing, and the same question is
-        answered by two XPath counts in C. Any table that might need repair gets the stock
-        code on the whole document, exactly as before.
+        The stock repair runs only when a table's rows and column grid disagree (a
+        `{%tc for %}` loop made columns); it shares the width out equally, so afterwards a
+        table whose first row states every cell's width (measured from the content when the
+        context was built) gets those widths back in its grid, which LibreOffice follows.
         """
         tree = etree.fromstring(xml, parser=etree.XMLParser(recover=True))
         ns = {"w": tree.nsmap["w"]}
@@ -174,8 +184,32 @@ class _Template(DocxTemplate):
                 n=columns,
             )
             if widest or not full or table.find("w:tblGrid", ns) is None:
-                return super().fix_tables(xml)
+                tree = super().fix_tables(etree.tostring(tree, encoding="unicode"))
+                break
+        for table in tree.iter(f"{{{ns['w']}}}tbl"):
+            _grid_from_cells(table, ns)
         return tree
+
+
+def _grid_from_cells(table: Any, ns: dict[str, str]) -> None:
+    """Set the grid to the first row's cell widths when every cell states one in twips."""
+    first = table.find("w:tr", ns)
+    grid = table.find("w:tblGrid", ns)
+    if first is None or grid is None:
+        return
+    widths = []
+    for cell in first.findall("w:tc", ns):
+        width = cell.find("w:tcPr/w:tcW", ns)
+        span = cell.find("w:tcPr/w:gridSpan", ns)
+        value = None if width is None else width.get(f"{{{ns['w']}}}w", "")
+        if span is not None or value is None or not value.isdigit():
+            return
+        widths.append(value)
+    columns = grid.findall("w:gridCol", ns)
+    if len(columns) != len(widths):
+        return
+    for column, width in zip(columns, widths, strict=True):
+        column.set(f"{{{ns['w']}}}w", width)
 
 
 def render_template(template: Path, context: dict[str, Any], dest: Path) -> None:
@@ -187,6 +221,11 @@ def render_template(template: Path, context: dict[str, Any], dest: Path) -> None
     try:
         tpl = _Template(str(template))
         tpl.render(context, jinja_env=_environment(), autoescape=True)
+    except (UnsafeTemplate, jinja2.sandbox.SecurityError) as exc:
+        raise ValidationFailed(
+            f"the Word template {template} uses what Word templates may not ({exc}); "
+            "nothing was exported; run 'cspr templates check'."
+        ) from None
     except jinja2.UndefinedError as exc:
         raise CsprError(
             f"the Word template {template} uses a value this report does not provide "
@@ -347,6 +386,7 @@ def write_agency_report(
     today: date | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    redactor: Redactor | None = None,
 ) -> Path:
     """One agency's information report; subjects by pseudonym only, checked before it is named.
 
@@ -358,7 +398,7 @@ def write_agency_report(
     name = find_agency(case, agency)
     request = next((r for r in case.agency_reports if r.agency == name), None)
     request = request or AgencyReportRequest(agency=name)
-    redactor = Redactor.for_case(case)
+    redactor = redactor or Redactor.for_case(case)
     steps = 3
     if progress:
         progress(0, steps)
@@ -397,6 +437,8 @@ def write_case_report(
     today: date | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    redactor: Redactor | None = None,
+    forms: Any = None,
 ) -> Path:
     """A referral, rapid-review or final report; `redact` gives the publication-safe version.
 
@@ -410,11 +452,11 @@ def write_case_report(
     settings = settings or Settings()
     today = today or date.today()
     spec = CASE_REPORT_KINDS[kind]
-    redactor = Redactor.for_case(case) if redact else None
+    redactor = (redactor or Redactor.for_case(case)) if redact else None
     steps = 3
     if progress:
         progress(0, steps)
-    ctx = case_report_context(case, kind, settings=settings, today=today)
+    ctx = case_report_context(case, kind, settings=settings, today=today, forms=forms)
     ctx = finish_context(ctx, redactor.redact if redactor else None)
     template = template_path(kind)
 

@@ -13,7 +13,9 @@ import os
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from cspr_tui.errors import CsprError, UsageError
@@ -21,12 +23,27 @@ from cspr_tui.errors import CsprError, UsageError
 __all__ = [
     "ExportExists",
     "default_export_dir",
+    "finishing",
     "safe_name_part",
     "write_export",
     "write_versioned_export",
 ]
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
+
+# The export service's last touch on a filled file before it is named (its properties):
+# set for the duration of one export, so every writer gets it without passing it along.
+_FINISH: ContextVar[Callable[[Path, Path], None] | None] = ContextVar("export_finish", default=None)
+
+
+@contextmanager
+def finishing(finish: Callable[[Path, Path], None]) -> Iterator[None]:
+    """Run `finish(tmp_path, final_path)` on every export filled in this block, before naming."""
+    token = _FINISH.set(finish)
+    try:
+        yield
+    finally:
+        _FINISH.reset(token)
 
 
 class ExportExists(UsageError):
@@ -91,6 +108,9 @@ def write_export(path: Path, fill: Callable[[Path], None], *, force: bool = Fals
     os.close(fd)
     try:
         fill(tmp)
+        finish = _FINISH.get()
+        if finish is not None:
+            finish(tmp, path)
         os.chmod(tmp, 0o600)  # in case the writer replaced the file instead of filling it
         with open(tmp, "rb+") as handle:
             os.fsync(handle.fileno())

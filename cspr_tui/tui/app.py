@@ -18,8 +18,10 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from cspr_tui.errors import CsprError
 from cspr_tui.settings import Settings
 from cspr_tui.tui.commands import CaseCommands
+from cspr_tui.tui.key_gate import KeyGate
 from cspr_tui.tui.session import Session
 
 if TYPE_CHECKING:
@@ -66,6 +68,10 @@ class CsprApp(App[None]):
         self.lock_message = ""
         self.pending_restore: tuple[Path, str] | None = None
         self.sub_title = self.vault_path.name
+        self.key_gate = KeyGate(self, super().on_event)
+        self.recs_filters: dict[str, object] = {}  # the recommendations screen's filters
+        # Where the reviewer was when the vault locked: (case ref, tab, form id, agency).
+        self.return_to: tuple[str, str, str | None, str | None] | None = None
         if settings.theme:
             self.theme = settings.theme if settings.theme in self.available_themes else self.theme
 
@@ -106,12 +112,44 @@ class CsprApp(App[None]):
             await self.remove_mode(CASES_MODE)
         self.add_mode(CASES_MODE, DashboardScreen)
         await self.switch_mode(CASES_MODE)
+        await self._return_to_where_it_was()
+
+    def _where_now(self) -> tuple[str, str, str | None, str | None] | None:
+        """The open case (its tab) and form, to come back to after an unlock."""
+        from cspr_tui.tui.screens.case import CaseScreen
+        from cspr_tui.tui.screens.form import FormScreen
+
+        place = None
+        for screen in self.screen_stack:
+            if isinstance(screen, CaseScreen):
+                place = (screen.ref, screen.current_tab()[0], None, None)
+            elif isinstance(screen, FormScreen) and place is not None and place[0] == screen.ref:
+                place = (place[0], place[1], screen.form_id, screen.agency)
+        return place
+
+    async def _return_to_where_it_was(self) -> None:
+        place, self.return_to = self.return_to, None
+        if place is None:
+            return
+        from cspr_tui.tui.screens.case import CaseScreen
+        from cspr_tui.tui.screens.form import FormScreen
+
+        ref, tab, form_id, agency = place
+        try:
+            self.store.get(ref)
+        except CsprError:
+            return  # the case is gone (restored from an older backup): stay on the dashboard
+        await self.push_screen(CaseScreen(ref, tab=tab))
+        if form_id is not None:
+            await self.push_screen(FormScreen(ref, form_id, agency=agency))
 
     async def action_lock(self, message: str = "Locked. Enter the passphrase to continue.") -> None:
         """Close the vault and discard every screen that showed case data."""
         if self.session is None:
             return
         self.save_open_drafts()
+        self.return_to = self._where_now()
+        self.recs_filters = {}
         session, self.session = self.session, None
         try:
             session.close()
@@ -150,7 +188,15 @@ class CsprApp(App[None]):
             ),
         ):
             self.last_activity = time.monotonic()
+        if KeyGate.holds(event):
+            await self.key_gate.receive(event)  # each key once the one before took effect
+            return
         await super().on_event(event)
+
+    @property
+    def keys_pending(self) -> int:
+        """Keys received from the terminal and not yet fully handled."""
+        return self.key_gate.pending
 
     async def lock_if_idle(self) -> None:
         """Lock once nothing was typed or clicked for the configured minutes (0 turns it off)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from dataclasses import replace
+from pathlib import Path
 
 from cryptography.exceptions import InvalidTag, UnsupportedAlgorithm
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -27,6 +28,7 @@ from cspr_tui.vault.format import (
     WRAPPED_KEY_SIZE,
     Header,
     KdfParams,
+    parse_header,
 )
 
 
@@ -100,3 +102,10 @@ def open_body(blob: bytes, header: Header, data_key: bytes) -> bytes:
         return AESGCM(data_key).decrypt(header.body_nonce, blob[HEADER_SIZE:], raw)
     except InvalidTag:
         raise BodyRejected() from None
+
+
+def sealed_parts(blob: bytes, path: Path) -> list[tuple[bytes, bytes, bytes]]:
+    """(nonce, ciphertext with tag, associated data) of each encrypted part of a file, for
+    tests and tools that check the format independently of this module."""
+    header = parse_header(blob, path)
+    return [(header.body_nonce, blob[HEADER_SIZE:], blob[:HEADER_SIZE])]

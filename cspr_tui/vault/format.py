@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cspr_tui.errors import VaultDamaged
+from cspr_tui.errors import UsageError, VaultDamaged
 
 MAGIC = b"\x89CSPRVT\n"
 FORMAT_VERSION = 1
@@ -49,6 +50,8 @@ FLOOR_MEMORY_KIB = 19 * 1024
 FLOOR_ITERATIONS = 2
 
 PROFILE_ENV = "CSPR_KDF_PROFILE"
+# The second, explicit condition for the test profile: the test suite's conftest sets it.
+SUITE_ENV = "CSPR_TEST_SUITE"
 # The shortest passphrase the front doors accept when one is chosen (init, rekey, new vault);
 # opening never checks it, so the demo vault's short passphrase still works.
 MIN_NEW_PASSPHRASE = 8
@@ -86,11 +89,28 @@ TEST_KDF = KdfParams(memory_kib=64, iterations=1, lanes=1)
 
 
 def test_profile() -> bool:
-    return os.environ.get(PROFILE_ENV, "") == "test"
+    """The weak test parameters are accepted only with both switches: the profile asked for
+    and the test suite's own marker, so one stray variable cannot weaken a real vault."""
+    return os.environ.get(PROFILE_ENV, "") == "test" and os.environ.get(SUITE_ENV, "") == "1"
 
 
-def kdf_for_new_vault() -> KdfParams:
-    return TEST_KDF if test_profile() else DEFAULT_KDF
+def _in_temporary_folder(path: Path) -> bool:
+    temp = Path(tempfile.gettempdir()).resolve()
+    return temp in Path(os.path.abspath(path)).resolve().parents
+
+
+def kdf_for_new_vault(path: Path) -> KdfParams:
+    """The parameters for a new key (init, rekey, a new vault); refuses the test profile
+    unless it is fully switched on and `path` is inside the temporary folder."""
+    asked = os.environ.get(PROFILE_ENV, "")
+    if not asked:
+        return DEFAULT_KDF
+    if not test_profile() or asked != "test" or not _in_temporary_folder(path):
+        raise UsageError(
+            f"{PROFILE_ENV}={asked} is for the test suite only and never for a real vault "
+            f"({path}); unset {PROFILE_ENV} and try again. Nothing was changed."
+        )
+    return TEST_KDF
 
 
 @dataclass(frozen=True)

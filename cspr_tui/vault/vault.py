@@ -239,8 +239,11 @@ class Vault:
             self._storage.finish()
 
     def rekey(self, new_passphrase: str) -> RekeyResult:
-        """Rewrap the data key under a new passphrase (fresh salt, current KDF parameters),
-        then re-seal every backup sharing the data key so no old passphrase opens any."""
+        """A new passphrase and a new data key: the vault is re-encrypted under both (fresh
+        salt, current KDF parameters), then every backup that opens with the old data key is
+        re-encrypted under the new one, so an old copy of the file and the old passphrase
+        decrypt nothing written from now on. Backups that do not open with the old key (an
+        earlier passphrase, another vault, damaged) are left as they were and listed."""
         if not new_passphrase:
             raise UsageError("an empty passphrase is not allowed; nothing was changed.")
         with self._mutex:
@@ -248,17 +251,19 @@ class Vault:
             if self._storage.in_transaction:
                 raise CsprError("finish the current change before changing the passphrase.")
             assert self._data_key is not None
-            kdf = kdf_for_new_vault()
+            old_key = self._data_key
+            kdf = kdf_for_new_vault(self.path)
             salt = new_salt()
             kek = derive_kek(new_passphrase, kdf, salt)
-            header = make_header(kdf, salt, kek, self._data_key)
+            data_key = new_data_key()
+            header = make_header(kdf, salt, kek, data_key)
             plaintext = self._storage.clean_plaintext()
-            # Same data, old wrap: not worth a backup that the old passphrase would open.
-            self._save(seal(header, self._data_key, plaintext), keep_previous=False)
-            self._header, self._kek = header, kek
+            # The same data under the old key: not worth a backup the old passphrase opens.
+            self._save(seal(header, data_key, plaintext), keep_previous=False, key=data_key)
+            self._header, self._kek, self._data_key = header, kek, data_key
             rewrapped, skipped = 0, []
             for info in list_backups(self.path):
-                if self._rewrap_backup(info.path, header):
+                if self._reencrypt_backup(info.path, old_key, header):
                     rewrapped += 1
                 else:
                     skipped.append(info.name)
@@ -301,7 +306,7 @@ class Vault:
         blob = seal(self._header, self._data_key, plaintext)
         self._save(blob, keep_previous=self.backups > 0)
 
-    def _save(self, blob: bytes, *, keep_previous: bool) -> None:
+    def _save(self, blob: bytes, *, keep_previous: bool, key: bytes | None = None) -> None:
         """Temp file, fsync, keep the previous file, atomic replace, fsync folder, read back."""
         path = self.path
         try:
@@ -324,7 +329,7 @@ class Vault:
             ) from None
         try:
             atomic.fsync_dir(path.parent)
-            self._read_back(blob)
+            self._read_back(blob, key)
         except (OSError, CsprError) as exc:
             if previous is not None and not self._put_back(previous):
                 raise CsprError(
@@ -354,15 +359,16 @@ class Vault:
             atomic.fsync_dir(self.path.parent)
         return True
 
-    def _read_back(self, blob: bytes) -> None:
+    def _read_back(self, blob: bytes, key: bytes | None = None) -> None:
         """Re-read the file: it must be exactly what was sealed, and authenticate."""
-        assert self._data_key is not None
+        key = key or self._data_key
+        assert key is not None
         try:
             written = self.path.read_bytes()
             header = parse_header(written, self.path)
             ok = hmac.compare_digest(written, blob)
             if ok:
-                open_body(written, header, self._data_key)
+                open_body(written, header, key)
         except (OSError, CsprError, BodyRejected):
             ok = False
         if not ok:
@@ -371,14 +377,14 @@ class Vault:
                 "previous version was kept. Check the disk and try again."
             )
 
-    def _rewrap_backup(self, path: Path, new: Header) -> bool:
-        """Re-seal a backup under `new` if its body opens with this vault's data key, whatever
-        passphrase its header was wrapped with (so a rekey that was cut short can be rerun)."""
+    def _reencrypt_backup(self, path: Path, old_key: bytes, new: Header) -> bool:
+        """Re-encrypt a backup whose body opens with `old_key` under the new header and data
+        key, keeping its time; False (left as it was) if it does not open with that key."""
         assert self._data_key is not None
         try:
             blob = path.read_bytes()
             header = parse_header(blob, path)
-            plaintext = open_body(blob, header, self._data_key)
+            plaintext = open_body(blob, header, old_key)
             stat = path.stat()
             atomic.replace_file(path, seal(new, self._data_key, plaintext))
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
@@ -419,7 +425,7 @@ def create_vault(path: Path | str, passphrase: str, *, backups: int = 10) -> Vau
         raise CsprError(f"cannot create the folder {path.parent} ({exc.strerror}).") from None
     lock = VaultLock(path).acquire()
     try:
-        kdf = kdf_for_new_vault()
+        kdf = kdf_for_new_vault(path)
         salt = new_salt()
         kek = derive_kek(passphrase, kdf, salt)
         data_key = new_data_key()

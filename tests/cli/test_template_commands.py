@@ -23,7 +23,7 @@ def cspr(*args: str) -> subprocess.CompletedProcess[str]:
 def test_check_passes_on_the_shipped_templates() -> None:
     result = cspr("templates", "check")
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(r"7 templates, \d+ fields, no problems\n", result.stdout)
+    assert re.fullmatch(r"7 templates, \d+ fields, 4 Word templates, no problems\n", result.stdout)
     assert result.stderr == ""
 
 

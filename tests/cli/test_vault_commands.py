@@ -131,7 +131,7 @@ def test_tamper_corpus_through_the_cli(filled: Path, broken: corpus.Broken) -> N
 def test_rekey_changes_the_passphrase(filled: Path) -> None:
     result = cspr("rekey", CSPR_PASSPHRASE="pw", CSPR_NEW_PASSPHRASE="new passphrase")
     assert result.returncode == 0, result.stderr
-    assert "3 backup(s) now open with the new passphrase only" in result.stdout
+    assert "3 backup(s) re-encrypted: they open with the new passphrase only" in result.stdout
     assert_one_line_failure(cspr("verify", CSPR_PASSPHRASE="pw"), 3)
     assert cspr("verify", CSPR_PASSPHRASE="new passphrase").returncode == 0
     with open_vault(filled, "new passphrase") as vault:

@@ -29,6 +29,7 @@ TODAY = date(2026, 6, 15)
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CaseStore]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CSPR_KDF_PROFILE", "test")
+        patch.setenv("CSPR_TEST_SUITE", "1")  # the suite marker the test profile needs
         path = tmp_path_factory.mktemp("demo") / "demo.vault"
         create_demo_vault(path, today=TODAY)
         vault = open_vault(path, DEMO_PASSPHRASE, readonly=True)

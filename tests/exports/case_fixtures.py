@@ -36,6 +36,9 @@ def make_case(ref: str = "CSPR-2026-004") -> Case:
             "referrer_job_title": "Health visitor",
             "referrer_agency": "Health visiting",
             "referral_date": "2026-03-02",
+            "referrer_phone": "0191 000 0000",
+            "referrer_email": "referrals@health-visiting.example.invalid",
+            "lead_name": "Named nurse for safeguarding",
             "children": [
                 {
                     "name": "Zoë Fictionalia",
@@ -44,6 +47,10 @@ def make_case(ref: str = "CSPR-2026-004") -> Case:
                     "sex": "Female",
                     "address": "1 Imaginary Row, Nowhereton NE8 1ZZ",
                     "legal_status": ["Child in need"],
+                    "first_language": "Polish",
+                    "disability": "Unknown",
+                    "school_setting": "Imaginary Row Primary School",
+                    "gp": "Nowhereton Medical Practice",
                 }
             ],
             "incident_date": "2026-02-20",
@@ -64,6 +71,13 @@ def make_case(ref: str = "CSPR-2026-004") -> Case:
                 {"agency": "Police", "contact_name": "Quentin Madeup", "still_involved": True}
             ],
             "criteria": ["Serious child safeguarding case"],
+            "agency_concerns": "Health and police records were not shared before the incident.",
+            "other_children_at_risk": "No",
+            "immediate_safety": "No other children live in the household.",
+            "family_told": "No",
+            "family_not_told_reason": "The police investigation is ongoing.",
+            "consent": "Not sought",
+            "sharing_basis": "Safeguarding children at risk (Data Protection Act 2018, Schedule 8)",
             "rationale": MULTILINE,
             "chronology": [
                 {"date": "2026-01-05", "time": "10:00", "event": "ZOË seen by the GP"},

@@ -79,18 +79,18 @@ def test_templates_use_only_known_top_level_names(file_name: str) -> None:
     names = DocxTemplate(str(DOCX_DIR / file_name)).get_undeclared_template_variables()
     known = {"title", "marking", "partnership", "generated", "case", "a", "rows"}
     known |= {"recommendations", "agency", "report", "scope", "subjects"}
-    known |= {"lines_of_enquiry", "blank_rows"}
+    known |= {"lines_of_enquiry", "blank_rows", "sections"}
     assert names and names <= known, names - known
 
 
 def test_docs_list_every_tag() -> None:
-    from cspr_tui.exports.context import CASE_REPORT_KINDS, Repeat
+    from cspr_tui.exports.context import CASE_REPORT_KINDS
 
     docs = (Path(__file__).resolve().parents[2] / "docs" / "templates.md").read_text("utf-8")
     for spec in CASE_REPORT_KINDS.values():
-        for _heading, form, items in spec.sections:
-            for item in items:
-                tag = f"rows.{item.id}" if isinstance(item, Repeat) else f"a.{form}.{item.id}"
-                assert tag in docs, tag
+        for part in spec.parts:
+            assert f"`{part.form_id}`" in docs, part.form_id
+    for tag in ("section.heading", "block.kind", "block.columns", "block.entries", "a.<form>"):
+        assert tag in docs, tag
     for tag in ("report.due", "scope.from", "person.pseudonym", "line.question", "blank_rows"):
         assert tag in docs

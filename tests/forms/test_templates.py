@@ -57,10 +57,13 @@ def messages(issues: list[Issue]) -> list[tuple[str, str, str]]:
 
 def test_every_form_is_shipped_with_its_version(forms: FormSet) -> None:
     assert list(forms) == list(FORM_IDS)
+    # referral 2 asks about consent, the basis for sharing, whether the family has been told
+    # and other children's safety now
+    # recommendation 2 asks the lead officer's role and, apart, their name
+    versions = {"referral": 2, "recommendation": 2}
     for form in forms.values():
-        assert form.version >= 1
+        assert form.version == versions.get(form.id, 1)
         assert form.sections and form.field_count() > 0
-    assert forms["recommendation"].version == 2  # the lead officer's name asked apart
 
 
 def test_recommendation_asks_the_lead_officers_role_and_optional_name(forms: FormSet) -> None:
@@ -86,6 +89,37 @@ def test_recommendation_asks_the_lead_officers_role_and_optional_name(forms: For
     }
     assert form.validate(old, template_version=1) == []
     assert form.validate({**old, "lead_officer": ""}, template_version=1) != []
+
+
+def test_referral_2_asks_about_consent_sharing_the_family_and_other_children(
+    forms: FormSet,
+) -> None:
+    referral = forms["referral"]
+    for field_id in (
+        "family_told",
+        "family_not_told_reason",
+        "consent",
+        "sharing_basis",
+        "other_children_at_risk",
+        "immediate_safety",
+    ):
+        assert referral.field(field_id) is not None, field_id
+    assert "Refused" in referral.field("consent").choices
+    values = {"other_children_at_risk": "Yes"}
+    assert referral.field("immediate_safety").is_required(values)
+    assert referral.field("family_not_told_reason").is_visible({"family_told": "No"})
+    assert not referral.field("family_not_told_reason").is_visible({"family_told": "Yes"})
+
+
+def test_a_referral_captured_with_version_1_stays_readable(forms: FormSet) -> None:
+    """Answers of a version 1 record, without the new questions, raise no new errors."""
+    from tests.domain import case_values
+
+    old = case_values.referral()
+    for field_id in ("family_told", "consent", "sharing_basis", "other_children_at_risk"):
+        old.pop(field_id, None)
+    issues = forms["referral"].validate(old, finishing=True, template_version=1)
+    assert [i for i in issues if i.severity == "error"] == []
 
 
 @pytest.mark.parametrize("form_id", FORM_IDS)

@@ -126,3 +126,44 @@ async def tick(pilot: Pilot, widget: SelectionList, option: str) -> None:
     widget.highlighted = index
     await pilot.press("space")
     assert option in widget.selected
+
+
+def key_events(keys) -> list:
+    """Key events exactly as `Pilot.press` builds them (characters named as Textual names)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    built = []
+    for key in keys:
+        if len(key) == 1 and not key.isalnum():
+            key = _character_to_key(key)
+        original = REPLACED_KEYS.get(key, key)
+        try:
+            char = unicodedata.lookup(_get_unicode_name_from_key(original))
+        except KeyError:
+            char = key if len(key) == 1 else None
+        built.append(events.Key(key, char))
+    return built
+
+
+async def burst(pilot: Pilot, *keys: str) -> None:
+    """Deliver every key at once, as a terminal does when typing outruns the app: all of
+    them are queued before the app handles the first (no pause between keys, unlike
+    `Pilot.press`), then wait until the app has settled."""
+    app = pilot.app
+    for event in key_events(keys):
+        event.set_sender(app)
+        app.post_message(event)
+    await settle(pilot)
+    for _ in range(50):
+        if not getattr(app, "keys_pending", 0):
+            break
+        await pilot.pause(0.02)
+    await settle(pilot)
+
+
+def typed(text: str) -> list[str]:
+    """The key names that type `text` (spaces and punctuation included)."""
+    return list(text)

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from cspr_tui.errors import CsprError
 from cspr_tui.settings import Settings
+from cspr_tui.tui.screens.case import CaseScreen
 from cspr_tui.tui.screens.dashboard import DashboardScreen
 from cspr_tui.tui.screens.unlock import UnlockScreen
 from cspr_tui.tui.widgets.case_table import CaseTable
@@ -107,7 +108,10 @@ async def test_ctrl_l_locks_drops_the_store_and_closes_the_vault(
         assert "cases" not in app._modes  # every case screen was discarded
         with pytest.raises(CsprError):
             vault.db.table("cases").all()
-        await unlock(pilot)  # and it unlocks again
+        await unlock(pilot)  # and it unlocks again, back on the case that was open
+        assert isinstance(app.screen, CaseScreen)
+        await pilot.press("escape")
+        await pilot.pause()
         assert isinstance(app.screen, DashboardScreen)
 
 
@@ -201,17 +205,24 @@ async def test_dashboard_filters_thousands_of_cases_as_you_type(
     async with app.run_test() as pilot:
         await unlock(pilot)
         table = app.screen.query_one(CaseTable)
-        assert table.row_count == 1998
+        caption = app.screen.query_one("#cases-caption", Static)
+        # Every case is listed, a page at a time (the table holds only the page in view).
+        assert len(table.items) == 1998 and table.row_count == 100
+        assert str(caption.content).startswith("1-100 of 1,998 cases")
+        await pilot.press("right_square_bracket")
+        assert table.get_row_at(0)[0] == table.items[100].ref
         await pilot.press("slash", *"1234")
         await pilot.pause(0.3)
         assert table.row_count == 1
         assert table.get_row_at(0)[0] == "CSPR-2026-234"
+        assert str(caption.content).startswith("1 of 1,998 shown")
         await pilot.press("escape")
         await pilot.pause(0.3)
-        assert table.row_count == 1998
+        assert len(table.items) == 1998
         await pilot.press("s")  # sort by reference
         await pilot.pause()
         assert table.get_row_at(0)[0] == "CSPR-2025-001"
+        assert "sorted by reference" in str(caption.content)
 
 
 async def test_a_vault_open_elsewhere_is_a_plain_message(

@@ -57,13 +57,13 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
     app = build_app(settings, vault_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_referral(pilot)
-        assert step_line(app) == "Step 1 of 8: A. Important notices"
+        assert step_line(app) == "Step 1 of 9: A. Important notices"
 
         await pick(pilot, "ack_not_cp_referral", "Yes")
         await pick(pilot, "discussed_with_lead", "No")
         await next_step(pilot)
 
-        assert step_line(app).startswith("Step 2 of 8")
+        assert step_line(app).startswith("Step 2 of 9")
         # A conditional question: "Other" agency shows the field that names it, live.
         assert not editor(app, "referrer_agency_other").display
         await fill(pilot, "referrer_name", "Sam")
@@ -77,7 +77,7 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
         await next_step(pilot)
 
         # A repeatable group: add two children, reorder them, remove one.
-        assert step_line(app).startswith("Step 3 of 8")
+        assert step_line(app).startswith("Step 3 of 9")
         await pilot.press("ctrl+o")
         await settle(pilot)
         assert app.focused is editor(app, "children[0].name").input
@@ -89,7 +89,7 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
             editor(app, "children[0].dob").query_one(".field-error", Static).content
         )
         await next_step(pilot)  # finishing the step is refused while the date is impossible
-        assert step_line(app).startswith("Step 3 of 8")
+        assert step_line(app).startswith("Step 3 of 9")
         assert "February 2024 has 29 days" in str(app.screen.query_one("#form-issues").content)
         await fill(pilot, "children[0].dob", "01/05/2024")
         await pilot.press("tab")
@@ -111,7 +111,7 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
         assert [row["name"] for row in app.screen.values["children"]] == ["Poppy"]
         await next_step(pilot)
 
-        assert step_line(app).startswith("Step 4 of 8")
+        assert step_line(app).startswith("Step 4 of 9")
         await fill(pilot, "incident_date", "02/03/2026")
         await fill(pilot, "aware_date", "03/03/2026")
         await pick(pilot, "incident_location", "In this local authority area")
@@ -121,12 +121,17 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
         await next_step(pilot)
         await next_step(pilot)  # E. family: nothing to add
         await next_step(pilot)  # F. agencies
-        assert step_line(app).startswith("Step 7 of 8")
+        assert step_line(app).startswith("Step 7 of 9")
         criterion = app.forms["referral"].field("criteria").choices[0]
         await tick(pilot, editor(app, "criteria").input, criterion)
         await fill(pilot, "rationale", "Gaps.")
         await next_step(pilot)
-        assert step_line(app) == "Step 8 of 8: H. Parallel processes"
+        assert step_line(app) == "Step 8 of 9: H. Parallel processes"
+        await next_step(pilot)
+        assert step_line(app) == "Step 9 of 9: I. Consent and information sharing"
+        await pick(pilot, "family_told", "No")
+        await fill(pilot, "family_not_told_reason", "Police advice.")
+        await pick(pilot, "consent", "Not sought")
         await next_step(pilot)  # on the last step, next finishes the form
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen), app.screen.query_one("#form-issues").content
@@ -142,6 +147,7 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
         assert record.values["children"][0]["dob"] == "2024-05-01"
         assert record.values["children"][0]["legal_status"] == ["None"]
         assert record.values["referral_date"] == "2026-03-04"
+        assert record.values["family_told"] == "No" and record.values["consent"] == "Not sought"
         assert [e.action for e in store.audit_trail(ref)][-1] == "referral finished"
     finally:
         vault.close()
@@ -197,7 +203,7 @@ async def test_draft_saved_then_resumed_after_quitting(
         await pilot.press("2", "e")  # referral tab, edit
         await settle(pilot)
         assert isinstance(app.screen, FormScreen)
-        assert step_line(app).startswith("Step 2 of 8: B. Referrer")
+        assert step_line(app).startswith("Step 2 of 9: B. Referrer")
         assert editor(app, "referrer_name").input.value == "Sam Example"
         assert editor(app, "referrer_job_title").input.value == "Nurse"
         await pilot.press("escape")  # nothing changed: leaves without saving

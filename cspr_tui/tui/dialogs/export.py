@@ -1,9 +1,9 @@
 """Choose an export and its options; the exporter runs in a worker with a progress bar.
 
-The dialog offers only the exporters that exist in `cspr_tui.exports`, gathers options,
-then hands the case data to the exporter function (STYLE.md: exporters are functions) and
-records the export in the audit trail through the store. It says where the file went and
-that the file is NOT encrypted.
+The dialog offers only the exporters that exist in `cspr_tui.exports`, gathers options
+into a request and hands it to the export service in a worker; the service writes the file
+and its audit entry together or not at all and reports progress, which the bar shows. The
+dialog says where the file went and that the file is NOT encrypted.
 """
 
 from __future__ import annotations
@@ -52,6 +52,17 @@ def find_exporter(kind: str) -> Callable[..., Path] | None:
 
 def available_kinds() -> list[str]:
     return [kind for kind in KINDS if find_exporter(kind) is not None]
+
+
+def _request(kind: str, options: dict[str, Any]) -> Any:
+    """The export service's request for what the dialog gathered."""
+    from cspr_tui.exports.service import AgencyReportExport, CaseReportExport, TrackerExport
+
+    if kind == "tracker":
+        return TrackerExport(quarter=options["quarter"])
+    if kind == "agency":
+        return AgencyReportExport(options["ref"], options["agency"])
+    return CaseReportExport(options["ref"], options["report"], redact=bool(options["redact"]))
 
 
 @dataclass(frozen=True)
@@ -224,63 +235,27 @@ class ExportDialog(ModalScreen[ExportDone | None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_worker(self, kind: str, options: dict[str, Any]) -> None:
-        app = self.app
-        store = app.store
-        exporter = find_exporter(kind)
-        assert exporter is not None
+        from cspr_tui.exports.service import run_export
 
-        def progress(done: int, total: int) -> None:
-            app.call_from_thread(self._show_progress, done, total)
+        app = self.app
+
+        def progress(done: int, total: int, what: str) -> None:
+            app.call_from_thread(self._show_progress, done, total, what)
 
         try:
-            if kind == "tracker":
-                quarter = options["quarter"]
-                path = exporter(
-                    store.list_cases(),
-                    None,
-                    quarter=quarter,
-                    today=app.today(),
-                    settings=app.settings,
-                    progress=progress,
-                )
-                store.record_export("tracker", None, str(path), False, f"quarter {quarter.code}")
-            elif kind == "agency":
-                case = store.get(options["ref"])
-                path = exporter(
-                    case,
-                    options["agency"],
-                    None,
-                    settings=app.settings,
-                    today=app.today(),
-                    progress=progress,
-                )
-                store.record_export(
-                    "agency-report", case.ref, str(path), True, f"agency {options['agency']}"
-                )
-            else:
-                case = store.get(options["ref"])
-                path = exporter(
-                    case,
-                    options["report"],
-                    None,
-                    redact=options["redact"],
-                    settings=app.settings,
-                    today=app.today(),
-                    progress=progress,
-                )
-                store.record_export(
-                    f"report {options['report']}", case.ref, str(path), bool(options["redact"])
-                )
+            result = run_export(app.store, _request(kind, options), progress=progress)
         except CsprError as exc:
             app.call_from_thread(self._failed, exc.message)
             return
         except Exception as exc:
             app.call_from_thread(self._failed, f"The export failed ({exc.__class__.__name__}).")
             return
-        app.call_from_thread(self._done, ExportDone(Path(path), kind))
+        app.call_from_thread(self._done, ExportDone(result.path, kind))
 
-    def _show_progress(self, done: int, total: int) -> None:
+    def _show_progress(self, done: int, total: int, what: str) -> None:
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
+        if done < total:
+            self.query_one("#where", Static).update(f"{what}…")
 
     def _failed(self, message: str) -> None:
         self.query_one("#go", Button).disabled = False

@@ -94,10 +94,11 @@ class CaseScreen(Screen[None]):
         ],
     ]
 
-    def __init__(self, ref: str) -> None:
+    def __init__(self, ref: str, *, tab: str | None = None) -> None:
         super().__init__()
         self.ref = ref
         self.case: Case | None = None
+        self.start_tab = tab  # e.g. back on the tab the reviewer was on when the vault locked
 
     def compose(self) -> ComposeResult:
         yield Static("", id="case-title")
@@ -120,6 +121,8 @@ class CaseScreen(Screen[None]):
         audit.add_columns("When", "Who", "What", "Reason")
         agency = self.query_one("#table-agency", DataTable)
         agency.add_columns("Agency", "Report", "Due", "Received", "Requested", "Depth")
+        if self.start_tab and any(t[0] == self.start_tab for t in TABS):
+            self.query_one(TabbedContent).active = f"tab-{self.start_tab}"
         self.reload()
 
     def on_screen_resume(self) -> None:

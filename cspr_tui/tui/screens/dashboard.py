@@ -52,6 +52,7 @@ class DashboardScreen(Screen[None]):
         super().__init__()
         self.rows: dict[str, CaseRow] = {}
         self._filter_timer: Timer | None = None
+        self.loaded_for: tuple = ()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="counts")
@@ -60,6 +61,7 @@ class DashboardScreen(Screen[None]):
             compact=True,
             id="filter",
         )
+        yield Static("", id="cases-caption")
         yield CaseTable(id="cases")
         yield Static("Deadlines, overdue first", id="deadlines-title")
         deadlines = DataTable(id="deadlines", cursor_type="row", zebra_stripes=True)
@@ -76,11 +78,27 @@ class DashboardScreen(Screen[None]):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.app.session is not None:
-            self.reload()
+        if self.app.session is not None and not self._same(self._signature(), self.loaded_for):
+            self.reload()  # something changed while another screen was on top
+
+    def _signature(self) -> tuple:
+        """What the rows depend on: each case's summary (the store keeps the same object
+        until the case changes), the day and the settings. Cheap: no deadline is computed."""
+        store = self.app.store
+        return (self.app.today(), repr(store.settings), *store.summaries())
+
+    @staticmethod
+    def _same(now: tuple, before: tuple) -> bool:
+        """The same day, settings and summary objects (held, so identity cannot be reused)."""
+        return (
+            len(now) == len(before)
+            and now[:2] == before[:2]
+            and all(a is b for a, b in zip(now[2:], before[2:], strict=True))
+        )
 
     def reload(self) -> None:
         """Recompute rows and deadlines off the event loop (thousands of cases take a moment)."""
+        self.loaded_for = self._signature()
         self.load_worker(self.app.store, self.app.today())
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
@@ -189,6 +207,22 @@ class DashboardScreen(Screen[None]):
         ]
         table.show_rows(rows, first=exact)
 
+    @on(CaseTable.PageChanged, "#cases")
+    def _show_caption(self) -> None:
+        """How many cases are listed (of how many), and in which order."""
+        table = self.query_one(CaseTable)
+        total = len(self.rows)
+        shown = len(table.items)
+        if self.query_one("#filter", Input).value.strip():
+            words = f"{shown:,} of {total:,} shown"
+            if shown > table.page_rows:
+                words += f" (this page {table.caption('cases').split(' of ')[0]})"
+        else:
+            words = table.caption("cases")
+        self.query_one("#cases-caption", Static).update(
+            f"{words} · sorted by {table.sort_name} (s)"
+        )
+
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()
 
@@ -201,9 +235,8 @@ class DashboardScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         table = self.query_one(CaseTable)
-        name = table.cycle_sort()
-        self.apply_filter()
-        self.notify(f"Sorted by {name}.", timeout=2)
+        table.cycle_sort()
+        self.apply_filter()  # the caption above the table names the new order
 
     def action_focus_deadlines(self) -> None:
         self.query_one("#deadlines").focus()

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, SelectionList, Static, TextArea
 
+from cspr_tui.domain.carry_over import carried_paths, carry_over
 from cspr_tui.domain.case import Case, Record
 from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record, depth_to_form
 from cspr_tui.errors import CsprError, ValidationFailed
@@ -68,6 +69,7 @@ class FormScreen(Screen[bool]):
         self.raw: dict[str, str] = {}  # typed text that is not (yet) a valid answer
         self.editors: dict[str, FieldEditor] = {}
         self.expanded: dict[str, int] = {}  # the one open entry of each repeatable group
+        self.carried: dict[str, str] = {}  # value path -> where its answer came from
         self.step = 0
         self.dirty = False
         self.closing = False
@@ -91,6 +93,12 @@ class FormScreen(Screen[bool]):
         else:
             self.values = self.form.initial_values(self.app.today())
             self.values.update(self._from_request(case))
+            carried = carry_over(case, self.form)
+            for field_id, item in carried.items():
+                self.values[field_id] = copy.deepcopy(item.value)
+            self.carried = {
+                path: carried[root_of(path)].source_name for path in carried_paths(carried)
+            }
         whose = f" · {self.agency}" if self.agency else ""
         self.query_one("#form-title", Static).update(
             f"{self.form.title}{whose} · {case.ref} ({case.pseudonym})"
@@ -165,6 +173,7 @@ class FormScreen(Screen[bool]):
             lambda: self._answer_context(group, index),
             raw=self.raw.get(path),
             required=self._required(field, row, index),
+            carried_from=self.carried.get(path),
         )
         self.editors[path] = editor
         return editor
@@ -187,7 +196,9 @@ class FormScreen(Screen[bool]):
                 rows.append(
                     RepeatRow(field, index, len(rows_list), [], summary=row_summary(field, row))
                 )
-        return RepeatGroup(field, rows, required=self._required(field))
+        return RepeatGroup(
+            field, rows, required=self._required(field), carried_from=self.carried.get(field.id)
+        )
 
     async def show_step(self, focus_path: str | None = None) -> None:
         """Draw the current section from the template and the answers so far."""
@@ -225,7 +236,8 @@ class FormScreen(Screen[bool]):
             buttons = list(self.query("#form-fields Button").results())
             target = buttons[0] if buttons else None
         if target is not None:
-            target.focus()
+            # At once, not `focus()` (which waits its turn in the app's queue behind keys).
+            self.set_focus(target, scroll_visible=False)
             self.call_after_refresh(target.scroll_visible, animate=False)
 
     def refresh_visibility(self) -> None:
@@ -288,6 +300,8 @@ class FormScreen(Screen[bool]):
         # Widgets report their first value as a change when they mount: not an edit.
         if before != target.get(key) or before_raw != self.raw.get(editor.path):
             self.dirty = True
+            if self.carried.pop(editor.path, None) is not None:
+                editor.mark_carried(None)  # the reviewer's own answer now
             self.refresh_visibility()
 
     @on(Input.Changed)

@@ -6,6 +6,7 @@ what the domain computed and sends quarterly updates and status changes to the s
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -15,11 +16,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Footer, Select, Static
+from textual.widgets.select import InvalidSelectValueError
 
 from cspr_tui.domain.case import Rag, Recommendation, RecommendationStatus
 from cspr_tui.domain.quarter import current_quarter
 from cspr_tui.domain.rag import compute_rag, effective_target, is_overdue
 from cspr_tui.forms.dates import format_date
+from cspr_tui.tui.widgets.paged_table import PagedTable
+
+FILTERS = ("#filter-agency", "#filter-status", "#filter-rag", "#filter-review")
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class RecommendationsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[RecRow] = []
+        self._pending_filters: dict[str, str] = {}  # kept filters waiting for their options
 
     def compose(self) -> ComposeResult:
         yield Static("Recommendations", id="recs-title")
@@ -65,7 +71,7 @@ class RecommendationsScreen(Screen[None]):
             )
             yield Select([], prompt="Review", compact=True, id="filter-review")
             yield Checkbox("Overdue", compact=True, id="filter-overdue")
-        yield DataTable(id="recs", cursor_type="row", zebra_stripes=True)
+        yield PagedTable(id="recs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="recs-detail")
         # Nine actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
         yield Footer(compact=True, show_command_palette=False)
@@ -78,7 +84,24 @@ class RecommendationsScreen(Screen[None]):
         table.add_column("Status", key="status", width=14)
         table.add_column("RAG", key="rag", width=7)
         table.add_column("Action", key="action")
+        self._restore_filters()
         self.reload()
+
+    def _restore_filters(self) -> None:
+        """The filters as the reviewer left them (kept by the app until the vault locks)."""
+        kept = getattr(self.app, "recs_filters", None) or {}
+        self._pending_filters = {
+            selector: kept[selector] for selector in FILTERS if kept.get(selector) is not None
+        }
+        if kept.get("#filter-overdue"):
+            box = self.query_one("#filter-overdue", Checkbox)
+            with box.prevent(Checkbox.Changed):
+                box.value = True
+
+    def _keep_filters(self) -> None:
+        kept = {selector: self._filter_value(selector) for selector in FILTERS}
+        kept["#filter-overdue"] = self.query_one("#filter-overdue", Checkbox).value
+        self.app.recs_filters = kept
 
     def reload(self) -> None:
         today = self.app.today()
@@ -94,6 +117,12 @@ class RecommendationsScreen(Screen[None]):
         reviews = sorted({r.ref for r in rows})
         self._set_options("#filter-agency", agencies)
         self._set_options("#filter-review", reviews)
+        for selector, value in self._pending_filters.items():
+            select = self.query_one(selector, Select)
+            # A kept filter whose option is gone (that agency has no more) is dropped.
+            with select.prevent(Select.Changed), suppress(InvalidSelectValueError):
+                select.value = value
+        self._pending_filters = {}
         self.apply_filters()
 
     def _set_options(self, selector: str, items: list[str]) -> None:
@@ -116,10 +145,9 @@ class RecommendationsScreen(Screen[None]):
         rag = self._filter_value("#filter-rag")
         review = self._filter_value("#filter-review")
         overdue = self.query_one("#filter-overdue", Checkbox).value
-        table = self.query_one("#recs", DataTable)
+        table = self.query_one("#recs", PagedTable)
         current = self.selected
-        table.clear()
-        shown = 0
+        shown: list[RecRow] = []
         for row in self.rows:
             rec = row.rec
             if agency and rec.lead_agency != agency:
@@ -132,23 +160,30 @@ class RecommendationsScreen(Screen[None]):
                 continue
             if overdue and not row.overdue:
                 continue
+            shown.append(row)
+
+        def render(row: RecRow) -> tuple:
+            rec = row.rec
             target = effective_target(rec)
-            table.add_row(
+            return (
                 rec.id,
                 rec.lead_agency,
                 format_date(target) if target else "",
                 rec.status.value,
                 row.rag.value + (" !" if row.overdue else ""),
                 rec.action or rec.text,
-                key=f"{row.ref}|{rec.id}",
             )
-            shown += 1
-        title = f"Recommendations: {shown} of {len(self.rows)} shown"
+
+        keep = f"{current[0]}|{current[1]}" if current else None
+        table.show(shown, render, lambda row: f"{row.ref}|{row.rec.id}", keep=keep)
+        title = f"Recommendations: {len(shown):,} of {len(self.rows):,} shown"
+        if len(shown) > table.page_rows:
+            title += f", {table.caption().split(' rows')[0]}"
         if shown:
             title += " ('!' marks overdue)"
         self.query_one("#recs-title", Static).update(title)
-        if current is not None and f"{current[0]}|{current[1]}" in table.rows:
-            table.move_cursor(row=table.get_row_index(f"{current[0]}|{current[1]}"))
+        if self.is_mounted:
+            self._keep_filters()
         self._show_detail()
 
     @property

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from cspr_tui.forms.dates import format_date
+from cspr_tui.tui.widgets.paged_table import PagedTable
 
 # Status words come from the domain's DeadlineStatus values; the style only adds colour.
 STATUS_STYLES: dict[str, str] = {
@@ -49,7 +50,7 @@ def status_text(status: str, app_theme_vars: dict[str, str] | None = None) -> Te
     return Text(status or "–", style=style)
 
 
-class CaseTable(DataTable):
+class CaseTable(PagedTable[CaseRow]):
     """Rows keyed by case reference; Enter or a click opens the case."""
 
     DEFAULT_CSS = """
@@ -75,6 +76,7 @@ class CaseTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.sort_index = 0
+        self.to_top = False
 
     def on_mount(self) -> None:
         self.add_column("Reference", key="ref", width=13)
@@ -90,6 +92,7 @@ class CaseTable(DataTable):
 
     def cycle_sort(self) -> str:
         self.sort_index = (self.sort_index + 1) % len(self.SORTS)
+        self.to_top = True  # a new order starts at its top
         return self.sort_name
 
     def sorted_rows(self, rows: list[CaseRow]) -> list[CaseRow]:
@@ -113,21 +116,20 @@ class CaseTable(DataTable):
             ordered = [r for r in ordered if r.ref in leading] + [
                 r for r in ordered if r.ref not in leading
             ]
-        self.clear()
-        for row in ordered:
-            self.add_row(
+
+        def render(row: CaseRow) -> tuple:
+            return (
                 row.ref,
                 row.pseudonym,
                 row.stage,
                 format_date(row.due) if row.due else "",
                 "" if row.days_left is None else str(row.days_left),
                 status_text(row.status, theme_vars),
-                key=row.ref,
             )
-        if leading and ordered and ordered[0].ref in leading:
-            self.move_cursor(row=0)
-        elif current is not None and current in self.rows:
-            self.move_cursor(row=self.get_row_index(current))
+
+        top = self.to_top or bool(leading and ordered and ordered[0].ref in leading)
+        self.to_top = False
+        self.show(ordered, render, lambda row: row.ref, keep=current, top=top)
 
     @property
     def selected_ref(self) -> str | None:

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
 from cspr_tui.forms.model import YES_NO, YES_NO_UNKNOWN, Field, is_empty
+from cspr_tui.tui.widgets.date_input import DateInput
 
 # (values of the whole form, the repeat row or None, the row's 0-based position)
 Context = tuple[Mapping[str, Any], Mapping[str, Any] | None, int]
@@ -100,8 +101,10 @@ class FieldEditor(Vertical):
         *,
         raw: str | None = None,
         required: bool = False,
+        carried_from: str | None = None,
     ) -> None:
         super().__init__(id=widget_id(path))
+        self.carried_from = carried_from
         self.field = field
         self.path = path
         self.value = value
@@ -114,12 +117,26 @@ class FieldEditor(Vertical):
         if field.type == "note":
             yield Static(field.text or field.label, classes="note")
             return
-        label = field.label + (" *" if self.required else "")
-        if field.type == "date":
-            label += "  (DD/MM/YYYY)"
-        yield Static(label, classes="field-label" + (" required" if self.required else ""))
+        yield Static(
+            self._label_text(), classes="field-label" + (" required" if self.required else "")
+        )
         yield self._make_input()
         yield Static("", classes="field-error")
+
+    def _label_text(self) -> str:
+        label = self.field.label + (" *" if self.required else "")
+        if self.field.type == "date":
+            label += "  (DD/MM/YYYY)"
+        if self.carried_from:
+            label += f"  · carried over from {self.carried_from}"
+        return label
+
+    def mark_carried(self, source: str | None) -> None:
+        """Say (or stop saying) that the answer came from an earlier form."""
+        self.carried_from = source
+        if self.field.type != "note" and self.is_mounted:
+            self.query_one(".field-label", Static).update(self._label_text())
+            self.set_class(bool(source), "-carried")
 
     def _make_input(self) -> Widget:
         field, value = self.field, self.value
@@ -140,7 +157,8 @@ class FieldEditor(Vertical):
             )
         text = self.raw if self.raw is not None else field.format(value)
         placeholder = {"date": "DD/MM/YYYY", "number": "a number"}.get(field.type, "")
-        return Input(
+        kind = DateInput if field.type == "date" else Input
+        return kind(
             text,
             placeholder=placeholder,
             compact=True,
@@ -284,8 +302,16 @@ class RepeatGroup(Vertical):
     }
     """
 
-    def __init__(self, group: Field, rows: list[RepeatRow], *, required: bool = False) -> None:
+    def __init__(
+        self,
+        group: Field,
+        rows: list[RepeatRow],
+        *,
+        required: bool = False,
+        carried_from: str | None = None,
+    ) -> None:
         super().__init__(id=widget_id(group.id))
+        self.carried_from = carried_from
         self.field = group
         self.path = group.id
         self.rows = rows
@@ -295,9 +321,10 @@ class RepeatGroup(Vertical):
     def compose(self) -> ComposeResult:
         label = self.field.label + (" *" if self.required else "")
         count = len(self.rows)
-        yield Static(
-            f"{label}  ({count} {'entry' if count == 1 else 'entries'})", classes="group-label"
-        )
+        line = f"{label}  ({count} {'entry' if count == 1 else 'entries'}"
+        if self.carried_from:
+            line += f", carried over from {self.carried_from}"
+        yield Static(line + ")", classes="group-label")
         yield from self.rows
         noun = (self.field.item_label or "entry").lower()
         yield Button(f"Add {noun}", compact=True, classes="row-add", variant="primary")

@@ -1,0 +1,117 @@
+"""A DataTable that holds one page of a long list: thousands of rows stay instant.
+
+Textual's DataTable measures every cell of every row it holds, so adding 10,000 rows (or
+re-adding them when a filter changes) takes seconds. The screen keeps the whole list in
+memory as plain data and the table holds only the page in view; `[` and `]` turn pages, and
+moving past the last row of a page turns to the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import DataTable
+
+T = TypeVar("T")
+
+PAGE_ROWS = 100
+
+
+class PagedTable(DataTable, Generic[T]):
+    """Rows from `show(items, render, key_of)`, a page at a time."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right_square_bracket", "turn_page(1)", "Next page", show=False),
+        Binding("left_square_bracket", "turn_page(-1)", "Previous page", show=False),
+    ]
+
+    class PageChanged(Message):
+        """The rows in view changed (a new list or another page): captions can follow."""
+
+        def __init__(self, table: PagedTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> PagedTable:
+            return self.table
+
+    def __init__(self, *, page_rows: int = PAGE_ROWS, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.page_rows = page_rows
+        self.items: Sequence[T] = ()
+        self.page = 0
+        self._render: Callable[[T], Sequence[Any]] = lambda item: ()
+        self._key_of: Callable[[T], Hashable] = id
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-len(self.items) // self.page_rows))
+
+    @property
+    def first_shown(self) -> int:
+        """0-based position in `items` of the first row in view."""
+        return self.page * self.page_rows
+
+    def caption(self, noun: str = "rows") -> str:
+        """ "1-100 of 1,000 cases" (or "12 cases" when everything fits on one page)."""
+        total = len(self.items)
+        if total <= self.page_rows:
+            return f"{total:,} {noun}"
+        last = min(total, self.first_shown + self.page_rows)
+        return f"{self.first_shown + 1:,}-{last:,} of {total:,} {noun} ([ ] pages)"
+
+    def show(
+        self,
+        items: Sequence[T],
+        render: Callable[[T], Sequence[Any]],
+        key_of: Callable[[T], Hashable],
+        *,
+        keep: Hashable | None = None,
+        top: bool = False,
+    ) -> None:
+        """Hold `items`, showing the page with `keep` (else the same page) under the cursor."""
+        self.items = items
+        self._render = render
+        self._key_of = key_of
+        if top:
+            self.page = 0
+        elif keep is not None:
+            for index, item in enumerate(items):
+                if key_of(item) == keep:
+                    self.page = index // self.page_rows
+                    break
+        self.page = min(self.page, self.pages - 1)
+        self._fill(keep if not top else None, at_end=False)
+
+    def _fill(self, keep: Hashable | None, *, at_end: bool) -> None:
+        self.clear()
+        start = self.first_shown
+        for item in self.items[start : start + self.page_rows]:
+            self.add_row(*self._render(item), key=str(self._key_of(item)))
+        if keep is not None and str(keep) in self.rows:
+            self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
+        elif self.row_count:
+            self.move_cursor(row=self.row_count - 1 if at_end else 0, animate=False)
+        self.post_message(self.PageChanged(self))
+
+    def action_turn_page(self, delta: int) -> None:
+        page = max(0, min(self.pages - 1, self.page + delta))
+        if page != self.page:
+            self.page = page
+            self._fill(None, at_end=delta < 0)
+
+    def action_cursor_down(self) -> None:
+        if self.row_count and self.cursor_row >= self.row_count - 1 and self.page < self.pages - 1:
+            self.action_turn_page(1)
+            return
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0 and self.page > 0:
+            self.action_turn_page(-1)
+            return
+        super().action_cursor_up()

@@ -1,0 +1,98 @@
+"""Keys sent in one burst, faster than the app can handle them, land where the cursor is.
+
+`burst` queues every key before the app handles the first, as a terminal does when the
+reviewer types ahead of a slow screen: Tab, Enter, ctrl+o (a new entry is mounted) and
+ctrl+n (a new step is built) must each take effect before the next key is delivered.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cspr_tui.settings import Settings
+from cspr_tui.tui.screens.form import FormScreen
+from tests.tui.conftest import build_app, burst, read_store, seed_vault, unlock
+
+
+def answers(app) -> dict:
+    return app.screen.values
+
+
+async def start_referral(pilot) -> None:
+    await unlock(pilot)
+    await burst(pilot, "n", "enter")  # new case, accept the suggested pseudonym
+    assert isinstance(pilot.app.screen, FormScreen)
+
+
+async def test_text_typed_across_tab_lands_in_each_field(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        await burst(pilot, "ctrl+n")
+        await burst(pilot, *"Sam Example", "tab", *"Nurse", "shift+tab", "end", *" Jr")
+        values = answers(app)
+        assert values["referrer_name"] == "Sam Example Jr"
+        assert values["referrer_job_title"] == "Nurse"
+
+
+async def test_a_whole_journey_in_one_burst_keeps_every_value(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Two steps, a new entry and typing straight after each change, all in one burst."""
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        keys = [
+            "ctrl+n",  # to B. Referrer: typing starts at once in its first question
+            *"Sam",
+            "tab",
+            *"Nurse",
+            "enter",  # Enter in a text box moves on too
+            "enter",  # open the agency drop-down,
+            "down",
+            "enter",  # pick the first agency under the blank prompt
+            "ctrl+n",  # to C. Children (a draft may be incomplete)
+            "ctrl+o",  # a new child: its first question is focused at once
+            *"Poppy",
+            "tab",
+            *"Pip",
+            "ctrl+o",  # a second child, typed straight after it is mounted
+            *"Ivy",
+        ]
+        await burst(pilot, *keys)
+        assert app.keys_pending == 0
+        values = answers(app)
+        assert values["referrer_name"] == "Sam"
+        assert values["referrer_job_title"] == "Nurse"
+        first_agency = app.forms["referral"].field("referrer_agency").choices[0]
+        assert values["referrer_agency"] == first_agency
+        assert [row.get("name") for row in values["children"]] == ["Poppy", "Ivy"]
+        assert values["children"][0]["other_names"] == "Pip"
+        await burst(pilot, "ctrl+s")
+        ref = app.screen.ref
+
+    vault, store = read_store(vault_path)
+    try:
+        saved = store.get(ref).record("referral").values
+        assert saved["referrer_name"] == "Sam"
+        assert [row.get("name") for row in saved["children"]] == ["Poppy", "Ivy"]
+    finally:
+        vault.close()
+
+
+async def test_typing_after_a_step_change_goes_to_the_new_step(
+    settings: Settings, vault_path: Path
+) -> None:
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        await burst(pilot, "ctrl+n", *"Ann", "ctrl+b", "ctrl+n", "tab", *"Lead")
+        values = answers(app)
+        assert values["referrer_name"] == "Ann"
+        assert values["referrer_job_title"] == "Lead"
+        assert app.focused is app.screen.editors["referrer_job_title"].input
