@@ -1189,6 +1189,7 @@ def _reviews_sheet(book: _Book) -> None:
 def _lists_sheet(book: _Book) -> None:
     """The drop-downs' lists, each behind a defined name exactly its size."""
     sheet = _Sheet(book.out, "Lists", [30, 44, 10, 16])
+    _print_setup(sheet, book.settings, book.heading)  # hidden, but marked if printed
     lists = book.lists
     columns = {
         "Status": lists.statuses,

@@ -584,9 +584,7 @@ def test_every_sheet_prints_with_marking_and_page_numbers(workspace: Path) -> No
         [add_recommendations(make_case(), 3)], quarter=Q3, today=TODAY, settings=settings
     )
     wb = openpyxl.load_workbook(path)
-    for ws in wb:
-        if ws.sheet_state == "hidden":
-            continue
+    for ws in wb:  # the hidden Lists sheet too, should anyone unhide and print it
         assert ws.oddHeader.center.text == "OFFICIAL", ws.title
         assert ws.oddFooter.left.text == "OFFICIAL", ws.title
         assert ws.oddFooter.center.text == "Page &P of &N", ws.title
