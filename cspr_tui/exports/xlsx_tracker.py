@@ -403,17 +403,19 @@ class _Sheet:
         """
         if value is None or value == "":
             return None
-        if isinstance(value, Formula):
-            cell = self._text[index]
-            cell._value, cell.data_type = str(value), "f"
-            return cell
-        if isinstance(value, bool) or not isinstance(value, int | float | date | str):
-            value = str(value)
-        elif isinstance(value, int | float):
-            cell = self._text[index]
-            cell._value, cell.data_type = value, "n"
-            return cell
-        if index in self._date_columns or isinstance(value, date):
+        kind = type(value)
+        if kind is not str:  # the common case, text, skips these checks
+            if kind is Formula:
+                cell = self._text[index]
+                cell._value, cell.data_type = str(value), "f"
+                return cell
+            if kind is int or kind is float:
+                cell = self._text[index]
+                cell._value, cell.data_type = value, "n"
+                return cell
+            if not isinstance(value, date):
+                value = str(value)  # bools, enums and the like as their text
+        if index in self._date_columns or (kind is not str and isinstance(value, date)):
             day = stored_date(value)
             if day is not None:
                 cell = self._date[index]
@@ -779,9 +781,9 @@ class _Book:
     @property
     def heading(self) -> tuple[str, str]:
         """The page header's left and right: whose tracker, and which quarter."""
-        return (
-            f"{self.settings.partnership_name}: recommendations tracker",
-            f"{self.quarter.title}, ratings as at {self.as_of:%d/%m/%Y}",
+        return (  # short, so a long partnership name stays clear of the centred marking
+            self.settings.partnership_name,
+            f"Tracker {self.quarter.title}, ratings as at {self.as_of:%d/%m/%Y}",
         )
 
     def red(self, row: _Row, text: str) -> str:

@@ -588,7 +588,8 @@ def test_every_sheet_prints_with_marking_and_page_numbers(workspace: Path) -> No
         assert ws.oddHeader.center.text == "OFFICIAL", ws.title
         assert ws.oddFooter.left.text == "OFFICIAL", ws.title
         assert ws.oddFooter.center.text == "Page &P of &N", ws.title
-        assert ws.oddHeader.left.text == "Bath && Imaginary SCP: recommendations tracker"
+        assert ws.oddHeader.left.text == "Bath && Imaginary SCP"
+        assert ws.oddHeader.right.text == "Tracker Q3 2026-27, ratings as at 28/11/2026"
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert wb["Tracker"].print_title_rows == "$1:$1" and wb["Tracker"].print_title_cols == "$A:$A"
     default = write_tracker([], quarter=Q3, today=TODAY)
