@@ -373,10 +373,10 @@ class _Sheet:
         self.widths = list(widths)
         for index, width in enumerate(self.widths, 1):
             self.ws.column_dimensions[get_column_letter(index)].width = width
-        dates, wrap = set(dates), set(wrap)
+        wrap = set(wrap)
+        self._date_columns = frozenset(dates)  # text here that reads as a date is one
         self._size = size or 11
-        # Characters a wrapped line holds, judged for a wide font (LibreOffice's stand-in
-        # for Calibri is wider than Calibri), so the row is never too short for its text.
+        # Characters a wrapped line holds, for counting lines to set row heights.
         char_px = self._size * _CHAR_EM * 96 / 72
         self._wrap = {i: max(1, int((self.widths[i] * 7 - 1) / char_px)) for i in sorted(wrap)}
         self._text: list[Any] = []
@@ -437,11 +437,6 @@ class _Sheet:
             if cell is not None:
                 cell.column, cell.row = col_idx, row_idx
                 yield cell
-
-    _date_columns: frozenset[int] = frozenset()
-
-    def date_columns(self, indexes: Iterable[int]) -> None:
-        self._date_columns = frozenset(indexes)
 
     def append(self, values: Sequence[Any]) -> None:
         if self._wrap:
@@ -807,8 +802,12 @@ def _tracker_widths(rows: Sequence[_Row]) -> list[float]:
 
 def _tracker_sheet(book: _Book, progress: Progress | None) -> None:
     names = [name for name, _w in TRACKER_COLUMNS]
-    sheet = _Sheet(book.out, "Tracker", _tracker_widths(book.rows))
-    sheet.date_columns(i for i, name in enumerate(names) if name in _TRACKER_DATES)
+    sheet = _Sheet(
+        book.out,
+        "Tracker",
+        _tracker_widths(book.rows),
+        dates=[i for i, name in enumerate(names) if name in _TRACKER_DATES],
+    )
     ws = sheet.ws
     ws.freeze_panes = "B2"
     _print_setup(sheet, book.settings, book.heading, title_cols="A:A")
@@ -943,9 +942,9 @@ def _board_pack_sheet(book: _Book) -> None:
         "Board pack",
         [w for _n, w in BOARD_PACK_COLUMNS],
         wrap=range(len(names)),
+        dates=[names.index("Target date")],
         size=BOARD_PACK_FONT_SIZE,
     )
-    sheet.date_columns([names.index("Target date")])
     sheet.ws.freeze_panes = "A2"
     sheet.ws.print_options.gridLines = True
     _print_setup(sheet, book.settings, book.heading)
@@ -1115,8 +1114,7 @@ def _update_log_sheet(book: _Book) -> None:
         ("Status after", 14),
         ("Updated by", 16),
     ]
-    sheet = _Sheet(book.out, "Update log", [w for _h, w in headers], wrap=[4, 5, 6])
-    sheet.date_columns([3])
+    sheet = _Sheet(book.out, "Update log", [w for _h, w in headers], wrap=[4, 5, 6], dates=[3])
     sheet.ws.freeze_panes = "A2"
     _print_setup(sheet, book.settings, book.heading)
     sheet.header([h for h, _w in headers])
@@ -1155,8 +1153,9 @@ def _reviews_sheet(book: _Book) -> None:
         ("Actions", 8),
         ("Open actions", 8),
     ]
-    sheet = _Sheet(book.out, "Reviews", [w for _h, w in headers], wrap=[3, 6])
-    sheet.date_columns([4, 5, 7, 8, 9])
+    sheet = _Sheet(
+        book.out, "Reviews", [w for _h, w in headers], wrap=[3, 6], dates=[4, 5, 7, 8, 9]
+    )
     sheet.ws.freeze_panes = "A2"
     _print_setup(sheet, book.settings, book.heading)
     sheet.header([h for h, _w in headers])
@@ -1211,12 +1210,11 @@ def _lists_sheet(book: _Book) -> None:
 
 
 def _readme_sheet(book: _Book) -> None:
-    sheet = _Sheet(book.out, "Read me", [22, 100], wrap=[1])
+    sheet = _Sheet(book.out, "Read me", [22, 100], wrap=[1], dates=[1])
     out = book.out
     left_date = out.style(wrap=True, date_format=True, left=True)
     sheet._date[1] = sheet._cell(left_date)  # dates sit at the start of the wide column
     sheet._text[1] = sheet._cell(out.style(wrap=True, left=True))
-    sheet.date_columns([1])
     _print_setup(sheet, book.settings, book.heading, title_rows=None)
     quarter = book.quarter
     sheet.title(f"{book.settings.partnership_name}: recommendations tracker")
