@@ -203,8 +203,10 @@ def make_case(index: int, *, seed: int = 2026, chronology_rows: int = 8) -> Case
         for _ in range(2)
     ]
     referral = {
-        "ack_not_cp_referral": True,
-        "discussed_with_lead": True,
+        "ack_not_cp_referral": "Yes",
+        "discussed_with_lead": "Yes",
+        "lead_name": _name(rng),
+        "referrer_phone": "0191 496 0000",
         "referrer_name": _name(rng),
         "referrer_job_title": "Designated safeguarding lead",
         "referrer_agency": agencies[0],
@@ -226,12 +228,17 @@ def make_case(index: int, *, seed: int = 2026, chronology_rows: int = 8) -> Case
         "incident_location": "Family home",
         "outcome": rng.choice(("Died", "Seriously harmed")),
         "abuse_neglect": "Suspected",
-        "lac_death": False,
+        "lac_death": "No",
         "harm_types": rng.sample(["Physical abuse", "Neglect", "Emotional abuse"], 2),
         "incident_description": narrative,
         "family": family,
         "agencies": [
-            {"agency": a, "contact_name": _name(rng), "contact_details": "", "still_involved": True}
+            {
+                "agency": a,
+                "contact_name": _name(rng),
+                "contact_details": "",
+                "still_involved": "Yes",
+            }
             for a in agencies
         ],
         "criteria": ["Abuse or neglect known or suspected", "Serious harm or death"],
@@ -240,6 +247,9 @@ def make_case(index: int, *, seed: int = 2026, chronology_rows: int = 8) -> Case
         "parallel_processes": ["Criminal proceedings"],
         "parallel_details": "A police investigation is open; the CPS has been consulted.",
     }
+    referral["referrer_confirmation"] = referral["referrer_name"]
+    if referral["outcome"] == "Died":
+        referral["children"][0]["date_of_death"] = incident.isoformat()
     stamp = f"{incident.isoformat()}T10:00:00+00:00"
     stage = rng.choice(_STAGES)
     return Case(
@@ -257,6 +267,7 @@ def make_case(index: int, *, seed: int = 2026, chronology_rows: int = 8) -> Case
                 1,
                 {
                     "date_received": referral["referral_date"],
+                    "date_considered": (incident + timedelta(days=10)).isoformat(),
                     "considered_by": "Partnership screening group",
                     "decision": "Rapid review (after notification)",
                     "rationale": "The notification criteria appear to be met; see the referral.",

@@ -25,6 +25,10 @@ class UsageError(CsprError):
     exit_code = 2
 
 
+class NotFound(UsageError):
+    """Something named does not exist: a vault, case, file, backup or agency (exit 2)."""
+
+
 class WrongPassphrase(CsprError):
     exit_code = 3
 

@@ -43,6 +43,11 @@ class Settings:
             "Single-issue review",
         ]
     )
+    # Redaction: agency, place and service names that are not personal names (never flagged
+    # as possible names), and what a published (redacted) report leaves out of its cover.
+    redaction_allowlist: list[str] = field(default_factory=list)
+    published_omits: list[str] = field(default_factory=lambda: ["reference", "status", "marking"])
+    published_marking: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -65,13 +70,34 @@ def load_settings(path: Path | None = None) -> Settings:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write the settings atomically through a fresh owner-only temporary file.
+
+    The temporary name is random and opened with O_EXCL and O_NOFOLLOW, so a symlink planted
+    at it (or at the settings file, which the rename replaces rather than follows) never
+    redirects the write.
+    """
+    import secrets
+
     path = path or paths.settings_path()
     data = asdict(settings)
     extra = data.pop("extra")
     data.update(extra)
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, sort_keys=True)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    payload = json.dumps(data, indent=2, sort_keys=True).encode("utf-8")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(tmp, flags, 0o600)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise CsprError(
+            f"could not save the settings to {path.absolute()} ({exc.strerror or exc}); "
+            "nothing was changed."
+        ) from None

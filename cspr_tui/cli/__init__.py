@@ -7,6 +7,7 @@ commands hold no business rules, they call the vault, domain and exports layers.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -16,35 +17,66 @@ from cspr_tui.errors import CsprError, UsageError
 __all__ = ["build_parser", "main"]
 
 
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Help pages in British English, with the examples and epilog laid out as written."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[override]
+        return super().add_usage(usage, actions, groups, "Usage: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors as one line and exit code 2."""
+    """argparse that reports usage errors as one line and exit code 2, in British wording."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "Arguments"
+        self._optionals.title = "Options"
+        self.add_argument("-h", "--help", action="help", help="show this help page and stop")
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{message} (see '{self.prog} --help')")
 
 
+# Commands that never open a vault, so they take no --vault of their own.
+_NO_VAULT = {"templates", "completion"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     from cspr_tui.cli import command_modules
+    from cspr_tui.cli.help_text import apply_help
 
-    parser = _Parser(
-        prog="cspr",
-        description="Offline, encrypted case vault for child safeguarding practice reviews.",
+    parser = _Parser(prog="cspr")
+    parser.add_argument(
+        "--version", action="version", version=f"cspr {__version__}", help="show the version"
     )
-    parser.add_argument("--version", action="version", version=f"cspr {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on failure")
     parser.add_argument(
-        "--vault", metavar="PATH", help="vault file (default: CSPR_VAULT or vault/cases.vault)"
+        "--vault",
+        metavar="PATH",
+        help="vault file (default: CSPR_VAULT, else vault/cases.vault in the workspace)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument(
+        "--allow-rollback",
+        action="store_true",
+        help="open a vault older than this machine has seen (accepting that state)",
+    )
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, title="Commands"
+    )
     for module in command_modules.MODULES:
         module.register(sub)
     _accept_vault_everywhere(sub)
+    apply_help(parser)
     return parser
 
 
 def _accept_vault_everywhere(subparsers: argparse._SubParsersAction) -> None:
     """`--vault PATH` works after the command too (`cspr cases --vault x.vault`)."""
-    for command in subparsers.choices.values():
+    for name, command in subparsers.choices.items():
+        if name in _NO_VAULT:
+            continue
         if not any("--vault" in action.option_strings for action in command._actions):
             command.add_argument(
                 "--vault", metavar="PATH", default=argparse.SUPPRESS, help="vault file"
@@ -52,6 +84,24 @@ def _accept_vault_everywhere(subparsers: argparse._SubParsersAction) -> None:
         for action in command._actions:
             if isinstance(action, argparse._SubParsersAction):
                 _accept_vault_everywhere(action)
+
+
+BROKEN_PIPE_EXIT = 141  # 128 + SIGPIPE: what `head` leaves a standard tool with
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader went away (`cspr cases | head -1`): stop quietly, as standard tools do.
+
+    Whatever is still buffered for stdout is pointed at /dev/null, so Python's own flush at
+    exit does not print "Exception ignored ... BrokenPipeError".
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return BROKEN_PIPE_EXIT
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,7 +113,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "func", None):
             args = parser.parse_args([*argv, "tui"])
         result = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at exit
         return int(result or 0)
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    except SystemExit:  # --help and --version print, then exit through argparse
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            return _quiet_broken_pipe()
+        raise
     except CsprError as exc:
         if debug:
             raise

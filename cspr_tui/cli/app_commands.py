@@ -24,7 +24,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _vault_path(args: argparse.Namespace) -> Path:
-    return Path(args.vault).expanduser() if args.vault else paths.default_vault_path()
+    from cspr_tui.cli.workspace import vault_path
+
+    return vault_path(args)
 
 
 def _need_terminal() -> None:
@@ -51,11 +53,11 @@ def run_tui(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     from cspr_tui.domain.demo import create_demo_vault
 
-    path = Path(args.vault).expanduser() if args.vault else paths.demo_vault_path()
+    path = Path(args.vault).expanduser().absolute() if args.vault else paths.demo_vault_path()
     if path.exists():
         print(f"The demo vault is already at {path} (passphrase: demo).", file=sys.stderr)
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        paths.make_private_dir(path.parent)
         create_demo_vault(path, passphrase="demo")
         print(f"Created the demo vault at {path} (passphrase: demo).", file=sys.stderr)
     if args.create_only:

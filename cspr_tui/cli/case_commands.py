@@ -14,9 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from cspr_tui import paths
 from cspr_tui.cli.passphrase import read_passphrase
-from cspr_tui.errors import UsageError
+from cspr_tui.errors import ValidationFailed
 
 __all__ = ["open_store", "register"]
 
@@ -43,8 +42,9 @@ def register(subparsers: Any) -> None:
 
 
 def _vault_path(args: argparse.Namespace) -> Path:
-    vault = getattr(args, "vault", None)
-    return Path(vault).expanduser() if vault else paths.default_vault_path()
+    from cspr_tui.cli.workspace import vault_path
+
+    return vault_path(args)
 
 
 @contextmanager
@@ -57,10 +57,20 @@ def open_store(args: argparse.Namespace, *, readonly: bool) -> Iterator[Any]:
 
     settings = load_settings()
     path = _vault_path(args)
-    if not path.exists():
-        raise UsageError(f"there is no vault at {path}; create one with 'cspr init'.")
+    from cspr_tui.cli.workspace import require_vault
+
+    require_vault(path)
     forms = load_forms(choice_lists={"review_methods": settings.review_methods})
-    vault = open_vault(path, read_passphrase(), backups=settings.backups_count, readonly=readonly)
+    from cspr_tui.exports.export_file import protect_vault
+
+    protect_vault(path)
+    vault = open_vault(
+        path,
+        read_passphrase(),
+        backups=settings.backups_count,
+        readonly=readonly,
+        allow_rollback=getattr(args, "allow_rollback", False),
+    )
     try:
         yield CaseStore(vault, settings, forms)
     finally:
@@ -76,7 +86,10 @@ def import_command(args: argparse.Namespace) -> int:
     data = read_case_file(source)
     settings = load_settings()
     forms = load_forms(choice_lists={"review_methods": settings.review_methods})
-    cases = parse_case_file(data, forms)  # checked before the vault is even unlocked
+    try:
+        cases = parse_case_file(data, forms)  # checked before the vault is even unlocked
+    except ValidationFailed as exc:
+        raise ValidationFailed(f"{source.absolute()}: {exc.message}", details=exc.details) from None
     with open_store(args, readonly=False) as store:
         added, updated = store.import_cases(cases, source=source.name)
     print(f"Imported {len(cases)} case(s) from {source.name}: {added} new, {updated} updated.")

@@ -11,6 +11,9 @@ _NAMES = (
     "cspr_tui.cli.case_commands",
     "cspr_tui.cli.template_commands",
     "cspr_tui.cli.export_commands",
+    "cspr_tui.cli.returns_commands",
+    "cspr_tui.cli.redaction_commands",
+    "cspr_tui.cli.where_commands",
 )
 
 

@@ -8,10 +8,13 @@ all. Exported files are plaintext, so every command says so.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from cspr_tui.errors import UsageError
 
 __all__ = ["register"]
 
@@ -59,6 +62,10 @@ def register(subparsers: Any) -> None:
     _common(report)
     report.set_defaults(func=report_command)
 
+    from cspr_tui.cli.returns_commands import register_exports
+
+    register_exports(kinds, _common)  # chronology, chronology-template, referral-form
+
     as_json = kinds.add_parser("json", help="cases in the import format (.json)")
     as_json.add_argument("refs", nargs="*", metavar="CASE_REF", help="cases (default: all)")
     as_json.add_argument("--out", required=True, metavar="FILE", help="the file to write")
@@ -74,7 +81,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _out(args: argparse.Namespace) -> Path | None:
-    return Path(args.out).expanduser() if args.out else None
+    """The `--out` file, or a folder (the default name goes inside it), or None (exports/)."""
+    if not args.out:
+        return None
+    out = Path(args.out).expanduser().absolute()
+    if args.out.endswith(("/", os.sep)) and not out.is_dir():
+        raise UsageError(f"the folder {out} does not exist; create it or choose another --out.")
+    return out
 
 
 def _progress() -> Callable[[int, int, str], None] | None:
@@ -128,5 +141,12 @@ def report_command(args: argparse.Namespace) -> int:
 def json_command(args: argparse.Namespace) -> int:
     from cspr_tui.exports.service import CaseJsonExport
 
-    request = CaseJsonExport(tuple(args.refs or ()), out=_out(args), force=args.force)
+    out = _out(args)
+    if out is not None and out.is_dir():  # a folder: the default name inside it
+        from datetime import date
+
+        from cspr_tui.exports.service import default_json_name
+
+        out = out / default_json_name(date.today())
+    request = CaseJsonExport(tuple(args.refs or ()), out=out, force=args.force)
     return _run(args, request)

@@ -8,17 +8,37 @@ from __future__ import annotations
 
 import getpass
 import os
+import stat
 import sys
 from pathlib import Path
 
 from cspr_tui.errors import UsageError
 
 
+def warn_if_readable_by_others(path: Path) -> None:
+    """Say so on stderr, as ssh does for a private key, when others may read the file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        print(
+            f"cspr: warning: the passphrase file {path.resolve()} can be read by other users "
+            f"(permissions {stat.S_IMODE(mode):04o}); run 'chmod 600 {path.resolve()}'.",
+            file=sys.stderr,
+        )
+
+
 def read_passphrase(
     prefix: str = "CSPR_PASSPHRASE", *, prompt: str = "Passphrase: ", confirm: bool = False
 ) -> str:
+    """The passphrase, read only once the process is guarded (it holds a secret from now on)."""
+    from cspr_tui.vault.process_guard import guard_process
+
+    guard_process()
     file_name = os.environ.get(f"{prefix}_FILE")
     if file_name:
+        warn_if_readable_by_others(Path(file_name).expanduser())
         try:
             text = Path(file_name).expanduser().read_text(encoding="utf-8")
         except OSError as exc:

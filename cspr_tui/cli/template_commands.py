@@ -7,6 +7,7 @@ as `file: field: problem` and exits 6, or prints a one-line summary and exits 0.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from cspr_tui import paths
 from cspr_tui.errors import ValidationFailed
@@ -39,13 +40,13 @@ def _need_action(parser: argparse.ArgumentParser):
 
 def _word_templates() -> list:
     """Every shipped Word template and every workspace override the app would render."""
-    found = []
+    found: dict[Path, Path] = {}  # a checkout's workspace overrides are the shipped files
     for folder in (paths.shipped_templates_dir(), paths.user_templates_dir()):
         for name in sorted(set(TEMPLATE_FILES.values())):
             candidate = folder / "docx" / name
             if candidate.is_file():
-                found.append(candidate)
-    return found
+                found.setdefault(candidate.resolve(), candidate)
+    return list(found.values())
 
 
 def run_check(_args: argparse.Namespace) -> int:

@@ -10,12 +10,18 @@ from tinydb import TinyDB
 
 from cspr_tui import paths
 from cspr_tui.cli.passphrase import read_passphrase
+from cspr_tui.cli.workspace import NotFound, require_vault, vault_was_chosen
 from cspr_tui.errors import CsprError, UsageError, VaultDamaged
 from cspr_tui.settings import load_settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     init = subparsers.add_parser("init", help="create an empty encrypted vault")
+    init.add_argument(
+        "--parents",
+        action="store_true",
+        help="create the vault's folder (and its parents, owner-only) if missing",
+    )
     init.set_defaults(func=run_init)
 
     verify = subparsers.add_parser(
@@ -28,6 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     rekey.set_defaults(func=run_rekey)
 
+    compact = subparsers.add_parser(
+        "compact", help="rewrite the vault as one snapshot (the previous file becomes a backup)"
+    )
+    compact.set_defaults(func=run_compact)
+
     backups = subparsers.add_parser("backups", help="list the vault's automatic backups")
     backups.set_defaults(func=run_backups)
 
@@ -39,8 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _vault_path(args: argparse.Namespace) -> Path:
-    given = getattr(args, "vault", None)
-    return Path(given).expanduser() if given else paths.default_vault_path()
+    from cspr_tui.cli.workspace import vault_path
+
+    return vault_path(args)
 
 
 def _size(size: int) -> str:
@@ -77,12 +89,29 @@ def _check_new_passphrase(passphrase: str) -> str:
     return passphrase
 
 
+def _require_backup(path: Path, backup: str) -> None:
+    from cspr_tui.vault import list_backups
+
+    candidate = Path(backup).expanduser()
+    if candidate.is_file() or path.with_name(candidate.name).is_file():
+        return
+    names = ", ".join(info.name for info in list_backups(path)[:3]) or "none"
+    raise NotFound(f"no backup named {backup} beside {path} (newest: {names}); see 'cspr backups'.")
+
+
 def run_init(args: argparse.Namespace) -> int:
     from cspr_tui.vault import create_vault
 
     path = _vault_path(args)
     if path.exists():
         raise CsprError(f"{path} already exists; nothing was changed.")
+    if not path.parent.is_dir():
+        if vault_was_chosen(args) and not getattr(args, "parents", False):
+            raise NotFound(
+                f"the folder {path.parent} does not exist; create it first, or add --parents "
+                "to create it (owner-only)."
+            )
+        paths.make_private_dir(path.parent)
     passphrase = _check_new_passphrase(read_passphrase(prompt="New passphrase: ", confirm=True))
     with create_vault(path, passphrase, backups=_backups_count()) as vault:
         kdf = vault.info().kdf.describe()
@@ -95,14 +124,17 @@ def run_init(args: argparse.Namespace) -> int:
 def run_verify(args: argparse.Namespace) -> int:
     from cspr_tui.vault import list_backups, open_vault
 
-    path = _vault_path(args)
+    path = require_vault(_vault_path(args))
     passphrase = read_passphrase()
-    with open_vault(path, passphrase, readonly=True) as vault:
+    with open_vault(
+        path, passphrase, readonly=True, allow_rollback=getattr(args, "allow_rollback", False)
+    ) as vault:
         info = vault.info()
         db = vault.db
         tables = {name: len(db.table(name)) for name in sorted(db.tables())}
         problems = _integrity_problems(db)
         states = vault.backup_states()
+        head = _audit_head(db)
     backups = list_backups(path)
     print(f"Vault: {path}")
     print(f"  format: version {info.format_version}, cipher {info.cipher}")
@@ -110,6 +142,12 @@ def run_verify(args: argparse.Namespace) -> int:
     if not info.kdf.meets_floor():
         print("  warning: test-only key-derivation parameters; never use this vault for real data")
     print(f"  size: {_size(info.size)}, last saved {_local(info.saved)}")
+    print(
+        f"  save counter: {info.save_counter}"
+        + (f" (vault id {info.vault_id})" if info.vault_id else " (format 1: no id yet)")
+    )
+    if head is not None:
+        print(f"  audit head: entry {head[0]}, hash {head[1]}")
     if tables:
         listing = ", ".join(f"{name} {count}" for name, count in tables.items())
         print(f"  tables: {listing}")
@@ -139,6 +177,15 @@ def run_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_head(db: TinyDB) -> tuple[int, str] | None:
+    """The audit chain's last entry number and hash; None if the domain is not installed."""
+    try:
+        from cspr_tui.domain import audit
+    except ModuleNotFoundError:
+        return None
+    return audit.head(db)
+
+
 def _integrity_problems(db: TinyDB) -> list[str] | None:
     """The domain's schema and audit-chain checks; None if that layer is not installed."""
     try:
@@ -153,15 +200,18 @@ def _integrity_problems(db: TinyDB) -> list[str] | None:
 def run_rekey(args: argparse.Namespace) -> int:
     from cspr_tui.vault import open_vault
 
-    path = _vault_path(args)
-    if not path.exists():
-        raise CsprError(f"there is no vault at {path}; check --vault.")
+    path = require_vault(_vault_path(args))
     current = read_passphrase(prompt="Current passphrase: ")
     new = read_passphrase("CSPR_NEW_PASSPHRASE", prompt="New passphrase: ", confirm=True)
     if new == current:
         raise UsageError("the new passphrase is the same as the current one; nothing was changed.")
     _check_new_passphrase(new)
-    with open_vault(path, current, backups=_backups_count()) as vault:
+    with open_vault(
+        path,
+        current,
+        backups=_backups_count(),
+        allow_rollback=getattr(args, "allow_rollback", False),
+    ) as vault:
         result = vault.rekey(new)
     print(f"Changed the passphrase of {path} and re-encrypted it under a new data key.")
     print(f"  {result.rewrapped} backup(s) re-encrypted: they open with the new passphrase only.")
@@ -174,10 +224,31 @@ def run_rekey(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_compact(args: argparse.Namespace) -> int:
+    from cspr_tui.vault import open_vault
+
+    path = _vault_path(args)
+    if not path.exists():
+        raise CsprError(f"there is no vault at {path}; check --vault.")
+    passphrase = read_passphrase()
+    with open_vault(
+        path,
+        passphrase,
+        backups=_backups_count(),
+        allow_rollback=getattr(args, "allow_rollback", False),
+    ) as vault:
+        before = path.stat().st_size
+        after = vault.compact()
+        counter = vault.save_counter
+    print(f"Compacted {path}: {_size(before)} -> {_size(after)} (save {counter}).")
+    print("  The file as it was is kept as a backup ('cspr backups').")
+    return 0
+
+
 def run_backups(args: argparse.Namespace) -> int:
     from cspr_tui.vault import list_backups
 
-    path = _vault_path(args)
+    path = require_vault(_vault_path(args))
     backups = list_backups(path)
     if not backups:
         print(f"No backups of {path} yet (one is kept at each save).")
@@ -194,9 +265,13 @@ def run_restore(args: argparse.Namespace) -> int:
     from cspr_tui.vault import restore_backup
 
     path = _vault_path(args)
+    if not path.parent.is_dir():
+        raise NotFound(f"there is no folder {path.parent} for the vault {path}; check --vault.")
+    _require_backup(path, args.backup)
     passphrase = read_passphrase(prompt="Passphrase of the backup: ")
     kept = restore_backup(path, args.backup, passphrase, backups=_backups_count())
     print(f"Restored {path} from {Path(args.backup).name}.")
+    print("  This machine now takes the restored state as the vault's current one.")
     if kept is not None:
         print(f"  The vault as it was before is kept as the backup {kept.name}.")
     return 0

@@ -91,6 +91,12 @@ def default_actor(reviewer_name: str = "") -> str:
         return "unknown user"
 
 
+def head(db: TinyDB) -> tuple[int, str]:
+    """The chain's head (last entry number and its hash): what `cspr verify` prints and
+    each export records, so a history rewritten later shows against copies that left."""
+    return _head(db)
+
+
 def _head(db: TinyDB) -> tuple[int, str]:
     meta = db.table(META_TABLE, cache_size=0)
     head = meta.get(Query().key == HEAD_KEY)

@@ -84,14 +84,67 @@ class Rag(StrEnum):
     GREY = "Grey"
 
 
+class PersonKind(StrEnum):
+    """Who a person in the pseudonym key is to the review (domain.md 8: pseudonym practice)."""
+
+    CHILD = "child"  # the subject child
+    SIBLING = "sibling"
+    FAMILY = "family"
+    SIGNIFICANT_OTHER = "significant_other"
+    PRACTITIONER = "practitioner"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
 @dataclass
 class Person:
-    """One line of the pseudonym key: a real name and the pseudonym that replaces it."""
+    """One line of the pseudonym key: a real person, what replaces them, and what identifies
+    them besides their name.
+
+    Everything here is what redaction looks for (exports/redaction): the name and each of
+    its parts, the known variants (nicknames, other spellings, former names), and the
+    identifiers that name a person as surely as a name does. Dates are ISO strings.
+    """
 
     real_name: str
     pseudonym: str
     role: str  # e.g. "Subject child", "Mother", "Health visitor"
-    kind: str = "family"  # "child" | "family" | "practitioner" | "other"
+    kind: PersonKind = PersonKind.FAMILY
+    variants: list[str] = field(default_factory=list)  # aliases, other spellings, nicknames
+    date_of_birth: str | None = None
+    addresses: list[str] = field(default_factory=list)
+    postcode: str = ""
+    nhs_number: str = ""
+    school: str = ""
+    gp_practice: str = ""
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+
+
+class RedactionOutcome(StrEnum):
+    ACCEPTED = "accepted"  # the finding's proposal stands (withhold, or keep as written)
+    REJECTED = "rejected"  # the opposite of the proposal, with the reviewer's reason
+
+
+@dataclass
+class RedactionDecision:
+    """A reviewer's decision on one redaction finding, kept so the next export reuses it.
+
+    `finding_id` is stable for the same hit in the same sentence, so a decision holds until
+    the text around it changes; `hit` and `snippet` say what was decided for the audit.
+    """
+
+    finding_id: str
+    outcome: RedactionOutcome
+    reason: str = ""
+    kind: str = ""
+    hit: str = ""
+    snippet: str = ""
+    by: str = ""
+    at: str = ""
 
 
 @dataclass
@@ -119,6 +172,12 @@ class AgencyReportRequest:
     received_date: str | None = None
     depth: str = "rapid_review"  # "rapid_review" | "lcspr"
     version: int = 1
+    # When the fillable report went out, and the random token embedded in it, so a
+    # completed report is matched to this request of this vault (domain/agency_return.py).
+    sent_date: str | None = None
+    token: str = ""
+    return_contact: str = ""  # the named contact at the business unit
+    return_address: str = ""
 
 
 @dataclass
@@ -216,6 +275,7 @@ class Case:
     review_method: str = ""
     records: dict[str, Record] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)
+    redaction_decisions: list[RedactionDecision] = field(default_factory=list)
     agencies: list[str] = field(default_factory=list)
     agency_reports: list[AgencyReportRequest] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)

@@ -26,12 +26,15 @@ from cspr_tui.domain.case import (
     DeadlineOverride,
     Pause,
     Person,
+    PersonKind,
     QuarterlyUpdate,
     Rag,
     Recommendation,
     RecommendationStatus,
     Record,
     RecordStatus,
+    RedactionDecision,
+    RedactionOutcome,
     Stage,
     StageChange,
 )
@@ -50,6 +53,7 @@ __all__ = [
     "parse_case_file",
     "plain_json",
     "read_case_file",
+    "unknown_field_problems",
     "write_case_file",
 ]
 
@@ -87,14 +91,37 @@ _RECORD = _object(
     },
     ["form_id", "template_version", "values", "status"],
 )
+_TEXTS = {"type": "array", "items": _TEXT}
 _PERSON = _object(
     {
         "real_name": {"type": "string", "minLength": 1},
         "pseudonym": {"type": "string", "minLength": 1},
         "role": _TEXT,
-        "kind": {"enum": ["child", "family", "practitioner", "other"]},
+        "kind": {"enum": [k.value for k in PersonKind]},
+        "variants": {**_TEXTS, "description": "aliases, nicknames, other spellings"},
+        "date_of_birth": _OPT_DATE,
+        "addresses": _TEXTS,
+        "postcode": _TEXT,
+        "nhs_number": _TEXT,
+        "school": _TEXT,
+        "gp_practice": _TEXT,
+        "phones": _TEXTS,
+        "emails": _TEXTS,
     },
     ["real_name", "pseudonym", "role"],
+)
+_REDACTION_DECISION = _object(
+    {
+        "finding_id": {"type": "string", "minLength": 1},
+        "outcome": {"enum": [o.value for o in RedactionOutcome]},
+        "reason": _TEXT,
+        "kind": _TEXT,
+        "hit": _TEXT,
+        "snippet": _TEXT,
+        "by": _TEXT,
+        "at": _TEXT,
+    },
+    ["finding_id", "outcome"],
 )
 _AGENCY_REPORT = _object(
     {
@@ -106,6 +133,10 @@ _AGENCY_REPORT = _object(
         "received_date": _OPT_DATE,
         "depth": {"enum": ["rapid_review", "lcspr"]},
         "version": {"type": "integer", "minimum": 1},
+        "sent_date": _OPT_DATE,
+        "token": _TEXT,
+        "return_contact": _TEXT,
+        "return_address": _TEXT,
     },
     ["agency"],
 )
@@ -203,6 +234,7 @@ CASE_SCHEMA: dict[str, Any] = _object(
             "additionalProperties": _RECORD,
         },
         "people": {"type": "array", "items": _PERSON},
+        "redaction_decisions": {"type": "array", "items": _REDACTION_DECISION},
         "agencies": {"type": "array", "items": _TEXT},
         "agency_reports": {"type": "array", "items": _AGENCY_REPORT},
         "recommendations": {"type": "array", "items": _RECOMMENDATION},
@@ -333,7 +365,8 @@ def _builder(cls: type[_D]) -> Callable[[Mapping[str, Any]], _D]:
     return build
 
 
-_person = _builder(Person)
+_person_builder = _builder(Person)
+_decision_builder = _builder(RedactionDecision)
 _agency_report = _builder(AgencyReportRequest)
 _pause = _builder(Pause)
 _override = _builder(DeadlineOverride)
@@ -403,6 +436,16 @@ def _recommendation_from(r: Mapping[str, Any]) -> Recommendation:
     return _recommendation(data)
 
 
+def _person(data: Mapping[str, Any]) -> Person:
+    """A key line; files from before the key carried identifiers hold only the first four
+    fields, and read as people with no identifiers besides their name."""
+    person = _person_builder(data)
+    person.kind = PersonKind(data.get("kind", PersonKind.FAMILY))
+    for name in ("variants", "addresses", "phones", "emails"):
+        setattr(person, name, list(getattr(person, name)))
+    return person
+
+
 def case_from_data(data: Mapping[str, Any]) -> Case:
     """Build a Case from data already known to fit `CASE_SCHEMA` (fast: no checking).
 
@@ -422,6 +465,10 @@ def case_from_data(data: Mapping[str, Any]) -> Case:
                 _current_key(key, r, raw_records): _record_from(r) for key, r in raw_records.items()
             },
             "people": [_person(p) for p in data.get("people") or []],
+            "redaction_decisions": [
+                _decision_builder({**d, "outcome": RedactionOutcome(d["outcome"])})
+                for d in data.get("redaction_decisions") or []
+            ],
             "agencies": list(data.get("agencies") or []),
             "agency_reports": [_agency_report(a) for a in data.get("agency_reports") or []],
             "recommendations": [_recommendation_from(r) for r in data.get("recommendations") or []],
@@ -527,6 +574,10 @@ def _record_problems(forms: Any, key: str, record: Mapping[str, Any], where: str
         return [*problems, f"{where}: there is no form called {form_id!r}."]
     finishing = record.get("status") == RecordStatus.COMPLETE.value
     version = record.get("template_version")
+    if not (isinstance(version, int) and version < form.version):
+        # A record of the current template cannot hold answers the form does not ask;
+        # older versions keep answers since retired (the form reads them leniently).
+        problems.extend(unknown_field_problems(form, record["values"], f"{where}.values"))
     issues = form.validate(
         dict(record["values"]),
         finishing=finishing,
@@ -541,6 +592,31 @@ def _record_problems(forms: Any, key: str, record: Mapping[str, Any], where: str
     return problems
 
 
+def unknown_field_problems(form: Any, values: Mapping[str, Any], where: str) -> list[str]:
+    """Answers under ids the form does not have (top level and inside repeat rows)."""
+    problems = []
+    for key, value in values.items():
+        field = form.field(key) if isinstance(key, str) and key else None
+        if field is None:
+            problems.append(
+                f"{_member(where, str(key))}: {form.id!r} has no field {key!r}; "
+                "check the spelling against the form template."
+            )
+            continue
+        if getattr(field, "type", "") == "repeat" and isinstance(value, list):
+            known = {f.id for f in field.fields}
+            for index, row in enumerate(value):
+                if not isinstance(row, Mapping):
+                    continue
+                for name in row:
+                    if name not in known:
+                        problems.append(
+                            f"{_member(where, key)}[{index}].{name}: {form.id!r} has no field "
+                            f"{key}.{name!s}; check the spelling against the form template."
+                        )
+    return problems
+
+
 def dump_cases(cases: Iterable[Case]) -> dict[str, Any]:
     """The file content for these cases, in reference order so exports are reproducible."""
     return {
@@ -551,20 +627,26 @@ def dump_cases(cases: Iterable[Case]) -> dict[str, Any]:
 
 
 def read_case_file(path: Path) -> Any:
-    """The parsed JSON of an import file; unreadable or malformed JSON is one clear line."""
+    """The parsed JSON of an import file; unreadable or malformed JSON is one located problem.
+
+    The strict reader (json_reader.py) names the byte offset of bad UTF-8 and the JSON path
+    of duplicate keys, over-deep nesting and oversized numbers, and accepts a UTF-8 BOM.
+    """
+    from cspr_tui.domain.json_reader import load_strict_json
+
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
-        raise UsageError(f"{path} does not exist; give the path of a case JSON file.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CsprError(f"cannot read {path} ({exc.__class__.__name__}).") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationFailed(
-            f"{path} is not valid JSON; nothing was imported.",
-            details=[f"$: {exc.msg} at line {exc.lineno}, column {exc.colno}."],
+        raise UsageError(
+            f"{path.absolute()} does not exist; give the path of a case JSON file."
         ) from None
+    except IsADirectoryError:
+        raise UsageError(
+            f"{path.absolute()} is a folder; give the path of a case JSON file."
+        ) from None
+    except OSError as exc:
+        raise CsprError(f"cannot read {path.absolute()} ({exc.strerror or exc}).") from None
+    return load_strict_json(data, str(path.absolute()))
 
 
 def write_case_file(cases: Iterable[Case], path: Path, *, force: bool = False) -> Path:

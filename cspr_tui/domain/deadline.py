@@ -597,7 +597,46 @@ def case_deadlines(
         if not limit.enabled or (limit.statutory_only and statutory is False):
             continue
         results[limit.id] = _evaluate(case, limit, limits, results, calendar, today, due_soon)
-    return list(results.values())
+    return [*results.values(), *return_deadlines(case, calendar, today, due_soon)]
+
+
+RETURN_RULE_PREFIX = "AR"  # AR1, AR2...: the case's requests in order
+
+
+def return_deadlines(
+    case: Case, calendar: WorkingCalendar, today: date, due_soon: int
+) -> list[Deadline]:
+    """Each agency's information report, due by the date the request set: a deadline like
+    the others (due soon, overdue, met or met late once the return is in)."""
+    found = []
+    for number, request in enumerate(case.agency_reports, 1):
+        due = stored_date(request.due_date)
+        if due is None:
+            continue
+        met_on = stored_date(request.received_date)
+        deadline = Deadline(
+            rule=f"{RETURN_RULE_PREFIX}{number}",
+            label=f"Information report from {request.agency}",
+            due=due,
+            status=DeadlineStatus.ON_TRACK,
+            anchor_date=stored_date(request.requested_date),
+            met_on=met_on,
+            case_ref=case.ref,
+            source="the request's due date",
+        )
+        if met_on is not None:
+            deadline.status = DeadlineStatus.MET if met_on <= due else DeadlineStatus.MET_LATE
+        else:
+            left = calendar.working_days_between(today, due)
+            if today > due:
+                deadline.status = DeadlineStatus.OVERDUE
+                left = min(left, -1)
+                deadline.note = f"Not returned; chase {request.agency}."
+            elif left <= due_soon:
+                deadline.status = DeadlineStatus.DUE_SOON
+            deadline.days_left = left
+        found.append(deadline)
+    return found
 
 
 def next_deadline(

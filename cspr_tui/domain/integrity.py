@@ -92,6 +92,7 @@ def _dates(data: Mapping[str, Any]) -> list[Any]:
     found.extend(o["due_date"] for o in data["overrides"])
     for report in data["agency_reports"]:
         found.extend([report["requested_date"], report["due_date"], report["received_date"]])
+        found.append(report.get("sent_date"))
     for rec in data["recommendations"]:
         found.extend(rec[name] for name in RECOMMENDATION_DATE_FIELDS)
         found.extend(u["date"] for u in rec["updates"])

@@ -31,7 +31,8 @@ from typing import Any, Protocol, TypeVar
 import orjson
 from tinydb import Query, TinyDB
 
-from cspr_tui.domain import audit, form_mapping, workflow
+from cspr_tui.domain import audit, form_mapping, people, workflow
+from cspr_tui.domain.agency_return import CONTEXT_FIELDS
 from cspr_tui.domain.case import (
     RECOMMENDATION_DATE_FIELDS,
     AgencyReportRequest,
@@ -45,11 +46,13 @@ from cspr_tui.domain.case import (
     RecommendationStatus,
     Record,
     RecordStatus,
+    RedactionDecision,
     Stage,
     StageChange,
 )
 from cspr_tui.domain.case_json import REF_PATTERN, case_from_data, case_to_data, plain_json
 from cspr_tui.domain.integrity import CASES_TABLE, SCHEMA_KEY, SCHEMA_VERSION
+from cspr_tui.domain.people import redaction_decisions_merged
 from cspr_tui.domain.workflow import TransitionCheck, TransitionRefused, parse_iso_date
 from cspr_tui.errors import CsprError, UsageError, ValidationFailed
 from cspr_tui.settings import Settings
@@ -602,8 +605,12 @@ class CaseStore:
         before: Case | None,
         after: Case,
         reason: str = "",
+        *,
+        also: Callable[[], None] | None = None,
     ) -> Case:
         """Write one case and its audit entry in one transaction, then replace its cache entry.
+
+        `also` runs inside the same transaction (a further audit entry that must go with it).
 
         Returns `after` itself: callers pass the private copy `_edit` gave them.
         """
@@ -636,6 +643,8 @@ class CaseStore:
                 changes=changes,
                 reason=reason,
             )
+            if also is not None:
+                also()
         self._cases()[after.ref] = _Entry(doc_id, new_data)
         return after
 
@@ -938,6 +947,16 @@ class CaseStore:
         del case.people[index]
         return self._commit("pseudonym key: person removed", before, case, reason)
 
+    @_serialised
+    def record_redaction_decisions(self, ref: str, decisions: list[RedactionDecision]) -> Case:
+        """Keep reviewers' decisions on redaction findings (a later one replaces an earlier
+        one for the same finding), all in one audited change."""
+        before, case = self._edit(ref)
+        stamped = [replace(d, by=d.by or self.actor, at=d.at or _now()) for d in decisions]
+        case.redaction_decisions = redaction_decisions_merged(case.redaction_decisions, stamped)
+        summary = "; ".join(f"{d.outcome.value} {d.finding_id}" for d in stamped)
+        return self._commit("redaction decisions recorded", before, case, summary)
+
     # -- agency information reports ----------------------------------------------------
     @_serialised
     def request_agency_report(self, ref: str, request: AgencyReportRequest) -> Case:
@@ -979,6 +998,92 @@ class CaseStore:
                 case.agency_reports[index] = updated
                 return self._commit(f"agency report updated: {item.agency}", before, case, reason)
         raise UsageError(f"{agency} has not been asked for a report on {ref}.")
+
+    def _report_sent(
+        self, ref: str, agency: str, token: str, version: int, sent: date | None
+    ) -> tuple[Case, Case, str]:
+        """The case with its request marked sent (token, version, date): (before, after, name).
+
+        An agency named on the case but never formally asked gets its request here.
+        """
+        before, case = self._edit(ref)
+        request = next(
+            (r for r in case.agency_reports if r.agency.casefold() == agency.casefold()), None
+        )
+        if request is None:
+            request = AgencyReportRequest(
+                agency=agency.strip(), requested_date=(sent or self.today()).isoformat()
+            )
+            case.agency_reports.append(request)
+            if request.agency not in case.agencies:
+                case.agencies.append(request.agency)
+        request.token = request.token or token
+        request.version = max(1, int(version))
+        request.sent_date = (sent or self.today()).isoformat()
+        return before, case, request.agency
+
+    @_serialised
+    def record_agency_report_sent(
+        self, ref: str, agency: str, *, token: str, version: int, sent: date | None = None
+    ) -> Case:
+        """The fillable report went out: its token, version and date, kept with the request."""
+        before, case, name = self._report_sent(ref, agency, token, version, sent)
+        return self._commit(f"agency report sent: {name}", before, case)
+
+    @_serialised
+    def receive_agency_return(
+        self,
+        ref: str,
+        agency: str,
+        values: Mapping[str, Any],
+        *,
+        source: str = "",
+        complete: bool = True,
+    ) -> Case:
+        """Store a completed return as the agency's report (the previous one stays in the
+        audit trail's old values) and mark the request returned, in one audited change.
+
+        The answers must pass the agency report template in full: the rules that judged the
+        document (domain/agency_return.py) are checked again here, so nothing else can
+        store a return that the template refuses. `complete=False` is a part return (the
+        Excel chronology on its own): it is judged as a draft and the request stays open.
+        """
+        form = self.forms[form_mapping.AGENCY_REPORT_FORM]
+        plain = plain_json(dict(values))
+        _require_storable(plain, lambda where: _answer_named(form, where))
+        issues = form.validate(plain, finishing=True, today=self.today())
+        finished = not any(i.severity == "error" for i in issues)
+        if not complete:
+            issues = form.validate(plain, finishing=False, today=self.today())
+        # The review team's own answers (scope, dates) missing do not refuse a return: it
+        # is stored as a draft until the case has them.
+        errors = [
+            i
+            for i in issues
+            if i.severity == "error"
+            and i.path.split(".", 1)[0].split("[", 1)[0] not in CONTEXT_FIELDS
+        ]
+        if errors:
+            raise ValidationFailed(
+                f"the return from {agency} cannot be stored: {len(errors)} problem(s); "
+                "nothing was saved.",
+                details=[i.message for i in errors],
+            )
+        key = self._record_key(ref, form_mapping.AGENCY_REPORT_FORM, plain, agency)
+        before, case = self._edit(ref)
+        case.records[key] = Record(
+            form_id=form_mapping.AGENCY_REPORT_FORM,
+            template_version=int(form.version),
+            values=plain,
+            status=RecordStatus.COMPLETE if finished else RecordStatus.DRAFT,
+            updated_at=_now(),
+            updated_by=self.actor,
+        )
+        for request in case.agency_reports:
+            if complete and request.agency.casefold() == agency.casefold():
+                request.received_date = self.today().isoformat()
+        why = f"returned report read from {source}" if source else "returned report"
+        return self._commit(f"agency report returned: {agency}", before, case, why)
 
     # -- recommendations ----------------------------------------------------------------
     @_serialised
@@ -1206,9 +1311,21 @@ class CaseStore:
     # -- exports and imports ---------------------------------------------------------------
     @_serialised
     def record_export(
-        self, kind: str, ref: str | None, path: str, redacted: bool, details: str = ""
+        self,
+        kind: str,
+        ref: str | None,
+        path: str,
+        redacted: bool,
+        details: str = "",
+        *,
+        sent: Mapping[str, Any] | None = None,
     ) -> None:
-        """Put an export (a plaintext file leaving the vault) in the audit trail."""
+        """Put an export (a plaintext file leaving the vault) in the audit trail.
+
+        `sent` (agency, token, version) also marks that agency's request as sent, in the
+        same transaction: a fillable report and the token that matches its return are
+        recorded together or not at all.
+        """
         changes = [
             audit.Change("export.kind", None, kind),
             # The file is already written: a name the file system allows but UTF-8 cannot
@@ -1218,10 +1335,20 @@ class CaseStore:
         ]
         if details:
             changes.append(audit.Change("export.details", None, _storable_text(details)))
-        with self._transaction():
+
+        def entry() -> None:
             audit.append_entry(
                 self.db, who=self.actor, action=f"exported {kind}", ref=ref, changes=changes
             )
+
+        if sent is not None and ref is not None:
+            before, case, name = self._report_sent(
+                ref, str(sent["agency"]), str(sent["token"]), int(sent["version"]), None
+            )
+            self._commit(f"agency report sent: {name}", before, case, also=entry)
+            return
+        with self._transaction():
+            entry()
 
     @_serialised
     def import_cases(self, cases: Iterable[Case], *, source: str = "") -> tuple[int, int]:
@@ -1301,15 +1428,7 @@ def _unique(items: Iterable[str]) -> list[str]:
 
 
 def _check_person(case: Case, person: Person, index: int | None) -> None:
-    if not person.real_name.strip() or not person.pseudonym.strip():
-        raise ValidationFailed("a person in the pseudonym key needs a real name and a pseudonym.")
-    if person.kind not in ("child", "family", "practitioner", "other"):
-        raise ValidationFailed("a person's kind must be child, family, practitioner or other.")
-    for other_index, other in enumerate(case.people):
-        if other_index != index and other.pseudonym.strip() == person.pseudonym.strip():
-            raise ValidationFailed(
-                f"the pseudonym {person.pseudonym!r} is already used for another person."
-            )
+    people.check_person(case, person, index)
 
 
 def _find_recommendation(case: Case, rec_id: str) -> Recommendation:

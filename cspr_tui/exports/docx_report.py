@@ -27,7 +27,7 @@ from lxml import etree
 
 from cspr_tui import paths
 from cspr_tui.domain.case import AgencyReportRequest, Case
-from cspr_tui.errors import CsprError, ValidationFailed
+from cspr_tui.errors import CsprError, NotFound, ValidationFailed
 from cspr_tui.exports.context import (
     CASE_REPORT_KINDS,
     agency_report_context,
@@ -41,7 +41,15 @@ from cspr_tui.exports.export_file import (
     write_export,
     write_versioned_export,
 )
-from cspr_tui.exports.redaction import Redactor
+from cspr_tui.exports.redaction import Redactor, case_redactor, fold_plain
+from cspr_tui.exports.redaction.review import (
+    case_values,
+    check_pseudonyms,
+    published_context,
+    redact_context,
+    require_reviewed,
+)
+from cspr_tui.exports.redaction.words import is_ordinary
 from cspr_tui.exports.template_sandbox import (
     SandboxedWordEnvironment,
     UnsafeTemplate,
@@ -148,7 +156,7 @@ class _Template(DocxTemplate):
         """
         patched = _PATCHED.get(src_xml)
         if patched is None:
-            patched = super().patch_xml(src_xml)
+            patched = _cell_widths(super().patch_xml(src_xml))
             with _CACHE_LOCK:
                 if len(_PATCHED) >= 32:
                     _PATCHED.pop(next(iter(_PATCHED)))
@@ -189,6 +197,27 @@ class _Template(DocxTemplate):
         for table in tree.iter(f"{{{ns['w']}}}tbl"):
             _grid_from_cells(table, ns)
         return tree
+
+
+# `{# cellwidth EXPR #}` in a cell: the cell's width (twips) from the context. A Jinja
+# comment, so the template is valid for Word, stock docxtpl and `cspr templates check`
+# alike (they simply ignore it); only this renderer turns it into the cell's w:tcW.
+_CELL_WIDTH = re.compile(
+    r"(<w:tc[ >](?:(?!<w:tc[ >]).)*?)\{#\s*cellwidth\s+([A-Za-z_][\w.]*)\s*#\}(.*?</w:tc>)",
+    re.DOTALL,
+)
+
+
+def _cell_widths(xml: str) -> str:
+    def width(match: re.Match[str]) -> str:
+        head, expr, tail = match.group(1), match.group(2), match.group(3)
+        tag = f'<w:tcW w:type="dxa" w:w="{{{{ {expr} }}}}"/>'
+        head, found = re.subn(r"<w:tcW\b[^>]*/>", tag, head, count=1)
+        if not found:
+            head = re.sub(r"(<w:tcPr[^>]*>)", r"\1" + tag, head, count=1)
+        return head + tail
+
+    return _CELL_WIDTH.sub(width, xml) if "cellwidth" in xml else xml
 
 
 def _grid_from_cells(table: Any, ns: dict[str, str]) -> None:
@@ -336,21 +365,81 @@ def package_text(path: Path) -> str:
     return "\n".join(lines)
 
 
-def _verify(path: Path, redactor: Redactor | None) -> None:
-    """Refuse a rendered document that still holds a tag or an identifier."""
+_TEMPLATE_TEXT: dict[tuple[str, float], str] = {}
+
+
+def _template_text(template: Path) -> str:
+    """The template's own wording, folded, padded with spaces for whole-word tests."""
+    key = (str(template), template.stat().st_mtime)
+    text = _TEMPLATE_TEXT.get(key)
+    if text is None:
+        text = f" {fold_plain(package_text(template))} "
+        _TEMPLATE_TEXT[key] = text
+    return text
+
+
+def _template_wording(hit: str, template: Path | None) -> bool:
+    """Whether a hit is the template's fixed wording rather than something from the case:
+    anything the shipped template says ("Senior manager name" with a contact called
+    Manager, "Child A" with a family named Child), and an everyday word an edited template
+    says. A name typed into an edited template is not wording: it stops the export."""
+    if template is None:
+        return False
+    word = f" {fold_plain(hit)} "
+    name = template.name
+    shipped = paths.shipped_templates_dir() / "docx" / name
+    if shipped.is_file() and word in _template_text(shipped):
+        return True
+    return is_ordinary(hit.strip()) and word in _template_text(template)
+
+
+def _verify(
+    path: Path,
+    redactor: Redactor | None,
+    *,
+    template: Path | None = None,
+    kept: frozenset[str] = frozenset(),
+) -> None:
+    """Refuse a rendered document that still holds a tag or an identifier.
+
+    The case's values were reviewed before rendering; this scan of the finished file is
+    for what did not come through them (a name typed into an edited template). Hits the
+    reviewer decided to keep, and words of the template's own wording, are not refused.
+    """
     text = package_text(path)
     if "{{" in text or "{%" in text:
         raise CsprError(
             "the rendered document still contains template tags; check the Word template's tags."
         )
     if redactor is not None:
-        found = redactor.find(text)
+        found = [
+            f
+            for f in redactor.find(text)
+            if fold_plain(f.hit) not in kept and not _template_wording(f.hit, template)
+        ]
         if found:
+            where = f"the Word template {template}" if template else "the document"
             raise ValidationFailed(
-                "the export still contains identifying details, so no file was written; "
-                "remove them from the case text or the template and try again.",
-                details=[f"{i.kind}: {i.text}" for i in found],
+                f"the finished document still contains identifying details that did not come "
+                f"from the case's reviewed text, so no file was written; remove them from "
+                f"{where} and try again.",
+                details=[f.describe() for f in found],
             )
+
+
+def scrub_properties(path: Path, *, title: str = "") -> None:
+    """Leave nothing identifying in a document's properties: no author, no last editor, no
+    comments or keywords; the title says what the document is."""
+    doc = Document(str(path))
+    props = doc.core_properties
+    props.author = ""
+    props.last_modified_by = ""
+    props.comments = ""
+    props.keywords = ""
+    props.subject = ""
+    props.category = ""
+    props.title = title
+    doc.save(str(path))
 
 
 def find_agency(case: Case, agency: str) -> str:
@@ -360,7 +449,7 @@ def find_agency(case: Case, agency: str) -> str:
         if name.casefold() == agency.strip().casefold():
             return name
     listed = ", ".join(agencies) if agencies else "none recorded yet"
-    raise ValidationFailed(f"{case.ref} has no agency '{agency}'; its agencies are: {listed}.")
+    raise NotFound(f"{case.ref} has no agency '{agency}'; its agencies are: {listed}.")
 
 
 def _render_to(
@@ -398,19 +487,19 @@ def write_agency_report(
     name = find_agency(case, agency)
     request = next((r for r in case.agency_reports if r.agency == name), None)
     request = request or AgencyReportRequest(agency=name)
-    redactor = redactor or Redactor.for_case(case)
+    redactor = redactor or case_redactor(case, settings, flag_unknown=False)
     steps = 3
     if progress:
         progress(0, steps)
     ctx = agency_report_context(case, name, settings=settings, today=today, request=request)
-    ctx = finish_context(ctx, redactor.redact)
+    ctx = finish_context(redact_context(redactor, ctx, "agency report"))
     template = template_path("agency_report")
 
     def fill(tmp: Path) -> None:
         render_template(template, ctx, tmp)
         if progress:
             progress(2, steps)
-        _verify(tmp, redactor)
+        _verify(tmp, redactor, template=template)
 
     if progress:
         progress(1, steps)
@@ -452,19 +541,32 @@ def write_case_report(
     settings = settings or Settings()
     today = today or date.today()
     spec = CASE_REPORT_KINDS[kind]
-    redactor = (redactor or Redactor.for_case(case)) if redact else None
     steps = 3
     if progress:
         progress(0, steps)
     ctx = case_report_context(case, kind, settings=settings, today=today, forms=forms)
-    ctx = finish_context(ctx, redactor.redact if redactor else None)
+    kept: frozenset[str] = frozenset()
+    if not redact:
+        redactor = None
+    else:
+        # The review gate: every finding in what came from the case has a decision.
+        redactor = redactor or case_redactor(case, settings)
+        document = f"{kind} report"
+        check_pseudonyms(case, redactor)
+        findings = redactor.scan_data(case_values(ctx), document=document)
+        require_reviewed(case.ref, findings)
+        kept = frozenset(fold_plain(f.hit) for f in findings if not f.withheld)
+        ctx = published_context(redact_context(redactor, ctx, document), settings)
+    ctx = finish_context(ctx)
     template = template_path(kind)
 
     def fill(tmp: Path) -> None:
         render_template(template, ctx, tmp)
         if progress:
             progress(2, steps)
-        _verify(tmp, redactor)
+        if redactor is not None:
+            scrub_properties(tmp, title=str(ctx.get("title", "")))
+        _verify(tmp, redactor.strict() if redactor else None, template=template, kept=kept)
 
     if progress:
         progress(1, steps)

@@ -4,7 +4,13 @@ Exports are the one place case data leaves the vault in the clear, so the file i
 with mode 0o600 before a byte is written, filled under a temporary name in the destination
 folder, flushed to disk, and only then given its real name. Without `force` the final step is
 a hard link, which fails if the name is taken (no check-then-write race); with `force` it is
-an atomic replace. A failure at any point leaves no partial file behind.
+an atomic replace. A failure at any point leaves no partial file behind, and a temporary file
+left by a killed process (its name carries the writer's process id) is swept by the next
+export into that folder or the next opening of a vault.
+
+An export never lands on the vault: a destination that resolves (through symlinks and `..`)
+to a vault that was opened, its backups, lock or temporary files, or anything inside the
+workspace's `vault/` folder, is refused before a byte is written.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import time
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,9 +29,12 @@ from cspr_tui.errors import CsprError, UsageError
 
 __all__ = [
     "ExportExists",
+    "check_destination",
     "default_export_dir",
     "finishing",
+    "protect_vault",
     "safe_name_part",
+    "sweep_leftovers",
     "write_export",
     "write_versioned_export",
 ]
@@ -67,8 +77,110 @@ def default_export_dir() -> Path:
     from cspr_tui import paths
 
     folder = paths.exports_dir()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    paths.make_private_dir(folder)
+    sweep_leftovers(folder)
     return folder
+
+
+# `.<name>.<pid>-<12 hex>.part`, plus the `.sheetN` scratch files a workbook writer adds.
+_PART = re.compile(r"^\..+\.(?P<pid>\d+)-[0-9a-f]{12}\.part(?:\.sheet\d+)?$")
+# Temporary names from before the process id was part of them: swept once they are stale.
+_OLD_PART = re.compile(r"^\..+\.[0-9a-f]{12}\.part(?:\.sheet\d+)?$")
+_STALE_SECONDS = 15 * 60
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    except OSError:
+        return True
+    return True
+
+
+def sweep_leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary export files of processes that died mid-export; returns them.
+
+    A SIGKILL or a power cut skips every clean-up handler, so a half-written plaintext file
+    stays behind under its hidden temporary name; a file whose writer is still running is
+    left alone.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        match = _PART.match(entry.name)
+        if match:
+            if _alive(int(match["pid"])):
+                continue
+        elif _OLD_PART.match(entry.name):
+            try:
+                if now - entry.lstat().st_mtime < _STALE_SECONDS:
+                    continue
+            except OSError:
+                continue
+        else:
+            continue
+        try:
+            if entry.is_file() and not entry.is_symlink():
+                entry.unlink()
+                removed.append(entry)
+        except OSError:
+            pass
+    return removed
+
+
+_PROTECTED: set[Path] = set()
+
+
+def protect_vault(vault_path: Path) -> None:
+    """Name a vault this process opened: no export may be written onto it or its files.
+
+    Also sweeps its workspace's exports folder of a killed export's leftovers.
+    """
+    from cspr_tui import paths
+
+    _PROTECTED.add(Path(os.path.realpath(vault_path)))
+    sweep_leftovers(paths.exports_dir())
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        path.relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def check_destination(path: Path) -> None:
+    """Refuse (exit 2) a destination that is, or is inside, what keeps the vault safe."""
+    from cspr_tui import paths
+
+    resolved = Path(os.path.realpath(path))
+    vault_folder = Path(os.path.realpath(paths.vault_dir()))
+    if _within(resolved, vault_folder):
+        raise UsageError(
+            f"{path} is inside the vault folder {vault_folder}; exports are plaintext and must "
+            "not go there: choose another --out."
+        )
+    for vault in {*_PROTECTED, Path(os.path.realpath(paths.default_vault_path()))}:
+        if resolved.parent == vault.parent and (
+            resolved.name == vault.name
+            or resolved.name.startswith(vault.name + ".")
+            or resolved.name.startswith("." + vault.name)
+        ):
+            raise UsageError(
+                f"{path} is the vault {vault} or one of its backups, lock or temporary files; "
+                "choose another --out."
+            )
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -91,14 +203,16 @@ def write_export(path: Path, fill: Callable[[Path], None], *, force: bool = Fals
     `ExportExists` (nothing written) when `path` exists and `force` is false.
     """
     path = Path(path)
+    check_destination(path)
     folder = path.parent
+    sweep_leftovers(folder)
     if not folder.is_dir():
         raise CsprError(f"the folder {folder} does not exist; create it or choose another --out.")
     if path.exists() and not force:
         raise ExportExists(
             f"{path} already exists; choose another --out or add --force to replace it."
         )
-    tmp = folder / f".{path.name}.{secrets.token_hex(6)}.part"
+    tmp = folder / f".{path.name}.{os.getpid()}-{secrets.token_hex(6)}.part"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:

@@ -24,6 +24,7 @@ from typing import Any
 from cspr_tui.forms.model import Field, Form, Section, is_empty
 
 __all__ = [
+    "NONE_CHOSEN",
     "NOTHING_RECORDED",
     "PAGE_WIDTH_TWIPS",
     "Block",
@@ -37,14 +38,16 @@ __all__ = [
 ]
 
 NOTHING_RECORDED = "Nothing recorded in this section yet."
+NONE_CHOSEN = "None of these"
 PAGE_WIDTH_TWIPS = 9638  # 170 mm between the 20 mm margins of an A4 page
 _LONG_TYPES = frozenset({"long_text"})
 _MAX_TABLE_COLUMNS = 5
 _LONG_CELL = 240
 _SHORT_PROSE = 120  # characters: a long-text answer this short sits among the facts
-# Measured on Arial 10 pt (table text): digits and capitals are the widest common glyphs.
-_CHAR_TWIPS = 132
-_BOLD_CHAR_TWIPS = 146
+# Per character at 10 pt (table text), a little over DejaVu Sans, the widest face that stands
+# in for Arial where it is missing, so what fits there fits in Word's Arial too.
+_CHAR_TWIPS = 120
+_BOLD_CHAR_TWIPS = 136
 _CELL_PADDING = 320  # both cell margins and a little air, in twips
 # A web address or a run of characters longer than this may break; dates, numbers and
 # ordinary words never reach it, so they always get the room to stay whole.
@@ -127,6 +130,9 @@ def format_answer(form_field: Field, value: Any) -> str:
         return "Yes" if value else "No"
     if isinstance(value, list) and form_field.type != "repeat":
         return "; ".join(format_answer(form_field, v) for v in value if not is_empty(v))
+    if form_field.type in ("choice", "multi_choice") and str(value).strip().casefold() == "none":
+        # The choice "None" printed alone reads like a software null ("Legal status: None").
+        return NONE_CHOSEN
     if isinstance(value, dict):
         return "; ".join(f"{k}: {v}" for k, v in value.items() if not is_empty(v))
     return _clean(form_field.format(value))
@@ -269,14 +275,62 @@ def column_widths(
         wanted.append(max(floor, longest_line + _CELL_PADDING))
     if sum(least) > total:
         return None
-    if sum(wanted) <= total:
-        spare = total - sum(wanted)
-        grow = [w - f + 1 for w, f in zip(wanted, least, strict=True)]
-        widths = [w + spare * g // sum(grow) for w, g in zip(wanted, grow, strict=True)]
-    else:
-        room = total - sum(least)
-        extra = [w - f for w, f in zip(wanted, least, strict=True)]
-        widths = [f + room * e // max(sum(extra), 1) for f, e in zip(least, extra, strict=True)]
+    return _share_out(least, wanted, headers, rows, total)
+
+
+_STEP = 120  # twips handed out at a time (about one character)
+_SAMPLED_ROWS = 200  # enough rows to judge a long table's shape
+
+
+def _lines(lengths: Sequence[int], width: int, char: int) -> int:
+    """How many lines paragraphs of these lengths take in a cell of this width."""
+    per_line = max(1, (width - _CELL_PADDING) // char)
+    return sum(max(1, -(-n // per_line)) for n in lengths) or 1
+
+
+def _share_out(
+    least: list[int],
+    wanted: list[int],
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    total: int,
+) -> list[int]:
+    """From the narrowest widths, give each step of room to the column that makes the
+    table shortest, so prose gets the space and short answers wrap only when they must."""
+    widths = list(least)
+    sample = rows[:: max(1, len(rows) // _SAMPLED_ROWS)][:_SAMPLED_ROWS]
+    cells = [[[len(p) for p in cell.split("\n")] for cell in row] for row in sample]
+    head = [[len(header)] for header in headers]
+
+    def height(candidate: list[int]) -> int:
+        lines = max(_lines(head[c], w, _BOLD_CHAR_TWIPS) for c, w in enumerate(candidate))
+        for row in cells:
+            lines += max(
+                _lines(row[c], w, _CHAR_TWIPS) for c, w in enumerate(candidate) if c < len(row)
+            )
+        return lines
+
+    current = height(widths)
+    while total - sum(widths) >= _STEP:
+        best, best_height = None, current
+        for column in range(len(widths)):
+            if widths[column] >= wanted[column]:
+                continue
+            trial = list(widths)
+            trial[column] += _STEP
+            trial_height = height(trial)
+            if trial_height < best_height:
+                best, best_height = column, trial_height
+        if best is None:  # nothing gets shorter: hand out one step where most is wanted
+            gaps = [w - c for w, c in zip(wanted, widths, strict=True)]
+            if max(gaps) <= 0:
+                break
+            best = gaps.index(max(gaps))
+        widths[best] += _STEP
+        current = best_height if best_height < current else height(widths)
+    spare = total - sum(widths)
+    weights = [max(w, 1) for w in wanted]
+    widths = [w + spare * g // sum(weights) for w, g in zip(widths, weights, strict=True)]
     widths[-1] += total - sum(widths)
     return widths
 

@@ -65,8 +65,10 @@ def _core(xml: bytes, *, title: str | None, now: datetime) -> bytes:
     stamp = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     for name in ("created", "modified"):
         _set(root, "dcterms", name, stamp).set(f"{{{_NS['xsi']}}}type", "dcterms:W3CDTF")
-    _set(root, "dc", "creator", APPLICATION)
-    _set(root, "cp", "lastModifiedBy", APPLICATION)
+    for prefix, name in (("dc", "creator"), ("cp", "lastModifiedBy")):
+        element = root.find(f"{{{_NS[prefix]}}}{name}")
+        if element is not None and (element.text or "").strip():
+            element.text = APPLICATION  # whoever or whatever wrote it, never a person's name
     if title is not None:
         _set(root, "dc", "title", title)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -138,6 +140,10 @@ def stamp_package(
     values = {f"{CUSTOM_PREFIX}{name}": value for name, value in custom.items()}
     with zipfile.ZipFile(path) as archive:
         entries = [(info, archive.read(info)) for info in archive.infolist()]
+    # Properties the exporter put there itself (a fillable form's document id) are kept.
+    for info, data in entries:
+        if info.filename == _CUSTOM:
+            values = {**_existing_custom(data), **values}
     out = BytesIO()
     names = {info.filename for info, _ in entries}
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -162,6 +168,15 @@ def stamp_package(
     with open(path, "r+b") as handle:
         handle.write(out.getvalue())
         handle.truncate()
+
+
+def _existing_custom(xml: bytes) -> dict[str, str]:
+    from html import unescape
+
+    found = re.findall(
+        r'<property [^>]*name="([^"]+)"[^>]*><vt:lpwstr>(.*?)</vt:lpwstr>', xml.decode("utf-8")
+    )
+    return {unescape(name): unescape(value) for name, value in found}
 
 
 def _stable_info(info: zipfile.ZipInfo, now: datetime) -> zipfile.ZipInfo:

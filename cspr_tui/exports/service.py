@@ -30,6 +30,8 @@ __all__ = [
     "AgencyReportExport",
     "CaseJsonExport",
     "CaseReportExport",
+    "ChronologyExport",
+    "ChronologyTemplateExport",
     "ExportRequest",
     "ExportResult",
     "Progress",
@@ -82,7 +84,35 @@ class CaseJsonExport:
     force: bool = False
 
 
-ExportRequest = TrackerExport | AgencyReportExport | CaseReportExport | CaseJsonExport
+@dataclass(frozen=True)
+class ChronologyExport:
+    """The integrated multi-agency chronology of a case (Word or Excel)."""
+
+    ref: str
+    fmt: str = "docx"  # "docx" | "xlsx"
+    redact: bool = False
+    out: Path | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class ChronologyTemplateExport:
+    """The Excel chronology an agency may fill instead of the Word report's table."""
+
+    ref: str
+    agency: str
+    out: Path | None = None
+    force: bool = False
+
+
+ExportRequest = (
+    TrackerExport
+    | AgencyReportExport
+    | CaseReportExport
+    | CaseJsonExport
+    | ChronologyExport
+    | ChronologyTemplateExport
+)
 
 
 @dataclass(frozen=True)
@@ -107,7 +137,19 @@ def audit_kind(request: ExportRequest) -> str:
         return "agency-report"
     if isinstance(request, CaseReportExport):
         return f"{request.report} report"
+    if isinstance(request, ChronologyExport):
+        return "chronology"
+    if isinstance(request, ChronologyTemplateExport):
+        return "chronology-template"
     return "json"
+
+
+def _title(request: ExportRequest) -> str | None:
+    """A title for a file whose writer gives none (a Word template carries its own)."""
+    if isinstance(request, TrackerExport):
+        quarter = f" {request.quarter.code}" if request.quarter is not None else ""
+        return f"Recommendations tracker{quarter}"
+    return None
 
 
 def _save_counter(store: Any) -> int | None:
@@ -117,11 +159,20 @@ def _save_counter(store: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _redactor(case: Any) -> Any:
-    """The redactor for a case: the one place exports decide what counts as identifying."""
-    from cspr_tui.exports.redaction import Redactor
+def _redactor(case: Any, settings: Any = None) -> Any:
+    """The redactor for a case (its key, its reviewers' decisions, the partnership's
+    allowlist): the one place exports decide what counts as identifying."""
+    from cspr_tui.exports.redaction import case_redactor
 
-    return Redactor.for_case(case)
+    return case_redactor(case, settings)
+
+
+def case_redactor_for_agency(case: Any, settings: Any) -> Any:
+    """Agency reports are redacted the same way but go to partners, not the public: no
+    review of possible names is asked for."""
+    from cspr_tui.exports.redaction import case_redactor
+
+    return case_redactor(case, settings, flag_unknown=False)
 
 
 @dataclass
@@ -130,6 +181,7 @@ class _Written:
     ref: str | None
     redacted: bool
     details: str
+    sent: dict[str, Any] | None = None  # a fillable report's request, marked sent with it
 
 
 def _tracker(store: Any, request: TrackerExport, progress: Callable[[int, int], None]) -> _Written:
@@ -156,22 +208,77 @@ def _tracker(store: Any, request: TrackerExport, progress: Callable[[int, int], 
 def _agency_report(
     store: Any, request: AgencyReportExport, progress: Callable[[int, int], None]
 ) -> _Written:
-    from cspr_tui.exports.docx_report import find_agency, write_agency_report
+    """The fillable report; its token is recorded with the request and the export entry."""
+    from cspr_tui.domain.agency_return import new_token
+    from cspr_tui.exports.docx_report import find_agency
+    from cspr_tui.exports.fillable import version_of, write_agency_report
 
     case = store.get(request.ref)
     agency = find_agency(case, request.agency)
+    asked = next((r for r in case.agency_reports if r.agency == agency), None)
+    token = (asked.token if asked is not None else "") or new_token()
     path = write_agency_report(
         case,
         agency,
         request.out,
+        form=store.forms["agency_report"],
+        token=token,
         settings=store.settings,
         today=store.today(),
         progress=progress,
         force=request.force,
-        redactor=_redactor(case),
+        redactor=case_redactor_for_agency(case, store.settings),
     )
     # Agency reports name people by pseudonym only, so they count as redacted.
-    return _Written(path, case.ref, True, f"agency: {agency}")
+    sent = {"agency": agency, "token": token, "version": version_of(path)}
+    return _Written(path, case.ref, True, f"agency: {agency}", sent)
+
+
+def _chronology(
+    store: Any, request: ChronologyExport, progress: Callable[[int, int], None]
+) -> _Written:
+    from cspr_tui.exports.chronology_export import write_chronology
+
+    case = store.get(request.ref)
+    progress(0, 2)
+    path = write_chronology(
+        case,
+        request.out,
+        fmt=request.fmt,
+        redactor=_redactor(case, store.settings) if request.redact else None,
+        settings=store.settings,
+        today=store.today(),
+        force=request.force,
+    )
+    progress(2, 2)
+    return _Written(path, case.ref, request.redact, f"format: {request.fmt}")
+
+
+def _chronology_template(
+    store: Any, request: ChronologyTemplateExport, progress: Callable[[int, int], None]
+) -> _Written:
+    from cspr_tui.domain.agency_return import new_token
+    from cspr_tui.exports.chronology_export import write_chronology_template
+    from cspr_tui.exports.docx_report import find_agency
+
+    case = store.get(request.ref)
+    agency = find_agency(case, request.agency)
+    asked = next((r for r in case.agency_reports if r.agency == agency), None)
+    token = (asked.token if asked is not None else "") or new_token()
+    progress(0, 2)
+    path = write_chronology_template(
+        case,
+        agency,
+        request.out,
+        token=token,
+        form=store.forms["agency_report"],
+        settings=store.settings,
+        today=store.today(),
+        force=request.force,
+    )
+    progress(2, 2)
+    sent = {"agency": agency, "token": token, "version": asked.version if asked else 1}
+    return _Written(path, case.ref, True, f"agency: {agency}", sent)
 
 
 def _case_report(
@@ -189,7 +296,7 @@ def _case_report(
         today=store.today(),
         progress=progress,
         force=request.force,
-        redactor=_redactor(case) if request.redact else None,
+        redactor=_redactor(case, store.settings) if request.redact else None,
         forms=store.forms,
     )
     return _Written(path, case.ref, request.redact, f"kind: {request.report}")
@@ -208,8 +315,8 @@ def _case_json(
     progress(1, 3)
     payload = (json.dumps(dump_cases(cases), indent=2, ensure_ascii=False) + "\n").encode()
     progress(2, 3)
-    if Path(target).is_dir():
-        raise UsageError(f"{target} is a folder; give the JSON file's name with --out.")
+    if Path(target).is_dir():  # a folder: the default name inside it
+        target = Path(target) / default_json_name(store.today())
     path = export_file.write_export(
         Path(target), lambda tmp: tmp.write_bytes(payload), force=request.force
     )
@@ -222,6 +329,8 @@ _WRITERS: dict[type, Callable[[Any, Any, Callable[[int, int], None]], _Written]]
     AgencyReportExport: _agency_report,
     CaseReportExport: _case_report,
     CaseJsonExport: _case_json,
+    ChronologyExport: _chronology,
+    ChronologyTemplateExport: _chronology_template,
 }
 
 
@@ -232,7 +341,8 @@ def _keep_replaced(out: Path | None, force: bool) -> Path | None:
     target = Path(out)
     if not target.is_file() or target.is_symlink():
         return None
-    keep = target.with_name(f".{target.name}.{secrets.token_hex(6)}.replaced")
+    # Named like an export's temporary file, so a killed process's copy is swept later.
+    keep = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(6)}.part")
     try:
         os.link(target, keep)
     except OSError:
@@ -285,9 +395,11 @@ def run_export(
         total_steps = max(total, 1) + 1
         report(done, total_steps, "Writing the file" if done < total else "Checking the file")
 
+    title = _title(request)
+
     def finish(tmp: Path, final: Path) -> None:
         if final.suffix.lower() in (".docx", ".xlsx", ".docm", ".xlsm"):
-            stamp_package(tmp, stamps)
+            stamp_package(tmp, stamps, title=title)
 
     report(0, 1, "Starting")
     kept = _keep_replaced(getattr(request, "out", None), request.force)
@@ -300,7 +412,10 @@ def run_export(
         raise
     report(total_steps - 1, total_steps, "Recording the export in the audit trail")
     try:
-        store.record_export(kind, written.ref, str(written.path), written.redacted, written.details)
+        extra = {"sent": written.sent} if written.sent is not None else {}
+        store.record_export(
+            kind, written.ref, str(written.path), written.redacted, written.details, **extra
+        )
     except BaseException as exc:
         _undo(written.path, kept)
         if isinstance(exc, CsprError | OSError):

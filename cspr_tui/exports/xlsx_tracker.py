@@ -59,14 +59,18 @@ from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus
 from cspr_tui.domain.deadline import stored_date
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.domain.rag import RAG_DEFINITIONS, effective_target, explain_rag, is_overdue
-from cspr_tui.errors import ValidationFailed
 from cspr_tui.exports.export_file import (
     default_export_dir,
     safe_name_part,
     write_export,
     write_versioned_export,
 )
-from cspr_tui.exports.redaction import Redactor
+from cspr_tui.exports.redaction import case_redactor
+from cspr_tui.exports.redaction.review import (
+    check_pseudonyms,
+    require_all_reviewed,
+    tracker_findings,
+)
 from cspr_tui.settings import Settings
 
 __all__ = [
@@ -633,18 +637,27 @@ def _collect(cases: Iterable[Case], quarter: Quarter, as_of: date) -> list[_Row]
 
 
 class _Redaction:
-    """The one place the workbook calls the redactor.
+    """The one place the workbook calls the redaction engine.
 
     Each case's redactor is built once, and only free text (what someone typed) goes through
     it; fixed-list values, references and dates do not. A text met again (this quarter's
-    update appears on three sheets) is redacted once.
+    update appears on three sheets) is redacted once. As for a redacted report, no workbook
+    is written while a finding in the tracker's texts waits for the reviewer's decision.
     """
 
-    def __init__(self, rows: Sequence[_Row]) -> None:
+    def __init__(self, rows: Sequence[_Row], settings: Settings) -> None:
         cases = {r.case.ref: r.case for r in rows}
-        self._redactors = {ref: Redactor.for_case(case) for ref, case in cases.items()}
+        self._redactors = {ref: case_redactor(case, settings) for ref, case in cases.items()}
         self._cases = cases
         self._done: dict[tuple[str, str], str] = {}
+
+    def check(self) -> None:
+        """Refuse (nothing written) while a pseudonym names someone or a finding is open."""
+        for ref, case in self._cases.items():
+            check_pseudonyms(case, self._redactors[ref])
+        require_all_reviewed(
+            {ref: tracker_findings(self._redactors[ref], case) for ref, case in self._cases.items()}
+        )
 
     def text(self, case: Case, text: str) -> str:
         if not text:
@@ -654,57 +667,6 @@ class _Redaction:
         if found is None:
             found = self._done[key] = self._redactors[case.ref].redact(text)
         return found
-
-    def problems(self, rows: Sequence[_Row], quarter: Quarter) -> list[str]:
-        """Identifiers the workbook would still hold, found before a byte is written.
-
-        A review pseudonym is written as it is, so it is checked (the child's real first name
-        chosen as the pseudonym). Redacted text can only still name someone when the case's
-        pseudonym key is itself unsafe (`Redactor.unsafe`), so only those cases' texts are
-        scanned; lead agency and scope come from fixed lists.
-        """
-        found: list[str] = []
-        for ref, case in self._cases.items():
-            for ident in self._redactors[ref].find(case.pseudonym or ""):
-                found.append(f"{ref}: {ident.kind}: {ident.text} (in the pseudonym)")
-        for row in rows:
-            redactor = self._redactors[row.case.ref]
-            if not redactor.unsafe:
-                continue
-            for text in _free_text(row.rec):
-                for ident in redactor.find(redactor.redact(text)):
-                    found.append(f"{row.case.ref}: {ident.kind}: {ident.text}")
-        return found
-
-
-def _free_text(rec: Recommendation) -> list[str]:
-    """Every typed text of an action that the workbook writes (through the redactor)."""
-    texts = [
-        rec.text,
-        "; ".join(rec.theme_tags),
-        rec.action,
-        rec.lead_officer,
-        rec.lead_officer_name,
-        rec.evidence,
-        rec.impact_measure,
-        rec.impact_evidence,
-        rec.oversight_comments,
-        rec.revision_reason,
-        rec.last_updated_by,
-        rec.rag_override_reason,
-    ]
-    for update in rec.updates:
-        texts += [update.narrative, update.updated_by]
-    return texts
-
-
-def _refuse_identifiers(problems: list[str]) -> None:
-    if problems:
-        raise ValidationFailed(
-            "the workbook would contain identifying details, so no file was written; change "
-            "the pseudonym or role in the pseudonym key (or the text) and try again.",
-            details=sorted(set(problems)),
-        )
 
 
 def write_tracker(
@@ -727,8 +689,8 @@ def write_tracker(
     settings = settings or Settings()
     as_of = min(today, quarter.end)
     rows = _collect(cases, quarter, as_of)
-    redaction = _Redaction(rows)
-    _refuse_identifiers(redaction.problems(rows, quarter))
+    redaction = _Redaction(rows, settings)
+    redaction.check()
     lists = (lists or TrackerLists.load()).with_values_in(rows)
 
     def fill(tmp: Path) -> None:

@@ -169,6 +169,11 @@ RELIED_ON_FIELDS: dict[str, tuple[str, ...]] = {
         "depth",
         "period_from",
         "period_to",
+        # filled by the review team on a fillable report, never taken from a return
+        "protective_marking",
+        "return_contact",
+        "return_address",
+        "subjects",
         # domain.md 4, sections 2 to 14
         "records_examined",
         "staff_spoken_to",
@@ -176,7 +181,17 @@ RELIED_ON_FIELDS: dict[str, tuple[str, ...]] = {
         "involvement_summary",
         "involved",
         "still_involved",
-        *_rows("chronology", "date", "time", "who", "event", "action", "outcome", "source"),
+        *_rows(
+            "chronology",
+            "date",
+            "time",
+            "who",
+            "event",
+            "action",
+            "outcome",
+            "source",
+            "significance",
+        ),
         *_rows(
             "practice_episodes",
             "episode",

@@ -22,7 +22,7 @@ from cspr_tui.errors import CsprError
 from cspr_tui.settings import Settings
 from cspr_tui.tui.commands import CaseCommands
 from cspr_tui.tui.key_gate import KeyGate
-from cspr_tui.tui.session import Session
+from cspr_tui.tui.session import Session, clear_text_caches, forget_finished_workers
 
 if TYPE_CHECKING:
     from cspr_tui.domain.store import CaseStore
@@ -55,6 +55,9 @@ class CsprApp(App[None]):
         today: date | None = None,
         idle_lock_seconds: float | None = None,
     ) -> None:
+        from cspr_tui.tui.environment import neutralise_textual_environment
+
+        neutralise_textual_environment()  # App.__init__ reads TEXTUAL (devtools) again
         super().__init__()
         self.settings = settings
         self.vault_path = Path(vault_path)
@@ -70,6 +73,7 @@ class CsprApp(App[None]):
         self.sub_title = self.vault_path.name
         self.key_gate = KeyGate(self, super().on_event)
         self.recs_filters: dict[str, object] = {}  # the recommendations screen's filters
+        self.rag_cache: dict[str, tuple] = {}  # per case: its RAG ratings (forgotten on lock)
         # Where the reviewer was when the vault locked: (case ref, tab, form id, agency).
         self.return_to: tuple[str, str, str | None, str | None] | None = None
         if settings.theme:
@@ -105,6 +109,7 @@ class CsprApp(App[None]):
         """Called by the unlock screen once the worker has opened the vault."""
         from cspr_tui.tui.screens.dashboard import DashboardScreen
 
+        clear_text_caches()  # the typed passphrase was measured for drawing: forget it
         self.session = session
         self.lock_message = ""
         self.last_activity = time.monotonic()
@@ -113,6 +118,25 @@ class CsprApp(App[None]):
         self.add_mode(CASES_MODE, DashboardScreen)
         await self.switch_mode(CASES_MODE)
         await self._return_to_where_it_was()
+        if not (self.settings.reviewer_name or "").strip():
+            self._ask_reviewer_name()
+
+    def _ask_reviewer_name(self) -> None:
+        """First run: ask who is reviewing, so the audit trail names a person."""
+        from cspr_tui.tui.dialogs.reviewer_name import ReviewerNameDialog
+
+        def named(name: str | None) -> None:
+            if not name or self.session is None:
+                return
+            from cspr_tui.domain.audit import default_actor
+            from cspr_tui.settings import save_settings
+
+            self.settings.reviewer_name = name
+            save_settings(self.settings)
+            self.store.actor = default_actor(name)
+            self.notify(f"Changes are recorded as made by {name}.", timeout=3)
+
+        self.push_screen(ReviewerNameDialog(), named)
 
     def _where_now(self) -> tuple[str, str, str | None, str | None] | None:
         """The open case (its tab) and form, to come back to after an unlock."""
@@ -150,14 +174,29 @@ class CsprApp(App[None]):
         self.save_open_drafts()
         self.return_to = self._where_now()
         self.recs_filters = {}
+        self.rag_cache = {}
         session, self.session = self.session, None
         try:
             session.close()
         finally:
+            del session
             self.lock_message = message
             await self.switch_mode(LOCKED_MODE)
             if CASES_MODE in self._modes:
                 await self.remove_mode(CASES_MODE)
+            self.forget()
+            # The old screens' last frames and widgets are freed once the unlock screen has
+            # been drawn; scrub again then.
+            self.call_after_refresh(self.forget)
+
+    def forget(self) -> None:
+        """After a lock: no worker, cache or freed block keeps what the session showed."""
+        from cspr_tui.vault.process_guard import scrub_freed_memory
+
+        self.workers.cancel_all()
+        forget_finished_workers()
+        clear_text_caches()
+        scrub_freed_memory()
 
     async def action_quit(self) -> None:
         """Keep open drafts, close the vault (releasing its lock), then leave."""
@@ -200,6 +239,7 @@ class CsprApp(App[None]):
 
     async def lock_if_idle(self) -> None:
         """Lock once nothing was typed or clicked for the configured minutes (0 turns it off)."""
+        await self.key_gate.kick()  # the same second's tick keeps the keyboard alive
         if self.session is None or self.idle_lock_seconds <= 0:
             return
         if time.monotonic() - self.last_activity >= self.idle_lock_seconds:
@@ -294,13 +334,12 @@ class CsprApp(App[None]):
             self.push_screen(HelpScreen())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's commands minus Screenshot, which writes the screen (case data too) to disk."""
-        for command in super().get_system_commands(screen):
-            if command.title == "Screenshot":
-                continue
-            if command.title == "Theme" and self.session is None:
-                continue
-            yield command
+        """None of Textual's own: the palette offers our actions only (tui/commands.py).
+
+        Screenshot would write the screen (case data too) to disk; Quit, Keys, Maximize and
+        Theme speak Textual's words for things the app already does its own way (ctrl+q saves
+        drafts first, f1 is the keyboard map, the theme is a setting)."""
+        return iter(())
 
     def copy_to_clipboard(self, text: str) -> None:
         """Refuse: a terminal clipboard (OSC 52) keeps case text where we cannot clear it."""
@@ -323,4 +362,7 @@ def make_app(
     idle_lock_seconds: float | None = None,
 ) -> CsprApp:
     """The one way to build the app, shared by `cspr tui`, `cspr demo` and the tests."""
+    from cspr_tui.vault.process_guard import prepare_allocator
+
+    prepare_allocator()  # before any worker thread exists, so locks can scrub their memory
     return CsprApp(settings, vault_path, today=today, idle_lock_seconds=idle_lock_seconds)

@@ -37,6 +37,7 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand("vault: backups", "List and restore automatic backups", "show_settings"),
     PaletteCommand("vault: lock", "Lock now and drop decrypted data (ctrl+l)", "lock"),
     PaletteCommand("help: keys and glossary", "The keyboard map and process terms", "help", False),
+    PaletteCommand("app: quit", "Save open drafts, close the vault, leave (ctrl+q)", "quit", False),
 )
 
 

@@ -8,9 +8,10 @@ or a new entry is mounted: text typed across Tab joins the previous field, text 
 ctrl+o goes to the entry that was focused before, or is lost with a widget that is removed.
 
 The gate keeps every key the terminal sends in a backlog and releases the next one only when
-the whole app is quiet again: the app's own queue and the queue of every widget on the
-screen stack are empty, twice in a row with the event loop run in between (so a handler that
-is awaiting a mount is not mistaken for quiet). A key that never settles (an endless
+the whole app is quiet again: no worker running (its result may open the next screen), the
+app's own queue and the queue of every widget on the screen stack empty, twice in a row with
+the event loop run in between (so a handler that is awaiting a mount is not mistaken for
+quiet). A key that never settles (an endless
 animation) is released after `MAX_WAIT` so typing can never hang.
 """
 
@@ -25,7 +26,18 @@ from textual import events
 if TYPE_CHECKING:
     from textual.app import App
 
-MAX_WAIT = 3.0  # seconds a key may wait for the previous one to settle (a loaded machine)
+MAX_WAIT = 3.0  # seconds a key may wait for screen activity with no worker running
+MAX_WORKER_WAIT = 60.0  # a worker that runs longer than this no longer holds the keys
+ESCAPE_HATCHES = frozenset({"ctrl+q", "ctrl+l"})  # handled at once, dropping keys typed ahead
+
+
+def busy(node) -> bool:
+    """Messages waiting for `node`, or callbacks it runs once its queue is empty.
+
+    `call_next` callbacks (a dialog's result, for one) wait outside the queue, in Textual's
+    private `_next_callbacks`; tests/tui/test_key_gate.py fails loudly if that name goes.
+    """
+    return bool(node.message_queue_size or node._next_callbacks)
 
 
 class KeyGate:
@@ -37,6 +49,7 @@ class KeyGate:
         self.backlog: deque[events.Event] = deque()
         self.busy = False  # a released key has not settled yet
         self.since = 0.0
+        self.last_look = 0.0  # when the gate last looked (a dead gate is noticed by this)
         self.quiet_checks = 0
 
     @property
@@ -50,43 +63,73 @@ class KeyGate:
         return isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
 
     async def receive(self, event: events.Event) -> None:
-        """Take a key from the terminal: handle it now if the app is quiet, else queue it."""
+        """Take a key from the terminal: handle it now if the app is quiet, else queue it.
+
+        Quit and lock never wait: they are how a reviewer gets out of anything."""
+        if isinstance(event, events.Key) and event.key in ESCAPE_HATCHES:
+            self.backlog.clear()
+            await self.dispatch(event)
+            return
         self.backlog.append(event)
-        if not self.busy:
+        if not self.busy or self._overdue():
+            self.busy = False
             await self._release()
+
+    async def kick(self) -> None:
+        """Called every second by the app: revive a gate whose check was lost."""
+        if self.busy and self._overdue():
+            self.busy = False
+            await self._release()
+
+    def _overdue(self) -> bool:
+        """The check that should release the next key has not run for too long: never let
+        a lost timer or a handler that failed leave the keyboard dead."""
+        return time.monotonic() - self.last_look > 2 * MAX_WAIT
 
     async def _release(self) -> None:
         while self.backlog:
             event = self.backlog.popleft()
             self.busy = True
-            self.since = time.monotonic()
+            self.since = self.last_look = time.monotonic()
             self.quiet_checks = 0
-            await self.dispatch(event)
-            if self._quiet():
-                self.quiet_checks += 1
-            # Look again once everything the key caused has been queued and handled.
-            self.app.set_timer(0.0005, self._check, name="key-gate")
+            try:
+                await self.dispatch(event)
+            finally:
+                # Look again once everything the key caused has been queued and handled.
+                self.app.set_timer(0.0005, self._check, name="key-gate")
             return
         self.busy = False
 
     def _quiet(self) -> bool:
         app = self.app
-        if app.message_queue_size:
+        if busy(app):
+            return False
+        # A worker's result moves the screen on (a new case opens its referral form; an
+        # unlock opens the dashboard): the next key waits for it.
+        if self.working():
             return False
         for screen in app.screen_stack:
             for node in screen.walk_children(with_self=True):
-                if node.message_queue_size:
+                if busy(node):
                     return False
         return True
 
+    def working(self) -> bool:
+        return any(worker.is_running for worker in self.app.workers)
+
     async def _check(self) -> None:
+        self.last_look = time.monotonic()
         if not self.busy:
             return
         if self._quiet():
             self.quiet_checks += 1
         else:
             self.quiet_checks = 0
-        if self.quiet_checks >= 2 or time.monotonic() - self.since > MAX_WAIT:
+        # Never give up on a worker (keys typed while the vault opens belong to what opens);
+        # only endless screen activity without one is cut short.
+        waited = time.monotonic() - self.since
+        stuck = (waited > MAX_WAIT and not self.working()) or waited > MAX_WORKER_WAIT
+        if self.quiet_checks >= 2 or stuck:
             self.busy = False
             await self._release()
             return

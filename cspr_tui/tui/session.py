@@ -6,6 +6,7 @@ session is the one place where decrypted data leaves memory.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -37,6 +38,47 @@ class Session:
             vault.close()
 
 
+def forget_finished_workers() -> int:
+    """Empty every finished Textual worker: its arguments, result and error; returns how many.
+
+    Textual keeps a finished `Worker` alive after its manager lets it go (the executor
+    thread's context still names it as the active worker) and the worker holds its
+    arguments (a store, a passphrase) and its result. Only the lock can know that none of
+    them is wanted any more. `_work`, `_result` and `_error` are Textual's private names;
+    tests/tui/test_lock_forgets.py fails loudly if an upgrade moves them.
+    """
+    from textual.worker import Worker
+
+    count = 0
+    for obj in gc.get_objects():
+        if isinstance(obj, Worker) and obj.is_finished:
+            obj._work = None
+            obj._result = None
+            obj._error = None
+            obj.description = ""
+            count += 1
+    return count
+
+
+def clear_text_caches() -> int:
+    """Empty Rich's and Textual's memo caches (cell widths, styles, rendered text).
+
+    They are keyed by the text that was measured or drawn, so they hold a copy of every
+    name shown on screen, and of the passphrase typed into a masked field. Returns how many
+    caches were cleared.
+    """
+    import functools
+
+    count = 0
+    for obj in gc.get_objects():
+        if isinstance(obj, functools._lru_cache_wrapper):
+            module = getattr(obj, "__module__", "") or ""
+            if module.split(".")[0] in {"rich", "textual"}:
+                obj.cache_clear()
+                count += 1
+    return count
+
+
 def open_session(
     path: Path,
     passphrase: str,
@@ -45,16 +87,38 @@ def open_session(
     create: bool = False,
     clock: Callable[[], date] | None = None,
 ) -> Session:
-    """Derive the key, decrypt and build the store; runs in a worker thread (the KDF is slow)."""
+    """Derive the key, decrypt and build the store; runs in a worker thread (the KDF is slow).
+
+    The process is made non-dumpable first: from here on it holds decrypted data.
+    """
+    from cspr_tui.vault.process_guard import guard_process, scrub_thread_cache
+
+    guard_process()
+    try:
+        return _open(path, passphrase, settings, create=create, clock=clock)
+    finally:
+        scrub_thread_cache()  # the key derivation's freed buffers, in this worker thread
+
+
+def _open(
+    path: Path,
+    passphrase: str,
+    settings: Settings,
+    *,
+    create: bool,
+    clock: Callable[[], date] | None,
+) -> Session:
     from cspr_tui.domain.store import CaseStore
+    from cspr_tui.exports.export_file import protect_vault
     from cspr_tui.forms import load_forms
     from cspr_tui.vault import create_vault, open_vault
 
+    protect_vault(path)
     forms = load_forms(
         paths.user_templates_dir(), choice_lists={"review_methods": settings.review_methods}
     )
     if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        paths.make_private_dir(path.parent)
         vault = create_vault(path, passphrase, backups=settings.backups_count)
     else:
         vault = open_vault(path, passphrase, backups=settings.backups_count)

@@ -25,6 +25,7 @@ from cspr_tui.vault.format import (
     KEY_SIZE,
     NONCE_SIZE,
     SALT_SIZE,
+    VAULT_ID_SIZE,
     WRAPPED_KEY_SIZE,
     Header,
     KdfParams,
@@ -67,8 +68,14 @@ def new_data_key() -> bytes:
     return AESGCM.generate_key(bit_length=256)
 
 
-def make_header(kdf: KdfParams, salt: bytes, kek: bytes, data_key: bytes) -> Header:
-    """A header that wraps `data_key` under `kek`; its body nonce is set at each save."""
+def new_vault_id() -> bytes:
+    return os.urandom(VAULT_ID_SIZE)
+
+
+def make_header(
+    kdf: KdfParams, salt: bytes, kek: bytes, data_key: bytes, vault_id: bytes
+) -> Header:
+    """A format-2 header that wraps `data_key` under `kek` for the vault `vault_id`."""
     unwrapped = Header(
         version=FORMAT_VERSION,
         kdf=kdf,
@@ -76,7 +83,7 @@ def make_header(kdf: KdfParams, salt: bytes, kek: bytes, data_key: bytes) -> Hea
         cipher_id=CIPHER_AES256_GCM,
         key_nonce=os.urandom(NONCE_SIZE),
         wrapped_key=bytes(WRAPPED_KEY_SIZE),
-        body_nonce=bytes(NONCE_SIZE),
+        vault_id=vault_id,
     )
     wrapped = AESGCM(kek).encrypt(unwrapped.key_nonce, data_key, unwrapped.wrap_aad())
     return replace(unwrapped, wrapped_key=wrapped)
@@ -89,14 +96,16 @@ def unwrap_data_key(header: Header, kek: bytes) -> bytes:
         raise KeyRejected() from None
 
 
-def seal(header: Header, data_key: bytes, plaintext: bytes) -> bytes:
-    """The whole file: header with a fresh body nonce, then the AEAD body bound to it."""
+def seal_v1(header: Header, data_key: bytes, plaintext: bytes) -> bytes:
+    """A whole format-1 file (only the tests still write one): header with a fresh body
+    nonce, then the AEAD body bound to the whole header."""
     sealed = header.with_body_nonce(os.urandom(NONCE_SIZE))
     raw = sealed.pack()
     return raw + AESGCM(data_key).encrypt(sealed.body_nonce, plaintext, raw)
 
 
 def open_body(blob: bytes, header: Header, data_key: bytes) -> bytes:
+    """A format-1 body."""
     raw = blob[:HEADER_SIZE]
     try:
         return AESGCM(data_key).decrypt(header.body_nonce, blob[HEADER_SIZE:], raw)
@@ -107,5 +116,9 @@ def open_body(blob: bytes, header: Header, data_key: bytes) -> bytes:
 def sealed_parts(blob: bytes, path: Path) -> list[tuple[bytes, bytes, bytes]]:
     """(nonce, ciphertext with tag, associated data) of each encrypted part of a file, for
     tests and tools that check the format independently of this module."""
+    from cspr_tui.vault.journal import frame_parts
+
     header = parse_header(blob, path)
-    return [(header.body_nonce, blob[HEADER_SIZE:], blob[:HEADER_SIZE])]
+    if header.version == 1:
+        return [(header.body_nonce, blob[HEADER_SIZE:], blob[:HEADER_SIZE])]
+    return frame_parts(blob, blob[: header.size])

@@ -18,7 +18,8 @@ from pathlib import Path
 from cspr_tui.errors import UsageError, VaultDamaged
 
 MAGIC = b"\x89CSPRVT\n"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # what this cspr writes; version 1 is still read (and migrated on write)
+SUPPORTED_VERSIONS = (1, 2)
 KDF_ARGON2ID = 1
 CIPHER_AES256_GCM = 1
 KDF_NAMES = {KDF_ARGON2ID: "Argon2id"}
@@ -31,12 +32,20 @@ TAG_SIZE = 16
 WRAPPED_KEY_SIZE = KEY_SIZE + TAG_SIZE
 CHECKSUM_SIZE = 32
 
-# magic, version, header length, kdf id, memory KiB, iterations, lanes, salt, cipher id,
-# key nonce, wrapped data key, body nonce; then the SHA-256 of all of that.
+VAULT_ID_SIZE = 16
+
+# Version 1: magic, version, header length, kdf id, memory KiB, iterations, lanes, salt,
+# cipher id, key nonce, wrapped data key, body nonce; then the SHA-256 of all of that.
 _FIELDS = struct.Struct(f">8sHHBIII{SALT_SIZE}sB{NONCE_SIZE}s{WRAPPED_KEY_SIZE}s{NONCE_SIZE}s")
 WRAP_AAD_SIZE = 8 + 2 + 2 + 1 + 4 + 4 + 4 + SALT_SIZE + 1 + NONCE_SIZE  # magic .. key nonce
 HEADER_SIZE = _FIELDS.size + CHECKSUM_SIZE
 MIN_FILE_SIZE = HEADER_SIZE + TAG_SIZE
+# Version 2: magic, version, header length, vault id, kdf id, memory KiB, iterations, lanes,
+# salt, cipher id, key nonce, wrapped data key; then the SHA-256 of all of that. The
+# journal's frames follow (cspr_tui/vault/journal.py).
+_FIELDS2 = struct.Struct(f">8sHH{VAULT_ID_SIZE}sBIII{SALT_SIZE}sB{NONCE_SIZE}s{WRAPPED_KEY_SIZE}s")
+WRAP_AAD_SIZE2 = _FIELDS2.size - WRAPPED_KEY_SIZE  # magic .. key nonce
+HEADER2_SIZE = _FIELDS2.size + CHECKSUM_SIZE
 
 # Upper bounds: a header asking for more is refused before any key derivation.
 MAX_MEMORY_KIB = 1024 * 1024  # 1 GiB
@@ -115,7 +124,7 @@ def kdf_for_new_vault(path: Path) -> KdfParams:
 
 @dataclass(frozen=True)
 class Header:
-    """The parsed clear-text header; `raw` is the exact bytes the body's AEAD covers."""
+    """The parsed clear-text header; `pack()` gives the exact bytes the AEAD binds to."""
 
     version: int
     kdf: KdfParams
@@ -123,28 +132,49 @@ class Header:
     cipher_id: int
     key_nonce: bytes
     wrapped_key: bytes
-    body_nonce: bytes
+    body_nonce: bytes = bytes(NONCE_SIZE)  # version 1 only
+    vault_id: bytes = b""  # version 2 only: random, kept for the vault's life
+
+    @property
+    def size(self) -> int:
+        return HEADER_SIZE if self.version == 1 else HEADER2_SIZE
 
     def pack(self) -> bytes:
-        fields = _FIELDS.pack(
-            MAGIC,
-            self.version,
-            HEADER_SIZE,
-            self.kdf.kdf_id,
-            self.kdf.memory_kib,
-            self.kdf.iterations,
-            self.kdf.lanes,
-            self.salt,
-            self.cipher_id,
-            self.key_nonce,
-            self.wrapped_key,
-            self.body_nonce,
-        )
+        if self.version == 1:
+            fields = _FIELDS.pack(
+                MAGIC,
+                self.version,
+                HEADER_SIZE,
+                self.kdf.kdf_id,
+                self.kdf.memory_kib,
+                self.kdf.iterations,
+                self.kdf.lanes,
+                self.salt,
+                self.cipher_id,
+                self.key_nonce,
+                self.wrapped_key,
+                self.body_nonce,
+            )
+        else:
+            fields = _FIELDS2.pack(
+                MAGIC,
+                self.version,
+                HEADER2_SIZE,
+                self.vault_id,
+                self.kdf.kdf_id,
+                self.kdf.memory_kib,
+                self.kdf.iterations,
+                self.kdf.lanes,
+                self.salt,
+                self.cipher_id,
+                self.key_nonce,
+                self.wrapped_key,
+            )
         return fields + hashlib.sha256(fields).digest()
 
     def wrap_aad(self) -> bytes:
         """What the wrapped data key is bound to: everything from the magic to its nonce."""
-        return self.pack()[:WRAP_AAD_SIZE]
+        return self.pack()[: WRAP_AAD_SIZE if self.version == 1 else WRAP_AAD_SIZE2]
 
     def with_body_nonce(self, nonce: bytes) -> Header:
         return replace(self, body_nonce=nonce)
@@ -167,32 +197,29 @@ def parse_header(blob: bytes, path: Path) -> Header:
         if blob[:1] in (b"{", b"["):
             raise damaged("it is a plain JSON file, not an encrypted cspr vault")
         raise damaged("it is not a cspr vault file (unknown signature)")
-    if len(blob) < MIN_FILE_SIZE:
+    if len(blob) < 12:
         raise damaged(f"the file is truncated ({len(blob)} bytes)")
-    fields = blob[: _FIELDS.size]
-    (
-        _magic,
-        version,
-        header_size,
-        kdf_id,
-        memory_kib,
-        iterations,
-        lanes,
-        salt,
-        cipher_id,
-        key_nonce,
-        wrapped_key,
-        body_nonce,
-    ) = _FIELDS.unpack(fields)
-    if hashlib.sha256(fields).digest() != blob[_FIELDS.size : HEADER_SIZE]:
-        if version != FORMAT_VERSION:
+    version = struct.unpack(">H", blob[8:10])[0]
+    layout, size = (_FIELDS, HEADER_SIZE) if version == 1 else (_FIELDS2, HEADER2_SIZE)
+    if len(blob) < size + TAG_SIZE:
+        raise damaged(f"the file is truncated ({len(blob)} bytes)")
+    fields = blob[: layout.size]
+    if hashlib.sha256(fields).digest() != blob[layout.size : size]:
+        if version not in SUPPORTED_VERSIONS:
             raise damaged(
                 f"unknown format version {version} or a damaged header (a newer cspr may be needed)"
             )
         raise damaged("the header checksum does not match")
-    if version != FORMAT_VERSION:
+    if version not in SUPPORTED_VERSIONS:
         raise damaged(f"format version {version} is not supported by this cspr")
-    if header_size != HEADER_SIZE:
+    vault_id, body_nonce = b"", bytes(NONCE_SIZE)
+    if version == 1:
+        (_m, _v, header_size, kdf_id, memory_kib, iterations, lanes, salt, cipher_id,
+         key_nonce, wrapped_key, body_nonce) = layout.unpack(fields)  # fmt: skip
+    else:
+        (_m, _v, header_size, vault_id, kdf_id, memory_kib, iterations, lanes, salt, cipher_id,
+         key_nonce, wrapped_key) = layout.unpack(fields)  # fmt: skip
+    if header_size != size:
         raise damaged(f"unexpected header length {header_size}")
     if kdf_id not in KDF_NAMES:
         raise damaged(f"unknown key-derivation function {kdf_id}")
@@ -208,6 +235,7 @@ def parse_header(blob: bytes, path: Path) -> Header:
         key_nonce=key_nonce,
         wrapped_key=wrapped_key,
         body_nonce=body_nonce,
+        vault_id=vault_id,
     )
 
 

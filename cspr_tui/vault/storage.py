@@ -1,25 +1,33 @@
-"""The TinyDB Storage that keeps the decrypted database in memory and saves it sealed.
+"""The TinyDB Storage that keeps the decrypted database in memory and saves only changes.
 
 TinyDB calls `read()` on every query and `write()` after every change with the whole
-database. Reads return the in-memory dict (never re-parsed); a write outside a transaction
-is sealed and durable before it returns; inside a transaction it only marks the state
-dirty and the transaction saves once. A failed save or an aborted transaction restores
-the in-memory state from the last durable plaintext, so memory never disagrees with disk.
+database. Reads return the in-memory dict (never re-parsed). To save only what changed,
+the vault's TinyDB uses `TrackedTable`, whose updates note each document's committed
+bytes the first time it is touched (inserted, changed or removed) in a transaction; at
+commit the touched documents whose bytes differ become one change record (set documents,
+removed ids, dropped or replaced tables) that `persist` appends to the journal. A write
+outside a transaction commits at once; inside one it only marks the state dirty.
+
+A failed save or an aborted transaction puts every touched document back from those
+bytes, so memory never disagrees with disk and no whole-database copy is kept.
 """
 
 from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
+from tinydb import TinyDB
 from tinydb.storages import Storage
+from tinydb.table import Table
 
 from cspr_tui.errors import CsprError
 
 Tables = dict[str, dict[str, Any]]
+_MISSING = object()
 
 
 class VaultClosed(CsprError):
@@ -30,13 +38,13 @@ class VaultReadOnly(CsprError):
     """The vault was opened read-only."""
 
 
-def dumps(data: Tables) -> bytes:
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def dumps(data: Any) -> bytes:
     """Strict JSON: dates, dataclasses and other non-JSON values are refused, not coerced,
     so what is in memory is exactly what a reopen gives back."""
-    return orjson.dumps(
-        data,
-        option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS,
-    )
+    return orjson.dumps(data, option=_OPTIONS)
 
 
 def loads(plaintext: bytes, *, freeze: bool = False) -> Any:
@@ -61,23 +69,109 @@ def loads(plaintext: bytes, *, freeze: bool = False) -> Any:
             gc.enable()
 
 
-class EncryptedStorage(Storage):
-    """In-memory tables with durable, sealed saves through `persist`.
+def _patch(before: Any, after: Any) -> dict[str, Any] | None:
+    """The top-level fields of a document that changed: {"set": {...}, "del": [...]}, so a
+    one-field edit of a large case is saved as that field, not the whole case."""
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return None
+    # Compared as JSON, not with ==: 1, 1.0 and True are equal in Python but not on disk.
+    changed = {k: v for k, v in after.items() if k not in before or dumps(before[k]) != dumps(v)}
+    gone = [k for k in before if k not in after]
+    patch: dict[str, Any] = {"set": changed}
+    if gone:
+        patch["del"] = gone
+    return patch
 
-    `persist(plaintext)` must seal and durably write the bytes, or raise (nothing saved).
+
+class _Recording(dict):
+    """The table dict TinyDB's updaters change: each document's committed bytes are noted
+    before its first change (TinyDB changes documents in place)."""
+
+    __slots__ = ("_note",)
+
+    def __init__(self, data: dict[int, Any], note: Callable[[Any, Any], None]) -> None:
+        super().__init__(data)
+        self._note = note
+
+    def __getitem__(self, key: Any) -> Any:
+        doc = dict.__getitem__(self, key)
+        self._note(key, doc)
+        return doc
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._note(key, dict.get(self, key, _MISSING))
+        dict.__setitem__(self, key, value)
+
+    def __delitem__(self, key: Any) -> None:
+        self._note(key, dict.get(self, key, _MISSING))
+        dict.__delitem__(self, key)
+
+    def pop(self, key: Any, *default: Any) -> Any:
+        self._note(key, dict.get(self, key, _MISSING))
+        return dict.pop(self, key, *default)
+
+    def clear(self) -> None:
+        for key, doc in dict.items(self):
+            self._note(key, doc)
+        dict.clear(self)
+
+    def values(self):  # type: ignore[override]
+        for key, doc in dict.items(self):
+            self._note(key, doc)
+        return dict.values(self)
+
+    def items(self):  # type: ignore[override]
+        for key, doc in dict.items(self):
+            self._note(key, doc)
+        return dict.items(self)
+
+
+class TrackedTable(Table):
+    """A TinyDB table whose writes tell the storage which documents they touched."""
+
+    def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
+        storage = self._storage
+        if not isinstance(storage, EncryptedStorage):  # pragma: no cover - other storages
+            super()._update_table(updater)
+            return
+        tables = storage.read()
+        raw = tables.get(self.name, {})
+        convert = self.document_id_class
+        note = storage.noter(self.name)
+        table = _Recording({convert(doc_id): doc for doc_id, doc in raw.items()}, note)
+        updater(table)
+        rebuilt = {str(doc_id): doc for doc_id, doc in dict.items(table)}
+        storage.rebuilt(self.name, rebuilt)
+        tables[self.name] = rebuilt
+        storage.write(tables)
+        self.clear_cache()
+
+
+class VaultDB(TinyDB):
+    """The TinyDB the domain uses; its tables track their changes."""
+
+    table_class = TrackedTable
+
+
+class EncryptedStorage(Storage):
+    """In-memory tables with durable, sealed saves of each change through `persist`.
+
+    `persist(change)` gets the change record (JSON bytes) and must seal and durably write
+    it, or raise (nothing saved).
     """
 
     def __init__(
         self,
         data: Tables,
-        plaintext: bytes,
         persist: Callable[[bytes], None],
         *,
         readonly: bool,
         mutex: threading.RLock,
     ) -> None:
         self._data: Tables | None = data
-        self._clean: bytes | None = plaintext
+        self._committed: Tables = dict(data)
+        self._before: dict[str, dict[str, bytes | None]] = {}
+        self._rebuilt: dict[str, dict[str, Any]] = {}
         self._persist = persist
         self._readonly = readonly
         self._mutex = mutex
@@ -88,7 +182,7 @@ class EncryptedStorage(Storage):
 
     # -- the TinyDB Storage interface -------------------------------------------------
 
-    def read(self) -> Tables | None:
+    def read(self) -> Tables:
         if self._data is None:
             raise VaultClosed("the vault is closed; unlock it again to continue.")
         return self._data
@@ -98,7 +192,7 @@ class EncryptedStorage(Storage):
             if self._data is None:
                 raise VaultClosed("the vault is closed; nothing was saved. Unlock it again.")
             if self._readonly:
-                self._restore(self._clean)
+                self._rollback()
                 raise VaultReadOnly("the vault was opened read-only; nothing was saved.")
             self._data = data
             if self._depth:
@@ -111,7 +205,9 @@ class EncryptedStorage(Storage):
         with self._mutex:
             was_open = self._data is not None
             self._data = None
-            self._clean = None
+            self._committed = {}
+            self._before = {}
+            self._rebuilt = {}
             self._savepoints.clear()
             self._depth = 0
             if was_open:
@@ -119,6 +215,21 @@ class EncryptedStorage(Storage):
                 # generation, so nothing frozen outlives the vault (another open vault's
                 # tables are then only walked again, never freed while referenced).
                 gc.unfreeze()
+
+    # -- what TrackedTable reports ----------------------------------------------------
+
+    def noter(self, table: str) -> Callable[[Any, Any], None]:
+        before = self._before.setdefault(table, {})
+
+        def note(doc_id: Any, doc: Any) -> None:
+            key = str(doc_id)
+            if key not in before:
+                before[key] = None if doc is _MISSING else dumps(doc)
+
+        return note
+
+    def rebuilt(self, table: str, contents: dict[str, Any]) -> None:
+        self._rebuilt[table] = contents
 
     # -- what the Vault builds on -----------------------------------------------------
 
@@ -130,11 +241,12 @@ class EncryptedStorage(Storage):
     def in_transaction(self) -> bool:
         return self._depth > 0
 
-    def clean_plaintext(self) -> bytes:
-        """The plaintext of the last durable save."""
-        if self._clean is None:
+    def snapshot_plaintext(self) -> bytes:
+        """The whole database as JSON, for a snapshot (a compaction, a rekey or the commit
+        being saved)."""
+        if self._data is None:
             raise VaultClosed("the vault is closed; unlock it again to continue.")
-        return self._clean
+        return dumps(self._data)
 
     def begin(self) -> None:
         if self._data is None:
@@ -160,27 +272,96 @@ class EncryptedStorage(Storage):
         self._depth -= 1
         if self._data is None:
             return
-        self._restore(savepoint if savepoint is not None else self._clean)
+        if savepoint is not None:
+            self._data = loads(savepoint)  # tables no longer tracked: replaced at commit
+            self._rebuilt = {}
+            self.on_rollback()
+        else:
+            self._rollback()
         if self._depth == 0:
             self._dirty = False
+
+    # -- committing -------------------------------------------------------------------
+
+    def change(self) -> dict[str, Any] | None:
+        """The change since the last commit: dropped (x) and replaced (r) tables, removed
+        (d) and set (s) documents; None if nothing differs."""
+        assert self._data is not None
+        data, committed = self._data, self._committed
+        dropped = [name for name in committed if name not in data]
+        replaced: dict[str, Any] = {}
+        removed: dict[str, list[str]] = {}
+        changed: dict[str, dict[str, Any]] = {}
+        patched: dict[str, dict[str, Any]] = {}
+        for name, table in data.items():
+            old = committed.get(name)
+            if table is old:
+                continue
+            if old is None or self._rebuilt.get(name) is not table:
+                replaced[name] = table
+                continue
+            for key, before in self._before.get(name, {}).items():
+                doc = table.get(key)
+                if doc is None:
+                    if before is not None:
+                        removed.setdefault(name, []).append(key)
+                elif before is None:
+                    changed.setdefault(name, {})[key] = doc
+                else:
+                    now = dumps(doc)
+                    if now != before:
+                        patch = _patch(orjson.loads(before), doc)
+                        if patch is not None and len(dumps(patch)) < len(now):
+                            patched.setdefault(name, {})[key] = patch
+                        else:
+                            changed.setdefault(name, {})[key] = doc
+        if not (dropped or replaced or removed or changed or patched):
+            return None
+        record: dict[str, Any] = {}
+        if dropped:
+            record["x"] = dropped
+        if replaced:
+            record["r"] = replaced
+        if removed:
+            record["d"] = removed
+        if changed:
+            record["s"] = changed
+        if patched:
+            record["p"] = patched
+        return record
 
     def _commit(self) -> None:
         self._dirty = False
         try:
-            plaintext = dumps(self._data)
+            change = self.change()
+            payload = dumps(change) if change is not None else None
         except TypeError as exc:
-            self._restore(self._clean)
+            self._rollback()
             raise TypeError(
                 f"the vault stores JSON values only; nothing was saved ({exc})"
             ) from None
-        try:
-            self._persist(plaintext)
-        except BaseException:
-            self._restore(self._clean)
-            raise
-        self._clean = plaintext
+        if payload is not None:
+            try:
+                self._persist(payload)
+            except BaseException:
+                self._rollback()
+                raise
+        assert self._data is not None
+        self._committed = dict(self._data)
+        self._before = {}
+        self._rebuilt = {}
 
-    def _restore(self, plaintext: bytes | None) -> None:
-        if plaintext is not None:
-            self._data = loads(plaintext)
+    def _rollback(self) -> None:
+        """Memory back to the last commit: the committed table dicts still hold exactly the
+        committed ids; documents changed in place get their noted bytes back."""
+        for name, before in self._before.items():
+            table = self._committed.get(name)
+            if table is None:
+                continue
+            for key, raw in before.items():
+                if raw is not None and key in table:
+                    table[key] = orjson.loads(raw)
+        self._data = dict(self._committed)
+        self._before = {}
+        self._rebuilt = {}
         self.on_rollback()

@@ -1,10 +1,12 @@
 """The Vault: an unlocked vault file, its TinyDB, transactions, rekey, backups and restore.
 
-Opening derives the key once (Argon2id), decrypts and parses once, and keeps the database
-in memory; every save seals the whole database with a fresh nonce, replaces the file
-atomically, keeps the previous file as a backup and reads the result back before
-returning. A file that fails to decrypt is never written; the error names a backup that
-opens with the same passphrase, if there is one.
+Opening derives the key once (Argon2id), decrypts and replays the journal once, and keeps
+the database in memory. Each save appends one sealed change record and fsyncs it (a few
+kilobytes, whatever the vault's size); when the journal grows past a fraction of the
+snapshot, or on `compact()`, a new snapshot replaces the file atomically and the previous
+file is kept as a backup. A file that fails to decrypt is never written; the error names
+a backup that opens with the same passphrase, if there is one. Version 1 files open as
+before and become version 2 at their first save.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ import os
 import stat
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from tinydb import TinyDB
 
 from cspr_tui.errors import CsprError, UsageError, VaultDamaged, WrongPassphrase
-from cspr_tui.vault import atomic
+from cspr_tui.vault import atomic, journal, witness
 from cspr_tui.vault.backup import keep_as_backup, list_backups, prune_backups, resolve_backup
 from cspr_tui.vault.crypto import (
     BodyRejected,
@@ -32,8 +34,8 @@ from cspr_tui.vault.crypto import (
     make_header,
     new_data_key,
     new_salt,
+    new_vault_id,
     open_body,
-    seal,
     unwrap_data_key,
 )
 from cspr_tui.vault.format import (
@@ -44,10 +46,25 @@ from cspr_tui.vault.format import (
     parse_header,
 )
 from cspr_tui.vault.lock import VaultLock
-from cspr_tui.vault.storage import EncryptedStorage, Tables, VaultClosed, VaultReadOnly, loads
+from cspr_tui.vault.storage import (
+    EncryptedStorage,
+    Tables,
+    VaultClosed,
+    VaultDB,
+    VaultReadOnly,
+    dumps,
+    loads,
+)
 
 # At most this many extra Argon2id runs when looking for a backup that opens.
 _MAX_BACKUP_DERIVATIONS = 2
+# Compact when the journal passes this fraction of the snapshot (and this many bytes).
+COMPACT_FRACTION = 0.5
+COMPACT_MIN_BYTES = 256 * 1024
+
+
+class RollbackDetected(VaultDamaged):
+    """The vault holds an older state than this machine has seen (exit 4)."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,9 @@ class VaultInfo:
     cipher: str
     size: int
     saved: datetime
+    save_counter: int = 0
+    vault_id: str = ""
+    journal_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,8 +132,89 @@ def _read_file(path: Path) -> bytes:
         raise CsprError(f"cannot read the vault {path} ({exc.strerror}).") from None
 
 
-def _unseal(path: Path, blob: bytes, keys: _KeyCache) -> tuple[Header, bytes, bytes]:
-    """Header, data key and plaintext; raises VaultDamaged or WrongPassphrase."""
+@dataclass
+class _Loaded:
+    """A decrypted vault file: its header, key, tables and where its journal stands."""
+
+    header: Header
+    data_key: bytes
+    tables: Tables
+    counter: int = 0
+    end: int = 0
+    snapshot_end: int = 0
+    last_tag: bytes = journal.NO_TAG
+    torn: bool = False
+    torn_seq: int | None = None
+    size: int = 0
+    frozen: bool = field(default=False)
+
+
+def _not_a_database(path: Path) -> VaultDamaged:
+    return VaultDamaged(f"the vault {path} decrypts but does not hold a database.")
+
+
+def _decode(
+    path: Path,
+    blob: bytes,
+    header: Header,
+    data_key: bytes,
+    *,
+    seen: int | None = None,
+    keep: bool = False,
+) -> _Loaded:
+    """Authenticate and parse a file whose data key is known; `keep` freezes the tables
+    (the ones an open vault holds) out of the GC's walks. Raises VaultDamaged."""
+    if header.version == 1:
+        try:
+            plaintext = open_body(blob, header, data_key)
+        except BodyRejected:
+            raise VaultDamaged(
+                f"the vault {path} is damaged or was tampered with: its contents do not "
+                "authenticate."
+            ) from None
+        try:
+            tables = loads(plaintext, freeze=keep)
+        except ValueError:
+            tables = None
+        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+            if keep:
+                gc.unfreeze()
+            raise _not_a_database(path)
+        return _Loaded(
+            header, data_key, tables, end=len(blob), snapshot_end=len(blob), size=len(blob),
+            frozen=keep,
+        )  # fmt: skip
+    state, plaintexts = journal.replay(blob, blob[: header.size], data_key, path, seen=seen)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        tables = journal.build_tables(plaintexts)
+        if keep:
+            gc.freeze()
+    except (ValueError, TypeError, AttributeError):
+        raise _not_a_database(path) from None
+    finally:
+        if enabled:
+            gc.enable()
+    return _Loaded(
+        header,
+        data_key,
+        tables,
+        counter=state.counter,
+        end=state.end,
+        snapshot_end=state.snapshot_end,
+        last_tag=state.last_tag,
+        torn=state.torn,
+        torn_seq=state.torn_seq,
+        size=len(blob),
+        frozen=keep,
+    )
+
+
+def _load(
+    path: Path, blob: bytes, keys: _KeyCache, *, seen: int | None = None, keep: bool = False
+) -> _Loaded:
+    """Header, data key and tables; raises VaultDamaged or WrongPassphrase."""
     header = parse_header(blob, path)
     try:
         data_key = unwrap_data_key(header, keys.key_for(header))
@@ -121,24 +222,15 @@ def _unseal(path: Path, blob: bytes, keys: _KeyCache) -> tuple[Header, bytes, by
         raise WrongPassphrase(
             f"wrong passphrase for the vault {path}; check it and try again."
         ) from None
-    try:
-        plaintext = open_body(blob, header, data_key)
-    except BodyRejected:
-        raise VaultDamaged(
-            f"the vault {path} is damaged or was tampered with: its contents do not authenticate."
-        ) from None
-    return header, data_key, plaintext
+    return _decode(path, blob, header, data_key, seen=seen, keep=keep)
 
 
-def _parse_tables(path: Path, plaintext: bytes, *, keep: bool = False) -> Tables:
-    """The tables; `keep` for the ones an open vault holds (frozen out of the GC's walks)."""
-    try:
-        data = loads(plaintext, freeze=keep)
-    except ValueError:
-        data = None
-    if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        raise VaultDamaged(f"the vault {path} decrypts but does not hold a database.")
-    return data
+def _snapshot_file(header: Header, data_key: bytes, seq: int, plaintext: bytes) -> bytes:
+    """A whole format-2 file holding one snapshot: the state after save `seq`."""
+    raw = header.pack()
+    return raw + journal.seal_frame(
+        raw, data_key, seq, journal.KIND_SNAPSHOT, journal.NO_TAG, plaintext
+    )
 
 
 def find_working_backup(path: Path, keys: _KeyCache) -> Path | None:
@@ -152,9 +244,8 @@ def find_working_backup(path: Path, keys: _KeyCache) -> Path | None:
                 if budget <= 0:
                     continue
                 budget -= 1
-            data_key = unwrap_data_key(header, keys.key_for(header))
-            _parse_tables(info.path, open_body(blob, header, data_key))
-        except (CsprError, KeyRejected, BodyRejected, OSError):
+            _load(info.path, blob, keys)
+        except (CsprError, OSError):
             continue
         return info.path
     return None
@@ -169,7 +260,7 @@ def _damaged_with_hint(exc: VaultDamaged, path: Path, keys: _KeyCache) -> VaultD
             f"the backup {backup.name} opens with this passphrase: "
             f"restore it with 'cspr restore {backup.name}'."
         )
-    err = VaultDamaged(f"{exc.message.rstrip('.')}; {hint}", details=exc.details)
+    err = type(exc)(f"{exc.message.rstrip('.')}; {hint}", details=exc.details)
     err.working_backup = backup  # type: ignore[attr-defined]
     return err
 
@@ -180,11 +271,8 @@ class Vault:
     def __init__(
         self,
         path: Path,
-        header: Header,
         kek: bytes,
-        data_key: bytes,
-        data: Tables,
-        plaintext: bytes,
+        loaded: _Loaded,
         *,
         backups: int,
         readonly: bool,
@@ -193,22 +281,38 @@ class Vault:
         self.path = path
         self.readonly = readonly
         self.backups = max(0, int(backups))
-        self._header = header
+        self._header = loaded.header
+        self._header_raw = loaded.header.pack()
         self._kek: bytes | None = kek
-        self._data_key: bytes | None = data_key
+        self._data_key: bytes | None = loaded.data_key
+        self._counter = loaded.counter
+        self._end = loaded.end
+        self._snapshot_end = loaded.snapshot_end
+        self._last_tag = loaded.last_tag
+        self._broken: str | None = None
         self._lock = lock
         self._mutex = threading.RLock()
         self._storage = EncryptedStorage(
-            data, plaintext, self._persist, readonly=readonly, mutex=self._mutex
+            loaded.tables, self._persist, readonly=readonly, mutex=self._mutex
         )
         self._storage.on_rollback = self._forget_table_state
-        self.db = TinyDB(storage=lambda: self._storage)
+        self.db = VaultDB(storage=lambda: self._storage)
 
     # -- public API --------------------------------------------------------------------
 
     @property
     def is_open(self) -> bool:
         return self._storage.is_open
+
+    @property
+    def save_counter(self) -> int:
+        """How many saves this vault has had (authenticated; the rollback witness's value)."""
+        return self._counter
+
+    @property
+    def vault_id(self) -> str:
+        """The vault's random id (hex; empty for a format-1 file not yet saved)."""
+        return self._header.vault_id.hex()
 
     def info(self) -> VaultInfo:
         self._require_open()
@@ -220,6 +324,9 @@ class Vault:
             cipher=CIPHER_NAMES[self._header.cipher_id],
             size=stat.st_size,
             saved=datetime.fromtimestamp(stat.st_mtime, tz=UTC),
+            save_counter=self._counter,
+            vault_id=self.vault_id,
+            journal_bytes=max(0, self._end - self._snapshot_end),
         )
 
     @contextlib.contextmanager
@@ -237,6 +344,20 @@ class Vault:
                 self._storage.abort()
                 raise
             self._storage.finish()
+
+    def compact(self) -> int:
+        """Write the whole state as a new snapshot (atomically; the previous file becomes a
+        backup) and return the file's new size. Saves do this on their own when the
+        journal passes COMPACT_FRACTION of the snapshot."""
+        with self._mutex:
+            self._require_writable()
+            if self._storage.in_transaction:
+                raise CsprError("finish the current change before compacting the vault.")
+            assert self._data_key is not None
+            plaintext = self._storage.snapshot_plaintext()
+            return self._write_snapshot(
+                self._header, self._data_key, self._counter, plaintext, backups=self.backups
+            )
 
     def rekey(self, new_passphrase: str) -> RekeyResult:
         """A new passphrase and a new data key: the vault is re-encrypted under both (fresh
@@ -256,11 +377,12 @@ class Vault:
             salt = new_salt()
             kek = derive_kek(new_passphrase, kdf, salt)
             data_key = new_data_key()
-            header = make_header(kdf, salt, kek, data_key)
-            plaintext = self._storage.clean_plaintext()
+            vault_id = self._header.vault_id or new_vault_id()
+            header = make_header(kdf, salt, kek, data_key, vault_id)
+            plaintext = self._storage.snapshot_plaintext()
             # The same data under the old key: not worth a backup the old passphrase opens.
-            self._save(seal(header, data_key, plaintext), keep_previous=False, key=data_key)
-            self._header, self._kek, self._data_key = header, kek, data_key
+            self._write_snapshot(header, data_key, self._counter, plaintext, backups=0)
+            self._kek = kek
             rewrapped, skipped = 0, []
             for info in list_backups(self.path):
                 if self._reencrypt_backup(info.path, old_key, header):
@@ -300,13 +422,105 @@ class Vault:
 
     # -- saving ------------------------------------------------------------------------
 
-    def _persist(self, plaintext: bytes) -> None:
+    def _persist(self, change: bytes) -> None:
+        """One committed change: appended to the journal, or (a format-1 file) the first
+        format-2 snapshot, keeping the format-1 file as a backup."""
         self._require_writable()
-        assert self._data_key is not None
-        blob = seal(self._header, self._data_key, plaintext)
-        self._save(blob, keep_previous=self.backups > 0)
+        if self._broken:
+            raise CsprError(self._broken)
+        assert self._data_key is not None and self._kek is not None
+        if self._header.version == 1:
+            header = make_header(
+                self._header.kdf, self._header.salt, self._kek, self._data_key, new_vault_id()
+            )
+            plaintext = self._storage.snapshot_plaintext()
+            self._write_snapshot(
+                header, self._data_key, self._counter + 1, plaintext, backups=max(1, self.backups)
+            )
+            return
+        self._append(change)
+        journal_bytes = self._end - self._snapshot_end
+        snapshot_bytes = self._snapshot_end - len(self._header_raw)
+        if journal_bytes > max(COMPACT_MIN_BYTES, COMPACT_FRACTION * snapshot_bytes):
+            # The change is durable already: a compaction that fails is tried again later.
+            with contextlib.suppress(CsprError, OSError):
+                plaintext = self._storage.snapshot_plaintext()
+                self._write_snapshot(
+                    self._header, self._data_key, self._counter, plaintext, backups=self.backups
+                )
 
-    def _save(self, blob: bytes, *, keep_previous: bool, key: bytes | None = None) -> None:
+    def _append(self, change: bytes) -> None:
+        """Append one sealed change record at the end of the journal and fsync it; on any
+        failure the file is cut back to where it was and nothing is changed."""
+        assert self._data_key is not None
+        seq = self._counter + 1
+        frame = journal.seal_frame(
+            self._header_raw, self._data_key, seq, journal.KIND_CHANGE, self._last_tag, change
+        )
+        path, end = self.path, self._end
+        try:
+            fd = os.open(path, os.O_RDWR)
+        except OSError as exc:
+            raise CsprError(
+                f"cannot save the vault {path} ({exc.strerror}); nothing was changed."
+            ) from None
+        try:
+            try:
+                if os.fstat(fd).st_size != end:
+                    os.ftruncate(fd, end)  # a scrap left by an earlier failed append
+                view, at = memoryview(frame), end
+                while view:
+                    written = os.pwrite(fd, view, at)
+                    view, at = view[written:], at + written
+                _sync(fd)
+                ok = hmac.compare_digest(os.pread(fd, len(frame), end), frame)
+            except OSError as exc:
+                self._cut_back(fd, end)
+                raise CsprError(
+                    f"cannot save the vault {path} ({exc.strerror}); nothing was changed."
+                ) from None
+            if not ok:
+                self._cut_back(fd, end)
+                raise CsprError(
+                    f"the vault {path} did not read back correctly after saving; the "
+                    "previous version was kept. Check the disk and try again."
+                )
+        finally:
+            os.close(fd)
+        self._counter, self._end, self._last_tag = seq, end + len(frame), journal.frame_tag(frame)
+        witness.record(self._header.vault_id, seq)
+
+    def _cut_back(self, fd: int, end: int) -> None:
+        """Remove a failed append's bytes; if even that fails, refuse further saves (the
+        next open drops the scrap as a torn write)."""
+        try:
+            os.ftruncate(fd, end)
+        except OSError:
+            self._broken = (
+                f"the vault {self.path} could not be saved and its last save could not be "
+                "tidied; close and unlock it again (the saved state is intact)."
+            )
+            return
+        with contextlib.suppress(OSError):  # cut already; make it durable if the disk lets us
+            _sync(fd)
+
+    def _write_snapshot(
+        self, header: Header, data_key: bytes, seq: int, plaintext: bytes, *, backups: int
+    ) -> int:
+        """Replace the file by header + one snapshot, atomically, keeping the previous file
+        as a backup when `backups` > 0; then this vault writes on from it."""
+        blob = _snapshot_file(header, data_key, seq, plaintext)
+        self._save(blob, keep_previous=backups > 0, key=data_key, keep=backups)
+        self._header, self._header_raw, self._data_key = header, header.pack(), data_key
+        self._counter, self._end, self._snapshot_end = seq, len(blob), len(blob)
+        self._last_tag = journal.frame_tag(blob)
+        self._broken = None
+        witness.record(header.vault_id, seq)
+        return len(blob)
+
+    def _save(
+        self, blob: bytes, *, keep_previous: bool, key: bytes | None = None, keep: int = 0
+    ) -> None:
         """Temp file, fsync, keep the previous file, atomic replace, fsync folder, read back."""
         path = self.path
         try:
@@ -343,7 +557,7 @@ class Vault:
             ) from None
         if previous is not None:
             if keep_previous:
-                prune_backups(path, self.backups, spare=previous)
+                prune_backups(path, keep, spare=previous)
             else:
                 atomic.remove_quietly(previous)
 
@@ -365,11 +579,11 @@ class Vault:
         assert key is not None
         try:
             written = self.path.read_bytes()
-            header = parse_header(written, self.path)
             ok = hmac.compare_digest(written, blob)
             if ok:
-                open_body(written, header, key)
-        except (OSError, CsprError, BodyRejected):
+                header = parse_header(written, self.path)
+                journal.replay(written, written[: header.size], key, self.path)
+        except (OSError, CsprError):
             ok = False
         if not ok:
             raise CsprError(
@@ -378,17 +592,20 @@ class Vault:
             )
 
     def _reencrypt_backup(self, path: Path, old_key: bytes, new: Header) -> bool:
-        """Re-encrypt a backup whose body opens with `old_key` under the new header and data
-        key, keeping its time; False (left as it was) if it does not open with that key."""
+        """Re-encrypt a backup whose contents open with `old_key` as one snapshot under the
+        new header and data key, keeping its time and save counter; False (left as it was)
+        if it does not open with that key."""
         assert self._data_key is not None
         try:
             blob = path.read_bytes()
-            header = parse_header(blob, path)
-            plaintext = open_body(blob, header, old_key)
+            loaded = _decode(path, blob, parse_header(blob, path), old_key)
+            plaintext = dumps(loaded.tables)
             stat = path.stat()
-            atomic.replace_file(path, seal(new, self._data_key, plaintext))
+            atomic.replace_file(
+                path, _snapshot_file(new, self._data_key, loaded.counter, plaintext)
+            )
             os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        except (OSError, CsprError, BodyRejected):
+        except (OSError, CsprError):
             return False
         return True
 
@@ -410,6 +627,12 @@ class Vault:
             table._next_id = None
 
 
+def _sync(fd: int) -> None:
+    """Data and the file's size to the disk (what a committed append needs)."""
+    sync = getattr(os, "fdatasync", os.fsync)
+    sync(fd)
+
+
 def create_vault(path: Path | str, passphrase: str, *, backups: int = 10) -> Vault:
     """Create an empty vault (refusing to overwrite anything) and return it open."""
     path = Path(path)
@@ -429,60 +652,127 @@ def create_vault(path: Path | str, passphrase: str, *, backups: int = 10) -> Vau
         salt = new_salt()
         kek = derive_kek(passphrase, kdf, salt)
         data_key = new_data_key()
-        header = make_header(kdf, salt, kek, data_key)
-        plaintext = b"{}"
-        blob = seal(header, data_key, plaintext)
+        header = make_header(kdf, salt, kek, data_key, new_vault_id())
+        blob = _snapshot_file(header, data_key, 0, b"{}")
         try:
             atomic.create_file(path, blob)
         except FileExistsError:
             raise CsprError(f"{path} already exists; nothing was changed.") from None
         except OSError as exc:
             raise CsprError(f"cannot create the vault {path} ({exc.strerror}).") from None
-        return Vault(
-            path, header, kek, data_key, {}, plaintext, backups=backups, readonly=False, lock=lock
-        )
+        witness.record(header.vault_id, 0, lower=True)
+        loaded = _Loaded(
+            header, data_key, {}, end=len(blob), snapshot_end=len(blob),
+            last_tag=journal.frame_tag(blob), size=len(blob),
+        )  # fmt: skip
+        return Vault(path, kek, loaded, backups=backups, readonly=False, lock=lock)
     except BaseException:
         lock.release()
         raise
 
 
+def _rollback_message(path: Path, loaded: _Loaded, seen: int) -> str:
+    cut = (
+        f" or its last change (save {loaded.torn_seq}) is cut off"
+        if loaded.torn and loaded.torn_seq is not None
+        else ""
+    )
+    return (
+        f"the vault {path} was rolled back or damaged: it holds save "
+        f"{loaded.counter} but save {seen} was opened here before (an older copy or backup "
+        f"was put in its place{cut}); to accept this state run the command again with "
+        "--allow-rollback"
+    )
+
+
 def open_vault(
-    path: Path | str, passphrase: str, *, backups: int = 10, readonly: bool = False
+    path: Path | str,
+    passphrase: str,
+    *,
+    backups: int = 10,
+    readonly: bool = False,
+    allow_rollback: bool = False,
 ) -> Vault:
-    """Unlock a vault. Read-only opens take no lock and refuse every write."""
+    """Unlock a vault. Read-only opens take no lock and refuse every write.
+
+    A vault older than the witness says this machine has seen raises RollbackDetected
+    (exit 4) unless `allow_rollback`, which accepts it (the witness is lowered to it)."""
     path = Path(path)
     if not path.exists():
         _read_file(path)  # the clear "no vault here" error, before any lock file is made
     lock = None if readonly else VaultLock(path).acquire()
-    frozen = False
+    loaded: _Loaded | None = None
     try:
-        blob = _read_file(path)
         keys = _KeyCache(passphrase)
+        # The witness is read before the file: a save racing a read-only open only makes
+        # the file newer than the witness, never older. (A writable open holds the lock.)
+        seen = _witness_for(path)
+        blob = _read_file(path)
         try:
-            header, data_key, plaintext = _unseal(path, blob, keys)
-            frozen = True  # from here on, whatever was parsed may be frozen
-            data = _parse_tables(path, plaintext, keep=True)
+            loaded = _load(path, blob, keys, seen=seen, keep=True)
         except VaultDamaged as exc:
             raise _damaged_with_hint(exc, path, keys) from None
+        assert loaded is not None
+        vault_id = loaded.header.vault_id
+        if vault_id and seen is not None and loaded.counter < seen:
+            if not allow_rollback:
+                raise _damaged_with_hint(
+                    RollbackDetected(_rollback_message(path, loaded, seen)), path, keys
+                )
+            witness.record(vault_id, loaded.counter, lower=True)
+        elif vault_id:
+            witness.record(vault_id, loaded.counter)
         if lock is not None:
             atomic.remove_stale_temps(path)
+            if loaded.end < loaded.size:
+                _drop_torn_tail(path, loaded.end)
+            # A kill between a compaction's backup link and its pruning leaves one too many.
+            prune_backups(path, max(0, int(backups)))
         return Vault(
             path,
-            header,
-            keys.key_for(header),
-            data_key,
-            data,
-            plaintext,
+            keys.key_for(loaded.header),
+            loaded,
             backups=backups,
             readonly=readonly,
             lock=lock,
         )
     except BaseException:
-        if frozen:
+        if loaded is not None and loaded.frozen:
             gc.unfreeze()
         if lock is not None:
             lock.release()
         raise
+
+
+def _witness_for(path: Path) -> int | None:
+    """The witness's counter for the vault at `path`, from its header alone."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None  # not a file: _read_file gives the clear error
+            head = os.read(fd, 4096)
+        finally:
+            os.close(fd)
+        header = parse_header(head + bytes(64), path)
+    except (OSError, CsprError):
+        return None
+    return witness.seen(header.vault_id) if header.vault_id else None
+
+
+def _drop_torn_tail(path: Path, end: int) -> None:
+    """Cut off a change record a crash left half-written (it was never reported saved)."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+        try:
+            os.ftruncate(fd, end)
+            _sync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise CsprError(
+            f"cannot tidy the vault {path} after an interrupted save ({exc.strerror})."
+        ) from None
 
 
 def check_backups(path: Path | str, passphrase: str) -> dict[str, str]:
@@ -505,12 +795,11 @@ def _backup_states(path: Path, keys: _KeyCache) -> dict[str, str]:
             if not keys.has(header):
                 states[info.name] = "other passphrase"
                 continue
-            data_key = unwrap_data_key(header, keys.key_for(header))
-            _parse_tables(info.path, open_body(blob, header, data_key))
+            _load(info.path, blob, keys)
             states[info.name] = "opens"
-        except KeyRejected:
+        except WrongPassphrase:
             states[info.name] = "other passphrase"
-        except (CsprError, BodyRejected, OSError):
+        except (CsprError, OSError):
             states[info.name] = "damaged"
     return states
 
@@ -519,12 +808,13 @@ def restore_backup(
     path: Path | str, backup: str | os.PathLike[str], passphrase: str, *, backups: int = 10
 ) -> Path | None:
     """Make a backup the vault again. The current file is kept as a backup first (even a
-    damaged one), so a restore never loses data; returns that backup's path."""
+    damaged one), so a restore never loses data; returns that backup's path. The rollback
+    witness is set to the backup's save counter: restoring is accepting that state."""
     path = Path(path)
     source = resolve_backup(path, backup)
     with VaultLock(path).acquire() as _held:
         blob = _read_file(source)
-        _unseal(source, blob, _KeyCache(passphrase))  # authenticates before anything changes
+        loaded = _load(source, blob, _KeyCache(passphrase))  # authenticates first
         previous = keep_as_backup(path) if path.exists() else None
         try:
             atomic.replace_file(path, blob)
@@ -539,5 +829,7 @@ def restore_backup(
                 f"the restored vault {path} did not read back correctly; "
                 f"the previous version is kept as {previous.name if previous else 'nothing'}."
             )
+        if loaded.header.vault_id:
+            witness.record(loaded.header.vault_id, loaded.counter, lower=True)
         prune_backups(path, max(backups, 1), spare=previous)
         return previous

@@ -17,9 +17,10 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, Twips
 
 from cspr_tui.exports.context import AGENCY_TABLES, CASE_REPORT_KINDS, ReportSpec
+from cspr_tui.exports.form_report import column_widths
 from cspr_tui.exports.properties import stamp_package
 
 HERE = Path(__file__).resolve().parent
@@ -37,7 +38,7 @@ _LANGUAGE = "en-GB"
 _RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath", "w:rPrChange")
 
 
-def _new_document(title: str, *, numbering: str = "decimal") -> Document:
+def _new_document(title: str, *, numbering: str | None = "decimal") -> Document:
     doc = Document()
     props = doc.core_properties
     props.author = "cspr-tui"
@@ -56,7 +57,8 @@ def _new_document(title: str, *, numbering: str = "decimal") -> Document:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(20))
     _report_styles(doc)
-    _number_headings(doc, numbering)
+    if numbering:  # the agency report still types its own section numbers
+        _number_headings(doc, numbering)
     _british_english(doc)
     _marking_header_footer(doc)
     return doc
@@ -94,7 +96,8 @@ def _report_styles(doc: Document) -> None:
     cell = styles.add_style("Table text", 1)
     cell.base_style = styles["Normal"]
     cell.font.size = Pt(10)
-    cell.paragraph_format.space_after = Pt(0)
+    cell.paragraph_format.space_before = Pt(1)
+    cell.paragraph_format.space_after = Pt(1)
 
 
 def _number_headings(doc: Document, numbering: str) -> None:
@@ -322,7 +325,12 @@ def _blank_table(doc: Document, headers: tuple[str, ...]) -> None:
     table.add_row().cells[0].text = "{%tr for _ in blank_rows %}"
     table.add_row()
     table.add_row().cells[0].text = "{%tr endfor %}"
-    _fixed_layout(table)
+    # widths from the headers, so none breaks mid-word ("Significa-nce")
+    widths = column_widths(headers, [])
+    if widths:
+        _widths(table, tuple(Twips(w) for w in widths))
+    else:
+        _fixed_layout(table)
     _keep_rows_whole(table)
     _gap(doc)
 
@@ -346,17 +354,28 @@ def _facts_table(doc: Document, rows: str) -> None:
     table.rows[0].cells[0].text = f"{{%tr for fact in {rows} %}}"
     _cell(table.rows[1].cells[0], "{{ fact.label }}", bold=True)
     _cell(table.rows[1].cells[1], "{{ fact.value }}")
+    for cell in table.rows[1].cells:
+        # a short table stays in one piece with its heading: no lone row at a page foot
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     table.rows[2].cells[0].text = "{%tr endfor %}"
     _widths(table, (_LABEL_WIDTH, _VALUE_WIDTH))
     _keep_rows_whole(table)
     _gap(doc)
 
 
-def _width_tag(cell, tag: str) -> None:
-    """The cell's width from the context (measured from the content when the report is made)."""
+def _width_tag(cell, expression: str) -> None:
+    """The cell's width from the context (measured from the content when the report is made).
+
+    `{# cellwidth ... #}` is a Jinja comment: Word, a stock renderer and the template check
+    ignore it; cspr's renderer sets the cell's width from it. The width written here is the
+    fallback a stock renderer keeps.
+    """
     tc_w = cell._tc.get_or_add_tcPr().get_or_add_tcW()
     tc_w.set(qn("w:type"), "dxa")
-    tc_w.set(qn("w:w"), tag)
+    tc_w.set(qn("w:w"), str(_TEXT_WIDTH.twips // 3))
+    cell.paragraphs[0].runs[0].text = (
+        f"{{# cellwidth {expression} #}}" + cell.paragraphs[0].runs[0].text
+    )
 
 
 def _measured_table(doc: Document, block: str) -> None:
@@ -366,13 +385,13 @@ def _measured_table(doc: Document, block: str) -> None:
     header, loop_start, body, loop_end = table.rows
     header.cells[0].text = f"{{%tc for column in {block}.columns %}}"
     _cell(header.cells[1], "{{ column.label }}", bold=True)
-    _width_tag(header.cells[1], "{{ column.width }}")
+    _width_tag(header.cells[1], "column.width")
     header.cells[2].text = "{%tc endfor %}"
     _mark_header_row(header)
     loop_start.cells[0].text = f"{{%tr for line in {block}.cells %}}"
     body.cells[0].text = "{%tc for cell in line.cells %}"
     _cell(body.cells[1], "{{ cell.text }}")
-    _width_tag(body.cells[1], "{{ cell.width }}")
+    _width_tag(body.cells[1], "cell.width")
     body.cells[2].text = "{%tc endfor %}"
     loop_end.cells[0].text = "{%tr endfor %}"
     _fixed_layout(table)
@@ -457,7 +476,7 @@ def _prompt(doc: Document, text: str) -> None:
 
 
 def _agency_report() -> Document:
-    doc = _new_document("Agency information report")
+    doc = _new_document("Agency information report", numbering=None)
     _cover(
         doc,
         [

@@ -19,8 +19,14 @@ if str(ROOT) not in sys.path:
 
 from bench import run as bench_run  # noqa: E402
 from bench.data import RECOMMENDATIONS_PER_CASE, make_cases, with_chronology  # noqa: E402
-from cspr_tui.domain.case_json import case_problems, case_to_data  # noqa: E402
+from cspr_tui.domain.case_json import (  # noqa: E402
+    case_problems,
+    case_to_data,
+    dump_cases,
+    parse_case_file,
+)
 from cspr_tui.domain.store import CaseStore  # noqa: E402
+from cspr_tui.forms import load_forms  # noqa: E402
 from cspr_tui.settings import Settings  # noqa: E402
 from cspr_tui.vault import DEFAULT_KDF, open_vault  # noqa: E402
 
@@ -54,6 +60,12 @@ def test_generator_is_deterministic_valid_and_sized() -> None:
         assert len(orjson.dumps(without_recs)) > 3000
     assert make_cases(2, seed=1)[0].ref == cases[0].ref
     assert case_to_data(make_cases(1, seed=1)[0]) != case_to_data(cases[0])
+
+
+def test_bench_data_passes_the_current_form_templates() -> None:
+    """Every generated record is one the app's own forms accept (as an import would)."""
+    cases = make_cases(60)
+    assert len(parse_case_file(dump_cases(cases), load_forms())) == 60
 
 
 def test_chronology_case_has_the_rows_asked_for() -> None:
@@ -162,18 +174,31 @@ def test_script_quick_json_end_to_end(tmp_path: Path) -> None:
         "unlock_ready_10",
         "unlock_deadlines_10",
         "save_edit_10",
+        "fsync_floor",
+        "save_vs_sqlite_10",
+        "save_bytes_10",
         "tracker_10k",
+        "tracker_vs_writeonly_10k",
         "docx_10_rows",
         *TUI_METRICS,
         "search_10k",
         "unlock_peak_memory_10k",
+        "save_vs_sqlite_10k",
+        "ready_vs_sqlite_10k",
+        "search_vs_fts5_10k",
+        "first_search_vs_fts5_10k",
     ]
     by_name = {m["name"]: m for m in report["metrics"]}
     assert "reduced" in by_name["tracker_10k"]["note"]
+    assert "reduced" in by_name["search_vs_fts5_10k"]["note"]
+    assert 0 < by_name["save_bytes_10"]["ours_s"] < 64 * 1024  # a save appends a few KB
     assert by_name["unlock_peak_memory_10k"]["unit"] == "MiB"
     for name in names[1:]:
         if name in TUI_METRICS:  # the app's latencies have a target, not a baseline
             assert by_name[name]["ours_s"] > 0 and by_name[name]["target"] == "<= 150 ms"
+            continue
+        if by_name[name]["target"] == "(info)":  # the fsync floor, bytes per save
+            assert by_name[name]["ours_s"] > 0, name
             continue
         assert by_name[name]["ours_s"] >= 0 and by_name[name]["baseline_s"] > 0, name
     assert all(set(m) >= METRIC_KEYS for m in report["metrics"])

@@ -62,8 +62,17 @@ def ref(workspace: Path) -> str:
         target_date="2026-12-01",
     )
     store.add_recommendation(case.ref, text="Train staff", lead_agency="Health visiting")
+    _review_everything(store, case.ref)
     vault.close()
     return case.ref
+
+
+def _review_everything(store: CaseStore, ref: str) -> None:
+    """What a reviewer does before a redacted export: a decision on every finding."""
+    from cspr_tui.exports.redaction.review import accepting, case_findings
+
+    found = case_findings(store.get(ref), settings=store.settings, today=store.today())
+    store.record_redaction_decisions(ref, accepting(found))
 
 
 def _audit(workspace: Path) -> list:
@@ -141,7 +150,7 @@ def test_agency_report(ref: str, workspace: Path) -> None:
 
 def test_unknown_agency_lists_the_case_agencies(ref: str, workspace: Path) -> None:
     result = cspr("export", "agency-report", ref, "--agency", "Fire service")
-    assert result.returncode == 6
+    assert result.returncode == 2  # not found, as everywhere
     assert result.stderr.strip() == (
         f"cspr: {ref} has no agency 'Fire service'; its agencies are: Police, Health visiting."
     )
@@ -179,8 +188,8 @@ def test_redaction_failure_writes_nothing(ref: str, workspace: Path) -> None:
     result = cspr("export", "report", ref, "--kind", "referral", "--redact")
     assert result.returncode == 6
     lines = result.stderr.strip().splitlines()
-    assert lines[0].startswith("cspr: the export still contains identifying details")
-    assert "  name: Zoë Fictionalia" in lines
+    assert lines[0].startswith("cspr: the finished document still contains identifying")
+    assert any("ZOË FICTIONALIA" in line for line in lines[1:])
     assert list((workspace / "exports").iterdir()) == []
     assert _audit(workspace) == []
 

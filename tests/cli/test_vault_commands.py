@@ -14,7 +14,6 @@ import pytest
 from cspr_tui.cli.vault_commands import _backups_count
 from cspr_tui.errors import CsprError
 from cspr_tui.vault import check_backups, create_vault, list_backups, open_vault
-from cspr_tui.vault.format import HEADER_SIZE
 from tests.vault import corpus
 from tests.vault.holder import holding
 
@@ -48,10 +47,18 @@ def vault_path(workspace: Path) -> Path:
 @pytest.fixture
 def filled(vault_path: Path) -> Path:
     with create_vault(vault_path, "pw") as vault:
-        # Tables the domain's integrity check accepts without full case documents.
-        vault.db.table("drafts").insert({"form": "referral", "ref": "CSPR-2026-001"})
-        vault.db.table("drafts").insert({"form": "referral", "ref": "CSPR-2026-002"})
+        # Tables the domain's integrity check accepts without full case documents. Each
+        # compaction keeps the file as it was as a backup (three), then three change
+        # records follow the snapshot (what the tamper corpus needs).
+        drafts = vault.db.table("drafts")
+        drafts.insert({"form": "referral", "ref": "CSPR-2026-001"})
+        vault.compact()
+        drafts.insert({"form": "referral", "ref": "CSPR-2026-002"})
+        vault.compact()
         vault.db.table("meta").insert({"key": "reviewer_note", "value": "fictional"})
+        vault.compact()
+        for n, doc_id in enumerate((1, 2, 1)):
+            drafts.update({"note": f"fictional note {n}"}, doc_ids=[doc_id])
     return vault_path
 
 
@@ -80,7 +87,10 @@ def test_init_honours_vault_option_env_and_passphrase_file(workspace: Path) -> N
     secret = workspace / "secret.txt"
     secret.write_text("from a file\nignored second line\n")
     other = workspace / "elsewhere" / "team.vault"
-    result = cspr("--vault", str(other), "init", CSPR_PASSPHRASE_FILE=str(secret))
+    # A folder that does not exist is created only when asked (issue 14).
+    refused = cspr("--vault", str(other), "init", CSPR_PASSPHRASE_FILE=str(secret))
+    assert refused.returncode == 2 and "--parents" in refused.stderr
+    result = cspr("--vault", str(other), "init", "--parents", CSPR_PASSPHRASE_FILE=str(secret))
     assert result.returncode == 0, result.stderr
     open_vault(other, "from a file").close()
     by_env = workspace / "env.vault"
@@ -92,7 +102,7 @@ def test_verify_prints_a_summary(filled: Path) -> None:
     result = cspr("verify", CSPR_PASSPHRASE="pw")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "version 1" in out and "AES-256-GCM" in out and "Argon2id" in out
+    assert "version 2" in out and "AES-256-GCM" in out and "Argon2id" in out
     assert "drafts 2" in out and "meta 1" in out
     assert re.search(r"backups: 3 \(3 open with this passphrase\), newest \d\d/\d\d/\d{4}", out)
     assert re.search(r"last saved \d\d/\d\d/\d{4} \d\d:\d\d", out)
@@ -151,7 +161,9 @@ def test_rekey_failures_change_nothing(filled: Path) -> None:
     assert filled.read_bytes() == before
 
 
-@pytest.mark.parametrize("where", [HEADER_SIZE + 3, -3], ids=["body", "tag"])
+@pytest.mark.parametrize(
+    "where", [corpus.HEADER2_SIZE + corpus.PREFIX_SIZE + 3, -3], ids=["snapshot", "last-record"]
+)
 def test_rekey_never_writes_over_a_vault_that_fails_to_decrypt(filled: Path, where: int) -> None:
     damaged = corpus.flip(where)(filled.read_bytes())
     filled.write_bytes(damaged)
@@ -175,6 +187,7 @@ def test_backups_lists_time_and_size(filled: Path) -> None:
 
 
 def test_backups_of_a_new_vault(vault_path: Path) -> None:
+    create_vault(vault_path, "long enough").close()
     result = cspr("backups")
     assert result.returncode == 0 and "No backups" in result.stdout
 
@@ -185,7 +198,8 @@ def test_restore_brings_back_a_backup_and_keeps_the_current(filled: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert "kept as the backup" in result.stdout
     with open_vault(filled, "pw") as vault:
-        assert vault.db.tables() == set()  # the state before the first save
+        # The file as it was at the first compaction: one draft in its journal.
+        assert [d["ref"] for d in vault.db.table("drafts")] == ["CSPR-2026-001"]
     kept = list_backups(filled)[0]
     with open_vault(kept.path, "pw", readonly=True) as previous:
         assert len(previous.db.table("drafts")) == 2
@@ -227,8 +241,8 @@ def test_restore_failures_change_nothing(filled: Path) -> None:
     names = sorted(p.name for p in filled.parent.iterdir())
     before = filled.read_bytes()
     assert "no backup named" in assert_one_line_failure(
-        cspr("restore", "cases.vault.bak-nothing", CSPR_PASSPHRASE="pw"), 1
-    )
+        cspr("restore", "cases.vault.bak-nothing", CSPR_PASSPHRASE="pw"), 2
+    )  # not found: exit 2, as everywhere
     assert_one_line_failure(cspr("restore", list_backups(filled)[0].name, CSPR_PASSPHRASE="bad"), 3)
     assert sorted(p.name for p in filled.parent.iterdir()) == names
     assert filled.read_bytes() == before
@@ -247,7 +261,7 @@ def test_a_second_process_gets_exit_5_naming_the_holder(filled: Path) -> None:
 
 
 def test_missing_vault_is_one_line(vault_path: Path) -> None:
-    assert "no vault at" in assert_one_line_failure(cspr("verify", CSPR_PASSPHRASE="pw"), 1)
+    assert "no vault at" in assert_one_line_failure(cspr("verify", CSPR_PASSPHRASE="pw"), 2)
 
 
 def test_damaged_vault_recovery_flow(filled: Path) -> None:

@@ -187,3 +187,15 @@ def add_recommendations(case: Case, count: int) -> Case:
             )
         )
     return case
+
+
+def reviewed(case: Case, settings=None, today=None) -> Case:
+    """`case` with every redaction finding of its outputs accepted, as a reviewer would."""
+    from datetime import date
+
+    from cspr_tui.exports.redaction.review import accepting, case_findings
+    from cspr_tui.settings import Settings
+
+    found = case_findings(case, settings=settings or Settings(), today=today or date.today())
+    case.redaction_decisions = [*case.redaction_decisions, *accepting(found, by="Reviewer")]
+    return case

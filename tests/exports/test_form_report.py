@@ -104,8 +104,10 @@ def test_dates_and_numbers_get_columns_wide_enough_never_to_wrap() -> None:
     widths = column_widths(headers, rows)
     assert widths is not None and sum(widths) == 9638
     number, text, _agency, due, _status = widths
-    assert due >= 10 * 132 + 320  # ten characters of a date, and the cell margins
-    assert number >= 3 * 146 + 320  # "No." in bold
+    # DejaVu Sans (LibreOffice's stand-in for Arial, wider than it) at 10 pt: a date is
+    # about 1,150 twips, "No." in bold about 380, plus 216 of cell margins
+    assert due >= 1150 + 216
+    assert number >= 380 + 216
     assert text == max(widths)  # the prose gets the room
 
 
@@ -166,3 +168,12 @@ def test_an_agency_report_for_a_case_under_review_is_not_a_rapid_review_report()
             case, "Health visiting", settings=Settings(), today=TODAY, request=request
         )
         assert ctx["report"]["depth"] == depth
+
+
+def test_the_choice_none_never_reads_like_a_software_null(workspace: Path) -> None:
+    case = make_case()
+    case.records["referral"].values["children"][0]["legal_status"] = ["None"]
+    text = document_text(write_case_report(case, "referral", today=TODAY))
+    label = "Legal or service status at the time of the incident"
+    assert "None of these" in text[text.index(label) :]
+    assert "None" not in text.replace("None of these", "").split()

@@ -21,9 +21,9 @@ import pytest
 
 from cspr_tui.exports import write_case_report
 from cspr_tui.exports.context import case_report_context
-from cspr_tui.exports.redaction import Redactor
+from cspr_tui.exports.redaction.review import PUBLISHED_MARKING
 from cspr_tui.settings import Settings
-from tests.exports.case_fixtures import REAL_NAMES, add_recommendations, make_case
+from tests.exports.case_fixtures import REAL_NAMES, add_recommendations, make_case, reviewed
 
 TOOLS = ("soffice", "pdftotext", "pdfinfo")
 MISSING = [tool for tool in TOOLS if shutil.which(tool) is None]
@@ -49,7 +49,8 @@ _WORD = re.compile(r"<word [^>]*>([^<]*)</word>")
 
 
 def _case():
-    return add_recommendations(make_case(), 40)
+    """The fixture case with forty actions, its redaction findings reviewed and accepted."""
+    return reviewed(add_recommendations(make_case(), 40), SETTINGS, TODAY)
 
 
 @pytest.fixture(scope="module")
@@ -103,12 +104,15 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[st
 
 
 def _context(kind: str, redact: bool) -> dict[str, Any]:
+    """The values the report was rendered from, redacted as the exporter redacts them."""
+    from cspr_tui.exports.redaction import case_redactor
+    from cspr_tui.exports.redaction.review import published_context, redact_context
+
     case = _case()
     ctx = case_report_context(case, kind, settings=SETTINGS, today=TODAY)
     if redact:
-        from cspr_tui.exports.context import finish_context
-
-        ctx = finish_context(ctx, Redactor.for_case(case).redact)
+        redactor = case_redactor(case, SETTINGS)
+        ctx = published_context(redact_context(redactor, ctx, f"{kind} report"), SETTINGS)
     return ctx
 
 
@@ -148,8 +152,10 @@ def test_every_page_is_marked_and_numbered(rendered, kind: str, redact: bool) ->
     pages = report["text"].split("\f")
     pages = [p for p in pages if p.strip()]
     assert len(pages) == report["pages"]
+    # the internal marking, or the publication version's own line (settings decide)
+    marking = PUBLISHED_MARKING if redact else "OFFICIAL-SENSITIVE"
     for number, page in enumerate(pages, start=1):
-        assert "OFFICIAL-SENSITIVE" in page, f"page {number} has no protective marking"
+        assert marking in page, f"page {number} has no protective marking"
         assert f"Page {number} of {report['pages']}" in page, f"page {number} is not numbered"
 
 
@@ -197,3 +203,25 @@ def test_recommendations_are_one_table_whose_header_repeats_on_every_page(render
         assert re.search(r"^\s*No\.\s{2,}Recommendation", page, re.M), "a page without the header"
     numbers = row.findall("\n".join(with_rows))
     assert numbers[:4] == ["1.1", "1.2", "2.1", "2.2"] and len(numbers) == 40
+
+
+@pytest.mark.parametrize(("kind", "redact"), CASES, ids=IDS)
+def test_no_heading_or_label_is_left_alone_at_the_foot_of_a_page(
+    rendered, kind: str, redact: bool
+) -> None:
+    headings = set()
+    for section in _context(kind, redact)["sections"]:
+        headings.add(section["heading"])
+        for block in section["blocks"]:
+            headings.add(str(block["heading"]))  # answer labels and table headings
+            for entry in block["entries"]:
+                headings.add(str(entry["title"]))  # "Child 1", "Recommendation 1.1"
+                headings.update(str(part["heading"]) for part in entry["blocks"])
+    headings.discard("")
+    pages = [p for p in rendered[(kind, redact)]["text"].split("\f") if p.strip()]
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not re.search(r"OFFICIAL-SENSITIVE|Page \d+ of", line)]
+        body = [line for line in body if line != PUBLISHED_MARKING]
+        last = re.sub(r"^([A-Z]|\d+(\.\d+)*)\.?\s+", "", body[-1]) if body else ""
+        assert last not in headings, f"page {number} ends with the heading {last!r}"

@@ -79,6 +79,13 @@ def _audit_actions(vault_path: Path) -> list[str]:
         vault.close()
 
 
+def _accept_redaction_findings(store: CaseStore, ref: str) -> None:
+    from cspr_tui.exports.redaction.review import accepting, case_findings
+
+    found = case_findings(store.get(ref), settings=store.settings, today=store.today())
+    store.record_redaction_decisions(ref, accepting(found, by="Reviewer One"))
+
+
 def _disk_full(*_args, **_kwargs):
     raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -120,13 +127,16 @@ def test_tracker_and_agency_report_carry_the_audit_head(store, workspace) -> Non
     tracker = run_export(store, TrackerExport(quarter=Quarter.parse("2026-Q3")))
     workbook = openpyxl.load_workbook(tracker.path)
     assert workbook.properties.creator == APPLICATION
+    assert workbook.properties.title == "Recommendations tracker 2026-Q3"
+    assert workbook.properties.lastModifiedBy in (None, APPLICATION)  # never a person
     assert read_custom_properties(tracker.path)["audit_head"] == tracker.audit_head
     agency = run_export(store, AgencyReportExport(ref, "police"))
     # The tracker's own entry moved the head: the agency report pins the newer one.
     assert agency.audit_head != tracker.audit_head
     assert read_custom_properties(agency.path)["audit_head"] == agency.audit_head
-    actions = [e.action for e in store.audit_trail()[-2:]]
-    assert actions == ["exported tracker", "exported agency-report"]
+    actions = [e.action for e in store.audit_trail()[-3:]]
+    # The fillable report's request is marked sent in the same transaction as its export.
+    assert actions == ["exported tracker", "agency report sent: Police", "exported agency-report"]
     assert agency.redacted and store.audit_trail()[-1].ref == ref
 
 
@@ -138,6 +148,9 @@ def test_json_export_goes_through_the_same_service(store, workspace) -> None:
     with pytest.raises(CsprError, match="already exists"):
         run_export(store, CaseJsonExport(out=out))
     assert [e.action for e in store.audit_trail()].count("exported json") == 1
+    into_folder = run_export(store, CaseJsonExport(out=workspace / "exports"))
+    assert into_folder.path.parent == workspace / "exports"
+    assert into_folder.path.name.startswith("cases-") and into_folder.path.suffix == ".json"
 
 
 @pytest.mark.parametrize(
@@ -154,6 +167,7 @@ def test_audit_failure_leaves_no_file_and_no_entry(
     request_for, store, workspace, vault_path, monkeypatch
 ) -> None:
     ref = store.list_cases()[0].ref
+    _accept_redaction_findings(store, ref)  # the review gate passed: only the audit fails
     before = _audit_actions(vault_path)
     with monkeypatch.context() as patch:
         patch.setattr(CaseStore, "record_export", _disk_full)
@@ -250,3 +264,14 @@ async def test_tui_audit_failure_leaves_no_file(vault_path, workspace, monkeypat
             assert dialog.written is None
     assert _exports(workspace) == []
     assert _audit_actions(vault_path) == before
+
+
+def test_the_vault_save_counter_is_recorded_once_the_vault_keeps_one(store, workspace) -> None:
+    if not isinstance(getattr(store.vault, "save_counter", None), int):
+        pytest.skip("this vault has no save counter yet (issue 16, vault lane)")
+    ref = store.list_cases()[0].ref
+    counter = store.vault.save_counter
+    result = run_export(store, CaseReportExport(ref, "referral"))
+    assert result.save_counter == counter
+    assert read_custom_properties(result.path)["save_counter"] == str(counter)
+    assert store.vault.save_counter > counter  # the export's audit entry was a save

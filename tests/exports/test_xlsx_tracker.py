@@ -24,7 +24,7 @@ from cspr_tui.exports.xlsx_tracker import (
 )
 from cspr_tui.forms.loader import shared_choice_lists
 from cspr_tui.settings import Settings
-from tests.exports.case_fixtures import add_recommendations, make_case
+from tests.exports.case_fixtures import add_recommendations, make_case, reviewed
 from tests.exports.xlsx_formulas import evaluate
 
 Q3 = Quarter.parse("2026-Q3")
@@ -38,7 +38,7 @@ def workbook_path(workspace: Path) -> Path:
         add_recommendations(make_case("CSPR-2026-004"), 12),
         add_recommendations(make_case("CSPR-2025-011"), 5),
     ]
-    return write_tracker(cases, quarter=Q3, today=TODAY, settings=SETTINGS)
+    return write_tracker([reviewed(c) for c in cases], quarter=Q3, today=TODAY, settings=SETTINGS)
 
 
 def _col(header: str) -> int:
@@ -107,7 +107,7 @@ def test_leading_formula_characters_are_written_as_text(workspace: Path) -> None
     rec = case.recommendations[0]
     rec.text, rec.action, rec.lead_officer = "x", "=1+1", "@SUM(A1)"
     rec.evidence, rec.impact_measure, rec.oversight_comments = "+1", "-1", "\tTab"
-    path = write_tracker([case], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     ws = openpyxl.load_workbook(path)["Tracker"]
     row = {name: ws.cell(row=2, column=_col(name)) for name, _w in TRACKER_COLUMNS}
     assert row["Action"].value == "A1: =1+1"  # prefixed, so shown as typed
@@ -165,7 +165,7 @@ def test_lists_follow_the_workspace_choices_and_keep_exported_values(workspace: 
         "agencies:\n  - Imaginary Borough Police\n  - Imaginary Health Trust\n",
         encoding="utf-8",
     )
-    path = write_tracker([add_recommendations(make_case(), 3)], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(add_recommendations(make_case(), 3))], quarter=Q3, today=TODAY)
     wb = openpyxl.load_workbook(path)
     assert _named_list(wb, LIST_NAMES["Lead agency"]) == [
         "Imaginary Borough Police",
@@ -198,7 +198,7 @@ def test_conditional_formatting_for_rag_and_overdue(workbook_path: Path) -> None
 
 def test_rag_and_overdue_columns_match_the_domain(workspace: Path) -> None:
     case = add_recommendations(make_case(), 16)
-    path = write_tracker([case], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     ws = openpyxl.load_workbook(path)["Tracker"]
     for index, rec in enumerate(case.recommendations, start=2):
         assert ws.cell(row=index, column=_col("Tracker ID")).value == rec.id
@@ -295,7 +295,7 @@ def test_no_real_names_in_the_workbook(workbook_path: Path) -> None:
 def test_past_quarter_rates_at_its_end_and_leaves_out_later_actions(workspace: Path) -> None:
     case = add_recommendations(make_case(), 8)
     q1 = Quarter.parse("2026-Q1")
-    path = write_tracker([case], quarter=q1, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=q1, today=TODAY)
     assert path.name == "Safeguarding-Children-Partnership_RecTracker_2026-27_Q1.xlsx"
     ws = openpyxl.load_workbook(path)["Tracker"]
     ids = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
@@ -309,7 +309,7 @@ def test_past_quarter_rates_at_its_end_and_leaves_out_later_actions(workspace: P
 
 
 def test_empty_tracker_is_still_a_valid_table(workspace: Path) -> None:
-    path = write_tracker([make_case()], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(make_case())], quarter=Q3, today=TODAY)
     ws = openpyxl.load_workbook(path)["Tracker"]
     assert ws.tables[TRACKER_TABLE].ref.endswith("2")
     assert ws["A2"].value.startswith("No recommendations")
@@ -330,7 +330,9 @@ def test_versions_out_and_force(workspace: Path) -> None:
 def test_progress_and_a_large_tracker(workspace: Path) -> None:
     case = add_recommendations(make_case(), 2000)
     seen: list[tuple[int, int]] = []
-    path = write_tracker([case], quarter=Q3, today=TODAY, progress=lambda d, t: seen.append((d, t)))
+    path = write_tracker(
+        [reviewed(case)], quarter=Q3, today=TODAY, progress=lambda d, t: seen.append((d, t))
+    )
     assert seen[-1] == (2000, 2000) and len(seen) == 4
     ws = openpyxl.load_workbook(path, read_only=True)["Tracker"]
     assert sum(1 for _row in ws.iter_rows(values_only=True)) == 2001
@@ -356,7 +358,7 @@ def test_no_text_anywhere_in_the_workbook_becomes_a_formula(workspace: Path) -> 
             update.narrative, update.updated_by = f"{risky}narrative", f"{risky}who"
             update.status_before, update.status_after = "=before", "-after"
     settings = Settings(partnership_name='=HYPERLINK("http://example.invalid","Borough")')
-    path = write_tracker([case], quarter=Q3, today=TODAY, settings=settings)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY, settings=settings)
     assert path.name.startswith("HYPERLINK-http-example-invalid-Borough_RecTracker")
     wb = openpyxl.load_workbook(path)
     summary = wb.sheetnames.index("Quarter summary") + 1
@@ -457,7 +459,7 @@ def test_characters_excel_cannot_hold_are_dropped_not_fatal(workspace: Path) -> 
     rec = case.recommendations[0]
     rec.text = "Keep\ufffe this\uffff \x0bline\x00 \ud800here"
     rec.updates[0].narrative = "tab\tand\nnewline stay"
-    path = write_tracker([case], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     wb = openpyxl.load_workbook(path)
     assert wb["Tracker"].cell(row=2, column=_col("Recommendation")).value == (
         "R1: Keep this line here"
@@ -469,7 +471,7 @@ def test_role_naming_the_child_is_redacted_in_the_workbook(workspace: Path) -> N
     case = add_recommendations(make_case(), 2)
     case.people[1].pseudonym, case.people[1].role = "", "Zoë's mother"
     case.recommendations[0].text = "Offer Siobhán O'Neill a carer's assessment"
-    path = write_tracker([case], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     ws = openpyxl.load_workbook(path)["Tracker"]
     assert ws.cell(row=2, column=_col("Recommendation")).value == (
         "R1: Offer Child A's mother a carer's assessment"
@@ -483,14 +485,14 @@ def test_a_pseudonym_that_names_the_child_stops_the_workbook(workspace: Path) ->
     case = add_recommendations(make_case(), 2)
     case.pseudonym = case.people[0].pseudonym = "Zoë"
     with pytest.raises(ValidationFailed) as caught:
-        write_tracker([case], quarter=Q3, today=TODAY)
+        write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     assert "no file was written" in caught.value.message
     assert any("Zoë" in line for line in caught.value.details)
     assert list((workspace / "exports").iterdir()) == []
     case.pseudonym = "Child A"  # only the key's pseudonym names her, used in a recommendation
     with pytest.raises(ValidationFailed) as caught:
-        write_tracker([case], quarter=Q3, today=TODAY)
-    assert "CSPR-2026-004: name part: Zoë" in caught.value.details
+        write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
+    assert any("'Zoë'" in line for line in caught.value.details)
     assert list((workspace / "exports").iterdir()) == []
 
 
@@ -502,7 +504,7 @@ def test_sheets_never_stream_through_the_system_temp_folder(workspace: Path, mon
         raise AssertionError("openpyxl wrote a scratch file to the system temp folder")
 
     monkeypatch.setattr(_writer, "create_temporary_file", no_system_temp)
-    path = write_tracker([add_recommendations(make_case(), 3)], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(add_recommendations(make_case(), 3))], quarter=Q3, today=TODAY)
     assert [p.name for p in path.parent.iterdir()] == [path.name]
     assert openpyxl.load_workbook(path)["Tracker"]["A2"].value == "CSPR-2026-004-R1-A1"
 
@@ -523,7 +525,7 @@ def test_a_failure_mid_workbook_leaves_no_scratch_or_partial_file(
 
     monkeypatch.setattr(xlsx_tracker, "_readme_sheet", broken_readme)
     with pytest.raises(RuntimeError, match="disk trouble"):
-        write_tracker([add_recommendations(make_case(), 3)], quarter=Q3, today=TODAY)
+        write_tracker([reviewed(add_recommendations(make_case(), 3))], quarter=Q3, today=TODAY)
     gc.collect()
     assert sum(name.endswith(".sheet1") for name in seen) == 1  # the Tracker sheet's stream
     assert set(seen.values()) == {0o600}
@@ -534,7 +536,7 @@ def test_board_pack_prints_what_a_meeting_reads(workspace: Path) -> None:
     case = add_recommendations(make_case(), 4)
     case.recommendations[0].revised_target_date = "2027-01-31"
     case.recommendations[0].lead_agency = "Child and adolescent mental health services"
-    path = write_tracker([case], quarter=Q3, today=TODAY, settings=SETTINGS)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY, settings=SETTINGS)
     ws = openpyxl.load_workbook(path)["Board pack"]
     headers = [c.value for c in ws[1]]
     assert (
@@ -581,7 +583,10 @@ def test_board_pack_prints_what_a_meeting_reads(workspace: Path) -> None:
 def test_every_sheet_prints_with_marking_and_page_numbers(workspace: Path) -> None:
     settings = Settings(partnership_name="Bath & Imaginary SCP", protective_marking="OFFICIAL")
     path = write_tracker(
-        [add_recommendations(make_case(), 3)], quarter=Q3, today=TODAY, settings=settings
+        [reviewed(add_recommendations(make_case(), 3), settings)],
+        quarter=Q3,
+        today=TODAY,
+        settings=settings,
     )
     wb = openpyxl.load_workbook(path)
     for ws in wb:  # the hidden Lists sheet too, should anyone unhide and print it
@@ -601,7 +606,7 @@ def test_every_sheet_prints_with_marking_and_page_numbers(workspace: Path) -> No
 def test_tracker_headers_wrap_whole_and_widths_fit_agency_names(workspace: Path) -> None:
     case = add_recommendations(make_case(), 3)
     case.recommendations[1].lead_agency = "Child and adolescent mental health services"
-    path = write_tracker([case], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     ws = openpyxl.load_workbook(path)["Tracker"]
     for cell in ws[1]:
         assert cell.alignment.wrap_text and cell.font.b, cell.value
@@ -625,7 +630,7 @@ def test_lead_officer_role_and_name_reach_the_tracker_and_board_pack(workspace: 
     case.recommendations[0].lead_officer_name = "Robin Leadwell"
     case.recommendations[1].lead_officer, case.recommendations[1].lead_officer_name = "", "Robin"
     case.recommendations[2].lead_officer_name = "Siobhán O'Neill"  # a name in the key
-    path = write_tracker([case], quarter=Q3, today=TODAY)
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
     wb = openpyxl.load_workbook(path)
     tracker = [wb["Tracker"].cell(row=r, column=_col("Lead officer")).value for r in (2, 3, 4)]
     pack_col = [name for name, _w in BOARD_PACK_COLUMNS].index("Lead officer") + 1

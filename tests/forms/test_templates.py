@@ -58,9 +58,11 @@ def messages(issues: list[Issue]) -> list[tuple[str, str, str]]:
 def test_every_form_is_shipped_with_its_version(forms: FormSet) -> None:
     assert list(forms) == list(FORM_IDS)
     # referral 2 asks about consent, the basis for sharing, whether the family has been told
-    # and other children's safety now
-    # recommendation 2 asks the lead officer's role and, apart, their name
-    versions = {"referral": 2, "recommendation": 2}
+    # and other children's safety now, and keeps an agency contact's name and role apart;
+    # agency_report 2 adds organisational context, procedures, earlier history, the return
+    # contact and the author's completion date; recommendation 2 asks the lead officer's
+    # role and, apart, their name
+    versions = {"referral": 2, "agency_report": 2, "recommendation": 2}
     for form in forms.values():
         assert form.version == versions.get(form.id, 1)
         assert form.sections and form.field_count() > 0

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, SelectionList, TextArea
+from textual.widgets import Input, SelectionList, TextArea
 from textual.widgets._select import SelectOverlay
 
 from cspr_tui.domain.store import CaseStore
@@ -96,10 +96,17 @@ async def type_into(pilot: Pilot, widget, text: str) -> None:
         await pilot.press(*text)
 
 
-async def choose(pilot: Pilot, widget: Select, option: str, value: object = None) -> None:
-    """Open a drop-down, move to the option with the keys a reviewer would use (arrows when
-    it is near, else type-to-search), then Enter."""
+async def choose(pilot: Pilot, widget, option: str, value: object = None) -> None:
+    """Pick an option with the keys a reviewer would use: a short list's own key, or open a
+    drop-down, move to the option (arrows when it is near, else type-to-search), Enter."""
+    from cspr_tui.tui.widgets.key_choice import KeyChoice
+
     widget.focus()
+    if isinstance(widget, KeyChoice):
+        await pilot.pause()
+        await pilot.press(widget.keys[widget.choices.index(option)])
+        assert widget.value == option, f"picked {widget.value!r}, wanted {option!r}"
+        return
     await pilot.press("enter")
     overlay = widget.query_one(SelectOverlay)
     prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
@@ -156,12 +163,30 @@ async def burst(pilot: Pilot, *keys: str) -> None:
     for event in key_events(keys):
         event.set_sender(app)
         app.post_message(event)
-    await settle(pilot)
-    for _ in range(50):
-        if not getattr(app, "keys_pending", 0):
-            break
-        await pilot.pause(0.02)
-    await settle(pilot)
+    await until_quiet(pilot)
+
+
+async def until_quiet(pilot: Pilot, timeout: float = 20.0) -> None:
+    """Until every key is handled, no worker runs and no message or callback waits,
+    on three looks in a row (what `bench/tui_latency.py` calls settled)."""
+    import asyncio
+
+    from cspr_tui.tui.key_gate import busy
+
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < 3:
+        assert time.monotonic() < deadline, "the app did not settle"
+        await asyncio.sleep(0.002)
+        nodes = [app, *(n for s in app.screen_stack for n in s.walk_children(with_self=True))]
+        still = (
+            getattr(app, "keys_pending", 0)
+            or any(worker.is_running for worker in app.workers)
+            or any(busy(node) for node in nodes)
+        )
+        quiet = 0 if still else quiet + 1
+    await pilot.pause()
 
 
 def typed(text: str) -> list[str]:

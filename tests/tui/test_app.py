@@ -70,6 +70,7 @@ async def test_damaged_vault_is_a_plain_message_offering_a_backup(
 ) -> None:
     def two_saves(store) -> None:
         store.create_case(pseudonym="Child A")
+        store.vault.compact()  # a backup to offer (backups are kept at compaction)
         store.create_case(pseudonym="Child B")
 
     seed_vault(vault_path, two_saves)
@@ -157,12 +158,13 @@ async def test_palette_has_group_verb_commands_and_no_screenshot(
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Screenshot" not in titles
-        assert "Theme" not in titles  # nothing to theme before unlocking
+        # None of Textual's own (Screenshot, Quit, Keys, Maximize, Theme), locked or not.
+        assert list(app.get_system_commands(app.screen)) == []
         await unlock(pilot)
-        titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Screenshot" not in titles and "Quit" in titles
+        assert list(app.get_system_commands(app.screen)) == []
+        from cspr_tui.tui.commands import COMMANDS
+
+        assert "app: quit" in {c.title for c in COMMANDS}  # ours: drafts saved first
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
@@ -252,3 +254,22 @@ async def test_new_passphrase_length_is_the_vaults_rule(
         await settle(pilot)
         assert "at least 12 characters" in message(app)
         assert not vault_path.exists()
+
+
+async def test_first_run_asks_the_reviewers_name_for_the_audit_trail(vault_path: Path) -> None:
+    from cspr_tui.settings import load_settings
+    from cspr_tui.tui.dialogs.reviewer_name import ReviewerNameDialog
+    from tests.tui.conftest import burst
+
+    seed_vault(vault_path)
+    app = build_app(Settings(), vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        assert isinstance(app.screen, ReviewerNameDialog)
+        await burst(pilot, *"Sam Reviewer", "enter")
+        assert isinstance(app.screen, DashboardScreen)
+        assert app.store.actor == "Sam Reviewer"
+        await burst(pilot, "n", "enter")  # a new case: its audit entry names the reviewer
+        ref = app.screen.ref
+        assert app.store.audit_trail(ref)[-1].who == "Sam Reviewer"
+    assert load_settings().reviewer_name == "Sam Reviewer"

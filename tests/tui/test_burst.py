@@ -47,6 +47,9 @@ async def test_a_whole_journey_in_one_burst_keeps_every_value(
     async with app.run_test(size=(80, 24)) as pilot:
         await start_referral(pilot)
         keys = [
+            "y",  # A. notices: yes/no questions take one key each
+            "tab",
+            "n",
             "ctrl+n",  # to B. Referrer: typing starts at once in its first question
             *"Sam",
             "tab",
@@ -66,6 +69,8 @@ async def test_a_whole_journey_in_one_burst_keeps_every_value(
         await burst(pilot, *keys)
         assert app.keys_pending == 0
         values = answers(app)
+        assert values["ack_not_cp_referral"] == "Yes"
+        assert values["discussed_with_lead"] == "No"
         assert values["referrer_name"] == "Sam"
         assert values["referrer_job_title"] == "Nurse"
         first_agency = app.forms["referral"].field("referrer_agency").choices[0]
@@ -96,3 +101,20 @@ async def test_typing_after_a_step_change_goes_to_the_new_step(
         assert values["referrer_name"] == "Ann"
         assert values["referrer_job_title"] == "Lead"
         assert app.focused is app.screen.editors["referrer_job_title"].input
+
+
+async def test_typing_straight_after_new_case_goes_into_its_referral(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The case is created in a worker; the keys after Enter wait for the form it opens."""
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "n", "enter", "y", "tab", "n", "ctrl+n", *"Alex", "tab", *"Nurse")
+        assert isinstance(app.screen, FormScreen)
+        values = answers(app)
+        assert values["ack_not_cp_referral"] == "Yes"
+        assert values["discussed_with_lead"] == "No"
+        assert values["referrer_name"] == "Alex"
+        assert values["referrer_job_title"] == "Nurse"

@@ -78,7 +78,8 @@ async def test_advance_through_screening_and_rapid_review_refused_for_a_signoff(
         await pilot.press("5", "e")
         await settle(pilot)
         assert isinstance(app.screen, FormScreen)
-        assert str(app.screen.query_one("#form-step", Static).content).endswith("the Panel")
+        step = str(app.screen.query_one("#form-step", Static).content).split("   ")[0]
+        assert step.endswith("the Panel")
         await pilot.press("ctrl+o")
         await settle(pilot)
         editors = app.screen.editors
@@ -132,7 +133,10 @@ async def test_pause_asks_why_and_resume(settings: Settings, vault_path: Path) -
         await pilot.pause()
         audit = app.screen.query_one("#table-audit")
         rows = [audit.get_row_at(i) for i in range(audit.row_count)]
-        assert any(row[2] == "case paused" and row[3] == "trial" for row in rows)
+        assert [row[2] for row in rows][:2] == ["Case resumed", "Case paused"]
+        audit.move_cursor(row=1)  # the pause: its reason in full under the table
+        await pilot.pause()
+        assert "Reason: trial" in str(app.screen.query_one("#detail-audit").content)
 
 
 def seed_notified_with_a_request(store) -> None:
@@ -327,3 +331,57 @@ async def test_agency_reports_one_per_agency_chosen_edited_and_requested(
         assert (housing.author, housing.due_date) == ("Pat Fictional", "2026-06-30")
     finally:
         vault.close()
+
+
+async def test_recs_tab_shows_the_recommendation_and_u_updates_it(
+    settings: Settings, vault_path: Path
+) -> None:
+    from cspr_tui.tui.dialogs.quarterly_update import QuarterlyUpdateDialog
+    from tests.tui.conftest import burst
+
+    def seed(store) -> None:
+        ref = store.create_case(pseudonym="Child A").ref
+        store.add_recommendation(
+            ref,
+            text="Partners train front-door staff on neglect.",
+            lead_agency="Police",
+            target_date="2026-01-31",
+        )
+
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "8")
+        table = app.screen.query_one("#table-recs", DataTable)
+        assert table.get_row_at(0)[-1] == "Partners train front-door staff on neglect."
+        detail = str(app.screen.query_one("#detail-recs", Static).content)
+        assert "Partners train front-door staff on neglect." in detail
+        await burst(pilot, "u")
+        assert isinstance(app.screen, QuarterlyUpdateDialog)
+        await burst(pilot, "escape")
+        await burst(pilot, "enter")  # Enter on the row does the same
+        assert isinstance(app.screen, QuarterlyUpdateDialog)
+
+
+async def test_audit_tab_says_what_changed_and_why_in_plain_words(
+    settings: Settings, vault_path: Path
+) -> None:
+    from tests.tui.conftest import burst
+
+    seed_vault(vault_path, seed_at_screening)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "9")
+        table = app.screen.query_one("#table-audit", DataTable)
+        whats = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        assert not any("rapid_review" in what for what in whats)
+        title = app.forms["rapid_review"].title
+        assert f"{title}: finished" in whats
+        row = whats.index(f"{title}: finished")
+        table.move_cursor(row=row)
+        await burst(pilot)
+        detail = str(app.screen.query_one("#detail-audit", Static).content)
+        assert "→" in detail and "Decision" in detail
+        assert "by Seeder" in detail

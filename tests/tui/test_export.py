@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
-from textual.widgets import Checkbox, Select, Static
+from textual.widgets import Checkbox, ProgressBar, Select, Static
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui.dialogs.export import ExportDialog, available_kinds
@@ -44,9 +44,11 @@ async def test_tracker_export_from_the_dialog_writes_the_workbook(
         await pilot.press("ctrl+s")  # the key the footer shows
         await settle(pilot)
         where = str(dialog.query_one("#where", Static).content)
-        assert "NOT encrypted" in where
+        assert "NOT encrypted" in where, dialog.query_one(".dialog-error", Static).content
         written = dialog.written.path
         assert str(written) in where
+        bar = dialog.query_one("#progress", ProgressBar)  # the service's progress, shown
+        assert bar.total and bar.total >= 2 and bar.progress == bar.total
     assert written.parent == workspace / "exports"
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     book = openpyxl.load_workbook(written)
@@ -82,6 +84,28 @@ async def test_redacted_case_report_from_the_case_screen(
         dialog.query_one("#redact", Checkbox).value = True
         await pilot.click("#go")
         await settle(pilot)
+        # Nothing reviewed yet: refused, naming each finding in its sentence.
+        assert dialog.written is None
+        refusal = str(dialog.query_one(".dialog-error", Static).content)
+        assert "not reviewed, so no file was written" in refusal and "«" in refusal
+        await pilot.click("#review")
+        await settle(pilot)
+        from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
+
+        review = app.screen
+        assert isinstance(review, RedactionReviewScreen)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert any(f.open for f in review.findings)
+        await pilot.press("A")  # accept every open finding
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert review.findings and not any(f.open for f in review.findings)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is dialog
+        await pilot.click("#go")
+        await settle(pilot)
         assert dialog.written is not None, dialog.query_one(".dialog-error").content
         written = dialog.written.path
     assert written.name.endswith(".docx") and "Redacted" in written.name
@@ -90,3 +114,10 @@ async def test_redacted_case_report_from_the_case_screen(
     text += "\n".join(c.text for t in document.tables for r in t.rows for c in r.cells)
     assert "Child A" in text
     assert "Poppy" not in text  # the child's real name, in the unredacted referral
+    vault, store = read_store(vault_path)
+    try:  # the same wording as `cspr export report --kind referral` writes
+        entry = store.audit_trail()[-1]
+        assert entry.action == "exported referral report"
+        assert next(c.new for c in entry.changes if c.field == "export.redacted") is True
+    finally:
+        vault.close()

@@ -23,6 +23,11 @@ from tests.tui.conftest import (
 
 
 def step_line(app) -> str:
+    """The step heading ("Step 2 of 8: B. Referrer"), without the strip of step states."""
+    return step_strip(app).split("   ")[0]
+
+
+def step_strip(app) -> str:
     return str(app.screen.query_one("#form-step", Static).content)
 
 
@@ -167,6 +172,16 @@ async def test_finishing_with_missing_answers_is_refused_and_lists_them(
         issues = str(app.screen.query_one("#form-issues").content)
         assert "cannot be finished" in issues
         assert "required" in issues.lower()
+        # Refused to finish, yet nothing typed is lost: the answers are a saved draft.
+        assert "saved as a draft" in issues and "nothing was saved" not in issues
+        assert app.screen.dirty is False
+        ref = app.screen.ref
+    vault, store = read_store(vault_path)
+    try:
+        record = store.get(ref).record("referral")
+        assert record.status == "draft" and record.values["ack_not_cp_referral"] == "Yes"
+    finally:
+        vault.close()
 
 
 async def test_draft_saved_then_resumed_after_quitting(
@@ -226,3 +241,42 @@ async def test_field_help_on_f1(settings: Settings, vault_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, FormScreen)
+
+
+async def test_step_list_shows_states_and_jumps(settings: Settings, vault_path: Path) -> None:
+    from cspr_tui.tui.dialogs.step_list import StepListDialog
+    from tests.tui.conftest import burst
+
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        await burst(pilot, "y", "tab", "n")  # A. answered in full
+        await burst(pilot, "ctrl+g")
+        assert isinstance(app.screen, StepListDialog)
+        states = dict(app.screen.steps)
+        assert states["A. Important notices"] == "done"
+        assert states["B. Referrer"] == "needs answers"
+        await burst(pilot, "down", "down", "down", "enter")  # straight to D. Incident
+        assert isinstance(app.screen, FormScreen)
+        assert step_line(app).startswith("Step 4 of ") and step_line(app).endswith("D. Incident")
+        assert "1✓" in step_strip(app)
+
+
+async def test_errors_name_the_entry_and_clear_when_fixed(
+    settings: Settings, vault_path: Path
+) -> None:
+    from tests.tui.conftest import burst
+
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        await burst(pilot, "ctrl+n", "ctrl+n", "ctrl+o", *"Poppy", "ctrl+o", *"Ivy", "tab", "tab")
+        # The second child's date of birth, impossible, then ctrl+n refuses and says whose.
+        editor(app, "children[1].dob").input.focus()
+        await burst(pilot, *"31022024", "ctrl+n")
+        issues = str(app.screen.query_one("#form-issues", Static).content)
+        assert "Child 2: " in issues and "29 days" in issues
+        await burst(pilot, "ctrl+u", *"01022024")
+        assert "29 days" not in str(app.screen.query_one("#form-issues", Static).content)

@@ -9,9 +9,12 @@ import pytest
 from cspr_tui.tui.app import CsprApp
 from cspr_tui.tui.keymap import KEYBOARD_MAP, keyboard_map_markdown
 from cspr_tui.tui.screens.case import CaseScreen
+from cspr_tui.tui.screens.chronology import ChronologyScreen
 from cspr_tui.tui.screens.dashboard import DashboardScreen
 from cspr_tui.tui.screens.form import FormScreen
+from cspr_tui.tui.screens.people import PeopleScreen
 from cspr_tui.tui.screens.recommendations import RecommendationsScreen
+from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
 from cspr_tui.tui.screens.settings import SettingsScreen
 from cspr_tui.tui.screens.unlock import UnlockScreen
 
@@ -20,13 +23,17 @@ SCREENS = {
     "Unlock": UnlockScreen,
     "Dashboard": DashboardScreen,
     "Case": CaseScreen,
+    "Chronology": ChronologyScreen,
     "Guided form": FormScreen,
     "Recommendations": RecommendationsScreen,
     "Settings": SettingsScreen,
+    "People": PeopleScreen,
+    "Redaction review": RedactionReviewScreen,
 }
 # Keys that widgets or Textual handle themselves (enter selects, tab moves focus...).
-BUILT_IN = {"enter", "tab", "shift+tab", "ctrl+p", "escape"}
-NAMES = {"/": "slash", "1-9": "1"}
+# y / n / u are a short choice list's own keys (KeyChoice, tests/tui/test_key_choice.py).
+BUILT_IN = {"enter", "tab", "shift+tab", "ctrl+p", "escape", "y", "n", "u"}
+NAMES = {"/": "slash", "1-9": "1", "[": "left_square_bracket", "]": "right_square_bracket"}
 
 
 def bound_keys(owner: type) -> set[str]:

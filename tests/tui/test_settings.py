@@ -17,6 +17,7 @@ from tests.tui.conftest import PASSPHRASE, build_app, seed_vault, settle, type_i
 
 def two_cases(store) -> None:
     store.create_case(pseudonym="Child A")
+    store.vault.compact()  # a backup holding Child A only (backups are kept at compaction)
     store.create_case(pseudonym="Child B")
 
 

@@ -6,10 +6,12 @@ change with Textual releases, so Textual is pinned in pyproject.toml.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from cspr_tui.domain import audit as audit_module
 from cspr_tui.domain import store as store_module
 from cspr_tui.settings import Settings
 from tests.domain import case_values
@@ -23,6 +25,15 @@ LARGE = (120, 40)
 def demo_like_vault(vault_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Cases at several stages, with fixed creation times so the pictures do not drift."""
     monkeypatch.setattr(store_module, "_now", lambda: "2026-06-01T09:00:00+00:00")
+
+    class FixedClock(datetime):
+        """The audit trail's clock, fixed: its times are in the pictures."""
+
+        @classmethod
+        def now(cls, tz=None):
+            return datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+
+    monkeypatch.setattr(audit_module, "datetime", FixedClock)
 
     def fill(store) -> None:
         case_values.case_at_stage(store, "referral_received")
@@ -92,4 +103,77 @@ def test_guided_form_repeat_step_80x24(snap_compare, demo_like_vault: Path) -> N
 
     assert snap_compare(
         app_for(demo_like_vault), terminal_size=SMALL, run_before=open_children_step
+    )
+
+
+def _at(path: Path, *keys: str, case: str | None = None):
+    """run_before: unlock, open `case`, press `keys`, settle, steady the cursor."""
+    from tests.tui.conftest import burst
+
+    async def run(pilot) -> None:
+        await unlock(pilot)
+        if case:
+            pilot.app.action_open_case(case)
+            await settle(pilot)
+        if keys:
+            await burst(pilot, *keys)
+        await steady_cursor(pilot)
+
+    return run
+
+
+def test_create_vault_screen_80x24(snap_compare, vault_path: Path) -> None:
+    assert snap_compare(app_for(vault_path), terminal_size=SMALL, run_before=steady_cursor)
+
+
+def test_first_run_asks_the_reviewers_name_80x24(snap_compare, demo_like_vault: Path) -> None:
+    app = build_app(Settings(), demo_like_vault)
+    assert snap_compare(app, terminal_size=SMALL, run_before=_at(demo_like_vault))
+
+
+@pytest.mark.parametrize(
+    ("tab", "case"),
+    [
+        ("1", "CSPR-2026-004"),
+        ("6", "CSPR-2026-003"),
+        ("8", "CSPR-2026-003"),
+        ("9", "CSPR-2026-003"),
+    ],
+    ids=["summary", "agencies", "recs", "audit"],
+)
+def test_case_tabs_80x24(snap_compare, demo_like_vault: Path, tab: str, case: str) -> None:
+    assert snap_compare(
+        app_for(demo_like_vault),
+        terminal_size=SMALL,
+        run_before=_at(demo_like_vault, tab, case=case),
+    )
+
+
+def test_guided_form_one_key_choices_and_step_strip_80x24(
+    snap_compare, demo_like_vault: Path
+) -> None:
+    run = _at(demo_like_vault, "n", "enter", "y")
+    assert snap_compare(app_for(demo_like_vault), terminal_size=SMALL, run_before=run)
+
+
+def test_guided_form_step_list_80x24(snap_compare, demo_like_vault: Path) -> None:
+    run = _at(demo_like_vault, "n", "enter", "y", "tab", "n", "ctrl+g")
+    assert snap_compare(app_for(demo_like_vault), terminal_size=SMALL, run_before=run)
+
+
+def test_notification_carried_over_80x24(snap_compare, demo_like_vault: Path) -> None:
+    run = _at(demo_like_vault, "4", "e", case="CSPR-2026-002")
+    assert snap_compare(app_for(demo_like_vault), terminal_size=SMALL, run_before=run)
+
+
+def test_settings_screen_80x24(snap_compare, vault_path: Path) -> None:
+    """On a vault that was never saved to: no backups, whose names hold the real time."""
+    seed_vault(vault_path)
+    assert snap_compare(app_for(vault_path), terminal_size=SMALL, run_before=_at(vault_path, "o"))
+
+
+@pytest.mark.parametrize("keys", [("r",), ("f1",)], ids=["recommendations", "help"])
+def test_other_screens_80x24(snap_compare, demo_like_vault: Path, keys) -> None:
+    assert snap_compare(
+        app_for(demo_like_vault), terminal_size=SMALL, run_before=_at(demo_like_vault, *keys)
     )

@@ -1,8 +1,9 @@
 """Broken vault files built from a valid one: the tamper corpus (as KeePassXC's tests/data).
 
 Each case says what it breaks and the exit code the contract promises: 4 for damage that
-the header checksum or the body's authentication tag catches, 3 where a forged header
-(checksum recomputed) cannot be told apart from a wrong passphrase (docs/vault-format.md).
+the header checksum, a frame's authentication tag, the journal's chain or the rollback
+witness catches, 3 where a forged header (checksum recomputed) cannot be told apart from
+a wrong passphrase (docs/vault-format.md). Offsets come from the document, not the code.
 """
 
 from __future__ import annotations
@@ -16,6 +17,124 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cspr_tui.vault.format import HEADER_SIZE, TAG_SIZE
+
+# -- format 2 (what cspr writes): header, snapshot frame, change records ---------------
+
+HEADER2_SIZE = 150
+CHECKSUM2_AT = HEADER2_SIZE - 32
+PREFIX_SIZE = 8 + 1 + 4 + 12 + 4  # seq, kind, length, nonce, prefix check
+
+REGIONS2 = [
+    ("magic", 0, 8),
+    ("version", 8, 10),
+    ("header-length", 10, 12),
+    ("vault-id", 12, 28),
+    ("kdf-id", 28, 29),
+    ("kdf-memory", 29, 33),
+    ("kdf-iterations", 33, 37),
+    ("kdf-lanes", 37, 41),
+    ("salt", 41, 57),
+    ("cipher-id", 57, 58),
+    ("key-nonce", 58, 70),
+    ("wrapped-key", 70, 118),
+    ("header-checksum", 118, 150),
+]
+
+
+def frames(blob: bytes) -> list[tuple[int, int]]:
+    """(start, end) of each frame, read from the documented prefix alone."""
+    spans, pos = [], HEADER2_SIZE
+    while pos + PREFIX_SIZE <= len(blob):
+        (length,) = struct.unpack(">I", blob[pos + 9 : pos + 13])
+        end = pos + PREFIX_SIZE + length
+        spans.append((pos, min(end, len(blob))))
+        pos = end
+    return spans
+
+
+def reseal_header2(blob: bytes, start: int, value: bytes) -> bytes:
+    fields = blob[:start] + value + blob[start + len(value) : CHECKSUM2_AT]
+    return fields + hashlib.sha256(fields).digest() + blob[HEADER2_SIZE:]
+
+
+def forged2(start: int, value: bytes) -> Callable[[bytes], bytes]:
+    return lambda blob: reseal_header2(blob, start, value)
+
+
+def forged2_flip(start: int) -> Callable[[bytes], bytes]:
+    return lambda blob: reseal_header2(blob, start, bytes([blob[start] ^ 0x01]))
+
+
+def in_frame(index: int, offset: int) -> Callable[[bytes], bytes]:
+    """Flip one byte `offset` bytes into frame `index` (negative: from its end)."""
+
+    def build(blob: bytes) -> bytes:
+        start, end = frames(blob)[index]
+        return flip(start + offset if offset >= 0 else end + offset)(blob)
+
+    return build
+
+
+def drop_frame(index: int) -> Callable[[bytes], bytes]:
+    def build(blob: bytes) -> bytes:
+        start, end = frames(blob)[index]
+        return blob[:start] + blob[end:]
+
+    return build
+
+
+def swap_frames(first: int, second: int) -> Callable[[bytes], bytes]:
+    def build(blob: bytes) -> bytes:
+        spans = frames(blob)
+        parts = [blob[s:e] for s, e in spans]
+        parts[first], parts[second] = parts[second], parts[first]
+        return blob[:HEADER2_SIZE] + b"".join(parts)
+
+    return build
+
+
+def cases() -> list[Broken]:
+    """Broken copies of a format-2 vault with a snapshot and at least three change records,
+    opened on the machine that saved it (its rollback witness knows the last save)."""
+    corpus = [Broken(f"flip-{name}", flip(start), 4) for name, start, _end in REGIONS2]
+    corpus += [
+        Broken("flip-snapshot-prefix", in_frame(0, 2), 4),
+        Broken("flip-snapshot-body", in_frame(0, PREFIX_SIZE + 3), 4),
+        Broken("flip-snapshot-tag", in_frame(0, -3), 4),
+        Broken("flip-record-length", in_frame(1, 11), 4),
+        Broken("flip-middle-record-body", in_frame(1, PREFIX_SIZE + 1), 4),
+        Broken("flip-middle-record-nonce", in_frame(2, 15), 4),
+        Broken("flip-last-record-tag", in_frame(-1, -3), 4),
+        Broken("drop-middle-record", drop_frame(1), 4),
+        Broken("drop-last-record", drop_frame(-1), 4),
+        Broken("swap-records", swap_frames(1, 2), 4),
+        Broken("truncate-last-record", lambda b: b[:-5], 4),
+        Broken("truncate-to-snapshot", lambda b: b[: frames(b)[0][1]], 4),
+        Broken("truncate-in-header", lambda b: b[: HEADER2_SIZE // 2], 4),
+        Broken("truncate-in-snapshot", lambda b: b[: frames(b)[0][1] - 1], 4),
+        Broken("append-garbage", lambda b: b + b"\x01" * 64, 4),
+        Broken("empty", lambda _b: b"", 4),
+        Broken("random-bytes", lambda b: os.urandom(len(b)), 4),
+        Broken("zip-file", zip_file, 4),
+        Broken("tinydb-json", tinydb_json, 4),
+        # Forged headers (checksum recomputed): bound checks still refuse these...
+        Broken("forged-memory-64GiB", forged2(29, struct.pack(">I", 64 * 1024 * 1024)), 4),
+        Broken("forged-iterations", forged2(33, struct.pack(">I", 100_000)), 4),
+        Broken("forged-lanes-zero", forged2(37, struct.pack(">I", 0)), 4),
+        Broken("forged-version", forged2(8, struct.pack(">H", 3)), 4),
+        Broken("forged-cipher", forged2(57, b"\x07"), 4),
+        # ...but these look exactly like a wrong passphrase (documented): the wrapped key
+        # is bound to them and does not authenticate.
+        Broken("forged-vault-id", forged2_flip(12), 3),
+        Broken("forged-salt", forged2_flip(41), 3),
+        Broken("forged-key-nonce", forged2_flip(58), 3),
+        Broken("forged-wrapped-key", forged2_flip(76), 3),
+    ]
+    return corpus
+
+
+# -- format 1 (read, and migrated on the first save) ---------------------------------
+
 
 CHECKSUM_AT = HEADER_SIZE - 32
 
@@ -77,7 +196,7 @@ def tinydb_json(_blob: bytes) -> bytes:
     return b'{"cases": {"1": {"ref": "CSPR-2026-001", "child": "Child A"}}}'
 
 
-def cases() -> list[Broken]:
+def cases_v1() -> list[Broken]:
     corpus = [Broken(f"flip-{name}", flip(start), 4) for name, start, _end in REGIONS]
     corpus += [
         Broken("flip-body", flip(HEADER_SIZE + 3), 4),

@@ -14,7 +14,7 @@ from cspr_tui.vault.format import (
     DEFAULT_KDF,
     FLOOR_ITERATIONS,
     FLOOR_MEMORY_KIB,
-    HEADER_SIZE,
+    HEADER2_SIZE,
     MAGIC,
     MAX_WORK_KIB_PASSES,
     TEST_KDF,
@@ -37,41 +37,53 @@ def test_layout_matches_the_documented_regions(sealed: tuple[Path, bytes]) -> No
     path, blob = sealed
     header = parse_header(blob, path)
     assert blob.startswith(MAGIC)
-    assert corpus.REGIONS[-1][2] == HEADER_SIZE
-    offsets = {name: (start, end) for name, start, end in corpus.REGIONS}
-    start, end = offsets["salt"]
-    assert blob[start:end] == header.salt
-    start, end = offsets["body-nonce"]
-    assert blob[start:end] == header.body_nonce
-    start, end = offsets["wrapped-key"]
-    assert blob[start:end] == header.wrapped_key
+    assert header.version == 2
+    assert corpus.REGIONS2[-1][2] == HEADER2_SIZE == header.size
+    offsets = {name: (start, end) for name, start, end in corpus.REGIONS2}
+    for name, value in (
+        ("vault-id", header.vault_id),
+        ("salt", header.salt),
+        ("key-nonce", header.key_nonce),
+        ("wrapped-key", header.wrapped_key),
+    ):
+        start, end = offsets[name]
+        assert blob[start:end] == value, name
     assert header.kdf == TEST_KDF
-    assert blob[:HEADER_SIZE] == header.pack()
+    assert blob[:HEADER2_SIZE] == header.pack()
+    # A snapshot (save 0) then one change record (save 1), read by the documented prefix.
+    spans = corpus.frames(blob)
+    assert [struct.unpack(">QB", blob[s : s + 9]) for s, _e in spans] == [(0, 1), (1, 2)]
+    assert spans[-1][1] == len(blob)
 
 
-def test_each_save_uses_a_fresh_body_nonce(sealed: tuple[Path, bytes]) -> None:
-    path, first = sealed
+def test_each_frame_uses_a_fresh_nonce(sealed: tuple[Path, bytes]) -> None:
+    path, _first = sealed
     with open_vault(path, "pw", backups=0) as vault:
         vault.db.table("cases").insert({"ref": "CSPR-2026-002"})
-    second = path.read_bytes()
-    assert parse_header(first, path).body_nonce != parse_header(second, path).body_nonce
-    assert parse_header(first, path).salt == parse_header(second, path).salt
+        vault.compact()
+        vault.db.table("cases").insert({"ref": "CSPR-2026-003"})
+    blob = path.read_bytes()
+    nonces = [blob[s + 13 : s + 25] for s, _e in corpus.frames(blob)]
+    nonces += [_first[s + 13 : s + 25] for s, _e in corpus.frames(_first)]
+    assert len(set(nonces)) == len(nonces) == 4
+    assert parse_header(_first, path).salt == parse_header(blob, path).salt
+    assert parse_header(_first, path).vault_id == parse_header(blob, path).vault_id
 
 
 @pytest.mark.parametrize(
     ("offset", "value", "words"),
     [
-        (13, struct.pack(">I", 64 * 1024 * 1024), "above the"),  # 64 GiB
-        (13, struct.pack(">I", 0xFFFFFFFF), "above the"),
-        (13, struct.pack(">I", 4), "below 8 KiB per lane"),
+        (29, struct.pack(">I", 64 * 1024 * 1024), "above the"),  # 64 GiB
+        (29, struct.pack(">I", 0xFFFFFFFF), "above the"),
+        (29, struct.pack(">I", 4), "below 8 KiB per lane"),
         # 1 GiB and 16 passes are each within bounds, but together cost ~16 unlocks
-        (13, struct.pack(">II", 1024 * 1024, 16), "cost"),
-        (17, struct.pack(">I", 0), "iterations"),
-        (17, struct.pack(">I", 1_000_000), "iterations"),
-        (21, struct.pack(">I", 0), "lanes"),
-        (21, struct.pack(">I", 255), "lanes"),
-        (12, b"\x09", "key-derivation function"),
-        (41, b"\x09", "cipher"),
+        (29, struct.pack(">II", 1024 * 1024, 16), "cost"),
+        (33, struct.pack(">I", 0), "iterations"),
+        (33, struct.pack(">I", 1_000_000), "iterations"),
+        (37, struct.pack(">I", 0), "lanes"),
+        (37, struct.pack(">I", 255), "lanes"),
+        (28, b"\x09", "key-derivation function"),
+        (57, b"\x09", "cipher"),
         (10, struct.pack(">H", 4096), "header length"),
     ],
 )
@@ -83,7 +95,7 @@ def test_crafted_header_fields_are_refused_before_any_key_derivation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     path, blob = sealed
-    crafted = corpus.reseal_header(blob, offset, value)
+    crafted = corpus.reseal_header2(blob, offset, value)
     path.write_bytes(crafted)
     derivations: list[KdfParams] = []
 
@@ -118,7 +130,7 @@ def test_default_parameters_are_above_the_floor_and_within_bounds() -> None:
 
 def test_unsupported_version_is_named(sealed: tuple[Path, bytes]) -> None:
     path, blob = sealed
-    path.write_bytes(corpus.reseal_header(blob, 8, struct.pack(">H", 9)))
+    path.write_bytes(corpus.reseal_header2(blob, 8, struct.pack(">H", 9)))
     with pytest.raises(VaultDamaged, match="format version 9"):
         open_vault(path, "pw")
 

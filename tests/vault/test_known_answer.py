@@ -18,7 +18,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
 
+from cspr_tui.errors import CsprError
 from cspr_tui.vault import open_vault
+from tests.vault import corpus
 
 FIXTURES = Path(__file__).parent / "fixtures"
 FORMAT1 = FIXTURES / "format1.vault"
@@ -69,3 +71,14 @@ def test_the_format1_fixture_opens_through_the_api(workspace: Path) -> None:
         refs = sorted(case["ref"] for case in vault.db.table("cases"))
         assert refs == ["CSPR-2025-014", "CSPR-2025-015"]
         assert vault.db.table("meta").all()[0] == {"key": "schema", "value": 1}
+
+
+@pytest.mark.parametrize("broken", corpus.cases_v1(), ids=lambda b: b.name)
+def test_tamper_corpus_on_the_format1_fixture(workspace: Path, broken: corpus.Broken) -> None:
+    path = workspace / "vault" / "cases.vault"
+    blob = broken.build(FORMAT1.read_bytes())
+    path.write_bytes(blob)
+    with pytest.raises(CsprError) as caught:
+        open_vault(path, FORMAT1_PASSPHRASE)
+    assert caught.value.exit_code == broken.exit_code, caught.value.message
+    assert path.read_bytes() == blob

@@ -18,6 +18,7 @@ def vault_path(workspace: Path) -> Path:
     path = workspace / "vault" / "cases.vault"
     with create_vault(path, "pw") as vault:
         vault.db.table("cases").insert({"ref": "CSPR-2026-001"})
+        vault.compact()  # a backup to restore from
     return path
 
 

@@ -98,6 +98,7 @@ def test_rekey_old_passphrase_fails_data_intact(vault_path: Path) -> None:
     with create_vault(vault_path, "old") as vault:
         for n in range(3):
             vault.db.table("cases").insert(_case(f"CSPR-2026-{n:03}"))
+            vault.compact()  # each compaction keeps the previous file as a backup
         result = vault.rekey("new")
         assert result.rewrapped == len(list_backups(vault_path)) == 3
         assert result.skipped == []
@@ -120,12 +121,12 @@ def test_transaction_saves_once_and_rolls_back(vault_path: Path) -> None:
     vault = create_vault(vault_path, "pw")
     cases = vault.db.table("cases")
     cases.insert(_case("CSPR-2026-010"))
-    saves_before = len(list_backups(vault_path))
+    saves_before = vault.save_counter
     with vault.transaction() as db:
         for n in range(5):
             db.table("cases").insert(_case(f"CSPR-2026-1{n:02}"))
         db.table("audit").insert({"seq": 1})
-    assert len(list_backups(vault_path)) == saves_before + 1  # one save for six writes
+    assert vault.save_counter == saves_before + 1  # one save for six writes
 
     on_disk = vault_path.read_bytes()
     assert cases.count(Query().ref.exists()) == 6  # fills the query cache
@@ -205,13 +206,19 @@ def test_backups_rotate_to_the_configured_count(vault_path: Path) -> None:
     with create_vault(vault_path, "pw", backups=3) as vault:
         for n in range(6):
             vault.db.table("cases").insert(_case(f"CSPR-2026-{n:03}"))
+            vault.compact()  # a backup is the file as it was at each compaction
     backups = list_backups(vault_path)
     assert len(backups) == 3
     assert backups == sorted(backups, key=lambda b: b.when, reverse=True)
     newest = backups[0]
     assert newest.size > 0 and newest.when.tzinfo is not None
-    # The newest backup holds the state before the last save: five cases.
+    # The newest backup holds the state before the last compaction: six cases, the last
+    # one in its journal; the one before it five.
+    assert len(backups) == 3
     restore_backup(vault_path, newest.name, "pw", backups=3)
+    with open_vault(vault_path, "pw", backups=3) as vault:
+        assert len(vault.db.table("cases")) == 6
+    restore_backup(vault_path, backups[1].name, "pw", backups=3)
     with open_vault(vault_path, "pw", backups=3) as vault:
         assert len(vault.db.table("cases")) == 5
 
@@ -219,6 +226,7 @@ def test_backups_rotate_to_the_configured_count(vault_path: Path) -> None:
 def test_no_backups_when_count_is_zero(vault_path: Path) -> None:
     with create_vault(vault_path, "pw", backups=0) as vault:
         vault.db.table("cases").insert(_case("CSPR-2026-060"))
+        vault.compact()
         vault.db.table("cases").insert(_case("CSPR-2026-061"))
     assert list_backups(vault_path) == []
     assert sorted(p.name for p in vault_path.parent.iterdir()) == ["cases.vault"]
@@ -226,8 +234,11 @@ def test_no_backups_when_count_is_zero(vault_path: Path) -> None:
 
 def test_restore_keeps_the_current_vault_as_a_backup(vault_path: Path) -> None:
     with create_vault(vault_path, "pw") as vault:
+        vault.compact()
         vault.db.table("cases").insert(_case("first"))
+        vault.compact()
         vault.db.table("cases").insert(_case("second"))
+        vault.compact()
     oldest = list_backups(vault_path)[-1]
     kept = restore_backup(vault_path, oldest.name, "pw")
     assert kept is not None and kept.exists()
@@ -241,6 +252,7 @@ def test_restore_keeps_the_current_vault_as_a_backup(vault_path: Path) -> None:
 def test_restore_refuses_a_wrong_passphrase_or_unknown_name(vault_path: Path) -> None:
     with create_vault(vault_path, "pw") as vault:
         vault.db.table("cases").insert(_case("CSPR-2026-070"))
+        vault.compact()
     before = sorted(p.name for p in vault_path.parent.iterdir())
     current = vault_path.read_bytes()
     with pytest.raises(WrongPassphrase):
@@ -254,7 +266,9 @@ def test_restore_refuses_a_wrong_passphrase_or_unknown_name(vault_path: Path) ->
 def test_damaged_vault_names_the_backup_that_opens(vault_path: Path) -> None:
     with create_vault(vault_path, "pw") as vault:
         vault.db.table("cases").insert(_case("CSPR-2026-080"))
+        vault.compact()
         vault.db.table("cases").insert(_case("CSPR-2026-081"))
+        vault.compact()
     newest = list_backups(vault_path)[0]
     damaged = corpus.flip(-3)(vault_path.read_bytes())
     vault_path.write_bytes(damaged)
@@ -266,14 +280,16 @@ def test_damaged_vault_names_the_backup_that_opens(vault_path: Path) -> None:
     # Restoring it keeps the damaged file as a backup: nothing is ever lost.
     kept = restore_backup(vault_path, newest.name, "pw")
     assert kept is not None and kept.read_bytes() == damaged
-    with open_vault(vault_path, "pw") as vault:
-        assert len(vault.db.table("cases")) == 1
+    with open_vault(vault_path, "pw") as vault:  # the file as it was at the last compaction
+        assert len(vault.db.table("cases")) == 2
 
 
 @pytest.mark.parametrize("broken", corpus.cases(), ids=lambda b: b.name)
 def test_tamper_corpus_in_process(vault_path: Path, broken: corpus.Broken) -> None:
     with create_vault(vault_path, "pw", backups=0) as vault:
-        vault.db.table("cases").insert(_case("CSPR-2026-090"))
+        for n in range(3):  # a snapshot and three change records
+            vault.db.table("cases").insert(_case(f"CSPR-2026-09{n}"))
+    assert len(corpus.frames(vault_path.read_bytes())) == 4
     blob = broken.build(vault_path.read_bytes())
     vault_path.write_bytes(blob)
     with pytest.raises(CsprError) as caught:
@@ -289,10 +305,14 @@ def test_no_plaintext_anywhere_under_the_vault_folder(vault_path: Path) -> None:
     for n in range(6):
         with vault.transaction() as db:
             db.table("cases").insert(_case(f"CSPR-2026-{n:03}", notes=f"{MARKER} note {n}"))
+        if n % 2:
+            vault.compact()
     vault.rekey("pw2")
+    vault.db.table("cases").update({"notes": f"{MARKER} after rekey"}, doc_ids=[1])
     files = [p for p in folder.iterdir() if p.is_file()]
     assert any(p.name.endswith(".lock") for p in files)  # scanned while still open
-    assert len(list_backups(vault_path)) == 4
+    assert len(list_backups(vault_path)) == 3
+    assert vault.info().journal_bytes > 0  # the journal's change records are covered too
     for path in files:
         data = path.read_bytes()
         for needle in (MARKER, "CSPR-2026-001", "Police"):

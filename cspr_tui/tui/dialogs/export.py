@@ -145,6 +145,8 @@ class ExportDialog(ModalScreen[ExportDone | None]):
                 if self.kinds:
                     yield Button("Export", id="go", variant="primary", compact=True)
                 yield Button("Close", id="close", compact=True)
+                if self.kinds:
+                    yield Button("Review redaction", id="review", compact=True)
         yield Footer(compact=True)
 
     def _report_kinds(self) -> list[tuple[str, str]]:
@@ -171,6 +173,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self.query_one("#agency").display = self.kind == "agency"
         self.query_one("#report-kind").display = self.kind == "case"
         self.query_one("#redact").display = self.kind == "case"
+        self.query_one("#review").display = self.kind == "case"
 
     @on(Select.Changed, "#case")
     def _case_changed(self) -> None:
@@ -245,7 +248,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         try:
             result = run_export(app.store, _request(kind, options), progress=progress)
         except CsprError as exc:
-            app.call_from_thread(self._failed, exc.message)
+            # What, where and how to fix: the refusal's own lines, as the command line shows.
+            shown = "\n".join([exc.message, *exc.details[:6]])
+            if len(exc.details) > 6:
+                shown += f"\n… and {len(exc.details) - 6} more on the redaction review screen."
+            app.call_from_thread(self._failed, shown)
             return
         except Exception as exc:
             app.call_from_thread(self._failed, f"The export failed ({exc.__class__.__name__}).")
@@ -272,6 +279,19 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             f"Written to {done.path}\nThis file is NOT encrypted: keep it on the secure machine."
         )
         self.query_one("#close").focus()
+
+    @on(Button.Pressed, "#review")
+    def _review(self) -> None:
+        """The redaction review of the chosen case (the tracker: of each case in turn)."""
+        from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
+
+        ref = self._chosen("#case")
+        if ref is None:
+            self.query_one(".dialog-error", Static).update(
+                "Choose the case whose redaction findings you want to review."
+            )
+            return
+        self.app.push_screen(RedactionReviewScreen(str(ref)))
 
     @on(Button.Pressed, "#close")
     def action_cancel(self) -> None:

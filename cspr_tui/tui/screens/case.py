@@ -16,7 +16,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
 
+from cspr_tui.domain.agency_return import request_status
 from cspr_tui.domain.case import AgencyReportRequest, Case, Stage
+from cspr_tui.domain.deadline import RETURN_RULE_PREFIX
 from cspr_tui.domain.form_mapping import (
     AGENCY_REPORT_FORM,
     agency_record,
@@ -27,7 +29,15 @@ from cspr_tui.domain.workflow import PROCEEDINGS, stage_label
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
-from cspr_tui.tui.widgets.stage_bar import StageBar
+from cspr_tui.tui.widgets.stage_bar import StageBar, clip
+from cspr_tui.tui.words import (
+    audit_action,
+    change_lines,
+    missing_item,
+    quarter_words,
+    sentence,
+    working_days,
+)
 
 # (tab id, title, form id or None)
 TABS: tuple[tuple[str, str, str | None], ...] = (
@@ -86,7 +96,11 @@ class CaseScreen(Screen[None]):
         Binding("d", "override_deadline", "Dates", id="case.deadline"),
         Binding("p", "pause", "Pause", id="case.pause"),
         Binding("m", "add_recommendation", "Add rec", id="case.add_rec"),
+        Binding("u", "quarterly_update", "Update", id="case.update"),
         Binding("x", "export", "Export", id="case.export"),
+        Binding("c", "chronology", "Chronology", show=False, id="case.chronology"),
+        Binding("i", "import_return", "Import return", show=False, id="case.import_return"),
+        Binding("k", "people", "Key", show=False, id="case.people"),
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         *[
             Binding(str(number), f"tab({index})", title, show=False, id=f"case.tab{number}")
@@ -98,6 +112,7 @@ class CaseScreen(Screen[None]):
         super().__init__()
         self.ref = ref
         self.case: Case | None = None
+        self.audit_entries: dict[str, Any] = {}  # the Audit tab's rows, by sequence number
         self.start_tab = tab  # e.g. back on the tab the reviewer was on when the vault locked
 
     def compose(self) -> ComposeResult:
@@ -108,6 +123,8 @@ class CaseScreen(Screen[None]):
                 with TabPane(title, id=f"tab-{tab_id}"):
                     if tab_id in ("recs", "audit", "agency"):
                         yield DataTable(id=f"table-{tab_id}", cursor_type="row", zebra_stripes=True)
+                    if tab_id in ("recs", "audit"):  # the highlighted row in full
+                        yield Static("", id=f"detail-{tab_id}", classes="tab-detail")
                     if tab_id != "recs" and tab_id != "audit":
                         with VerticalScroll(classes="tab-body"):
                             yield Static("", id=f"body-{tab_id}")
@@ -116,11 +133,18 @@ class CaseScreen(Screen[None]):
 
     def on_mount(self) -> None:
         recs = self.query_one("#table-recs", DataTable)
-        recs.add_columns("Id", "Agency", "Target", "Status", "RAG", "Action")
+        recs.add_column("No.", key="id", width=6)
+        recs.add_column("Agency", key="agency", width=12)
+        recs.add_column("Target", key="target", width=10)
+        recs.add_column("Status", key="status", width=12)
+        recs.add_column("RAG", key="rag", width=5)
+        recs.add_column("Recommendation", key="text")
         audit = self.query_one("#table-audit", DataTable)
-        audit.add_columns("When", "Who", "What", "Reason")
+        audit.add_column("When", key="when", width=16)
+        audit.add_column("Who", key="who", width=12)
+        audit.add_column("What", key="what")
         agency = self.query_one("#table-agency", DataTable)
-        agency.add_columns("Agency", "Report", "Due", "Received", "Requested", "Depth")
+        agency.add_columns("Agency", "Report", "Due", "Received", "Requested", "Depth", "Return")
         if self.start_tab and any(t[0] == self.start_tab for t in TABS):
             self.query_one(TabbedContent).active = f"tab-{self.start_tab}"
         self.reload()
@@ -164,12 +188,13 @@ class CaseScreen(Screen[None]):
         deadlines = self.app.store.case_deadlines(case.ref, self.app.today())
         for deadline in deadlines:
             if deadline.due is None:
-                text.append(f"{deadline.label}: {deadline.status}\n")
+                text.append(f"{sentence(deadline.label)}: {deadline.status}\n")
                 continue
-            days = "" if deadline.days_left is None else f", {deadline.days_left} working days"
-            text.append(
-                f"{deadline.label}: {format_date(deadline.due)} ({deadline.status}{days})\n"
-            )
+            days = working_days(deadline.days_left)
+            state = str(deadline.status)
+            # "overdue, 5 working days overdue" says it twice: the days say it alone.
+            shown = days if days.endswith("overdue") else ", ".join(p for p in (state, days) if p)
+            text.append(f"{sentence(deadline.label)}: {format_date(deadline.due)} ({shown})\n")
         if deadlines:
             text.append(
                 "Press d to set a due date by hand (the reason is recorded).\n", style="italic"
@@ -219,21 +244,103 @@ class CaseScreen(Screen[None]):
         for rec in case.recommendations:
             target = rec.revised_target_date or rec.target_date
             table.add_row(
-                rec.id,
+                f"R{rec.number}" + (f".{rec.action_number}" if rec.action_number > 1 else ""),
                 rec.lead_agency,
                 format_date(target),
                 str(rec.status),
                 str(compute_rag(rec, today, quarter_of(today))),
-                rec.action or rec.text,
+                rec.text or rec.action,
                 key=rec.id,
             )
+        self._show_rec_detail()
+
+    def chosen_recommendation(self):
+        """The recommendation highlighted in the Recs tab, or None."""
+        table = self.query_one("#table-recs", DataTable)
+        if self.case is None or not table.row_count:
+            return None
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return next((r for r in self.case.recommendations if r.id == key.value), None)
+
+    @on(DataTable.RowHighlighted, "#table-recs")
+    def _show_rec_detail(self) -> None:
+        detail = self.query_one("#detail-recs", Static)
+        rec = self.chosen_recommendation()
+        if rec is None:
+            detail.update(Text("No recommendations yet: press m to add one.", style="italic"))
+            return
+        text = Text()
+        text.append(f"{rec.id}: ", style="bold")
+        text.append(rec.text)
+        if rec.action and rec.action != rec.text:
+            text.append("\nAction: ", style="bold")
+            text.append(rec.action)
+        if rec.updates:
+            latest = rec.updates[-1]
+            text.append(f"\nLatest ({quarter_words(latest.quarter)}): ", style="bold")
+            text.append(latest.narrative)
+        text.append("\nu or Enter: quarterly update", style="italic")
+        detail.update(text)
+
+    @on(DataTable.RowSelected, "#table-recs")
+    def _rec_chosen(self) -> None:
+        self.action_quarterly_update()
+
+    def action_quarterly_update(self) -> None:
+        rec = self.chosen_recommendation()
+        if rec is None:
+            self.notify("This case has no recommendations yet: press m to add one.")
+            return
+        from cspr_tui.tui.dialogs.quarterly_update import QuarterlyUpdateDialog
+
+        self.app.push_screen(
+            QuarterlyUpdateDialog(self.ref, rec), lambda done: self.reload() if done else None
+        )
 
     def _fill_audit(self) -> None:
         table = self.query_one("#table-audit", DataTable)
         table.clear()
+        forms = self.app.forms
+        self.audit_entries = {}
         for entry in reversed(self.app.store.audit_trail(self.ref)):
             when = f"{format_date(entry.at[:10])} {entry.at[11:16]}"
-            table.add_row(when, entry.who, entry.action, entry.reason)
+            key = str(entry.seq)
+            self.audit_entries[key] = entry
+            room = max(20, self.app.size.width - 36)  # When and Who take the rest
+            table.add_row(
+                when, clip(entry.who, 12), clip(audit_action(entry.action, forms), room), key=key
+            )
+        self._show_audit_detail()
+
+    @on(DataTable.RowHighlighted, "#table-audit")
+    def _show_audit_detail(self) -> None:
+        """The highlighted entry: what changed (old → new) and the reason, in full."""
+        detail = self.query_one("#detail-audit", Static)
+        table = self.query_one("#table-audit", DataTable)
+        if not table.row_count:
+            detail.update("")
+            return
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        entry = self.audit_entries.get(str(key.value))
+        if entry is None:
+            return
+        forms = self.app.forms
+        text = Text()
+        text.append(f"{audit_action(entry.action, forms)}", style="bold")
+        text.append(f" by {entry.who}\n")
+        if entry.reason:
+            text.append("Reason: ", style="bold")
+            text.append(f"{entry.reason}\n")
+        lines = [
+            line
+            for change in entry.changes
+            for line in change_lines(change.field, change.old, change.new, forms)
+        ]
+        for line in lines[:8]:
+            text.append(f"• {line}\n")
+        if len(lines) > 8:
+            text.append(f"… and {len(lines) - 8} more changes\n", style="italic")
+        detail.update(text)
 
     def agency_names(self, case: Case) -> list[str]:
         """Every agency asked for a report, then any with a report but no request."""
@@ -257,6 +364,7 @@ class CaseScreen(Screen[None]):
                 format_date(request.received_date),
                 format_date(request.requested_date),
                 depth_to_form(request.depth),
+                str(request_status(request, self.app.today())),
                 key=name,
             )
         if keep is not None and keep in table.rows:
@@ -308,10 +416,17 @@ class CaseScreen(Screen[None]):
         return next(t for t in TABS if t[0] == active)
 
     def action_tab(self, index: int) -> None:
-        self.query_one(TabbedContent).active = f"tab-{TABS[index][0]}"
+        tab_id = TABS[index][0]
+        self.query_one(TabbedContent).active = f"tab-{tab_id}"
+        table = self.query(f"#table-{tab_id}")  # a tab with a list: arrows and Enter work there
+        if table:
+            self.set_focus(table.first())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "request_report", "override_deadline") and self.is_mounted:
+        if (
+            action in ("edit", "request_report", "override_deadline", "quarterly_update")
+            and self.is_mounted
+        ):
             try:
                 tab_id, _title, form_id = self.current_tab()
             except Exception:
@@ -320,6 +435,8 @@ class CaseScreen(Screen[None]):
                 return form_id == AGENCY_REPORT_FORM
             if action == "override_deadline":  # the deadlines are listed on the summary
                 return tab_id == "summary"
+            if action == "quarterly_update":
+                return tab_id == "recs"
             return form_id is not None
         return True
 
@@ -375,8 +492,8 @@ class CaseScreen(Screen[None]):
         goal_text = goal.label if goal else "another stage"
         body = message or f"{self.ref} cannot move to {goal_text} yet."
         if missing:
-            body += "\n\nStill missing:\n" + "\n".join(f"• {item}" for item in missing)
-        self.app.push_screen(MessageDialog("Not yet", body))
+            body += "\n\nStill missing:\n" + "\n".join(f"• {missing_item(i)}" for i in missing)
+        self.app.push_screen(MessageDialog("Not yet", sentence(body)))
 
     def _offer_override(self, goal: Stage, waivable: list[str]) -> None:
         """Only an overridable rule stands in the way: the reviewer may accept it, with a reason."""
@@ -472,6 +589,94 @@ class CaseScreen(Screen[None]):
     def action_export(self) -> None:
         self.app.action_export("case", self.ref)
 
+    def action_chronology(self) -> None:
+        """The integrated chronology of every agency's returned chronology."""
+        from cspr_tui.tui.screens.chronology import ChronologyScreen
+
+        self.app.push_screen(ChronologyScreen(self.ref))
+
+    def action_import_return(self) -> None:
+        """Read a completed agency report (.docx) or Excel chronology, show what would be
+        stored, and store it once the reviewer confirms; a refused file changes nothing."""
+        from cspr_tui.exports.returns import judge_any_return
+        from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
+
+        store, ref, today = self.app.store, self.ref, self.app.today()
+        judged: list[Any] = []
+
+        def check(answers: Answers) -> None:
+            from pathlib import Path
+
+            path = Path(answers.texts.get("path", "")).expanduser()
+            if not path.is_file():
+                raise ValidationFailed(f"There is no file {path}; type the full path.")
+            found = judge_any_return(
+                path,
+                store.forms[AGENCY_REPORT_FORM],
+                lambda wanted: store.get(wanted) if wanted in store else None,
+                today=today,
+            )
+            if found.case.ref != ref:
+                raise ValidationFailed(
+                    f"{path.name} is {found.request.agency}'s report for {found.case.ref}, "
+                    f"not {ref}; open that case to import it."
+                )
+            if not found.result.accepted:
+                raise ValidationFailed(
+                    f"Refused, nothing stored: {len(found.result.errors)} problem(s)\n"
+                    + "\n".join(str(p) for p in found.result.problems)
+                )
+            judged.append(found)
+
+        self.app.push_screen(
+            AmendDialog(
+                "Import a returned agency report",
+                "The completed Word report (.docx) or Excel chronology (.xlsx) an agency sent "
+                "back. It is checked against the agency report template first; a refused "
+                "file changes nothing and every problem is listed here.",
+                check,
+                texts=[("path", "File, e.g. ~/Downloads/CSPR-2026-004_Police_v1.docx")],
+                reason_label="",
+                ok="Check",
+            ),
+            lambda ok: self._confirm_return(judged[-1]) if ok and judged else None,
+        )
+
+    def _confirm_return(self, judged: Any) -> None:
+        from cspr_tui.exports.returns import summarise
+        from cspr_tui.tui.dialogs.confirm import ConfirmDialog
+
+        lines = summarise(judged, self.app.store.forms[AGENCY_REPORT_FORM])
+        self.app.push_screen(
+            ConfirmDialog("Store this return?", "\n".join(lines), yes="Store"),
+            lambda yes: self.store_return_worker(judged) if yes else None,
+        )
+
+    @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
+    def store_return_worker(self, judged: Any) -> None:
+        try:
+            self.app.store.receive_agency_return(
+                self.ref,
+                judged.request.agency,
+                judged.result.values,
+                source=judged.path.name,
+                complete=judged.complete,
+            )
+        except CsprError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        rows = len(judged.result.values.get("chronology") or [])
+        self.app.call_from_thread(self.reload)
+        self.app.call_from_thread(
+            self.notify, f"Stored {judged.request.agency}'s report: {rows} chronology row(s)."
+        )
+
+    def action_people(self) -> None:
+        """The pseudonym key: who redaction replaces, and with what."""
+        from cspr_tui.tui.screens.people import PeopleScreen
+
+        self.app.push_screen(PeopleScreen(self.ref), lambda _r: self.reload())
+
     def action_request_report(self) -> None:
         """Ask an agency for its information report (who writes it and by when)."""
         from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
@@ -512,7 +717,11 @@ class CaseScreen(Screen[None]):
         """Set a deadline's due date by hand (e.g. agreed with the Panel), with the reason."""
         from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
 
-        deadlines = self.app.store.case_deadlines(self.ref, self.app.today())
+        deadlines = [
+            d
+            for d in self.app.store.case_deadlines(self.ref, self.app.today())
+            if not d.rule.startswith(RETURN_RULE_PREFIX)  # a return's due date is the request's
+        ]
         if not deadlines:
             self.notify("This case has no deadlines yet.")
             return

@@ -26,6 +26,8 @@ from cspr_tui.domain.store import CaseStore, CaseSummary
 from cspr_tui.domain.workflow import stage_label
 from cspr_tui.forms.dates import format_date
 from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
+from cspr_tui.tui.widgets.stage_bar import clip
+from cspr_tui.tui.words import sentence
 
 FILTER_DELAY = 0.12  # seconds of quiet typing before the table is filtered
 DEADLINE_ROWS = 50  # the panel lists the most urgent ones; the CLI lists them all
@@ -46,6 +48,10 @@ class DashboardScreen(Screen[None]):
         Binding("x", "app.export('tracker')", "Export", id="dashboard.export"),
         Binding("o", "app.show_settings", "Setup", id="dashboard.settings"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear"),
+        Binding(
+            "left_square_bracket", "page(-1)", "Previous page", show=False, id="dashboard.prev"
+        ),
+        Binding("right_square_bracket", "page(1)", "Next page", show=False, id="dashboard.next"),
     ]
 
     def __init__(self) -> None:
@@ -71,7 +77,9 @@ class DashboardScreen(Screen[None]):
     def on_mount(self) -> None:
         deadlines = self.query_one("#deadlines", DataTable)
         deadlines.add_column("Case", key="ref", width=13)
-        deadlines.add_column("Deadline", key="label", width=29)
+        # The label takes whatever the fixed columns leave (29 at 80 columns, more if wider).
+        self.label_width = max(29, self.app.size.width - 51)
+        deadlines.add_column("Deadline", key="label", width=self.label_width)
         deadlines.add_column("Due", key="due", width=10)
         deadlines.add_column("Days", key="days", width=4)
         deadlines.add_column("Status", key="status", width=8)
@@ -158,7 +166,7 @@ class DashboardScreen(Screen[None]):
         for index, deadline in enumerate(found[:DEADLINE_ROWS]):
             table.add_row(
                 deadline.case_ref,
-                deadline.label,
+                clip(sentence(deadline.label), self.label_width),
                 format_date(deadline.due) if deadline.due else "",
                 "" if deadline.days_left is None else str(deadline.days_left),
                 status_text(str(deadline.status), theme_vars),
@@ -222,6 +230,9 @@ class DashboardScreen(Screen[None]):
         self.query_one("#cases-caption", Static).update(
             f"{words} · sorted by {table.sort_name} (s)"
         )
+
+    def action_page(self, delta: int) -> None:
+        self.query_one(CaseTable).action_turn_page(delta)
 
     def action_focus_filter(self) -> None:
         self.query_one("#filter", Input).focus()

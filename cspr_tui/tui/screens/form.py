@@ -32,6 +32,7 @@ from cspr_tui.tui.widgets.form_field import (
     RepeatRow,
     row_summary,
 )
+from cspr_tui.tui.widgets.key_choice import KeyChoice
 
 _INDEX = re.compile(r"^(?P<group>[^\[.]+)\[(?P<index>\d+)\]\.(?P<field>.+)$")
 
@@ -51,7 +52,8 @@ class FormScreen(Screen[bool]):
         Binding("ctrl+n", "next_step", "Next", priority=True, id="form.next"),
         Binding("ctrl+b", "previous_step", "Back", priority=True, id="form.back"),
         Binding("ctrl+t", "finish", "Finish", priority=True, id="form.finish"),
-        Binding("f1", "field_help", "Help", id="form.help"),
+        Binding("ctrl+g", "step_list", "Steps", priority=True, id="form.steps"),
+        Binding("f1", "field_help", "Help", show=False, id="form.help"),
         Binding("ctrl+o", "add_row", "Add", id="form.add_row"),
         Binding("ctrl+r", "remove_row", "Remove", id="form.remove_row"),
         Binding("alt+up", "move_row(-1)", "Row up", show=False, id="form.row_up"),
@@ -71,6 +73,7 @@ class FormScreen(Screen[bool]):
         self.expanded: dict[str, int] = {}  # the one open entry of each repeatable group
         self.carried: dict[str, str] = {}  # value path -> where its answer came from
         self.step = 0
+        self.issues_shown: tuple[str, bool] | None = None  # (heading, finishing) while listed
         self.dirty = False
         self.closing = False
 
@@ -215,9 +218,10 @@ class FormScreen(Screen[bool]):
             else:
                 widgets.append(self._make_editor(field, field.id, self.values.get(field.id)))
         await container.mount_all(widgets)
-        self._show_step_line()
+        self.issues_shown = None
         self.query_one("#form-issues", Static).update("")
         self.refresh_visibility()
+        self._show_step_line()
         self.refresh_bindings()
         container.scroll_home(animate=False)
         self.focus_path(focus_path)
@@ -252,17 +256,65 @@ class FormScreen(Screen[bool]):
                 shown = editor.field.is_visible(self.values)
             if editor.display != shown:
                 editor.display = shown
+            if shown:
+                row = (
+                    self._answer_context(editor.field.parent, int(match["index"]))[1]
+                    if (match)
+                    else None
+                )
+                editor.set_required(
+                    self._required(editor.field, row, int(match["index"]) if match else 0)
+                )
         for group in self.query(RepeatGroup):
             shown = group.field.is_visible(self.values)
             if group.display != shown:
                 group.display = shown
-        self._show_step_line()
+
+    def step_states(self) -> list[tuple[Section, str]]:
+        """Each visible step and its state: "done", "needs answers", "has errors" or "empty"."""
+        assert self.form is not None
+        issues = self.form.validate(self.values, finishing=True)
+        states = []
+        for section in self.sections():
+            ids = self._section_paths(section)
+            mine = [i for i in issues if root_of(i.path) in ids and i.severity == "error"]
+            typed = any(root_of(p) in ids for p in self.raw)
+            answered = any(not is_empty(self.values.get(i)) for i in ids)
+            required = [i for i in mine if i.message.endswith("is required.")]
+            if typed or len(mine) > len(required):
+                state = "has errors"
+            elif mine:
+                state = "needs answers"
+            elif answered or not any(f.is_input for f in section.fields):
+                state = "done"
+            else:
+                state = "empty"
+            states.append((section, state))
+        return states
 
     def _show_step_line(self) -> None:
+        marks = {"done": "✓", "needs answers": "•", "has errors": "!", "empty": " "}
+        strip = " ".join(
+            f"[reverse]{i + 1}{marks[state]}[/]" if i == self.step else f"{i + 1}{marks[state]}"
+            for i, (_section, state) in enumerate(self.step_states())
+        )
         line = f"Step {self.step + 1} of {len(self.sections())}: {self.section.title}"
         widget = self.query_one("#form-step", Static)
-        if str(widget.content) != line:
-            widget.update(line)
+        shown = f"{line}   {strip}   ctrl+g: steps"
+        if str(widget.content) != shown:
+            widget.update(shown)
+
+    async def action_step_list(self) -> None:
+        """Every step with its state; Enter jumps there."""
+        from cspr_tui.tui.dialogs.step_list import StepListDialog
+
+        async def chosen(index: int | None) -> None:
+            if index is not None and index != self.step:
+                self.step = index
+                await self.show_step()
+
+        states = [(section.title, state) for section, state in self.step_states()]
+        self.app.push_screen(StepListDialog(states, self.step), chosen)
 
     # -- answers -----------------------------------------------------------------------------
 
@@ -303,11 +355,13 @@ class FormScreen(Screen[bool]):
             if self.carried.pop(editor.path, None) is not None:
                 editor.mark_carried(None)  # the reviewer's own answer now
             self.refresh_visibility()
+            self._refresh_issues()
 
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Select.Changed)
     @on(SelectionList.SelectedChanged)
+    @on(KeyChoice.Changed)
     def _answer_changed(self, event) -> None:
         widget = getattr(event, "control", None) or getattr(event, "text_area", None)
         if widget is None:
@@ -316,8 +370,9 @@ class FormScreen(Screen[bool]):
         if editor is None or not editor.is_mounted:
             return
         self.store_answer(editor)
-        if isinstance(widget, (Select, SelectionList)):
+        if isinstance(widget, (Select, SelectionList, KeyChoice)):
             editor.check()  # a pick is complete at once: check it (and its constraints) now
+            self._show_step_line()
         elif editor.has_class("-has-error"):
             editor.check()  # fixing a shown error clears it as soon as it is right
 
@@ -330,6 +385,8 @@ class FormScreen(Screen[bool]):
         editor.show_error(
             None if result is None or result.is_valid else result.failure_descriptions[0]
         )
+        if editor.is_attached and self.is_attached:
+            self._show_step_line()  # the step's state as the reviewer leaves an answer
 
     def on_descendant_blur(self, event) -> None:
         widget = event.widget if hasattr(event, "widget") else None
@@ -486,7 +543,7 @@ class FormScreen(Screen[bool]):
         issues = self.form.validate(self.values, finishing=finishing)
         return [i for i in issues if root_of(i.path) in ids]
 
-    def show_issues(self, issues: list, heading: str) -> None:
+    def show_issues(self, issues: list, heading: str, *, finishing: bool = False) -> None:
         for editor in self.editors.values():
             editor.show_error(None)
         lines = []
@@ -495,18 +552,35 @@ class FormScreen(Screen[bool]):
             if editor is not None and issue.severity == "error":
                 editor.show_error(issue.message)
             marker = "!" if issue.severity == "error" else "·"
-            lines.append(f"{marker} {issue.message}")
+            lines.append(f"{marker} {self.entry_message(issue.path, issue.message)}")
         for path, text in self.raw.items():
             if root_of(path) in self._section_paths(self.section) and text:
                 editor = self.editors.get(path)
                 if editor is not None:
                     problem = editor.check()
                     if problem:
-                        lines.insert(0, f"! {problem}")
+                        lines.insert(0, f"! {self.entry_message(path, problem)}")
         text = heading + "\n" + "\n".join(lines[:6]) if lines else ""
         if len(lines) > 6:
             text += f"\n… and {len(lines) - 6} more"
+        self.issues_shown = (heading, finishing) if lines else None
         self.query_one("#form-issues", Static).update(text)
+        self._show_step_line()
+
+    def _refresh_issues(self) -> None:
+        """Once a list of problems is shown, it follows the answers: a fix takes its line away."""
+        if self.issues_shown is None:
+            return
+        heading, finishing = self.issues_shown
+        self.show_issues(self.step_issues(finishing=finishing), heading, finishing=finishing)
+
+    def entry_message(self, path: str, message: str) -> str:
+        """A message about one entry of a group names it: "Agency 2: Date … future"."""
+        match = _INDEX.match(path)
+        group = self.form.field(match["group"]) if match and self.form else None
+        if group is None:
+            return message
+        return f"{group.row_label(int(match['index']))}: {message}"
 
     def _blocking(self) -> list:
         """Impossible answers in this step (a draft may be incomplete, never wrong)."""
@@ -602,6 +676,16 @@ class FormScreen(Screen[bool]):
     def save_worker(self, *, finish: bool, then_close: bool) -> None:
         try:
             self._save(finish=finish)
+        except ValidationFailed as exc:
+            kept = False
+            if finish:  # not finished yet, but nothing typed is lost: keep it as a draft
+                try:
+                    self._save(finish=False)
+                    kept = True
+                except CsprError:
+                    pass
+            self.app.call_from_thread(self.save_failed, exc, finish, kept)
+            return
         except CsprError as exc:
             self.app.call_from_thread(self.save_failed, exc, finish)
             return
@@ -625,8 +709,10 @@ class FormScreen(Screen[bool]):
             self.closing = True
             self.dismiss(finish)
 
-    async def save_failed(self, exc: CsprError, finish: bool) -> None:
+    async def save_failed(self, exc: CsprError, finish: bool, kept: bool = False) -> None:
         issues_box = self.query_one("#form-issues", Static)
+        if kept:
+            self.dirty = False
         if not isinstance(exc, ValidationFailed) or self.form is None:
             issues_box.update(f"! {exc.message}")
             return
@@ -639,8 +725,14 @@ class FormScreen(Screen[bool]):
         await self.reveal(errors[0].path)
         here = [i for i in errors if root_of(i.path) in self._section_paths(self.section)]
         elsewhere = len(errors) - len(here)
-        heading = exc.message + (f" ({elsewhere} in other steps)" if elsewhere else "")
-        self.show_issues(here, heading)
+        count = len(errors)
+        heading = (
+            f"The {self.form.title} cannot be finished yet: {count} "
+            f"problem{'s' if count != 1 else ''}"
+            + (f" ({elsewhere} in other steps)" if elsewhere else "")
+            + (". Your answers are saved as a draft." if kept else ".")
+        )
+        self.show_issues(here, heading, finishing=finish)
         self._focus_first_error()
 
     async def reveal(self, path: str) -> None:

@@ -23,6 +23,7 @@ from cspr_tui.domain.quarter import current_quarter
 from cspr_tui.domain.rag import compute_rag, effective_target, is_overdue
 from cspr_tui.forms.dates import format_date
 from cspr_tui.tui.widgets.paged_table import PagedTable
+from cspr_tui.tui.words import quarter_words
 
 FILTERS = ("#filter-agency", "#filter-status", "#filter-rag", "#filter-review")
 
@@ -106,12 +107,28 @@ class RecommendationsScreen(Screen[None]):
     def reload(self) -> None:
         today = self.app.today()
         quarter = current_quarter(today)
-        rows = []
+        # RAG and "overdue" per case, kept by the app until that case (or the day) changes:
+        # the store hands out the same Case object until it is saved again.
+        cache: dict[str, tuple[object, object, list[RecRow]]] = self.app.rag_cache
+        rows: list[RecRow] = []
         for case in self.app.store.list_cases():
-            for rec in case.recommendations:
-                rows.append(
-                    RecRow(case.ref, rec, compute_rag(rec, today, quarter), is_overdue(rec, today))
+            kept = cache.get(case.ref)
+            if kept is None or kept[0] is not case or kept[1] != today:
+                kept = (
+                    case,
+                    today,
+                    [
+                        RecRow(
+                            case.ref,
+                            rec,
+                            compute_rag(rec, today, quarter),
+                            is_overdue(rec, today),
+                        )
+                        for rec in case.recommendations
+                    ],
                 )
+                cache[case.ref] = kept
+            rows.extend(kept[2])
         self.rows = rows
         agencies = sorted({r.rec.lead_agency for r in rows if r.rec.lead_agency})
         reviews = sorted({r.ref for r in rows})
@@ -210,7 +227,10 @@ class RecommendationsScreen(Screen[None]):
         latest = row.rec.updates[-1] if row.rec.updates else None
         text = f"{row.rec.text}"
         if latest is not None:
-            text += f"\nLatest ({latest.quarter}, {format_date(latest.date)}): {latest.narrative}"
+            text += (
+                f"\nLatest ({quarter_words(latest.quarter)}, {format_date(latest.date)}): "
+                f"{latest.narrative}"
+            )
         if row.rec.revised_target_date:
             text += (
                 f"\nTarget revised from {format_date(row.rec.target_date) or 'none'}: "

@@ -34,9 +34,9 @@ class SettingsScreen(Screen[None]):
     ALLOW_SELECT = False
     CSS_PATH = "settings.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save settings", priority=True, id="settings.save"),
-        Binding("ctrl+t", "app.rekey", "Change passphrase", priority=True, id="settings.rekey"),
-        Binding("ctrl+b", "restore", "Restore backup", priority=True, id="settings.restore"),
+        Binding("ctrl+s", "save", "Save", priority=True, id="settings.save"),
+        Binding("ctrl+t", "app.rekey", "Passphrase", priority=True, id="settings.rekey"),
+        Binding("ctrl+b", "restore", "Restore", priority=True, id="settings.restore"),
         Binding("escape", "app.pop_screen", "Back", id="settings.back"),
     ]
 

@@ -49,6 +49,17 @@ class UnlockScreen(Screen[None]):
         super().__init__()
         self.damaged_backup: Path | None = None
         self.composed_for_create = False
+        # The passphrase on its way to a worker: taken (and so dropped) by the worker itself,
+        # so it is never a worker argument that Textual keeps after the worker finishes.
+        self._handover: list[str] = []
+
+    def _hand_over(self, passphrase: str) -> None:
+        self._handover[:] = [passphrase]
+        for field in self.query(Input):
+            field.value = ""
+
+    def _take_passphrase(self) -> str:
+        return self._handover.pop() if self._handover else ""
 
     @property
     def creating(self) -> bool:
@@ -60,7 +71,17 @@ class UnlockScreen(Screen[None]):
         with Center(), Vertical(id="unlock-box"):
             if self.composed_for_create:
                 yield Static("Create a new vault", id="unlock-title")
-                yield Static(f"No vault at {shown_path(path)}. Choose a passphrase for a new one.")
+                yield Static(
+                    f"No vault at {path.absolute()}. Choose a passphrase for a new one.",
+                    id="create-path",
+                )
+                demo = paths.demo_vault_path().absolute()
+                if demo.exists() and demo != path.absolute():
+                    yield Static(
+                        f"Looking for the demo? It is at {demo}: quit (ctrl+q) and run "
+                        "'cspr demo' (passphrase demo).",
+                        id="demo-hint",
+                    )
                 yield Static(LOST_PASSPHRASE_WARNING, id="lost-warning")
                 yield Input(placeholder="New passphrase", password=True, id="passphrase")
                 yield Input(placeholder="Same again, to confirm", password=True, id="confirm")
@@ -96,7 +117,9 @@ class UnlockScreen(Screen[None]):
             backup, passphrase = self.app.pending_restore
             self.app.pending_restore = None
             self.set_busy(True)
-            self.restore_in_worker(passphrase, backup)
+            self._hand_over(passphrase)
+            del passphrase
+            self.restore_in_worker(backup)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         message = self.query_one("#message", Static)
@@ -144,8 +167,11 @@ class UnlockScreen(Screen[None]):
         if not self.creating:
             self.query_one("#restore").display = False
         self.set_busy(True)
-        self.show_message("Deriving the key…" if not self.creating else "Creating the vault…")
-        self.open_in_worker(passphrase, self.creating)
+        self.show_message("Opening the vault…" if not self.creating else "Creating the vault…")
+        create = self.creating
+        self._hand_over(passphrase)
+        del passphrase
+        self.open_in_worker(create)
 
     def _start_again(self) -> None:
         """Clear both new-passphrase fields and go back to the first."""
@@ -154,8 +180,9 @@ class UnlockScreen(Screen[None]):
         self.query_one("#passphrase", Input).focus()
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
-    def open_in_worker(self, passphrase: str, create: bool) -> None:
-        """The KDF and decryption, off the event loop."""
+    def open_in_worker(self, create: bool) -> None:
+        """The KDF and decryption, off the event loop (the passphrase is taken, not passed)."""
+        passphrase = self._take_passphrase()
         try:
             session = open_session(
                 self.app.vault_path,
@@ -222,12 +249,15 @@ class UnlockScreen(Screen[None]):
             return
         self.set_busy(True)
         self.show_message(f"Restoring {self.damaged_backup.name}…")
-        self.restore_in_worker(passphrase, self.damaged_backup)
+        self._hand_over(passphrase)
+        del passphrase
+        self.restore_in_worker(self.damaged_backup)
 
     @work(thread=True, exclusive=True, group="unlock", exit_on_error=False)
-    def restore_in_worker(self, passphrase: str, backup: Path) -> None:
+    def restore_in_worker(self, backup: Path) -> None:
         from cspr_tui.vault import restore_backup
 
+        passphrase = self._take_passphrase()
         try:
             restore_backup(self.app.vault_path, backup, passphrase)
             session = open_session(

@@ -25,6 +25,11 @@ STATUS_STYLES: dict[str, str] = {
 }
 
 
+def _clip(text: str, room: int) -> str:
+    """Cut to the column with an ellipsis, never silently."""
+    return text if len(text) <= room else text[: room - 1].rstrip() + "…"
+
+
 @dataclass(frozen=True)
 class CaseRow:
     """What the table shows about a case, computed once per reload (not per keystroke)."""
@@ -77,11 +82,17 @@ class CaseTable(PagedTable[CaseRow]):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.sort_index = 0
         self.to_top = False
+        self.pseudonym_width = 9
+        self.stage_width = 19
 
     def on_mount(self) -> None:
+        # Pseudonym and stage take the width the fixed columns leave (80 columns: 9 and 19).
+        spare = max(0, self.app.size.width - 77)
+        self.pseudonym_width = 9 + spare // 4
+        self.stage_width = 19 + spare - spare // 4
         self.add_column("Reference", key="ref", width=13)
-        self.add_column("Pseudonym", key="pseudonym", width=9)
-        self.add_column("Stage", key="stage", width=19)
+        self.add_column("Pseudonym", key="pseudonym", width=self.pseudonym_width)
+        self.add_column("Stage", key="stage", width=self.stage_width)
         self.add_column("Next due", key="due", width=10)
         self.add_column("Days", key="days", width=4)
         self.add_column("Status", key="status", width=8)
@@ -120,8 +131,8 @@ class CaseTable(PagedTable[CaseRow]):
         def render(row: CaseRow) -> tuple:
             return (
                 row.ref,
-                row.pseudonym,
-                row.stage,
+                _clip(row.pseudonym, self.pseudonym_width),
+                _clip(row.stage, self.stage_width),
                 format_date(row.due) if row.due else "",
                 "" if row.days_left is None else str(row.days_left),
                 status_text(row.status, theme_vars),

@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Select, SelectionList, Static, TextAr
 
 from cspr_tui.forms.model import YES_NO, YES_NO_UNKNOWN, Field, is_empty
 from cspr_tui.tui.widgets.date_input import DateInput
+from cspr_tui.tui.widgets.key_choice import MAX_KEYED_CHOICES, KeyChoice
 
 # (values of the whole form, the repeat row or None, the row's 0-based position)
 Context = tuple[Mapping[str, Any], Mapping[str, Any] | None, int]
@@ -72,14 +73,24 @@ class FieldEditor(Vertical):
     FieldEditor.-has-error > .field-error {
         display: block;
     }
-    FieldEditor > Input, FieldEditor > Select > SelectCurrent {
+    FieldEditor > Input, FieldEditor > Select > SelectCurrent, FieldEditor > KeyChoice {
         background: $boost;
+        border-left: wide $panel-lighten-2;
     }
-    FieldEditor > Input:focus {
-        background: $primary 30%;
+    FieldEditor > Input:focus, FieldEditor > KeyChoice:focus,
+    FieldEditor > Select:focus > SelectCurrent {
+        background: $primary 40%;
+        border-left: wide $accent;
     }
     FieldEditor > TextArea {
         height: 5;
+        border: round $panel-lighten-2;
+    }
+    FieldEditor > TextArea:focus {
+        border: round $accent;
+    }
+    FieldEditor.-carried > .field-label {
+        color: $text-muted;
     }
     FieldEditor > SelectionList {
         height: auto;
@@ -131,6 +142,16 @@ class FieldEditor(Vertical):
             label += f"  · carried over from {self.carried_from}"
         return label
 
+    def set_required(self, required: bool) -> None:
+        """Show `*` as soon as an answer elsewhere makes this question required."""
+        if required == self.required or self.field.type == "note":
+            return
+        self.required = required
+        if self.is_mounted:
+            label = self.query_one(".field-label", Static)
+            label.update(self._label_text())
+            label.set_class(required, "required")
+
     def mark_carried(self, source: str | None) -> None:
         """Say (or stop saying) that the answer came from an earlier form."""
         self.carried_from = source
@@ -144,6 +165,10 @@ class FieldEditor(Vertical):
             area = TextArea(str(value or ""), soft_wrap=True, tab_behavior="focus", id="input")
             area.show_line_numbers = False
             return area
+        short = field.type != "choice" or len(choices_for(field)) <= MAX_KEYED_CHOICES
+        if field.type in ("yes_no", "yes_no_unknown", "choice") and short:
+            current = value if value in choices_for(field) else None
+            return KeyChoice(choices_for(field), current, id="input")
         if field.type in ("yes_no", "yes_no_unknown", "choice"):
             options = [(choice, choice) for choice in choices_for(field)]
             current = value if value in choices_for(field) else Select.NULL
@@ -179,6 +204,8 @@ class FieldEditor(Vertical):
         widget = self.input
         if isinstance(widget, TextArea):
             return widget.text
+        if isinstance(widget, KeyChoice):
+            return widget.value
         if isinstance(widget, Select):
             return None if widget.value == Select.NULL else widget.value
         if isinstance(widget, SelectionList):

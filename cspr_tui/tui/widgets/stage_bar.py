@@ -12,11 +12,12 @@ from textual.widgets import Static
 
 from cspr_tui.domain.case import STAGE_ORDER, Case, Stage
 from cspr_tui.domain.workflow import TransitionCheck, stage_label
+from cspr_tui.tui.words import missing_item, sentence
 
 
 def clip(text: str, room: int) -> str:
     """`text` cut to `room` characters with an ellipsis (the full text is one key away)."""
-    room = max(room, 20)
+    room = max(room, 4)
     return text if len(text) <= room else text[: room - 1].rstrip() + "…"
 
 
@@ -54,12 +55,12 @@ class StageBar(Static):
             parts.append(f"\nReady for {check.next_stage.label}: press a to move on.")
         else:
             head = f"Before {check.next_stage.label}, {len(check.missing)} missing (a shows all): "
-            body = "; ".join(check.missing) or "not allowed yet"
+            body = "; ".join(missing_item(m) for m in check.missing) or "Not allowed yet"
             parts.append(("\n" + head, "bold"))
             # Lines wrap at word boundaries: leave slack so the clip lands inside the room.
             parts.append(clip(body, lines_for_missing * width - len(head) - 12))
         for warning in check.warnings[:1]:
             more = f" (+{len(check.warnings) - 1} more)" if len(check.warnings) > 1 else ""
             parts.append(("\n⚠ ", "bold $warning"))
-            parts.append((clip(warning, 2 * width - 14 - len(more)) + more, "$warning"))
+            parts.append((clip(sentence(warning), 2 * width - 14 - len(more)) + more, "$warning"))
         self.update(Content.assemble(*parts))

@@ -1,0 +1,170 @@
+"""A strict JSON reader for files from outside: every malformed input is one located problem.
+
+An import file may come from another system, an old export or someone hostile, so reading it
+must never end in "unexpected error": bad UTF-8 is named with its byte offset, duplicate keys
+(which `json` silently resolves to the last) with their JSON path, nesting is bounded (a
+10,000-level file would otherwise exhaust the recursion limit) and so is the size of an
+integer (Python refuses to convert more than 4,300 digits, with no position). A UTF-8
+byte-order mark, as Windows editors write, is accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from cspr_tui.errors import ValidationFailed
+
+__all__ = ["MAX_DEPTH", "MAX_INTEGER_DIGITS", "load_strict_json"]
+
+MAX_DEPTH = 32  # the case format itself needs 7
+MAX_INTEGER_DIGITS = 30
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_OTHER_BOMS = {
+    b"\xff\xfe\x00\x00": "UTF-32",
+    b"\x00\x00\xfe\xff": "UTF-32",
+    b"\xff\xfe": "UTF-16",
+    b"\xfe\xff": "UTF-16",
+}
+
+
+class _Object(dict):
+    """A parsed JSON object that remembers keys it saw more than once."""
+
+    duplicates: list[str]
+
+
+class _BadNumber:
+    """A number the file holds but the app cannot take (kept to be reported with its path)."""
+
+    def __init__(self, text: str, why: str) -> None:
+        self.text = text
+        self.why = why
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object()
+    obj.duplicates = []
+    for key, value in pairs:
+        if key in obj and key not in obj.duplicates:
+            obj.duplicates.append(key)
+        obj[key] = value
+    return obj
+
+
+def _integer(text: str) -> int | _BadNumber:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INTEGER_DIGITS:
+        return _BadNumber(
+            f"{text[:12]}... ({digits} digits)",
+            f"is too large a number (at most {MAX_INTEGER_DIGITS} digits)",
+        )
+    return int(text)
+
+
+def _constant(text: str) -> _BadNumber:
+    return _BadNumber(text, "is not a JSON number (NaN and Infinity are not allowed)")
+
+
+def _member(path: str, key: str) -> str:
+    return f"{path}.{key}" if key.isidentifier() else f"{path}[{key!r}]"
+
+
+def _line_column(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    column = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def _depth_offset(text: str) -> int | None:
+    """Character offset where nesting first goes deeper than MAX_DEPTH (strings skipped)."""
+    depth = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = match.group(0)
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return match.start()
+        elif token in "]}":
+            depth -= 1
+    return None
+
+
+def _problems(value: Any, path: str, depth: int, out: list[str]) -> None:
+    if len(out) >= 20:
+        return
+    if isinstance(value, _BadNumber):
+        out.append(f"{path}: {value.text} {value.why}.")
+    elif isinstance(value, dict):
+        if depth > MAX_DEPTH:
+            out.append(f"{path}: nested more than {MAX_DEPTH} levels deep.")
+            return
+        for key in getattr(value, "duplicates", ()):
+            out.append(f"{_member(path, key)}: the key {key!r} appears more than once.")
+        for key, item in value.items():
+            _problems(item, _member(path, key), depth + 1, out)
+    elif isinstance(value, list):
+        if depth > MAX_DEPTH:
+            out.append(f"{path}: nested more than {MAX_DEPTH} levels deep.")
+            return
+        for index, item in enumerate(value):
+            _problems(item, f"{path}[{index}]", depth + 1, out)
+
+
+def _plain(value: Any) -> Any:
+    """The parsed value with ordinary dicts (the duplicate bookkeeping removed)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def load_strict_json(data: bytes, source: str) -> Any:
+    """Parse `data` (the bytes of `source`) or raise ValidationFailed naming where it is wrong."""
+
+    def refuse(detail: str, what: str = "cannot be imported") -> ValidationFailed:
+        return ValidationFailed(f"{source} {what}; nothing was imported.", details=[detail])
+
+    for bom, name in _OTHER_BOMS.items():
+        if data.startswith(bom) and not data.startswith(_UTF8_BOM):
+            raise refuse(f"byte 0: the file is {name}; save it as UTF-8 and import it again.")
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _line_column(data, exc.start)
+        raise refuse(
+            f"byte {exc.start} (line {line}, column {column}): {data[exc.start : exc.start + 1]!r}"
+            " is not UTF-8 text; save the file as UTF-8 and import it again."
+        ) from None
+    deep = _depth_offset(text)
+    if deep is not None:
+        line = text.count("\n", 0, deep) + 1
+        raise refuse(
+            f"line {line} (character {deep}): nested more than {MAX_DEPTH} levels deep; "
+            "a case file needs far fewer."
+        )
+    try:
+        value = json.loads(
+            text, object_pairs_hook=_pairs, parse_int=_integer, parse_constant=_constant
+        )
+    except json.JSONDecodeError as exc:
+        raise refuse(
+            f"$: {exc.msg} at line {exc.lineno}, column {exc.colno} (byte {exc.pos}).",
+            "is not valid JSON",
+        ) from None
+    except RecursionError:  # unreachable after the depth check; kept as a last bound
+        raise refuse(f"$: nested more than {MAX_DEPTH} levels deep.") from None
+    problems: list[str] = []
+    _problems(value, "$", 1, problems)
+    if problems:
+        raise ValidationFailed(
+            f"{source} has {len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+            "nothing was imported.",
+            details=problems,
+        )
+    return _plain(value)

@@ -1,0 +1,232 @@
+"""Redacting any Word document: the lead reviewer's own report, written outside the app.
+
+The copy keeps what a reader sees and nothing else: comments, tracked changes (deletions
+dropped, insertions accepted), hidden text and the people who edited it are removed, and the
+document properties are cleared. The same engine then scans every paragraph that remains
+(body, tables, headers, footers, footnotes, endnotes, text boxes) and the same review gate
+applies: a finding without a decision stops the copy. A replacement is written into the
+paragraph's runs in place, so the formatting around a name survives.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from cspr_tui.errors import CsprError
+from cspr_tui.exports.redaction.engine import Finding, Redactor
+
+__all__ = ["clean_docx", "docx_findings", "redact_docx"]
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W}}}"
+_TEXT_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml",
+               "word/endnotes.xml")  # fmt: skip
+_EMPTIED = ("word/comments.xml", "word/commentsExtended.xml", "word/commentsIds.xml",
+            "word/commentsExtensible.xml", "word/people.xml")  # fmt: skip
+_REMOVED = (
+    "commentRangeStart", "commentRangeEnd", "commentReference", "del", "moveFrom",
+    "moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd",
+    "rPrChange", "pPrChange", "sectPrChange", "tblPrChange", "trPrChange", "tcPrChange",
+    "tblGridChange", "numberingChange", "customXmlInsRangeStart", "customXmlInsRangeEnd",
+    "customXmlDelRangeStart", "customXmlDelRangeEnd",
+)  # fmt: skip
+_UNWRAPPED = ("ins", "moveTo")
+_PROPERTY_FIELDS = ("creator", "lastModifiedBy", "subject", "keywords", "description",
+                    "category", "title", "contentStatus", "identifier")  # fmt: skip
+_APP_FIELDS = ("Company", "Manager", "HyperlinkBase")
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _is_text_part(name: str) -> bool:
+    return name.endswith(".xml") and name.startswith(_TEXT_PARTS)
+
+
+def _clean_tree(root: etree._Element) -> None:
+    """Remove comments' anchors, tracked changes and hidden text from one part."""
+    for tag in _REMOVED:
+        for element in list(root.iter(_W + tag)):
+            parent = element.getparent()
+            if parent is None:
+                continue
+            if tag == "commentReference" and parent.tag == _W + "r":
+                run_parent = parent.getparent()
+                if run_parent is not None:
+                    run_parent.remove(parent)
+                continue
+            parent.remove(element)
+    for tag in _UNWRAPPED:
+        for element in list(root.iter(_W + tag)):
+            parent = element.getparent()
+            if parent is None or element.getparent().tag == _W + "rPr":
+                if parent is not None:
+                    parent.remove(element)  # an inserted paragraph mark: keep the mark
+                continue
+            index = parent.index(element)
+            for child in list(element):
+                parent.insert(index, child)
+                index += 1
+            parent.remove(element)
+    for run in list(root.iter(_W + "r")):
+        props = run.find(_W + "rPr")
+        hidden = props is not None and any(
+            (flag := props.find(_W + tag)) is not None
+            and flag.get(_W + "val", "true") not in ("0", "false", "off")
+            for tag in ("vanish", "specVanish", "webHidden")
+        )
+        if hidden and run.getparent() is not None:
+            run.getparent().remove(run)
+
+
+def _clear_core(xml: bytes, title: str) -> bytes:
+    root = etree.fromstring(xml, _PARSER)
+    for element in list(root):
+        local = etree.QName(element).localname
+        if local in _PROPERTY_FIELDS:
+            element.text = title if local == "title" else ""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _clear_app(xml: bytes) -> bytes:
+    root = etree.fromstring(xml, _PARSER)
+    for element in list(root):
+        if etree.QName(element).localname in _APP_FIELDS:
+            element.text = ""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _emptied(xml: bytes) -> bytes:
+    root = etree.fromstring(xml, _PARSER)
+    for child in list(root):
+        root.remove(child)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _paragraph_runs(paragraph: etree._Element) -> list[etree._Element]:
+    """The w:t of this paragraph itself (not of a text box's paragraphs inside it)."""
+    texts = []
+    for t in paragraph.iter(_W + "t"):
+        owner = t.getparent()
+        while owner is not None and owner.tag != _W + "p":
+            owner = owner.getparent()
+        if owner is paragraph:
+            texts.append(t)
+    return texts
+
+
+def _paragraphs(parts: dict[str, etree._Element]) -> Iterator[tuple[str, etree._Element, str]]:
+    for name, root in parts.items():
+        label = name.removeprefix("word/").removesuffix(".xml")
+        for number, paragraph in enumerate(root.iter(_W + "p"), 1):
+            texts = _paragraph_runs(paragraph)
+            text = "".join(t.text or "" for t in texts)
+            if text.strip():
+                yield f"{label} paragraph {number}", paragraph, text
+
+
+def _load(path: Path) -> tuple[dict[str, bytes], dict[str, etree._Element]]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            raw = {info.filename: archive.read(info) for info in archive.infolist()}
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise CsprError(
+            f"{path} cannot be read as a Word document ({exc.__class__.__name__}); save it "
+            "as .docx in Word and try again."
+        ) from None
+    if "word/document.xml" not in raw:
+        raise CsprError(f"{path} is not a Word document (no word/document.xml); use a .docx.")
+    parts = {}
+    for name, data in raw.items():
+        if _is_text_part(name):
+            try:
+                root = etree.fromstring(data, _PARSER)
+            except etree.XMLSyntaxError:
+                raise CsprError(f"{path} is damaged ({name} is not valid XML).") from None
+            _clean_tree(root)
+            parts[name] = root
+    return raw, parts
+
+
+def docx_findings(path: Path, redactor: Redactor) -> list[Finding]:
+    """Every finding in what the cleaned copy of `path` would still show."""
+    _raw, parts = _load(path)
+    found: list[Finding] = []
+    for where, _paragraph, text in _paragraphs(parts):
+        found += redactor.scan(text, document=path.name, path=where)
+    return found
+
+
+def _apply(paragraph: etree._Element, findings: list[Finding]) -> None:
+    """Write each withheld finding's replacement into the paragraph's runs in place."""
+    texts = _paragraph_runs(paragraph)
+    bounds = []
+    position = 0
+    for t in texts:
+        length = len(t.text or "")
+        bounds.append((position, position + length, t))
+        position += length
+    for finding in sorted(findings, key=lambda f: -f.start):
+        for start, end, t in bounds:
+            if end <= finding.start or start >= finding.end:
+                continue
+            value = t.text or ""
+            lo, hi = max(finding.start, start) - start, min(finding.end, end) - start
+            # The run holding the end of the hit gets the replacement: earlier runs lose
+            # their part, so the replacement sits where the hit ended (bounds stay valid).
+            last = end >= finding.end
+            t.text = value[:lo] + (finding.replacement if last else "") + value[hi:]
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+
+def clean_docx(path: Path, redactor: Redactor, *, title: str = "") -> Callable[[Path], None]:
+    """A `fill` for `write_export`: the cleaned, redacted copy of `path` written to tmp."""
+    raw, parts = _load(path)
+    for _where, paragraph, text in list(_paragraphs(parts)):
+        withheld = [f for f in redactor.scan(text) if f.withheld]
+        if withheld:
+            _apply(paragraph, withheld)
+
+    def fill(tmp: Path) -> None:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            for name, data in raw.items():
+                if name in parts:
+                    data = etree.tostring(
+                        parts[name], xml_declaration=True, encoding="UTF-8", standalone=True
+                    )
+                elif name == "docProps/core.xml":
+                    data = _clear_core(data, title)
+                elif name == "docProps/app.xml":
+                    data = _clear_app(data)
+                elif name in _EMPTIED or name == "docProps/custom.xml":
+                    data = _emptied(data)
+                out.writestr(name, data)
+
+    return fill
+
+
+def redact_docx(
+    path: Path, out: Path | None, redactor: Redactor, *, ref: str, force: bool = False
+) -> Path:
+    """The redacted copy of `path`, once every finding has a decision.
+
+    `out` is a file, a folder, or None for the exports folder; in a folder the name is
+    `<name>_Redacted_v<n>.docx` with the first free version.
+    """
+    from cspr_tui.exports.export_file import (
+        default_export_dir,
+        safe_name_part,
+        write_export,
+        write_versioned_export,
+    )
+    from cspr_tui.exports.redaction.review import require_reviewed
+
+    require_reviewed(ref, docx_findings(path, redactor))
+    fill = clean_docx(path, redactor, title=f"{path.stem} (redacted)")
+    if out is None or Path(out).is_dir():
+        folder = default_export_dir() if out is None else Path(out)
+        stem = safe_name_part(path.stem, fallback="Document")
+        return write_versioned_export(folder, lambda n: f"{stem}_Redacted_v{n}.docx", fill)
+    return write_export(Path(out), fill, force=force)

@@ -1,0 +1,756 @@
+"""The one detection engine: findings in a text, and the text with them replaced.
+
+Every redacted output (case reports, the tracker, any Word document) goes through
+`Redactor`. It folds the text (`normalise`), looks for the key's people (every written form
+of a name, titles and initials, hyphenated and run-together forms, possessives) and for
+identifiers by shape (`patterns`), and reports each hit as a `Finding`: where it is, the
+sentence around it, what it becomes. A reviewer's decisions (accept / reject) are applied
+by finding id, so the same hit in the same sentence is decided once.
+
+Ordinary words: a name part that is also an everyday English word (`words.is_ordinary`) is
+replaced only where it is used as a name (with a title or initial, next to another name
+part, or as the whole name); a capitalised one elsewhere at a sentence start or inside a
+capitalised phrase ("Brown bread.", "Principal Social Worker") is listed for review and
+kept as written unless the reviewer rejects that; in lower case it is the word.
+Capitalised words that are neither everyday words nor on the partnership's allowlist are
+listed as possible names nobody registered: kept, unless the reviewer says otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from cspr_tui.domain.case import Case, RedactionDecision, RedactionOutcome
+from cspr_tui.exports.redaction import patterns
+from cspr_tui.exports.redaction.key import (
+    PARTICLES,
+    TITLES,
+    Subject,
+    name_parts,
+    name_tokens,
+    subjects_for_case,
+)
+from cspr_tui.exports.redaction.normalise import Folded, fold, fold_plain
+from cspr_tui.exports.redaction.words import is_frequent, is_ordinary
+
+__all__ = ["Finding", "Redactor"]
+
+NAME_WITHHELD = "[name withheld]"
+WITHHELD = {
+    "NHS number": "[NHS number withheld]",
+    "postcode": "[postcode withheld]",
+    "email": "[email withheld]",
+    "phone": "[phone number withheld]",
+    "date of birth": "[date of birth withheld]",
+    "address": "[address withheld]",
+    "school": "[school withheld]",
+    "GP practice": "[GP practice withheld]",
+}
+# Which kinds win where two findings overlap (lower first).
+_PRIORITY = {
+    "email": 0,
+    "NHS number": 1,
+    "phone": 2,
+    "address": 3,
+    "postcode": 4,
+    "date of birth": 5,
+    "school": 6,
+    "GP practice": 6,
+    "name": 7,
+    "possible name": 9,
+}
+_FEMALE = re.compile(
+    r"\b(?:mother|mum|sister|aunt|auntie|grandmother|gran|nan|nanna|daughter|wife|girlfriend|"
+    r"stepmother|step-mother|woman|girl|niece|mrs|ms|miss)\b"
+)
+_MALE = re.compile(
+    r"\b(?:father|dad|brother|uncle|grandfather|grandad|son|husband|boyfriend|stepfather|"
+    r"step-father|man|boy|nephew|mr)\b"
+)
+_MALE_TITLES = frozenset({"mr", "master", "sir", "lord"})
+_FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "dame", "lady"})
+_GENERIC_PLACE = frozenset(
+    {
+        "school", "primary", "secondary", "infant", "infants", "junior", "juniors", "nursery",
+        "academy", "college", "high", "first", "middle", "church", "of", "england", "ce", "c", "e",
+        "rc", "catholic", "methodist", "medical", "centre", "center", "practice", "surgery",
+        "health", "group", "family", "doctors", "clinic", "community", "free",
+        "federation", "trust", "pre", "preschool", "kindergarten", "sch", "prim", "acad",
+        "coll", "med", "ctr", "cntr", "surg", "pract",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_SENTENCE_END = re.compile(r"[.!?\n\r\u2022:;]")
+_NAME_GAP = re.compile(r"[ ]{0,2}(?:-[ ]?)?")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One hit: what, where, the sentence it is in, what it becomes and who decided."""
+
+    id: str
+    kind: str
+    hit: str
+    replacement: str
+    withhold: bool  # the proposal: True = replace, False = keep as written
+    reason: str
+    snippet: str
+    document: str = ""
+    path: str = ""
+    start: int = 0
+    end: int = 0
+    outcome: RedactionOutcome | None = None
+    decided_reason: str = ""
+
+    @property
+    def open(self) -> bool:
+        return self.outcome is None
+
+    @property
+    def withheld(self) -> bool:
+        """Whether the export replaces it: the proposal, or its opposite if rejected."""
+        if self.outcome == RedactionOutcome.REJECTED:
+            return not self.withhold
+        return self.withhold
+
+    @property
+    def becomes(self) -> str:
+        return self.replacement if self.withheld else self.hit
+
+    @property
+    def text(self) -> str:  # the name older callers read
+        return self.hit
+
+    def where(self) -> str:
+        return " > ".join(p for p in (self.document, self.path) if p)
+
+    def describe(self) -> str:
+        """One line for a refusal or a listing: id, what, where, sentence, outcome."""
+        outcome = f"becomes {self.becomes!r}" if self.withheld else "kept as written"
+        return f"[{self.id}] {self.kind} in {self.where() or 'text'}: {self.snippet} ({outcome})"
+
+
+@dataclass
+class _Hit:
+    start: int  # folded positions
+    end: int
+    kind: str
+    replacement: str
+    withhold: bool
+    reason: str
+
+
+def _token_pattern(token: str) -> str:
+    """A folded name word allowing any apostrophe, hyphen or space variation inside it."""
+    out = []
+    for char in token:
+        if char == "'":
+            out.append("'?[ ]?")
+        elif char == "-":
+            out.append("(?:[ ]?-[ ]?|[ ]|)")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+_SEP = r"(?:[ ]*[-.,'][ ]*|[ ]+|)"  # between the words of one name: run together allowed
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"[\W_]", "", text)
+
+
+class Redactor:
+    """Finds and replaces a case's identifiers; see the module docstring."""
+
+    def __init__(
+        self,
+        subjects: Iterable[Subject],
+        decisions: Iterable[RedactionDecision] = (),
+        *,
+        allow: Iterable[str] = (),
+        flag_unknown: bool = True,
+    ) -> None:
+        self.subjects = list(subjects)
+        self.decisions = {d.finding_id: d for d in decisions}
+        self.flag_unknown = flag_unknown
+        self._allow = {w for entry in allow for w in fold_plain(entry).replace("'s", "").split()}
+        self._allow |= {w for full, short in patterns.STREET_TYPES.items() for w in (full, *short)}
+        self._forms: dict[str, list[tuple[Subject, bool]]] = {}  # letters -> (subject, full?)
+        patterns_: list[str] = []
+        self._given: dict[int, set[str]] = {}
+        for subject in self.subjects:
+            self._given[id(subject)] = subject.given_initials()
+            for name in subject.names:
+                tokens = name_tokens(name)
+                forms: list[tuple[list[str], bool]] = [([p], False) for p in name_parts(name)]
+                if len(tokens) > 1:
+                    forms.append((tokens, True))
+                    forms.append(([tokens[-1], *tokens[:-1]], True))  # "Smith, Jane"
+                    core = [t for t in tokens if t not in PARTICLES]
+                    if len(core) > 1 and core != tokens:
+                        forms.append((core, True))
+                    first_particle = next(
+                        (i for i, t in enumerate(tokens) if t in PARTICLES and i > 0), None
+                    )
+                    if first_particle is not None:  # "de la Croix", the surname with its particles
+                        forms.append((tokens[first_particle:], True))
+                for words, full in forms:
+                    key = _letters("".join(words))
+                    if len(key) < 2:
+                        continue
+                    owners = self._forms.setdefault(key, [])
+                    if all(s is not subject or f != full for s, f in owners):
+                        owners.append((subject, full))
+                    patterns_.append(_SEP.join(_token_pattern(w) for w in words))
+        patterns_ = sorted(set(patterns_), key=len, reverse=True)
+        title = "|".join(sorted(TITLES, key=len, reverse=True))
+        self._names = (
+            re.compile(
+                rf"(?<![\w'])(?P<title>(?:{title})\.?[ ]+)?"
+                r"(?P<init>(?:[a-z](?:\.[ ]*|[ ]+)){1,3})?"
+                rf"(?P<name>{'|'.join(patterns_)})(?![\w])"
+            )
+            if patterns_
+            else None
+        )
+        self._dates = frozenset(d for s in self.subjects for d in s.dates_of_birth)
+        self._address = self._address_pattern()
+        self._places = self._place_patterns()
+        self._pseudonyms: re.Pattern[str] | None = None
+        self._memo: dict[tuple[str, str, str], list[Finding]] = {}
+        self._settle_replacements()
+        self._pseudonyms = self._pseudonym_pattern()
+
+    def _settle_replacements(self) -> None:
+        """Redact the replacements themselves: a role typed as "Zoë's mother" must not put
+        the child's name back. One that still names someone (a pseudonym that is the
+        person's own first name) is kept in `unsafe`, and the exports refuse it."""
+        flag, self.flag_unknown = self.flag_unknown, False
+        decisions, self.decisions = self.decisions, {}
+        try:
+            for _round in range(3):
+                changed = False
+                for subject in self.subjects:
+                    settled = self.redact(subject.replacement)
+                    self._memo.clear()
+                    if settled != subject.replacement:
+                        subject.replacement, changed = settled, True
+                if not changed:
+                    break
+            self.unsafe: list[Subject] = [
+                s for s in self.subjects if s.replacement and self.find(s.replacement)
+            ]
+        finally:
+            self.flag_unknown, self.decisions = flag, decisions
+            self._memo.clear()
+
+    @classmethod
+    def for_case(
+        cls,
+        case: Case,
+        decisions: Iterable[RedactionDecision] | None = None,
+        *,
+        allow: Iterable[str] = (),
+        flag_unknown: bool = True,
+    ) -> Redactor:
+        """The case's redactor: its key and forms' people, its decisions (by default the
+        ones kept in the case), and the partnership's allowlist of agency and place names."""
+        decided = case.redaction_decisions if decisions is None else decisions
+        return cls(
+            subjects_for_case(case),
+            decided,
+            allow=[*allow, *case.agencies, case.pseudonym],
+            flag_unknown=flag_unknown,
+        )
+
+    # -- building ---------------------------------------------------------------------------
+    def _address_pattern(self) -> re.Pattern[str] | None:
+        alternatives: set[str] = set()
+        for subject in self.subjects:
+            for address in subject.addresses:
+                folded = fold_plain(address)
+                whole = [w for w in re.split(r"[ ,]+", folded) if w]
+                if len(whole) >= 2:
+                    alternatives.add(r"[ ,]*".join(re.escape(w) for w in whole))
+                for line in (p.strip() for p in folded.split(",")):
+                    words = line.split()
+                    if re.fullmatch(r"(?:flat|apartment|apt|unit|room)", words[0] if words else ""):
+                        continue
+                    while words and re.fullmatch(r"\d+[a-z]?", words[0]):
+                        words = words[1:]
+                    if not words:
+                        continue
+                    typed = patterns.street_type_pattern(words[-1].rstrip("."))
+                    if typed and len(words) >= 2:
+                        body = r"[ ]+".join(_token_pattern(w) for w in words[:-1])
+                        alternatives.add(rf"{body}[ ]*{typed}")
+                    elif len(words) >= 2 and re.search(r"\d", line):
+                        alternatives.add(r"[ ]+".join(_token_pattern(w) for w in words))
+        if not alternatives:
+            return None
+        house = r"(?:(?:flat|apartment|apt|unit|room)[ ]*\w+[ ]*,?[ ]*)?(?:\d+[a-z]?[ ]*,?[ ]*)?"
+        body = "|".join(sorted(alternatives, key=len, reverse=True))
+        return re.compile(rf"(?<![\w]){house}(?:{body})(?![\w])")
+
+    def _place_patterns(self) -> list[tuple[re.Pattern[str], str]]:
+        found: list[tuple[re.Pattern[str], str]] = []
+        seen: set[str] = set()
+        for subject in self.subjects:
+            for kind, name in subject.places:
+                words = fold_plain(name).replace(",", " ").split()
+                if not words or fold_plain(name) in seen:
+                    continue
+                seen.add(fold_plain(name))
+                alternatives = [r"[ ]+".join(_token_pattern(w) for w in words)]
+                head: list[str] = []
+                for word in words:
+                    if word in _GENERIC_PLACE and head:
+                        break
+                    head.append(word)
+                if head and len(head) < len(words):
+                    generic = "|".join(sorted(_GENERIC_PLACE, key=len, reverse=True))
+                    alternatives.append(
+                        r"[ ]+".join(_token_pattern(w) for w in head)
+                        + rf"(?:[ ]+(?:{generic})\.?)+"
+                    )
+                found.append((re.compile(rf"(?<![\w])(?:{'|'.join(alternatives)})(?![\w])"), kind))
+        return found
+
+    def _pseudonym_pattern(self) -> re.Pattern[str] | None:
+        texts = {fold_plain(s.replacement) for s in self.subjects if s.replacement.strip()}
+        texts |= {fold_plain(s.role) for s in self.subjects if s.role.strip()}
+        if not texts:
+            return None
+        body = "|".join(
+            r"[ ]+".join(re.escape(w) for w in t.split())
+            for t in sorted(texts, key=len, reverse=True)
+        )
+        return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+
+    # -- finding -----------------------------------------------------------------------------
+    def _pattern_hits(self, folded: str) -> list[_Hit]:
+        hits: list[_Hit] = []
+        for start, end, _value in patterns.email_spans(folded):
+            hits.append(_Hit(start, end, "email", WITHHELD["email"], True, "an email address"))
+        for start, end, _value in patterns.nhs_spans(folded):
+            hits.append(
+                _Hit(start, end, "NHS number", WITHHELD["NHS number"], True, "an NHS number")
+            )
+        for start, end, _value in patterns.phone_spans(folded):
+            hits.append(_Hit(start, end, "phone", WITHHELD["phone"], True, "a telephone number"))
+        for start, end, _value in patterns.postcode_spans(folded):
+            hits.append(_Hit(start, end, "postcode", WITHHELD["postcode"], True, "a postcode"))
+        for start, end, _day in patterns.date_spans(folded, self._dates):
+            hits.append(
+                _Hit(
+                    start,
+                    end,
+                    "date of birth",
+                    WITHHELD["date of birth"],
+                    True,
+                    "a date of birth in the key",
+                )
+            )
+        if self._address:
+            for m in self._address.finditer(folded):
+                hits.append(
+                    _Hit(m.start(), m.end(), "address", WITHHELD["address"], True, "an address")
+                )
+        for pattern, kind in self._places:
+            for m in pattern.finditer(folded):
+                hits.append(_Hit(m.start(), m.end(), kind, WITHHELD[kind], True, f"a {kind}"))
+        return hits
+
+    def _owners(self, key: str, title: str, initials: str) -> list[Subject]:
+        owners = [s for s, _full in self._forms.get(key, [])]
+        unique: list[Subject] = []
+        for s in owners:
+            if s not in unique:
+                unique.append(s)
+        if initials:
+            # "J. Smith": the Smith whose given name starts with J; if none does, another
+            # person with the surname, so no one's pseudonym is used.
+            unique = [s for s in unique if initials[0] in self._given[id(s)]]
+            if not unique:
+                return []
+        if title and len(unique) > 1:
+            gender = (
+                _MALE if title in _MALE_TITLES else _FEMALE if title in _FEMALE_TITLES else None
+            )
+            if gender is not None:
+                narrowed = [s for s in unique if gender.search(fold_plain(s.role))]
+                unique = narrowed or unique
+        return unique
+
+    @staticmethod
+    def _replacement_for(owners: list[Subject]) -> str:
+        if not owners:
+            return NAME_WITHHELD
+        names = {s.replacement for s in owners}
+        return names.pop() if len(names) == 1 else NAME_WITHHELD
+
+    def _name_hits(self, doc: Folded, protected: list[tuple[int, int]]) -> list[_Hit]:
+        if self._names is None:
+            return []
+        folded, original = doc.text, doc.original
+        raw: list[dict[str, Any]] = []
+        for m in self._names.finditer(folded):
+            key = _letters(m.group("name"))
+            if key not in self._forms:
+                continue
+            start = m.start()
+            title = (m.group("title") or "").strip().rstrip(".")
+            initials = _letters(m.group("init") or "")
+            if initials:
+                o_start, _ = doc.span(m.start("init"), m.end("init"))
+                chunk = original[o_start : doc.span(m.start("name"), m.start("name") + 1)[0]]
+                letters = [c for c in chunk if c.isalpha()]
+                if not all(c.isupper() for c in letters):
+                    initials = ""  # "a Smith": an article, not an initial
+                    if not title:
+                        start = m.start("name")
+            end = m.end()
+            cut = self._mixed_case_cut(doc, m.start("name"), end)
+            if cut is not None:
+                # "Ruby may call": the lower-case everyday word is the verb, not Ruby May.
+                end, key = cut
+                if key not in self._forms:
+                    continue
+            full = any(f for _s, f in self._forms[key]) and cut is None
+            raw.append(
+                {
+                    "start": start,
+                    "name_start": m.start("name"),
+                    "end": end,
+                    "key": key,
+                    "title": title,
+                    "initials": initials,
+                    "full": full,
+                }
+            )
+        # Two name words side by side ("Jade" + "Example") are one name used as a name.
+        merged: list[dict[str, Any]] = []
+        for item in raw:
+            if (
+                merged
+                and _NAME_GAP.fullmatch(folded, merged[-1]["end"], item["start"])
+                and (self._written_as_name(doc, item) and self._written_as_name(doc, merged[-1]))
+            ):
+                last = merged[-1]
+                last["end"] = item["end"]
+                last["keys"] = [*last.get("keys", [last["key"]]), item["key"]]
+                last["adjacent"] = True
+                continue
+            merged.append(item)
+        hits: list[_Hit] = []
+        for item in merged:
+            keys = item.get("keys", [item["key"]])
+            owner_sets = [self._owners(k, item["title"], item["initials"]) for k in keys]
+            common = [s for s in owner_sets[0] if all(s in o for o in owner_sets[1:])]
+            owners = common or owner_sets[-1] or owner_sets[0]
+            replacement = self._replacement_for(owners)
+            used_as_name = item["title"] or item["initials"] or item.get("adjacent")
+            used_as_name = used_as_name or (item["full"] and not self._single_word(item["key"]))
+            if used_as_name:
+                hits.append(
+                    _Hit(item["start"], item["end"], "name", replacement, True, "a name in the key")
+                )
+                continue
+            if any(a <= item["start"] and item["end"] <= b for a, b in protected):
+                continue  # inside a pseudonym or role ("Child A" with a family named Child)
+            verdict = self._single_part(doc, item["start"], item["end"], item["key"])
+            if verdict is not None:
+                withhold, reason = verdict
+                hits.append(_Hit(item["start"], item["end"], "name", replacement, withhold, reason))
+        return hits
+
+    @staticmethod
+    def _mixed_case_cut(doc: Folded, start: int, end: int) -> tuple[int, str] | None:
+        """Where a several-word match stops being a name: at the first everyday word written
+        in lower case after a capitalised one (None: the whole match is the name)."""
+        words = list(_WORD.finditer(doc.text, start, end))
+        if len(words) < 2:
+            return None
+        capital_seen = False
+        for index, word in enumerate(words):
+            o_start, _ = doc.span(word.start(), word.start() + 1)
+            upper = doc.original[o_start : o_start + 1].isupper()
+            if not upper and capital_seen and index > 0 and is_ordinary(word.group()):
+                last = words[index - 1]
+                return last.end(), _letters(doc.text[start : last.end()])
+            capital_seen = capital_seen or upper
+        return None
+
+    @staticmethod
+    def _written_as_name(doc: Folded, item: dict[str, Any]) -> bool:
+        """A name word beside another counts as a name unless it is an everyday word in
+        lower case ("Ruby may call": the verb, not Ruby May)."""
+        if item["title"] or item["initials"] or item["full"] or not is_ordinary(item["key"]):
+            return True
+        o_start, _ = doc.span(item["name_start"], item["name_start"] + 1)
+        return doc.original[o_start : o_start + 1].isupper()
+
+    def _single_word(self, key: str) -> bool:
+        return not any(f for _s, f in self._forms.get(key, []))
+
+    def _single_part(self, doc: Folded, start: int, end: int, key: str) -> tuple[bool, str] | None:
+        """How one name word alone is treated (see the module docstring); None: not a name."""
+        o_start, o_end = doc.span(start, end)
+        word = doc.original[o_start:o_end]
+        capital = word[:1].isupper()
+        if not is_ordinary(key):
+            if not capital and is_frequent(key):
+                return False, "a name in the key, written in lower case like the everyday word"
+            return True, "a name in the key"
+        if not capital:
+            return None  # the everyday word ("principal social worker", "duty manager")
+        # Alone, an everyday word is replaced only where it is used as a name (with a title
+        # or initial, beside another name part, as the whole name); here it is listed.
+        del o_end
+        return False, "a name in the key that is also an everyday word; check it is the name"
+
+    def _unknown_hits(self, doc: Folded, taken: list[tuple[int, int]]) -> list[_Hit]:
+        hits: list[_Hit] = []
+        folded, original = doc.text, doc.original
+        for m in _WORD.finditer(folded):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            o_start, o_end = doc.span(m.start(), m.end())
+            word = original[o_start:o_end]
+            bare = m.group()
+            if bare.endswith("'s"):
+                bare = bare[:-2]
+            if len(bare) < 2 or not word[:1].isupper() or bare in self._allow:
+                continue
+            if word.isupper() and len(bare) <= 5:
+                continue  # an acronym: CAMHS, MASH, GP
+            if bare in TITLES or is_ordinary(bare):
+                continue
+            if _sentence_start(original, o_start) and _is_plain_sentence_word(bare):
+                continue
+            hits.append(
+                _Hit(
+                    m.start(),
+                    m.end(),
+                    "possible name",
+                    NAME_WITHHELD,
+                    False,
+                    "a capitalised word that is not an everyday word nor on the allowlist",
+                )
+            )
+        return hits
+
+    def _hits(self, text: str) -> tuple[Folded, list[_Hit]]:
+        doc = fold(text)
+        protected = (
+            [(m.start(), m.end()) for m in self._pseudonyms.finditer(doc.text)]
+            if self._pseudonyms
+            else []
+        )
+        hits = self._pattern_hits(doc.text) + self._name_hits(doc, protected)
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start), _PRIORITY[h.kind]))
+        kept: list[_Hit] = []
+        for hit in hits:
+            if kept and hit.start < kept[-1].end:
+                previous = kept[-1]
+                # The longer hit wins (a phone number holding ten digits that pass the NHS
+                # check); one running past it and of a stronger kind takes in both.
+                if hit.end > previous.end and _PRIORITY[hit.kind] < _PRIORITY[previous.kind]:
+                    kept[-1] = replace(hit, start=previous.start)
+                continue
+            kept.append(hit)
+        if self.flag_unknown:
+            taken = [(h.start, h.end) for h in kept] + protected
+            kept += self._unknown_hits(doc, taken)
+            kept.sort(key=lambda h: h.start)
+        return doc, kept
+
+    def scan(self, text: str, *, document: str = "", path: str = "") -> list[Finding]:
+        """Every finding in `text`, with the reviewer's decision where there is one."""
+        if not text or not text.strip():
+            return []
+        memo_key = (text, document, path)
+        cached = self._memo.get(memo_key)
+        if cached is not None:
+            return cached
+        doc, hits = self._hits(text)
+        findings = []
+        for hit in hits:
+            o_start, o_end = doc.span(hit.start, hit.end)
+            hit_text = text[o_start:o_end]
+            sentence, marked = _sentence(text, o_start, o_end)
+            ident = hashlib.sha256(
+                f"{hit.kind}|{fold_plain(hit_text)}|{fold_plain(sentence)}".encode()
+            ).hexdigest()[:10]
+            decision = self.decisions.get(ident)
+            findings.append(
+                Finding(
+                    ident,
+                    hit.kind,
+                    hit_text,
+                    hit.replacement,
+                    hit.withhold,
+                    hit.reason,
+                    marked,
+                    document,
+                    path,
+                    o_start,
+                    o_end,
+                    decision.outcome if decision else None,
+                    decision.reason if decision else "",
+                )
+            )
+        if len(self._memo) < 20_000:
+            self._memo[memo_key] = findings
+        return findings
+
+    # -- replacing ---------------------------------------------------------------------------
+    def redact(self, text: str, *, document: str = "", path: str = "") -> str:
+        """`text` with every withheld finding replaced, reading naturally: a title goes with
+        the name it belonged to, and "Mother (mother)" comes out as "Mother"."""
+        if not text:
+            return text
+        findings = [f for f in self.scan(text, document=document, path=path) if f.withheld]
+        if not findings:
+            return text
+        pieces: list[str] = []
+        last = 0
+        for finding in findings:
+            if finding.start < last:
+                continue
+            pieces.append(text[last : finding.start])
+            pieces.append(finding.replacement)
+            last = finding.end
+            echo = re.match(r"\s*\(\s*([^()]*?)\s*\)", text[last:])
+            if echo and fold_plain(echo.group(1)) == fold_plain(finding.replacement):
+                last += echo.end()
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+    def find(self, text: str) -> list[Finding]:
+        """What in `text` would still be withheld: the check on a finished document."""
+        return [f for f in self.scan(text) if f.withhold and f.kind != "possible name"]
+
+    def redact_data(self, value: Any, *, document: str = "", path: str = "") -> Any:
+        """The same structure (dicts, lists, strings) with every string redacted."""
+        if isinstance(value, str):
+            return self.redact(value, document=document, path=path)
+        if isinstance(value, Mapping):
+            return {
+                k: self.redact_data(v, document=document, path=_join(path, str(k)))
+                for k, v in value.items()
+            }
+        if isinstance(value, list | tuple):
+            return [
+                self.redact_data(v, document=document, path=f"{path}[{i}]")
+                for i, v in enumerate(value)
+            ]
+        return value
+
+    def scan_data(self, value: Any, *, document: str = "", path: str = "") -> list[Finding]:
+        """Every finding in every string of a structure, each with its field path."""
+        if isinstance(value, str):
+            return self.scan(value, document=document, path=path)
+        found: list[Finding] = []
+        if isinstance(value, Mapping):
+            for k, v in value.items():
+                found += self.scan_data(v, document=document, path=_join(path, str(k)))
+        elif isinstance(value, list | tuple):
+            for i, v in enumerate(value):
+                found += self.scan_data(v, document=document, path=f"{path}[{i}]")
+        return found
+
+    def strict(self) -> Redactor:
+        """The same redactor without possible-name flags: for checking a finished file."""
+        other = self.with_decisions(self.decisions.values())
+        other.flag_unknown = False
+        return other
+
+    def with_decisions(self, decisions: Iterable[RedactionDecision]) -> Redactor:
+        """The same redactor with other decisions (the key is not rebuilt)."""
+        other = object.__new__(Redactor)
+        other.__dict__.update(self.__dict__)
+        other.decisions = {d.finding_id: d for d in decisions}
+        other._memo = {}
+        return other
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    index = start - 1
+    while index >= 0 and (text[index].isspace() or text[index] in "\"'“‘([«*-–—•"):
+        index -= 1
+    return index < 0 or bool(_SENTENCE_END.match(text[index]))
+
+
+def _neighbour_words(text: str, start: int, end: int) -> tuple[str, str]:
+    before = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, start - 40) : start])
+    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    return (before.group(1) if before else "", after.group(1) if after else "")
+
+
+def _in_capitalised_phrase(text: str, start: int, end: int) -> bool:
+    """Whether the word sits among other capitalised words ("Principal Social Worker")."""
+    before, after = _neighbour_words(text, start, end)
+    if before and _sentence_start(text, text.rfind(before, 0, start)):
+        before = ""  # "Later Brown said": capitalised only because it starts the sentence
+    return any(w[:1].isupper() and w.casefold() not in TITLES for w in (before, after))
+
+
+def _is_plain_sentence_word(word: str) -> bool:
+    """At a sentence start every word has a capital; only a real word is let pass there."""
+    return is_ordinary(word)
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[str, str]:
+    """The sentence around a hit, and the same with the hit marked «like this»."""
+    left = max((m.end() for m in re.finditer(r"[.!?\n]\s", text[:start])), default=0)
+    right_match = re.search(r"[.!?\n]", text[end:])
+    right = end + right_match.end() if right_match else len(text)
+    left = max(left, start - 80)
+    right = min(right, end + 80)
+    sentence = text[left:right]
+    marked = f"{text[left:start]}«{text[start:end]}»{text[end:right]}"
+    return sentence, " ".join(marked.split())
+
+
+def decision(
+    finding: Finding, outcome: RedactionOutcome, reason: str = "", by: str = "", at: str = ""
+) -> RedactionDecision:
+    """A decision on `finding`, carrying what was decided for the audit trail."""
+    return RedactionDecision(
+        finding.id, outcome, reason.strip(), finding.kind, finding.hit, finding.snippet, by, at
+    )
+
+
+def open_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Each undecided finding once (the same id in several places is one decision)."""
+    seen: dict[str, Finding] = {}
+    for finding in findings:
+        if finding.open and finding.id not in seen:
+            seen[finding.id] = finding
+    return list(seen.values())
+
+
+def unique(findings: Iterable[Finding]) -> list[Finding]:
+    seen: dict[str, Finding] = {}
+    for finding in findings:
+        seen.setdefault(finding.id, finding)
+    return list(seen.values())
+
+
+def dob_set(subjects: Iterable[Subject]) -> frozenset[date]:
+    return frozenset(d for s in subjects for d in s.dates_of_birth)
+
+
+def relabel(finding: Finding, **changes: Any) -> Finding:
+    return replace(finding, **changes)

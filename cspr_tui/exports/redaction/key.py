@@ -1,0 +1,213 @@
+"""Who redaction looks for: the pseudonym key, plus the people the case's forms name.
+
+A `Subject` is one person as matching needs them: every written form of their name, their
+identifiers, and the text that replaces them. The key (`case.people`) comes first; people
+the referral names but nobody added to the key (a referrer, an agency contact, a family
+member) are added with their role as the replacement, so nothing typed into a form slips
+through because the key was not kept up to date.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from cspr_tui.domain.case import Case, PersonKind
+from cspr_tui.domain.deadline import stored_date
+from cspr_tui.exports.redaction.normalise import fold_plain
+from cspr_tui.exports.redaction.words import is_ordinary
+
+__all__ = ["TITLES", "Subject", "subjects_for_case"]
+
+TITLES = (
+    "mr", "mrs", "ms", "miss", "mx", "master", "dr", "doctor", "prof", "professor", "rev",
+    "revd", "reverend", "sir", "dame", "lady", "lord", "nurse", "sister", "pc", "wpc", "dc",
+    "ds", "di", "dci", "sgt", "sergeant", "insp", "inspector", "cllr", "councillor", "judge",
+)  # fmt: skip
+PARTICLES = frozenset(
+    {"de", "da", "di", "du", "la", "le", "van", "von", "der", "den", "del", "bin", "bint", "al"}
+)
+# What a name field may hold after the name itself: "Sarah Lowe, Health Visitor",
+# "Sarah Lowe (health visitor)", "Sarah Lowe - HV". The role part is not a name.
+_ROLE_TAIL = re.compile(r"\s*(?:[,;(\[/]|\s[-\u2013\u2014]\s).*$", re.DOTALL)
+
+
+@dataclass
+class Subject:
+    """One person as matching needs them (see the module docstring)."""
+
+    replacement: str
+    role: str
+    kind: PersonKind
+    names: list[str] = field(default_factory=list)  # full names and variants, as written
+    dates_of_birth: set[date] = field(default_factory=set)
+    addresses: list[str] = field(default_factory=list)
+    postcodes: list[str] = field(default_factory=list)
+    nhs_numbers: list[str] = field(default_factory=list)
+    places: list[tuple[str, str]] = field(default_factory=list)  # (kind, name): school, GP
+    phones: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+
+    def given_initials(self) -> set[str]:
+        initials = set()
+        for name in self.names:
+            tokens = name_tokens(name)
+            for token in tokens[:-1] or tokens:
+                initials.add(token[0])
+        return initials
+
+
+def name_only(text: str) -> str:
+    """A name field's name, without a role typed after it ("Sarah Lowe, Health Visitor")."""
+    return _ROLE_TAIL.sub("", str(text or "")).strip()
+
+
+def name_tokens(name: str) -> list[str]:
+    """The folded words of a name, titles and initials dropped ("Dr J. O'Neill" -> o'neill)."""
+    tokens: list[str] = []
+    words = fold_plain(name).split(" ")
+    prefix = ""
+    for index, raw in enumerate(words):
+        token = raw.strip('.,;:()"[]').strip("'")
+        if not token or token.rstrip(".") in TITLES:
+            continue
+        if len(token) == 1 and not raw.endswith(".") and index + 1 < len(words):
+            prefix = token + "'"  # "Ó Súilleabháin" is written O'Suilleabhain too
+            continue
+        if len(token.strip("-'")) < 2:
+            continue
+        tokens.append(prefix + token)
+        prefix = ""
+    return tokens
+
+
+def name_parts(name: str) -> list[str]:
+    """Each word of a name that alone can name the person: hyphenated halves included."""
+    parts: list[str] = []
+    for token in name_tokens(name):
+        if token in PARTICLES:
+            continue
+        pieces = [p for p in re.split(r"-", token) if len(p.strip("'")) >= 2]
+        pieces = pieces if len(pieces) > 1 else []
+        for piece in list(pieces) or [token]:
+            head, _, rest = piece.partition("'")
+            if rest and len(head) <= 2 and len(rest) >= 2:
+                pieces.append(rest)  # O'Neill is also written Neill after an O
+        for piece in [token, *pieces]:
+            if piece not in parts and piece not in PARTICLES:
+                parts.append(piece)
+    return parts
+
+
+def _split_list(text: Any) -> list[str]:
+    return [t.strip() for t in re.split(r"[,;/\n]", str(text or "")) if t.strip()]
+
+
+def _dob(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return stored_date(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _add_address(subject: Subject, address: str) -> None:
+    from cspr_tui.exports.redaction.patterns import postcode_spans
+
+    address = str(address or "").strip()
+    if not address:
+        return
+    subject.addresses.append(address)
+    folded = fold_plain(address)
+    subject.postcodes.extend(value for _s, _e, value in postcode_spans(folded))
+
+
+def subjects_for_case(case: Case) -> list[Subject]:
+    """The key's people, then the referral's people the key does not hold (see module)."""
+    subjects: list[Subject] = []
+    by_name: dict[str, Subject] = {}
+    for person in case.people:
+        subject = Subject(person.pseudonym or person.role, person.role, PersonKind(person.kind))
+        subject.names = [n for n in [name_only(person.real_name), *person.variants] if n.strip()]
+        if (born := _dob(person.date_of_birth)) is not None:
+            subject.dates_of_birth.add(born)
+        for address in person.addresses:
+            _add_address(subject, address)
+        if person.postcode:
+            subject.postcodes.append(person.postcode)
+        if person.nhs_number:
+            subject.nhs_numbers.append(person.nhs_number)
+        if person.school:
+            subject.places.append(("school", person.school))
+        if person.gp_practice:
+            subject.places.append(("GP practice", person.gp_practice))
+        subject.phones = list(person.phones)
+        subject.emails = list(person.emails)
+        subjects.append(subject)
+        for name in subject.names:
+            by_name.setdefault(fold_plain(name), subject)
+
+    values: dict[str, Any] = {}
+    referral = case.record("referral")
+    if referral is not None:
+        values = referral.values
+
+    def person(name: Any, replacement: str, role: str, kind: PersonKind) -> Subject | None:
+        name = name_only(name)
+        if not name_tokens(name):
+            return None
+        found = by_name.get(fold_plain(name))
+        practitioner = kind == PersonKind.PRACTITIONER
+        if found is None and practitioner and all(is_ordinary(p) for p in name_parts(name)):
+            # A form field holding a role or a team ("Duty manager", "Early help"), not a
+            # name; a person with an everyday-word name belongs in the key.
+            return None
+        if found is None:
+            found = Subject(replacement, role, kind, names=[name])
+            subjects.append(found)
+            by_name[fold_plain(name)] = found
+        return found
+
+    children = [c for c in values.get("children") or [] if isinstance(c, dict)]
+    for index, child in enumerate(children):
+        kind = PersonKind.CHILD if index == 0 else PersonKind.SIBLING
+        label = case.pseudonym if index == 0 else f"Sibling {index}"
+        subject = person(child.get("name"), label, "Subject child" if index == 0 else "Child", kind)
+        if subject is None:
+            continue
+        subject.names.extend(_split_list(child.get("other_names")))
+        if (born := _dob(child.get("dob"))) is not None:
+            subject.dates_of_birth.add(born)
+        _add_address(subject, child.get("address"))
+        for key, place in (("school_setting", "school"), ("gp", "GP practice")):
+            if str(child.get(key) or "").strip():
+                subject.places.append((place, str(child[key]).strip()))
+    for member in values.get("family") or []:
+        if not isinstance(member, dict):
+            continue
+        role = str(member.get("relationship") or "Family member")
+        subject = person(member.get("name"), role, role, PersonKind.FAMILY)
+        if subject is None:
+            continue
+        if (born := _dob(member.get("dob"))) is not None:
+            subject.dates_of_birth.add(born)
+        _add_address(subject, member.get("address"))
+    referrer_role = str(values.get("referrer_job_title") or "The referrer")
+    for key in ("referrer_name", "referrer_confirmation"):
+        person(values.get(key), referrer_role, referrer_role, PersonKind.PRACTITIONER)
+    lead_role = name_only(values.get("lead_title")) or "Safeguarding lead"
+    person(values.get("lead_name"), lead_role, lead_role, PersonKind.PRACTITIONER)
+    for agency in values.get("agencies") or []:
+        if isinstance(agency, dict) and agency.get("contact_name"):
+            role = str(agency.get("contact_role") or "").strip()
+            role = role or f"{agency.get('agency') or 'Agency'} contact"
+            person(agency["contact_name"], role, role, PersonKind.PRACTITIONER)
+    return [s for s in subjects if s.names or s.dates_of_birth or s.addresses]
+
+
+def all_names(subjects: Iterable[Subject]) -> list[str]:
+    return [name for subject in subjects for name in subject.names]

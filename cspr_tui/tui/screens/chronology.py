@@ -1,0 +1,132 @@
+"""The integrated multi-agency chronology of one case, to read for patterns and gaps.
+
+The merge is the domain's (`domain.chronology.integrate_case`); this screen only filters
+and shows it: entries several agencies recorded on the same day are marked, periods with
+no contact from any agency appear as their own rows.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Select, Static
+
+from cspr_tui.domain.chronology import Gap, integrate_case
+from cspr_tui.errors import CsprError
+from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
+
+
+class ChronologyScreen(Screen[None]):
+    """One row per event (and per silence), filtered by agency and period."""
+
+    ALLOW_SELECT = False
+    CSS_PATH = "chronology.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "filters", "Filters", id="chronology.filters"),
+        Binding("x", "export", "Export", id="chronology.export"),
+        Binding("escape", "app.pop_screen", "Back", id="chronology.back"),
+    ]
+
+    def __init__(self, ref: str) -> None:
+        super().__init__()
+        self.ref = ref
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="chronology-title")
+        with Horizontal(id="chronology-filters"):
+            yield Select([], prompt="All agencies", compact=True, id="chronology-agency")
+            yield Input(placeholder="From DD/MM/YYYY", id="chronology-from", compact=True)
+            yield Input(placeholder="To DD/MM/YYYY", id="chronology-to", compact=True)
+        yield DataTable(id="chronology", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="chronology-status")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#chronology", DataTable)
+        table.add_columns("Date", "Time", "Agency", "Source", "What happened", "RAG", "Also")
+        case = self.app.store.get(self.ref)
+        agencies = integrate_case(case).agencies
+        self.query_one("#chronology-agency", Select).set_options([(a, a) for a in agencies])
+        self.query_one("#chronology-title", Static).update(
+            f"Integrated chronology  {case.ref}  {case.pseudonym}"
+        )
+        self.refresh_rows()
+        table.focus()
+
+    def _day(self, widget_id: str):
+        text = self.query_one(widget_id, Input).value.strip()
+        if not text:
+            return None
+        try:
+            return parse_date(text)
+        except DateFormatError as exc:
+            self.query_one("#chronology-status", Static).update(str(exc))
+            return None
+
+    @on(Select.Changed)
+    @on(Input.Submitted)
+    def refresh_rows(self) -> None:
+        agency = self.query_one("#chronology-agency", Select).value
+        agencies = None if agency in (Select.NULL, None) else [str(agency)]
+        start, end = self._day("#chronology-from"), self._day("#chronology-to")
+        case = self.app.store.get(self.ref)
+        chronology = integrate_case(case, agencies=agencies, start=start, end=end)
+        table = self.query_one("#chronology", DataTable)
+        table.clear()
+        for row in chronology.rows():
+            if isinstance(row, Gap):
+                table.add_row(
+                    format_date(row.start),
+                    "",
+                    "—",
+                    "",
+                    f"No contact from any agency until {format_date(row.end)} ({row.days} days)",
+                    "",
+                    "",
+                )
+                continue
+            what = f"{row.who}: {row.what}" if row.who else row.what
+            table.add_row(
+                format_date(row.when),
+                row.time,
+                row.agency,
+                row.source,
+                what.replace("\n", " / "),
+                row.significance,
+                ", ".join(row.same_event_as),
+            )
+        shared = sum(1 for e in chronology.entries if e.same_event_as)
+        status = (
+            f"{len(chronology.entries)} entries from {len(chronology.agencies)} agencies; "
+            f"{shared} recorded by more than one agency; {len(chronology.gaps)} gaps."
+        )
+        if not chronology.agencies:
+            status = "No agency has returned a chronology yet (import returns on the Agencies tab)."
+        self.query_one("#chronology-status", Static).update(status)
+
+    def action_filters(self) -> None:
+        self.query_one("#chronology-agency", Select).focus()
+
+    def action_export(self) -> None:
+        """Write the chronology as a landscape Word table (`cspr export chronology` for Excel
+        or the redacted version), through the one export service."""
+        self.notify("Writing the chronology…")
+        self.export_worker()
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export_worker(self) -> None:
+        from cspr_tui.exports.service import ChronologyExport, run_export
+
+        try:
+            result = run_export(self.app.store, ChronologyExport(self.ref))
+        except CsprError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        self.app.call_from_thread(
+            self.notify, f"Wrote {result.path} (not encrypted: keep it on approved systems)."
+        )

@@ -1,0 +1,169 @@
+"""The redaction review: every finding of a case's redacted outputs, decided one by one.
+
+The screen lists what the engine found (document, field path, the sentence with the hit
+marked, what it becomes) and records the reviewer's decisions through the store, where they
+are audited and reused by every later export. Nothing here decides what is identifying.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from cspr_tui.errors import CsprError
+
+
+class RedactionReviewScreen(Screen[None]):
+    """Findings for one case (or one Word document redacted against its key)."""
+
+    ALLOW_SELECT = False
+    CSS_PATH = "redaction_review.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "accept", "Accept", id="review.accept"),
+        Binding("r", "reject", "Reject (why?)", id="review.reject"),
+        Binding("A", "accept_all", "Accept all open", id="review.accept_all"),
+        Binding("k", "people", "Pseudonym key", id="review.people"),
+        Binding("escape", "app.pop_screen", "Back", id="review.back"),
+    ]
+
+    def __init__(self, ref: str, docx: Path | None = None) -> None:
+        super().__init__()
+        self.ref = ref
+        self.docx = docx
+        self.findings: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        what = f" of {self.docx.name}" if self.docx else ""
+        yield Static(f"Redaction review{what}: {self.ref}", id="review-title")
+        yield Static("Finding what redaction would change…", id="review-status")
+        yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="review-detail")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#findings", DataTable)
+        table.add_columns("Id", "Status", "Kind", "Where", "Becomes")
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        if self.app.session is not None:
+            self.reload()
+
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
+    def reload(self) -> None:
+        from cspr_tui.exports.redaction.review import case_findings, case_redactor, listing
+
+        store = self.app.store
+        try:
+            case = store.get(self.ref)
+            if self.docx is not None:
+                from cspr_tui.exports.redaction.docx_file import docx_findings
+
+                found = docx_findings(self.docx, case_redactor(case, store.settings))
+            else:
+                found = case_findings(case, settings=store.settings, today=store.today())
+        except CsprError as exc:
+            self.app.call_from_thread(self._show_error, exc.message)
+            return
+        self.app.call_from_thread(self._show, listing(found))
+
+    def _show_error(self, message: str) -> None:
+        self.query_one("#review-status", Static).update(Text(message, style="bold red"))
+
+    def _show(self, findings: list[Any]) -> None:
+        self.findings = findings
+        table = self.query_one("#findings", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for f in findings:
+            status = f.outcome.value if f.outcome else "open"
+            becomes = f.replacement if f.withheld else "(kept as written)"
+            table.add_row(f.id, status, f.kind, f.where(), becomes, key=f.id)
+        open_count = sum(f.open for f in findings)
+        self.query_one("#review-status", Static).update(
+            f"{open_count} open of {len(findings)}: a for accept, r to reject with a reason, "
+            "A to accept every open finding, k to add a person to the key."
+            if findings
+            else "Nothing to review: a redacted export can be written."
+        )
+        if findings:
+            table.move_cursor(row=min(keep, len(findings) - 1))
+        self._detail()
+
+    @on(DataTable.RowHighlighted, "#findings")
+    def _detail(self) -> None:
+        finding = self.current()
+        detail = self.query_one("#review-detail", Static)
+        if finding is None:
+            detail.update("")
+            return
+        text = Text()
+        text.append(f"{finding.where()}\n", style="bold")
+        text.append(f"{finding.snippet}\n")
+        proposal = (
+            f"replace with {finding.replacement!r}" if finding.withhold else "keep as written"
+        )
+        text.append(f"Proposal: {proposal}")
+        text.append(f" ({finding.reason})")
+        if finding.decided_reason:
+            text.append(f"\nReviewer's reason: {finding.decided_reason}")
+        detail.update(text)
+
+    def current(self) -> Any:
+        table = self.query_one("#findings", DataTable)
+        if not table.row_count or not self.findings:
+            return None
+        key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return next((f for f in self.findings if f.id == key.value), None)
+
+    def _record(self, decisions: list[Any]) -> None:
+        if not decisions:
+            return
+        try:
+            self.app.store.record_redaction_decisions(self.ref, decisions)
+        except CsprError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.reload()
+
+    def action_accept(self) -> None:
+        from cspr_tui.domain.case import RedactionOutcome
+        from cspr_tui.exports.redaction import decision
+
+        finding = self.current()
+        if finding is not None:
+            self._record([decision(finding, RedactionOutcome.ACCEPTED)])
+
+    def action_accept_all(self) -> None:
+        from cspr_tui.exports.redaction.review import accepting
+
+        self._record(accepting(self.findings))
+
+    def action_reject(self) -> None:
+        from cspr_tui.domain.case import RedactionOutcome
+        from cspr_tui.exports.redaction import decision
+        from cspr_tui.tui.dialogs.confirm import ReasonDialog
+
+        finding = self.current()
+        if finding is None:
+            return
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self._record([decision(finding, RedactionOutcome.REJECTED, reason)])
+
+        self.app.push_screen(
+            ReasonDialog("Reject this finding", f"Why is this wrong? {finding.snippet}"), chosen
+        )
+
+    def action_people(self) -> None:
+        from cspr_tui.tui.screens.people import PeopleScreen
+
+        self.app.push_screen(PeopleScreen(self.ref))

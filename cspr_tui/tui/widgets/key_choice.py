@@ -1,0 +1,113 @@
+"""A short list of choices answered with one key: `y` for Yes, `n` for No, `2` for the second.
+
+A drop-down costs three keys (open, move, pick) and spills over the screen; yes/no and
+lists of up to five choices are shown in full on one line instead, each with its key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widget import Widget
+
+MAX_KEYED_CHOICES = 5  # longer lists stay drop-downs (type to search)
+
+
+def hotkeys(choices: Sequence[str]) -> list[str]:
+    """Each choice's key: its first letter when no other choice shares it, else its number."""
+    firsts = [c[:1].casefold() for c in choices]
+    keys = []
+    for index, first in enumerate(firsts):
+        unique = first.isalpha() and firsts.count(first) == 1
+        keys.append(first if unique else str(index + 1))
+    return keys
+
+
+class KeyChoice(Widget, can_focus=True):
+    """One line of choices; its key (or the arrows) picks one, backspace clears it."""
+
+    DEFAULT_CSS = """
+    KeyChoice {
+        height: auto;
+        width: 1fr;
+        padding: 0 1;
+        background: $boost;
+    }
+    KeyChoice:focus {
+        background: $primary 30%;
+        text-style: none;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "Previous choice", show=False),
+        Binding("right", "move(1)", "Next choice", show=False),
+        Binding("backspace,delete", "clear", "Clear", show=False),
+    ]
+
+    class Changed(Message):
+        """The answer changed (None when cleared)."""
+
+        def __init__(self, choice: KeyChoice, value: str | None) -> None:
+            super().__init__()
+            self.choice = choice
+            self.value = value
+
+        @property
+        def control(self) -> KeyChoice:
+            return self.choice
+
+    def __init__(
+        self, choices: Sequence[str], value: str | None = None, *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self.choices = tuple(choices)
+        self.keys = hotkeys(self.choices)
+        self.value = value if value in self.choices else None
+
+    def render(self) -> Text:
+        text = Text()
+        for index, (choice, key) in enumerate(zip(self.choices, self.keys, strict=True)):
+            if index:
+                text.append("   ")
+            picked = choice == self.value
+            text.append("(•) " if picked else "( ) ", style="bold" if picked else "")
+            text.append(f"{key} ", style="bold underline")
+            text.append(choice, style="bold reverse" if picked else "")
+        return text
+
+    def pick(self, value: str | None) -> None:
+        if value == self.value:
+            return
+        self.value = value
+        self.refresh(layout=True)
+        self.post_message(self.Changed(self, value))
+
+    def on_key(self, event: events.Key) -> None:
+        character = (event.character or "").casefold()
+        if not character:
+            return
+        for choice, key in zip(self.choices, self.keys, strict=True):
+            if character == key or (
+                character.isdigit() and character == str(self.choices.index(choice) + 1)
+            ):
+                event.stop()
+                event.prevent_default()
+                self.pick(choice)
+                return
+
+    def action_move(self, delta: int) -> None:
+        index = self.choices.index(self.value) if self.value in self.choices else -1
+        if index < 0:
+            index = 0 if delta > 0 else len(self.choices) - 1
+        else:
+            index = (index + delta) % len(self.choices)
+        self.pick(self.choices[index])
+
+    def action_clear(self) -> None:
+        self.pick(None)

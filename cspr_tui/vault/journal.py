@@ -1,0 +1,231 @@
+"""Format 2's body: a sealed snapshot, then sealed change records appended one per save.
+
+Each frame is sealed on its own with a fresh nonce; its associated data is the whole
+header, the frame's own clear prefix (sequence number, kind, length, nonce, prefix check)
+and the previous frame's tag, so frames cannot be reordered, dropped from the middle,
+replayed or spliced from another vault. Reading stops at a torn last frame (a crash
+while appending) and reports it; anything else that does not authenticate is damage.
+The layout is documented in docs/vault-format.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from cspr_tui.errors import VaultDamaged
+from cspr_tui.vault.format import NONCE_SIZE, TAG_SIZE
+
+KIND_SNAPSHOT = 1
+KIND_CHANGE = 2
+# sequence number, kind, ciphertext length (with tag), nonce; then 4 bytes of SHA-256 of those.
+_PREFIX = struct.Struct(f">QBI{NONCE_SIZE}s")
+PREFIX_SIZE = _PREFIX.size + 4
+NO_TAG = bytes(TAG_SIZE)
+# A frame's ciphertext may not claim more than this (a corrupted length is caught early).
+MAX_FRAME = 1 << 31
+
+Tables = dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Frame:
+    seq: int
+    kind: int
+    start: int
+    end: int
+    tag: bytes
+
+
+@dataclass
+class Replay:
+    """What reading a journal gave: the state, its save counter and where it ends."""
+
+    tables: Tables
+    counter: int
+    end: int  # offset just after the last good frame
+    snapshot_end: int
+    last_tag: bytes
+    torn_seq: int | None = None  # a torn last frame's sequence number, if its prefix was whole
+    torn: bool = False
+
+
+def _prefix(seq: int, kind: int, length: int, nonce: bytes) -> bytes:
+    fields = _PREFIX.pack(seq, kind, length, nonce)
+    return fields + hashlib.sha256(fields).digest()[:4]
+
+
+def seal_frame(
+    header_raw: bytes, key: bytes, seq: int, kind: int, prev_tag: bytes, plaintext: bytes
+) -> bytes:
+    """One frame, ready to append: clear prefix, then ciphertext and tag."""
+    nonce = os.urandom(NONCE_SIZE)
+    prefix = _prefix(seq, kind, len(plaintext) + TAG_SIZE, nonce)
+    sealed = AESGCM(key).encrypt(nonce, plaintext, header_raw + prefix + prev_tag)
+    return prefix + sealed
+
+
+def frame_tag(frame: bytes) -> bytes:
+    return frame[-TAG_SIZE:]
+
+
+def _damaged(path: Path, reason: str) -> VaultDamaged:
+    return VaultDamaged(f"the vault {path} is damaged or was tampered with: {reason}.")
+
+
+def iter_frames(
+    blob: bytes, header_size: int, path: Path
+) -> Iterator[tuple[int, int, int, bytes, int, int, bool]]:
+    """(seq, kind, start, nonce, body start, end, complete) of each frame whose prefix is
+    whole and checks out; stops at the first that is not (the caller decides torn or not)."""
+    pos = header_size
+    size = len(blob)
+    while pos < size:
+        if size - pos < PREFIX_SIZE:
+            return
+        fields = blob[pos : pos + _PREFIX.size]
+        if hashlib.sha256(fields).digest()[:4] != blob[pos + _PREFIX.size : pos + PREFIX_SIZE]:
+            return
+        seq, kind, length, nonce = _PREFIX.unpack(fields)
+        if length < TAG_SIZE or length > MAX_FRAME:
+            return
+        body = pos + PREFIX_SIZE
+        end = body + length
+        yield seq, kind, pos, nonce, body, end, end <= size
+        if end > size:
+            return
+        pos = end
+
+
+def replay(
+    blob: bytes,
+    header_raw: bytes,
+    key: bytes,
+    path: Path,
+    *,
+    seen: int | None = None,
+) -> tuple[Replay, list[bytes]]:
+    """Authenticate every frame and return the state and the raw plaintexts (snapshot
+    first). `seen` is the highest save counter the witness recorded: a last frame that
+    does not authenticate is a torn write only if it was never reported saved."""
+    header_size = len(header_raw)
+    aead = AESGCM(key)
+    prev_tag = NO_TAG
+    plaintexts: list[bytes] = []
+    frames = list(iter_frames(blob, header_size, path))
+    good_end = header_size
+    counter = -1
+    snapshot_end = 0
+    result_torn = False
+    torn_seq: int | None = None
+    for index, (seq, kind, start, nonce, body, end, complete) in enumerate(frames):
+        first = index == 0
+        last = index == len(frames) - 1 and (end >= len(blob) or not complete)
+        if first:
+            if kind != KIND_SNAPSHOT or not complete:
+                raise _damaged(path, "its snapshot is missing or cut short")
+        elif kind != KIND_CHANGE or seq != counter + 1:
+            if last:
+                result_torn, torn_seq = True, None
+                break
+            raise _damaged(path, f"a change record is out of order after save {counter}")
+        if not complete:
+            result_torn, torn_seq = True, seq
+            break
+        aad = header_raw + blob[start:body] + prev_tag
+        try:
+            plaintexts.append(aead.decrypt(nonce, blob[body:end], aad))
+        except InvalidTag:
+            if first:
+                raise _damaged(path, "its contents do not authenticate") from None
+            if last and (seen is None or seq > seen):
+                result_torn, torn_seq = True, seq
+                break
+            raise _damaged(path, f"the change record of save {seq} does not authenticate") from None
+        prev_tag = blob[end - TAG_SIZE : end]
+        counter = seq
+        good_end = end
+        if first:
+            snapshot_end = end
+    if not frames:
+        raise _damaged(path, "its snapshot is missing")
+    if good_end < len(blob) and not result_torn:
+        # Bytes after the last good frame that are not a frame at all.
+        tail = blob[good_end:]
+        if tail.count(0) == len(tail) or len(tail) < PREFIX_SIZE:
+            result_torn = True  # zeros or a scrap of a prefix: an append the crash cut
+        else:
+            raise _damaged(path, f"unreadable bytes follow save {counter}")
+    state = Replay(
+        tables={},
+        counter=counter,
+        end=good_end,
+        snapshot_end=snapshot_end,
+        last_tag=prev_tag,
+        torn_seq=torn_seq,
+        torn=result_torn,
+    )
+    return state, plaintexts
+
+
+def apply_change(tables: Tables, change: dict[str, Any]) -> None:
+    """Apply one change record: dropped tables, replaced tables, removed documents, set
+    (whole) documents, then patched documents (changed top-level fields)."""
+    for name in change.get("x", ()):
+        tables.pop(name, None)
+    for name, table in change.get("r", {}).items():
+        tables[name] = table
+    for name, ids in change.get("d", {}).items():
+        table = tables.get(name)
+        if table is not None:
+            for doc_id in ids:
+                table.pop(doc_id, None)
+    for name, docs in change.get("s", {}).items():
+        tables.setdefault(name, {}).update(docs)
+    for name, patches in change.get("p", {}).items():
+        table = tables[name]
+        for doc_id, patch in patches.items():
+            doc = table[doc_id]  # a KeyError is a record that does not fit: damage
+            doc.update(patch.get("set", {}))
+            for field_name in patch.get("del", ()):
+                doc.pop(field_name, None)
+
+
+def build_tables(plaintexts: list[bytes]) -> Tables:
+    """The state: the snapshot with every change applied in order."""
+    tables = orjson.loads(plaintexts[0])
+    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+        raise ValueError("not a database")
+    for raw in plaintexts[1:]:
+        change = orjson.loads(raw)
+        if not isinstance(change, dict):
+            raise ValueError("not a change record")
+        try:
+            apply_change(tables, change)
+        except (KeyError, TypeError, AttributeError):
+            raise ValueError("a change record that does not fit the state") from None
+    return tables
+
+
+def frame_parts(blob: bytes, header_raw: bytes) -> list[tuple[bytes, bytes, bytes]]:
+    """(nonce, ciphertext with tag, associated data) of each whole frame, for tests that
+    check the format with plain AES-GCM."""
+    parts = []
+    prev_tag = NO_TAG
+    for _seq, _kind, start, nonce, body, end, complete in iter_frames(
+        blob, len(header_raw), Path("-")
+    ):
+        if not complete:
+            break
+        parts.append((nonce, blob[body:end], header_raw + blob[start:body] + prev_tag))
+        prev_tag = blob[end - TAG_SIZE : end]
+    return parts

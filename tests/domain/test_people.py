@@ -1,0 +1,86 @@
+"""The pseudonym key's rules: valid lines, NHS check digits, old files still read."""
+
+from __future__ import annotations
+
+import pytest
+
+from cspr_tui.domain.case import Case, Person, PersonKind
+from cspr_tui.domain.case_json import case_from_data, case_problems, case_to_data
+from cspr_tui.domain.people import check_person, nhs_number_valid, person_from_options
+from cspr_tui.errors import ValidationFailed
+
+
+@pytest.mark.parametrize(
+    ("digits", "valid"),
+    [("9434765919", True), ("9434765918", False), ("4010232137", True), ("123456789", False)],
+)
+def test_nhs_check_digit(digits: str, valid: bool) -> None:
+    assert nhs_number_valid(digits) is valid
+
+
+def test_a_key_file_from_before_identifiers_still_reads() -> None:
+    data = {
+        "ref": "CSPR-2026-010",
+        "pseudonym": "Child J",
+        "stage": "referral_received",
+        "people": [{"real_name": "Ann Example", "pseudonym": "Mother", "role": "Mother"}],
+    }
+    assert case_problems(data) == []
+    person = case_from_data(data).people[0]
+    assert person.kind is PersonKind.FAMILY
+    assert person.addresses == [] and person.date_of_birth is None
+
+
+def test_identifiers_round_trip_through_case_json() -> None:
+    person = Person(
+        "Jayden O'Brien",
+        "Sibling 1",
+        "Brother",
+        PersonKind.SIBLING,
+        variants=["Jay"],
+        date_of_birth="2017-02-03",
+        addresses=["4 Invented Close, Nowhereton"],
+        postcode="NE8 1ZZ",
+        nhs_number="943 476 5919",
+        school="Imaginary Primary School",
+        gp_practice="Madeup Medical Centre",
+        phones=["0191 496 0000"],
+        emails=["jay@example.invalid"],
+    )
+    data = case_to_data(Case("CSPR-2026-010", "Child J", people=[person]))
+    assert case_problems(data) == []
+    assert case_from_data(data).people == [person]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"nhs_number": "943 476 5918"}, "NHS number"),
+        ({"postcode": "NOTAPOSTCODE"}, "postcode"),
+        ({"emails": "not-an-email"}, "email"),
+        ({"date_of_birth": "31/02/2017"}, "date of birth"),
+        ({"kind": "cousin"}, "kind"),
+    ],
+)
+def test_bad_identifiers_are_refused_by_name(options: dict, message: str) -> None:
+    base = {"real_name": "Ann Example", "pseudonym": "Mother", "role": "Mother"}
+    with pytest.raises(ValidationFailed, match=message):
+        check_person(
+            Case("CSPR-2026-010", "Child J"), person_from_options({**base, **options}), None
+        )
+
+
+def test_options_build_lists_and_dates() -> None:
+    person = person_from_options(
+        {
+            "real_name": " Ann ",
+            "pseudonym": "Mother",
+            "role": "Mother",
+            "kind": "significant other",
+            "date_of_birth": "03/02/1990",
+            "phones": "0191 496 0000; 07700 900123",
+        }
+    )
+    assert person.real_name == "Ann" and person.kind is PersonKind.SIGNIFICANT_OTHER
+    assert person.date_of_birth == "1990-02-03"
+    assert person.phones == ["0191 496 0000", "07700 900123"]

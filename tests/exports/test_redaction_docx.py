@@ -1,0 +1,98 @@
+"""Redacting any Word document: every part scanned, comments, tracked changes, hidden text
+and personal properties removed, replacements written in place."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml import parse_xml
+
+from cspr_tui.domain.case import Case, Person, PersonKind
+from cspr_tui.exports.docx_report import package_text
+from cspr_tui.exports.redaction import RedactionReviewNeeded, Redactor
+from cspr_tui.exports.redaction.docx_file import docx_findings, redact_docx
+from cspr_tui.exports.redaction.review import accepting
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _case() -> Case:
+    return Case(
+        "CSPR-2026-001",
+        "Child A",
+        people=[
+            Person("Zoë Fictionalia", "Child A", "Subject child", PersonKind.CHILD,
+                   nhs_number="943 476 5919"),
+            Person("Siobhán O'Neill", "Mother", "Mother"),
+        ],
+    )  # fmt: skip
+
+
+def _document(path: Path) -> Path:
+    doc = Document()
+    para = doc.add_paragraph("Report about ")
+    para.add_run("Zo").bold = True
+    para.add_run("ë Fictionalia").bold = True  # the name split across two runs
+    para.add_run(", NHS 9434765919.")
+    doc.add_table(rows=1, cols=1).cell(0, 0).text = "Siobhán O'Neill attended."
+    doc.sections[0].header.paragraphs[0].text = "About Zoë"
+    doc.sections[0].footer.paragraphs[0].text = "Mother: Siobhán O’Neill"
+    commented = doc.add_paragraph("A plain sentence.")
+    doc.add_comment(commented.runs, text="Ask Siobhán O'Neill", author="Zoë Fictionalia")
+    body = doc.element.body
+    body.append(parse_xml(
+        f'<w:p {W}><w:r><w:t xml:space="preserve">Kept </w:t></w:r>'
+        '<w:del w:id="1" w:author="Siobhán O\'Neill"><w:r><w:delText>Zoë Fictionalia'
+        '</w:delText></w:r></w:del><w:ins w:id="2" w:author="X"><w:r><w:t>inserted</w:t>'
+        '</w:r></w:ins><w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden Zoë</w:t></w:r></w:p>'
+    ))  # fmt: skip
+    body.append(parse_xml(
+        f'<w:p {W}><w:r><w:pict><w:txbxContent><w:p><w:r><w:t>Box: Zoë Fictionalia</w:t>'
+        "</w:r></w:p></w:txbxContent></w:pict></w:r></w:p>"
+    ))  # fmt: skip
+    doc.core_properties.author = "Siobhán O'Neill"
+    doc.core_properties.title = "Zoë Fictionalia review"
+    doc.save(str(path))
+    return path
+
+
+def test_a_word_document_is_redacted_everywhere(workspace: Path) -> None:
+    source = _document(workspace / "draft.docx")
+    redactor = Redactor.for_case(_case())
+    with pytest.raises(RedactionReviewNeeded) as caught:
+        redact_docx(source, workspace / "out.docx", redactor, ref="CSPR-2026-001")
+    where = " ".join(caught.value.details)
+    for part in ("document paragraph", "header1 paragraph", "footer1 paragraph"):
+        assert part in where
+    assert "«Zoë Fictionalia»" in where and "Ask" not in where  # the comment is not kept
+    assert not (workspace / "out.docx").exists()
+
+    reviewed = redactor.with_decisions(accepting(docx_findings(source, redactor)))
+    out = redact_docx(source, workspace / "out.docx", reviewed, ref="CSPR-2026-001")
+    text = package_text(out)
+    for gone in ("Zoë", "Zoe", "Fictionalia", "Siobhán", "O'Neill", "O’Neill", "9434765919",
+                 "hidden", "Ask"):  # fmt: skip
+        assert gone not in text, gone
+    for kept in ("Report about Child A, NHS [NHS number withheld].", "Mother attended.",
+                 "About Child A", "Kept inserted", "Box: Child A"):  # fmt: skip
+        assert kept in text, kept
+    with zipfile.ZipFile(out) as archive:
+        xml = b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".xml"))
+    for tag in (b"<w:del ", b"<w:ins ", b"w:commentReference", b"<w:vanish", b"<w:comment "):
+        assert tag not in xml, tag
+    doc = Document(str(out))
+    assert doc.core_properties.author == "" and doc.core_properties.title == "draft (redacted)"
+    runs = doc.paragraphs[0].runs
+    assert any(r.bold and "Child A" in r.text for r in runs)  # formatting kept
+
+
+def test_a_file_that_is_not_a_word_document_is_refused(workspace: Path) -> None:
+    from cspr_tui.errors import CsprError
+
+    bad = workspace / "notes.docx"
+    bad.write_text("not a zip", encoding="utf-8")
+    with pytest.raises(CsprError, match="cannot be read as a Word document"):
+        docx_findings(bad, Redactor.for_case(_case()))

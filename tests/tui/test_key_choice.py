@@ -1,0 +1,43 @@
+"""Short choice lists answered with one key."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from cspr_tui.tui.widgets.key_choice import KeyChoice, hotkeys
+
+
+def test_hotkeys_are_first_letters_unless_shared() -> None:
+    assert hotkeys(["Yes", "No", "Unknown"]) == ["y", "n", "u"]
+    assert hotkeys(["Police", "Probation", "Health"]) == ["1", "2", "h"]
+
+
+class OneChoice(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str | None] = []
+
+    def compose(self) -> ComposeResult:
+        yield KeyChoice(["Yes", "No", "Unknown"], id="choice")
+
+    def on_key_choice_changed(self, event: KeyChoice.Changed) -> None:
+        self.seen.append(event.value)
+
+
+async def test_one_key_picks_arrows_move_backspace_clears() -> None:
+    app = OneChoice()
+    async with app.run_test() as pilot:
+        choice = app.query_one(KeyChoice)
+        choice.focus()
+        await pilot.press("n")
+        assert choice.value == "No"
+        await pilot.press("right")
+        assert choice.value == "Unknown"
+        await pilot.press("1")  # numbers work too
+        assert choice.value == "Yes"
+        await pilot.press("backspace")
+        assert choice.value is None
+        await pilot.press("x")  # not a choice's key: nothing happens
+        assert choice.value is None
+        assert app.seen == ["No", "Unknown", "Yes", None]
+        assert "Yes" in str(choice.render())

@@ -1,0 +1,93 @@
+"""The key gate's one reach into Textual: pending `call_next` callbacks count as busy."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import App
+from textual.widget import Widget
+
+from cspr_tui.tui.key_gate import busy
+
+
+def test_textual_still_keeps_next_callbacks_where_the_gate_looks() -> None:
+    widget = Widget()
+    assert isinstance(widget._next_callbacks, list)  # fails loudly after a Textual change
+    assert not busy(widget)
+    widget._next_callbacks.append(object())
+    assert busy(widget)
+
+
+async def test_a_dialog_result_is_handled_before_the_next_key() -> None:
+    """Keys typed right after a dialog closes go to the screen its result opened (as after
+    "new case": the dialog's Enter opens the referral form, typing goes into it)."""
+    from textual.screen import ModalScreen, Screen
+    from textual.widgets import Input
+
+    from cspr_tui.tui.key_gate import KeyGate
+    from tests.tui.conftest import burst
+
+    class Ask(ModalScreen[str]):
+        BINDINGS: ClassVar = [("enter", "done", "Done")]
+
+        def action_done(self) -> None:
+            self.dismiss("form")
+
+    class Form(Screen[None]):
+        AUTO_FOCUS = "#answer"
+
+        def compose(self):
+            yield Input(id="answer")
+
+    class Two(App[None]):
+        def compose(self):
+            yield Input(id="home")
+
+        def key_f5(self) -> None:
+            self.push_screen(Ask(), lambda _name: self.push_screen(Form()))
+
+        async def on_event(self, event) -> None:
+            if not hasattr(self, "key_gate"):
+                self.key_gate = KeyGate(self, super().on_event)
+            if KeyGate.holds(event):
+                await self.key_gate.receive(event)
+                return
+            await super().on_event(event)
+
+        @property
+        def keys_pending(self) -> int:
+            return self.key_gate.pending if hasattr(self, "key_gate") else 0
+
+    app = Two()
+    async with app.run_test() as pilot:
+        app.query_one("#home").focus()
+        await burst(pilot, "f5", "enter", *"typed")
+        assert isinstance(app.screen, Form)
+        assert app.screen.query_one("#answer", Input).value == "typed"
+        assert app.screen_stack[0].query_one("#home", Input).value == ""
+
+
+async def test_a_lost_check_never_leaves_the_keyboard_dead() -> None:
+    """If the check that releases the next key never runs, the gate revives itself."""
+    from textual.widgets import Input
+
+    from cspr_tui.tui import key_gate
+    from tests.tui.conftest import burst, key_events
+
+    class One(App[None]):
+        def compose(self):
+            yield Input(id="box")
+
+    app = One()
+    async with app.run_test() as pilot:
+        gate = key_gate.KeyGate(app, app.on_event)
+        app.query_one("#box").focus()
+        await pilot.pause()
+        gate.busy = True  # as if a key's check had been lost
+        gate.last_look = 0.0
+        for event in key_events("ok"):
+            event.set_sender(app)
+            await gate.receive(event)
+            await pilot.pause(0.05)
+        await burst(pilot)
+        assert app.query_one("#box", Input).value == "ok"
