@@ -38,6 +38,7 @@ from cspr_tui.forms import load_forms
 from cspr_tui.forms.loader import shared_choice_lists
 from cspr_tui.settings import Settings
 from cspr_tui.vault import create_vault
+from tests.exports.case_fixtures import reviewed
 
 SOFFICE = shutil.which("soffice")
 POPPLER = shutil.which("pdftotext")
@@ -292,7 +293,8 @@ def _board_pack_heights(printed: Printed) -> list[float]:
 @pytest.fixture(scope="module")
 def small(tmp_path_factory, office_profile: Path) -> tuple[Path, Printed, list[Case]]:
     folder = tmp_path_factory.mktemp("render50")
-    cases = _build_cases(folder, 5, 10)
+    # The reviewer accepts the redaction findings (the lead officers' names) first.
+    cases = [reviewed(c, SETTINGS, TODAY) for c in _build_cases(folder, 5, 10)]
     path = write_tracker(
         cases, folder / "tracker50.xlsx", quarter=Q3, today=TODAY, settings=SETTINGS
     )
@@ -372,7 +374,7 @@ def test_the_office_program_computes_the_summary_from_the_table(small, office_pr
 
 @pytest.mark.slow  # LibreOffice lays out some 500 pages: about 75 s of CPU
 def test_two_thousand_actions_print_readably(tmp_path: Path, office_profile: Path) -> None:
-    cases = _import_cases(tmp_path, 100, 20)
+    cases = [reviewed(c, SETTINGS, TODAY) for c in _import_cases(tmp_path, 100, 20)]
     path = write_tracker(
         cases, tmp_path / "tracker2000.xlsx", quarter=Q3, today=TODAY, settings=SETTINGS
     )
