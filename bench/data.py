@@ -219,7 +219,7 @@ def make_case(index: int, *, seed: int = 2026, chronology_rows: int = 8) -> Case
                 "sex": rng.choice(("Female", "Male")),
                 "ethnicity": "White British",
                 "address": f"{fill['street']}, {fill['town']}",
-                "la_of_residence": "Gateshead",
+                "la_of_residence": "Examplebury",
                 "legal_status": "Child in need",
             }
         ],

@@ -23,7 +23,11 @@ class Settings:
     backups_count: int = 10
     theme: str = "textual-dark"
     partnership_name: str = "Safeguarding Children Partnership"
-    local_authority: str = "Gateshead"
+    # An invented area until the partnership sets its own (never a real one in a default).
+    local_authority: str = "Examplebury"
+    # Printed in the header and footer of every exported page (Government Security
+    # Classifications); empty prints no marking.
+    protective_marking: str = "OFFICIAL-SENSITIVE"
     # Rapid-review clock: "sin_submitted_date" (current Panel practice) or "la_aware_date".
     rapid_review_anchor: str = "sin_submitted_date"
     due_soon_working_days: int = 3

@@ -201,7 +201,8 @@ class Recommendation:
     action: str = ""  # the SMART action
     scope: str = "Multi-agency"  # "Single-agency" | "Multi-agency" | "Partnership"
     lead_agency: str = ""
-    lead_officer: str = ""
+    lead_officer: str = ""  # the lead officer's role (post)
+    lead_officer_name: str = ""  # optional (recommendation form version 2)
     target_date: str | None = None
     revised_target_date: str | None = None
     revision_reason: str = ""

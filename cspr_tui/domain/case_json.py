@@ -161,6 +161,7 @@ _RECOMMENDATION = _object(
         "scope": {"enum": ["Single-agency", "Multi-agency", "Partnership"]},
         "lead_agency": _TEXT,
         "lead_officer": _TEXT,
+        "lead_officer_name": _TEXT,
         "target_date": _OPT_DATE,
         "revised_target_date": _OPT_DATE,
         "revision_reason": _TEXT,

@@ -102,7 +102,7 @@ DEFAULT_TIME_LIMITS: dict[str, TimeLimit] = {
             unit="working_days",
             anchor="la_aware_date",
             direction="after",
-            source="[V] S2, S3, S17; duty stated by Gateshead [V] S1",
+            source="[V] S2, S3, S17; duty stated in a partnership's brief [V] S1",
             completed_by="sin_submitted_date",
         ),
         TimeLimit(
@@ -178,7 +178,7 @@ DEFAULT_TIME_LIMITS: dict[str, TimeLimit] = {
             unit="months",
             anchor="published_date",
             direction="after",
-            source="Gateshead brief; [V] S22, S23",
+            source="partnership brief; [V] S22, S23",
             minimum=True,
         ),
     )

@@ -1,26 +1,36 @@
 """A demonstration vault: a dozen fictional cases at every stage, built through the store.
 
-Everything is invented: the people are named with placeholder surnames (Example, Sample,
-Specimen...) so nobody could mistake them for real families, and the places are the
-partnership's own area names only. Dates are set relative to `today`, so the demo always
-shows overdue, due-soon and on-track deadlines. Because every case is built through the
-`CaseStore` API, the demo obeys each rule a reviewer's own data must obey.
+Everything is invented (see `demo_stories`): the partnership and its area (Examplebury),
+and the people, named with placeholder surnames (Example, Sample, Specimen...) so nobody
+could mistake them for real families. Each case tells one story: the agencies that knew
+the child, what the review found and what those agencies were asked to do. Dates are set
+relative to `today`, so the demo always shows overdue, due-soon and on-track deadlines.
+Because every case is built through the `CaseStore` API, the demo obeys each rule a
+reviewer's own data must obey.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from cspr_tui.domain.calendar import add_months, calendar_from_settings
 from cspr_tui.domain.case import AgencyReportRequest, Person, RecommendationStatus
+from cspr_tui.domain.demo_stories import (
+    CHILDREN,
+    DEMO_AREA,
+    DEMO_PARTNERSHIP,
+    REFERRER_TITLES,
+    Child,
+)
 from cspr_tui.domain.store import CaseStore
 from cspr_tui.settings import Settings
 
 __all__ = [
     "CHILDREN",
+    "DEMO_AREA",
+    "DEMO_PARTNERSHIP",
     "DEMO_PASSPHRASE",
     "DEMO_REVIEWER",
     "build_demo_cases",
@@ -43,263 +53,7 @@ class _Clock:
         return self.day
 
 
-@dataclass(frozen=True)
-class _Child:
-    first: str
-    surname: str
-    pseudonym: str
-    sex: str
-    age_years: int
-    outcome: str  # "Died" | "Seriously harmed"
-    harm: list[str]
-    story: str
-    agencies: list[str]
-    mother: str
-    father: str
-
-
-CHILDREN: list[_Child] = [
-    _Child(
-        "Poppy",
-        "Example",
-        "Child A",
-        "Female",
-        1,
-        "Seriously harmed",
-        ["Physical"],
-        "Poppy was taken to hospital with a fractured arm and bruising to her face that "
-        "her parents could not explain.",
-        ["Health visiting", "Police"],
-        "Jade Example",
-        "Carl Example",
-    ),
-    _Child(
-        "Noah",
-        "Sample",
-        "Child B",
-        "Male",
-        0,
-        "Died",
-        ["Sudden unexpected infant death"],
-        "Noah, aged ten weeks, was found unresponsive after co-sleeping with his father, who "
-        "had been drinking.",
-        ["Midwifery", "Health visiting", "GP / primary care"],
-        "Leanne Sample",
-        "Darren Sample",
-    ),
-    _Child(
-        "Ruby",
-        "Specimen",
-        "Child C",
-        "Female",
-        15,
-        "Seriously harmed",
-        ["Exploitation (criminal or sexual)"],
-        "Ruby was found in another city with serious injuries after going missing for four "
-        "days; she had been going missing regularly for a year.",
-        ["Children's social care", "Police", "School nursing"],
-        "Kerry Specimen",
-        "Paul Specimen",
-    ),
-    _Child(
-        "Leo",
-        "Placeholder",
-        "Child D",
-        "Male",
-        3,
-        "Died",
-        ["Neglect", "Physical"],
-        "Leo died of a head injury; the family had been known to services for neglect for "
-        "two years and a child protection plan had ended six months earlier.",
-        ["Children's social care", "Health visiting", "Police"],
-        "Stacey Placeholder",
-        "Ryan Placeholder",
-    ),
-    _Child(
-        "Isla",
-        "Invented",
-        "Child E",
-        "Female",
-        6,
-        "Seriously harmed",
-        ["Neglect"],
-        "Isla was admitted to hospital severely malnourished; she had not attended school "
-        "for most of the term.",
-        ["Early help", "School nursing", "GP / primary care"],
-        "Gemma Invented",
-        "Lee Invented",
-    ),
-    _Child(
-        "Theo",
-        "Madeup",
-        "Child F",
-        "Male",
-        16,
-        "Died",
-        ["Suicide or self-harm"],
-        "Theo died by suicide; he had been waiting for a mental health assessment and had "
-        "been excluded from school.",
-        ["Integrated care board (ICB)", "Police", "Early help"],
-        "Donna Madeup",
-        "Steven Madeup",
-    ),
-    _Child(
-        "Freya",
-        "Fictional",
-        "Child G",
-        "Female",
-        2,
-        "Seriously harmed",
-        ["Physical"],
-        "Freya suffered burns at home; her mother's partner had a history of domestic "
-        "abuse that not every agency knew about.",
-        ["Police", "Children's social care", "Health visiting"],
-        "Chloe Fictional",
-        "Jason Fictional",
-    ),
-    _Child(
-        "Oscar",
-        "Imaginary",
-        "Child H",
-        "Male",
-        0,
-        "Seriously harmed",
-        ["Physical"],
-        "Oscar, aged four months, was found to have rib fractures of different ages.",
-        ["Midwifery", "Health visiting", "GP / primary care", "Police"],
-        "Amy Imaginary",
-        "Dean Imaginary",
-    ),
-    _Child(
-        "Ava",
-        "Pretend",
-        "Child I",
-        "Female",
-        13,
-        "Seriously harmed",
-        ["Sexual", "Online"],
-        "Ava was sexually abused by an adult she met online; concerns raised by her school "
-        "were not shared with the police.",
-        ["School nursing", "Police", "Children's social care"],
-        "Nicola Pretend",
-        "Gary Pretend",
-    ),
-    _Child(
-        "Jack",
-        "Dummyton",
-        "Child J",
-        "Male",
-        8,
-        "Died",
-        ["Neglect"],
-        "Jack died after an asthma attack at home; medical appointments had been missed "
-        "repeatedly and his inhalers had not been collected.",
-        ["GP / primary care", "School nursing", "Early help"],
-        "Michelle Dummyton",
-        "Craig Dummyton",
-    ),
-    _Child(
-        "Mia",
-        "Mockley",
-        "Child K",
-        "Female",
-        4,
-        "Seriously harmed",
-        ["Physical", "Neglect"],
-        "Mia was injured by a dog at home; the family had been visited many times but the "
-        "dogs and the state of the home had not been assessed.",
-        ["Children's social care", "Health visiting", "Early help"],
-        "Laura Mockley",
-        "Wayne Mockley",
-    ),
-    _Child(
-        "Alfie",
-        "Fakeham",
-        "Child L",
-        "Male",
-        11,
-        "Seriously harmed",
-        ["Emotional"],
-        "Alfie was found living alone for several weeks while his mother was in hospital; "
-        "nobody had noticed he was missing from school meals.",
-        ["Early help", "Children's social care"],
-        "Sharon Fakeham",
-        "Mark Fakeham",
-    ),
-    _Child(
-        "Evie",
-        "Testworth",
-        "Child M",
-        "Female",
-        9,
-        "Died",
-        ["Physical"],
-        "Evie was killed by her father, who is awaiting trial; the review is paused until "
-        "the criminal proceedings end.",
-        ["Police", "Children's social care"],
-        "Hannah Testworth",
-        "Scott Testworth",
-    ),
-]
-
-_ACTIONS = [
-    (
-        "Improve information sharing about domestic abuse at the front door.",
-        "Add a domestic abuse history check to every contact screened by the front door.",
-        "Police",
-        "Detective Inspector, public protection",
-        ["Information sharing", "Domestic abuse"],
-    ),
-    (
-        "Make sure the voice of the child is recorded in every assessment.",
-        "Revise the assessment template so the child's own words have a mandatory section.",
-        "Children's social care",
-        "Head of assessment",
-        ["Voice of the child"],
-    ),
-    (
-        "Strengthen the response to missed health appointments.",
-        "Introduce a 'was not brought' policy across GP practices with a follow-up call.",
-        "GP / primary care",
-        "Named GP for safeguarding",
-        ["Neglect"],
-    ),
-    (
-        "Involve fathers and male carers in assessments.",
-        "Deliver briefings to 200 practitioners on engaging fathers and male carers.",
-        "Early help",
-        "Early help service manager",
-        ["Fathers and men"],
-    ),
-    (
-        "Improve safe sleep advice for families with risk factors.",
-        "Give safe sleep advice at every health visitor contact and record it.",
-        "Health visiting",
-        "Named nurse for safeguarding",
-        ["Neglect"],
-    ),
-    (
-        "Recognise and respond to child exploitation earlier.",
-        "Launch a multi-agency exploitation screening tool and audit its use.",
-        "Police",
-        "Superintendent, safeguarding",
-        ["Exploitation"],
-    ),
-    (
-        "Consider race and culture in every assessment.",
-        "Add a race and culture prompt to supervision records and audit 30 cases.",
-        "Children's social care",
-        "Principal social worker",
-        ["Race and culture"],
-    ),
-    (
-        "Improve the transition between child and adult mental health services.",
-        "Agree a joint protocol for young people aged 16 and over waiting for assessment.",
-        "Integrated care board (ICB)",
-        "Designated nurse",
-        ["Parental mental health"],
-    ),
-]
+_BY_PSEUDONYM = {child.pseudonym: child for child in CHILDREN}
 
 
 def create_demo_vault(
@@ -329,7 +83,6 @@ class _Builder:
         self.clock = _Clock(today)
         store._clock = self.clock  # the demo moves the store's clock as it replays
         self.cal = calendar_from_settings(store.settings)
-        self.rec_plan = 0
 
     def wd_before(self, n: int, day: date | None = None) -> date:
         return self.cal.subtract_working_days(day or self.today, n)
@@ -342,7 +95,7 @@ class _Builder:
         return self
 
     # -- stage by stage ---------------------------------------------------------------
-    def referral(self, child: _Child, incident: date, *, finish: bool = True) -> str:
+    def referral(self, child: Child, incident: date, *, finish: bool = True) -> str:
         dob = incident - timedelta(days=365 * child.age_years + 120)
         aware = incident + timedelta(days=1)
         referral_date = aware + timedelta(days=1)
@@ -360,7 +113,7 @@ class _Builder:
             "dob": dob.isoformat(),
             "sex": child.sex,
             "address": f"{10 + len(child.first)} Example Street, Sampletown",
-            "la_of_residence": "Gateshead",
+            "la_of_residence": DEMO_AREA,
             "legal_status": ["Child in need"] if child.age_years % 2 else ["None"],
         }
         if child.outcome == "Died":
@@ -372,7 +125,7 @@ class _Builder:
             "lead_title": "Designated safeguarding lead",
             "lead_contact": "pat.sample@example.invalid",
             "referrer_name": "Sam Example",
-            "referrer_job_title": "Named nurse for safeguarding",
+            "referrer_job_title": REFERRER_TITLES.get(child.agencies[0], "Safeguarding lead"),
             "referrer_agency": child.agencies[0],
             "referrer_email": "sam.example@example.invalid",
             "referral_date": referral_date.isoformat(),
@@ -440,9 +193,9 @@ class _Builder:
                 "sin_submitted_date": sin_submitted.isoformat(),
                 "sin_reference": f"SIN-{ref[5:]}",
                 "ofsted_dfe_notified": "Yes",
-                "notifying_la": "Gateshead",
-                "resident_la": "Gateshead",
-                "lead_partnership": "Gateshead Safeguarding Children Partnership",
+                "notifying_la": DEMO_AREA,
+                "resident_la": DEMO_AREA,
+                "lead_partnership": DEMO_PARTNERSHIP,
             },
             finish=True,
         )
@@ -451,7 +204,7 @@ class _Builder:
     def rapid_review(
         self,
         ref: str,
-        child: _Child,
+        child: Child,
         *,
         decision: str,
         finish: bool,
@@ -485,9 +238,8 @@ class _Builder:
             ],
             "key_practice_episodes": [
                 {
-                    "period": "The six months before the incident",
-                    "what_happened": "Concerns were recorded by one agency but not shared "
-                    "with the others.",
+                    "period": child.episode[0],
+                    "what_happened": child.episode[1],
                     "analysis": "Practitioners were unclear about thresholds and each assumed "
                     "another agency was leading.",
                 }
@@ -496,9 +248,7 @@ class _Builder:
             "home; professionals rarely spoke to the child alone.",
             "equality_analysis": "The family's circumstances and any barriers to services were "
             "considered; no assumption was made about culture.",
-            "learning": [
-                {"point": "Agencies need a shared picture of risk.", "theme": "Information sharing"}
-            ],
+            "learning": [{"point": child.learning[0], "theme": child.learning[1]}],
             "immediate_actions": [
                 {
                     "action": "Circulate a learning briefing to staff.",
@@ -582,16 +332,13 @@ class _Builder:
 
     def draft_report(self, ref: str, on: date) -> None:
         self.at(on)
-        values = dict(self.store.get(ref).records["review"].values)
+        case = self.store.get(ref)
+        child = _BY_PSEUDONYM[case.pseudonym]
+        values = dict(case.records["review"].values)
         values.update(
             {
-                "findings": [
-                    {"finding": "Risk was held by single agencies and never pieced together."},
-                    {"finding": "The child was rarely seen or spoken to alone."},
-                ],
-                "summary_of_improvements": "Agencies should share information about risk at "
-                "the point of contact, record the child's voice, and follow up missed "
-                "appointments.",
+                "findings": [{"finding": finding} for finding in child.findings],
+                "summary_of_improvements": child.improvements,
                 "systemic_analysis": "Thresholds were understood differently across agencies, "
                 "and high caseloads meant that practitioners rarely had time to reflect.",
                 "reviewer_name": "Dr Morgan Fictional",
@@ -626,10 +373,12 @@ class _Builder:
             self.store.advance(ref)  # -> published
 
     def recommendations(self, ref: str, plans: list[tuple[S, str]]) -> None:
-        """Add actions with the given final status and RAG flavour, with their updates."""
-        for status, flavour in plans:
-            text, action, agency, officer, tags = _ACTIONS[self.rec_plan % len(_ACTIONS)]
-            self.rec_plan += 1
+        """Add the child's actions, each given a final status and RAG flavour by `plans`."""
+        child = _BY_PSEUDONYM[self.store.get(ref).pseudonym]
+        actions = child.actions
+        if len(actions) != len(plans):
+            raise ValueError(f"{child.pseudonym}: {len(actions)} actions for {len(plans)} plans")
+        for (rec, item), (status, flavour) in zip(actions, plans, strict=True):
             created = self.today - timedelta(days=200)
             self.at(created)
             target = {
@@ -638,18 +387,20 @@ class _Builder:
                 "later": self.today + timedelta(days=150),
                 "past": self.today - timedelta(days=60),
             }.get(flavour, self.today + timedelta(days=120))
-            rec = self.store.add_recommendation(
+            added = self.store.add_recommendation(
                 ref,
-                text=text,
-                action=action,
-                lead_agency=agency,
-                lead_officer=officer,
+                text=rec.text,
+                action=item.action,
+                lead_agency=item.agency,
+                lead_officer=item.officer,
                 target_date=target,
-                theme_tags=tags,
+                theme_tags=list(rec.themes),
                 impact_measure="A dip-sample audit shows the change in at least 8 of 10 cases.",
-                scope="Multi-agency" if len(tags) > 1 else "Single-agency",
+                scope="Multi-agency"
+                if len({a.agency for a in rec.actions}) > 1
+                else "Single-agency",
             )
-            self._progress(ref, rec.id, status, flavour)
+            self._progress(ref, added.id, status, flavour)
 
     def _progress(self, ref: str, rec_id: str, status: S, flavour: str) -> None:
         store = self.store

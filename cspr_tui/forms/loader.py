@@ -37,7 +37,14 @@ from cspr_tui.forms.relied_on import (
     relied_on_type,
 )
 
-__all__ = ["CHOICES_FILE", "check_templates", "load_forms", "read_choice_lists", "read_form"]
+__all__ = [
+    "CHOICES_FILE",
+    "check_templates",
+    "load_forms",
+    "read_choice_lists",
+    "read_form",
+    "shared_choice_lists",
+]
 
 CHOICES_FILE = "choices.yaml"
 MAX_FILE_BYTES = 1_000_000
@@ -588,6 +595,18 @@ def _merged_lists(
             if found:
                 lists.update(found)
     return lists
+
+
+def shared_choice_lists(user_dir: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """The shared lists in use (shipped, then the workspace's), without reading the forms.
+
+    For exports that offer a partnership's lists (the tracker's drop-downs); a broken
+    workspace `choices.yaml` is skipped here as `load_forms` skips it.
+    """
+    shipped = paths.shipped_templates_dir()
+    user = user_dir or paths.user_templates_dir()
+    folders = [shipped] if user.resolve() == shipped.resolve() else [shipped, user]
+    return _merged_lists(folders, [])
 
 
 def load_forms(

@@ -223,6 +223,7 @@ RELIED_ON_FIELDS: dict[str, tuple[str, ...]] = {
         "scope",
         "lead_agency",
         "lead_officer",
+        "lead_officer_name",
         "target_date",
         "revised_target_date",
         "revision_reason",

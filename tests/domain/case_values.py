@@ -40,7 +40,7 @@ def referral(**changes: Any) -> dict[str, Any]:
                 "name": "Poppy Example",
                 "dob": "2024-05-01",
                 "address": "1 Example Street, Sampletown",
-                "la_of_residence": "Gateshead",
+                "la_of_residence": "Examplebury",
                 "legal_status": ["None"],
             }
         ],
@@ -78,9 +78,9 @@ def notification(**changes: Any) -> dict[str, Any]:
         "sin_submitted_date": "2026-03-05",
         "sin_reference": "SIN-0001",
         "ofsted_dfe_notified": "Yes",
-        "notifying_la": "Gateshead",
-        "resident_la": "Gateshead",
-        "lead_partnership": "Gateshead Safeguarding Children Partnership",
+        "notifying_la": "Examplebury",
+        "resident_la": "Examplebury",
+        "lead_partnership": "Examplebury Safeguarding Children Partnership",
     }
     values.update(changes)
     return values

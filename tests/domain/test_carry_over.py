@@ -22,7 +22,7 @@ REFERRAL = {
     "referral_date": "2026-03-04",
     "aware_date": "2026-03-03",
     "incident_location": "In this local authority area",
-    "children": [{"name": "Poppy", "la_of_residence": "Gateshead"}],
+    "children": [{"name": "Poppy", "la_of_residence": "Examplebury"}],
     "parallel_processes": ["Police investigation", "Not a real process"],
     "criteria": [
         "Serious child safeguarding case (abuse or neglect known or suspected; child died or "
@@ -41,8 +41,8 @@ def test_the_notification_starts_from_the_referral() -> None:
     carried = carry_over(case_with(referral=REFERRAL), FORMS["notification"])
     assert values(carried) == {
         "la_aware_date": "2026-03-03",
-        "resident_la": "Gateshead",
-        "notifying_la": "Gateshead",
+        "resident_la": "Examplebury",
+        "notifying_la": "Examplebury",
         "incident_location_type": "In this local authority area",
     }
     assert {item.source_name for item in carried.values()} == {"the referral"}
@@ -52,7 +52,7 @@ def test_an_incident_elsewhere_does_not_guess_the_notifying_authority() -> None:
     referral = {**REFERRAL, "incident_location": "Elsewhere in England"}
     carried = carry_over(case_with(referral=referral), FORMS["notification"])
     assert "notifying_la" not in carried
-    assert carried["resident_la"].value == "Gateshead"
+    assert carried["resident_la"].value == "Examplebury"
 
 
 def test_screening_starts_with_the_date_the_referral_was_made() -> None:

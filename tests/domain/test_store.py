@@ -226,6 +226,24 @@ def test_agency_reports(store: CaseStore) -> None:
     assert [c.ref for c in store.query(agency="Police")] == [ref]
 
 
+def test_lead_officer_role_and_name_are_kept_and_older_records_load(store: CaseStore) -> None:
+    from cspr_tui.domain.case_json import case_from_data
+
+    ref = store.create_case().ref
+    rec = store.add_recommendation(
+        ref, text="Share information.", lead_officer=" Head of audit ", lead_officer_name="Quinn"
+    )
+    assert (rec.lead_officer, rec.lead_officer_name) == ("Head of audit", "Quinn")
+    stored = store.get(ref).recommendations[0]
+    assert (stored.lead_officer, stored.lead_officer_name) == ("Head of audit", "Quinn")
+    store.update_recommendation(ref, rec.id, {"lead_officer_name": "Robin"})
+    assert store.get(ref).recommendations[0].lead_officer_name == "Robin"
+    data = case_to_data(store.get(ref))
+    del data["recommendations"][0]["lead_officer_name"]  # saved before the field existed
+    old = case_from_data(data).recommendations[0]
+    assert (old.lead_officer, old.lead_officer_name) == ("Head of audit", "")
+
+
 def test_recommendation_rules(store: CaseStore) -> None:
     ref = store.create_case().ref
     one = store.add_recommendation(
@@ -376,7 +394,7 @@ def test_template_rules_use_the_store_clock(tmp_path: Path) -> None:
 
 def _notification_v2(folder: Path) -> Any:
     """The shipped forms with a workspace notification form at version 2 whose list of
-    resident local authorities no longer holds Gateshead."""
+    resident local authorities no longer holds Examplebury."""
     shipped = (
         Path(__file__).resolve().parents[2] / "form_templates" / "notification.yaml"
     ).read_text(encoding="utf-8")
@@ -385,7 +403,7 @@ def _notification_v2(folder: Path) -> Any:
     text = shipped.replace("\nversion: 1\n", "\nversion: 2\n", 1).replace(
         old,
         "label: Local authority where the child lives\n"
-        "        choices: [Newcastle upon Tyne, Sunderland]",
+        "        choices: [Sampleford, Specimen Vale]",
     )
     folder.mkdir()
     (folder / "notification.yaml").write_text(text, encoding="utf-8")
@@ -406,8 +424,10 @@ def test_older_records_are_judged_leniently_and_keep_their_version(
     warnings = newer.save_record(ref, "notification", cv.notification(), finish=True)
     assert any("changed since" in w.message for w in warnings)
     record = newer.get(ref).records["notification"]
-    assert record.template_version == 1 and record.values["resident_la"] == "Gateshead"
-    newer.save_record(ref, "notification", cv.notification(resident_la="Sunderland"), finish=True)
+    assert record.template_version == 1 and record.values["resident_la"] == "Examplebury"
+    newer.save_record(
+        ref, "notification", cv.notification(resident_la="Specimen Vale"), finish=True
+    )
     assert newer.get(ref).records["notification"].template_version == 2
     fresh = newer.create_case().ref  # a new record gets no leniency
     with pytest.raises(ValidationFailed):

@@ -15,9 +15,17 @@ from cspr_tui.domain.quarter import Quarter
 from cspr_tui.domain.rag import compute_rag
 from cspr_tui.errors import CsprError
 from cspr_tui.exports import write_tracker
-from cspr_tui.exports.xlsx_tracker import TRACKER_COLUMNS, TRACKER_TABLE, tracker_file_name
+from cspr_tui.exports.xlsx_tracker import (
+    BOARD_PACK_COLUMNS,
+    LIST_NAMES,
+    TRACKER_COLUMNS,
+    TRACKER_TABLE,
+    tracker_file_name,
+)
+from cspr_tui.forms.loader import shared_choice_lists
 from cspr_tui.settings import Settings
 from tests.exports.case_fixtures import add_recommendations, make_case, reviewed
+from tests.exports.xlsx_formulas import evaluate
 
 Q3 = Quarter.parse("2026-Q3")
 TODAY = date(2026, 11, 28)
@@ -45,6 +53,7 @@ def test_file_name_permissions_and_sheets(workbook_path: Path, workspace: Path) 
     wb = openpyxl.load_workbook(workbook_path)
     assert wb.sheetnames == [
         "Tracker",
+        "Board pack",
         "Quarter summary",
         "Update log",
         "Reviews",
@@ -87,6 +96,7 @@ def test_formula_like_text_stays_text(workbook_path: Path) -> None:
     assert rec.value == 'R1: =HYPERLINK("http://example.invalid") about Child A'
     action = ws.cell(row=3, column=_col("Action"))
     assert action.value == "A2: +44 is a prefix" and action.data_type == "s"
+    assert not action.quotePrefix  # it starts with "A2:", nothing to protect
     with zipfile.ZipFile(workbook_path) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet and "<f " not in sheet
@@ -105,29 +115,66 @@ def test_leading_formula_characters_are_written_as_text(workspace: Path) -> None
     assert row["Evidence of completion"].value == "+1"
     assert row["Impact measure"].value == "-1"
     assert row["Oversight comments"].value == "\tTab"
+    # Excel's quote prefix too, so F2 then Enter in Excel keeps them text.
+    for name in ("Lead officer", "Evidence of completion", "Impact measure", "Oversight comments"):
+        assert row[name].quotePrefix, name
+    assert not row["Action"].quotePrefix and not row["Tracker ID"].quotePrefix
     with zipfile.ZipFile(path) as archive:
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
 
 
 def test_validations_reject_bad_entries(workbook_path: Path) -> None:
-    ws = openpyxl.load_workbook(workbook_path)["Tracker"]
+    wb = openpyxl.load_workbook(workbook_path)
+    ws = wb["Tracker"]
     by_formula = {dv.formula1: dv for dv in ws.data_validations.dataValidation}
-    assert set(by_formula) == {
-        "Lists!$A$2:$A$200",
-        "Lists!$B$2:$B$200",
-        "Lists!$C$2:$C$200",
-        "Lists!$D$2:$D$200",
-    }
+    assert set(by_formula) == set(LIST_NAMES.values())
     for dv in by_formula.values():
         assert dv.type == "list" and dv.showErrorMessage is True and dv.errorStyle == "stop"
         assert dv.error
     status_col = openpyxl.utils.get_column_letter(_col("Status"))
-    assert str(by_formula["Lists!$A$2:$A$200"].sqref) == f"{status_col}2:{status_col}518"
-    lists = openpyxl.load_workbook(workbook_path)["Lists"]
+    table_end = ws.tables[TRACKER_TABLE].ref.split(":")[1]
+    assert table_end == "Z18"
+    assert str(by_formula[LIST_NAMES["Status"]].sqref) == f"{status_col}2:{status_col}18"
+    lists = wb["Lists"]
     assert [c.value for c in lists[1]] == ["Status", "Lead agency", "RAG", "Scope"]
     assert lists["A2"].value == "Not started" and lists["C2"].value == "Blue"
-    agencies = {lists.cell(row=r, column=2).value for r in range(2, 10)} - {None}
-    assert agencies == {"Police", "Health visiting", "Children's social care"}
+
+
+def _named_list(wb, name: str) -> list:
+    """The cells a defined name covers, read back from its sheet."""
+    sheet, cells = next(iter(wb.defined_names[name].destinations))
+    return [c.value for row in wb[sheet][cells.replace("$", "")] for c in row]
+
+
+def test_lists_are_exact_named_ranges_of_every_partnership_value(workbook_path: Path) -> None:
+    """Every agency of choices.yaml is offered, not only those in the export: reassigning
+    an action to another agency is allowed; each name covers its list and no blank cell."""
+    wb = openpyxl.load_workbook(workbook_path)
+    shipped = shared_choice_lists()
+    assert _named_list(wb, LIST_NAMES["Lead agency"]) == list(shipped["agencies"])
+    assert _named_list(wb, LIST_NAMES["Status"]) == list(shipped["recommendation_statuses"])
+    assert _named_list(wb, LIST_NAMES["RAG"]) == ["Blue", "Green", "Amber", "Red", "Grey"]
+    assert _named_list(wb, LIST_NAMES["Scope"]) == list(shipped["recommendation_scopes"])
+    for name in LIST_NAMES.values():
+        assert None not in _named_list(wb, name)
+
+
+def test_lists_follow_the_workspace_choices_and_keep_exported_values(workspace: Path) -> None:
+    (workspace / "form_templates").mkdir()
+    (workspace / "form_templates" / "choices.yaml").write_text(
+        "agencies:\n  - Imaginary Borough Police\n  - Imaginary Health Trust\n",
+        encoding="utf-8",
+    )
+    path = write_tracker([reviewed(add_recommendations(make_case(), 3))], quarter=Q3, today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    assert _named_list(wb, LIST_NAMES["Lead agency"]) == [
+        "Imaginary Borough Police",
+        "Imaginary Health Trust",
+        # in the export though not in the list: kept valid, so the file opens clean
+        "Police",
+        "Health visiting",
+        "Children's social care",
+    ]
 
 
 def test_conditional_formatting_for_rag_and_overdue(workbook_path: Path) -> None:
@@ -141,6 +188,13 @@ def test_conditional_formatting_for_rag_and_overdue(workbook_path: Path) -> None
     overdue = [r for _ref, r in rules if r.type == "expression"]
     assert overdue and "DATE(2026,11,28)" in overdue[0].formula[0]
 
+    # Colours and drop-downs cover exactly the same rows: the table's.
+    def rows(ref: str) -> str:
+        return ":".join(part.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for part in ref.split(":"))
+
+    assert {rows(ref) for ref, _r in rules} == {"2:18"}
+    assert {rows(str(dv.sqref)) for dv in ws.data_validations.dataValidation} == {"2:18"}
+
 
 def test_rag_and_overdue_columns_match_the_domain(workspace: Path) -> None:
     case = add_recommendations(make_case(), 16)
@@ -153,7 +207,7 @@ def test_rag_and_overdue_columns_match_the_domain(workspace: Path) -> None:
     assert set(overdue) == {"Yes", "No"}
 
 
-def test_quarter_summary_counts_and_chart(workbook_path: Path) -> None:
+def test_quarter_summary_counts_are_formulas_over_the_table(workbook_path: Path) -> None:
     wb = openpyxl.load_workbook(workbook_path)
     tracker, ws = wb["Tracker"], wb["Quarter summary"]
     rags = Counter(
@@ -163,23 +217,44 @@ def test_quarter_summary_counts_and_chart(workbook_path: Path) -> None:
         )
         for r in range(2, 19)
     )
-    rows = list(ws.iter_rows(values_only=True))
-    header = rows.index(("Lead agency", "Blue", "Green", "Amber", "Red", "Grey", "Total"))
+    rows = list(ws.iter_rows())
+    values = [tuple(c.value for c in row) for row in rows]
+    header = values.index(("Lead agency", "Blue", "Green", "Amber", "Red", "Grey", "Total"))
     for line in rows[header + 1 : header + 4]:
-        agency, *counts, total = line
+        agency = line[0].value
+        assert all(c.data_type == "f" and "COUNTIFS(RecTracker[" in c.value for c in line[1:6])
+        counts = [evaluate(wb, c) for c in line[1:6]]
         assert counts == [rags[(agency, rag)] for rag in ("Blue", "Green", "Amber", "Red", "Grey")]
-        assert total == sum(counts) and all(isinstance(c, int) for c in counts)
-    assert rows[header + 4][0] == "Total" and rows[header + 4][-1] == 17
-    titles = [r[0] for r in rows]
+        assert evaluate(wb, line[6]) == sum(counts)
+    total = rows[header + 4]
+    assert total[0].value == "Total" and evaluate(wb, total[6]) == 17
+    titles = [r[0] for r in values]
     for title in ("RAG by review", "Overdue actions", "Closed this quarter", "New this quarter"):
         assert title in titles
-    review_header = rows.index(("Review", "Blue", "Green", "Amber", "Red", "Grey", "Total"))
-    assert rows[review_header + 1][0] == "CSPR-2025-011 (LCSPR)"
+    review_header = values.index(("Review", "Blue", "Green", "Amber", "Red", "Grey", "Total"))
+    assert values[review_header + 1][0] == "CSPR-2025-011 (LCSPR)"
+    assert evaluate(wb, rows[review_header + 1][6]) == 5
     new_start = titles.index("New this quarter") + 2
-    assert rows[new_start][0] == "CSPR-2025-011-R1-A1"  # created 05/10/2026
+    assert values[new_start][0] == "CSPR-2025-011-R1-A1"  # created 05/10/2026
     assert len(ws._charts) == 1
+    assert wb.calculation.fullCalcOnLoad  # Excel computes them when the file opens
     with zipfile.ZipFile(workbook_path) as archive:
         assert any(n.startswith("xl/charts/chart") for n in archive.namelist())
+
+
+def test_summary_formulas_follow_an_edit_of_the_tracker(workbook_path: Path, tmp_path) -> None:
+    """Reassign an action in the Tracker (as a meeting would): the counts move with it."""
+    wb = openpyxl.load_workbook(workbook_path)
+    tracker, ws = wb["Tracker"], wb["Quarter summary"]
+    rows = list(ws.iter_rows())
+    header = [r[0].value for r in rows].index("Lead agency")
+    police = next(r for r in rows[header + 1 :] if r[0].value == "Police")
+    before = evaluate(wb, police[6])
+    moved = next(
+        r for r in range(2, 19) if tracker.cell(row=r, column=_col("Lead agency")).value != "Police"
+    )
+    tracker.cell(row=moved, column=_col("Lead agency")).value = "Police"
+    assert evaluate(wb, police[6]) == before + 1
 
 
 def test_update_log_reviews_and_readme(workbook_path: Path) -> None:
@@ -285,20 +360,33 @@ def test_no_text_anywhere_in_the_workbook_becomes_a_formula(workspace: Path) -> 
     settings = Settings(partnership_name='=HYPERLINK("http://example.invalid","Borough")')
     path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY, settings=settings)
     assert path.name.startswith("HYPERLINK-http-example-invalid-Borough_RecTracker")
+    wb = openpyxl.load_workbook(path)
+    summary = wb.sheetnames.index("Quarter summary") + 1
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
-            if name.startswith("xl/worksheets/"):
+            if (
+                name.startswith("xl/worksheets/sheet")
+                and name != f"xl/worksheets/sheet{summary}.xml"
+            ):
                 xml = archive.read(name).decode()
                 assert "<f>" not in xml and "<f " not in xml, name
-    wb = openpyxl.load_workbook(path)
     risky_cells = 0
     for ws in wb:
         for row in ws.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(_RISKY):
+                if cell.data_type == "f":  # only the summary's own counts are formulas
+                    assert ws.title == "Quarter summary", (ws.title, cell.coordinate)
+                    assert cell.value.startswith(("=COUNTIFS(RecTracker[", "=SUM(")), cell.value
+                elif isinstance(cell.value, str) and cell.value.startswith(_RISKY):
                     assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+                    assert cell.quotePrefix, (ws.title, cell.coordinate, cell.value)
                     risky_cells += 1
     assert risky_cells > 60
+    agency = wb["Quarter summary"]
+    rows = list(agency.iter_rows())
+    header = [r[0].value for r in rows].index("Lead agency")
+    equals = next(r for r in rows[header + 1 :] if r[0].value == "=Agency 0")
+    assert evaluate(wb, equals[6]) == 1  # matched as a name, not as "=" and a value
     assert wb["Read me"]["A1"].value.startswith('=HYPERLINK("http://example.invalid"')
     assert wb["Update log"]["E2"].value.endswith("narrative")
 
@@ -329,13 +417,14 @@ def test_chart_references_the_summary_counts(workbook_path: Path) -> None:
     assert agencies == ["Children's social care", "Health visiting", "Police"]
     tracker = openpyxl.load_workbook(workbook_path)["Tracker"]
     rows = list(tracker.iter_rows(min_row=2, values_only=True))
+    wb = openpyxl.load_workbook(workbook_path)
     for ref, rag in zip(values, ("Blue", "Green", "Amber", "Red", "Grey"), strict=True):
-        counts = cells(ref)
+        rng = ref.partition("!")[2].replace("$", "")
+        counts = [evaluate(wb, c) for row in wb["Quarter summary"][rng] for c in row]
         assert counts == [
             sum(1 for r in rows if r[_col("Lead agency") - 1] == a and r[_col("RAG") - 1] == rag)
             for a in agencies
         ]
-        assert all(isinstance(c, int) for c in counts)
 
 
 def test_readme_shows_the_quarters_dates_as_uk_dates(workbook_path: Path) -> None:
@@ -354,17 +443,11 @@ def test_readme_shows_the_quarters_dates_as_uk_dates(workbook_path: Path) -> Non
 
 def test_every_list_validation_blocks_and_explains(workbook_path: Path) -> None:
     ws = openpyxl.load_workbook(workbook_path)["Tracker"]
-    columns = {
-        "Status": "Lists!$A$2:$A$200",
-        "Lead agency": "Lists!$B$2:$B$200",
-        "RAG": "Lists!$C$2:$C$200",
-        "Scope": "Lists!$D$2:$D$200",
-    }
     by_formula = {dv.formula1: dv for dv in ws.data_validations.dataValidation}
-    for header, source in columns.items():
+    for header, source in LIST_NAMES.items():
         dv = by_formula[source]
         letter = openpyxl.utils.get_column_letter(_col(header))
-        assert str(dv.sqref) == f"{letter}2:{letter}518"
+        assert str(dv.sqref) == f"{letter}2:{letter}18"
         assert dv.showErrorMessage and dv.errorStyle == "stop" and not dv.showDropDown
         assert dv.errorTitle and "from the list" in dv.error and dv.showInputMessage
         assert dv.allow_blank
@@ -447,3 +530,117 @@ def test_a_failure_mid_workbook_leaves_no_scratch_or_partial_file(
     assert sum(name.endswith(".sheet1") for name in seen) == 1  # the Tracker sheet's stream
     assert set(seen.values()) == {0o600}
     assert list((workspace / "exports").iterdir()) == []
+
+
+def test_board_pack_prints_what_a_meeting_reads(workspace: Path) -> None:
+    case = add_recommendations(make_case(), 4)
+    case.recommendations[0].revised_target_date = "2027-01-31"
+    case.recommendations[0].lead_agency = "Child and adolescent mental health services"
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY, settings=SETTINGS)
+    ws = openpyxl.load_workbook(path)["Board pack"]
+    headers = [c.value for c in ws[1]]
+    assert (
+        headers
+        == [name for name, _w in BOARD_PACK_COLUMNS]
+        == [
+            "Review",
+            "Recommendation",
+            "Action",
+            "Lead agency",
+            "Lead officer",
+            "Target date",
+            "Status",
+            "RAG",
+            "Latest update",
+        ]
+    )
+    first = {h: ws.cell(row=2, column=i) for i, h in enumerate(headers, 1)}
+    assert first["Review"].value == "CSPR-2026-004 (LCSPR)"
+    assert first["Recommendation"].value.startswith("R1: =HYPERLINK")
+    assert first["Lead officer"].value == "Head of service"
+    assert first["Target date"].value.date() == date(2027, 1, 31)  # the revised target
+    assert first["Target date"].number_format == "DD/MM/YYYY"
+    assert first["Latest update"].value == "2026-Q3: Update 0 & more"
+    assert first["RAG"].value == str(compute_rag(case.recommendations[0], TODAY, Q3))
+    for cell in ws[2]:
+        if cell.value is not None:
+            assert cell.alignment.wrap_text and cell.alignment.vertical == "top"
+            assert cell.font.sz >= 9
+    # The row is as tall as its wrapped agency name (three lines at least).
+    assert ws.row_dimensions[2].height >= 3 * 10
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.print_options.gridLines
+    # One page wide at 100 % in Excel: the columns fit A4 landscape's 10.9 printable inches.
+    widths = [ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width for i in range(1, 10)]
+    assert sum(w * 7 + 5 for w in widths) <= (11.69 - 0.8) * 96
+    rag = openpyxl.utils.get_column_letter(headers.index("RAG") + 1)
+    assert {str(cf.sqref) for cf in ws.conditional_formatting} == {f"{rag}2:{rag}5"}
+
+
+def test_every_sheet_prints_with_marking_and_page_numbers(workspace: Path) -> None:
+    settings = Settings(partnership_name="Bath & Imaginary SCP", protective_marking="OFFICIAL")
+    path = write_tracker(
+        [reviewed(add_recommendations(make_case(), 3), settings)],
+        quarter=Q3,
+        today=TODAY,
+        settings=settings,
+    )
+    wb = openpyxl.load_workbook(path)
+    for ws in wb:  # the hidden Lists sheet too, should anyone unhide and print it
+        assert ws.oddHeader.center.text == "OFFICIAL", ws.title
+        assert ws.oddFooter.left.text == "OFFICIAL", ws.title
+        assert ws.oddFooter.center.text == "Page &P of &N", ws.title
+        assert ws.oddHeader.left.text == "Bath && Imaginary SCP"
+        assert ws.oddHeader.right.text == "Tracker Q3 2026-27, ratings as at 28/11/2026"
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert wb["Tracker"].print_title_rows == "$1:$1" and wb["Tracker"].print_title_cols == "$A:$A"
+    default = write_tracker([], quarter=Q3, today=TODAY)
+    assert openpyxl.load_workbook(default)["Tracker"].oddHeader.center.text == (
+        Settings().protective_marking
+    )
+
+
+def test_tracker_headers_wrap_whole_and_widths_fit_agency_names(workspace: Path) -> None:
+    case = add_recommendations(make_case(), 3)
+    case.recommendations[1].lead_agency = "Child and adolescent mental health services"
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
+    ws = openpyxl.load_workbook(path)["Tracker"]
+    for cell in ws[1]:
+        assert cell.alignment.wrap_text and cell.font.b, cell.value
+        width = ws.column_dimensions[cell.column_letter].width
+        assert width >= max(len(word) for word in cell.value.split()) + 2, cell.value
+    assert ws.row_dimensions[1].height >= 2 * 11  # "Review signed off / published" wraps
+    agency = ws.column_dimensions[openpyxl.utils.get_column_letter(_col("Lead agency"))].width
+    assert agency >= len("Child and adolescent mental health services")
+
+
+def test_readme_dates_sit_at_the_start_of_their_column(workbook_path: Path) -> None:
+    ws = openpyxl.load_workbook(workbook_path)["Read me"]
+    rows = {r[0].value: r[1] for r in ws.iter_rows(max_col=2) if r[0].value}
+    for label in ("Quarter starts", "Quarter ends", "Ratings as at", "Produced"):
+        assert rows[label].alignment.horizontal == "left", label
+    assert rows["Protective marking"].value == "OFFICIAL-SENSITIVE"
+
+
+def test_lead_officer_role_and_name_reach_the_tracker_and_board_pack(workspace: Path) -> None:
+    case = add_recommendations(make_case(), 3)
+    case.recommendations[0].lead_officer_name = "Robin Leadwell"
+    case.recommendations[1].lead_officer, case.recommendations[1].lead_officer_name = "", "Robin"
+    case.recommendations[2].lead_officer_name = "Siobhán O'Neill"  # a name in the key
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    tracker = [wb["Tracker"].cell(row=r, column=_col("Lead officer")).value for r in (2, 3, 4)]
+    pack_col = [name for name, _w in BOARD_PACK_COLUMNS].index("Lead officer") + 1
+    pack = [wb["Board pack"].cell(row=r, column=pack_col).value for r in (2, 3, 4)]
+    assert (
+        tracker
+        == pack
+        == [
+            "Head of service (Robin Leadwell)",
+            "Robin",
+            "Head of service (Mother)",  # redacted like every typed text
+        ]
+    )

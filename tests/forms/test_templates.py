@@ -35,7 +35,7 @@ def referral() -> dict[str, object]:
                 "dob": "2024-01-15",
                 "date_of_death": "2026-03-02",
                 "address": "1 Imaginary Row, Nowhere NE0 0AA",
-                "la_of_residence": "Gateshead",
+                "la_of_residence": "Examplebury",
                 "legal_status": ["Child in need"],
             }
         ],
@@ -60,11 +60,37 @@ def test_every_form_is_shipped_with_its_version(forms: FormSet) -> None:
     # referral 2 asks about consent, the basis for sharing, whether the family has been told
     # and other children's safety now, and keeps an agency contact's name and role apart;
     # agency_report 2 adds organisational context, procedures, earlier history, the return
-    # contact and the author's completion date
-    versions = {"referral": 2, "agency_report": 2}
+    # contact and the author's completion date; recommendation 2 asks the lead officer's
+    # role and, apart, their name
+    versions = {"referral": 2, "agency_report": 2, "recommendation": 2}
     for form in forms.values():
         assert form.version == versions.get(form.id, 1)
         assert form.sections and form.field_count() > 0
+
+
+def test_recommendation_asks_the_lead_officers_role_and_optional_name(forms: FormSet) -> None:
+    form = forms["recommendation"]
+    role, name = form.field("lead_officer"), form.field("lead_officer_name")
+    assert role.required and role.label == "Lead officer's role"
+    assert not name.required and "optional" in name.label
+    fields = [f.id for f in form.fields]
+    assert fields.index("lead_officer_name") == fields.index("lead_officer") + 1
+    # A version 1 record (role and name in one answer, no name field) still reads clean.
+    old = {
+        "id": "CSPR-2026-004-R1-A1",
+        "number": 1,
+        "text": "Fictional recommendation.",
+        "action_number": 1,
+        "action": "Fictional action.",
+        "scope": "Multi-agency",
+        "lead_agency": "Police",
+        "lead_officer": "Head of safeguarding; Quinn Madeup",
+        "target_date": "2026-12-31",
+        "impact_measure": "Audit.",
+        "status": "Not started",
+    }
+    assert form.validate(old, template_version=1) == []
+    assert form.validate({**old, "lead_officer": ""}, template_version=1) != []
 
 
 def test_referral_2_asks_about_consent_sharing_the_family_and_other_children(

@@ -101,7 +101,7 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
         await pilot.pause()
         assert not editor(app, "children[0].dob").has_class("-has-error")
         await fill(pilot, "children[0].address", "1 Elm")
-        await pick(pilot, "children[0].la_of_residence", "Gateshead")
+        await pick(pilot, "children[0].la_of_residence", "Examplebury")
         await tick(pilot, editor(app, "children[0].legal_status").input, "None")
 
         await pilot.press("ctrl+o")

@@ -44,10 +44,13 @@ async def test_add_a_recommendation_then_a_quarterly_update_with_a_reason(
         )
         await pilot.press("tab", *"Share notes", "enter", *"Audit", "enter", *"ICB", "enter")
         await pilot.press(*"31/12/2026", "enter")
+        await pilot.press(*"Head of audit", "enter", *"Quinn Madeup")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, RecommendationsScreen)
         assert table.row_count == 2
+        added = app.store.get("CSPR-2026-001").recommendations[0]
+        assert (added.lead_officer, added.lead_officer_name) == ("Head of audit", "Quinn Madeup")
 
         # Filter: overdue only leaves the January one (today is 15/06/2026).
         app.screen.query_one("#filter-overdue", Checkbox).value = True

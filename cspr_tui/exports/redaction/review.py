@@ -183,6 +183,7 @@ def tracker_texts(case: Case) -> list[tuple[str, str]]:
             "text",
             "action",
             "lead_officer",
+            "lead_officer_name",
             "evidence",
             "impact_measure",
             "impact_evidence",

@@ -1,4 +1,5 @@
-"""Add one recommendation action to a case: text, SMART action, lead agency, target date."""
+"""Add one recommendation action to a case: text, SMART action, lead agency, target date,
+lead officer."""
 
 from __future__ import annotations
 
@@ -54,6 +55,8 @@ class RecommendationDialog(ModalScreen[bool]):
             yield Input(placeholder="SMART action", id="action")
             yield Input(placeholder="Lead agency", id="agency")
             yield Input(placeholder="Target date DD/MM/YYYY", id="target", restrict=r"[0-9/.\-]*")
+            yield Input(placeholder="Lead officer's role", id="officer")
+            yield Input(placeholder="Lead officer's name (optional)", id="officer_name")
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add", id="save", variant="primary", compact=True)
@@ -89,13 +92,23 @@ class RecommendationDialog(ModalScreen[bool]):
             self.query_one("#action", Input).value,
             self.query_one("#agency", Input).value,
             target,
+            self.query_one("#officer", Input).value,
+            self.query_one("#officer_name", Input).value,
         )
 
     @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
-    def save_worker(self, ref: str, text: str, action: str, agency: str, target) -> None:
+    def save_worker(
+        self, ref: str, text: str, action: str, agency: str, target, officer: str, name: str
+    ) -> None:
         try:
             self.app.store.add_recommendation(
-                ref, text=text, action=action, lead_agency=agency, target_date=target
+                ref,
+                text=text,
+                action=action,
+                lead_agency=agency,
+                lead_officer=officer,
+                lead_officer_name=name,
+                target_date=target,
             )
         except CsprError as exc:
             self.app.call_from_thread(self.query_one(".dialog-error", Static).update, exc.message)
