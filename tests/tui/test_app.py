@@ -139,11 +139,14 @@ async def test_idle_lock_after_the_configured_time(vault_path: Path) -> None:
 
 async def test_idle_lock_fires_from_the_timer(settings: Settings, vault_path: Path) -> None:
     seed_vault(vault_path)
-    app = build_app(settings, vault_path, idle_lock_seconds=0.5)
+    app = build_app(settings, vault_path, idle_lock_seconds=0)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(pilot)
         assert app.session is not None
-        deadline = time.monotonic() + 5  # the timer ticks each second
+        # Half a second of idleness from now: however long the unlock took on a busy machine.
+        app.idle_lock_seconds = 0.5
+        app.last_activity = time.monotonic()
+        deadline = time.monotonic() + 10  # the timer ticks each second
         while app.session is not None and time.monotonic() < deadline:
             await pilot.pause(0.1)
         await settle(pilot)

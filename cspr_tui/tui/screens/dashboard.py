@@ -143,6 +143,7 @@ class DashboardScreen(Screen[None]):
         self._show_counts(summaries)
         self._show_deadlines(found)
         self.apply_filter()
+        self._show_caption()  # now, not only when the table's message comes round
 
     def _show_counts(self, summaries: list[CaseSummary]) -> None:
         counts = Counter(summary.stage for summary in summaries)
