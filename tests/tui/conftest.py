@@ -63,7 +63,11 @@ async def settle(pilot: Pilot, rounds: int = 3, timeout: float = 20.0) -> None:
         while getattr(pilot.app, "keys_pending", 0) or any(
             worker.is_running for worker in pilot.app.workers
         ):
-            assert time.monotonic() < deadline, "a worker did not finish"
+            assert time.monotonic() < deadline, (
+                "a worker did not finish",
+                [(w.name, str(w.state)) for w in pilot.app.workers],
+                getattr(pilot.app, "keys_pending", 0),
+            )
             await pilot.pause(0.02)
         await pilot.pause()
 
