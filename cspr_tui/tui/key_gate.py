@@ -134,4 +134,5 @@ class KeyGate:
             self.busy = False
             await self._release()
             return
-        self.app.set_timer(0.0005, self._check, name="key-gate")
+        # While a worker runs, look every 20 ms: polling faster starves its thread of the GIL.
+        self.app.set_timer(0.02 if self.working() else 0.0005, self._check, name="key-gate")
