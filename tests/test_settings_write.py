@@ -77,7 +77,9 @@ def test_demo_and_exports_folders_are_created_0700(workspace: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE((workspace / "vault").stat().st_mode) == 0o700
     result = subprocess.run(
-        [sys.executable, "-m", "cspr_tui", "--vault", "vault/demo.vault", "export", "tracker"],
+        # An unredacted report needs no redaction review, so only the folder is under test.
+        [sys.executable, "-m", "cspr_tui", "--vault", "vault/demo.vault", "export", "report"]
+        + ["CSPR-2026-001", "--kind", "referral"],
         capture_output=True,
         text=True,
         env={**env, "CSPR_PASSPHRASE": "demo"},
