@@ -78,8 +78,10 @@ def test_demo_and_exports_folders_are_created_0700(workspace: Path) -> None:
     assert stat.S_IMODE((workspace / "vault").stat().st_mode) == 0o700
     result = subprocess.run(
         # An unredacted report needs no redaction review, so only the folder is under test.
-        [sys.executable, "-m", "cspr_tui", "--vault", "vault/demo.vault", "export", "report"]
-        + ["CSPR-2026-001", "--kind", "referral"],
+        [
+            *(sys.executable, "-m", "cspr_tui", "--vault", "vault/demo.vault"),
+            *("export", "report", "CSPR-2026-001", "--kind", "referral"),
+        ],
         capture_output=True,
         text=True,
         env={**env, "CSPR_PASSPHRASE": "demo"},

@@ -241,7 +241,7 @@ CHILDREN: list[Child] = [
         ("Any bruise on a baby who is not mobile must be referred.", "Risk assessment"),
         recommendations=(
             _rec(
-                "Refer every bruise or unexplained mark on a baby who is not yet mobile for a "
+                "Refer every bruise or unexplained injury on a baby who is not yet mobile for a "
                 "safeguarding assessment.",
                 ("Risk assessment",),
                 (
