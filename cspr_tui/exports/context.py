@@ -117,7 +117,7 @@ RECOMMENDATION_COLUMNS: tuple[str, ...] = (
     "Status",
 )
 
-# The agency information report's tables, for the agency to complete (domain.md 4).
+# The agency report's tables, for the agency to complete (form_templates/agency_report.yaml).
 AGENCY_TABLES: dict[str, tuple[str, ...]] = {
     "chronology": (
         "Date",

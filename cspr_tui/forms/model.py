@@ -389,7 +389,7 @@ class Form:
 
     def visible_fields(self, values: Mapping[str, Any]) -> list[Field]:
         """Top-level fields shown for these answers (hidden sections hide all their fields)."""
-        shown = []
+        shown: list[Field] = []
         for section in self.sections:
             if not section.is_visible(values):
                 continue

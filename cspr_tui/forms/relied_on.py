@@ -174,7 +174,7 @@ RELIED_ON_FIELDS: dict[str, tuple[str, ...]] = {
         "return_contact",
         "return_address",
         "subjects",
-        # domain.md 4, sections 2 to 14
+        # form_templates/agency_report.yaml: the sections the agency completes
         "records_examined",
         "staff_spoken_to",
         "limitations",

@@ -50,7 +50,7 @@ class _Checker:
         values = self.values
         if not item.is_input or not item.is_visible(values, row, position):
             return
-        value = (row if row is not None else values).get(item.id)
+        value: Any = (row if row is not None else values).get(item.id)
         if is_empty(value):
             if self.finishing and item.is_required(values, row, position):
                 self.issues.append(Issue(path, label, f"{item.label} is required."))

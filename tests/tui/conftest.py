@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, SelectionList, TextArea
-from textual.widgets._select import SelectOverlay
+from textual.widgets import Input, OptionList, SelectionList, TextArea
 
 from cspr_tui.domain.store import CaseStore
 from cspr_tui.forms import load_forms
@@ -115,7 +114,7 @@ async def choose(pilot: Pilot, widget, option: str, value: object = None) -> Non
         assert widget.value == option, f"picked {widget.value!r}, wanted {option!r}"
         return
     await pilot.press("enter")
-    overlay = widget.query_one(SelectOverlay)
+    overlay = widget.query_one(OptionList)  # a Select's drop-down is its one OptionList
     prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
     target = prompts.index(option)
     here = overlay.highlighted if overlay.highlighted is not None else -1
