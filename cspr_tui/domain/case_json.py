@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, fields, is_dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,6 +39,7 @@ from cspr_tui.domain.case import (
     StageChange,
 )
 from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, record_key, split_record_key
+from cspr_tui.domain.plain_json import plain_json
 from cspr_tui.errors import CsprError, UsageError, ValidationFailed
 
 __all__ = [
@@ -272,21 +273,6 @@ _FILE_VALIDATOR = Draft202012Validator(
 _CASE_VALIDATOR = Draft202012Validator(
     CASE_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
 )
-
-
-def plain_json(value: Any) -> Any:
-    """Form answers as JSON data: dates become ISO strings, enums their values, tuples lists."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): plain_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain_json(v) for v in value]
-    return value
 
 
 _SCALARS = frozenset({str, int, float, bool, type(None)})

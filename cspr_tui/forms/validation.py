@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cspr_tui.forms.model import Field, Form, Issue, check_condition, is_empty, make_scope
+from cspr_tui.forms.answers import Issue, check_condition, is_empty, make_scope
+
+if TYPE_CHECKING:
+    from cspr_tui.forms.model import Field, Form
 
 __all__ = ["validate_record"]
 
