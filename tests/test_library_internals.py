@@ -79,3 +79,16 @@ def test_tinydb_table_internals_the_vault_relies_on() -> None:
     assert table._next_id == 2
     table._next_id = None
     assert table.insert({"ref": "CSPR-2026-002"}) == 2  # recomputed from the documents
+
+
+def test_textual_worker_fields_the_lock_empties() -> None:
+    """cspr_tui/tui/session.py (`forget_finished_workers`) empties a finished worker's
+    `_work`, `_result` and `_error` on lock; were they renamed, it would set new attributes
+    and leave the real ones (a store, a passphrase holder) alive, so their names are pinned
+    where the worker sets them."""
+    from textual.worker import Worker
+
+    source = inspect.getsource(Worker.__init__)
+    for assignment in ("self._work = ", "self._result", "self._error"):
+        assert assignment in source, f"textual's Worker no longer sets {assignment.strip()}"
+    assert inspect.getsource(Worker).count("self._work") >= 3  # and runs what it holds

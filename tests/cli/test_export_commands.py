@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -19,21 +16,9 @@ from cspr_tui.exports import document_text
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings, save_settings
 from cspr_tui.vault import create_vault, open_vault
+from tests.cli_run import PASS, cspr
 
-PASS = "an invented passphrase"
 NOT_ENCRYPTED = "This file is not encrypted"
-
-
-def cspr(*args: str, passphrase: str = PASS) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CSPR_PASSPHRASE": passphrase}
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -955,7 +955,7 @@ def test_a_redacted_referral_through_the_cli_holds_no_identifier_in_any_part(
     from cspr_tui.forms import load_forms
     from cspr_tui.settings import Settings, save_settings
     from cspr_tui.vault import create_vault
-    from tests.cli.test_export_commands import PASS, cspr
+    from tests.cli_run import PASS, cspr
 
     settings = Settings(reviewer_name="Reviewer One")
     save_settings(settings)
@@ -1137,7 +1137,7 @@ def test_cspr_redact_leaves_no_identifier_anywhere_in_a_hostile_word_file(
     from cspr_tui.forms import load_forms
     from cspr_tui.settings import Settings, save_settings
     from cspr_tui.vault import create_vault
-    from tests.cli.test_export_commands import PASS, cspr
+    from tests.cli_run import PASS, cspr
 
     settings = Settings(reviewer_name="Reviewer One")
     save_settings(settings)
@@ -1233,7 +1233,7 @@ def test_the_tracker_after_review_holds_no_identifier_and_keeps_ordinary_phrases
     from cspr_tui.forms import load_forms
     from cspr_tui.settings import Settings, save_settings
     from cspr_tui.vault import create_vault
-    from tests.cli.test_export_commands import PASS, cspr
+    from tests.cli_run import PASS, cspr
 
     settings = Settings(reviewer_name="Reviewer One")
     save_settings(settings)
