@@ -26,6 +26,7 @@ from cspr_tui.forms.expression import Expression, ExpressionError, Scope
 
 __all__ = [
     "FIELD_TYPES",
+    "ISSUE_CODES",
     "Constraint",
     "Field",
     "FieldValueError",
@@ -64,12 +65,22 @@ class FieldValueError(ValueError):
 
 @dataclass(frozen=True)
 class Issue:
-    """One validation finding, addressed by path (`children[0].dob`) for the screens."""
+    """One validation finding, addressed by path (`children[0].dob`) for the screens.
+
+    `code` says what kind of problem it is, for a caller that acts on it rather than
+    printing it: one of `ISSUE_CODES`.
+    """
 
     path: str
     label: str
     message: str
     severity: str = "error"  # "error" | "warning"
+    code: str = "invalid"
+
+
+# What an Issue's `code` may be: missing when finishing, an impossible value, a rule of the
+# template not met, too few rows in a repeat, answers that are not a set of answers at all.
+ISSUE_CODES = frozenset({"required", "invalid", "constraint", "too_few", "not_answers"})
 
 
 @dataclass(frozen=True)

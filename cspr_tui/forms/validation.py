@@ -27,7 +27,8 @@ def validate_record(
     today: dt.date | None = None,
 ) -> list[Issue]:
     if not isinstance(values, Mapping):
-        return [Issue("", form.title, f"The {form.title} record is not a set of answers.")]
+        message = f"The {form.title} record is not a set of answers."
+        return [Issue("", form.title, message, code="not_answers")]
     checker = _Checker(values, finishing, lenient, today)
     for section in form.sections:
         if section.is_visible(values):
@@ -53,7 +54,9 @@ class _Checker:
         value = (row if row is not None else values).get(item.id)
         if is_empty(value):
             if self.finishing and item.is_required(values, row, position):
-                self.issues.append(Issue(path, label, f"{item.label} is required."))
+                self.issues.append(
+                    Issue(path, label, f"{item.label} is required.", code="required")
+                )
                 return
             if item.type != "repeat":
                 return
@@ -64,12 +67,14 @@ class _Checker:
             if self.lenient and item.type in ("choice", "multi_choice"):
                 severity = "warning"  # the choice list changed since this record was captured
                 problem += " (the form has changed since this was recorded)"
-            self.issues.append(Issue(path, label, problem, severity))
+            self.issues.append(Issue(path, label, problem, severity, "invalid"))
             return
         scope = make_scope(item.form, values, item.parent, row, position, today=self.today)
         for constraint in item.constraints:
             if check_condition(constraint.rule, scope) is False:
-                self.issues.append(Issue(path, label, constraint.message, constraint.severity))
+                self.issues.append(
+                    Issue(path, label, constraint.message, constraint.severity, "constraint")
+                )
         if item.type == "repeat":
             self.rows(item, value, path)
 
@@ -78,7 +83,7 @@ class _Checker:
             wanted = int(group.minimum)
             noun = "entry" if wanted == 1 else "entries"
             message = f"{group.label} needs at least {wanted} {noun}."
-            self.issues.append(Issue(path, group.label, message))
+            self.issues.append(Issue(path, group.label, message, code="too_few"))
         for index, row in enumerate(rows):
             for item in group.fields:
                 self.field(

@@ -528,7 +528,7 @@ def test_depth_and_barrier_accept_the_forms_answers(store: CaseStore) -> None:
 
 def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Count the `Case` objects the store builds from vault documents."""
-    from cspr_tui.domain import store as store_module
+    from cspr_tui.domain import read_model as store_module
 
     built: list[str] = []
     real = store_module.case_from_data

@@ -24,7 +24,7 @@ from cspr_tui.domain.carry_over import carried_paths, carry_over
 from cspr_tui.domain.case import Case, Record
 from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record, depth_to_form
 from cspr_tui.errors import CsprError, ValidationFailed
-from cspr_tui.forms.model import Field, Form, Section, is_empty
+from cspr_tui.forms.model import Field, Form, Issue, Section, is_empty
 from cspr_tui.tui.widgets.form_field import (
     Context,
     FieldEditor,
@@ -716,9 +716,9 @@ class FormScreen(Screen[bool]):
         if not isinstance(exc, ValidationFailed) or self.form is None:
             issues_box.update(f"! {exc.message}")
             return
-        errors = [
-            i for i in self.form.validate(self.values, finishing=finish) if i.severity == "error"
-        ]
+        # The store's own finding (its clock, the record's template version), not a second
+        # validation here.
+        errors = [i for i in exc.issues if isinstance(i, Issue) and i.severity == "error"]
         if not errors:  # a refusal the form itself does not explain: show the store's words
             issues_box.update("\n".join([exc.message, *exc.details[:6]]))
             return
