@@ -9,6 +9,7 @@ when anything fails.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,10 @@ from cspr_tui.domain.storable import require_storable
 from cspr_tui.errors import ValidationFailed
 
 __all__ = ["ImportPlan", "digest", "plan_import"]
+
+
+def _named(ref: str, where: str) -> str:
+    return f"{ref}: {where}"
 
 
 def digest(data: Any) -> str:
@@ -53,7 +58,7 @@ def plan_import(
     plan = ImportPlan()
     for case in cases:
         data = case_to_data(case)
-        require_storable(data, lambda where, ref=case.ref: f"{ref}: {where}")
+        require_storable(data, functools.partial(_named, case.ref))
         old = existing(case.ref)
         if old is None:
             plan.new_docs.append(data)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
@@ -49,15 +49,15 @@ def serialised(
     """One change at a time: read, check, write and re-cache under the store's lock, so
     two workers (Textual threads) never build changes on the same stale case."""
 
-    @functools.wraps(method)
-    def locked(self: _U, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    def locked(self: _U, /, *args: _P.args, **kwargs: _P.kwargs) -> _T:
         with self._lock:
             return method(self, *args, **kwargs)
 
+    functools.update_wrapper(locked, method)  # the name and docstring, for help()
     return locked
 
 
-def _overwrite(doc: dict[str, Any], data: Mapping[str, Any]) -> None:
+def _overwrite(doc: MutableMapping[str, Any], data: Mapping[str, Any]) -> None:
     """Replace a TinyDB document's contents in place (its id stays)."""
     doc.clear()
     doc.update(data)
