@@ -32,6 +32,7 @@ __all__ = [
     "redaction_decisions_merged",
     "remove_person",
     "replace_person",
+    "review_subjects",
 ]
 
 PERSON_LIST_FIELDS = ("variants", "addresses", "phones", "emails")
@@ -165,6 +166,12 @@ def redaction_decisions_merged(
             )
         by_id[decision.finding_id] = decision
     return list(by_id.values())
+
+
+def review_subjects(case: Case) -> list[Person]:
+    """The people the review is about (the child and family, not practitioners): whom an
+    agency report and its cover name, by pseudonym and role."""
+    return [p for p in case.people if p.kind != PersonKind.PRACTITIONER]
 
 
 def add_person(case: Case, person: Person) -> None:

@@ -74,8 +74,10 @@ def scope_of(value: Any) -> Scope:
     try:
         return Scope(value)
     except ValueError:
-        allowed = ", ".join(s.value for s in Scope)
-        raise ValidationFailed(f"Scope must be one of {allowed}, not {value!r}.") from None
+        *others, last = (s.value for s in Scope)
+        raise ValidationFailed(
+            f"Scope must be {', '.join(others)} or {last}, not {value!r}."
+        ) from None
 
 
 def find(case: Case, rec_id: str) -> Recommendation:

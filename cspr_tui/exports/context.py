@@ -19,6 +19,7 @@ from docxtpl import Listing
 
 from cspr_tui.domain.case import AgencyReportRequest, Case, ReportDepth, Stage
 from cspr_tui.domain.form_mapping import depth_to_form
+from cspr_tui.domain.people import review_subjects
 from cspr_tui.domain.rag import effective_target
 from cspr_tui.exports.form_report import (
     Block,
@@ -370,8 +371,7 @@ def agency_report_context(
             },
             "subjects": [
                 {"pseudonym": format_value(p.pseudonym), "role": format_value(p.role)}
-                for p in case.people
-                if p.kind != "practitioner"
+                for p in review_subjects(case)
             ],
             "lines_of_enquiry": [{"number": str(i), "question": q} for i, q in enumerate(loe, 1)],
             "blank_rows": list(range(AGENCY_BLANK_ROWS)),

@@ -124,3 +124,14 @@ def test_redaction_decisions_are_stamped_and_summarised() -> None:
     assert {(d.by, d.at) for d in case.redaction_decisions} == {("Reviewer One", stamp.now)}
     with pytest.raises(ValidationFailed, match="needs a reason"):
         record_decisions(case, [RedactionDecision("f3", RedactionOutcome.REJECTED)], stamp)
+
+
+def test_the_reviews_subjects_leave_out_practitioners() -> None:
+    from cspr_tui.domain.case import Case
+    from cspr_tui.domain.people import review_subjects
+
+    child = Person("Poppy Example", "Child A", "Subject child", PersonKind.CHILD)
+    nurse = Person("Jo Example", "Health visitor", "Health visitor", PersonKind.PRACTITIONER)
+    mother = Person("Sam Example", "Mother", "Mother")
+    case = Case("CSPR-2026-001", "Child A", people=[child, nurse, mother])
+    assert review_subjects(case) == [child, mother]

@@ -38,7 +38,10 @@ def test_actions_number_under_their_recommendation_and_join_the_lead_agency() ->
     ("details", "message"),
     [
         ({"text": "  "}, "needs its text"),
-        ({"text": "T", "scope": "Everyone"}, "Scope must be one of"),
+        (
+            {"text": "T", "scope": "Everyone"},
+            "Scope must be Single-agency, Multi-agency or Partnership, not 'Everyone'",
+        ),
         ({"text": "T", "target_date": "31/02/2026"}, "Target date must be a real date"),
     ],
 )
