@@ -17,7 +17,10 @@ from typing import Any
 
 from docxtpl import Listing
 
-from cspr_tui.domain.case import AgencyReportRequest, Case, Recommendation, Stage
+from cspr_tui.domain.case import AgencyReportRequest, Case, ReportDepth, Stage
+from cspr_tui.domain.form_mapping import depth_to_form
+from cspr_tui.domain.people import review_subjects
+from cspr_tui.domain.rag import effective_target
 from cspr_tui.exports.form_report import (
     Block,
     ReportSection,
@@ -223,10 +226,6 @@ def _form_values(case: Case, form_id: str) -> dict[str, Any]:
     return dict(record.values) if record else {}
 
 
-def _effective_target(rec: Recommendation) -> str | None:
-    return rec.revised_target_date or rec.target_date
-
-
 def _recommendations_section(case: Case) -> ReportSection:
     """The final report's recommendations: one row per tracked action, dates whole."""
     recs = sorted(case.recommendations, key=lambda r: (r.number, r.action_number, r.id))
@@ -235,7 +234,7 @@ def _recommendations_section(case: Case) -> ReportSection:
         what = format_value(r.text, "memo")
         if r.action and str(r.action).strip():
             what = f"{what}\nAction: {format_value(r.action, 'memo')}"
-        target = _effective_target(r)
+        target = effective_target(r)
         rows.append(
             [
                 f"{r.number}.{r.action_number}",
@@ -347,7 +346,7 @@ def agency_report_context(
 ) -> dict[str, Any]:
     """The context of one agency's information report: pre-filled cover, scope and questions."""
     request = request or AgencyReportRequest(agency=agency)
-    depth = "LCSPR" if request.depth == "lcspr" or _past_rapid_review(case) else "Rapid review"
+    depth = ReportDepth.LCSPR.label if _past_rapid_review(case) else depth_to_form(request.depth)
     ctx = _base(case, settings, today, "Agency information report")
     review = _form_values(case, "review")
     loe = [
@@ -372,8 +371,7 @@ def agency_report_context(
             },
             "subjects": [
                 {"pseudonym": format_value(p.pseudonym), "role": format_value(p.role)}
-                for p in case.people
-                if p.kind != "practitioner"
+                for p in review_subjects(case)
             ],
             "lines_of_enquiry": [{"number": str(i), "question": q} for i, q in enumerate(loe, 1)],
             "blank_rows": list(range(AGENCY_BLANK_ROWS)),

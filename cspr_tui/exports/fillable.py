@@ -37,6 +37,8 @@ from docx.shared import Cm, Pt, RGBColor
 
 from cspr_tui.domain.agency_return import CONTEXT_FIELDS, DocumentId
 from cspr_tui.domain.case import AgencyReportRequest, Case
+from cspr_tui.domain.form_mapping import depth_to_form
+from cspr_tui.domain.people import review_subjects
 from cspr_tui.exports.context import DEFAULT_LINES_OF_ENQUIRY, clean_text, format_date
 from cspr_tui.exports.docx_report import find_agency
 from cspr_tui.exports.export_file import (
@@ -651,8 +653,8 @@ def build_agency_report(
     ):
         _para(doc, line, "ListBullet")
     start, end = _scope(case)
-    subjects = [p for p in case.people if p.kind != "practitioner"]
-    depth = "LCSPR" if request.depth == "lcspr" else "Rapid review"
+    subjects = review_subjects(case)
+    depth = depth_to_form(request.depth)
     contact = request.return_contact or str(settings.extra.get("business_unit_contact") or "")
     address = request.return_address or str(settings.extra.get("business_unit_address") or "")
     _para(doc, "Review details (completed by the review team)", "Heading1")

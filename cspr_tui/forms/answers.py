@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from cspr_tui.forms.dates import DateFormatError, parse_iso_date
@@ -17,17 +18,45 @@ from cspr_tui.forms.expression import Expression, ExpressionError, Scope
 if TYPE_CHECKING:
     from cspr_tui.forms.model import Field, Form
 
-__all__ = ["Issue", "check_condition", "is_empty", "make_scope", "typed_value"]
+__all__ = [
+    "Issue",
+    "IssueCode",
+    "Severity",
+    "check_condition",
+    "is_empty",
+    "make_scope",
+    "typed_value",
+]
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # blocks saving (an impossible answer) or finishing (a missing one)
+    WARNING = "warning"  # shown, never blocks
+
+
+class IssueCode(StrEnum):
+    """What kind of problem an Issue is."""
+
+    REQUIRED = "required"  # missing when finishing
+    INVALID = "invalid"  # an impossible value (31/02, a choice the form lacks)
+    CONSTRAINT = "constraint"  # a rule of the template not met
+    TOO_FEW = "too_few"  # fewer entries in a repeat than the template asks
+    NOT_ANSWERS = "not_answers"  # the record is not a set of answers at all
 
 
 @dataclass(frozen=True)
 class Issue:
-    """One validation finding, addressed by path (`children[0].dob`) for the screens."""
+    """One validation finding, addressed by path (`children[0].dob`) for the screens.
+
+    `code` says what kind of problem it is, for a caller that acts on it rather than
+    printing it; `severity` whether it blocks (an error) or only warns.
+    """
 
     path: str
     label: str
     message: str
-    severity: str = "error"  # "error" | "warning"
+    severity: Severity = Severity.ERROR
+    code: IssueCode = IssueCode.INVALID
 
 
 def is_empty(value: Any) -> bool:

@@ -21,7 +21,14 @@ from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
-from cspr_tui.forms.answers import Issue, check_condition, is_empty, make_scope
+from cspr_tui.forms.answers import (
+    Issue,
+    IssueCode,
+    Severity,
+    check_condition,
+    is_empty,
+    make_scope,
+)
 from cspr_tui.forms.dates import DateFormatError, format_date, parse_date, parse_iso_date
 from cspr_tui.forms.expression import Expression, Scope
 from cspr_tui.forms.validation import validate_record
@@ -34,7 +41,9 @@ __all__ = [
     "Form",
     "FormSet",
     "Issue",
+    "IssueCode",
     "Section",
+    "Severity",
     "TemplateProblem",
     "check_condition",
     "is_empty",
@@ -83,7 +92,7 @@ class TemplateProblem:
 class Constraint:
     rule: Expression
     message: str
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
 
 
 @dataclass(eq=False)
@@ -309,7 +318,8 @@ class Field:
             values = {**values, self.id: parsed}
         scope = make_scope(self.form, values, self.parent, row, position, today=today)
         for constraint in self.constraints:
-            if constraint.severity == "error" and check_condition(constraint.rule, scope) is False:
+            blocking = constraint.severity == Severity.ERROR
+            if blocking and check_condition(constraint.rule, scope) is False:
                 return constraint.message
         return None
 
