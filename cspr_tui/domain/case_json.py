@@ -303,7 +303,8 @@ def _plain(value: Any) -> Any:
 
 def case_to_data(case: Case) -> dict[str, Any]:
     """The case as plain JSON data (the vault document and one item of an export file)."""
-    return _plain(case)
+    data: dict[str, Any] = _plain(case)
+    return data
 
 
 _MISSING: Any = object()  # a required field the data lacks
@@ -344,7 +345,7 @@ def _builder(cls: type[_D]) -> Callable[[Mapping[str, Any]], _D]:
                 raise TypeError(f"{cls.__name__} needs {name}")
         for name, factory in factories:
             if values[name] is _FACTORY:
-                values[name] = factory()  # type: ignore[misc]
+                values[name] = factory()
         obj = new(cls)
         obj.__dict__ = values
         return obj
@@ -366,7 +367,7 @@ _case = _builder(Case)
 
 def _enum_lookup(enum: type[_E]) -> Callable[[Any], _E]:
     """`enum(value)` through the value map (the enum call is slow); ValueError as before."""
-    members: dict[Any, _E] = dict(enum._value2member_map_)  # type: ignore[arg-type]
+    members: dict[Any, _E] = {member.value: member for member in enum}
 
     def lookup(value: Any) -> _E:
         try:

@@ -255,10 +255,7 @@ async def test_a_refusal_is_shown_from_the_stores_issues_not_a_second_validation
     from cspr_tui.errors import ValidationFailed
     from cspr_tui.forms.model import Form, Issue
 
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         screen = app.screen
         monkeypatch.setattr(Form, "validate", lambda *_args, **_kwargs: [])
         found = Issue("ack_not_cp_referral", "Notice", "Notice is required.", code="required")
