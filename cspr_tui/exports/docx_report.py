@@ -180,7 +180,7 @@ class _Template(DocxTemplate):
             xml,
         )
 
-    def fix_tables(self, xml: str) -> Any:  # an lxml element, as docxtpl's own returns
+    def fix_tables(self, xml: str) -> etree._Element:
         """docxtpl's table repair, then each table's grid taken from its cells' own widths.
 
         The stock repair runs only when a table's rows and column grid disagree (a
