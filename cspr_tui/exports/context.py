@@ -32,7 +32,6 @@ __all__ = [
     "AGENCY_BLANK_ROWS",
     "CASE_REPORT_KINDS",
     "NOT_RECORDED",
-    "PROTECTIVE_MARKING",
     "RECOMMENDATION_COLUMNS",
     "ReportPart",
     "ReportSpec",
@@ -42,11 +41,11 @@ __all__ = [
     "finish_context",
     "format_date",
     "format_value",
+    "protective_marking",
     "report_sections",
 ]
 
 NOT_RECORDED = "Not recorded"
-PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
 AGENCY_BLANK_ROWS = 6
 # Characters Word's XML cannot hold, plus \a and \f which docxtpl turns into breaks.
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -188,10 +187,16 @@ def format_value(value: Any, kind: str = "text") -> str:
     return text if text.strip() else NOT_RECORDED
 
 
+def protective_marking(settings: Settings) -> str:
+    """The marking printed at the head and foot of every page of an export, as the
+    partnership's settings say (Government Security Classifications); empty prints none."""
+    return clean_text(str(settings.protective_marking or "")).strip()
+
+
 def _base(case: Case, settings: Settings, today: date, title: str) -> dict[str, Any]:
     return {
         "title": title,
-        "marking": PROTECTIVE_MARKING,
+        "marking": protective_marking(settings),
         "partnership": format_value(settings.partnership_name),
         "generated": format_date(today),
         "case": {

@@ -14,16 +14,21 @@ from docx import Document
 from cspr_tui import paths
 from cspr_tui.errors import CsprError, NotFound, ValidationFailed
 from cspr_tui.exports import document_text, write_agency_report, write_case_report
-from cspr_tui.exports.context import CASE_REPORT_KINDS, PROTECTIVE_MARKING, report_sections
+from cspr_tui.exports.context import CASE_REPORT_KINDS, report_sections
+from cspr_tui.exports.form_report import strip_enumerator
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
 from tests.exports.case_fixtures import LONG, MULTILINE, REAL_NAMES, TRICKY, make_case, reviewed
 
 TODAY = date(2026, 11, 28)
 SETTINGS = Settings(partnership_name="Imaginary Borough Safeguarding Partnership")
+PROTECTIVE_MARKING = Settings().protective_marking  # the default the reports print
 # The agency report is the fillable form drawn from agency_report.yaml (tests/exports/
-# test_fillable.py covers it in full): its section titles are the report's headings.
-AGENCY_HEADINGS = tuple(section.title for section in load_forms()["agency_report"].sections)
+# test_fillable.py covers it in full): its section titles are the report's headings, their
+# numbers printed by the heading style.
+AGENCY_HEADINGS = tuple(
+    strip_enumerator(section.title) for section in load_forms()["agency_report"].sections
+)
 
 
 def _headings(path: Path) -> list[str]:
