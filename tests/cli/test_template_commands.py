@@ -44,7 +44,7 @@ def test_check_reports_every_problem_and_exits_6(workspace: Path) -> None:
     result = cspr("templates", "check")
     assert result.returncode == 6
     lines = result.stdout.splitlines()
-    assert "form_templates/screening.yaml: feedback_date: this field is missing" in lines[1]
+    assert "form_templates/screening.yaml: date_received: this field is missing" in lines[1]
     assert lines[0].startswith("form_templates/notification.yaml: line 10: YAML syntax error")
     assert len(lines) == 2
     assert result.stderr.startswith("cspr: 2 problems in the form templates; fix them")
