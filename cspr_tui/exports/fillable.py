@@ -36,9 +36,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from cspr_tui.domain.agency_return import CONTEXT_FIELDS, DocumentId
-from cspr_tui.domain.case import AgencyReportRequest, Case
+from cspr_tui.domain.case import AgencyReportRequest, Case, Stage
 from cspr_tui.exports.context import (
-    DEFAULT_LINES_OF_ENQUIRY,
     clean_text,
     format_date,
     protective_marking,
@@ -90,6 +89,18 @@ _MARGIN = Cm(2.0)
 _CONTENT_WIDTH_PORTRAIT = 17.0  # cm
 _CONTENT_WIDTH_LANDSCAPE = 25.7
 _ids = itertools.count(1_000_001)
+# The questions an agency answers when the review has recorded no lines of enquiry yet.
+DEFAULT_LINES_OF_ENQUIRY: tuple[str, ...] = (
+    "What was your agency's involvement with the child and family during the period?",
+    "How well did your agency understand the child's lived experience and hear their voice?",
+    "How well did your agency share information and work with other agencies?",
+    "What went well, what could have been better, and why?",
+)
+# A case whose review is under way asks agencies for review-stage reports, whatever depth
+# an earlier request was left at (a report is not "Rapid review stage" at LCSPR).
+_REVIEW_STAGES = frozenset(
+    {Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED, Stage.PUBLISHED, Stage.MONITORING}
+)
 _SECTION_NUMBERING = 90  # our numbering definition's id, clear of the stock template's
 _ENUMERATOR = re.compile(r"^\s*(?:([A-Z])|(\d{1,2}))[.)]\s+")
 
@@ -703,7 +714,7 @@ def build_agency_report(
         _para(doc, line, "ListBullet")
     start, end = _scope(case)
     subjects = [p for p in case.people if p.kind != "practitioner"]
-    depth = "LCSPR" if request.depth == "lcspr" else "Rapid review"
+    depth = "LCSPR" if request.depth == "lcspr" or case.stage in _REVIEW_STAGES else "Rapid review"
     contact = request.return_contact or str(settings.extra.get("business_unit_contact") or "")
     address = request.return_address or str(settings.extra.get("business_unit_address") or "")
     _unnumbered(_para(doc, "Review details (completed by the review team)", "Heading1"))

@@ -275,16 +275,13 @@ def test_every_template_tag_has_a_value() -> None:
     """docxtpl's own check: no tag of a shipped template is left without a context value."""
     from docxtpl import DocxTemplate
 
-    from cspr_tui.exports.context import agency_report_context, case_report_context
+    from cspr_tui.exports.context import case_report_context
     from cspr_tui.exports.docx_report import template_path
 
     case = make_case()
+    # (The agency report has no Word template: it is built from agency_report.yaml.)
     contexts = {
-        "agency_report": agency_report_context(case, "Police", settings=SETTINGS, today=TODAY),
-        **{
-            k: case_report_context(case, k, settings=SETTINGS, today=TODAY)
-            for k in CASE_REPORT_KINDS
-        },
+        k: case_report_context(case, k, settings=SETTINGS, today=TODAY) for k in CASE_REPORT_KINDS
     }
     for key, ctx in contexts.items():
         tpl = DocxTemplate(str(template_path(key)))
@@ -318,20 +315,17 @@ def _render_parts(template_cls, template: Path, ctx: dict, dest: Path) -> dict[s
         return {n: archive.read(n) for n in archive.namelist() if n.startswith("word/")}
 
 
-@pytest.mark.parametrize("key", ["agency_report", "referral", "rapid-review", "final"])
+@pytest.mark.parametrize("key", ["referral", "rapid-review", "final"])
 def test_fast_rendering_gives_exactly_what_stock_docxtpl_gives(key: str, tmp_path: Path) -> None:
     """The sped-up listing and table passes change nothing: byte-identical Word XML."""
     from docxtpl import DocxTemplate
 
-    from cspr_tui.exports.context import agency_report_context, case_report_context, finish_context
+    from cspr_tui.exports.context import case_report_context, finish_context
     from cspr_tui.exports.docx_report import _Template, template_path
     from tests.exports.case_fixtures import add_recommendations
 
     case = add_recommendations(make_case(), 3)
-    if key == "agency_report":
-        ctx = agency_report_context(case, "Police", settings=SETTINGS, today=TODAY)
-    else:
-        ctx = case_report_context(case, key, settings=SETTINGS, today=TODAY)
+    ctx = case_report_context(case, key, settings=SETTINGS, today=TODAY)
     ctx = finish_context(ctx)
     ours = _render_parts(_Template, template_path(key), ctx, tmp_path / "ours.docx")
     stock = _render_parts(DocxTemplate, template_path(key), ctx, tmp_path / "stock.docx")
@@ -341,7 +335,7 @@ def test_fast_rendering_gives_exactly_what_stock_docxtpl_gives(key: str, tmp_pat
     assert {n: grid.sub(b"", x) for n, x in ours.items()} == {
         n: grid.sub(b"", x) for n, x in stock.items()
     }
-    assert b"<w:br/>" in ours["word/document.xml"] or key in ("agency_report", "rapid-review")
+    assert b"<w:br/>" in ours["word/document.xml"] or key == "rapid-review"
 
 
 def test_column_loops_in_an_edited_template_still_get_their_grid_fixed(workspace: Path) -> None:
