@@ -205,7 +205,8 @@ def _marking_header_footer(doc: Document) -> None:
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = footer.add_run("{{ marking }}")
     run.bold = True
-    footer.add_run(" | {{ case.ref }} | Page ")
+    # No stray " | " when the settings leave the marking empty.
+    footer.add_run("{% if marking %} | {% endif %}{{ case.ref }} | Page ")
     _field_run(footer, "PAGE")
     footer.add_run(" of ")
     _field_run(footer, "NUMPAGES")

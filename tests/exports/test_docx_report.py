@@ -433,3 +433,39 @@ def test_identifier_in_content_control_data_is_found(workspace: Path) -> None:
     with pytest.raises(ValidationFailed) as caught:
         _verify(target, Redactor.for_case(make_case()))
     assert any("Zoë Fictionalia" in line for line in caught.value.details)
+
+
+def test_the_protective_marking_follows_the_settings_in_every_export(workspace: Path) -> None:
+    """Word reports, the agency report and the Excel chronology print the marking the
+    partnership set, never a fixed OFFICIAL-SENSITIVE; an empty one prints none."""
+    from openpyxl import load_workbook
+
+    from cspr_tui.exports.chronology_export import write_chronology_template
+    from cspr_tui.exports.docx_report import package_text
+
+    for marking in ("OFFICIAL", ""):
+        settings = Settings(partnership_name="Imaginary SCP", protective_marking=marking)
+        case = make_case()
+        word = [
+            write_case_report(case, "referral", workspace / f"r{marking}.docx", settings=settings),
+            write_agency_report(case, "Police", workspace / f"a{marking}.docx", settings=settings),
+        ]
+        for path in word:
+            section = Document(str(path)).sections[0]
+            assert section.header.paragraphs[0].text == marking, path.name
+            footer = section.footer.paragraphs[0].text
+            assert footer.startswith(marking) and "Page" in footer, footer
+            assert not footer.startswith((" ", "|")), footer  # no stray separator
+            assert "OFFICIAL-SENSITIVE" not in package_text(path), path.name
+        book = write_chronology_template(
+            case,
+            "Police",
+            workspace / f"c{marking}.xlsx",
+            token="t" * 32,
+            form=load_forms()["agency_report"],
+            settings=settings,
+        )
+        for ws in load_workbook(book):
+            if ws.sheet_state == "visible" and ws.oddFooter.center.text:
+                assert (ws.oddHeader.center.text or "") == marking, ws.title
+                assert "OFFICIAL-SENSITIVE" not in ws.oddFooter.center.text
