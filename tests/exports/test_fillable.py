@@ -206,9 +206,12 @@ def test_libreoffice_renders_the_report_with_marking_and_page_numbers(setting, t
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    pages = text.count("\f") or 1
+    sheets = [page for page in text.split("\f") if page.strip()]
+    pages = len(sheets)
     assert 5 <= pages <= 15
-    assert re.search(r"Page 1 of \d+", text) and "OFFICIAL-SENSITIVE" in text
+    for number, page in enumerate(sheets, 1):  # every page marked and numbered
+        assert page.count("OFFICIAL-SENSITIVE") >= 2, f"page {number} lacks the marking"
+        assert f"Page {number} of {pages}" in page, f"page {number} is not numbered"
     assert "Significance" in text and "Significa-" not in text
     # Section numbers come from the heading style, printed from the template's first number.
     for section in load_forms()["agency_report"].sections:
