@@ -17,7 +17,8 @@ from typing import Any
 
 from docxtpl import Listing
 
-from cspr_tui.domain.case import Case, Recommendation
+from cspr_tui.domain.case import Case
+from cspr_tui.domain.rag import effective_target
 from cspr_tui.exports.form_report import (
     Block,
     ReportSection,
@@ -183,10 +184,6 @@ def _form_values(case: Case, form_id: str) -> dict[str, Any]:
     return dict(record.values) if record else {}
 
 
-def _effective_target(rec: Recommendation) -> str | None:
-    return rec.revised_target_date or rec.target_date
-
-
 def _recommendations_section(case: Case) -> ReportSection:
     """The final report's recommendations: one row per tracked action, dates whole."""
     recs = sorted(case.recommendations, key=lambda r: (r.number, r.action_number, r.id))
@@ -195,7 +192,7 @@ def _recommendations_section(case: Case) -> ReportSection:
         what = format_value(r.text, "memo")
         if r.action and str(r.action).strip():
             what = f"{what}\nAction: {format_value(r.action, 'memo')}"
-        target = _effective_target(r)
+        target = effective_target(r)
         rows.append(
             [
                 f"{r.number}.{r.action_number}",

@@ -36,7 +36,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from cspr_tui.domain.agency_return import CONTEXT_FIELDS, DocumentId
-from cspr_tui.domain.case import AgencyReportRequest, Case, Stage
+from cspr_tui.domain.case import AgencyReportRequest, Case, ReportDepth, Stage
+from cspr_tui.domain.form_mapping import depth_to_form
+from cspr_tui.domain.people import review_subjects
 from cspr_tui.exports.context import (
     clean_text,
     format_date,
@@ -713,8 +715,10 @@ def build_agency_report(
     ):
         _para(doc, line, "ListBullet")
     start, end = _scope(case)
-    subjects = [p for p in case.people if p.kind != "practitioner"]
-    depth = "LCSPR" if request.depth == "lcspr" or case.stage in _REVIEW_STAGES else "Rapid review"
+    subjects = review_subjects(case)
+    depth = (
+        ReportDepth.LCSPR.label if case.stage in _REVIEW_STAGES else depth_to_form(request.depth)
+    )
     contact = request.return_contact or str(settings.extra.get("business_unit_contact") or "")
     address = request.return_address or str(settings.extra.get("business_unit_address") or "")
     _unnumbered(_para(doc, "Review details (completed by the review team)", "Heading1"))

@@ -55,7 +55,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import AutoFilter, Table, TableColumn, TableStyleInfo
 
 from cspr_tui.domain.calendar import add_months
-from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus
+from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus, Scope
 from cspr_tui.domain.deadline import stored_date
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.domain.rag import RAG_DEFINITIONS, effective_target, explain_rag, is_overdue
@@ -165,7 +165,7 @@ _RAG_FILL = {
     Rag.RED: ("C00000", "FFFFFF"),
     Rag.GREY: ("A6A6A6", "000000"),
 }
-_SCOPES = ("Single-agency", "Multi-agency", "Partnership")
+_SCOPES = tuple(scope.value for scope in Scope)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters an .xlsx (XML 1.0) cannot hold: controls, lone surrogates, U+FFFE and U+FFFF.
 _ILLEGAL = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32), *range(0xD800, 0xE000))}
