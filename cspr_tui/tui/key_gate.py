@@ -10,8 +10,8 @@ ctrl+o goes to the entry that was focused before, or is lost with a widget that 
 The gate keeps every key the terminal sends in a backlog and releases the next one only when
 the whole app is quiet again: no worker running (its result may open the next screen), the
 app's own queue and the queue of every widget on the screen stack empty and the current screen
-laid out (Tab follows the layout), twice in a row with the event loop run in between (so a handler that is awaiting a mount is not mistaken for
-quiet). A key that never settles (an endless
+laid out (Tab follows the layout), twice in a row with the event loop run in between (so a
+handler that is awaiting a mount is not mistaken for quiet). A key that never settles (an endless
 animation) is released after `MAX_WAIT` so typing can never hang.
 """
 

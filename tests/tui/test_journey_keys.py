@@ -37,7 +37,7 @@ async def test_tab_after_a_one_key_answer_goes_to_the_question_it_shows(
 async def test_typing_in_an_open_drop_down_never_picks_the_blank_prompt(
     settings: Settings, vault_path: Path
 ) -> None:
-    """"Ch" for Children's social care once matched "Choose…" first and left it blank."""
+    """ "Ch" for Children's social care once matched "Choose…" first and left it blank."""
     seed_vault(vault_path)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(80, 24)) as pilot:
