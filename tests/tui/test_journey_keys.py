@@ -46,3 +46,27 @@ async def test_typing_in_an_open_drop_down_never_picks_the_blank_prompt(
         assert app.screen.values["referrer_agency"] == "Children's social care"
         await burst(pilot, "enter", *"ambul", "enter")
         assert app.screen.values["referrer_agency"] == "Ambulance service"
+
+
+async def test_a_tab_key_from_the_agencies_list_opens_that_tab(
+    settings: Settings, vault_path: Path
+) -> None:
+    """From the Agencies tab's list, 5 went nowhere and `e` then opened an agency report."""
+    from textual.widgets import TabbedContent
+
+    from tests.tui.test_carry_over import seed_referral_with_requests
+
+    seed_vault(vault_path, seed_referral_with_requests)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "6")
+        tabs = app.screen.query_one(TabbedContent)
+        assert tabs.active == "tab-agency"
+        await burst(pilot, "5")
+        assert tabs.active == "tab-rapid_review"
+        await burst(pilot, "6", "4")
+        assert tabs.active == "tab-notification"
+        await burst(pilot, "e")
+        assert isinstance(app.screen, FormScreen)
+        assert app.screen.form.id == "notification"

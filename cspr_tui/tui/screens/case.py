@@ -437,9 +437,13 @@ class CaseScreen(Screen[None]):
     def action_tab(self, index: int) -> None:
         tab_id = TABS[index][0]
         self.query_one(TabbedContent).active = f"tab-{tab_id}"
-        table = self.query(f"#table-{tab_id}")  # a tab with a list: arrows and Enter work there
-        if table:
-            self.set_focus(table.first())
+        # Focus goes into the new tab: its list (arrows and Enter work there), else its body
+        # (arrows scroll it). Left on a list in the tab just hidden, the focus would move to
+        # that tab's body and TabbedContent would switch straight back to it.
+        pane = self.query_one(f"#tab-{tab_id}")
+        target = pane.query(f"#table-{tab_id}") or pane.query(".tab-body")
+        if target:
+            self.set_focus(target.first())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if (
