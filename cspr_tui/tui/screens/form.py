@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, SelectionList, Static, TextArea
 
-from cspr_tui.domain.carry_over import carried_paths, carry_over
+from cspr_tui.domain.carry_over import carried_paths, carry_over, opened_by_the_workflow
 from cspr_tui.domain.case import Case, Record
 from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record, depth_to_form
 from cspr_tui.errors import CsprError, ValidationFailed
@@ -96,7 +96,8 @@ class FormScreen(Screen[bool]):
         else:
             self.values = self.form.initial_values(self.app.today())
             self.values.update(self._from_request(case))
-            carried = carry_over(case, self.form)
+        if opened_by_the_workflow(record):  # e.g. the review the LCSPR decision opened
+            carried = carry_over(case, self.form, self.values if record else None)
             for field_id, item in carried.items():
                 self.values[field_id] = copy.deepcopy(item.value)
             self.carried = {
