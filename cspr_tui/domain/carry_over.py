@@ -21,7 +21,7 @@ from cspr_tui.domain.form_mapping import agency_records
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Field, Form, is_empty
 
-__all__ = ["Carried", "carried_paths", "carry_over", "opened_by_the_workflow"]
+__all__ = ["Carried", "carried_paths", "carry_over", "next_agency_to_ask", "opened_by_the_workflow"]
 
 # Form ids as the reviewer reads them, for "carried over from the referral".
 SOURCE_NAMES: dict[str, str] = {
@@ -314,3 +314,13 @@ def carried_paths(carried: dict[str, Carried]) -> Iterable[str]:
             for index, row in enumerate(item.value):
                 for key in row:
                     yield f"{field_id}[{index}].{key}"
+
+
+def next_agency_to_ask(case: Case) -> str | None:
+    """The first agency the referral lists as involved that has not been asked for a report:
+    the request dialog starts on it, so three requests need no searching of the list."""
+    asked = {request.agency.strip().casefold() for request in case.agency_reports}
+    for key, entry in _referred_agencies(case).items():
+        if key not in asked:
+            return str(entry["agency"]).strip()
+    return None

@@ -49,9 +49,10 @@ def layout_pending(screen) -> bool:
     keeps the flag in the private `_layout_required`; tests/tui/test_key_gate.py fails loudly
     if that name goes.
     """
-    return bool(screen._layout_required) or any(
-        widget._layout_required for widget in screen.walk_children(with_self=False)
-    )
+    # Only the screen's flag: a widget's own one is not a reliable sign (a TextArea keeps it
+    # set while idle); a widget that needs layout posts to the screen's queue, which the
+    # gate already waits on, and the screen raises this flag when it reads that message.
+    return bool(screen._layout_required)
 
 
 class KeyGate:

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from cspr_tui.domain.carry_over import carried_paths, carry_over, opened_by_the_workflow
+from cspr_tui.domain.carry_over import (
+    carried_paths,
+    carry_over,
+    next_agency_to_ask,
+    opened_by_the_workflow,
+)
 from cspr_tui.domain.case import (
     AgencyReportRequest,
     Case,
@@ -210,3 +215,13 @@ def test_only_a_record_no_one_has_opened_in_its_form_is_carried_into() -> None:
     assert not opened_by_the_workflow(started)
     done = Record(form_id="review", template_version=1, status=RecordStatus.COMPLETE)
     assert not opened_by_the_workflow(done)
+
+
+def test_the_next_agency_to_ask_is_the_referrals_first_not_yet_asked() -> None:
+    case = case_with(referral=REFERRAL)  # the referral lists Police, then Early help
+    assert next_agency_to_ask(case) == "Police"
+    case.agency_reports = [AgencyReportRequest("police")]
+    assert next_agency_to_ask(case) == "Early help"
+    case.agency_reports.append(AgencyReportRequest("Early help"))
+    assert next_agency_to_ask(case) is None
+    assert next_agency_to_ask(Case(ref="CSPR-2026-002", pseudonym="Child B")) is None

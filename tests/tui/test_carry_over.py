@@ -37,6 +37,11 @@ async def test_the_notification_opens_with_the_referral_answers(
         assert aware.input.value == "/".join(reversed(referral["aware_date"].split("-")))
         label = str(aware.query_one(".field-label").content)
         assert "carried over from the referral" in label
+        # The cursor starts past the carried answers (on the first to type), and
+        # shift+tab goes back to this one.
+        assert pilot.app.focused is form.editors["sin_submitted_date"].input
+        await burst(pilot, "shift+tab")
+        assert pilot.app.focused is aware.input
         # Editable: typing over it makes it the reviewer's own answer, and the mark goes.
         await burst(pilot, "ctrl+u", *"05032026")
         assert form.values.get("la_aware_date") == "2026-03-05", (

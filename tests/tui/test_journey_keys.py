@@ -70,3 +70,101 @@ async def test_a_tab_key_from_the_agencies_list_opens_that_tab(
         await burst(pilot, "e")
         assert isinstance(app.screen, FormScreen)
         assert app.screen.form.id == "notification"
+
+
+async def test_a_step_opens_on_its_first_question_still_to_answer(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Screening's first question is carried over from the referral: typing starts at the
+    next one instead of needing a Tab past it."""
+    from tests.tui.test_carry_over import open_form, seed_referral_with_requests
+
+    seed_vault(vault_path, seed_referral_with_requests)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "3")
+        carried = form.values["date_received"]
+        await burst(pilot, *"02042026", "tab", *"Case review group")
+        assert form.values["date_received"] == carried
+        assert form.values["date_considered"] == "2026-04-02"
+        assert form.values["considered_by"] == "Case review group"
+
+
+async def test_editing_a_carried_entry_starts_at_its_first_empty_question(
+    settings: Settings, vault_path: Path
+) -> None:
+    """A rapid review agency row carried over names its agency: Edit lands on the next
+    question still to answer, not on the agency again."""
+    from tests.tui.test_carry_over import open_form, seed_referral_with_requests
+
+    seed_vault(vault_path, seed_referral_with_requests)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "5")
+        await burst(pilot, "ctrl+n")
+        row = form.values["agency_involvement"][1]
+        assert "involved" not in row  # Health visiting: not in the referral, no report yet
+        await form.expand_row(form.form.field("agency_involvement"), 1)
+        await burst(pilot, "y", "tab", *"2025")
+        row = form.values["agency_involvement"][1]
+        assert row["agency"] == "Health visiting"
+        assert row["involved"] == "Yes"
+        assert row["period"] == "2025"
+
+
+async def test_an_error_that_depends_on_another_answer_goes_when_that_answer_is_given(
+    settings: Settings, vault_path: Path
+) -> None:
+    """ "Date published is set, but the anonymisation check has not been done" stayed under
+    the date after the check was answered Yes."""
+    from tests.tui.test_carry_over import open_form, seed_lcspr_decided
+
+    seed_vault(vault_path, seed_lcspr_decided)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "7")
+        await burst(pilot, "ctrl+g", "end", "enter")
+        assert form.section.id == "publication"
+        published = form.editors["published_date"]
+        published.input.focus()
+        await burst(pilot, *"15062026", "tab")
+        error = published.query_one(".field-error")
+        assert "anonymisation check" in str(error.content)
+        form.editors["anonymisation_checked"].input.focus()
+        await burst(pilot, "y")
+        assert form.values["anonymisation_checked"] == "Yes"
+        assert not published.has_class("-has-error")
+        assert str(error.content) == ""
+
+
+def seed_referral_naming_agencies(store) -> None:
+    from tests.domain import case_values
+
+    ref = store.create_case().ref
+    agencies = [{"agency": "Police"}, {"agency": "Acute hospital trust"}]
+    store.save_record(ref, "referral", case_values.referral(agencies=agencies), finish=True)
+
+
+async def test_a_report_request_starts_on_the_next_agency_the_referral_names(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Three requests were three searches of a 20-agency list, each with its slashes typed:
+    the dialog now starts on the referral's next agency, with the author to type."""
+    from tests.tui.conftest import read_store
+
+    seed_vault(vault_path, seed_referral_naming_agencies)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "6", "r", *"DS Kim Sample", "tab", *"22062026", "enter")
+        await burst(pilot, "r", *"Named nurse", "tab", *"23062026", "enter")
+    vault, store = read_store(vault_path)
+    try:
+        case = store.get(store.list_cases()[0].ref)
+        asked = [(r.agency, r.author, r.due_date) for r in case.agency_reports]
+    finally:
+        vault.close()
+    assert asked == [
+        ("Police", "DS Kim Sample", "2026-06-22"),
+        ("Acute hospital trust", "Named nurse", "2026-06-23"),
+    ]

@@ -705,6 +705,7 @@ class CaseScreen(Screen[None]):
 
     def action_request_report(self) -> None:
         """Ask an agency for its information report (who writes it and by when)."""
+        from cspr_tui.domain.carry_over import next_agency_to_ask
         from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
 
         field = self.app.forms[AGENCY_REPORT_FORM].field("agency")
@@ -731,6 +732,7 @@ class CaseScreen(Screen[None]):
                 save,
                 choices=choices,
                 choice_label="Agency",
+                choice=next_agency_to_ask(self.case) if self.case else None,
                 texts=[("author", "Author (who will write it)")],
                 date_label="Date due",
                 reason_label="",
