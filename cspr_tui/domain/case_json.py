@@ -317,7 +317,8 @@ def _plain(value: Any) -> Any:
 
 def case_to_data(case: Case) -> dict[str, Any]:
     """The case as plain JSON data (the vault document and one item of an export file)."""
-    return _plain(case)
+    data: dict[str, Any] = _plain(case)
+    return data
 
 
 _MISSING: Any = object()  # a required field the data lacks
