@@ -21,7 +21,7 @@ from enum import StrEnum
 from typing import Any
 
 from cspr_tui.domain.case import AgencyReportRequest, Case, ReportDepth, Stage
-from cspr_tui.domain.form_mapping import depth_from_form
+from cspr_tui.domain.form_mapping import answers_from_request, depth_from_form
 from cspr_tui.domain.people import review_subjects
 from cspr_tui.errors import ValidationFailed
 
@@ -293,10 +293,11 @@ def context_values(
     subjects = "\n".join(
         f"{p.pseudonym} ({p.role})" if p.role else p.pseudonym for p in review_subjects(case)
     )
+    shared = answers_from_request(request)  # the one map between request and answers
     values: dict[str, Any] = {
-        "agency": request.agency,
-        "date_requested": request.requested_date or today.isoformat(),
-        "due_date": request.due_date,
+        "agency": shared.get("agency"),
+        "date_requested": shared.get("date_requested") or today.isoformat(),
+        "due_date": shared.get("due_date"),
         "depth": depth_asked(case, request).label,
         "protective_marking": "OFFICIAL-SENSITIVE",
         "return_contact": request.return_contact or None,
