@@ -1,9 +1,10 @@
-"""The completion checks of a recommendation's action (domain.md 7.1), as a pure rule.
+"""The completion checks of a recommendation's action, as a pure rule.
 
-Completed needs evidence of completion; closed with impact evidenced needs the impact
-evidence; either status dates the action the first time it is reached. Every change of a
-recommendation (domain/recommendation.py) ends with this check, so no path can store a
-completed action without its evidence.
+As the recommendation form (form_templates/recommendation.yaml) asks: completed needs
+evidence of completion; closed with impact evidenced needs the impact evidence; either status
+dates the action the first time it is reached. Every change of a recommendation
+(domain/recommendation.py) ends with this check, so no path can store a completed action
+without its evidence.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ __all__ = ["check_completion"]
 
 
 def check_completion(rec: Recommendation, today: date) -> None:
-    """Completed needs evidence; closed with impact needs the impact evidence (domain.md 7.1).
+    """Completed needs evidence; closed with impact needs the impact evidence.
 
     A status that completes or closes the action dates it (once: a later change keeps the
     first date).

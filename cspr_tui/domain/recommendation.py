@@ -1,4 +1,6 @@
-"""The rules of a recommendation's life (domain.md 7.1), as pure functions over a `Case`.
+"""The rules of a recommendation's life, as pure functions over a `Case`.
+
+Its form is form_templates/recommendation.yaml.
 
 Adding an action, changing it (the statuses and overrides that need a reason, a revised
 target date counted), the completion checks (evidence before completed, impact evidence
