@@ -5,10 +5,10 @@ audit entry, so a change is never saved without its record (or the reverse).
 
 Unlocking a large vault must not wait for thousands of `Case` objects, so the store keeps
 each case's vault document and builds what is asked for, once, on first use: the `Case`
-(on `get`, `list_cases`, a deadline), its lower-case search text (on the first text query)
-and its summary (reference, pseudonym, stage, agencies; `summaries`). A committed write
-replaces that case's entry, so exactly what changed is rebuilt; a failed write leaves the
-cache untouched.
+(on `get`, `list_cases`, a deadline), its lower-case search text (on the first text query;
+domain.search_index indexes its words over the first searches) and its summary
+(reference, pseudonym, stage, agencies; `summaries`). A committed write replaces that
+case's entry, so exactly what changed is rebuilt; a failed write leaves the cache untouched.
 
 Objects returned by `list_cases` and `query` are the cached ones: treat them as read-only
 snapshots. `get` returns a private copy. Change cases only through the store's methods.
@@ -53,6 +53,7 @@ from cspr_tui.domain.case import (
 from cspr_tui.domain.case_json import REF_PATTERN, case_from_data, case_to_data, plain_json
 from cspr_tui.domain.integrity import CASES_TABLE, SCHEMA_KEY, SCHEMA_VERSION
 from cspr_tui.domain.people import redaction_decisions_merged
+from cspr_tui.domain.search_index import SearchIndex
 from cspr_tui.domain.workflow import TransitionCheck, TransitionRefused, parse_iso_date
 from cspr_tui.errors import CsprError, UsageError, ValidationFailed
 from cspr_tui.settings import Settings
@@ -62,6 +63,9 @@ __all__ = ["CaseNotFound", "CaseStore", "CaseSummary", "VaultLike"]
 _REF_RE = re.compile(REF_PATTERN)
 _T = TypeVar("_T")
 _STAGES: dict[Any, Stage] = {stage.value: stage for stage in Stage}
+# How long one text search may spend adding cases to the search index (the rest are
+# scanned): the index grows over the first searches instead of stalling one of them.
+SEARCH_INDEX_BUDGET_S = 0.1
 
 # Recommendation fields a caller may change with `update_recommendation`.
 _EDITABLE_RECOMMENDATION_FIELDS = frozenset(
@@ -364,6 +368,7 @@ class CaseStore:
         self._sorted: list[str] | None = None  # the references in order, until one is added
         self._calendar: Any = None
         self._lock = threading.RLock()
+        self._search = SearchIndex()  # word -> cases, built over the first text searches
 
     # -- reading ----------------------------------------------------------------------
     @property
@@ -391,6 +396,7 @@ class CaseStore:
                 cache[ref] = _Entry(doc.doc_id, doc)
             self._cache = cache
             self._sorted = None
+            self._search.clear()
         return self._cache
 
     def _refs(self) -> list[str]:
@@ -408,6 +414,20 @@ class CaseStore:
         """Forget the cache (after the vault was changed by something other than this store)."""
         self._cache = None
         self._sorted = None
+        self._search.clear()
+
+    def index_search(self, budget_s: float | None = None) -> bool:
+        """Add cases to the text-search index for at most `budget_s` seconds (None: all);
+        True when every case is in (then a text search costs the size of its answer)."""
+        with self._lock:
+            cases = self._cases()
+            return self._search.extend(cases, lambda ref: cases[ref].search_text, budget_s)
+
+    def _forget_text(self, ref: str) -> None:
+        """A case is about to change: out of the search index (its old words with it)."""
+        entry = self._cache.get(ref) if self._cache is not None else None
+        if entry is not None and ref in self._search.indexed:
+            self._search.discard(ref, entry.search_text)
 
     def __len__(self) -> int:
         return len(self._cases())
@@ -510,10 +530,21 @@ class CaseStore:
         day = today or self.today()
         results: list[_Entry] = []
         with _gc_paused():
-            for entry in self._entries():
+            if matches is None:
+                entries = self._entries()
+            else:
+                with self._lock:  # a save changes the index: not while it is read
+                    cases = self._cases()
+                    hits = self._search.hits(
+                        phrase,
+                        matches,
+                        cases,
+                        lambda ref: cases[ref].search_text,
+                        budget_s=SEARCH_INDEX_BUDGET_S,
+                    )
+                    entries = [cases[ref] for ref in self._refs() if ref in hits]
+            for entry in entries:
                 if wanted_stage is not None and entry.summary.stage != wanted_stage:
-                    continue
-                if matches is not None and not matches(entry.search_text):
                     continue
                 if agency_key is not None and not any(
                     a.casefold() == agency_key for a in entry.summary.agencies
@@ -645,6 +676,7 @@ class CaseStore:
             )
             if also is not None:
                 also()
+        self._forget_text(after.ref)
         self._cases()[after.ref] = _Entry(doc_id, new_data)
         return after
 
@@ -1406,6 +1438,7 @@ class CaseStore:
         for doc_id, data in zip(new_ids, new_docs, strict=True):
             cached[data["ref"]] = _Entry(doc_id, data)
         for ref, data in replacements.items():
+            self._forget_text(ref)
             cached[ref] = _Entry(cached[ref].doc_id, data)
         return len(new_docs), len(replacements)
 
