@@ -129,7 +129,9 @@ def import_command(args: argparse.Namespace) -> int:
             import sys
 
             sys.stderr.write("\n" if sys.stderr.isatty() else "")
-        raise ValidationFailed(f"{source.absolute()}: {exc.message}", details=exc.details) from None
+        raise ValidationFailed(
+            f"{source.absolute()}: {exc.message}", details=exc.details, issues=exc.issues
+        ) from None
     del data  # the parsed file is not needed once its cases are built
     with open_store(args, readonly=False) as store:
         result = import_cases(store, cases, source=source.name, progress=progress)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cspr_tui.domain import store as store_module
+from cspr_tui.domain import read_model
 from cspr_tui.domain.search_index import SearchIndex, words
 from cspr_tui.domain.store import CaseStore
 from tests.domain import case_values as cv
@@ -61,8 +61,8 @@ def store(tmp_path: Path) -> CaseStore:
 def scanned(store: CaseStore, phrase: str) -> list[str]:
     """What a plain scan of every search text gives (the semantics the index must keep)."""
     folded = " ".join(phrase.casefold().split())
-    matches = store_module._matcher(folded)
-    return sorted(s.ref for s in store.summaries() if matches(store._cases()[s.ref].search_text))
+    matches = read_model.phrase_matcher(folded)
+    return sorted(s.ref for s in store.summaries() if matches(store.cases()[s.ref].search_text))
 
 
 def test_the_full_index_answers_exactly_what_a_scan_answers(store: CaseStore) -> None:
@@ -81,9 +81,9 @@ def test_a_partly_built_index_answers_the_same(
     store: CaseStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     expected = {phrase: scanned(store, phrase) for phrase in PHRASES}
-    monkeypatch.setattr(store_module, "SEARCH_INDEX_BUDGET_S", 0.0)
-    half = list(store._cases())[::2]
-    store._search.add_many((ref, store._cases()[ref].search_text) for ref in half)
+    monkeypatch.setattr(read_model, "SEARCH_INDEX_BUDGET_S", 0.0)
+    half = list(store.cases())[::2]
+    store._search.add_many((ref, store.cases()[ref].search_text) for ref in half)
     assert 0 < len(store._search) < len(store)
     for phrase in PHRASES:
         assert [s.ref for s in store.query_summaries(text=phrase)] == expected[phrase], phrase

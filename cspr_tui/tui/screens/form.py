@@ -20,11 +20,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Select, SelectionList, Static, TextArea
 
+from cspr_tui.domain import agency_report
 from cspr_tui.domain.carry_over import carried_paths, carry_over
 from cspr_tui.domain.case import Case, Record
-from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record, depth_to_form
+from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record
 from cspr_tui.errors import CsprError, ValidationFailed
-from cspr_tui.forms.model import Field, Form, Section, is_empty
+from cspr_tui.forms.model import Field, Form, Issue, Section, is_empty
 from cspr_tui.tui.widgets.form_field import (
     Context,
     FieldEditor,
@@ -128,21 +129,10 @@ class FormScreen(Screen[bool]):
         """A new agency report starts from what the request already says."""
         if self.form_id != AGENCY_REPORT_FORM or not self.agency:
             return {}
-        request = next(
-            (r for r in case.agency_reports if r.agency.casefold() == self.agency.casefold()),
-            None,
-        )
+        request = agency_report.find(case, self.agency)
         if request is None:
             return {"agency": self.agency}
-        known = {
-            "agency": request.agency,
-            "author_name": request.author,
-            "author_role": request.author_role,
-            "date_requested": request.requested_date,
-            "due_date": request.due_date,
-            "depth": depth_to_form(request.depth),
-        }
-        return {key: value for key, value in known.items() if value}
+        return agency_report.answers_from_request(request)
 
     def sections(self) -> list[Section]:
         """The steps shown for the answers so far (a section may depend on an answer)."""
@@ -716,9 +706,9 @@ class FormScreen(Screen[bool]):
         if not isinstance(exc, ValidationFailed) or self.form is None:
             issues_box.update(f"! {exc.message}")
             return
-        errors = [
-            i for i in self.form.validate(self.values, finishing=finish) if i.severity == "error"
-        ]
+        # The store's own finding (its clock, the record's template version), not a second
+        # validation here.
+        errors = [i for i in exc.issues if isinstance(i, Issue) and i.severity == "error"]
         if not errors:  # a refusal the form itself does not explain: show the store's words
             issues_box.update("\n".join([exc.message, *exc.details[:6]]))
             return
