@@ -1214,6 +1214,7 @@ def _readme_sheet(book: _Book) -> None:
     sheet._date[1] = sheet._cell(left_date)  # dates sit at the start of the wide column
     sheet._text[1] = sheet._cell(out.style(wrap=True, left=True))
     _print_setup(sheet, book.settings, book.heading, title_rows=None)
+    sheet.ws.page_setup.fitToHeight = 1  # one page: its last lines never print alone
     quarter = book.quarter
     sheet.title(f"{book.settings.partnership_name}: recommendations tracker")
     sheet.blank()
