@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from cspr_tui.domain.agency_return import request_status
 from cspr_tui.domain.case import AgencyReportRequest, Case, Stage
@@ -29,6 +29,7 @@ from cspr_tui.domain.workflow import PROCEEDINGS, stage_label
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
+from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.stage_bar import StageBar, clip
 from cspr_tui.tui.words import (
     audit_action,
@@ -131,7 +132,7 @@ class CaseScreen(Screen[None]):
                         with VerticalScroll(classes="tab-body"):
                             yield Static("", id=f"body-{tab_id}")
         # Nine actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         recs = self.query_one("#table-recs", DataTable)

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
 from cspr_tui.domain.case import STAGE_ORDER, Stage
@@ -26,6 +26,7 @@ from cspr_tui.domain.store import CaseStore, CaseSummary
 from cspr_tui.domain.workflow import stage_label
 from cspr_tui.forms.dates import format_date
 from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
+from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.stage_bar import clip
 from cspr_tui.tui.words import sentence
 
@@ -72,7 +73,7 @@ class DashboardScreen(Screen[None]):
         yield Static("Deadlines, overdue first", id="deadlines-title")
         deadlines = DataTable(id="deadlines", cursor_type="row", zebra_stripes=True)
         yield deadlines
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         deadlines = self.query_one("#deadlines", DataTable)

@@ -15,13 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Select, Static
+from textual.widgets import Checkbox, DataTable, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 from cspr_tui.domain.case import Rag, Recommendation, RecommendationStatus
 from cspr_tui.domain.quarter import current_quarter
 from cspr_tui.domain.rag import compute_rag, effective_target, is_overdue
 from cspr_tui.forms.dates import format_date
+from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.paged_table import PagedTable
 from cspr_tui.tui.words import quarter_words
 
@@ -75,7 +76,7 @@ class RecommendationsScreen(Screen[None]):
         yield PagedTable(id="recs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="recs-detail")
         # Nine actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#recs", DataTable)

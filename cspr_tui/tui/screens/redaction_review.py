@@ -15,9 +15,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from cspr_tui.errors import CsprError
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 
 class RedactionReviewScreen(Screen[None]):
@@ -45,7 +46,7 @@ class RedactionReviewScreen(Screen[None]):
         yield Static("Finding what redaction would change…", id="review-status")
         yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="review-detail")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#findings", DataTable)
