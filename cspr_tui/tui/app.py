@@ -7,6 +7,7 @@ rules live in the domain: screens ask the store and show its answers and refusal
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable
 from datetime import date
@@ -202,10 +203,20 @@ class CsprApp(App[None]):
             # been drawn; scrub again then.
             self.call_after_refresh(self.forget)
 
+    def freeze_heap(self) -> None:
+        """Tell Python's collector to stop rescanning what is loaded now (every case).
+
+        With a thousand cases in memory a full collection scans millions of objects: a
+        few hundred milliseconds that land on whichever key press made the garbage. The
+        loaded cases live until the lock, so `gc.freeze` sets them aside; `forget` puts
+        them back (`gc.unfreeze`) so that nothing the session held outlives the lock."""
+        gc.freeze()
+
     def forget(self) -> None:
         """After a lock: no worker, cache or freed block keeps what the session showed."""
         from cspr_tui.vault.process_guard import scrub_freed_memory
 
+        gc.unfreeze()  # frozen objects are out of the collector's (and gc.get_objects') reach
         self.workers.cancel_all()
         forget_finished_workers()
         clear_text_caches()
@@ -218,6 +229,7 @@ class CsprApp(App[None]):
         self.exit()
 
     def close_session(self) -> None:
+        gc.unfreeze()  # what the session loaded can be collected again
         session, self.session = self.session, None
         if session is not None:
             session.close()

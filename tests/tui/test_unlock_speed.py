@@ -40,3 +40,22 @@ async def test_unlocking_restyles_nothing(
         table = app.screen.query_one("#cases")
         assert table.styles.height.value > 0 and table.show_header
         assert restyles == []
+
+
+async def test_the_loaded_cases_are_set_aside_from_the_collector_until_the_lock(
+    settings: Settings, vault_path: Path
+) -> None:
+    """While unlocked the loaded cases are frozen (no full collection rescans them on a key
+    press); the lock unfreezes them, so the session's objects can be collected and seen."""
+    import gc
+
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert gc.get_freeze_count() > 0
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert app.session is None
+        assert gc.get_freeze_count() == 0

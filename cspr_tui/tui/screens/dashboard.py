@@ -145,6 +145,7 @@ class DashboardScreen(Screen[None]):
         if not self.is_attached or self.app.session is None:
             return
         self.rows = rows
+        self.app.freeze_heap()  # the cases are loaded: the collector can leave them be
         self._show_counts(summaries)
         self._show_deadlines(found)
         self.apply_filter()

@@ -122,10 +122,7 @@ class RecommendationsScreen(Screen[None]):
     def reload(self) -> None:
         today = self.app.today()
         # RAG and "overdue" per case, kept by the app until that case (or the day) changes.
-        derived = self.app.derived
-        rows: list[RecRow] = []
-        for case in self.app.store.list_cases():
-            rows.extend(derived.ratings(case, today))
+        rows = self.app.derived.all_ratings(self.app.store.list_cases(), today)
         self.rows = rows
         agencies = sorted({r.rec.lead_agency for r in rows if r.rec.lead_agency})
         reviews = sorted({r.ref for r in rows})
