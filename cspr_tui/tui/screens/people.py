@@ -44,7 +44,8 @@ class PeopleScreen(Screen[None]):
             "w redacts a Word document against this key.",
             id="people-help",
         )
-        yield KeysFooter(compact=True)
+        # Their actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#people", DataTable)
