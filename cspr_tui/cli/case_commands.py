@@ -89,7 +89,9 @@ def import_command(args: argparse.Namespace) -> int:
     try:
         cases = parse_case_file(data, forms)  # checked before the vault is even unlocked
     except ValidationFailed as exc:
-        raise ValidationFailed(f"{source.absolute()}: {exc.message}", details=exc.details) from None
+        raise ValidationFailed(
+            f"{source.absolute()}: {exc.message}", details=exc.details, issues=exc.issues
+        ) from None
     with open_store(args, readonly=False) as store:
         added, updated = store.import_cases(cases, source=source.name)
     print(f"Imported {len(cases)} case(s) from {source.name}: {added} new, {updated} updated.")

@@ -14,6 +14,9 @@ from cspr_tui.domain.case import (
     RecommendationStatus,
     Record,
     RecordStatus,
+    ReportDepth,
+    ReviewType,
+    Scope,
     Stage,
     StageChange,
 )
@@ -49,6 +52,7 @@ from cspr_tui.domain.form_mapping import (
 from cspr_tui.domain.integrity import check as check_integrity
 from cspr_tui.domain.quarter import Quarter, current_quarter, quarter_of
 from cspr_tui.domain.rag import RAG_DEFINITIONS, compute_rag, effective_target, is_overdue
+from cspr_tui.domain.stamp import Stamp
 from cspr_tui.domain.store import CaseNotFound, CaseStore
 from cspr_tui.domain.workflow import (
     PROCEEDINGS,
@@ -82,8 +86,12 @@ __all__ = [
     "RecommendationStatus",
     "Record",
     "RecordStatus",
+    "ReportDepth",
+    "ReviewType",
+    "Scope",
     "Stage",
     "StageChange",
+    "Stamp",
     "TimeLimit",
     "TransitionCheck",
     "TransitionRefused",

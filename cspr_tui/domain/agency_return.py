@@ -22,6 +22,7 @@ from typing import Any
 
 from cspr_tui.domain.case import AgencyReportRequest, Case
 from cspr_tui.domain.form_mapping import depth_to_form
+from cspr_tui.domain.people import review_subjects
 from cspr_tui.errors import ValidationFailed
 
 __all__ = [
@@ -273,9 +274,7 @@ def context_values(
 ) -> dict[str, Any]:
     """The answers the review team fills in (CONTEXT_FIELDS), from the vault."""
     subjects = "\n".join(
-        f"{p.pseudonym} ({p.role})" if p.role else p.pseudonym
-        for p in case.people
-        if p.kind != "practitioner"
+        f"{p.pseudonym} ({p.role})" if p.role else p.pseudonym for p in review_subjects(case)
     )
     values: dict[str, Any] = {
         "agency": request.agency,

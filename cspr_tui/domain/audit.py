@@ -32,7 +32,9 @@ __all__ = [
     "chain_head",
     "diff_values",
     "entry_hash",
+    "export_changes",
     "read_trail",
+    "storable_text",
     "verify_chain",
 ]
 
@@ -226,6 +228,28 @@ def verify_chain(db: TinyDB) -> list[str]:
     elif docs:
         problems.append("the audit trail has no recorded head: it was rebuilt or tampered with.")
     return problems
+
+
+def storable_text(text: str) -> str:
+    """`text` with any lone surrogate written as its escape (\\udcff), for what is recorded
+    rather than entered (a file name the file system allowed)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def export_changes(kind: str, path: str, redacted: bool, details: str = "") -> list[Change]:
+    """What an export's audit entry records: its kind, file, whether redacted, details.
+
+    The file is already written: a name the file system allows but UTF-8 cannot hold
+    (undecodable bytes) is recorded escaped, not refused.
+    """
+    changes = [
+        Change("export.kind", None, kind),
+        Change("export.path", None, storable_text(str(path))),
+        Change("export.redacted", None, bool(redacted)),
+    ]
+    if details:
+        changes.append(Change("export.details", None, storable_text(details)))
+    return changes
 
 
 def diff_values(old: Any, new: Any, prefix: str = "") -> list[Change]:

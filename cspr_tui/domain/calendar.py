@@ -9,13 +9,13 @@ partnership adds its own closure days in settings.
 
 from __future__ import annotations
 
-import calendar as _stdlib_calendar
 from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from cspr_tui.errors import CsprError
+from cspr_tui.forms.dates import months_after
 
 if TYPE_CHECKING:
     from cspr_tui.settings import Settings
@@ -176,14 +176,12 @@ class WorkingCalendar:
 
 
 def add_months(d: date, n: int) -> date:
-    """Add calendar months; a day the target month lacks becomes its last (31/08 + 6 -> 28/02)."""
-    month_index = d.year * 12 + (d.month - 1) + n
-    year, month = divmod(month_index, 12)
-    month += 1
-    if not 1 <= year <= 9999:
+    """Add calendar months (forms.dates.months_after: a day the target month lacks becomes its
+    last, 31/08 + 6 -> 28/02); a date outside the calendar is a clear error."""
+    moved = months_after(d, n)
+    if moved is None:
         raise CsprError(f"{d.isoformat()} plus {n} months is outside the calendar.")
-    last_day = _stdlib_calendar.monthrange(year, month)[1]
-    return date(year, month, min(d.day, last_day))
+    return moved
 
 
 def parse_closure_days(values: Iterable[object]) -> list[date]:

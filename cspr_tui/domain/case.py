@@ -84,6 +84,36 @@ class Rag(StrEnum):
     GREY = "Grey"
 
 
+class Scope(StrEnum):
+    """Who owns a recommendation's action (domain.md 7.1)."""
+
+    SINGLE_AGENCY = "Single-agency"
+    MULTI_AGENCY = "Multi-agency"
+    PARTNERSHIP = "Partnership"
+
+
+class ReviewType(StrEnum):
+    """What the decision stage chose; UNDECIDED ("", falsy) until the decision is made."""
+
+    UNDECIDED = ""
+    LCSPR = "LCSPR"
+    OTHER_LEARNING_REVIEW = "Other learning review"
+    NATIONAL_REVIEW = "National review"
+    NO_FURTHER_REVIEW = "No further review"
+
+
+class ReportDepth(StrEnum):
+    """How much an agency report is asked for: the rapid review's, or a full LCSPR's."""
+
+    RAPID_REVIEW = "rapid_review"
+    LCSPR = "lcspr"
+
+    @property
+    def label(self) -> str:
+        """The words the forms and the documents use."""
+        return "LCSPR" if self is ReportDepth.LCSPR else "Rapid review"
+
+
 class PersonKind(StrEnum):
     """Who a person in the pseudonym key is to the review (domain.md 8: pseudonym practice)."""
 
@@ -170,7 +200,7 @@ class AgencyReportRequest:
     requested_date: str | None = None
     due_date: str | None = None
     received_date: str | None = None
-    depth: str = "rapid_review"  # "rapid_review" | "lcspr"
+    depth: ReportDepth = ReportDepth.RAPID_REVIEW
     version: int = 1
     # When the fillable report went out, and the random token embedded in it, so a
     # completed report is matched to this request of this vault (domain/agency_return.py).
@@ -199,7 +229,7 @@ class Recommendation:
     text: str  # the recommendation
     action_number: int = 1
     action: str = ""  # the SMART action
-    scope: str = "Multi-agency"  # "Single-agency" | "Multi-agency" | "Partnership"
+    scope: Scope = Scope.MULTI_AGENCY
     lead_agency: str = ""
     lead_officer: str = ""  # the lead officer's role (post)
     lead_officer_name: str = ""  # optional (recommendation form version 2)
@@ -270,8 +300,7 @@ class Case:
     pseudonym: str  # e.g. "Child A"
     stage: Stage = Stage.REFERRAL_RECEIVED
     created_at: str = ""
-    # "LCSPR" | "Other learning review" | "National review" | "No further review" | ""
-    review_type: str = ""
+    review_type: ReviewType = ReviewType.UNDECIDED
     review_method: str = ""
     records: dict[str, Record] = field(default_factory=dict)
     people: list[Person] = field(default_factory=list)

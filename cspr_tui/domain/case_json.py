@@ -35,6 +35,9 @@ from cspr_tui.domain.case import (
     RecordStatus,
     RedactionDecision,
     RedactionOutcome,
+    ReportDepth,
+    ReviewType,
+    Scope,
     Stage,
     StageChange,
 )
@@ -131,7 +134,7 @@ _AGENCY_REPORT = _object(
         "requested_date": _OPT_DATE,
         "due_date": _OPT_DATE,
         "received_date": _OPT_DATE,
-        "depth": {"enum": ["rapid_review", "lcspr"]},
+        "depth": {"enum": [d.value for d in ReportDepth]},
         "version": {"type": "integer", "minimum": 1},
         "sent_date": _OPT_DATE,
         "token": _TEXT,
@@ -158,7 +161,7 @@ _RECOMMENDATION = _object(
         "text": {"type": "string", "minLength": 1},
         "action_number": {"type": "integer", "minimum": 1},
         "action": _TEXT,
-        "scope": {"enum": ["Single-agency", "Multi-agency", "Partnership"]},
+        "scope": {"enum": [s.value for s in Scope]},
         "lead_agency": _TEXT,
         "lead_officer": _TEXT,
         "lead_officer_name": _TEXT,
@@ -221,9 +224,7 @@ CASE_SCHEMA: dict[str, Any] = _object(
         "pseudonym": {"type": "string", "minLength": 1},
         "stage": {"enum": _STAGES},
         "created_at": _TEXT,
-        "review_type": {
-            "enum": ["", "LCSPR", "Other learning review", "National review", "No further review"]
-        },
+        "review_type": {"enum": [t.value for t in ReviewType]},
         "review_method": _TEXT,
         "records": {
             "type": "object",
@@ -394,6 +395,15 @@ _stage_of = _enum_lookup(Stage)
 _record_status = _enum_lookup(RecordStatus)
 _rec_status = _enum_lookup(RecommendationStatus)
 _rag = _enum_lookup(Rag)
+_scope = _enum_lookup(Scope)
+_review_type = _enum_lookup(ReviewType)
+_depth = _enum_lookup(ReportDepth)
+
+
+def _agency_report_from(a: Mapping[str, Any]) -> AgencyReportRequest:
+    request = _agency_report(a)
+    request.depth = _depth(request.depth)
+    return request
 
 
 def _stage(value: Any) -> Stage | None:
@@ -431,6 +441,7 @@ def _recommendation_from(r: Mapping[str, Any]) -> Recommendation:
     data["status"] = _rec_status(data.get("status", "Not started"))
     rag = data.get("rag_override")
     data["rag_override"] = _rag(rag) if rag else None
+    data["scope"] = _scope(data.get("scope", Scope.MULTI_AGENCY))
     data["theme_tags"] = list(data.get("theme_tags") or [])
     data["updates"] = [_update(u) for u in data.get("updates") or []]
     return _recommendation(data)
@@ -459,7 +470,7 @@ def case_from_data(data: Mapping[str, Any]) -> Case:
             "pseudonym": data["pseudonym"],
             "stage": _stage_of(data.get("stage", Stage.REFERRAL_RECEIVED)),
             "created_at": data.get("created_at", ""),
-            "review_type": data.get("review_type", ""),
+            "review_type": _review_type(data.get("review_type", "")),
             "review_method": data.get("review_method", ""),
             "records": {
                 _current_key(key, r, raw_records): _record_from(r) for key, r in raw_records.items()
@@ -470,7 +481,7 @@ def case_from_data(data: Mapping[str, Any]) -> Case:
                 for d in data.get("redaction_decisions") or []
             ],
             "agencies": list(data.get("agencies") or []),
-            "agency_reports": [_agency_report(a) for a in data.get("agency_reports") or []],
+            "agency_reports": [_agency_report_from(a) for a in data.get("agency_reports") or []],
             "recommendations": [_recommendation_from(r) for r in data.get("recommendations") or []],
             "pauses": [_pause(p) for p in data.get("pauses") or []],
             "overrides": [_override(o) for o in data.get("overrides") or []],

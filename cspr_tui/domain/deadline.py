@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from cspr_tui.domain.calendar import WorkingCalendar, add_months, calendar_from_settings
-from cspr_tui.domain.case import Case, DeadlineOverride
+from cspr_tui.domain.case import Case, DeadlineOverride, ReviewType
 from cspr_tui.errors import CsprError
 from cspr_tui.settings import Settings
 
@@ -345,7 +345,7 @@ def is_statutory(case: Case) -> bool | None:
     if answer in {"no", "n", "false"}:
         return False
     if case.review_type:
-        return case.review_type == "LCSPR"
+        return case.review_type == ReviewType.LCSPR
     return None
 
 

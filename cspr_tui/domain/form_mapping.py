@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cspr_tui.domain.case import Case, Recommendation, Record
+from cspr_tui.domain.case import Case, Recommendation, Record, ReportDepth
 from cspr_tui.errors import ValidationFailed
 
 __all__ = [
@@ -35,7 +35,7 @@ AGENCY_REPORT_FORM = "agency_report"
 _KEY_SEPARATOR = ":"
 
 # AgencyReportRequest.depth -> the agency report form's "Depth of report" answer.
-DEPTHS: dict[str, str] = {"rapid_review": "Rapid review", "lcspr": "LCSPR"}
+DEPTHS: dict[str, str] = {depth.value: depth.label for depth in ReportDepth}
 
 # Recommendation attributes the store keeps itself; a form's copy of them is not a change.
 _STORE_KEPT = frozenset({"id", "updates", "revisions", "last_updated", "last_updated_by"})
@@ -112,18 +112,19 @@ def agency_record(case: Case, agency: str) -> Record | None:
 
 # -- values --------------------------------------------------------------------------------
 def depth_to_form(depth: str) -> str:
-    """The stored depth code as the form shows it ("lcspr" -> "LCSPR")."""
-    return DEPTHS.get(depth, DEPTHS["rapid_review"])
+    """The stored depth code as the form and the documents show it ("lcspr" -> "LCSPR");
+    the one mapping, so the form, the fillable report and the Word context agree."""
+    return DEPTHS.get(depth, ReportDepth.RAPID_REVIEW.label)
 
 
-def depth_from_form(value: Any) -> str:
+def depth_from_form(value: Any) -> ReportDepth:
     """A depth from the form ("LCSPR") or already stored ("lcspr") as the stored code."""
     text = str(value or "").strip()
     if not text:
-        return "rapid_review"
-    for code, label in DEPTHS.items():
-        if text.casefold() in (code.casefold(), label.casefold()):
-            return code
+        return ReportDepth.RAPID_REVIEW
+    for depth in ReportDepth:
+        if text.casefold() in (depth.value.casefold(), depth.label.casefold()):
+            return depth
     allowed = " or ".join(repr(label) for label in DEPTHS.values())
     raise ValidationFailed(f"Depth of report must be {allowed}, not {text!r}.")
 

@@ -19,12 +19,20 @@ from cspr_tui.domain.audit import META_TABLE, verify_chain
 from cspr_tui.domain.case import RECOMMENDATION_DATE_FIELDS
 from cspr_tui.domain.case_json import REF_PATTERN, case_from_data, case_problems, case_to_data
 
-__all__ = ["CASES_TABLE", "SCHEMA_KEY", "SCHEMA_VERSION", "check"]
+__all__ = ["CASES_TABLE", "SCHEMA_KEY", "SCHEMA_VERSION", "check", "stamp_schema"]
 
 CASES_TABLE = "cases"
 SCHEMA_KEY = "schema_version"
 SCHEMA_VERSION = 1
 _MAX_LISTED = 20  # per kind of problem, so a wrecked vault still prints a readable report
+
+
+def stamp_schema(db: TinyDB) -> None:
+    """Record the case schema version on a vault's first write (inside its transaction), so
+    a later cspr can tell what it reads."""
+    meta = db.table(META_TABLE, cache_size=0)
+    if meta.get(Query().key == SCHEMA_KEY) is None:
+        meta.insert({"key": SCHEMA_KEY, "value": SCHEMA_VERSION})
 
 
 def check(db: TinyDB) -> list[str]:

@@ -1,6 +1,7 @@
 """The pseudonym key's rules: what a valid line is, and how identifiers are read.
 
-Pure functions over `Person`; the store calls `check_person` before it commits a change,
+Pure functions over `Person` and `Case`: the store calls `add_person`, `replace_person`,
+`remove_person` and `record_decisions` on its private copy of a case and commits the result;
 the front doors call `person_from_options` to build a line from what was typed, and the
 redaction engine uses `nhs_number_valid` so an NHS number is recognised by the same rule
 everywhere.
@@ -15,16 +16,23 @@ from datetime import date
 from typing import Any
 
 from cspr_tui.domain.case import Case, Person, PersonKind, RedactionDecision
-from cspr_tui.errors import ValidationFailed
+from cspr_tui.domain.stamp import Stamp
+from cspr_tui.errors import UsageError, ValidationFailed
+from cspr_tui.forms.dates import DateFormatError, parse_date
 
 __all__ = [
     "PERSON_LIST_FIELDS",
+    "add_person",
     "check_person",
     "nhs_digits",
     "nhs_number_valid",
     "person_from_options",
     "person_summary",
+    "record_decisions",
     "redaction_decisions_merged",
+    "remove_person",
+    "replace_person",
+    "review_subjects",
 ]
 
 PERSON_LIST_FIELDS = ("variants", "addresses", "phones", "emails")
@@ -82,18 +90,16 @@ def check_person(case: Case, person: Person, index: int | None) -> None:
 
 
 def _date_option(text: str) -> str | None:
+    """A date of birth typed as DD/MM/YYYY (or ISO), stored as ISO; blank is none."""
     text = text.strip()
     if not text:
         return None
-    for parse in (
-        date.fromisoformat,
-        lambda t: date(*reversed([int(p) for p in re.split(r"[/.\-]", t)])),
-    ):
-        try:
-            return parse(text).isoformat()
-        except (ValueError, TypeError):
-            continue
-    raise ValidationFailed(f"date of birth {text!r} is not a date; give it as DD/MM/YYYY.")
+    try:
+        return parse_date(text).isoformat()
+    except DateFormatError:
+        raise ValidationFailed(
+            f"date of birth {text!r} is not a date; give it as DD/MM/YYYY."
+        ) from None
 
 
 def person_from_options(options: Mapping[str, Any], base: Person | None = None) -> Person:
@@ -160,3 +166,39 @@ def redaction_decisions_merged(
             )
         by_id[decision.finding_id] = decision
     return list(by_id.values())
+
+
+def review_subjects(case: Case) -> list[Person]:
+    """The people the review is about (the child and family, not practitioners): whom an
+    agency report and its cover name, by pseudonym and role."""
+    return [p for p in case.people if p.kind != PersonKind.PRACTITIONER]
+
+
+def add_person(case: Case, person: Person) -> None:
+    """Add a line to the pseudonym key (real name and the pseudonym replacing it)."""
+    check_person(case, person, None)
+    case.people.append(person)
+
+
+def _checked_index(case: Case, index: int) -> int:
+    if not 0 <= index < len(case.people):
+        raise UsageError(f"{case.ref} has no person number {index + 1} in its pseudonym key.")
+    return index
+
+
+def replace_person(case: Case, index: int, person: Person) -> None:
+    """Put `person` in the key's line `index` (counted from 0), checked like a new line."""
+    check_person(case, person, _checked_index(case, index))
+    case.people[index] = person
+
+
+def remove_person(case: Case, index: int) -> None:
+    del case.people[_checked_index(case, index)]
+
+
+def record_decisions(case: Case, decisions: list[RedactionDecision], stamp: Stamp) -> str:
+    """Keep reviewers' decisions on redaction findings, stamped with who and when (a later
+    one replaces an earlier one for the same finding); returns the audit entry's summary."""
+    stamped = [replace(d, by=d.by or stamp.who, at=d.at or stamp.now) for d in decisions]
+    case.redaction_decisions = redaction_decisions_merged(case.redaction_decisions, stamped)
+    return "; ".join(f"{d.outcome.value} {d.finding_id}" for d in stamped)

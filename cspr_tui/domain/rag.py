@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from cspr_tui.domain.case import Rag, Recommendation, RecommendationStatus
+from cspr_tui.domain.deadline import stored_date
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.errors import CsprError
 
@@ -53,16 +54,15 @@ _NOT_DONE = {RecommendationStatus.NOT_STARTED, RecommendationStatus.IN_PROGRESS}
 
 
 def _parse_date(rec: Recommendation, field_name: str, value: str | None) -> date | None:
+    """A stored date (deadline.stored_date, the one lenient reader), or a clear error."""
     if value is None or value == "":
         return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
+    parsed = stored_date(value)
+    if parsed is None:
         raise CsprError(
             f"Recommendation {rec.id}: {field_name} holds {value!r}, which is not a date."
-        ) from None
+        )
+    return parsed
 
 
 def _status(rec: Recommendation) -> RecommendationStatus:

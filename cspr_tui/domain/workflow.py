@@ -18,25 +18,33 @@ from cspr_tui.domain.case import (
     Pause,
     RecommendationStatus,
     RecordStatus,
+    ReviewType,
     Stage,
 )
 
 # The one rule for "is this a statutory review?" lives with the deadlines that first needed
 # it (an explicit Yes/No answer wins; otherwise the case's review type; None while unknown).
-from cspr_tui.domain.deadline import DeadlineStatus, case_deadlines, is_statutory, time_limits
-from cspr_tui.domain.deadline import stored_date as parse_iso_date
+from cspr_tui.domain.deadline import (
+    DeadlineStatus,
+    case_deadlines,
+    is_statutory,
+    stored_date,
+    time_limits,
+)
 from cspr_tui.domain.form_mapping import agency_record
 from cspr_tui.errors import ValidationFailed
 from cspr_tui.settings import Settings
 
 __all__ = [
     "CLOSED_RECOMMENDATION_STATUSES",
+    "DEFERRABLE_STAGES",
     "DEFERRAL_PREFIX",
     "PROCEEDINGS",
     "REASON_REQUIRED_STATUSES",
     "RR_WARNING_WORKING_DAYS",
     "TransitionCheck",
     "TransitionRefused",
+    "can_defer_publication",
     "check_transition",
     "classify_decision",
     "decision_of",
@@ -44,7 +52,6 @@ __all__ = [
     "is_statutory",
     "next_stage",
     "outstanding_agency_reports",
-    "parse_iso_date",
     "publication_deferral",
     "rapid_review_warnings",
     "screening_route",
@@ -113,22 +120,22 @@ def _complete(case: Case, form_id: str) -> bool:
     return record is not None and record.status == RecordStatus.COMPLETE
 
 
-def classify_decision(text: str) -> str:
+def classify_decision(text: str) -> ReviewType:
     """Map a recorded decision (screening or rapid review) to the case's review type."""
     lowered = (text or "").strip().lower()
     if not lowered:
-        return ""
+        return ReviewType.UNDECIDED
     if "no lcspr" in lowered or "no further" in lowered or "not met" in lowered:
-        return "No further review"
+        return ReviewType.NO_FURTHER_REVIEW
     if "national" in lowered:
-        return "National review"
+        return ReviewType.NATIONAL_REVIEW
     if "lcspr" in lowered or "local child safeguarding practice review" in lowered:
-        return "LCSPR"
+        return ReviewType.LCSPR
     if "learning review" in lowered or "single-agency" in lowered or "single agency" in lowered:
-        return "Other learning review"
+        return ReviewType.OTHER_LEARNING_REVIEW
     if "share learning" in lowered or "no further action" in lowered:
-        return "No further review"
-    return "Other learning review"
+        return ReviewType.NO_FURTHER_REVIEW
+    return ReviewType.OTHER_LEARNING_REVIEW
 
 
 def screening_route(decision: str) -> Stage | None:
@@ -160,6 +167,15 @@ def decision_of(case: Case) -> tuple[str, str, str]:
         str(case.value("screening", "decision") or ""),
         str(case.value("screening", "rationale") or ""),
     )
+
+
+# Publication can be deferred pending proceedings only while a review is under way.
+DEFERRABLE_STAGES = frozenset({Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED})
+
+
+def can_defer_publication(case: Case) -> bool:
+    """Whether the case is at a stage where publication may be deferred (store and TUI)."""
+    return case.stage in DEFERRABLE_STAGES
 
 
 def deferral_reason(proceedings: str, details: str = "") -> str:
@@ -277,7 +293,7 @@ def next_stage(case: Case) -> Stage | None:
     if stage == Stage.SCREENING:
         return screening_route(str(case.value("screening", "decision") or "")) or Stage.NOTIFIED
     if stage == Stage.DECISION:
-        if classify_decision(decision_of(case)[1]) == "No further review":
+        if classify_decision(decision_of(case)[1]) == ReviewType.NO_FURTHER_REVIEW:
             return Stage.MONITORING if case.recommendations else Stage.CLOSED
         return Stage.REVIEW_IN_PROGRESS
     if stage == Stage.PUBLISHED:
@@ -350,7 +366,7 @@ def check_transition(
         if deferral is not None:
             missing.append(
                 f"the end of the deferral ({deferral.reason}, since "
-                f"{parse_iso_date(deferral.start):%d/%m/%Y}): resume deadline "
+                f"{stored_date(deferral.start):%d/%m/%Y}): resume deadline "
                 f"{deferral.deadline} when the proceedings end"
             )
         gaps, waivable = _publication_gaps(case, settings)
@@ -400,7 +416,7 @@ def _publication_gaps(case: Case, settings: Settings) -> tuple[list[str], list[s
     if not decision:
         missing.append("review: Publication decision")
     not_published = decision.lower().startswith("not published")
-    published = parse_iso_date(case.value("review", "published_date"))
+    published = stored_date(case.value("review", "published_date"))
     if not not_published and published is None:
         missing.append("review: Date published")
     if (
@@ -411,8 +427,8 @@ def _publication_gaps(case: Case, settings: Settings) -> tuple[list[str], list[s
         missing.append("review: Reasons for not publishing the full report")
     if is_statutory(case) is False:  # unknown: the statutory rules still apply
         return missing, waivable
-    planned = parse_iso_date(case.value("review", "planned_publication_date"))
-    copy_sent = parse_iso_date(case.value("review", "panel_sos_copy_sent_date"))
+    planned = stored_date(case.value("review", "planned_publication_date"))
+    copy_sent = stored_date(case.value("review", "panel_sos_copy_sent_date"))
     days = _time_limit(settings, "T8", PANEL_COPY_WORKING_DAYS)
     if not not_published:
         if planned is None:
@@ -428,7 +444,7 @@ def _publication_gaps(case: Case, settings: Settings) -> tuple[list[str], list[s
                     f"publication date (by {latest:%d/%m/%Y}); advance with an override and a "
                     "reason to accept it"
                 )
-    decided = parse_iso_date(case.value("review", "lcspr_decision_date"))
+    decided = stored_date(case.value("review", "lcspr_decision_date"))
     months = _time_limit(settings, "T7", PUBLICATION_MONTHS)
     if (
         decided is not None

@@ -25,7 +25,7 @@ from cspr_tui.domain.agency_return import DocumentId, RawReturn, RawRow
 from cspr_tui.domain.case import Case
 from cspr_tui.domain.chronology import ChronologyEntry, Gap, integrate_case
 from cspr_tui.errors import ValidationFailed
-from cspr_tui.exports.context import clean_text, format_date
+from cspr_tui.exports.context import clean_text, format_date, protective_marking
 from cspr_tui.exports.export_file import (
     default_export_dir,
     safe_name_part,
@@ -151,7 +151,9 @@ def _row_xml(cells: Any, *, header: bool = False, fill: str | None = None) -> st
     return "".join(out)
 
 
-def _xlsx(case: Case, rows: list[Any], redact: Callable[[str], str], dest: Path) -> None:
+def _xlsx(
+    case: Case, rows: list[Any], redact: Callable[[str], str], settings: Settings, dest: Path
+) -> None:
     book = Workbook()
     sheet = book.active
     sheet.title = _SHEET
@@ -176,8 +178,7 @@ def _xlsx(case: Case, rows: list[Any], redact: Callable[[str], str], dest: Path)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         sheet.add_table(table)
     sheet.freeze_panes = "A2"
-    sheet.oddHeader.center.text = "OFFICIAL-SENSITIVE"
-    sheet.oddFooter.center.text = "OFFICIAL-SENSITIVE  Page &P of &N"
+    _mark(sheet, settings)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -187,6 +188,14 @@ def _xlsx(case: Case, rows: list[Any], redact: Callable[[str], str], dest: Path)
     book.properties.creator = "cspr-tui"
     book.properties.title = f"Integrated chronology: {case.ref}"
     book.save(dest)
+
+
+def _mark(sheet: Any, settings: Settings) -> None:
+    """The settings' protective marking at the head and foot of every printed page."""
+    marking = protective_marking(settings).replace("&", "&&")  # a lone & is a print code
+    if marking:
+        sheet.oddHeader.center.text = marking
+    sheet.oddFooter.center.text = f"{marking}  Page &P of &N" if marking else "Page &P of &N"
 
 
 def _as_text(value: Any) -> Any:
@@ -236,7 +245,7 @@ def write_chronology(
         if fmt == "docx":
             _docx(case, rows, scrub, settings, today, tmp)
         else:
-            _xlsx(case, rows, scrub, tmp)
+            _xlsx(case, rows, scrub, settings, tmp)
 
     label = "IntegratedChronology" + ("_Redacted" if redact else "")
     stem = f"{safe_name_part(case.ref)}_{label}"
@@ -265,6 +274,7 @@ def write_chronology_template(
     request = next((r for r in case.agency_reports if r.agency == agency), None)
     version = request.version if request else 1
     doc_id = DocumentId(case.ref, agency, version, int(form.version), token)
+    settings = settings or Settings()
 
     def fill(tmp: Path) -> None:
         book = Workbook()
@@ -317,8 +327,7 @@ def write_chronology_template(
         table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         sheet.add_table(table)
         sheet.freeze_panes = "A2"
-        sheet.oddHeader.center.text = "OFFICIAL-SENSITIVE"
-        sheet.oddFooter.center.text = "OFFICIAL-SENSITIVE  Page &P of &N"
+        _mark(sheet, settings)
         about = book.create_sheet(_ID_SHEET)
         about.append(["Agency chronology for", f"{case.ref} ({case.pseudonym})"])
         about.append(["Agency", agency])

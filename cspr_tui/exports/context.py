@@ -17,7 +17,8 @@ from typing import Any
 
 from docxtpl import Listing
 
-from cspr_tui.domain.case import AgencyReportRequest, Case, Recommendation, Stage
+from cspr_tui.domain.case import Case
+from cspr_tui.domain.rag import effective_target
 from cspr_tui.exports.form_report import (
     Block,
     ReportSection,
@@ -29,25 +30,21 @@ from cspr_tui.forms.model import Form
 from cspr_tui.settings import Settings
 
 __all__ = [
-    "AGENCY_BLANK_ROWS",
     "CASE_REPORT_KINDS",
     "NOT_RECORDED",
-    "PROTECTIVE_MARKING",
     "RECOMMENDATION_COLUMNS",
     "ReportPart",
     "ReportSpec",
-    "agency_report_context",
     "case_agencies",
     "case_report_context",
     "finish_context",
     "format_date",
     "format_value",
+    "protective_marking",
     "report_sections",
 ]
 
 NOT_RECORDED = "Not recorded"
-PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
-AGENCY_BLANK_ROWS = 6
 # Characters Word's XML cannot hold, plus \a and \f which docxtpl turns into breaks.
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -117,37 +114,6 @@ RECOMMENDATION_COLUMNS: tuple[str, ...] = (
     "Status",
 )
 
-# The agency information report's tables, for the agency to complete (domain.md 4).
-AGENCY_TABLES: dict[str, tuple[str, ...]] = {
-    "chronology": (
-        "Date",
-        "Time",
-        "Who (role)",
-        "Event",
-        "Action or decision",
-        "Outcome",
-        "Source ref",
-        "Significance (RAG)",
-    ),
-    "episodes": (
-        "Episode",
-        "What happened",
-        "What went well",
-        "What could be better",
-        "Why: contributory factors",
-    ),
-    "learning": ("Learning point", "Single- or multi-agency", "Theme"),
-    "actions": ("Action", "Date", "Evidence"),
-    "recommendations": ("Recommendation (SMART)", "Owner", "By when"),
-}
-
-DEFAULT_LINES_OF_ENQUIRY: tuple[str, ...] = (
-    "What was your agency's involvement with the child and family during the period?",
-    "How well did your agency understand the child's lived experience and hear their voice?",
-    "How well did your agency share information and work with other agencies?",
-    "What went well, what could have been better, and why?",
-)
-
 
 def format_date(value: Any) -> str:
     """DD/MM/YYYY for an ISO date string or a date; other text unchanged; empty -> ''."""
@@ -188,10 +154,16 @@ def format_value(value: Any, kind: str = "text") -> str:
     return text if text.strip() else NOT_RECORDED
 
 
+def protective_marking(settings: Settings) -> str:
+    """The marking printed at the head and foot of every page of an export, as the
+    partnership's settings say (Government Security Classifications); empty prints none."""
+    return clean_text(str(settings.protective_marking or "")).strip()
+
+
 def _base(case: Case, settings: Settings, today: date, title: str) -> dict[str, Any]:
     return {
         "title": title,
-        "marking": PROTECTIVE_MARKING,
+        "marking": protective_marking(settings),
         "partnership": format_value(settings.partnership_name),
         "generated": format_date(today),
         "case": {
@@ -203,17 +175,6 @@ def _base(case: Case, settings: Settings, today: date, title: str) -> dict[str, 
     }
 
 
-_REVIEW_STAGES = frozenset(
-    {Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED, Stage.PUBLISHED, Stage.MONITORING}
-)
-
-
-def _past_rapid_review(case: Case) -> bool:
-    """A case whose review is under way asks agencies for review-stage reports, whatever
-    depth an earlier request was left at (a report is not "Rapid review stage" at LCSPR)."""
-    return case.stage in _REVIEW_STAGES
-
-
 def _review_type_fallback(case: Case) -> str:
     return "Rapid review" if case.record("rapid_review") else ""
 
@@ -221,10 +182,6 @@ def _review_type_fallback(case: Case) -> str:
 def _form_values(case: Case, form_id: str) -> dict[str, Any]:
     record = case.record(form_id)
     return dict(record.values) if record else {}
-
-
-def _effective_target(rec: Recommendation) -> str | None:
-    return rec.revised_target_date or rec.target_date
 
 
 def _recommendations_section(case: Case) -> ReportSection:
@@ -235,7 +192,7 @@ def _recommendations_section(case: Case) -> ReportSection:
         what = format_value(r.text, "memo")
         if r.action and str(r.action).strip():
             what = f"{what}\nAction: {format_value(r.action, 'memo')}"
-        target = _effective_target(r)
+        target = effective_target(r)
         rows.append(
             [
                 f"{r.number}.{r.action_number}",
@@ -335,51 +292,6 @@ def case_agencies(case: Case) -> list[str]:
         if name and name not in names:
             names.append(name)
     return names
-
-
-def agency_report_context(
-    case: Case,
-    agency: str,
-    *,
-    settings: Settings,
-    today: date,
-    request: AgencyReportRequest | None = None,
-) -> dict[str, Any]:
-    """The context of one agency's information report: pre-filled cover, scope and questions."""
-    request = request or AgencyReportRequest(agency=agency)
-    depth = "LCSPR" if request.depth == "lcspr" or _past_rapid_review(case) else "Rapid review"
-    ctx = _base(case, settings, today, "Agency information report")
-    review = _form_values(case, "review")
-    loe = [
-        format_value(e.get("question") if isinstance(e, dict) else e, "memo")
-        for e in review.get("lines_of_enquiry") or []
-    ]
-    loe = [q for q in loe if q != NOT_RECORDED] or list(DEFAULT_LINES_OF_ENQUIRY)
-    ctx.update(
-        {
-            "agency": format_value(agency),
-            "report": {
-                "depth": f"{depth} stage report",
-                "author": format_value(request.author),
-                "author_role": format_value(request.author_role),
-                "requested": format_value(request.requested_date or today.isoformat(), "date"),
-                "due": format_value(request.due_date, "date"),
-                "version": str(request.version),
-            },
-            "scope": {
-                "from": format_value(review.get("scope_from"), "date"),
-                "to": format_value(review.get("scope_to"), "date"),
-            },
-            "subjects": [
-                {"pseudonym": format_value(p.pseudonym), "role": format_value(p.role)}
-                for p in case.people
-                if p.kind != "practitioner"
-            ],
-            "lines_of_enquiry": [{"number": str(i), "question": q} for i, q in enumerate(loe, 1)],
-            "blank_rows": list(range(AGENCY_BLANK_ROWS)),
-        }
-    )
-    return ctx
 
 
 def finish_context(ctx: Any, redact: Callable[[str], str] | None = None) -> Any:

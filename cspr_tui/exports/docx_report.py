@@ -26,11 +26,10 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from cspr_tui import paths
-from cspr_tui.domain.case import AgencyReportRequest, Case
+from cspr_tui.domain.case import Case
 from cspr_tui.errors import CsprError, NotFound, ValidationFailed
 from cspr_tui.exports.context import (
     CASE_REPORT_KINDS,
-    agency_report_context,
     case_agencies,
     case_report_context,
     finish_context,
@@ -65,14 +64,12 @@ __all__ = [
     "package_text",
     "render_template",
     "template_path",
-    "write_agency_report",
     "write_case_report",
 ]
 
 Progress = Callable[[int, int], None]
 
 TEMPLATE_FILES = {
-    "agency_report": "agency_report.docx",
     "referral": "referral.docx",
     "rapid-review": "rapid_review.docx",
     "final": "final_report.docx",
@@ -464,56 +461,6 @@ def _render_to(
         folder = default_export_dir() if path is None else Path(path)
         return write_versioned_export(folder, name_for, fill, start=start)
     return write_export(Path(path), fill, force=force)
-
-
-def write_agency_report(
-    case: Case,
-    agency: str,
-    path: Path | None = None,
-    *,
-    settings: Settings | None = None,
-    today: date | None = None,
-    progress: Progress | None = None,
-    force: bool = False,
-    redactor: Redactor | None = None,
-) -> Path:
-    """One agency's information report; subjects by pseudonym only, checked before it is named.
-
-    `path` is a file, a folder, or None for the workspace's exports folder; in a folder the
-    name is `<ReviewRef>_<Agency>_AgencyInfoReport_v<n>.docx` with the first free version.
-    """
-    settings = settings or Settings()
-    today = today or date.today()
-    name = find_agency(case, agency)
-    request = next((r for r in case.agency_reports if r.agency == name), None)
-    request = request or AgencyReportRequest(agency=name)
-    redactor = redactor or case_redactor(case, settings, flag_unknown=False)
-    steps = 3
-    if progress:
-        progress(0, steps)
-    ctx = agency_report_context(case, name, settings=settings, today=today, request=request)
-    ctx = finish_context(redact_context(redactor, ctx, "agency report"))
-    template = template_path("agency_report")
-
-    def fill(tmp: Path) -> None:
-        render_template(template, ctx, tmp)
-        if progress:
-            progress(2, steps)
-        _verify(tmp, redactor, template=template)
-
-    if progress:
-        progress(1, steps)
-    stem = f"{safe_name_part(case.ref)}_{safe_name_part(name, fallback='Agency')}"
-    written = _render_to(
-        path,
-        lambda n: f"{stem}_AgencyInfoReport_v{n}.docx",
-        fill,
-        start=request.version,
-        force=force,
-    )
-    if progress:
-        progress(steps, steps)
-    return written
 
 
 def write_case_report(

@@ -36,8 +36,14 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
 from cspr_tui.domain.agency_return import CONTEXT_FIELDS, DocumentId
-from cspr_tui.domain.case import AgencyReportRequest, Case
-from cspr_tui.exports.context import DEFAULT_LINES_OF_ENQUIRY, clean_text, format_date
+from cspr_tui.domain.case import AgencyReportRequest, Case, ReportDepth, Stage
+from cspr_tui.domain.form_mapping import depth_to_form
+from cspr_tui.domain.people import review_subjects
+from cspr_tui.exports.context import (
+    clean_text,
+    format_date,
+    protective_marking,
+)
 from cspr_tui.exports.docx_report import find_agency
 from cspr_tui.exports.export_file import (
     ExportExists,
@@ -46,6 +52,7 @@ from cspr_tui.exports.export_file import (
     write_export,
     write_versioned_export,
 )
+from cspr_tui.exports.form_report import strip_enumerator
 from cspr_tui.exports.redaction import Redactor, case_redactor
 from cspr_tui.settings import Settings
 
@@ -67,7 +74,6 @@ Progress = Callable[[int, int], None]
 DOCUMENT_ID_PROPERTY = "cspr-document-id"
 DOCUMENT_ID_TAG = "cspr_document_id"
 TABLE_TAG_PREFIX = "table:"
-MARKING = "OFFICIAL-SENSITIVE"
 # What an empty control shows; read back as "no answer" whether or not Word still marks
 # it as a placeholder (LibreOffice and copy-paste can lose the mark).
 PLACEHOLDERS = {
@@ -85,6 +91,20 @@ _MARGIN = Cm(2.0)
 _CONTENT_WIDTH_PORTRAIT = 17.0  # cm
 _CONTENT_WIDTH_LANDSCAPE = 25.7
 _ids = itertools.count(1_000_001)
+# The questions an agency answers when the review has recorded no lines of enquiry yet.
+DEFAULT_LINES_OF_ENQUIRY: tuple[str, ...] = (
+    "What was your agency's involvement with the child and family during the period?",
+    "How well did your agency understand the child's lived experience and hear their voice?",
+    "How well did your agency share information and work with other agencies?",
+    "What went well, what could have been better, and why?",
+)
+# A case whose review is under way asks agencies for review-stage reports, whatever depth
+# an earlier request was left at (a report is not "Rapid review stage" at LCSPR).
+_REVIEW_STAGES = frozenset(
+    {Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED, Stage.PUBLISHED, Stage.MONITORING}
+)
+_SECTION_NUMBERING = 90  # our numbering definition's id, clear of the stock template's
+_ENUMERATOR = re.compile(r"^\s*(?:([A-Z])|(\d{1,2}))[.)]\s+")
 
 
 # -- content controls ------------------------------------------------------------------
@@ -228,7 +248,7 @@ def _new_document(title: str, settings: Settings) -> Any:
     section.page_width, section.page_height = _A4
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, _MARGIN)
-    _header_footer(section)
+    _header_footer(section, protective_marking(settings))
     props = doc.core_properties
     props.title = title
     props.subject = settings.partnership_name
@@ -274,6 +294,46 @@ def _en_gb(doc: Any) -> None:
         old.set(qn("w:val"), "en-GB")
 
 
+def _number_sections(doc: Any, first_title: str) -> None:
+    """Heading 1 numbered by its style, from where the template's own numbering starts.
+
+    A template titles its sections "0. Cover", "1. Scope" (or "A. ..."): the printed
+    number comes from the style, so it can neither be typed twice nor drift, and starts
+    at the first section's number so that messages naming "5. Chronology" match the page.
+    """
+    found = _ENUMERATOR.match(first_title)
+    letter, digits = found.groups() if found else (None, None)
+    fmt, start = ("upperLetter", ord(letter) - 64) if letter else ("decimal", int(digits or 1))
+    root = doc.part.numbering_part.element
+    root.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{_SECTION_NUMBERING}">'
+            '<w:multiLevelType w:val="singleLevel"/>'
+            f'<w:lvl w:ilvl="0"><w:start w:val="{start}"/><w:numFmt w:val="{fmt}"/>'
+            '<w:pStyle w:val="Heading1"/><w:lvlText w:val="%1."/><w:lvlJc w:val="left"/>'
+            '<w:pPr><w:ind w:left="680" w:hanging="680"/></w:pPr></w:lvl></w:abstractNum>'
+        ),
+    )
+    root.append(
+        parse_xml(
+            f'<w:num {nsdecls("w")} w:numId="{_SECTION_NUMBERING}">'
+            f'<w:abstractNumId w:val="{_SECTION_NUMBERING}"/></w:num>'
+        )
+    )
+    num_pr = doc.styles["Heading 1"].element.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = _SECTION_NUMBERING
+
+
+def _unnumbered(paragraph: Any) -> Any:
+    """A Heading 1 outside the template's sections (the instructions, the review details)."""
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = 0
+    num_pr.get_or_add_numId().val = 0  # numId 0: no number, whatever the style says
+    return paragraph
+
+
 def _field_run(paragraph: Any, instruction: str) -> None:
     paragraph._p.append(
         parse_xml(
@@ -283,13 +343,13 @@ def _field_run(paragraph: Any, instruction: str) -> None:
     )
 
 
-def _header_footer(section: Any) -> None:
+def _header_footer(section: Any, marking: str) -> None:
     header = section.header.paragraphs[0]
-    header.text = MARKING
+    header.text = marking
     header.alignment = 1
     footer = section.footer.paragraphs[0]
     footer.text = ""
-    footer.add_run(f"{MARKING}    Page ")
+    footer.add_run(f"{marking}    Page " if marking else "Page ")
     _field_run(footer, "PAGE")
     footer.add_run(" of ")
     _field_run(footer, "NUMPAGES")
@@ -511,12 +571,14 @@ def _form_sections(doc: Any, form: Any, skip: Iterable[str] = ()) -> None:
     skipped = set(skip)
     for section in form.sections:
         items = [f for f in section.fields if f.id not in skipped]
-        if not items:
-            continue
         landscape = any(f.type == "repeat" and f.id == "chronology" for f in items)
         if landscape:
             _landscape(doc)
-        _para(doc, section.title, "Heading1")
+        # Every section keeps its heading, so the style's numbers stay the template's.
+        _para(doc, strip_enumerator(section.title), "Heading1")
+        if not items:
+            _para(doc, "Completed by the review team: see the review details above.", "Instruction")
+            continue
         if section.help:
             _para(doc, section.help, "Instruction")
         if section.show_if is not None:
@@ -638,7 +700,9 @@ def build_agency_report(
             DOCUMENT_ID_TAG, "Document id (do not change)", "text", str(document_id), locked=True
         )
     )
-    _para(doc, "How to complete this report", "Heading1")
+    if form.sections:
+        _number_sections(doc, form.sections[0].title)
+    _unnumbered(_para(doc, "How to complete this report", "Heading1"))
     for line in (
         "Type or choose your answer in each box; every box belongs to the question above it. "
         "Dates are DD/MM/YYYY.",
@@ -651,11 +715,13 @@ def build_agency_report(
     ):
         _para(doc, line, "ListBullet")
     start, end = _scope(case)
-    subjects = [p for p in case.people if p.kind != "practitioner"]
-    depth = "LCSPR" if request.depth == "lcspr" else "Rapid review"
+    subjects = review_subjects(case)
+    depth = (
+        ReportDepth.LCSPR.label if case.stage in _REVIEW_STAGES else depth_to_form(request.depth)
+    )
     contact = request.return_contact or str(settings.extra.get("business_unit_contact") or "")
     address = request.return_address or str(settings.extra.get("business_unit_address") or "")
-    _para(doc, "Review details (completed by the review team)", "Heading1")
+    _unnumbered(_para(doc, "Review details (completed by the review team)", "Heading1"))
     _context_table(
         doc,
         [
@@ -836,6 +902,8 @@ def build_referral_form(form: Any, settings: Settings) -> Any:
         "partnership's business unit by secure email.",
         style="Instruction",
     )
+    if form.sections:
+        _number_sections(doc, form.sections[0].title)
     _form_sections(doc, form)
     return doc
 

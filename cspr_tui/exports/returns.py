@@ -31,6 +31,7 @@ from cspr_tui.exports.fillable import (
     PLACEHOLDERS,
     TABLE_TAG_PREFIX,
 )
+from cspr_tui.exports.form_report import strip_enumerator
 
 __all__ = ["read_document", "read_form_id"]
 
@@ -164,7 +165,10 @@ class _Reader:
     in_form: bool = False  # past the pre-filled context, inside the template's sections
 
     def __post_init__(self) -> None:
-        self.section_titles = {_key(section.title) for section in self.form.sections}
+        # Headings are numbered by style; a report sent before that typed "5. Chronology".
+        self.section_titles = {
+            _key(strip_enumerator(section.title)) for section in self.form.sections
+        }
         for item in self.form.fields:
             if item.is_input:
                 self.top_labels.setdefault(_key(item.label), item)
@@ -215,7 +219,7 @@ class _Reader:
             if style.startswith("Heading") or style == "Title":
                 close()
                 level = style.removeprefix("Heading")
-                if level == "1" and _key(text) in self.section_titles:
+                if level == "1" and _key(strip_enumerator(text)) in self.section_titles:
                     self.in_form = True
                 item = self.block_repeat(text) if level == "3" else None
                 if item is not None:

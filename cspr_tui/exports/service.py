@@ -205,35 +205,6 @@ def _tracker(store: Any, request: TrackerExport, progress: Callable[[int, int], 
     return _Written(path, None, False, details)
 
 
-def _agency_report(
-    store: Any, request: AgencyReportExport, progress: Callable[[int, int], None]
-) -> _Written:
-    """The fillable report; its token is recorded with the request and the export entry."""
-    from cspr_tui.domain.agency_return import new_token
-    from cspr_tui.exports.docx_report import find_agency
-    from cspr_tui.exports.fillable import version_of, write_agency_report
-
-    case = store.get(request.ref)
-    agency = find_agency(case, request.agency)
-    asked = next((r for r in case.agency_reports if r.agency == agency), None)
-    token = (asked.token if asked is not None else "") or new_token()
-    path = write_agency_report(
-        case,
-        agency,
-        request.out,
-        form=store.forms["agency_report"],
-        token=token,
-        settings=store.settings,
-        today=store.today(),
-        progress=progress,
-        force=request.force,
-        redactor=case_redactor_for_agency(case, store.settings),
-    )
-    # Agency reports name people by pseudonym only, so they count as redacted.
-    sent = {"agency": agency, "token": token, "version": version_of(path)}
-    return _Written(path, case.ref, True, f"agency: {agency}", sent)
-
-
 def _chronology(
     store: Any, request: ChronologyExport, progress: Callable[[int, int], None]
 ) -> _Written:
@@ -254,30 +225,51 @@ def _chronology(
     return _Written(path, case.ref, request.redact, f"format: {request.fmt}")
 
 
-def _chronology_template(
-    store: Any, request: ChronologyTemplateExport, progress: Callable[[int, int], None]
+def _agency_form(
+    store: Any,
+    request: AgencyReportExport | ChronologyTemplateExport,
+    progress: Callable[[int, int], None],
 ) -> _Written:
+    """What an agency fills in and sends back: the Word report or the Excel chronology.
+
+    Both carry the request's token (kept with the request, so the return is matched to it)
+    and mark the request sent; agency documents name people by pseudonym only, so they
+    count as redacted.
+    """
     from cspr_tui.domain.agency_return import new_token
-    from cspr_tui.exports.chronology_export import write_chronology_template
     from cspr_tui.exports.docx_report import find_agency
 
     case = store.get(request.ref)
     agency = find_agency(case, request.agency)
     asked = next((r for r in case.agency_reports if r.agency == agency), None)
     token = (asked.token if asked is not None else "") or new_token()
-    progress(0, 2)
-    path = write_chronology_template(
-        case,
-        agency,
-        request.out,
-        token=token,
-        form=store.forms["agency_report"],
-        settings=store.settings,
-        today=store.today(),
-        force=request.force,
-    )
-    progress(2, 2)
-    sent = {"agency": agency, "token": token, "version": asked.version if asked else 1}
+    common: dict[str, Any] = {
+        "form": store.forms["agency_report"],
+        "token": token,
+        "settings": store.settings,
+        "today": store.today(),
+        "force": request.force,
+    }
+    if isinstance(request, AgencyReportExport):
+        from cspr_tui.exports.fillable import version_of, write_agency_report
+
+        path = write_agency_report(
+            case,
+            agency,
+            request.out,
+            progress=progress,
+            redactor=case_redactor_for_agency(case, store.settings),
+            **common,
+        )
+        version = version_of(path)
+    else:
+        from cspr_tui.exports.chronology_export import write_chronology_template
+
+        progress(0, 2)
+        path = write_chronology_template(case, agency, request.out, **common)
+        progress(2, 2)
+        version = asked.version if asked else 1
+    sent = {"agency": agency, "token": token, "version": version}
     return _Written(path, case.ref, True, f"agency: {agency}", sent)
 
 
@@ -326,11 +318,11 @@ def _case_json(
 
 _WRITERS: dict[type, Callable[[Any, Any, Callable[[int, int], None]], _Written]] = {
     TrackerExport: _tracker,
-    AgencyReportExport: _agency_report,
+    AgencyReportExport: _agency_form,
     CaseReportExport: _case_report,
     CaseJsonExport: _case_json,
     ChronologyExport: _chronology,
-    ChronologyTemplateExport: _chronology_template,
+    ChronologyTemplateExport: _agency_form,
 }
 
 

@@ -55,10 +55,11 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import AutoFilter, Table, TableColumn, TableStyleInfo
 
 from cspr_tui.domain.calendar import add_months
-from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus
+from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus, Scope
 from cspr_tui.domain.deadline import stored_date
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.domain.rag import RAG_DEFINITIONS, effective_target, explain_rag, is_overdue
+from cspr_tui.exports.context import protective_marking
 from cspr_tui.exports.export_file import (
     default_export_dir,
     safe_name_part,
@@ -76,6 +77,7 @@ from cspr_tui.settings import Settings
 __all__ = [
     "BOARD_PACK_COLUMNS",
     "LIST_NAMES",
+    "SUMMARY_LISTING_LIMIT",
     "TRACKER_COLUMNS",
     "TRACKER_TABLE",
     "TrackerLists",
@@ -141,7 +143,12 @@ BOARD_PACK_COLUMNS: tuple[tuple[str, float], ...] = (
     ("RAG", 6),
     ("Latest update", 22),
 )
-BOARD_PACK_FONT_SIZE = 10
+# 9 pt: more of each text on a line, so fewer and shorter rows, and still about 10 pt as
+# printed (pdftotext's word boxes), well above the 6 pt floor.
+BOARD_PACK_FONT_SIZE = 9
+# The Quarter summary lists this many overdue, closed and new actions, the longest overdue
+# first, then says how many more the Tracker holds: a board reads exceptions, not a ledger.
+SUMMARY_LISTING_LIMIT = 25
 # Defined names behind the drop-downs, each exactly the size of its list.
 LIST_NAMES = {
     "Status": "TrackerStatuses",
@@ -158,7 +165,7 @@ _RAG_FILL = {
     Rag.RED: ("C00000", "FFFFFF"),
     Rag.GREY: ("A6A6A6", "000000"),
 }
-_SCOPES = ("Single-agency", "Multi-agency", "Partnership")
+_SCOPES = tuple(scope.value for scope in Scope)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Characters an .xlsx (XML 1.0) cannot hold: controls, lone surrogates, U+FFFE and U+FFFF.
 _ILLEGAL = {c: None for c in (*range(0, 9), 11, 12, *range(14, 32), *range(0xD800, 0xE000))}
@@ -572,7 +579,7 @@ def _print_setup(
         ws.print_title_rows = title_rows
     if title_cols:
         ws.print_title_cols = title_cols
-    marking = _header_footer_text(settings.protective_marking.strip())
+    marking = _header_footer_text(protective_marking(settings))
     hf = ws.HeaderFooter
     for part, text, bold in (
         (hf.oddHeader.left, _header_footer_text(heading[0]), False),
@@ -909,15 +916,34 @@ def _board_pack_sheet(book: _Book) -> None:
     )
     sheet.ws.freeze_panes = "A2"
     sheet.ws.print_options.gridLines = True
-    _print_setup(sheet, book.settings, book.heading)
+    # A snapshot, and the page says so: what the meeting was sent, as exported.
+    _print_setup(
+        sheet,
+        book.settings,
+        (
+            book.settings.partnership_name,
+            f"{book.quarter.title} as exported {book.today:%d/%m/%Y}, "
+            f"ratings as at {book.as_of:%d/%m/%Y}",
+        ),
+    )
     sheet.header(names)
+    shown: tuple[str, int] | None = None
     for row in book.rows:
         rec = row.rec
         officer = book.lead_officer(row)
+        # A recommendation's text prints on its first action only: its later actions
+        # point back to it, which keeps the rows (and the pack) short.
+        key = (row.case.ref, rec.number)
+        recommendation = (
+            f"R{rec.number}: {book.red(row, rec.text)}"
+            if key != shown
+            else f"R{rec.number}: as above"
+        )
+        shown = key
         sheet.append(
             (
                 _review_label(row.case),
-                f"R{rec.number}: {book.red(row, rec.text)}",
+                recommendation,
                 f"A{rec.action_number}: {book.red(row, rec.action)}",
                 rec.lead_agency,
                 officer,
@@ -1000,12 +1026,17 @@ def _summary_sheet(book: _Book) -> None:
         _summary_chart(sheet, header_row, agency_first, agency_last)
 
     def listing(title: str, headers: list[str], items: list[list[Any]]) -> None:
-        sheet.title(title)
+        shown = items[:SUMMARY_LISTING_LIMIT]
+        sheet.title(f"{title} ({len(items)})" if len(items) > len(shown) else title)
         sheet.header(headers)
-        for item in items:
+        for item in shown:
             sheet.append(item)
         if not items:
             sheet.append(["No actions to list."])
+        elif len(items) > len(shown):
+            sheet.append(
+                [f"The first {len(shown)} of {len(items)}; filter the Tracker to see them all."]
+            )
         sheet.blank()
 
     def summary_row(r: _Row, when: Any) -> list[Any]:
@@ -1014,7 +1045,12 @@ def _summary_sheet(book: _Book) -> None:
     listing(
         "Overdue actions",
         ["Tracker ID", "Review", "Lead agency", "Target date", "Status"],
-        [summary_row(r, r.target) for r in rows if r.overdue],
+        [
+            summary_row(r, r.target)
+            for r in sorted(
+                (r for r in rows if r.overdue), key=lambda r: stored_date(r.target) or book.as_of
+            )
+        ],
     )
     listing(
         "Closed this quarter",
@@ -1188,7 +1224,7 @@ def _readme_sheet(book: _Book) -> None:
         ("Ratings as at", book.as_of),
         ("Produced", book.today),
         ("Actions", str(len(book.rows))),
-        ("Protective marking", book.settings.protective_marking.strip() or "None set"),
+        ("Protective marking", protective_marking(book.settings) or "None set"),
         (
             "Warning",
             "This file is not encrypted. It holds information about child safeguarding "
@@ -1219,12 +1255,15 @@ def _readme_sheet(book: _Book) -> None:
         (
             "Board pack",
             "The columns a meeting reads, set to print on A4 landscape with the header on "
-            "every page. As exported: edits made on the Tracker do not change it.",
+            "every page. A snapshot, as exported: edits made on the Tracker do not change it, "
+            "so export again for the next meeting. With the Quarter summary, this is the "
+            "meeting's print; the Tracker and Update log are for working on screen.",
         ),
         (
             "Quarter summary",
             "Counts by RAG (formulas over the Tracker, so they follow edits), a chart of "
-            "them, and the overdue, closed and new actions as exported.",
+            f"them, and the first {SUMMARY_LISTING_LIMIT} overdue (longest overdue first), "
+            "closed and new actions as exported.",
         ),
         ("Update log", "Every quarterly update, oldest first."),
         ("Reviews", "Source reviews with their 6-month and 12-month dates."),

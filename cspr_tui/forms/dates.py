@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 
-__all__ = ["DateFormatError", "format_date", "parse_date", "parse_iso_date"]
+__all__ = ["DateFormatError", "format_date", "months_after", "parse_date", "parse_iso_date"]
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
@@ -95,3 +95,15 @@ def format_date(value: dt.date | str | None) -> str:
         return parse_iso_date(value).strftime("%d/%m/%Y")
     except DateFormatError:
         return str(value)
+
+
+def months_after(day: dt.date, months: int) -> dt.date | None:
+    """`months` calendar months on (or back); a day the target month lacks becomes its last
+    (31/08 + 6 -> 28/02); None outside years 1-9999. The one month rule: the deadlines
+    (domain.calendar.add_months) and the templates' add_months() both use it."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    if not 1 <= year <= 9999:
+        return None
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last_day))

@@ -11,12 +11,13 @@ use three-valued logic; callers decide what unknown means (hidden, not required,
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from cspr_tui.forms.dates import months_after
 
 __all__ = [
     "FUNCTIONS",
@@ -428,12 +429,7 @@ def _fn_add_months(scope: Scope, start: Any, months: Any) -> dt.date | None:
         return None
     if isinstance(months, bool) or not isinstance(months, int):
         raise ExpressionError("add_months() needs a whole number of months")
-    index = base.year * 12 + base.month - 1 + months
-    year, month = divmod(index, 12)
-    if not 1 <= year <= 9999:
-        return None
-    last = calendar.monthrange(year, month + 1)[1]
-    return dt.date(year, month + 1, min(base.day, last))
+    return months_after(base, months)
 
 
 def _fn_distinct_count(scope: Scope, value: Any) -> int:

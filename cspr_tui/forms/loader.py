@@ -27,6 +27,7 @@ from cspr_tui.forms.model import (
     Form,
     FormSet,
     Section,
+    Severity,
     TemplateProblem,
     make_scope,
 )
@@ -455,7 +456,7 @@ class _Builder:
                 continue
             rule = self.expression(entry.get("rule"), path, f"{where} rule", owner)
             if rule is not None:
-                built.append(Constraint(rule, message.strip(), severity))
+                built.append(Constraint(rule, message.strip(), Severity(severity)))
         return tuple(built)
 
     def default(self, item: Field, value: Any, path: str) -> Any:

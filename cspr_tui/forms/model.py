@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,9 @@ __all__ = [
     "Form",
     "FormSet",
     "Issue",
+    "IssueCode",
     "Section",
+    "Severity",
     "TemplateProblem",
 ]
 
@@ -62,14 +65,34 @@ class FieldValueError(ValueError):
     """What a reviewer typed cannot be stored in this field; the message says why."""
 
 
+class Severity(StrEnum):
+    ERROR = "error"  # blocks saving (an impossible answer) or finishing (a missing one)
+    WARNING = "warning"  # shown, never blocks
+
+
+class IssueCode(StrEnum):
+    """What kind of problem an Issue is."""
+
+    REQUIRED = "required"  # missing when finishing
+    INVALID = "invalid"  # an impossible value (31/02, a choice the form lacks)
+    CONSTRAINT = "constraint"  # a rule of the template not met
+    TOO_FEW = "too_few"  # fewer entries in a repeat than the template asks
+    NOT_ANSWERS = "not_answers"  # the record is not a set of answers at all
+
+
 @dataclass(frozen=True)
 class Issue:
-    """One validation finding, addressed by path (`children[0].dob`) for the screens."""
+    """One validation finding, addressed by path (`children[0].dob`) for the screens.
+
+    `code` says what kind of problem it is, for a caller that acts on it rather than
+    printing it; `severity` whether it blocks (an error) or only warns.
+    """
 
     path: str
     label: str
     message: str
-    severity: str = "error"  # "error" | "warning"
+    severity: Severity = Severity.ERROR
+    code: IssueCode = IssueCode.INVALID
 
 
 @dataclass(frozen=True)
@@ -88,7 +111,7 @@ class TemplateProblem:
 class Constraint:
     rule: Expression
     message: str
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
 
 
 def is_empty(value: Any) -> bool:
@@ -318,7 +341,8 @@ class Field:
             values = {**values, self.id: parsed}
         scope = make_scope(self.form, values, self.parent, row, position, today=today)
         for constraint in self.constraints:
-            if constraint.severity == "error" and check_condition(constraint.rule, scope) is False:
+            blocking = constraint.severity == Severity.ERROR
+            if blocking and check_condition(constraint.rule, scope) is False:
                 return constraint.message
         return None
 

@@ -13,7 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cspr_tui.forms.model import Field, Form, Issue, check_condition, is_empty, make_scope
+from cspr_tui.forms.model import (
+    Field,
+    Form,
+    Issue,
+    IssueCode,
+    Severity,
+    check_condition,
+    is_empty,
+    make_scope,
+)
 
 __all__ = ["validate_record"]
 
@@ -27,7 +36,8 @@ def validate_record(
     today: dt.date | None = None,
 ) -> list[Issue]:
     if not isinstance(values, Mapping):
-        return [Issue("", form.title, f"The {form.title} record is not a set of answers.")]
+        message = f"The {form.title} record is not a set of answers."
+        return [Issue("", form.title, message, code=IssueCode.NOT_ANSWERS)]
     checker = _Checker(values, finishing, lenient, today)
     for section in form.sections:
         if section.is_visible(values):
@@ -53,23 +63,27 @@ class _Checker:
         value = (row if row is not None else values).get(item.id)
         if is_empty(value):
             if self.finishing and item.is_required(values, row, position):
-                self.issues.append(Issue(path, label, f"{item.label} is required."))
+                self.issues.append(
+                    Issue(path, label, f"{item.label} is required.", code=IssueCode.REQUIRED)
+                )
                 return
             if item.type != "repeat":
                 return
             value = []
         problem = item.check_value(value)
         if problem:
-            severity = "error"
+            severity = Severity.ERROR
             if self.lenient and item.type in ("choice", "multi_choice"):
-                severity = "warning"  # the choice list changed since this record was captured
+                # The choice list changed since this record was captured.
+                severity = Severity.WARNING
                 problem += " (the form has changed since this was recorded)"
-            self.issues.append(Issue(path, label, problem, severity))
+            self.issues.append(Issue(path, label, problem, severity, IssueCode.INVALID))
             return
         scope = make_scope(item.form, values, item.parent, row, position, today=self.today)
         for constraint in item.constraints:
             if check_condition(constraint.rule, scope) is False:
-                self.issues.append(Issue(path, label, constraint.message, constraint.severity))
+                message, severity = constraint.message, constraint.severity
+                self.issues.append(Issue(path, label, message, severity, IssueCode.CONSTRAINT))
         if item.type == "repeat":
             self.rows(item, value, path)
 
@@ -78,7 +92,7 @@ class _Checker:
             wanted = int(group.minimum)
             noun = "entry" if wanted == 1 else "entries"
             message = f"{group.label} needs at least {wanted} {noun}."
-            self.issues.append(Issue(path, group.label, message))
+            self.issues.append(Issue(path, group.label, message, code=IssueCode.TOO_FEW))
         for index, row in enumerate(rows):
             for item in group.fields:
                 self.field(

@@ -17,15 +17,13 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, Twips
+from docx.shared import Mm, Pt
 
-from cspr_tui.exports.context import AGENCY_TABLES, CASE_REPORT_KINDS, ReportSpec
-from cspr_tui.exports.form_report import column_widths
+from cspr_tui.exports.context import CASE_REPORT_KINDS, ReportSpec
 from cspr_tui.exports.properties import stamp_package
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE_FILES = {
-    "agency_report": "agency_report.docx",
     "referral": "referral.docx",
     "rapid-review": "rapid_review.docx",
     "final": "final_report.docx",
@@ -57,7 +55,7 @@ def _new_document(title: str, *, numbering: str | None = "decimal") -> Document:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(20))
     _report_styles(doc)
-    if numbering:  # the agency report still types its own section numbers
+    if numbering:
         _number_headings(doc, numbering)
     _british_english(doc)
     _marking_header_footer(doc)
@@ -207,7 +205,8 @@ def _marking_header_footer(doc: Document) -> None:
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = footer.add_run("{{ marking }}")
     run.bold = True
-    footer.add_run(" | {{ case.ref }} | Page ")
+    # No stray " | " when the settings leave the marking empty.
+    footer.add_run("{% if marking %} | {% endif %}{{ case.ref }} | Page ")
     _field_run(footer, "PAGE")
     footer.add_run(" of ")
     _field_run(footer, "NUMPAGES")
@@ -309,26 +308,6 @@ def _loop_table(
     table.add_row().cells[0].text = "{%tr endif %}"
     if widths_mm:
         _widths(table, tuple(Mm(w) for w in widths_mm))
-    else:
-        _fixed_layout(table)
-    _keep_rows_whole(table)
-    _gap(doc)
-
-
-def _blank_table(doc: Document, headers: tuple[str, ...]) -> None:
-    """A table with empty rows for an agency to fill in."""
-    table = doc.add_table(rows=1, cols=len(headers))
-    table.style = "Table Grid"
-    for cell, label in zip(table.rows[0].cells, headers, strict=True):
-        _cell(cell, label, bold=True)
-    _mark_header_row(table.rows[0])
-    table.add_row().cells[0].text = "{%tr for _ in blank_rows %}"
-    table.add_row()
-    table.add_row().cells[0].text = "{%tr endfor %}"
-    # widths from the headers, so none breaks mid-word ("Significa-nce")
-    widths = column_widths(headers, [])
-    if widths:
-        _widths(table, tuple(Twips(w) for w in widths))
     else:
         _fixed_layout(table)
     _keep_rows_whole(table)
@@ -476,106 +455,13 @@ def _case_report(spec: ReportSpec) -> Document:
     return doc
 
 
-def _prompt(doc: Document, text: str) -> None:
-    paragraph = doc.add_paragraph(text)
-    paragraph.runs[0].italic = True
-    doc.add_paragraph("[Agency to complete]")
-
-
-def _agency_report() -> Document:
-    doc = _new_document("Agency information report", numbering=None)
-    _cover(
-        doc,
-        [
-            ("Review", "{{ case.ref }} ({{ case.pseudonym }})"),
-            ("Review type", "{{ case.review_type }}"),
-            ("Agency", "{{ agency }}"),
-            ("Report depth", "{{ report.depth }}"),
-            ("Author", "{{ report.author }}"),
-            ("Author's role", "{{ report.author_role }}"),
-            ("Author's contact details", "[Agency to complete]"),
-            ("Requested on", "{{ report.requested }}"),
-            ("Due by", "{{ report.due }}"),
-            ("Version", "{{ report.version }}"),
-            ("Protective marking", "{{ marking }}"),
-            ("Distribution", "Review panel members and the partnership business unit only"),
-        ],
-    )
-    doc.add_paragraph(
-        "Refer to the child and family members by the pseudonyms and roles below, and to "
-        "practitioners by their role, never by name. Return the completed report by the due "
-        "date through a secure route."
-    )
-    doc.add_heading("1. Scope", level=1)
-    _key_value_table(doc, [("Period from", "{{ scope.from }}"), ("Period to", "{{ scope.to }}")])
-    doc.add_heading("Subjects of the review", level=2)
-    _loop_table(
-        doc,
-        "subjects",
-        "person",
-        [("Pseudonym", "{{ person.pseudonym }}"), ("Role", "{{ person.role }}")],
-    )
-    doc.add_heading("Key lines of enquiry to answer", level=2)
-    _loop_table(
-        doc,
-        "lines_of_enquiry",
-        "line",
-        [("No.", "{{ line.number }}"), ("Question", "{{ line.question }}")],
-        widths_mm=(15, 155),
-    )
-    doc.add_heading("2. Sources of information", level=1)
-    _prompt(doc, "Records examined (case notes, health records, police systems, school records).")
-    _prompt(doc, "Staff spoken to (roles only) and any limitations of the information.")
-    doc.add_heading("3. Summary of the agency's involvement", level=1)
-    _prompt(doc, "Your contact with the child and family; whether your agency is still involved.")
-    doc.add_heading("4. Chronology", level=1)
-    doc.add_paragraph("One row per significant contact within the scope period.")
-    _blank_table(doc, AGENCY_TABLES["chronology"])
-    doc.add_heading("5. Key practice episodes and analysis", level=1)
-    _blank_table(doc, AGENCY_TABLES["episodes"])
-    doc.add_heading("6. The child's lived experience and voice", level=1)
-    _prompt(doc, "What was life like for the child, and how was their voice heard?")
-    doc.add_heading("7. Equality, diversity, culture, language and disability", level=1)
-    _prompt(doc, "How did these shape the child's experience and your agency's response?")
-    doc.add_heading("8. Multi-agency working and information sharing", level=1)
-    _prompt(doc, "What was shared, with whom and when; what helped or hindered.")
-    doc.add_heading("9. Good practice", level=1)
-    _prompt(doc, "Practice that made a positive difference.")
-    doc.add_heading("10. Learning identified", level=1)
-    _blank_table(doc, AGENCY_TABLES["learning"])
-    doc.add_heading("11. Actions already taken by the agency", level=1)
-    _blank_table(doc, AGENCY_TABLES["actions"])
-    doc.add_heading("12. Proposed recommendations", level=1)
-    doc.add_paragraph("Specific, measurable, achievable, realistic and time-bound, with an owner.")
-    _blank_table(doc, AGENCY_TABLES["recommendations"])
-    doc.add_heading("13. Parallel processes known to the agency", level=1)
-    _prompt(doc, "Police investigation, criminal or family proceedings, inquest, other reviews.")
-    doc.add_heading("14. Sign-off", level=1)
-    _key_value_table(
-        doc,
-        [
-            ("Senior manager name", "[Agency to complete]"),
-            ("Role", "[Agency to complete]"),
-            ("Date", "[Agency to complete]"),
-            (
-                "Confirmation",
-                "I confirm this report is factually accurate and has been quality-assured.",
-            ),
-        ],
-    )
-    return doc
-
-
 def build_all(dest: Path = HERE) -> list[Path]:
     """Write every default template into `dest`; returns the files written."""
     dest.mkdir(parents=True, exist_ok=True)
     written = []
     for key, file_name in TEMPLATE_FILES.items():
-        if key == "agency_report":
-            doc, title = _agency_report(), "Agency information report"
-        else:
-            spec = CASE_REPORT_KINDS[key]
-            doc, title = _case_report(spec), spec.title
+        spec = CASE_REPORT_KINDS[key]
+        doc, title = _case_report(spec), spec.title
         target = dest / file_name
         doc.save(str(target))
         # No stock thumbnail, no customXml, no Word application name: the template's own

@@ -84,3 +84,54 @@ def test_options_build_lists_and_dates() -> None:
     assert person.real_name == "Ann" and person.kind is PersonKind.SIGNIFICANT_OTHER
     assert person.date_of_birth == "1990-02-03"
     assert person.phones == ["0191 496 0000", "07700 900123"]
+
+
+# -- the key's changes as pure rules over a case (no vault) -------------------------------
+
+
+def test_key_lines_are_added_replaced_and_removed_by_position() -> None:
+    from cspr_tui.domain.case import Case
+    from cspr_tui.domain.people import add_person, remove_person, replace_person
+    from cspr_tui.errors import UsageError
+
+    case = Case("CSPR-2026-001", "Child A")
+    add_person(case, Person("Poppy Example", "Child A", "Subject child", PersonKind.CHILD))
+    add_person(case, Person("Sam Example", "Mother", "Mother"))
+    with pytest.raises(ValidationFailed, match="already used"):
+        add_person(case, Person("Other", "Mother", "Aunt"))
+    replace_person(case, 1, Person("Sam Example", "Parent 1", "Mother"))
+    assert [p.pseudonym for p in case.people] == ["Child A", "Parent 1"]
+    with pytest.raises(UsageError, match="no person number 3"):
+        replace_person(case, 2, Person("X", "Y", "Z"))
+    remove_person(case, 0)
+    assert [p.pseudonym for p in case.people] == ["Parent 1"]
+
+
+def test_redaction_decisions_are_stamped_and_summarised() -> None:
+    from datetime import date
+
+    from cspr_tui.domain.case import Case, RedactionDecision, RedactionOutcome
+    from cspr_tui.domain.people import record_decisions
+    from cspr_tui.domain.stamp import Stamp
+
+    case = Case("CSPR-2026-001", "Child A")
+    stamp = Stamp("Reviewer One", date(2026, 6, 1), "2026-06-01T09:00:00+00:00")
+    decisions = [
+        RedactionDecision("f1", RedactionOutcome.ACCEPTED),
+        RedactionDecision("f2", RedactionOutcome.REJECTED, reason="a place, not a person"),
+    ]
+    assert record_decisions(case, decisions, stamp) == "accepted f1; rejected f2"
+    assert {(d.by, d.at) for d in case.redaction_decisions} == {("Reviewer One", stamp.now)}
+    with pytest.raises(ValidationFailed, match="needs a reason"):
+        record_decisions(case, [RedactionDecision("f3", RedactionOutcome.REJECTED)], stamp)
+
+
+def test_the_reviews_subjects_leave_out_practitioners() -> None:
+    from cspr_tui.domain.case import Case
+    from cspr_tui.domain.people import review_subjects
+
+    child = Person("Poppy Example", "Child A", "Subject child", PersonKind.CHILD)
+    nurse = Person("Jo Example", "Health visitor", "Health visitor", PersonKind.PRACTITIONER)
+    mother = Person("Sam Example", "Mother", "Mother")
+    case = Case("CSPR-2026-001", "Child A", people=[child, nurse, mother])
+    assert review_subjects(case) == [child, mother]

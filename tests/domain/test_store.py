@@ -528,7 +528,7 @@ def test_depth_and_barrier_accept_the_forms_answers(store: CaseStore) -> None:
 
 def _counting_builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Count the `Case` objects the store builds from vault documents."""
-    from cspr_tui.domain import store as store_module
+    from cspr_tui.domain import read_model as store_module
 
     built: list[str] = []
     real = store_module.case_from_data
@@ -794,3 +794,25 @@ def test_text_query_matches_whole_words_only(store: CaseStore) -> None:
     assert [c.ref for c in store.query(text="year 6)")] == [accented]
     assert [c.ref for c in store.query(text=camhs)] == [camhs]  # not the longer one
     assert [c.ref for c in store.query(text=f"{camhs}0")] == [accented]
+
+
+# -- the unit of work on the real vault --------------------------------------------------------
+
+
+def test_change_commits_on_exit_and_leaves_the_vault_file_untouched_when_the_block_raises(
+    store: CaseStore,
+) -> None:
+    ref = store.create_case().ref
+    path = store.vault.path
+    before = path.read_bytes()
+    with pytest.raises(ValidationFailed), store.change(ref, "case updated") as case:
+        case.notes = "never saved"
+        raise ValidationFailed("refused inside the block")
+    assert path.read_bytes() == before and store.get(ref).notes == ""
+    with store.change(ref, "case updated", "a reason") as case:
+        case.notes = "saved with its entry"
+    again = reopen(store, readonly=True)
+    assert again.get(ref).notes == "saved with its entry"
+    last = again.audit_trail(ref)[-1]
+    assert (last.action, last.reason) == ("case updated", "a reason")
+    assert [(c.field, c.new) for c in last.changes] == [("notes", "saved with its entry")]

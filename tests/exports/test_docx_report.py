@@ -14,16 +14,21 @@ from docx import Document
 from cspr_tui import paths
 from cspr_tui.errors import CsprError, NotFound, ValidationFailed
 from cspr_tui.exports import document_text, write_agency_report, write_case_report
-from cspr_tui.exports.context import CASE_REPORT_KINDS, PROTECTIVE_MARKING, report_sections
+from cspr_tui.exports.context import CASE_REPORT_KINDS, report_sections
+from cspr_tui.exports.form_report import strip_enumerator
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
 from tests.exports.case_fixtures import LONG, MULTILINE, REAL_NAMES, TRICKY, make_case, reviewed
 
 TODAY = date(2026, 11, 28)
 SETTINGS = Settings(partnership_name="Imaginary Borough Safeguarding Partnership")
+PROTECTIVE_MARKING = Settings().protective_marking  # the default the reports print
 # The agency report is the fillable form drawn from agency_report.yaml (tests/exports/
-# test_fillable.py covers it in full): its section titles are the report's headings.
-AGENCY_HEADINGS = tuple(section.title for section in load_forms()["agency_report"].sections)
+# test_fillable.py covers it in full): its section titles are the report's headings, their
+# numbers printed by the heading style.
+AGENCY_HEADINGS = tuple(
+    strip_enumerator(section.title) for section in load_forms()["agency_report"].sections
+)
 
 
 def _headings(path: Path) -> list[str]:
@@ -270,16 +275,13 @@ def test_every_template_tag_has_a_value() -> None:
     """docxtpl's own check: no tag of a shipped template is left without a context value."""
     from docxtpl import DocxTemplate
 
-    from cspr_tui.exports.context import agency_report_context, case_report_context
+    from cspr_tui.exports.context import case_report_context
     from cspr_tui.exports.docx_report import template_path
 
     case = make_case()
+    # (The agency report has no Word template: it is built from agency_report.yaml.)
     contexts = {
-        "agency_report": agency_report_context(case, "Police", settings=SETTINGS, today=TODAY),
-        **{
-            k: case_report_context(case, k, settings=SETTINGS, today=TODAY)
-            for k in CASE_REPORT_KINDS
-        },
+        k: case_report_context(case, k, settings=SETTINGS, today=TODAY) for k in CASE_REPORT_KINDS
     }
     for key, ctx in contexts.items():
         tpl = DocxTemplate(str(template_path(key)))
@@ -313,20 +315,17 @@ def _render_parts(template_cls, template: Path, ctx: dict, dest: Path) -> dict[s
         return {n: archive.read(n) for n in archive.namelist() if n.startswith("word/")}
 
 
-@pytest.mark.parametrize("key", ["agency_report", "referral", "rapid-review", "final"])
+@pytest.mark.parametrize("key", ["referral", "rapid-review", "final"])
 def test_fast_rendering_gives_exactly_what_stock_docxtpl_gives(key: str, tmp_path: Path) -> None:
     """The sped-up listing and table passes change nothing: byte-identical Word XML."""
     from docxtpl import DocxTemplate
 
-    from cspr_tui.exports.context import agency_report_context, case_report_context, finish_context
+    from cspr_tui.exports.context import case_report_context, finish_context
     from cspr_tui.exports.docx_report import _Template, template_path
     from tests.exports.case_fixtures import add_recommendations
 
     case = add_recommendations(make_case(), 3)
-    if key == "agency_report":
-        ctx = agency_report_context(case, "Police", settings=SETTINGS, today=TODAY)
-    else:
-        ctx = case_report_context(case, key, settings=SETTINGS, today=TODAY)
+    ctx = case_report_context(case, key, settings=SETTINGS, today=TODAY)
     ctx = finish_context(ctx)
     ours = _render_parts(_Template, template_path(key), ctx, tmp_path / "ours.docx")
     stock = _render_parts(DocxTemplate, template_path(key), ctx, tmp_path / "stock.docx")
@@ -336,7 +335,7 @@ def test_fast_rendering_gives_exactly_what_stock_docxtpl_gives(key: str, tmp_pat
     assert {n: grid.sub(b"", x) for n, x in ours.items()} == {
         n: grid.sub(b"", x) for n, x in stock.items()
     }
-    assert b"<w:br/>" in ours["word/document.xml"] or key in ("agency_report", "rapid-review")
+    assert b"<w:br/>" in ours["word/document.xml"] or key == "rapid-review"
 
 
 def test_column_loops_in_an_edited_template_still_get_their_grid_fixed(workspace: Path) -> None:
@@ -434,3 +433,39 @@ def test_identifier_in_content_control_data_is_found(workspace: Path) -> None:
     with pytest.raises(ValidationFailed) as caught:
         _verify(target, Redactor.for_case(make_case()))
     assert any("Zoë Fictionalia" in line for line in caught.value.details)
+
+
+def test_the_protective_marking_follows_the_settings_in_every_export(workspace: Path) -> None:
+    """Word reports, the agency report and the Excel chronology print the marking the
+    partnership set, never a fixed OFFICIAL-SENSITIVE; an empty one prints none."""
+    from openpyxl import load_workbook
+
+    from cspr_tui.exports.chronology_export import write_chronology_template
+    from cspr_tui.exports.docx_report import package_text
+
+    for marking in ("OFFICIAL", ""):
+        settings = Settings(partnership_name="Imaginary SCP", protective_marking=marking)
+        case = make_case()
+        word = [
+            write_case_report(case, "referral", workspace / f"r{marking}.docx", settings=settings),
+            write_agency_report(case, "Police", workspace / f"a{marking}.docx", settings=settings),
+        ]
+        for path in word:
+            section = Document(str(path)).sections[0]
+            assert section.header.paragraphs[0].text == marking, path.name
+            footer = section.footer.paragraphs[0].text
+            assert footer.startswith(marking) and "Page" in footer, footer
+            assert not footer.startswith((" ", "|")), footer  # no stray separator
+            assert "OFFICIAL-SENSITIVE" not in package_text(path), path.name
+        book = write_chronology_template(
+            case,
+            "Police",
+            workspace / f"c{marking}.xlsx",
+            token="t" * 32,
+            form=load_forms()["agency_report"],
+            settings=settings,
+        )
+        for ws in load_workbook(book):
+            if ws.sheet_state == "visible" and ws.oddFooter.center.text:
+                assert (ws.oddHeader.center.text or "") == marking, ws.title
+                assert "OFFICIAL-SENSITIVE" not in ws.oddFooter.center.text

@@ -15,6 +15,7 @@ from lxml import etree
 
 from cspr_tui.exports.docx_report import package_text
 from cspr_tui.exports.fillable import write_referral_form
+from cspr_tui.exports.form_report import strip_enumerator
 from cspr_tui.forms import load_forms
 from tests.exports.return_fixtures import PRACTITIONER, Setting
 
@@ -167,8 +168,8 @@ def test_the_referral_form_is_drawn_from_referral_yaml(workspace: Path, tmp_path
     root = _xml(path)
     controls = _controls(root)
     headings = [p.text for p in Document(str(path)).paragraphs if p.style.name.startswith("Head")]
-    for section in form.sections:
-        assert section.title in headings
+    for section in form.sections:  # the style prints "A.", so the text is the title alone
+        assert strip_enumerator(section.title) in headings
     for item in form.fields:
         if item.type in ("text", "long_text", "date", "choice"):
             assert item.id in controls, item.id
@@ -205,8 +206,39 @@ def test_libreoffice_renders_the_report_with_marking_and_page_numbers(setting, t
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    pages = text.count("\f") or 1
+    sheets = [page for page in text.split("\f") if page.strip()]
+    pages = len(sheets)
     assert 5 <= pages <= 15
-    assert re.search(r"Page 1 of \d+", text) and "OFFICIAL-SENSITIVE" in text
+    for number, page in enumerate(sheets, 1):  # every page marked and numbered
+        assert page.count("OFFICIAL-SENSITIVE") >= 2, f"page {number} lacks the marking"
+        assert f"Page {number} of {pages}" in page, f"page {number} is not numbered"
     assert "Significance" in text and "Significa-" not in text
+    # Section numbers come from the heading style, printed from the template's first number.
+    for section in load_forms()["agency_report"].sections:
+        number, title = section.title.split(". ", 1)
+        assert re.search(rf"^\s*{number}\.\s+{re.escape(title)}\s*$", text, re.M), section.title
+    assert not re.search(r"^\s*\d+\.\s+How to complete this report", text, re.M)
     assert "None" not in [line.strip() for line in text.splitlines()] and "{{" not in text
+
+
+def test_section_headings_are_numbered_by_style_not_typed(setting) -> None:
+    """No heading carries a typed number: Heading 1 is numbered by its style, starting at
+    the template's first section number (0, "Cover"), and the two headings before the
+    sections opt out of the numbering."""
+    doc = Document(str(setting.export()))
+    ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    style_num = doc.styles["Heading 1"].element.find("w:pPr/w:numPr/w:numId", ns)
+    assert style_num is not None
+    num_id = style_num.get(f"{{{ns['w']}}}val")
+    numbering = doc.part.numbering_part.element
+    abstract = numbering.xpath(f'w:num[@w:numId="{num_id}"]/w:abstractNumId/@w:val')[0]
+    start = numbering.xpath(f'w:abstractNum[@w:abstractNumId="{abstract}"]/w:lvl/w:start/@w:val')
+    assert start == ["0"]
+    level_one = [p for p in doc.paragraphs if p.style.name == "Heading 1"]
+    titles = [strip_enumerator(s.title) for s in load_forms()["agency_report"].sections]
+    assert [p.text for p in level_one if p.text in titles] == titles  # all, in order
+    for paragraph in level_one:
+        assert not re.match(r"\s*(\d+|[A-Z])[.)]\s", paragraph.text), paragraph.text
+        own = paragraph._p.find("w:pPr/w:numPr/w:numId", ns)
+        if paragraph.text not in titles:
+            assert own is not None and own.get(f"{{{ns['w']}}}val") == "0", paragraph.text

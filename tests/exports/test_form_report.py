@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from docx import Document
+
 from cspr_tui import paths
 from cspr_tui.exports import document_text, write_case_report
 from cspr_tui.exports.context import CASE_REPORT_KINDS, report_sections
@@ -152,22 +154,35 @@ def test_the_referral_report_shows_what_the_form_captured(workspace: Path) -> No
     assert "None" not in text.split() and "Not recorded" not in text
 
 
-def test_an_agency_report_for_a_case_under_review_is_not_a_rapid_review_report() -> None:
+def test_an_agency_report_for_a_case_under_review_is_not_a_rapid_review_report(
+    workspace: Path,
+) -> None:
+    """The report asked for follows the case's stage: at LCSPR it is never "Rapid review"."""
     from cspr_tui.domain.case import AgencyReportRequest, Stage
-    from cspr_tui.exports.context import agency_report_context
+    from cspr_tui.exports.fillable import write_agency_report
     from cspr_tui.settings import Settings
 
     case = make_case()
-    request = AgencyReportRequest("Health visiting")  # left at the default depth
+    case.agency_reports = [AgencyReportRequest("Health visiting")]  # the default depth
     for stage, depth in (
         (Stage.RAPID_REVIEW, "Rapid review stage report"),
         (Stage.REVIEW_IN_PROGRESS, "LCSPR stage report"),
     ):
         case.stage = stage
-        ctx = agency_report_context(
-            case, "Health visiting", settings=Settings(), today=TODAY, request=request
+        path = write_agency_report(
+            case,
+            "Health visiting",
+            workspace / f"{stage.name}.docx",
+            settings=Settings(),
+            today=TODAY,
         )
-        assert ctx["report"]["depth"] == depth
+        rows = {
+            row.cells[0].text: row.cells[1].text
+            for table in Document(str(path)).tables
+            for row in table.rows
+            if len(row.cells) == 2
+        }
+        assert rows["Report asked for"] == depth, stage
 
 
 def test_the_choice_none_never_reads_like_a_software_null(workspace: Path) -> None:

@@ -162,4 +162,6 @@ def test_templates_check_reports_a_hostile_word_override(workspace: Path) -> Non
 def test_templates_check_passes_the_shipped_word_templates() -> None:
     result = _cspr("templates", "check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 Word templates" in result.stdout
+    from cspr_tui.exports.docx_report import TEMPLATE_FILES
+
+    assert f"{len(TEMPLATE_FILES)} Word templates" in result.stdout

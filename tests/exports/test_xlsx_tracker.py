@@ -18,6 +18,7 @@ from cspr_tui.exports import write_tracker
 from cspr_tui.exports.xlsx_tracker import (
     BOARD_PACK_COLUMNS,
     LIST_NAMES,
+    SUMMARY_LISTING_LIMIT,
     TRACKER_COLUMNS,
     TRACKER_TABLE,
     tracker_file_name,
@@ -594,7 +595,11 @@ def test_every_sheet_prints_with_marking_and_page_numbers(workspace: Path) -> No
         assert ws.oddFooter.left.text == "OFFICIAL", ws.title
         assert ws.oddFooter.center.text == "Page &P of &N", ws.title
         assert ws.oddHeader.left.text == "Bath && Imaginary SCP"
-        assert ws.oddHeader.right.text == "Tracker Q3 2026-27, ratings as at 28/11/2026"
+        if ws.title == "Board pack":  # a snapshot, and its pages say so
+            expected = "Q3 2026-27 as exported 28/11/2026, ratings as at 28/11/2026"
+        else:
+            expected = "Tracker Q3 2026-27, ratings as at 28/11/2026"
+        assert ws.oddHeader.right.text == expected, ws.title
         assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert wb["Tracker"].print_title_rows == "$1:$1" and wb["Tracker"].print_title_cols == "$A:$A"
     default = write_tracker([], quarter=Q3, today=TODAY)
@@ -643,4 +648,46 @@ def test_lead_officer_role_and_name_reach_the_tracker_and_board_pack(workspace: 
             "Robin",
             "Head of service (Mother)",  # redacted like every typed text
         ]
+    )
+
+
+def test_board_pack_prints_a_recommendation_once_then_points_back(workspace: Path) -> None:
+    """Each recommendation's text is on its first action's row; its later actions say
+    "as above", so the pack is not the same paragraph over and over."""
+    case = add_recommendations(make_case(), 6)  # R1, R2 and R3, two actions each
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY, settings=SETTINGS)
+    ws = openpyxl.load_workbook(path)["Board pack"]
+    names = [name for name, _w in BOARD_PACK_COLUMNS]
+    column = names.index("Recommendation") + 1
+    shown = [ws.cell(row=r, column=column).value for r in range(2, 8)]
+    assert shown[1::2] == ["R1: as above", "R2: as above", "R3: as above"]
+    assert shown[2] == "R2: Share 2" and shown[4] == "R3: Share 4"
+    actions = [ws.cell(row=r, column=names.index("Action") + 1).value for r in range(2, 8)]
+    assert actions[1] == "A2: +44 is a prefix" and actions[5] == "A2: @team -5 act"
+
+
+def test_quarter_summary_lists_the_longest_overdue_first_and_counts_the_rest(
+    workspace: Path,
+) -> None:
+    """Past SUMMARY_LISTING_LIMIT the listing stops and says how many the Tracker holds."""
+    from cspr_tui.domain.case import RecommendationStatus
+
+    extra = SUMMARY_LISTING_LIMIT + 7
+    case = add_recommendations(make_case(), extra)
+    for index, rec in enumerate(case.recommendations):
+        rec.status = RecommendationStatus.IN_PROGRESS
+        rec.revised_target_date = None
+        rec.target_date = f"2026-{(index % 9) + 1:02d}-{(index % 27) + 1:02d}"  # all past
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY, settings=SETTINGS)
+    values = [
+        tuple(c.value for c in row) for row in openpyxl.load_workbook(path)["Quarter summary"]
+    ]
+    titles = [v[0] for v in values]
+    start = titles.index(f"Overdue actions ({extra})")
+    listed = values[start + 2 : start + 2 + SUMMARY_LISTING_LIMIT]
+    targets = [row[3] for row in listed]
+    assert targets == sorted(targets) and len(targets) == SUMMARY_LISTING_LIMIT
+    assert min(targets) == min(datetime.fromisoformat(r.target_date) for r in case.recommendations)
+    assert values[start + 2 + SUMMARY_LISTING_LIMIT][0] == (
+        f"The first {SUMMARY_LISTING_LIMIT} of {extra}; filter the Tracker to see them all."
     )

@@ -68,3 +68,12 @@ def test_round_trip() -> None:
 def test_stored_values_must_be_exact_iso(value: object) -> None:
     with pytest.raises(DateFormatError):
         parse_iso_date(value)  # type: ignore[arg-type]
+
+
+def test_months_after_clamps_to_the_month_end_and_stops_at_the_calendar_edge() -> None:
+    from cspr_tui.forms.dates import months_after
+
+    assert months_after(dt.date(2025, 8, 31), 6) == dt.date(2026, 2, 28)
+    assert months_after(dt.date(2023, 8, 31), 6) == dt.date(2024, 2, 29)
+    assert months_after(dt.date(2026, 3, 31), -1) == dt.date(2026, 2, 28)
+    assert months_after(dt.date(9999, 12, 1), 1) is None

@@ -49,7 +49,7 @@ BROKEN = [
     (
         "missing_relied_on_field.yaml",
         "screening.yaml",
-        "feedback_date",
+        "date_received",
         "this field is missing, but the case store and exports rely on it",
     ),
     (
@@ -361,13 +361,13 @@ def test_a_relied_on_date_must_stay_a_date(workspace: Path) -> None:
     folder = workspace / "form_templates"
     folder.mkdir()
     text = (FIXTURES / "good_override.yaml").read_text(encoding="utf-8")
-    text = text.replace("{id: date_considered, type: date", "{id: date_considered, type: text")
+    text = text.replace("{id: date_received, type: date", "{id: date_received, type: text")
     (folder / "screening.yaml").write_text(text, encoding="utf-8")
     problems = [(p.file, p.field, p.problem) for p in check_templates()]
     assert problems == [
         (
             "form_templates/screening.yaml",
-            "date_considered",
+            "date_received",
             "this field must stay a date: the deadlines and exports read it",
         )
     ]

@@ -178,6 +178,7 @@ def test_required_fields_are_errors_only_when_finishing(form: Form) -> None:
     issues = form.validate({})
     assert paths_of(issues) == ["name", "people"]
     assert issues[0].message == "Name is required."
+    assert [i.code for i in issues] == ["required", "required"]
     assert form.validate({}, finishing=False) == []
 
 
@@ -207,7 +208,8 @@ def test_a_hidden_section_hides_its_fields(form: Form) -> None:
 
 def test_constraints_give_their_message_and_severity(form: Form) -> None:
     issues = form.validate({**complete(), "end": "2026-02-01"})
-    assert issues == [Issue("end", "End date", "End date cannot be before the start date.")]
+    message = "End date cannot be before the start date."
+    assert issues == [Issue("end", "End date", message, code="constraint")]
     issues = form.validate({**complete(), "end": "2026-05-01"})
     assert issues == [
         Issue(
@@ -215,6 +217,7 @@ def test_constraints_give_their_message_and_severity(form: Form) -> None:
             "End date",
             "End date is more than 30 days after the start date; check it.",
             "warning",
+            "constraint",
         )
     ]
 
@@ -332,7 +335,7 @@ def test_a_repeat_minimum_above_one_is_explained(tmp_path: Path) -> None:
     mini, problems = read_form(path, {})
     assert problems == [] and mini is not None
     assert mini.validate({"rows": []}) == [
-        Issue("rows", "Sign-offs", "Sign-offs needs at least 3 entries.")
+        Issue("rows", "Sign-offs", "Sign-offs needs at least 3 entries.", code="too_few")
     ]
     assert mini.validate({"rows": [{"who": "A"}]}, finishing=False) == []
 
@@ -348,7 +351,7 @@ def test_today_in_rules_follows_the_clock_given(tmp_path: Path) -> None:
     clock, problems = read_form(path, {})
     assert problems == [] and clock is not None
     values = {"seen": "2026-06-02"}
-    future = [Issue("seen", "Date seen", "Date seen cannot be in the future.")]
+    future = [Issue("seen", "Date seen", "Date seen cannot be in the future.", code="constraint")]
     assert clock.validate(values, today=dt.date(2026, 6, 1)) == future
     assert clock.validate(values, today=dt.date(2026, 6, 2)) == []
     seen = clock.field("seen")

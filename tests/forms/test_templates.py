@@ -478,3 +478,21 @@ def test_the_reference_lists_every_relied_on_field() -> None:
         line = next(line for line in section.splitlines() if line.startswith(f"- **{form_id}**"))
         for path in relied:
             assert f"`{path.rsplit('.', 1)[-1]}`" in line, (form_id, path)
+
+
+def test_every_relied_on_field_is_read_by_the_code() -> None:
+    """A field listed as relied on is named in code outside the templates and the demo's
+    data (which only writes answers): the reports draw every field from the templates, so
+    a field that only a report shows must not hold a partnership's override back."""
+    import re
+    from pathlib import Path
+
+    package = Path(__file__).parents[2] / "cspr_tui"
+    skip = {"relied_on.py", "demo.py", "demo_stories.py"}
+    code = "\n".join(
+        p.read_text(encoding="utf-8") for p in package.rglob("*.py") if p.name not in skip
+    )
+    for form_id, relied in RELIED_ON_FIELDS.items():
+        for path in relied:
+            name = path.rsplit(".", 1)[-1]
+            assert re.search(rf"[\"']{re.escape(name)}[\"']", code), (form_id, path)

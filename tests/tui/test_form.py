@@ -280,3 +280,27 @@ async def test_errors_name_the_entry_and_clear_when_fixed(
         assert "Child 2: " in issues and "29 days" in issues
         await burst(pilot, "ctrl+u", *"01022024")
         assert "29 days" not in str(app.screen.query_one("#form-issues", Static).content)
+
+
+async def test_a_refusal_is_shown_from_the_stores_issues_not_a_second_validation(
+    settings: Settings, vault_path: Path, monkeypatch
+) -> None:
+    """The store's ValidationFailed carries the form engine's issues (path, code, message):
+    the screen marks them as they are. Here the screen's own validation would find nothing
+    (it is made to), so what it shows can only have come from the store's issues."""
+    from cspr_tui.errors import ValidationFailed
+    from cspr_tui.forms.model import Form, Issue
+
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        screen = app.screen
+        monkeypatch.setattr(Form, "validate", lambda *_args, **_kwargs: [])
+        found = Issue("ack_not_cp_referral", "Notice", "Notice is required.", code="required")
+        refusal = ValidationFailed("the Referral cannot be finished: 1 problem", issues=[found])
+        await screen.save_failed(refusal, True)
+        await settle(pilot)
+        shown = str(screen.query_one("#form-issues").content)
+        assert "cannot be finished yet: 1 problem" in shown
+        assert "Notice is required." in shown

@@ -94,3 +94,32 @@ async def test_the_footer_is_redrawn_only_when_its_keys_change(
         await settle(pilot)
         assert footer.redraws == redraws + 2 and footer.shown_keys == keys
         assert "Add" not in labels()
+
+
+async def test_an_answer_typed_while_a_save_runs_is_kept_by_the_next_save(
+    settings: Settings, vault_path: Path
+) -> None:
+    """A save that finishes after more was typed marks only what it saved as saved: the
+    answer typed meanwhile is still unsaved, so leaving (ctrl+q) saves it."""
+    from tests.tui.conftest import read_store
+
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        form = app.screen
+        await burst(pilot, "ctrl+n")
+        await settle(pilot)
+        await type_into(pilot, form.editors["referrer_name"].input, "Sam Example")
+        asked_at = form._edits  # the save below is asked for now...
+        await type_into(pilot, form.editors["referrer_job_title"].input, "Nurse")
+        form.saved(False, False, asked_at)  # ...and reports back after "Nurse" was typed
+        assert form.dirty
+        ref = form.ref
+        await pilot.press("ctrl+q")
+
+    vault, store = read_store(vault_path)
+    try:
+        assert store.get(ref).record("referral").values["referrer_job_title"] == "Nurse"
+    finally:
+        vault.close()

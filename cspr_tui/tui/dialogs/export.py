@@ -32,7 +32,7 @@ KINDS = {
 }
 EXPORTER_NAMES = {
     "tracker": ("write_tracker", "cspr_tui.exports.xlsx_tracker"),
-    "agency": ("write_agency_report", "cspr_tui.exports.docx_report"),
+    "agency": ("write_agency_report", "cspr_tui.exports.fillable"),
     "case": ("write_case_report", "cspr_tui.exports.docx_report"),
 }
 

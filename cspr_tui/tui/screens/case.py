@@ -25,7 +25,7 @@ from cspr_tui.domain.form_mapping import (
     agency_records,
     depth_to_form,
 )
-from cspr_tui.domain.workflow import PROCEEDINGS, stage_label
+from cspr_tui.domain.workflow import PROCEEDINGS, can_defer_publication, stage_label
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
@@ -283,13 +283,13 @@ class CaseScreen(Screen[None]):
 
     def _fill_recommendations(self, case: Case) -> None:
         from cspr_tui.domain.quarter import quarter_of
-        from cspr_tui.domain.rag import compute_rag
+        from cspr_tui.domain.rag import compute_rag, effective_target
 
         table = self.query_one("#table-recs", DataTable)
         table.clear()
         today = self.app.today()
         for rec in case.recommendations:
-            target = rec.revised_target_date or rec.target_date
+            target = effective_target(rec)
             table.add_row(
                 f"R{rec.number}" + (f".{rec.action_number}" if rec.action_number > 1 else ""),
                 rec.lead_agency,
@@ -582,7 +582,7 @@ class CaseScreen(Screen[None]):
         if self.case.stage == Stage.PAUSED:
             self.change_worker("resume", "")
             return
-        if self.case.stage in (Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED):
+        if can_defer_publication(self.case):
             self._pause_or_defer()
             return
         from cspr_tui.tui.dialogs.confirm import ReasonDialog

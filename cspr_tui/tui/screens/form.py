@@ -20,11 +20,12 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
+from cspr_tui.domain import agency_report
 from cspr_tui.domain.carry_over import carried_paths, carry_over
 from cspr_tui.domain.case import Case, Record
-from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record, depth_to_form
+from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record
 from cspr_tui.errors import CsprError, ValidationFailed
-from cspr_tui.forms.model import Field, Form, Section, is_empty
+from cspr_tui.forms.model import Field, Form, Issue, Section, is_empty
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.form_field import (
     Context,
@@ -93,8 +94,21 @@ class FormScreen(Screen[bool]):
         self.issues_shown: tuple[str, bool] | None = None  # (heading, finishing) while listed
         self.panes: dict[str, StepPane] = {}  # each visited step's widgets, by section id
         self._offered: tuple = ()  # what the footer offered when last refreshed
-        self.dirty = False
+        self._edits = 0  # changes made so far
+        self._saved_edits = 0  # how many of them the vault holds
         self.closing = False
+
+    @property
+    def dirty(self) -> bool:
+        """Changes the vault does not hold yet."""
+        return self._edits != self._saved_edits
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        if value:
+            self._edits += 1
+        else:
+            self._saved_edits = self._edits
 
     # -- building ----------------------------------------------------------------------------
 
@@ -147,21 +161,10 @@ class FormScreen(Screen[bool]):
         """A new agency report starts from what the request already says."""
         if self.form_id != AGENCY_REPORT_FORM or not self.agency:
             return {}
-        request = next(
-            (r for r in case.agency_reports if r.agency.casefold() == self.agency.casefold()),
-            None,
-        )
+        request = agency_report.find(case, self.agency)
         if request is None:
             return {"agency": self.agency}
-        known = {
-            "agency": request.agency,
-            "author_name": request.author,
-            "author_role": request.author_role,
-            "date_requested": request.requested_date,
-            "due_date": request.due_date,
-            "depth": depth_to_form(request.depth),
-        }
-        return {key: value for key, value in known.items() if value}
+        return agency_report.answers_from_request(request)
 
     def sections(self) -> list[Section]:
         """The steps shown for the answers so far (a section may depend on an answer)."""
@@ -692,12 +695,15 @@ class FormScreen(Screen[bool]):
 
     # -- saving ------------------------------------------------------------------------------
 
-    def _save(self, *, finish: bool) -> None:
-        """The one call to the store (runs in a worker, or directly when locking)."""
+    def _save(self, *, finish: bool, values: dict[str, Any] | None = None) -> None:
+        """The one call to the store (runs in a worker, or directly when locking).
+
+        `values`: the answers as they were when the save was asked for (copied on the
+        event loop: keys typed while the worker runs change `self.values` meanwhile)."""
         self.app.store.save_record(
             self.ref,
             self.form_id,
-            copy.deepcopy(self.values),
+            values if values is not None else copy.deepcopy(self.values),
             finish=finish,
             current_section=self.section.id,
             agency=self.agency,
@@ -707,14 +713,23 @@ class FormScreen(Screen[bool]):
 
     def action_save_draft(self) -> None:
         self.query_one("#form-issues", Static).update("Saving the draft…")
-        self.save_worker(finish=False, then_close=False)
+        self._start_save(finish=False, then_close=False)
+
+    def _start_save(self, *, finish: bool, then_close: bool) -> None:
+        """Save the answers as they are now, off the event loop."""
+        self.save_worker(
+            finish=finish,
+            then_close=then_close,
+            values=copy.deepcopy(self.values),
+            edits=self._edits,
+        )
 
     async def action_finish(self) -> None:
         if self._blocking():
             await self._show_blocking("Fix these before finishing:")
             return
         self.query_one("#form-issues", Static).update("Checking and saving…")
-        self.save_worker(finish=True, then_close=True)
+        self._start_save(finish=True, then_close=True)
 
     def action_leave(self) -> None:
         if not self.dirty:
@@ -722,21 +737,35 @@ class FormScreen(Screen[bool]):
             self.dismiss(False)
             return
         self.query_one("#form-issues", Static).update("Saving the draft…")
-        self.save_worker(finish=False, then_close=True)
+        self._start_save(finish=False, then_close=True)
 
-    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
-    def save_worker(self, *, finish: bool, then_close: bool) -> None:
+    # A fixed description: Textual's default one is the repr of the arguments (the answers).
+    @work(
+        thread=True,
+        exclusive=True,
+        group="form-save",
+        exit_on_error=False,
+        description="saving the form",
+    )
+    def save_worker(
+        self,
+        *,
+        finish: bool,
+        then_close: bool,
+        values: dict[str, Any],
+        edits: int,
+    ) -> None:
         try:
-            self._save(finish=finish)
+            self._save(finish=finish, values=values)
         except ValidationFailed as exc:
             kept = False
             if finish:  # not finished yet, but nothing typed is lost: keep it as a draft
                 try:
-                    self._save(finish=False)
+                    self._save(finish=False, values=values)
                     kept = True
                 except CsprError:
                     pass
-            self.app.call_from_thread(self.save_failed, exc, finish, kept)
+            self.app.call_from_thread(self.save_failed, exc, finish, kept, edits)
             return
         except CsprError as exc:
             self.app.call_from_thread(self.save_failed, exc, finish)
@@ -748,10 +777,11 @@ class FormScreen(Screen[bool]):
                 finish,
             )
             return
-        self.app.call_from_thread(self.saved, finish, then_close)
+        self.app.call_from_thread(self.saved, finish, then_close, edits)
 
-    def saved(self, finish: bool, then_close: bool) -> None:
-        self.dirty = False
+    def saved(self, finish: bool, then_close: bool, edits: int | None = None) -> None:
+        # Clean only up to what was saved: keys typed while the worker ran stay unsaved.
+        self._saved_edits = self._edits if edits is None else max(self._saved_edits, edits)
         if finish:
             self.notify(f"{self.form.title} finished and saved.", title="Complete")
         else:
@@ -761,16 +791,18 @@ class FormScreen(Screen[bool]):
             self.closing = True
             self.dismiss(finish)
 
-    async def save_failed(self, exc: CsprError, finish: bool, kept: bool = False) -> None:
+    async def save_failed(
+        self, exc: CsprError, finish: bool, kept: bool = False, edits: int | None = None
+    ) -> None:
         issues_box = self.query_one("#form-issues", Static)
         if kept:
-            self.dirty = False
+            self._saved_edits = self._edits if edits is None else max(self._saved_edits, edits)
         if not isinstance(exc, ValidationFailed) or self.form is None:
             issues_box.update(f"! {exc.message}")
             return
-        errors = [
-            i for i in self.form.validate(self.values, finishing=finish) if i.severity == "error"
-        ]
+        # The store's own finding (its clock, the record's template version), not a second
+        # validation here.
+        errors = [i for i in exc.issues if isinstance(i, Issue) and i.severity == "error"]
         if not errors:  # a refusal the form itself does not explain: show the store's words
             issues_box.update("\n".join([exc.message, *exc.details[:6]]))
             return
