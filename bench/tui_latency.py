@@ -39,13 +39,18 @@ CPU: list[float] = []  # the CPU seconds of the last `_press` calls (a busy mach
 
 
 def _quiet(app) -> bool:
-    if getattr(app, "keys_pending", 0) or app.message_queue_size:
+    """No key waiting, no worker running, and no message or after-refresh callback (a
+    footer's redraw, a dialog's result) waiting for the app or any widget: the key
+    gate's own test (tui/key_gate.py `busy`)."""
+    from cspr_tui.tui.key_gate import busy
+
+    if getattr(app, "keys_pending", 0) or busy(app):
         return False
     if any(worker.is_running for worker in app.workers):
         return False
     for screen in app.screen_stack:
         for node in screen.walk_children(with_self=True):
-            if node.message_queue_size:
+            if busy(node):
                 return False
     return True
 

@@ -471,14 +471,12 @@ class CaseScreen(Screen[None]):
             self.set_focus(table.first())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if (
-            action in ("edit", "request_report", "override_deadline", "quarterly_update")
-            and self.is_mounted
-        ):
+        if action in ("edit", "request_report", "override_deadline", "quarterly_update"):
             try:
                 tab_id, _title, form_id = self.current_tab()
-            except Exception:
-                return True
+            except Exception:  # not mounted yet: the tab it opens on (the key bar is drawn
+                start = self.start_tab or TABS[0][0]  # once, not again when it mounts)
+                tab_id, _title, form_id = next((t for t in TABS if t[0] == start), TABS[0])
             if action == "request_report":
                 return form_id == AGENCY_REPORT_FORM
             if action == "override_deadline":  # the deadlines are listed on the summary

@@ -579,8 +579,8 @@ class FormScreen(Screen[bool]):
             await self.move_row(where[0], where[1], delta)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.form is None:
-            return True
+        if self.form is None:  # still loading: offer what the first step will offer
+            return action not in ("add_row", "remove_row", "previous_step")
         if action in ("add_row", "remove_row"):
             return any(f.type == "repeat" for f in self.section.fields)
         if action == "previous_step":

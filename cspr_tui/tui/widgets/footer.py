@@ -34,6 +34,8 @@ class KeysFooter(Footer):
         if not (self.is_attached and screen is self.screen and screen.app.app_focus):
             super().bindings_changed(screen)  # Textual's own checks and early returns
             return
+        if self._bindings_ready and screen is not screen.app.screen:
+            return  # covered by another screen: its keys are looked at again when it resumes
         now = self.offered(screen)
         if now == self.shown_keys and self._bindings_ready:
             return
