@@ -9,7 +9,10 @@ cheap parameters (allowed only in a temporary folder), so "unlock" measures open
 decrypting and drawing the dashboard, not Argon2.
 
 `run(quick)` returns one dict per metric (`tui_*`, seconds, target 150 ms); bench/run.py
-adds them to its table. `python bench/tui_latency.py` prints them on their own.
+adds them to its table. `python bench/tui_latency.py` prints them on their own. Each
+metric also carries the process's CPU seconds over the same span (every thread) and the
+load average, in its note: on a shared two-core machine the wall time includes waiting for
+a core, and the CPU time shows what the app itself spent.
 """
 
 from __future__ import annotations
