@@ -12,14 +12,16 @@ Pure: plain data in, plain data out; no vault, no UI.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cspr_tui.domain.case import Case
+from cspr_tui.domain.case import Case, Record, RecordStatus, Stage
+from cspr_tui.domain.form_mapping import agency_records
+from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Field, Form, is_empty
 
-__all__ = ["Carried", "carried_paths", "carry_over"]
+__all__ = ["Carried", "carried_paths", "carry_over", "next_agency_to_ask", "opened_by_the_workflow"]
 
 # Form ids as the reviewer reads them, for "carried over from the referral".
 SOURCE_NAMES: dict[str, str] = {
@@ -28,6 +30,7 @@ SOURCE_NAMES: dict[str, str] = {
     "notification": "the notification",
     "rapid_review": "the rapid review",
     "agency_requests": "the agency report requests",
+    "case_history": "the case's stage history",
 }
 
 _IN_THIS_AREA = "In this local authority area"
@@ -71,8 +74,55 @@ def _notifying_la(case: Case) -> Any:
     return None
 
 
+def _referred_agencies(case: Case) -> dict[str, dict[str, Any]]:
+    """The referral's "agencies involved" rows, by agency name (casefolded)."""
+    referred = _answer(case, "referral", "agencies")
+    rows: dict[str, dict[str, Any]] = {}
+    for entry in referred if isinstance(referred, list) else []:
+        name = str(entry.get("agency") or "").strip() if isinstance(entry, dict) else ""
+        if name and name.casefold() not in rows:
+            rows[name.casefold()] = entry
+    return rows
+
+
+def _period(entry: dict[str, Any] | None) -> str | None:
+    """ "from 01/06/2024" or "01/06/2024 to 30/09/2026" from a referral's agency row."""
+    if not entry:
+        return None
+    start, end = (_shown_date(entry.get(key)) for key in ("involved_from", "involved_to"))
+    if start and end:
+        return f"{start} to {end}"
+    if start:
+        return f"from {start}"
+    return f"until {end}" if end else None
+
+
+def _shown_date(value: Any) -> str | None:
+    return format_date(value) or None if isinstance(value, str) else None
+
+
+def _agency_row(
+    name: str, referred: dict[str, Any] | None, report: Record | None
+) -> dict[str, Any]:
+    """What the case knows of one agency: the referral says it was involved (and when); its
+    own report, once filled in, says so too and sums up its contact with the family."""
+    answers = report.values if report is not None else {}
+    row: dict[str, Any] = {"agency": name}
+    involved = answers.get("involved") or ("Yes" if referred is not None else None)
+    if involved:
+        row["involved"] = involved
+    period = _period(referred)
+    if period:
+        row["period"] = period
+    if answers.get("involvement_summary"):
+        row["summary"] = answers["involvement_summary"]
+    return row
+
+
 def _agency_rows(case: Case) -> list[dict[str, Any]]:
     """A rapid review agency row for every agency asked for a report (then the referral's)."""
+    referred = _referred_agencies(case)
+    reports = {name.casefold(): record for name, record in agency_records(case).items()}
     rows: list[dict[str, Any]] = []
     seen: set[str] = set()
     for request in case.agency_reports:
@@ -80,19 +130,23 @@ def _agency_rows(case: Case) -> list[dict[str, Any]]:
         if not name or name.casefold() in seen:
             continue
         seen.add(name.casefold())
-        row: dict[str, Any] = {"agency": name}
-        author = ", ".join(part for part in (request.author, request.author_role) if part)
+        report = reports.get(name.casefold())
+        row = _agency_row(name, referred.get(name.casefold()), report)
+        role = request.author_role or (report.values.get("author_role") if report else "")
+        author = ", ".join(part for part in (request.author, role) if part)
         if author:
             row["author"] = author
-        if request.received_date:
-            row["report_received_date"] = request.received_date
+        received = request.received_date
+        if not received and report is not None and report.status == RecordStatus.COMPLETE:
+            received = report.updated_at[:10] or None  # finished in the vault: received then
+        if received:
+            row["report_received_date"] = received
         rows.append(row)
-    referred = _answer(case, "referral", "agencies")
-    for entry in referred if isinstance(referred, list) else []:
-        name = str((entry or {}).get("agency") or "").strip() if isinstance(entry, dict) else ""
-        if name and name.casefold() not in seen:
-            seen.add(name.casefold())
-            rows.append({"agency": name})
+    for key, entry in referred.items():
+        if key not in seen:
+            seen.add(key)
+            name = str(entry["agency"]).strip()
+            rows.append(_agency_row(name, entry, reports.get(key)))
     return rows
 
 
@@ -106,6 +160,27 @@ def _involved_agencies(case: Case) -> list[str]:
     if not names:
         names = [row["agency"] for row in _agency_rows(case)]
     return names
+
+
+def _decision_makers(case: Case) -> Any:
+    """Who decided: the partners who signed the rapid review off ("Jo Example (LA), ...")."""
+    rows = _answer(case, "rapid_review", "signoffs")
+    names = [
+        f"{row['name']} ({row['partner']})" if row.get("partner") else str(row["name"])
+        for row in (rows if isinstance(rows, list) else [])
+        if isinstance(row, dict) and row.get("name")
+    ]
+    return ", ".join(names) or None
+
+
+def _stage_entered(stage: Stage) -> Callable[[Case], Any]:
+    """The day the case last moved into `stage` (e.g. the rapid review's start)."""
+
+    def read(case: Case) -> Any:
+        days = [change.at[:10] for change in case.history if change.to_stage == stage]
+        return days[-1] if days else None
+
+    return read
 
 
 def _review_type(case: Case) -> Any:
@@ -151,12 +226,15 @@ RULES: dict[str, dict[str, tuple[str, Callable[[Case], Any]]]] = {
         "partners_aware_date": _first_of(
             _copy("notification", "la_aware_date"), _copy("referral", "aware_date")
         ),
+        "rr_start_date": ("case_history", _stage_entered(Stage.RAPID_REVIEW)),
         "agency_involvement": ("agency_requests", _agency_rows),
         "parallel_processes": _copy("referral", "parallel_processes"),
         "reg11_criteria": _copy("referral", "criteria"),
     },
     "review": {
         "review_type": ("rapid_review", _review_type),
+        "decision_makers": ("rapid_review", _decision_makers),
+        "decision_rationale": _copy("rapid_review", "decision_rationale"),
         "reg11_criteria": _first_of(
             _copy("rapid_review", "reg11_criteria"), _copy("referral", "criteria")
         ),
@@ -197,12 +275,20 @@ def _fit(field: Field, value: Any) -> Any:
     return None if is_empty(parsed) or field.check_value(parsed) else parsed
 
 
-def carry_over(case: Case, form: Form) -> dict[str, Carried]:
-    """The answers a new `form` of `case` starts with, by field id, each with its source."""
+def carry_over(
+    case: Case, form: Form, answered: Mapping[str, Any] | None = None
+) -> dict[str, Carried]:
+    """The answers a new `form` of `case` starts with, by field id, each with its source.
+
+    `answered`: the answers the record already holds (a record the workflow opened, such as
+    the review the LCSPR decision starts); those are kept, only the empty ones are carried.
+    """
     carried: dict[str, Carried] = {}
     for field_id, (source, read) in RULES.get(form.id, {}).items():
         field = form.field(field_id)
         if field is None or not field.is_input:
+            continue
+        if answered is not None and not is_empty(answered.get(field_id)):
             continue
         value = _fit(field, read(case))
         if value is None:
@@ -210,6 +296,14 @@ def carry_over(case: Case, form: Form) -> dict[str, Carried]:
         source_of = getattr(read, "source_of", None)
         carried[field_id] = Carried(value, source_of(case) if source_of else source)
     return carried
+
+
+def opened_by_the_workflow(record: Record | None) -> bool:
+    """A record no one has yet opened in its form (none, or one a stage change started):
+    carry-over fills its empty answers. Once a draft is saved the reviewer's answers stand."""
+    return record is None or (
+        record.status == RecordStatus.DRAFT and record.current_section is None
+    )
 
 
 def carried_paths(carried: dict[str, Carried]) -> Iterable[str]:
@@ -220,3 +314,13 @@ def carried_paths(carried: dict[str, Carried]) -> Iterable[str]:
             for index, row in enumerate(item.value):
                 for key in row:
                     yield f"{field_id}[{index}].{key}"
+
+
+def next_agency_to_ask(case: Case) -> str | None:
+    """The first agency the referral lists as involved that has not been asked for a report:
+    the request dialog starts on it, so three requests need no searching of the list."""
+    asked = {request.agency.strip().casefold() for request in case.agency_reports}
+    for key, entry in _referred_agencies(case).items():
+        if key not in asked:
+            return str(entry["agency"]).strip()
+    return None

@@ -9,9 +9,9 @@ ctrl+o goes to the entry that was focused before, or is lost with a widget that 
 
 The gate keeps every key the terminal sends in a backlog and releases the next one only when
 the whole app is quiet again: no worker running (its result may open the next screen), the
-app's own queue and the queue of every widget on the screen stack empty, twice in a row with
-the event loop run in between (so a handler that is awaiting a mount is not mistaken for
-quiet). A key that never settles (an endless
+app's own queue and the queue of every widget on the screen stack empty and the current screen
+laid out (Tab follows the layout), twice in a row with the event loop run in between (so a
+handler that is awaiting a mount is not mistaken for quiet). A key that never settles (an endless
 animation) is released after `MAX_WAIT` so typing can never hang.
 """
 
@@ -38,6 +38,21 @@ def busy(node) -> bool:
     private `_next_callbacks`; tests/tui/test_key_gate.py fails loudly if that name goes.
     """
     return bool(node.message_queue_size or node._next_callbacks)
+
+
+def layout_pending(screen) -> bool:
+    """The current screen has a layout still to do (a question just shown or hidden).
+
+    Tab orders widgets by where the last layout put them, and Textual lays the screen out on
+    its refresh timer, not through a queue the gate sees: a question shown by a one-key answer
+    is not in the focus order until then, so Tab straight after `y` would skip it. Textual
+    keeps the flag in the private `_layout_required`; tests/tui/test_key_gate.py fails loudly
+    if that name goes.
+    """
+    # Only the screen's flag: a widget's own one is not a reliable sign (a TextArea keeps it
+    # set while idle); a widget that needs layout posts to the screen's queue, which the
+    # gate already waits on, and the screen raises this flag when it reads that message.
+    return bool(screen._layout_required)
 
 
 class KeyGate:
@@ -113,7 +128,8 @@ class KeyGate:
             for node in screen.walk_children(with_self=True):
                 if busy(node):
                     return False
-        return True
+        # Only the current screen is laid out; one under a dialog waits until it is on top.
+        return not layout_pending(app.screen)
 
     def working(self) -> bool:
         return any(worker.is_running for worker in self.app.workers)

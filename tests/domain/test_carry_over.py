@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from cspr_tui.domain.carry_over import carried_paths, carry_over
-from cspr_tui.domain.case import AgencyReportRequest, Case, Record
+from cspr_tui.domain.carry_over import (
+    carried_paths,
+    carry_over,
+    next_agency_to_ask,
+    opened_by_the_workflow,
+)
+from cspr_tui.domain.case import (
+    AgencyReportRequest,
+    Case,
+    Record,
+    RecordStatus,
+    Stage,
+    StageChange,
+)
 from cspr_tui.forms import load_forms
 
 FORMS = load_forms()
@@ -68,10 +80,11 @@ def test_rapid_review_rows_come_from_the_agency_requests_then_the_referral() -> 
         AgencyReportRequest("police"),  # the same agency twice is one row
     ]
     carried = carry_over(case, FORMS["rapid_review"])
+    # The referral lists Police and Early help as involved; Health visiting it does not.
     assert carried["agency_involvement"].value == [
-        {"agency": "Police", "author": "D. Sergeant, Safeguarding lead"},
+        {"agency": "Police", "involved": "Yes", "author": "D. Sergeant, Safeguarding lead"},
         {"agency": "Health visiting", "report_received_date": "2026-03-20"},
-        {"agency": "Early help"},
+        {"agency": "Early help", "involved": "Yes"},
     ]
     assert carried["agency_involvement"].source_name == "the agency report requests"
     # The notification's date wins over the referral's; only choices the form knows carry.
@@ -109,3 +122,106 @@ def test_a_bad_stored_answer_is_not_carried() -> None:
     carried = carry_over(case_with(referral=referral), FORMS["notification"])
     assert "la_aware_date" not in carried
     assert "resident_la" not in carried
+
+
+def test_a_filled_agency_report_carries_into_its_rapid_review_row() -> None:
+    """The agency's own report already says whether it was involved and how: not asked again."""
+    referral = {
+        **REFERRAL,
+        "agencies": [{"agency": "Police", "involved_from": "2024-06-01"}, {"agency": "Early help"}],
+    }
+    case = case_with(referral=referral)
+    case.agency_reports = [AgencyReportRequest("Police", author="D. Sergeant")]
+    case.records["agency_report:Police"] = Record(
+        form_id="agency_report",
+        template_version=2,
+        values={
+            "agency": "Police",
+            "author_role": "Detective sergeant",
+            "involved": "Unknown",
+            "involvement_summary": "Two call-outs; no referral made.",
+        },
+        status=RecordStatus.COMPLETE,
+        updated_at="2026-03-18T10:00:00+00:00",
+    )
+    row = carry_over(case, FORMS["rapid_review"])["agency_involvement"].value[0]
+    assert row == {
+        "agency": "Police",
+        "involved": "Unknown",  # the report's own answer beats the referral's listing
+        "period": "from 01/06/2024",
+        "summary": "Two call-outs; no referral made.",
+        "author": "D. Sergeant, Detective sergeant",
+        "report_received_date": "2026-03-18",  # finished in the vault that day
+    }
+
+
+def test_a_draft_agency_report_is_not_yet_received() -> None:
+    case = case_with(referral=REFERRAL)
+    case.agency_reports = [AgencyReportRequest("Police")]
+    case.records["agency_report:Police"] = Record(
+        form_id="agency_report",
+        template_version=2,
+        values={"involved": "Yes"},
+        updated_at="2026-03-18T10:00:00+00:00",
+    )
+    row = carry_over(case, FORMS["rapid_review"])["agency_involvement"].value[0]
+    assert "report_received_date" not in row
+    assert row["involved"] == "Yes"
+
+
+def test_the_rapid_review_starts_the_day_the_case_moved_to_it() -> None:
+    case = case_with(referral=REFERRAL)
+    case.history = [
+        StageChange(Stage.NOTIFIED, Stage.RAPID_REVIEW, "2026-03-09T09:00:00+00:00", "A"),
+    ]
+    carried = carry_over(case, FORMS["rapid_review"])
+    assert carried["rr_start_date"].value == "2026-03-09"
+    assert carried["rr_start_date"].source_name == "the case's stage history"
+
+
+def test_the_review_takes_the_rapid_reviews_rationale_and_who_signed_it_off() -> None:
+    rapid = {
+        "decision": "LCSPR recommended",
+        "decision_rationale": "Reg 11(c) is met.",
+        "signoffs": [
+            {"partner": "LA", "name": "Jo Example"},
+            {"partner": "Police", "name": "Chris Sample"},
+        ],
+    }
+    carried = carry_over(case_with(rapid_review=rapid), FORMS["review"])
+    assert carried["decision_rationale"].value == "Reg 11(c) is met."
+    assert carried["decision_makers"].value == "Jo Example (LA), Chris Sample (Police)"
+
+
+def test_a_record_the_workflow_opened_gets_only_its_empty_answers_carried() -> None:
+    """The LCSPR decision opens the review with its type and date: the rest still carries."""
+    rapid = {
+        "decision": "LCSPR recommended",
+        "decision_rationale": "Met.",
+        "reg11_criteria": ["Reg 11(a): improvements needed, including ones already identified"],
+    }
+    answered = {"review_type": "Other learning review", "statutory": "Yes"}
+    carried = carry_over(case_with(rapid_review=rapid), FORMS["review"], answered)
+    assert "review_type" not in carried  # already answered: kept as it is
+    assert carried["reg11_criteria"].value == rapid["reg11_criteria"]
+    assert carried["decision_rationale"].value == "Met."
+
+
+def test_only_a_record_no_one_has_opened_in_its_form_is_carried_into() -> None:
+    assert opened_by_the_workflow(None)
+    started = Record(form_id="review", template_version=1, values={"review_type": "LCSPR"})
+    assert opened_by_the_workflow(started)
+    started.current_section = "decision"  # a draft saved from the form
+    assert not opened_by_the_workflow(started)
+    done = Record(form_id="review", template_version=1, status=RecordStatus.COMPLETE)
+    assert not opened_by_the_workflow(done)
+
+
+def test_the_next_agency_to_ask_is_the_referrals_first_not_yet_asked() -> None:
+    case = case_with(referral=REFERRAL)  # the referral lists Police, then Early help
+    assert next_agency_to_ask(case) == "Police"
+    case.agency_reports = [AgencyReportRequest("police")]
+    assert next_agency_to_ask(case) == "Early help"
+    case.agency_reports.append(AgencyReportRequest("Early help"))
+    assert next_agency_to_ask(case) is None
+    assert next_agency_to_ask(Case(ref="CSPR-2026-002", pseudonym="Child B")) is None

@@ -308,6 +308,7 @@ def test_fifty_actions_print_readably(small) -> None:
     pack = printed.sheets.count("Board pack")
     assert 3 <= pack <= 8, pack
     assert printed.sheets.count("Quarter summary") <= 4
+    assert printed.sheets.count("Read me") == 1  # on one page, no two lines left over
     assert 10 <= len(printed.pages) <= 30, len(printed.pages)
     assert min(_board_pack_heights(printed)) >= 8.0  # the meeting's print: well above 6 pt
     assert {"Tracker", "Board pack", "Quarter summary", "Update log", "Reviews", "Read me"} == (

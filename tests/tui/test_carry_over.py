@@ -37,6 +37,11 @@ async def test_the_notification_opens_with_the_referral_answers(
         assert aware.input.value == "/".join(reversed(referral["aware_date"].split("-")))
         label = str(aware.query_one(".field-label").content)
         assert "carried over from the referral" in label
+        # The cursor starts past the carried answers (on the first to type), and
+        # shift+tab goes back to this one.
+        assert pilot.app.focused is form.editors["sin_submitted_date"].input
+        await burst(pilot, "shift+tab")
+        assert pilot.app.focused is aware.input
         # Editable: typing over it makes it the reviewer's own answer, and the mark goes.
         await burst(pilot, "ctrl+u", *"05032026")
         assert form.values.get("la_aware_date") == "2026-03-05", (
@@ -70,5 +75,35 @@ async def test_the_rapid_review_lists_every_agency_asked(
             "Health visiting",
             "Children's social care",
         ]
+    finally:
+        vault.close()
+
+
+def seed_lcspr_decided(store) -> None:
+    """The LCSPR decision made: advancing from Decision opened the review record itself."""
+    ref = case_values.case_at_stage(store, "decision")
+    store.advance(ref)
+
+
+async def test_the_review_the_decision_opened_still_starts_from_the_rapid_review(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The review record existed before its form was first opened, so nothing carried:
+    the criteria, agencies in scope and rationale were all asked again."""
+    seed_vault(vault_path, seed_lcspr_decided)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "7")
+        rapid = case_values.rapid_review()
+        assert form.values["review_type"] == "LCSPR"  # what the decision wrote stays
+        assert form.values["decision_rationale"] == rapid["decision_rationale"]
+        assert form.values["agencies_in_scope"]
+        label = str(form.editors["decision_rationale"].query_one(".field-label").content)
+        assert "carried over from the rapid review" in label
+        await burst(pilot, "ctrl+s", "escape")
+    vault, store = read_store(vault_path)
+    try:
+        saved = store.get(store.list_cases()[0].ref).record("review")
+        assert saved.values["decision_rationale"] == rapid["decision_rationale"]
     finally:
         vault.close()

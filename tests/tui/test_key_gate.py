@@ -91,3 +91,16 @@ async def test_a_lost_check_never_leaves_the_keyboard_dead() -> None:
             await pilot.pause(0.05)
         await burst(pilot)
         assert app.query_one("#box", Input).value == "ok"
+
+
+def test_textual_still_flags_a_pending_layout_where_the_gate_looks() -> None:
+    from textual.screen import Screen
+
+    from cspr_tui.tui.key_gate import layout_pending
+
+    screen = Screen()
+    assert isinstance(screen._layout_required, bool)  # fails loudly after a Textual change
+    screen._layout_required = False
+    assert not layout_pending(screen)
+    screen._layout_required = True
+    assert layout_pending(screen)

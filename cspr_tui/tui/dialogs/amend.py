@@ -23,6 +23,8 @@ from textual.widgets import Button, Input, Select, Static
 from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.widgets.choice_select import ChoiceSelect
+from cspr_tui.tui.widgets.date_input import DateInput
 from cspr_tui.tui.widgets.footer import KeysFooter
 
 
@@ -93,7 +95,7 @@ class AmendDialog(ModalScreen[bool]):
             if self.choices:
                 yield Static(self.choice_label, classes="field-label")
                 values = [value for _prompt, value in self.choices]
-                yield Select(
+                yield ChoiceSelect(
                     self.choices,
                     value=self.choice if self.choice in values else Select.NULL,
                     prompt="Choose…",
@@ -103,7 +105,7 @@ class AmendDialog(ModalScreen[bool]):
             for text_id, label in self.texts:
                 yield Input(placeholder=label, id=f"text-{text_id}")
             if self.date_label:
-                yield Input(
+                yield DateInput(
                     value=format_date(self.day) if self.day else "",
                     placeholder=f"{self.date_label} DD/MM/YYYY",
                     restrict=r"[0-9/.\-]*",
@@ -118,7 +120,9 @@ class AmendDialog(ModalScreen[bool]):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
-        first = self.query("Select, Input").first()
+        # A choice already made (the next agency the referral names): start on the typing.
+        chosen = self.choices and self.choice in [value for _prompt, value in self.choices]
+        first = self.query("Input" if chosen and self.query("Input") else "Select, Input").first()
         first.focus()
 
     @on(Input.Submitted)

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Select, Static
 from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, parse_date
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.widgets.date_input import DateInput
 from cspr_tui.tui.widgets.footer import KeysFooter
 
 
@@ -55,7 +56,9 @@ class RecommendationDialog(ModalScreen[bool]):
             yield Input(placeholder="Recommendation text", id="text")
             yield Input(placeholder="SMART action", id="action")
             yield Input(placeholder="Lead agency", id="agency")
-            yield Input(placeholder="Target date DD/MM/YYYY", id="target", restrict=r"[0-9/.\-]*")
+            yield DateInput(
+                placeholder="Target date DD/MM/YYYY", id="target", restrict=r"[0-9/.\-]*"
+            )
             yield Input(placeholder="Lead officer's role", id="officer")
             yield Input(placeholder="Lead officer's name (optional)", id="officer_name")
             yield Static("", classes="dialog-error")

@@ -466,9 +466,13 @@ class CaseScreen(Screen[None]):
         tab_id = TABS[index][0]
         self.fill_tab(tab_id)  # now, not when the tab's message comes round
         self.query_one(TabbedContent).active = f"tab-{tab_id}"
-        table = self.query(f"#table-{tab_id}")  # a tab with a list: arrows and Enter work there
-        if table:
-            self.set_focus(table.first())
+        # Focus goes into the new tab: its list (arrows and Enter work there), else its body
+        # (arrows scroll it). Left on a list in the tab just hidden, the focus would move to
+        # that tab's body and TabbedContent would switch straight back to it.
+        pane = self.query_one(f"#tab-{tab_id}")
+        target = pane.query(f"#table-{tab_id}") or pane.query(".tab-body")
+        if target:
+            self.set_focus(target.first())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "request_report", "override_deadline", "quarterly_update"):
@@ -729,6 +733,7 @@ class CaseScreen(Screen[None]):
 
     def action_request_report(self) -> None:
         """Ask an agency for its information report (who writes it and by when)."""
+        from cspr_tui.domain.carry_over import next_agency_to_ask
         from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
 
         field = self.app.forms[AGENCY_REPORT_FORM].field("agency")
@@ -755,6 +760,7 @@ class CaseScreen(Screen[None]):
                 save,
                 choices=choices,
                 choice_label="Agency",
+                choice=next_agency_to_ask(self.case) if self.case else None,
                 texts=[("author", "Author (who will write it)")],
                 date_label="Date due",
                 reason_label="",

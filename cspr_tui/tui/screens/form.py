@@ -21,7 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
 from cspr_tui.domain import agency_report
-from cspr_tui.domain.carry_over import carried_paths, carry_over
+from cspr_tui.domain.carry_over import carried_paths, carry_over, opened_by_the_workflow
 from cspr_tui.domain.case import Case, Record
 from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record
 from cspr_tui.errors import CsprError, ValidationFailed
@@ -129,7 +129,8 @@ class FormScreen(Screen[bool]):
         else:
             self.values = self.form.initial_values(self.app.today())
             self.values.update(self._from_request(case))
-            carried = carry_over(case, self.form)
+        if opened_by_the_workflow(record):  # e.g. the review the LCSPR decision opened
+            carried = carry_over(case, self.form, self.values if record else None)
             for field_id, item in carried.items():
                 self.values[field_id] = copy.deepcopy(item.value)
             self.carried = {
@@ -285,10 +286,12 @@ class FormScreen(Screen[bool]):
         if path and path in self.editors and self.editors[path].display:
             target = self.editors[path].input
         if target is None:
-            for editor in self.editors.values():
-                if editor.display and editor.input is not None:
-                    target = editor.input
-                    break
+            # Answers the app filled in (carried over, or a default such as today's date)
+            # are not typed again: the cursor starts on the first question past them.
+            shown = [e for e in self.editors.values() if e.display and e.input is not None]
+            first = next((e for e in shown if not self._filled_in(e.path, e.field)), None)
+            first = first or (shown[0] if shown else None)
+            target = first.input if first is not None else None
         if target is None:
             pane = self.pane
             buttons = list(pane.query(Button).results()) if pane is not None else []
@@ -297,6 +300,22 @@ class FormScreen(Screen[bool]):
             # At once, not `focus()` (which waits its turn in the app's queue behind keys).
             self.set_focus(target, scroll_visible=False)
             self.call_after_refresh(target.scroll_visible, animate=False)
+
+    def _filled_in(self, path: str, field: Field) -> bool:
+        """The answer at `path` is one the app gave: carried over, or the field's default."""
+        if path in self.carried:
+            return True
+        if field.default is None:
+            return False
+        match = _INDEX.match(path)
+        if match:
+            rows = self.values.get(match["group"]) or []
+            index = int(match["index"])
+            row = rows[index] if index < len(rows) and isinstance(rows[index], dict) else {}
+            value = row.get(match["field"])
+        else:
+            value = self.values.get(path)
+        return not is_empty(value) and value == field.default_value(self.app.today())
 
     def refresh_visibility(self) -> None:
         """Show and hide questions live as `show_if` conditions change (only what changed)."""
@@ -411,6 +430,15 @@ class FormScreen(Screen[bool]):
                 editor.mark_carried(None)  # the reviewer's own answer now
             self.refresh_visibility()
             self._refresh_issues()
+            self._recheck_others(editor)
+
+    def _recheck_others(self, changed: FieldEditor) -> None:
+        """An error shown under another question may depend on this answer ("Date published
+        is set, but the anonymisation check has not been done"): check it again, so it goes
+        as soon as the answer that fixes it is given."""
+        for other in self.editors.values():
+            if other is not changed and other.display and other.has_class("-has-error"):
+                other.check()
 
     @on(Input.Changed)
     @on(TextArea.Changed)
@@ -541,7 +569,12 @@ class FormScreen(Screen[bool]):
     async def expand_row(self, group: Field, index: int, focus: str | None = None) -> None:
         """Open one entry of a group (closing the one that was open)."""
         self.expanded[group.id] = index
-        first = next((sub for sub in group.fields if sub.is_input), None)
+        inputs = [sub for sub in group.fields if sub.is_input]
+        # The entry's first question past those the app filled in (a carried-over agency).
+        first = next(
+            (sub for sub in inputs if not self._filled_in(f"{group.id}[{index}].{sub.id}", sub)),
+            inputs[0] if inputs else None,
+        )
         default = f"{group.id}[{index}].{first.id}" if first else None
         await self.show_step(focus or default, rebuild=True)
 

@@ -9,15 +9,16 @@ app.tcss lets it open upwards (`constrain: inside inflect`) when it does not fit
 
 from __future__ import annotations
 
-from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
+
+from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 
 MAX_LINES = 10  # a list longer than this scrolls
 KEY_BAR_LINES = 1
 
 
-class DropDown(Select):
-    """A `Select` whose list always fits between its answer and the screen's edges."""
+class DropDown(ChoiceSelect):
+    """A `ChoiceSelect` whose list always fits between its answer and the screen's edges."""
 
     def _watch_expanded(self, expanded: bool) -> None:
         if expanded and self.is_mounted:

@@ -1,0 +1,170 @@
+"""Keys from the hand journey at 80x24 that went astray, replayed in one burst each."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cspr_tui.settings import Settings
+from cspr_tui.tui.screens.form import FormScreen
+from tests.tui.conftest import build_app, burst, seed_vault, unlock
+
+
+async def start_referral(pilot) -> None:
+    await unlock(pilot)
+    await burst(pilot, "n", "enter")
+    assert isinstance(pilot.app.screen, FormScreen)
+
+
+async def test_tab_after_a_one_key_answer_goes_to_the_question_it_shows(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Yes to "has the family been told" shows "who told them": Tab lands there at once."""
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        screen = app.screen
+        last = len(screen.visible_sections()) - 1 if hasattr(screen, "visible_sections") else 8
+        for _ in range(last):
+            await burst(pilot, "ctrl+n")
+        await burst(pilot, "y", "tab", *"Mum told", "tab", "g")
+        values = app.screen.values
+        assert values["family_told"] == "Yes"
+        assert values["family_told_details"] == "Mum told"
+        assert values["consent"] == "Given"
+
+
+async def test_typing_in_an_open_drop_down_never_picks_the_blank_prompt(
+    settings: Settings, vault_path: Path
+) -> None:
+    """ "Ch" for Children's social care once matched "Choose…" first and left it blank."""
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        await burst(pilot, "ctrl+n", *"Sam", "tab", *"Nurse", "tab", "enter", *"ch", "enter")
+        assert app.screen.values["referrer_agency"] == "Children's social care"
+        await burst(pilot, "enter", *"ambul", "enter")
+        assert app.screen.values["referrer_agency"] == "Ambulance service"
+
+
+async def test_a_tab_key_from_the_agencies_list_opens_that_tab(
+    settings: Settings, vault_path: Path
+) -> None:
+    """From the Agencies tab's list, 5 went nowhere and `e` then opened an agency report."""
+    from textual.widgets import TabbedContent
+
+    from tests.tui.test_carry_over import seed_referral_with_requests
+
+    seed_vault(vault_path, seed_referral_with_requests)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "6")
+        tabs = app.screen.query_one(TabbedContent)
+        assert tabs.active == "tab-agency"
+        await burst(pilot, "5")
+        assert tabs.active == "tab-rapid_review"
+        await burst(pilot, "6", "4")
+        assert tabs.active == "tab-notification"
+        await burst(pilot, "e")
+        assert isinstance(app.screen, FormScreen)
+        assert app.screen.form.id == "notification"
+
+
+async def test_a_step_opens_on_its_first_question_still_to_answer(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Screening's first question is carried over from the referral: typing starts at the
+    next one instead of needing a Tab past it."""
+    from tests.tui.test_carry_over import open_form, seed_referral_with_requests
+
+    seed_vault(vault_path, seed_referral_with_requests)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "3")
+        carried = form.values["date_received"]
+        await burst(pilot, *"02042026", "tab", *"Case review group")
+        assert form.values["date_received"] == carried
+        assert form.values["date_considered"] == "2026-04-02"
+        assert form.values["considered_by"] == "Case review group"
+
+
+async def test_editing_a_carried_entry_starts_at_its_first_empty_question(
+    settings: Settings, vault_path: Path
+) -> None:
+    """A rapid review agency row carried over names its agency: Edit lands on the next
+    question still to answer, not on the agency again."""
+    from tests.tui.test_carry_over import open_form, seed_referral_with_requests
+
+    seed_vault(vault_path, seed_referral_with_requests)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "5")
+        await burst(pilot, "ctrl+n")
+        row = form.values["agency_involvement"][1]
+        assert "involved" not in row  # Health visiting: not in the referral, no report yet
+        await form.expand_row(form.form.field("agency_involvement"), 1)
+        await burst(pilot, "y", "tab", *"2025")
+        row = form.values["agency_involvement"][1]
+        assert row["agency"] == "Health visiting"
+        assert row["involved"] == "Yes"
+        assert row["period"] == "2025"
+
+
+async def test_an_error_that_depends_on_another_answer_goes_when_that_answer_is_given(
+    settings: Settings, vault_path: Path
+) -> None:
+    """ "Date published is set, but the anonymisation check has not been done" stayed under
+    the date after the check was answered Yes."""
+    from tests.tui.test_carry_over import open_form, seed_lcspr_decided
+
+    seed_vault(vault_path, seed_lcspr_decided)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "7")
+        await burst(pilot, "ctrl+g", "end", "enter")
+        assert form.section.id == "publication"
+        published = form.editors["published_date"]
+        published.input.focus()
+        await burst(pilot, *"15062026", "tab")
+        error = published.query_one(".field-error")
+        assert "anonymisation check" in str(error.content)
+        form.editors["anonymisation_checked"].input.focus()
+        await burst(pilot, "y")
+        assert form.values["anonymisation_checked"] == "Yes"
+        assert not published.has_class("-has-error")
+        assert str(error.content) == ""
+
+
+def seed_referral_naming_agencies(store) -> None:
+    from tests.domain import case_values
+
+    ref = store.create_case().ref
+    agencies = [{"agency": "Police"}, {"agency": "Acute hospital trust"}]
+    store.save_record(ref, "referral", case_values.referral(agencies=agencies), finish=True)
+
+
+async def test_a_report_request_starts_on_the_next_agency_the_referral_names(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Three requests were three searches of a 20-agency list, each with its slashes typed:
+    the dialog now starts on the referral's next agency, with the author to type."""
+    from tests.tui.conftest import read_store
+
+    seed_vault(vault_path, seed_referral_naming_agencies)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "6", "r", *"DS Kim Sample", "tab", *"22062026", "enter")
+        await burst(pilot, "r", *"Named nurse", "tab", *"23062026", "enter")
+    vault, store = read_store(vault_path)
+    try:
+        case = store.get(store.list_cases()[0].ref)
+        asked = [(r.agency, r.author, r.due_date) for r in case.agency_reports]
+    finally:
+        vault.close()
+    assert asked == [
+        ("Police", "DS Kim Sample", "2026-06-22"),
+        ("Acute hospital trust", "Named nurse", "2026-06-23"),
+    ]
