@@ -11,8 +11,7 @@ from textual.widgets import Input
 from cspr_tui.settings import Settings
 from cspr_tui.tui.screens.form import FormScreen, StepPane
 from cspr_tui.tui.widgets.footer import KeysFooter
-from tests.tui.conftest import build_app, burst, seed_vault, settle, type_into
-from tests.tui.test_form import start_referral
+from tests.tui.conftest import burst, new_referral, settle, type_into
 
 
 def panes(app) -> list[StepPane]:
@@ -22,10 +21,7 @@ def panes(app) -> list[StepPane]:
 async def test_a_visited_step_is_shown_again_not_rebuilt(
     settings: Settings, vault_path: Path
 ) -> None:
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         form = app.screen
         assert isinstance(form, FormScreen)
         await burst(pilot, "ctrl+n")
@@ -54,10 +50,7 @@ async def test_keys_typed_after_a_step_change_land_in_the_shown_step(
     settings: Settings, vault_path: Path
 ) -> None:
     """Hidden steps never take focus or keys: back, forward and typing in one burst."""
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         form = app.screen
         await burst(pilot, "ctrl+n", "ctrl+b", "ctrl+n", *"Ann")
         await settle(pilot)
@@ -70,10 +63,7 @@ async def test_keys_typed_after_a_step_change_land_in_the_shown_step(
 async def test_the_footer_is_redrawn_only_when_its_keys_change(
     settings: Settings, vault_path: Path
 ) -> None:
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         await burst(pilot, "ctrl+n")  # B. Referrer: "Back" is offered from here on
         await settle(pilot)
         footer = app.screen.query_one(KeysFooter)
@@ -103,10 +93,7 @@ async def test_an_answer_typed_while_a_save_runs_is_kept_by_the_next_save(
     answer typed meanwhile is still unsaved, so leaving (ctrl+q) saves it."""
     from tests.tui.conftest import read_store
 
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         form = app.screen
         await burst(pilot, "ctrl+n")
         await settle(pilot)

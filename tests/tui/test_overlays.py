@@ -16,7 +16,14 @@ from cspr_tui.settings import Settings
 from cspr_tui.tui.screens.form import FormScreen
 from cspr_tui.tui.widgets.form_field import FieldEditor
 from tests.tui.conftest import build_app, burst, seed_vault, settle, unlock
-from tests.tui.test_form import start_referral
+
+
+async def start_referral(pilot) -> None:
+    """Unlocked, a new case made (n, Enter) and its referral open (any size of terminal)."""
+    await unlock(pilot)
+    await burst(pilot, "n", "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, FormScreen)
 
 
 def inside(region: Region, outer: Region) -> bool:
