@@ -73,7 +73,7 @@ class DerivedCache:
     """Per case: its deadlines and its rated recommendations, until the case changes."""
 
     def __init__(self) -> None:
-        self._deadlines: dict[str, tuple[Case, tuple, list[Deadline]]] = {}
+        self._deadlines: dict[str, tuple[Case, tuple[object, ...], list[Deadline]]] = {}
         self._ratings: dict[str, tuple[Case, date, list[RatedRecommendation]]] = {}
         self.worked_out = 0  # cases whose deadlines or ratings were computed (for tests)
 

@@ -9,8 +9,6 @@ from pathlib import Path
 import pytest
 from textual.geometry import Region
 from textual.widgets import Footer, Select
-from textual.widgets._select import SelectCurrent, SelectOverlay
-from textual.widgets._toast import Toast
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui.screens.form import FormScreen
@@ -47,7 +45,7 @@ async def test_a_notice_covers_neither_the_key_bar_nor_the_questions(
         await settle(pilot)
         await pilot.pause(0.2)
         screen = app.screen
-        toasts = list(screen.query(Toast).results())
+        toasts = list(screen.query("Toast").results())
         assert toasts, "the notice is shown"
         footer = screen.query_one(Footer).region
         whole = Region(0, 0, *app.size)
@@ -83,9 +81,9 @@ async def test_a_drop_down_covers_neither_the_key_bar_nor_its_answer(
         await burst(pilot, "enter")
         await settle(pilot)
         await pilot.pause(0.1)
-        overlay = select.query_one(SelectOverlay)
+        overlay = select.query_one("SelectOverlay")
         assert select.expanded and overlay.display
-        current = select.query_one(SelectCurrent).region
+        current = select.query_one("SelectCurrent").region
         footer = form.query_one(Footer).region
         whole = Region(0, 0, *app.size)
         shown = overlay.region

@@ -9,8 +9,6 @@ app.tcss lets it open upwards (`constrain: inside inflect`) when it does not fit
 
 from __future__ import annotations
 
-from textual.widgets._select import SelectCurrent, SelectOverlay
-
 from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 
 MAX_LINES = 10  # a list longer than this scrolls
@@ -22,10 +20,10 @@ class DropDown(ChoiceSelect):
 
     def _watch_expanded(self, expanded: bool) -> None:
         if expanded and self.is_mounted:
-            answer = self.query_one(SelectCurrent).region
+            answer = self.query_one("SelectCurrent").region
             height = self.screen.size.height
             below = height - KEY_BAR_LINES - answer.bottom
             above = answer.y
-            overlay = self.query_one(SelectOverlay)
+            overlay = self.query_one("SelectOverlay")
             overlay.styles.max_height = max(3, min(MAX_LINES, max(below, above)))
         super()._watch_expanded(expanded)

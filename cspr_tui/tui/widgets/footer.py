@@ -19,7 +19,7 @@ class KeysFooter(Footer):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.shown_keys: tuple | None = None
-        self.redraws = 0  # how many times the keys were rebuilt (tests/tui/test_footer.py)
+        self.redraws = 0  # how many times the keys were rebuilt (tests/tui/test_form_steps.py)
 
     def offered(self, screen: Screen) -> tuple:
         """What the bar shows for `screen`: (key, words, action, enabled) of each shown key."""
