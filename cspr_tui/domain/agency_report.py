@@ -3,12 +3,12 @@
 The report itself is form_templates/agency_report.yaml.
 
 One request per agency: asked for, sent (with the token its return must carry), returned.
-The request and the agency's `agency_report:<Agency>` form record share six answers (agency,
-author, role, dates, depth); `form_mapping.REQUEST_ANSWERS` is the one map between them, read
-by the form screen to start a report from its request (`answers_from_request`), by the
-store to keep the request in step when the form is saved (`sync_from_form`) and when a
-return is read back (agency_return.context_values). Pure functions: the store calls them on
-its private copy of a case and commits the result.
+The request owns the facts its report's form also asks (author, role, dates, depth; the map
+is `form_mapping.REQUEST_ANSWERS`); the agency's `agency_report:<Agency>` record keeps only
+its own answers. Saving a report or a return hands those facts to the request
+(`take_answers`), and the form, a return and the documents read them back from it
+(`report_answers`, agency_return.context_values): nothing is kept in step. Pure functions:
+the store calls them on its private copy of a case and commits the result.
 """
 
 from __future__ import annotations
@@ -18,13 +18,16 @@ from dataclasses import fields, replace
 from datetime import date
 from typing import Any
 
+from cspr_tui.domain import form_mapping
 from cspr_tui.domain.agency_return import CONTEXT_FIELDS
 from cspr_tui.domain.case import AgencyReportRequest, Case, Record, RecordStatus
 from cspr_tui.domain.form_mapping import (
     AGENCY_REPORT_FORM,
     REQUEST_ANSWERS,
     answers_from_request,
+    answers_to_request,
     depth_from_form,
+    own_answers,
 )
 from cspr_tui.domain.stamp import Stamp
 from cspr_tui.domain.storable import checked_iso
@@ -37,13 +40,15 @@ __all__ = [
     "find",
     "judge_return",
     "mark_sent",
+    "report_answers",
     "request_report",
     "store_return",
-    "sync_from_form",
+    "take_answers",
     "update_report",
 ]
 
 _DATES = (("requested_date", "Date requested"), ("due_date", "Date due"))
+_ANSWER_OF = {attribute: answer for answer, attribute in REQUEST_ANSWERS.items()}
 _REQUEST_FIELDS = frozenset(f.name for f in fields(AgencyReportRequest))
 
 
@@ -120,11 +125,12 @@ def store_return(
     complete: bool,
 ) -> None:
     """Keep a judged return (`judge_return`) as the agency's report record `key`, complete
-    when it finished the form; a complete return also marks its request received today."""
+    when it finished the form, its request's facts on the request (`take_answers`); a
+    complete return also marks its request received today."""
     case.records[key] = Record(
         form_id=AGENCY_REPORT_FORM,
         template_version=version,
-        values=answers,
+        values=take_answers(case, answers),
         status=RecordStatus.COMPLETE if finished else RecordStatus.DRAFT,
         updated_at=stamp.now,
         updated_by=stamp.who,
@@ -163,28 +169,28 @@ def _top(issue: Issue) -> str:
     return issue.path.split(".", 1)[0].split("[", 1)[0]
 
 
-def sync_from_form(case: Case, values: Mapping[str, Any]) -> None:
-    """An agency report form also keeps the case's request in step: the form's answers are
-    the newer word on author, dates and depth. A report for an agency never asked adds its
-    request (and the agency to the case)."""
+def take_answers(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Saving an agency report: the facts its request owns (author, role, dates, depth) go
+    to the request, and the rest is returned for the report's record, so neither copies the
+    other. A report for an agency never asked adds its request (and the agency to the case).
+    Dates are checked as when a report is asked for."""
     agency = str(values.get("agency") or "").strip()
     if not agency:
-        return
-    answers = {
-        attribute: values.get(answer)
-        for answer, attribute in REQUEST_ANSWERS.items()
-        if answer != "agency"
-    }
+        return own_answers(values)
+    checked = dict(values)
     for attribute, label in _DATES:
-        answers[attribute] = checked_iso(answers[attribute], label)
+        answer = _ANSWER_OF[attribute]
+        if answer in checked:
+            checked[answer] = checked_iso(checked[answer], label)
     item = find(case, agency)
     if item is None:
         item = AgencyReportRequest(agency=agency)
         case.agency_reports.append(item)
         _joined(case, agency)
-        answers["depth"] = depth_from_form(answers["depth"])
-    elif answers["depth"]:
-        answers["depth"] = depth_from_form(answers["depth"])
-    for attribute, value in answers.items():
-        if value:
-            setattr(item, attribute, str(value) if attribute.startswith("author") else value)
+    answers_to_request(item, checked)
+    return own_answers(values)
+
+
+def report_answers(case: Case, agency: str) -> dict[str, Any]:
+    """An agency's report as its form reads it (form_mapping.report_answers)."""
+    return form_mapping.report_answers(case, agency)

@@ -132,8 +132,7 @@ def _agency_rows(case: Case) -> list[dict[str, Any]]:
         seen.add(name.casefold())
         report = reports.get(name.casefold())
         row = _agency_row(name, referred.get(name.casefold()), report)
-        role = request.author_role or (report.values.get("author_role") if report else "")
-        author = ", ".join(part for part in (request.author, role) if part)
+        author = ", ".join(part for part in (request.author, request.author_role) if part)
         if author:
             row["author"] = author
         received = request.received_date

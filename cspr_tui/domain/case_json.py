@@ -41,7 +41,12 @@ from cspr_tui.domain.case import (
     Stage,
     StageChange,
 )
-from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, record_key, split_record_key
+from cspr_tui.domain.form_mapping import (
+    AGENCY_REPORT_FORM,
+    adopt_shared_answers,
+    record_key,
+    split_record_key,
+)
 from cspr_tui.domain.plain_json import plain_json
 from cspr_tui.errors import CsprError, UsageError, ValidationFailed
 
@@ -452,7 +457,7 @@ def case_from_data(data: Mapping[str, Any]) -> Case:
     private copies. Raises KeyError, TypeError or ValueError for data that does not fit.
     """
     raw_records = data.get("records") or {}
-    return _case(
+    case = _case(
         {
             "ref": data["ref"],
             "pseudonym": data["pseudonym"],
@@ -489,6 +494,8 @@ def case_from_data(data: Mapping[str, Any]) -> Case:
             "notes": data.get("notes", ""),
         }
     )
+    adopt_shared_answers(case)  # an agency report saved with its request's facts
+    return case
 
 
 def _describe(error: Any) -> str:

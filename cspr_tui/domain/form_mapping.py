@@ -10,6 +10,7 @@ except the agency information report, of which a case holds one per agency
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
 from cspr_tui.domain.case import AgencyReportRequest, Case, Recommendation, Record, ReportDepth
@@ -20,17 +21,22 @@ __all__ = [
     "AGENCY_REPORT_FORM",
     "DEPTHS",
     "REQUEST_ANSWERS",
+    "SHARED_ANSWERS",
+    "adopt_shared_answers",
     "agency_record",
     "agency_records",
     "answers_from_request",
+    "answers_to_request",
     "barrier_from_form",
     "barrier_to_form",
     "depth_from_form",
     "depth_to_form",
     "is_agency_report_key",
+    "own_answers",
     "recommendation_from_form",
     "recommendation_to_form",
     "record_key",
+    "report_answers",
     "split_record_key",
 ]
 
@@ -41,8 +47,9 @@ _KEY_SEPARATOR = ":"
 DEPTHS: dict[str, str] = {depth.value: depth.label for depth in ReportDepth}
 
 # The agency report form's answer -> the request's attribute holding the same fact: the one
-# map between them (the form screen starting a report, the store keeping the request in
-# step, the answers a return is read back with).
+# map between them. The request owns these facts (it exists from the day an agency is asked,
+# before any report); the report's record keeps only its own answers (and its Agency, which
+# names it), and `report_answers` derives the form's view of both when read.
 REQUEST_ANSWERS: dict[str, str] = {
     "agency": "agency",
     "author_name": "author",
@@ -51,6 +58,8 @@ REQUEST_ANSWERS: dict[str, str] = {
     "due_date": "due_date",
     "depth": "depth",
 }
+# The answers kept on the request only, never in the report's record.
+SHARED_ANSWERS: dict[str, str] = {a: n for a, n in REQUEST_ANSWERS.items() if a != "agency"}
 
 # Recommendation attributes the store keeps itself; a form's copy of them is not a change.
 _STORE_KEPT = frozenset({"id", "updates", "revisions", "last_updated", "last_updated_by"})
@@ -149,6 +158,78 @@ def answers_from_request(request: AgencyReportRequest) -> dict[str, Any]:
     known = {answer: getattr(request, name) for answer, name in REQUEST_ANSWERS.items()}
     known["depth"] = depth_to_form(request.depth)
     return {key: value for key, value in known.items() if value}
+
+
+def own_answers(values: Mapping[str, Any]) -> dict[str, Any]:
+    """What an agency report's record keeps: its answers less those its request owns."""
+    return {key: value for key, value in values.items() if key not in SHARED_ANSWERS}
+
+
+def _request(case: Case, agency: str) -> AgencyReportRequest | None:
+    wanted = agency.strip().casefold()
+    return next((r for r in case.agency_reports if r.agency.casefold() == wanted), None)
+
+
+def report_answers(case: Case, agency: str) -> dict[str, Any]:
+    """An agency's report as its form reads it: the record's own answers with the facts its
+    request owns (author, role, dates, depth); empty when there is neither."""
+    record = agency_record(case, agency)
+    values = dict(record.values) if record is not None else {}
+    request = _request(case, agency)
+    if request is not None:
+        values.update(answers_from_request(request))
+    return values
+
+
+def answers_to_request(request: AgencyReportRequest, values: Mapping[str, Any]) -> None:
+    """Keep the facts a report's answers give on its request, their one owner: an answer
+    given blank clears the fact (a blank depth leaves it); one not given leaves it."""
+    for answer, attribute in SHARED_ANSWERS.items():
+        if answer not in values:
+            continue
+        value = values[answer]
+        if attribute == "depth":
+            if value not in (None, ""):
+                request.depth = depth_from_form(value)
+        elif attribute.endswith("_date"):
+            setattr(request, attribute, value or None)
+        else:
+            setattr(request, attribute, str(value or ""))
+
+
+def adopt_shared_answers(case: Case) -> None:
+    """Migrate on read: a report record saved when it also kept its request's facts hands
+    them to the request and keeps only its own answers.
+
+    The store kept the request in step with the form on every save, so the record's answer
+    is the newer word where it has one; the request's fills the rest. A report for an agency
+    never asked gets its request (and the agency joins the case), as saving it did. A depth
+    the form cannot read is left to the request. Nothing else changes.
+    """
+    for key, record in case.records.items():
+        form_id, agency = split_record_key(key)
+        if form_id != AGENCY_REPORT_FORM or not any(a in record.values for a in SHARED_ANSWERS):
+            continue
+        name = (agency or str(record.values.get("agency") or "")).strip()
+        if name:
+            request = _request(case, name)
+            if request is None:
+                request = AgencyReportRequest(agency=name)
+                case.agency_reports.append(request)
+                if name not in case.agencies:
+                    case.agencies.append(name)
+            # an old single report behind a newer per-agency one only fills the blanks
+            shadowed = agency is None and agency_record(case, name) is not record
+            for answer, attribute in SHARED_ANSWERS.items():
+                value = record.values.get(answer)
+                if value in (None, "") or (shadowed and getattr(request, attribute)):
+                    continue
+                if attribute == "depth":
+                    with suppress(ValidationFailed):
+                        request.depth = depth_from_form(value)
+                else:
+                    setattr(request, attribute, str(value))
+            record.values = own_answers(record.values)  # a new dict: `values` may be shared
 
 
 def barrier_to_form(flag: bool) -> str:

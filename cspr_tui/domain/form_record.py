@@ -3,8 +3,8 @@
 Pure functions over a `Case` and a `Form`: `record_key` says which record (agency reports are
 kept one per agency), `judge` applies the template (an older record by its own version's
 leniency) and refuses with structured issues, `put_record` writes the record and, for an
-agency report, keeps its request in step (domain/agency_report.py). The store calls them and
-commits the result.
+agency report, hands its request the facts the request owns (domain/agency_report.py). The
+store calls them and commits the result.
 """
 
 from __future__ import annotations
@@ -118,6 +118,8 @@ def put_record(
         == str(values["agency"]).strip().casefold()
     ):
         del case.records[form_id]  # this agency's report from before per-agency keys
+    if key != form_id:  # an agency report: its request keeps the facts it owns
+        values = agency_report.take_answers(case, values)
     case.records[key] = Record(
         form_id=form_id,
         template_version=version,
@@ -127,5 +129,3 @@ def put_record(
         updated_by=stamp.who,
         current_section=current_section,
     )
-    if key != form_id:
-        agency_report.sync_from_form(case, values)

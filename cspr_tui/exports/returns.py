@@ -415,7 +415,7 @@ def _judge_raw(
     path: Path, raw: RawReturn, form: Any, find_case: Any, *, today: Any, partial: bool
 ) -> JudgedReturn:
     from cspr_tui.domain.agency_return import check_return, context_values, match_request
-    from cspr_tui.domain.form_mapping import agency_record
+    from cspr_tui.domain.form_mapping import report_answers
 
     doc_id = raw.document_id
     case = find_case(doc_id.ref) if doc_id is not None else None
@@ -427,8 +427,7 @@ def _judge_raw(
     )
     context = context_values(case, request, today, scope)
     if partial:  # the chronology on its own: the report's other answers stay as they are
-        existing = agency_record(case, request.agency)
-        kept = dict(existing.values) if existing is not None else {}
+        kept = report_answers(case, request.agency)  # its own answers and its request's
         kept.pop("chronology", None)
         context = {**kept, **context}
     result = check_return(form, raw, context, today=today, partial=partial)

@@ -8,7 +8,8 @@ import pytest
 
 from cspr_tui.domain import agency_report as rules
 from cspr_tui.domain.agency_return import CONTEXT_FIELDS
-from cspr_tui.domain.case import AgencyReportRequest, Case, RecordStatus, ReportDepth
+from cspr_tui.domain.case import AgencyReportRequest, Case, Record, RecordStatus, ReportDepth
+from cspr_tui.domain.case_json import case_from_data, case_to_data
 from cspr_tui.domain.stamp import Stamp
 from cspr_tui.errors import UsageError, ValidationFailed
 from cspr_tui.forms import load_forms
@@ -73,17 +74,93 @@ def test_the_form_and_the_request_share_one_map() -> None:
     answers = rules.answers_from_request(request)
     assert answers == {"agency": "Police", "author_name": "DS Khan", "due_date": "2026-06-15",
                        "depth": "LCSPR"}  # fmt: skip
+
+
+def test_saving_a_report_hands_the_requests_facts_to_the_request_and_keeps_the_rest() -> None:
     case = _case()
-    rules.sync_from_form(case, {**answers, "author_role": "Detective sergeant"})
-    (synced,) = case.agency_reports
-    assert (synced.author, synced.author_role, synced.due_date, synced.depth) == (
-        "DS Khan", "Detective sergeant", "2026-06-15", ReportDepth.LCSPR,
+    answers = {"agency": "Police", "author_name": "DS Khan", "author_role": "Detective sergeant",
+               "date_requested": date(2026, 6, 1), "due_date": "2026-06-15", "depth": "LCSPR",
+               "involvement_summary": "Two calls."}  # fmt: skip
+    kept = rules.take_answers(case, answers)
+    assert kept == {"agency": "Police", "involvement_summary": "Two calls."}
+    (request,) = case.agency_reports  # an agency never asked gets its request
+    assert (request.author, request.author_role, request.requested_date, request.due_date) == (
+        "DS Khan", "Detective sergeant", "2026-06-01", "2026-06-15",
     )  # fmt: skip
-    rules.sync_from_form(case, {"agency": "police", "author_name": "", "depth": "Rapid review"})
-    assert synced.author == "DS Khan" and synced.depth is ReportDepth.RAPID_REVIEW
-    assert case.agencies == ["Police"]
-    rules.sync_from_form(case, {"agency": " "})
+    assert request.depth is ReportDepth.LCSPR and case.agencies == ["Police"]
+    # an answer given blank clears its fact; one not given, or a blank depth, leaves it
+    rules.take_answers(case, {"agency": "police", "author_name": "", "depth": ""})
+    assert (request.author, request.author_role, request.depth) == (
+        "", "Detective sergeant", ReportDepth.LCSPR,
+    )  # fmt: skip
+    rules.take_answers(case, {"agency": "Police", "due_date": "", "depth": "Rapid review"})
+    assert request.due_date is None and request.depth is ReportDepth.RAPID_REVIEW
+    with pytest.raises(ValidationFailed, match="Date due"):
+        rules.take_answers(case, {"agency": "Police", "due_date": "31/02/2026"})
+    assert rules.take_answers(case, {"agency": " ", "author_name": "X"}) == {"agency": " "}
     assert len(case.agency_reports) == 1
+
+
+def test_a_report_reads_its_requests_facts_from_the_request() -> None:
+    case = _case()
+    assert rules.report_answers(case, "Police") == {}
+    rules.request_report(case, AgencyReportRequest("Police", author="DS Khan", depth="LCSPR"))
+    assert rules.report_answers(case, "police") == {
+        "agency": "Police", "author_name": "DS Khan", "depth": "LCSPR",
+    }  # fmt: skip
+    own = {"agency": "Police", "staffing": "Short"}
+    case.records["agency_report:Police"] = Record("agency_report", 2, own)
+    rules.update_report(case, "Police", {"author": "DC Shah"})
+    answers = rules.report_answers(case, "Police")
+    assert answers["author_name"] == "DC Shah" and answers["staffing"] == "Short"
+    assert "author_name" not in case.records["agency_report:Police"].values  # no copy kept
+
+
+def test_an_old_report_holding_its_requests_facts_hands_them_over_when_read() -> None:
+    old = {"agency": "Police", "author_name": "DS Khan", "author_role": "", "due_date":
+           "2026-06-20", "depth": "LCSPR", "staffing": "Short"}  # fmt: skip
+    case = _case()
+    case.agency_reports.append(
+        AgencyReportRequest("Police", author="Old name", author_role="Sergeant",
+                            requested_date="2026-06-01", due_date="2026-06-15")
+    )  # fmt: skip
+    case.records["agency_report:Police"] = Record("agency_report", 2, dict(old))
+    case.records["agency_report:Health visiting"] = Record(
+        "agency_report", 2, {"agency": "Health visiting", "author_name": "HV Lead"}
+    )
+    data = case_to_data(case)
+    read = case_from_data(data)
+    police = rules.find(read, "Police")
+    assert police is not None
+    # the form's answer was the newer word (the store kept the request in step on each save)
+    assert (police.author, police.author_role, police.requested_date, police.due_date) == (
+        "DS Khan", "Sergeant", "2026-06-01", "2026-06-20",
+    )  # fmt: skip
+    assert police.depth is ReportDepth.LCSPR
+    assert read.records["agency_report:Police"].values == {"agency": "Police", "staffing": "Short"}
+    assert data["records"]["agency_report:Police"]["values"] == old  # the stored data untouched
+    visiting = rules.find(read, "Health visiting")  # a report never asked gets its request
+    assert visiting is not None and visiting.author == "HV Lead"
+    assert read.agencies == ["Health visiting"]
+    assert rules.report_answers(read, "Police") == {
+        "agency": "Police", "author_name": "DS Khan", "author_role": "Sergeant",
+        "date_requested": "2026-06-01", "due_date": "2026-06-20", "depth": "LCSPR",
+        "staffing": "Short",
+    }  # fmt: skip
+    assert case_from_data(case_to_data(read)) == read  # stable from then on
+
+
+def test_an_old_single_report_behind_a_newer_one_only_fills_the_requests_blanks() -> None:
+    case = _case()
+    case.agency_reports.append(AgencyReportRequest("Police", author="DS Khan"))
+    case.records["agency_report:Police"] = Record("agency_report", 2, {"agency": "Police"})
+    case.records["agency_report"] = Record(
+        "agency_report", 1, {"agency": "Police", "author_name": "Older", "due_date": "2026-06-20"}
+    )
+    read = case_from_data(case_to_data(case))
+    police = rules.find(read, "Police")
+    assert police is not None and (police.author, police.due_date) == ("DS Khan", "2026-06-20")
+    assert read.records["agency_report"].values == {"agency": "Police"}
 
 
 def test_a_return_is_judged_by_the_template_and_stored_with_its_request_received() -> None:
@@ -102,3 +179,17 @@ def test_a_return_is_judged_by_the_template_and_stored_with_its_request_received
     record = case.records["agency_report:Police"]
     assert record.status is RecordStatus.DRAFT and record.template_version == 3
     assert case.agency_reports[0].received_date == "2026-06-01"
+
+
+def test_a_return_hands_the_agencys_author_to_its_request() -> None:
+    case = _case()
+    rules.request_report(case, AgencyReportRequest("Police", due_date="2026-06-15"))
+    answers = {"agency": "Police", "author_name": "DS Khan", "author_role": "Sergeant",
+               "due_date": "2026-06-15", "staffing": "Short"}  # fmt: skip
+    rules.store_return(case, STAMP, "Police", "agency_report:Police", 3, answers, True, True)
+    assert case.records["agency_report:Police"].values == {"agency": "Police", "staffing": "Short"}
+    (request,) = case.agency_reports
+    assert (request.author, request.author_role, request.due_date) == (
+        "DS Khan", "Sergeant", "2026-06-15",
+    )  # fmt: skip
+    assert rules.report_answers(case, "Police")["author_name"] == "DS Khan"

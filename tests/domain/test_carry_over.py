@@ -131,13 +131,15 @@ def test_a_filled_agency_report_carries_into_its_rapid_review_row() -> None:
         "agencies": [{"agency": "Police", "involved_from": "2024-06-01"}, {"agency": "Early help"}],
     }
     case = case_with(referral=referral)
-    case.agency_reports = [AgencyReportRequest("Police", author="D. Sergeant")]
+    # the author and role are the request's (it owns them; the record keeps its own answers)
+    case.agency_reports = [
+        AgencyReportRequest("Police", author="D. Sergeant", author_role="Detective sergeant")
+    ]
     case.records["agency_report:Police"] = Record(
         form_id="agency_report",
         template_version=2,
         values={
             "agency": "Police",
-            "author_role": "Detective sergeant",
             "involved": "Unknown",
             "involvement_summary": "Two call-outs; no referral made.",
         },

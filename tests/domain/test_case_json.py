@@ -223,7 +223,7 @@ def test_agency_reports_round_trip_one_per_agency() -> None:
     case = rich_case()
     for agency in ("Police", "GP / primary care"):
         case.records[f"agency_report:{agency}"] = Record(
-            "agency_report", 1, {"agency": agency, "depth": "LCSPR"}
+            "agency_report", 1, {"agency": agency, "involvement_summary": "Two calls."}
         )
     data = dump_cases([case])
     assert parse_case_file(json.loads(json.dumps(data))) == [case]

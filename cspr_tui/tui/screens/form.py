@@ -124,7 +124,10 @@ class FormScreen(Screen[bool]):
         self.form = self.app.forms[self.form_id]
         case = store.get(self.ref)
         record = self._record(case)
-        if record is not None:
+        if record is not None and self.form_id == AGENCY_REPORT_FORM and self.agency:
+            # the record's own answers with the facts its request owns
+            self.values = copy.deepcopy(agency_report.report_answers(case, self.agency))
+        elif record is not None:
             self.values = copy.deepcopy(record.values)
         else:
             self.values = self.form.initial_values(self.app.today())
