@@ -194,8 +194,9 @@ class CaseEntry:
 
 
 def search_text(doc: Mapping[str, Any]) -> str:
-    """Reference, pseudonym, notes, every form answer and every recommendation's text and
-    action, lower-cased, for whole-word search; read from the document, so a search needs no
+    """Reference, pseudonym, notes, every form answer (an agency report's author and role
+    from its request, which owns them) and every recommendation's text and action,
+    lower-cased, for whole-word search; read from the document, so a search needs no
     `Case`.
 
     Parts are joined by a separator no one types. White space is left as it is (normalising
@@ -222,6 +223,9 @@ def search_text(doc: Mapping[str, Any]) -> str:
     for rec in doc.get("recommendations") or ():
         parts.append(rec["text"])
         parts.append(rec.get("action", ""))
+    for report in doc.get("agency_reports") or ():  # a report's author answers live here
+        parts.append(report.get("author") or "")
+        parts.append(report.get("author_role") or "")
     return "\x00".join(parts).casefold()
 
 

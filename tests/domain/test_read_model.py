@@ -58,6 +58,15 @@ def test_search_text_holds_reference_pseudonym_notes_and_every_answer() -> None:
     assert "cspr-2026-002" in text and "child b" in text and "kiln lane" in text
 
 
+def test_an_agency_reports_author_is_found_on_its_request_which_owns_it() -> None:
+    case = _cases()[1]
+    case.agency_reports[0].author, case.agency_reports[0].author_role = "Dana Fictional", "DS"
+    case.records["agency_report:Police"] = Record("agency_report", 2, {"agency": "Police"})
+    model, _db = _model(case)
+    assert [c.ref for c in model.query(text="dana fictional")] == ["CSPR-2026-002"]
+    assert "dana fictional" not in search_text(case_to_data(_cases()[1]))
+
+
 def test_summaries_and_filters_read_the_documents_in_reference_order() -> None:
     model, _db = _model(*reversed(_cases()))
     assert [s.ref for s in model.summaries()] == ["CSPR-2026-001", "CSPR-2026-002"]

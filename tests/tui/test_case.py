@@ -292,7 +292,8 @@ async def test_agency_reports_one_per_agency_chosen_edited_and_requested(
             "Police",
             "Integrated care board (ICB)",
         ]
-        assert "Two calls." in str(screen.query_one("#body-agency", Static).content)
+        body = str(screen.query_one("#body-agency", Static).content)
+        assert "Two calls." in body and "DS Fictional" in body  # the author, from its request
         table.focus()
         await pilot.press("down")  # ICB: not started; its report starts from the request
         await pilot.pause()

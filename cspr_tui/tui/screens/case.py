@@ -24,6 +24,7 @@ from cspr_tui.domain.form_mapping import (
     agency_record,
     agency_records,
     depth_to_form,
+    report_answers,
 )
 from cspr_tui.domain.workflow import PROCEEDINGS, can_defer_publication, stage_label
 from cspr_tui.errors import CsprError, ValidationFailed
@@ -449,7 +450,7 @@ class CaseScreen(Screen[None]):
         if record.updated_at:
             text.append(f" (by {record.updated_by}, {format_date(record.updated_at[:10])})")
         text.append("  · press e to edit\n\n")
-        text.append_text(format_record(form, record.values))
+        text.append_text(format_record(form, report_answers(self.case, agency)))
         body.update(text)
 
     @on(DataTable.RowSelected, "#table-agency")
