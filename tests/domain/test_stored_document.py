@@ -1,0 +1,131 @@
+"""The stored document of a case is pinned: the same case always gives the same bytes.
+
+`stored_case.json` is the document `case_to_data` gives for a case holding every date the
+model has. Whatever the dataclasses hold in memory (text today, `datetime.date` when issue
+10's dates part lands), the vault and the JSON case files must keep these exact bytes, and
+an old document must read back and save as itself.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cspr_tui.domain.case import (
+    AgencyReportRequest,
+    Case,
+    DeadlineOverride,
+    Pause,
+    Person,
+    PersonKind,
+    QuarterlyUpdate,
+    Rag,
+    Recommendation,
+    RecommendationStatus,
+    Record,
+    RecordStatus,
+    ReportDepth,
+    Stage,
+    StageChange,
+)
+from cspr_tui.domain.case_json import case_from_data, case_to_data
+
+GOLDEN = Path(__file__).with_name("stored_case.json")
+
+
+def dated_case() -> Case:
+    """A fictional case with every date field of the model filled."""
+    return Case(
+        ref="CSPR-2026-007",
+        pseudonym="Child G",
+        stage=Stage.MONITORING,
+        created_at="2026-01-05T09:00:00+00:00",
+        records={
+            "referral": Record(
+                "referral",
+                2,
+                {"referral_date": "2026-01-02", "incident_description": "Invented."},
+                RecordStatus.COMPLETE,
+                "2026-01-05T09:10:00+00:00",
+                "Reviewer One",
+            ),
+            "agency_report:Police": Record("agency_report", 2, {"agency": "Police"}),
+        },
+        people=[
+            Person(
+                "Pip Madeup",
+                "Child G",
+                "Subject child",
+                PersonKind.CHILD,
+                date_of_birth="2019-04-30",
+            )
+        ],
+        agencies=["Police"],
+        agency_reports=[
+            AgencyReportRequest(
+                "Police",
+                "Sgt Mock",
+                "DS",
+                "2026-01-06",
+                "2026-01-20",
+                "2026-01-19",
+                ReportDepth.LCSPR,
+                2,
+                "2026-01-07",
+                "token-invented",
+            )
+        ],
+        recommendations=[
+            Recommendation(
+                id="CSPR-2026-007-R1-A1",
+                number=1,
+                text="Share information at the front door.",
+                target_date="2026-03-31",
+                revised_target_date="2026-06-30",
+                revision_reason="Leave",
+                revisions=1,
+                status=RecommendationStatus.CLOSED_IMPACT_EVIDENCED,
+                rag_override=Rag.GREEN,
+                evidence="Audit.",
+                impact_evidence="Fewer repeat contacts.",
+                date_completed="2026-05-01",
+                date_closed="2026-05-20",
+                created_date="2026-02-01",
+                updates=[
+                    QuarterlyUpdate(
+                        "2026-Q1",
+                        "2026-05-01",
+                        "Done",
+                        "In progress",
+                        "Closed – impact evidenced",
+                        "Reviewer One",
+                    )
+                ],
+                last_updated="2026-05-20",
+                last_updated_by="Reviewer One",
+            )
+        ],
+        pauses=[
+            Pause("2026-02-01", "Criminal trial", "2026-03-01"),
+            Pause("2026-04-01", "Inquest", None, "T7"),
+        ],
+        overrides=[DeadlineOverride("T7", "2026-12-01", "Inquest", "Reviewer One", "2026-02-01")],
+        history=[StageChange(None, Stage.REFERRAL_RECEIVED, "2026-01-05T09:00:00+00:00", "R1")],
+    )
+
+
+def _bytes(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False)  # key order kept, as the vault keeps it
+
+
+def test_a_case_gives_the_pinned_document_byte_for_byte() -> None:
+    assert _bytes(case_to_data(dated_case())) == _bytes(
+        json.loads(GOLDEN.read_text(encoding="utf-8"))
+    )
+
+
+def test_the_pinned_document_reads_back_and_saves_as_itself() -> None:
+    stored = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    case = case_from_data(stored)
+    assert case == dated_case()
+    assert _bytes(case_to_data(case)) == _bytes(stored)
