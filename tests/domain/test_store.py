@@ -508,6 +508,45 @@ def test_an_old_single_agency_report_is_read_and_replaced(store: CaseStore) -> N
     assert "author_name" not in case.records["agency_report:Police"].values
 
 
+def test_an_old_vaults_report_holding_its_requests_facts_reads_the_same(
+    store: CaseStore,
+) -> None:
+    """A vault written when a report's record also kept its request's facts opens, reads
+    the same answers, is not damage, and loses the copy (not the facts) on its next save."""
+    ref = store.create_case().ref
+    store.request_agency_report(ref, AgencyReportRequest("Police", requested_date="2026-03-01"))
+    data = case_to_data(store.get(ref))
+    old = {**_agency_answers("Police"), "involvement_summary": "Two calls."}
+    data["records"] = {
+        "agency_report:Police": {
+            "form_id": "agency_report",
+            "template_version": 2,
+            "values": old,
+            "status": "draft",
+        }
+    }
+    table = store.db.table("cases", cache_size=0)
+    with store.vault.transaction():
+        table.update(lambda doc: doc.update(data), doc_ids=[table.all()[0].doc_id])
+    again = reopen(store)
+    assert again.verify() == []
+    read = report_answers(again.get(ref), "Police")
+    assert read == {**old, "depth": "LCSPR"}  # every answer as it was
+    again.update_case(ref, {"notes": "Saved again."})
+    stored = again.db.table("cases", cache_size=0).all()[0]
+    assert stored["records"]["agency_report:Police"]["values"] == {
+        "agency": "Police",
+        "involvement_summary": "Two calls.",
+    }
+    (request,) = stored["agency_reports"]
+    assert (request["author"], request["requested_date"], request["depth"]) == (
+        "Police Author",
+        "2026-03-06",
+        "lcspr",
+    )
+    assert report_answers(reopen(again).get(ref), "Police") == read
+
+
 def test_depth_and_barrier_accept_the_forms_answers(store: CaseStore) -> None:
     ref = store.create_case().ref
     store.request_agency_report(ref, AgencyReportRequest("Police", depth="LCSPR"))
