@@ -168,3 +168,26 @@ async def test_a_report_request_starts_on_the_next_agency_the_referral_names(
         ("Police", "DS Kim Sample", "2026-06-22"),
         ("Acute hospital trust", "Named nurse", "2026-06-23"),
     ]
+
+
+async def test_carried_marks_move_with_their_entry(settings: Settings, vault_path: Path) -> None:
+    """Moving a carried agency row up left the rows' "carried over" marks where they were:
+    the moved entry showed another's marks, and Edit skipped its empty summary."""
+    from tests.tui.test_carry_over import open_form, seed_referral_with_requests
+
+    seed_vault(vault_path, seed_referral_with_requests)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "5")
+        await burst(pilot, "ctrl+n")
+        group = form.form.field("agency_involvement")
+        rows = form.values["agency_involvement"]
+        first, second = dict(rows[0]), dict(rows[1])
+        before = {p for p in form.carried if p.startswith("agency_involvement[1].")}
+        await form.move_row(group, 1, -1)
+        assert form.values["agency_involvement"][0] == second
+        after = {p for p in form.carried if p.startswith("agency_involvement[0].")}
+        assert after == {p.replace("[1]", "[0]") for p in before}
+        assert {p for p in form.carried if p.startswith("agency_involvement[1].")} == {
+            f"agency_involvement[1].{key}" for key in first
+        }
