@@ -173,9 +173,16 @@ async def test_a_report_request_starts_on_the_next_agency_the_referral_names(
 async def test_carried_marks_move_with_their_entry(settings: Settings, vault_path: Path) -> None:
     """Moving a carried agency row up left the rows' "carried over" marks where they were:
     the moved entry showed another's marks, and Edit skipped its empty summary."""
-    from tests.tui.test_carry_over import open_form, seed_referral_with_requests
+    from cspr_tui.domain.case import AgencyReportRequest
+    from tests.tui.test_carry_over import open_form
 
-    seed_vault(vault_path, seed_referral_with_requests)
+    def seed(store) -> None:
+        seed_referral_naming_agencies(store)  # the referral lists Police as involved
+        ref = store.list_cases()[0].ref
+        for agency in ("Health visiting", "Police"):
+            store.request_agency_report(ref, AgencyReportRequest(agency=agency))
+
+    seed_vault(vault_path, seed)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_form(pilot, "5")
@@ -183,6 +190,7 @@ async def test_carried_marks_move_with_their_entry(settings: Settings, vault_pat
         group = form.form.field("agency_involvement")
         rows = form.values["agency_involvement"]
         first, second = dict(rows[0]), dict(rows[1])
+        assert set(first) != set(second)  # Health visiting: no "involved" carried; Police: Yes
         before = {p for p in form.carried if p.startswith("agency_involvement[1].")}
         await form.move_row(group, 1, -1)
         assert form.values["agency_involvement"][0] == second
