@@ -199,3 +199,24 @@ async def test_carried_marks_move_with_their_entry(settings: Settings, vault_pat
         assert {p for p in form.carried if p.startswith("agency_involvement[1].")} == {
             f"agency_involvement[1].{key}" for key in first
         }
+
+
+async def test_the_step_strip_marks_a_step_done_as_its_last_text_box_is_left(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Step 7's mark stayed "needs answers" after its last required text box was filled and
+    left; only leaving the step updated it."""
+    from textual.widgets import Static
+
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        form = app.screen
+        form.step = 6
+        await form.show_step()
+        assert form.section.id == "why_review"
+        await burst(pilot, "space", "tab", *"Reasons given.", "tab")
+        assert form.values["rationale"] == "Reasons given."
+        strip = str(form.query_one("#form-step", Static).content)
+        assert "7✓" in strip, strip

@@ -412,6 +412,8 @@ class FormScreen(Screen[bool]):
             editor = self._editor_of(widget)
             if editor is not None:
                 editor.check()
+                if self.is_attached:
+                    self._show_step_line()  # the step's mark, as when leaving a one-line box
 
     @on(Input.Submitted)
     def _input_submitted(self) -> None:
