@@ -220,3 +220,29 @@ async def test_the_step_strip_marks_a_step_done_as_its_last_text_box_is_left(
         assert form.values["rationale"] == "Reasons given."
         strip = str(form.query_one("#form-step", Static).content)
         assert "7✓" in strip, strip
+
+
+async def test_the_override_offer_is_worded_as_a_sentence(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The override dialog said "• review: the copy to the Panel ...", in the domain's
+    short form; the screens say which form it is about, starting with a capital."""
+    from tests.domain import case_values
+    from tests.tui.test_case import open_first_case
+
+    def seed(store) -> None:
+        ref = case_values.case_at_stage(store, "report_drafted")
+        late = {**case_values.PUBLICATION, "panel_sos_copy_sent_date": "2026-06-10"}
+        store.save_record(
+            ref, "review", case_values.review(**case_values.REPORT, **late), finish=True
+        )
+
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_case(pilot)
+        await burst(pilot, "a")
+        question = app.screen.question
+        assert "• The copy to the Panel" in question, question
+        assert "(review form)" in question
+        assert "review: the copy" not in question
