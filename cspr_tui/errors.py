@@ -1,7 +1,7 @@
 """The one error family every layer raises, so both front doors can turn it into one line.
 
-Each subclass carries the command-line exit code of the contract in PRODUCT.md; the message
-is written for a reviewer (what went wrong and what to do), never a traceback.
+Each subclass carries the command-line exit code of the contract (README, Command line); the
+message is written for a reviewer (what went wrong and what to do), never a traceback.
 """
 
 from __future__ import annotations

@@ -8,20 +8,12 @@ all. Exported files are plaintext, so every command says so.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
-from cspr_tui.errors import UsageError
+from cspr_tui.cli.export_run import out_path as _out
+from cspr_tui.cli.export_run import run_request as _run
 
 __all__ = ["register"]
-
-NOT_ENCRYPTED = (
-    "This file is not encrypted: keep it on approved systems, share it only through a "
-    "secure route and delete it when it is no longer needed."
-)
 
 
 def register(subparsers: Any) -> None:
@@ -78,40 +70,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
         "--out", metavar="PATH", help="file or folder to write (default: the exports folder)"
     )
     parser.add_argument("--force", action="store_true", help="replace an existing --out file")
-
-
-def _out(args: argparse.Namespace) -> Path | None:
-    """The `--out` file, or a folder (the default name goes inside it), or None (exports/)."""
-    if not args.out:
-        return None
-    out = Path(args.out).expanduser().absolute()
-    if args.out.endswith(("/", os.sep)) and not out.is_dir():
-        raise UsageError(f"the folder {out} does not exist; create it or choose another --out.")
-    return out
-
-
-def _progress() -> Callable[[int, int, str], None] | None:
-    """Progress on stderr when a person is watching; scripts get a quiet stderr."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int, what: str) -> None:
-        end = "\n" if done >= total else ""
-        print(f"\r{what}... {done}/{total}\033[K", end=end, file=sys.stderr, flush=True)
-
-    return show
-
-
-def _run(args: argparse.Namespace, request: Any) -> int:
-    """Hand the request to the export service; print where the file went and what it is."""
-    from cspr_tui.cli.case_commands import open_store
-    from cspr_tui.exports.service import run_export
-
-    with open_store(args, readonly=False) as store:
-        result = run_export(store, request, progress=_progress())
-    print(f"Wrote {result.path}")
-    print(NOT_ENCRYPTED)
-    return 0
 
 
 def tracker_command(args: argparse.Namespace) -> int:

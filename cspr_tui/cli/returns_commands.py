@@ -186,17 +186,19 @@ def export_referral_form_command(args: argparse.Namespace) -> int:
 
 
 def export_chronology_command(args: argparse.Namespace) -> int:
-    from cspr_tui.cli.export_commands import _out, _run
+    from cspr_tui.cli.export_run import out_path, run_request
     from cspr_tui.exports.service import ChronologyExport
 
     request = ChronologyExport(
-        args.ref, fmt=args.format, redact=args.redact, out=_out(args), force=args.force
+        args.ref, fmt=args.format, redact=args.redact, out=out_path(args), force=args.force
     )
-    return _run(args, request)
+    return run_request(args, request)
 
 
 def export_chronology_template_command(args: argparse.Namespace) -> int:
-    from cspr_tui.cli.export_commands import _out, _run
+    from cspr_tui.cli.export_run import out_path, run_request
     from cspr_tui.exports.service import ChronologyTemplateExport
 
-    return _run(args, ChronologyTemplateExport(args.ref, args.agency, _out(args), args.force))
+    return run_request(
+        args, ChronologyTemplateExport(args.ref, args.agency, out_path(args), args.force)
+    )

@@ -1,4 +1,6 @@
-"""The rules of an agency information report request (domain.md section 4), over a `Case`.
+"""The rules of an agency information report request, as pure functions over a `Case`.
+
+The report itself is form_templates/agency_report.yaml.
 
 One request per agency: asked for, sent (with the token its return must carry), returned.
 The request and the agency's `agency_report:<Agency>` form record share five answers

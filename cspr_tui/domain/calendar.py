@@ -1,6 +1,6 @@
 """Working days for England: weekends, England and Wales bank holidays and closure days.
 
-Statutory clocks (domain.md 1.2 and 1.3) run in working days. The machines are offline,
+Statutory clocks (docs/deadlines.md) run in working days. The machines are offline,
 so bank holidays come from the `holidays` package's table for England (`GB`, subdivision
 `ENG`), which holds one-off days such as the Queen's state funeral (19/09/2022) and the
 Coronation (08/05/2023) and leaves out Scotland- and Northern Ireland-only days. A
@@ -33,10 +33,10 @@ def _weekdays_up_to(ordinal: int) -> int:
 class WorkingCalendar:
     """Counts working days: Monday to Friday, not a bank holiday in England, not a closure day.
 
-    Day-counting follows domain.md 1.3: for "within N working days of X", X is day 0 and
-    the due date is the Nth working day after X (when X is not a working day, day 1 is the
-    next working day); for "no later than N working days before Y", it is the Nth working
-    day before Y.
+    Day-counting follows docs/deadlines.md (Counting days): for "within N working days
+    of X", X is day 0 and the due date is the Nth working day after X (when X is not a
+    working day, day 1 is the next working day); for "no later than N working days before
+    Y", it is the Nth working day before Y.
     """
 
     def __init__(self, closure_days: Iterable[date] = ()) -> None:

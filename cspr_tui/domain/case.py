@@ -85,7 +85,7 @@ class Rag(StrEnum):
 
 
 class Scope(StrEnum):
-    """Who owns a recommendation's action (domain.md 7.1)."""
+    """Who owns a recommendation's action (form_templates/recommendation.yaml)."""
 
     SINGLE_AGENCY = "Single-agency"
     MULTI_AGENCY = "Multi-agency"
@@ -115,7 +115,7 @@ class ReportDepth(StrEnum):
 
 
 class PersonKind(StrEnum):
-    """Who a person in the pseudonym key is to the review (domain.md 8: pseudonym practice)."""
+    """Who a person in the pseudonym key is to the review (README: `cspr people`)."""
 
     CHILD = "child"  # the subject child
     SIBLING = "sibling"
@@ -192,7 +192,7 @@ class Record:
 
 @dataclass
 class AgencyReportRequest:
-    """An agency asked for an information report (domain.md section 4)."""
+    """An agency asked for an information report (form_templates/agency_report.yaml)."""
 
     agency: str
     author: str = ""
@@ -222,7 +222,10 @@ class QuarterlyUpdate:
 
 @dataclass
 class Recommendation:
-    """One action under a review recommendation, as tracked quarterly (domain.md 7.1)."""
+    """One action under a review recommendation, as tracked quarterly.
+
+    Its form is form_templates/recommendation.yaml.
+    """
 
     id: str  # e.g. "CSPR-2026-004-R3-A2"
     number: int  # recommendation number within the review

@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, fields, is_dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +42,7 @@ from cspr_tui.domain.case import (
     StageChange,
 )
 from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, record_key, split_record_key
+from cspr_tui.domain.plain_json import plain_json
 from cspr_tui.errors import CsprError, UsageError, ValidationFailed
 
 __all__ = [
@@ -275,21 +276,6 @@ _CASE_VALIDATOR = Draft202012Validator(
 )
 
 
-def plain_json(value: Any) -> Any:
-    """Form answers as JSON data: dates become ISO strings, enums their values, tuples lists."""
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): plain_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [plain_json(v) for v in value]
-    return value
-
-
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
@@ -317,7 +303,8 @@ def _plain(value: Any) -> Any:
 
 def case_to_data(case: Case) -> dict[str, Any]:
     """The case as plain JSON data (the vault document and one item of an export file)."""
-    return _plain(case)
+    data: dict[str, Any] = _plain(case)
+    return data
 
 
 _MISSING: Any = object()  # a required field the data lacks
@@ -358,7 +345,7 @@ def _builder(cls: type[_D]) -> Callable[[Mapping[str, Any]], _D]:
                 raise TypeError(f"{cls.__name__} needs {name}")
         for name, factory in factories:
             if values[name] is _FACTORY:
-                values[name] = factory()  # type: ignore[misc]
+                values[name] = factory()
         obj = new(cls)
         obj.__dict__ = values
         return obj
@@ -380,7 +367,7 @@ _case = _builder(Case)
 
 def _enum_lookup(enum: type[_E]) -> Callable[[Any], _E]:
     """`enum(value)` through the value map (the enum call is slow); ValueError as before."""
-    members: dict[Any, _E] = dict(enum._value2member_map_)  # type: ignore[arg-type]
+    members: dict[Any, _E] = {member.value: member for member in enum}
 
     def lookup(value: Any) -> _E:
         try:

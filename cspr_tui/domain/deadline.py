@@ -1,10 +1,10 @@
 """Statutory and guidance time limits of a case, worked out from the anchor dates it holds.
 
-Every limit in domain.md 1.2 is a `TimeLimit` with a default, a unit, an anchor and the
+Every limit in docs/deadlines.md is a `TimeLimit` with a default, a unit, an anchor and the
 source tag of the fact behind it; a partnership changes one through `Settings.time_limits`
 (e.g. `{"T4": {"amount": 20}}`) rather than code, because several timescales are recalled
 rather than verified [R] and have been relaxed before (T12). Cases store anchor dates,
-never computed deadlines (domain.md 1.3 rule 5), so a changed setting or calendar moves
+never computed deadlines (docs/deadlines.md), so a changed setting or calendar moves
 every due date at once. The rules are written out in docs/deadlines.md.
 """
 

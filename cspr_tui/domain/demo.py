@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from cspr_tui.domain.calendar import add_months, calendar_from_settings
-from cspr_tui.domain.case import AgencyReportRequest, Person, RecommendationStatus
+from cspr_tui.domain.case import AgencyReportRequest, Person, PersonKind, RecommendationStatus
 from cspr_tui.domain.demo_stories import (
     CHILDREN,
     DEMO_AREA,
@@ -102,10 +102,15 @@ class _Builder:
         self.at(referral_date)
         case = self.store.create_case(pseudonym=child.pseudonym, agencies=child.agencies)
         for name, pseudonym, role, kind in (
-            (f"{child.first} {child.surname}", child.pseudonym, "Subject child", "child"),
-            (child.mother, "Mother", "Mother", "family"),
-            (child.father, "Father", "Father", "family"),
-            (f"Alex {child.surname}-Worker", "Practitioner 1", "Lead practitioner", "practitioner"),
+            (f"{child.first} {child.surname}", child.pseudonym, "Subject child", PersonKind.CHILD),
+            (child.mother, "Mother", "Mother", PersonKind.FAMILY),
+            (child.father, "Father", "Father", PersonKind.FAMILY),
+            (
+                f"Alex {child.surname}-Worker",
+                "Practitioner 1",
+                "Lead practitioner",
+                PersonKind.PRACTITIONER,
+            ),
         ):
             self.store.add_person(case.ref, Person(name, pseudonym, role, kind))
         child_row: dict[str, Any] = {

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cspr_tui.domain.case import Case, Recommendation, Record, ReportDepth
+from cspr_tui.domain.plain_json import plain_json
 from cspr_tui.errors import ValidationFailed
 
 __all__ = [
@@ -147,8 +148,6 @@ def barrier_from_form(value: Any) -> bool:
 
 def recommendation_to_form(rec: Recommendation) -> dict[str, Any]:
     """A recommendation as the recommendation form's answers (enums as text, Yes/No)."""
-    from cspr_tui.domain.case_json import plain_json  # here: case_json imports this module
-
     values: dict[str, Any] = plain_json(
         {name: getattr(rec, name) for name in rec.__dataclass_fields__}
     )

@@ -30,7 +30,7 @@ _OTHER_BOMS = {
 }
 
 
-class _Object(dict):
+class _Object(dict[str, Any]):
     """A parsed JSON object that remembers keys it saw more than once."""
 
     duplicates: list[str]

@@ -1,4 +1,4 @@
-"""Financial-year quarters, the rhythm of the recommendations tracker (domain.md 7.4).
+"""Financial-year quarters, the rhythm of the recommendations tracker (docs/deadlines.md).
 
 The year in a quarter code is the year the financial year *starts*: "2026-Q3" is Q3 of
 financial year 2026-27, October to December 2026, and "2026-Q4" is January to March 2027.

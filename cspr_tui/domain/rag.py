@@ -1,6 +1,6 @@
 """RAG ratings for recommendation actions, computed once here for the app and the workbook.
 
-The rules are domain.md 7.3 (a design proposal [I]), made precise where the table is
+The rules are docs/deadlines.md's (a design proposal [I]), made precise where the table is
 silent; `RAG_DEFINITIONS` states them in plain English for the workbook's Read me sheet
 and the app's help, and `explain_rag` gives the reason for one action's rating.
 """
@@ -14,7 +14,7 @@ from cspr_tui.domain.deadline import stored_date
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.errors import CsprError
 
-# "Within 30 days of target" (domain.md 7.3), in calendar days.
+# "Within 30 days of target" (docs/deadlines.md), in calendar days.
 AT_RISK_DAYS = 30
 
 RAG_DEFINITIONS: dict[Rag, str] = {
@@ -127,7 +127,7 @@ def explain_rag(
 ) -> tuple[Rag, str]:
     """The rating and a one-line reason; a manual override wins and is named as such.
 
-    `require_impact` makes Blue need "Closed – impact evidenced" (domain.md 7.3, "if
+    `require_impact` makes Blue need "Closed – impact evidenced" (docs/deadlines.md, "if
     configured"); "Completed – evidence accepted" then rates Green.
     """
     override = _override(rec)

@@ -1,4 +1,6 @@
-"""The rules of a recommendation's life (domain.md 7.1), as pure functions over a `Case`.
+"""The rules of a recommendation's life, as pure functions over a `Case`.
+
+Its form is form_templates/recommendation.yaml.
 
 Adding an action, changing it (the statuses and overrides that need a reason, a revised
 target date counted), the completion checks (evidence before completed, impact evidence
@@ -197,7 +199,7 @@ def apply_changes(
 
 
 def check_completion(rec: Recommendation, today: date) -> None:
-    """Completed needs evidence; closed with impact needs the impact evidence (domain.md 7.1).
+    """Completed needs evidence; closed with impact needs the impact evidence (recommendation form).
 
     A status that completes or closes the action dates it (once: a later change keeps the
     first date).

@@ -58,8 +58,9 @@ __all__ = [
     "stage_label",
 ]
 
-# Screening decisions (domain.md 2.9) that end the case at once; words, so that a template's
-# rewording ("Criteria not met" / "Notification criteria not met") keeps its meaning.
+# Screening decisions (form_templates/screening.yaml) that end the case at once; words, so
+# that a template's rewording ("Criteria not met" / "Notification criteria not met") keeps
+# its meaning.
 _SCREENING_CLOSE_WORDS = ("share learning", "no further action", "criteria not met")
 _SCREENING_NOTIFY_WORDS = ("serious incident notification", "consider sin", "rapid review")
 
@@ -71,7 +72,7 @@ CLOSED_RECOMMENDATION_STATUSES = frozenset(
         RecommendationStatus.NOT_ACCEPTED,
     }
 )
-# Moving a recommendation into one of these needs a recorded reason (domain.md 7.2).
+# Moving a recommendation into one of these needs a recorded reason (the form's status_reason).
 REASON_REQUIRED_STATUSES = frozenset(
     {
         RecommendationStatus.PAUSED,
@@ -85,7 +86,7 @@ PUBLICATION_MONTHS = 6  # T7 default
 # Warn when the rapid review is due within this many working days with reports missing (3.2).
 RR_WARNING_WORKING_DAYS = 3
 
-# Parallel proceedings that may defer publication (domain.md 1.3 rule 8, 5.2 Pause/deferral).
+# Parallel proceedings that may defer publication (docs/deadlines.md, Pauses and overrides).
 PROCEEDINGS = ("Criminal trial", "Inquest", "Family court proceedings", "Other proceedings")
 DEFERRAL_PREFIX = "Publication deferred pending proceedings"
 
@@ -194,7 +195,7 @@ def deferral_reason(proceedings: str, details: str = "") -> str:
 
 def publication_deferral(case: Case) -> Pause | None:
     """The open pause (of the case, or of the publication clocks T7/T8) that defers
-    publication pending proceedings, if any: the "deferred" state of domain.md 1.3."""
+    publication pending proceedings, if any: the "deferred" state of docs/deadlines.md."""
     for pause in case.pauses:
         if (
             pause.end is None
@@ -230,7 +231,7 @@ def rapid_review_warnings(
     case: Case, settings: Settings, today: date, calendar: Any = None
 ) -> list[str]:
     """Warn when the rapid review is due within 3 working days (or overdue) and not every
-    requested agency report is in (domain.md 3.2)."""
+    requested agency report is in (form_templates/rapid_review.yaml)."""
     if case.stage not in (Stage.NOTIFIED, Stage.RAPID_REVIEW):
         return []
     outstanding = outstanding_agency_reports(case)

@@ -19,7 +19,9 @@ from docx.oxml.ns import nsdecls
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cspr_tui.domain.agency_return import DocumentId, RawReturn, RawRow
 from cspr_tui.domain.case import Case
@@ -151,12 +153,20 @@ def _row_xml(cells: Any, *, header: bool = False, fill: str | None = None) -> st
     return "".join(out)
 
 
+def _first_sheet(book: Workbook) -> Worksheet:
+    """A new workbook's one worksheet, named for the chronology."""
+    sheet = book.active
+    if not isinstance(sheet, Worksheet):  # pragma: no cover - a new Workbook always has one
+        raise TypeError("a new workbook has no worksheet")
+    sheet.title = _SHEET
+    return sheet
+
+
 def _xlsx(
     case: Case, rows: list[Any], redact: Callable[[str], str], settings: Settings, dest: Path
 ) -> None:
     book = Workbook()
-    sheet = book.active
-    sheet.title = _SHEET
+    sheet = _first_sheet(book)
     sheet.append(list(CHRONOLOGY_COLUMNS))
     for item in rows:
         cells = _cells(item, redact)
@@ -183,19 +193,22 @@ def _xlsx(
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_title_rows = "1:1"
     book.properties.creator = "cspr-tui"
     book.properties.title = f"Integrated chronology: {case.ref}"
     book.save(dest)
 
 
-def _mark(sheet: Any, settings: Settings) -> None:
+def _mark(sheet: Worksheet, settings: Settings) -> None:
     """The settings' protective marking at the head and foot of every printed page."""
+    header, footer = sheet.oddHeader, sheet.oddFooter
+    if header is None or footer is None:  # pragma: no cover - openpyxl makes both
+        raise TypeError("the sheet has no header or footer")
     marking = protective_marking(settings).replace("&", "&&")  # a lone & is a print code
     if marking:
-        sheet.oddHeader.center.text = marking
-    sheet.oddFooter.center.text = f"{marking}  Page &P of &N" if marking else "Page &P of &N"
+        header.center.text = marking
+    footer.center.text = f"{marking}  Page &P of &N" if marking else "Page &P of &N"
 
 
 def _as_text(value: Any) -> Any:
@@ -278,8 +291,7 @@ def write_chronology_template(
 
     def fill(tmp: Path) -> None:
         book = Workbook()
-        sheet = book.active
-        sheet.title = _SHEET
+        sheet = _first_sheet(book)
         sheet.append([f.label for f in columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -342,7 +354,8 @@ def write_chronology_template(
         about.column_dimensions["A"].width = 28
         about.column_dimensions["B"].width = 90
         about.protection.sheet = True
-        book.custom_doc_props.append(_string_property(DOCUMENT_ID_PROPERTY, str(doc_id)))
+        props = book.custom_doc_props  # type: ignore[attr-defined]  # not in types-openpyxl
+        props.append(_string_property(DOCUMENT_ID_PROPERTY, str(doc_id)))
         book.properties.creator = "cspr-tui"
         book.save(tmp)
 
@@ -369,7 +382,7 @@ def read_chronology_workbook(path: Path, form: Any) -> RawReturn:
             "ask for it to be saved again as .xlsx."
         ) from None
     doc_text = ""
-    for prop in book.custom_doc_props.props:
+    for prop in book.custom_doc_props.props:  # type: ignore[attr-defined]  # as above
         if prop.name == DOCUMENT_ID_PROPERTY:
             doc_text = str(prop.value)
     if not doc_text and _ID_SHEET in book.sheetnames:

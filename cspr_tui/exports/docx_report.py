@@ -14,14 +14,17 @@ import html
 import re
 import threading
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
-import jinja2.sandbox
+import jinja2.exceptions
+import jinja2.nodes
 from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -105,7 +108,12 @@ class _CachingEnvironment(SandboxedWordEnvironment):
         super().__init__()
         self._compiled: dict[str, jinja2.Template] = {}
 
-    def from_string(self, source, globals=None, template_class=None):
+    def from_string(  # only plain text is accepted (see below)
+        self,
+        source: str | jinja2.nodes.Template,
+        globals: Mapping[str, Any] | None = None,
+        template_class: type[jinja2.Template] | None = None,
+    ) -> jinja2.Template:
         if globals or template_class or not isinstance(source, str):
             raise UnsafeTemplate(["only plain template text can be rendered"])
         template = self._compiled.get(source)
@@ -169,7 +177,7 @@ class _Template(DocxTemplate):
             xml,
         )
 
-    def fix_tables(self, xml: str):
+    def fix_tables(self, xml: str) -> etree._Element:
         """docxtpl's table repair, then each table's grid taken from its cells' own widths.
 
         The stock repair runs only when a table's rows and column grid disagree (a
@@ -247,7 +255,7 @@ def render_template(template: Path, context: dict[str, Any], dest: Path) -> None
     try:
         tpl = _Template(str(template))
         tpl.render(context, jinja_env=_environment(), autoescape=True)
-    except (UnsafeTemplate, jinja2.sandbox.SecurityError) as exc:
+    except (UnsafeTemplate, jinja2.exceptions.SecurityError) as exc:
         raise ValidationFailed(
             f"the Word template {template} uses what Word templates may not ({exc}); "
             "nothing was exported; run 'cspr templates check'."
@@ -271,8 +279,8 @@ def render_template(template: Path, context: dict[str, Any], dest: Path) -> None
     tpl.save(str(dest))
 
 
-def _table_text(table) -> list[str]:
-    lines = []
+def _table_text(table: Table) -> list[str]:
+    lines: list[str] = []
     for row in table.rows:
         for cell in row.cells:
             lines.extend(p.text for p in cell.paragraphs)
@@ -281,7 +289,17 @@ def _table_text(table) -> list[str]:
     return lines
 
 
-def _part_text(part) -> list[str]:
+class _TextPart(Protocol):
+    """The body, a header or a footer: paragraphs and tables a reader sees."""
+
+    @property
+    def paragraphs(self) -> list[Paragraph]: ...
+
+    @property
+    def tables(self) -> list[Table]: ...
+
+
+def _part_text(part: _TextPart) -> list[str]:
     lines = [p.text for p in part.paragraphs]
     for table in part.tables:
         lines.extend(_table_text(table))

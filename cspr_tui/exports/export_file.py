@@ -196,7 +196,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_export(path: Path, fill: Callable[[Path], None], *, force: bool = False) -> Path:
+def write_export(path: Path, fill: Callable[[Path], object], *, force: bool = False) -> Path:
     """Create `path` (0o600) by letting `fill` write a temporary file, then naming it atomically.
 
     `fill(tmp_path)` receives an existing, empty, owner-only file to overwrite. Raises

@@ -415,7 +415,7 @@ def _kind(item: Any) -> str:
     if item.type in ("choice", "yes_no", "yes_no_unknown"):
         return "choice"
     if item.type in ("date", "long_text", "number"):
-        return item.type
+        return str(item.type)
     return "text"
 
 
@@ -820,7 +820,7 @@ def write_agency_report(
             shown: list[str] = []
 
             def redact(text: str) -> str:
-                clean = redactor.redact(text)
+                clean: str = redactor.redact(text)
                 shown.append(clean)
                 return clean
 

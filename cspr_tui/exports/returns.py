@@ -301,8 +301,9 @@ class _Reader:
             cells = tr.findall("w:tc", _NS)
             values: dict[str, str] = {}
             for index, cell in enumerate(cells):
-                if index < len(columns) and columns[index] is not None:
-                    values[columns[index]] = _answer_text(cell)
+                column = columns[index] if index < len(columns) else None
+                if column is not None:
+                    values[column] = _answer_text(cell)
             number = len(found) + 1
             note = ""
             if len(cells) != len(columns) and any(v for v in values.values()):
@@ -362,7 +363,7 @@ def _key(label: str) -> str:
 def _field_id_by_label(item: Any, label: str) -> str | None:
     for sub in item.fields:
         if sub.is_input and _key(sub.label) == label:
-            return sub.id
+            return str(sub.id)
     return None
 
 
@@ -419,6 +420,7 @@ def _judge_raw(
     doc_id = raw.document_id
     case = find_case(doc_id.ref) if doc_id is not None else None
     request = match_request(case, doc_id)
+    assert case is not None  # match_request refuses a report for a case not in the vault
     review = case.record("review")
     scope = (
         (review.values.get("scope_from"), review.values.get("scope_to")) if review else (None, None)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import jinja2.runtime
@@ -81,7 +82,7 @@ class SandboxedWordEnvironment(ImmutableSandboxedEnvironment):
         self.filters = {name: f for name, f in self.filters.items() if name in ALLOWED_FILTERS}
         self.tests = {name: t for name, t in self.tests.items() if name in ALLOWED_TESTS}
 
-    def is_safe_callable(self, obj) -> bool:
+    def is_safe_callable(self, obj: Any) -> bool:
         if isinstance(obj, jinja2.runtime.Macro):
             return True
         name = getattr(obj, "__name__", "")
@@ -125,31 +126,31 @@ def source_problems(source: str, env: jinja2.Environment | None = None) -> list[
 
     for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
         add(f"'{type(node).__name__.lower()}' of another template is not allowed")
-    for node in tree.find_all(nodes.Getattr):
-        if node.attr.startswith("_"):
-            add(f"{_describe(node)}: the attribute {node.attr!r} is not allowed")
-    for node in tree.find_all(nodes.Getitem):
-        if isinstance(node.arg, nodes.Const) and str(node.arg.value).startswith("_"):
-            add(f"{_describe(node)}: the key {node.arg.value!r} is not allowed")
-    for node in tree.find_all(nodes.Filter):
-        if node.name not in ALLOWED_FILTERS:
+    for attr in tree.find_all(nodes.Getattr):
+        if attr.attr.startswith("_"):
+            add(f"{_describe(attr)}: the attribute {attr.attr!r} is not allowed")
+    for item in tree.find_all(nodes.Getitem):
+        if isinstance(item.arg, nodes.Const) and str(item.arg.value).startswith("_"):
+            add(f"{_describe(item)}: the key {item.arg.value!r} is not allowed")
+    for used_filter in tree.find_all(nodes.Filter):
+        if used_filter.name not in ALLOWED_FILTERS:
             allowed = ", ".join(sorted(ALLOWED_FILTERS))
-            add(f"the filter {node.name!r} is not allowed (allowed: {allowed})")
-    for node in tree.find_all(nodes.Test):
-        if node.name not in ALLOWED_TESTS:
+            add(f"the filter {used_filter.name!r} is not allowed (allowed: {allowed})")
+    for test in tree.find_all(nodes.Test):
+        if test.name not in ALLOWED_TESTS:
             allowed = ", ".join(sorted(ALLOWED_TESTS))
-            add(f"the test {node.name!r} is not allowed (allowed: {allowed})")
+            add(f"the test {test.name!r} is not allowed (allowed: {allowed})")
     macros = {m.name for m in tree.find_all(nodes.Macro)}
-    for node in tree.find_all(nodes.Call):
-        target = node.node
+    for call in tree.find_all(nodes.Call):
+        target = call.node
         if isinstance(target, nodes.Name) and target.name in macros:
             continue
         if not (isinstance(target, nodes.Getattr) and target.attr in ALLOWED_CALLS):
-            add(f"{_describe(node)}: calling it is not allowed in a Word template")
+            add(f"{_describe(call)}: calling it is not allowed in a Word template")
     assigned = _assigned_names(tree)
-    for node in tree.find_all(nodes.Name):
-        if node.ctx == "load" and node.name in _JINJA_GLOBALS and node.name not in assigned:
-            add(f"{node.name}: the global {node.name!r} is not available in Word templates")
+    for name in tree.find_all(nodes.Name):
+        if name.ctx == "load" and name.name in _JINJA_GLOBALS and name.name not in assigned:
+            add(f"{name.name}: the global {name.name!r} is not available in Word templates")
     return problems
 
 

@@ -1,8 +1,8 @@
-"""The quarterly recommendations workbook (domain.md 7.4), written with openpyxl.
+"""The quarterly recommendations workbook (README, Exports), written with openpyxl.
 
 Built for the partnership's quarterly meeting and the board it reports to:
 
-- **Tracker**: every column of domain.md 7.1 as a real Excel table for filtering (frozen,
+- **Tracker**: every column of the partnership's tracker as an Excel table for filtering (frozen,
   wrapped header; dates as dates shown DD/MM/YYYY; drop-downs backed by exact-size named
   lists of every agency, status, RAG rating and scope; RAG and overdue colours; validations
   and colours over exactly the table, which Excel extends as rows are added).
@@ -37,22 +37,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
+from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet import _writer as _openpyxl_writer
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.datavalidation import DataValidation, DataValidationList
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.table import AutoFilter, Table, TableColumn, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 from cspr_tui.domain.calendar import add_months
 from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus, Scope
@@ -89,7 +91,7 @@ Progress = Callable[[int, int], None]
 
 TRACKER_TABLE = "RecTracker"
 DATE_FORMAT = "DD/MM/YYYY"
-# (header, width); A-V follow domain.md 7.1, W-Z add what the meeting asks about next.
+# (header, width); A-V are the partnership's tracker columns, W-Z what the meeting asks next.
 # Each width holds the header's longest word, so a wrapped header is never cut.
 TRACKER_COLUMNS: tuple[tuple[str, int], ...] = (
     ("Tracker ID", 24),
@@ -259,7 +261,7 @@ class _Writer:
         self.wb = wb
         self._scratch = scratch
         self._sheets: list[Any] = []
-        self._styles: dict[tuple, Any] = {}
+        self._styles: dict[tuple[object, ...], Any] = {}
         self._anchor: Any = None  # any sheet: a cell needs one to register its style
 
     def style(
@@ -294,7 +296,7 @@ class _Writer:
                 cell.fill = PatternFill(start_color=fill, end_color=fill, fill_type="solid")
             if quote:
                 cell.quotePrefix = True
-            found = self._styles[key] = cell._style
+            found = self._styles[key] = cell._style  # type: ignore[attr-defined]  # see below
         return found
 
     def sheet(self, title: str) -> Any:
@@ -350,7 +352,7 @@ class _ColumnCell(Cell):
 
     @property
     def style_id(self) -> int:
-        return self._fixed_id
+        return int(self._fixed_id)
 
     @property
     def has_style(self) -> bool:
@@ -394,11 +396,11 @@ class _Sheet:
         self._quoted: list[Any] = []
         self._date: list[Any] = []
         for index in range(len(self.widths)):
-            look = {"size": size, "wrap": index in wrap}
-            plain = out.style(**look)
+            column_wrap = index in wrap
+            plain = out.style(size=size, wrap=column_wrap)
             self._text.append(self._cell(plain))
-            self._quoted.append(self._cell(out.style(**look, quote=True)))
-            self._date.append(self._cell(out.style(**look, date_format=True)))
+            self._quoted.append(self._cell(out.style(size=size, wrap=column_wrap, quote=True)))
+            self._date.append(self._cell(out.style(size=size, wrap=column_wrap, date_format=True)))
         self._header = out.style(size=size, bold=True, wrap=True, fill="D9E1F2")
         self._number_header = out.style(size=size, bold=True, wrap=True, right=True, fill="D9E1F2")
         self._bold = out.style(size=size, bold=True, wrap=bool(wrap))  # wrapped rows: at the top
@@ -478,7 +480,7 @@ class _Sheet:
         text = _clean(value)
         cell = WriteOnlyCell(self.ws, text)
         cell.data_type = "s"
-        cell._style = style
+        cell._style = style  # type: ignore[attr-defined]  # the style array, as in `style`
         if text.startswith(_FORMULA_START):
             cell.quotePrefix = True
         return cell
@@ -852,7 +854,17 @@ def _list_validation(column: str, source: str, title: str, last_row: int) -> Dat
     return dv
 
 
-def _tracker_validations(ws, last_row: int) -> None:
+class _RuleSheet(Protocol):
+    """What drop-downs and conditional colours need of a sheet (write-only sheets have both)."""
+
+    @property
+    def data_validations(self) -> DataValidationList: ...
+
+    @property
+    def conditional_formatting(self) -> ConditionalFormattingList: ...
+
+
+def _tracker_validations(ws: _RuleSheet, last_row: int) -> None:
     """Drop-downs over exactly the table's rows (Excel extends them with the table)."""
     for header, title in (
         ("Status", "Status"),
@@ -865,7 +877,7 @@ def _tracker_validations(ws, last_row: int) -> None:
         )
 
 
-def _rag_colours(ws, column: str, first_row: int, last_row: int) -> None:
+def _rag_colours(ws: _RuleSheet, column: str, first_row: int, last_row: int) -> None:
     for value, (fill, font) in _RAG_FILL.items():
         ws.conditional_formatting.add(
             f"{column}{first_row}:{column}{last_row}",
@@ -878,7 +890,7 @@ def _rag_colours(ws, column: str, first_row: int, last_row: int) -> None:
         )
 
 
-def _tracker_formatting(ws, last_row: int, as_of: date) -> None:
+def _tracker_formatting(ws: _RuleSheet, last_row: int, as_of: date) -> None:
     """RAG and overdue colours over exactly the table's rows, as the validations."""
     _rag_colours(ws, _COL["RAG"], 2, last_row)
     status, target, revised = _COL["Status"], _COL["Target date"], _COL["Revised target date"]
@@ -1241,7 +1253,7 @@ def _readme_sheet(book: _Book) -> None:
     for rag in _RAG_ORDER:
         fill, font = _RAG_FILL[rag]
         cell = WriteOnlyCell(sheet.ws, str(rag))
-        cell._style = out.style(bold=True, wrap=True, fill=fill, color=font)
+        cell._style = out.style(bold=True, wrap=True, fill=fill, color=font)  # type: ignore[attr-defined]
         sheet._fit_height(["", RAG_DEFINITIONS[rag]], sheet._wrap)
         sheet.ws.append([cell, sheet.value(1, RAG_DEFINITIONS[rag])])
         sheet.row_count += 1

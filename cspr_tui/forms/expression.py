@@ -468,8 +468,8 @@ def _equal(left: Any, right: Any) -> bool:
     if _is_empty(left) or _is_empty(right):
         return _is_empty(left) and _is_empty(right)
     if isinstance(left, bool) or isinstance(right, bool):
-        return _normalise(left) == _normalise(right)
-    return left == right
+        return bool(_normalise(left) == _normalise(right))
+    return bool(left == right)
 
 
 def _order(op: str, left: Any, right: Any) -> bool | None:
@@ -481,12 +481,12 @@ def _order(op: str, left: Any, right: Any) -> bool | None:
         left = _as_date(left, "comparison")
     try:
         if op == "<":
-            return left < right
+            return bool(left < right)
         if op == "<=":
-            return left <= right
+            return bool(left <= right)
         if op == ">":
-            return left > right
-        return left >= right
+            return bool(left > right)
+        return bool(left >= right)
     except TypeError:
         raise ExpressionError(
             f"cannot compare {type(left).__name__} with {type(right).__name__}"

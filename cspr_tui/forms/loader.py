@@ -67,22 +67,17 @@ _KEYS_BY_TYPE: dict[str, set[str]] = {
 }
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """The safe loader minus anchors and aliases: templates never need them."""
-
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not allowed in templates", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
 _FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 # A template is about ten levels deep; far deeper nesting is a broken or hostile file, and
 # PyYAML's pure-Python constructor would recurse until Python gives up.
 MAX_NESTING = 50
+
+
+def _refusal(problem: str, event: yaml.Event) -> yaml.MarkedYAMLError:
+    """A syntax error at the event's line (the C parser's marks are another class)."""
+    start = event.start_mark
+    mark = None if start is None else yaml.Mark("", start.index, start.line, start.column, None, 0)
+    return yaml.MarkedYAMLError(None, None, problem, mark)
 
 
 def _check_events(text: str, loader: Any) -> None:
@@ -90,15 +85,11 @@ def _check_events(text: str, loader: Any) -> None:
     depth = 0
     for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.AliasEvent):
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not allowed in templates", event.start_mark
-            )
+            raise _refusal("aliases (*name) are not allowed in templates", event)
         if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             depth += 1
             if depth > MAX_NESTING:
-                raise yaml.MarkedYAMLError(
-                    None, None, f"nested more than {MAX_NESTING} levels deep", event.start_mark
-                )
+                raise _refusal(f"nested more than {MAX_NESTING} levels deep", event)
         elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
             depth -= 1
 
@@ -106,8 +97,8 @@ def _check_events(text: str, loader: Any) -> None:
 def _safe_load(text: str) -> Any:
     """Safe YAML without aliases; libyaml's C parser when present (ten times quicker)."""
     if _FAST_LOADER is None:
-        _check_events(text, _NoAliasLoader)
-        return yaml.load(text, Loader=_NoAliasLoader)  # a safe loader subclass
+        _check_events(text, yaml.SafeLoader)
+        return yaml.load(text, Loader=yaml.SafeLoader)  # the events were checked just above
     _check_events(text, _FAST_LOADER)
     return yaml.load(text, Loader=_FAST_LOADER)  # the C safe loader
 

@@ -18,12 +18,20 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from cspr_tui.forms.answers import (
+    Issue,
+    IssueCode,
+    Severity,
+    check_condition,
+    is_empty,
+    make_scope,
+)
 from cspr_tui.forms.dates import DateFormatError, format_date, parse_date, parse_iso_date
-from cspr_tui.forms.expression import Expression, ExpressionError, Scope
+from cspr_tui.forms.expression import Expression, Scope
+from cspr_tui.forms.validation import validate_record
 
 __all__ = [
     "FIELD_TYPES",
@@ -37,6 +45,9 @@ __all__ = [
     "Section",
     "Severity",
     "TemplateProblem",
+    "check_condition",
+    "is_empty",
+    "make_scope",
 ]
 
 FIELD_TYPES = (
@@ -65,36 +76,6 @@ class FieldValueError(ValueError):
     """What a reviewer typed cannot be stored in this field; the message says why."""
 
 
-class Severity(StrEnum):
-    ERROR = "error"  # blocks saving (an impossible answer) or finishing (a missing one)
-    WARNING = "warning"  # shown, never blocks
-
-
-class IssueCode(StrEnum):
-    """What kind of problem an Issue is."""
-
-    REQUIRED = "required"  # missing when finishing
-    INVALID = "invalid"  # an impossible value (31/02, a choice the form lacks)
-    CONSTRAINT = "constraint"  # a rule of the template not met
-    TOO_FEW = "too_few"  # fewer entries in a repeat than the template asks
-    NOT_ANSWERS = "not_answers"  # the record is not a set of answers at all
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One validation finding, addressed by path (`children[0].dob`) for the screens.
-
-    `code` says what kind of problem it is, for a caller that acts on it rather than
-    printing it; `severity` whether it blocks (an error) or only warns.
-    """
-
-    path: str
-    label: str
-    message: str
-    severity: Severity = Severity.ERROR
-    code: IssueCode = IssueCode.INVALID
-
-
 @dataclass(frozen=True)
 class TemplateProblem:
     """A fault in a template file, reported as `file: field: problem`."""
@@ -112,10 +93,6 @@ class Constraint:
     rule: Expression
     message: str
     severity: Severity = Severity.ERROR
-
-
-def is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or value == []
 
 
 @dataclass(eq=False)
@@ -413,7 +390,7 @@ class Form:
 
     def visible_fields(self, values: Mapping[str, Any]) -> list[Field]:
         """Top-level fields shown for these answers (hidden sections hide all their fields)."""
-        shown = []
+        shown: list[Field] = []
         for section in self.sections:
             if not section.is_visible(values):
                 continue
@@ -443,8 +420,6 @@ class Form:
         form no longer knows are kept and ignored, and choices since removed are warnings.
         `today` is what `today()` means in the rules (the store's clock; default the date).
         """
-        from cspr_tui.forms.validation import validate_record
-
         lenient = template_version is not None and template_version < self.version
         return validate_record(self, values, finishing=finishing, lenient=lenient, today=today)
 
@@ -482,67 +457,6 @@ class FormSet(Mapping[str, Form]):
     @property
     def sources(self) -> dict[str, Path | None]:
         return {form_id: form.source for form_id, form in self._forms.items()}
-
-
-# ------------------------------------------------------------------------------ scopes
-
-
-def typed_value(item: Field | None, value: Any) -> Any:
-    """An answer as conditions see it: dates as dates, impossible or empty answers as None."""
-    if is_empty(value):
-        return None
-    if item is None:
-        return value
-    if item.type == "date":
-        try:
-            return parse_iso_date(value)
-        except DateFormatError:
-            return None
-    if item.type == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
-        return None
-    return value
-
-
-def make_scope(
-    form: Form | None,
-    values: Mapping[str, Any],
-    repeat: Field | None,
-    row: Mapping[str, Any] | None,
-    position: int,
-    *,
-    today: dt.date | None = None,
-) -> Scope:
-    """Resolve names for a condition: the current row's fields first, then the form's."""
-
-    def top(name: str) -> tuple[Field | None, Any]:
-        return (form.field(name) if form else None), values.get(name)
-
-    def lookup(parts: tuple[str, ...]) -> Any:
-        if len(parts) == 1:
-            name = parts[0]
-            if repeat is not None and row is not None and repeat.field(name) is not None:
-                return typed_value(repeat.field(name), row.get(name))
-            item, value = top(name)
-            return typed_value(item, value)
-        group, name = parts
-        if repeat is not None and row is not None and group == repeat.id:
-            return typed_value(repeat.field(name), row.get(name))
-        item, rows = top(group)
-        if not isinstance(rows, list):
-            return None
-        sub = item.field(name) if item else None
-        found = [typed_value(sub, r.get(name)) for r in rows if isinstance(r, Mapping)]
-        return [v for v in found if v is not None]
-
-    return Scope(lookup, position=position + 1 if repeat is not None else None, today=today)
-
-
-def check_condition(expression: Expression, scope: Scope) -> bool | None:
-    """Evaluate a condition; a value the condition cannot handle counts as unknown."""
-    try:
-        return expression.test(scope)
-    except ExpressionError:
-        return None
 
 
 def _either(options: tuple[str, ...]) -> str:

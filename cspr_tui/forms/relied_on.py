@@ -76,7 +76,6 @@ RELIED_ON_FIELDS: dict[str, tuple[str, ...]] = {
         *_rows(
             "agency_involvement", "agency", "involved", "summary", "report_received_date", "author"
         ),
-        *_rows("learning", "agencies", "theme"),
         "decision",
         "decision_rationale",
         "reg11_criteria",
@@ -131,7 +130,6 @@ RELIED_ON_FIELDS: dict[str, tuple[str, ...]] = {
             "source",
             "significance",
         ),
-        *_rows("learning", "scope", "theme"),
         "parallel_processes",
     ),
     "recommendation": (

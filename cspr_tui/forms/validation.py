@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cspr_tui.forms.model import (
-    Field,
-    Form,
+from cspr_tui.forms.answers import (
     Issue,
     IssueCode,
     Severity,
@@ -23,6 +21,9 @@ from cspr_tui.forms.model import (
     is_empty,
     make_scope,
 )
+
+if TYPE_CHECKING:
+    from cspr_tui.forms.model import Field, Form
 
 __all__ = ["validate_record"]
 
@@ -60,7 +61,7 @@ class _Checker:
         values = self.values
         if not item.is_input or not item.is_visible(values, row, position):
             return
-        value = (row if row is not None else values).get(item.id)
+        value: Any = (row if row is not None else values).get(item.id)
         if is_empty(value):
             if self.finishing and item.is_required(values, row, position):
                 self.issues.append(

@@ -298,6 +298,18 @@ class CsprApp(App[None]):
 
         self.push_screen(CaseScreen(ref))
 
+    def action_show_people(self, ref: str) -> None:
+        """The case's people and pseudonym key (screens reach each other through the app)."""
+        from cspr_tui.tui.screens.people import PeopleScreen
+
+        self.push_screen(PeopleScreen(ref))
+
+    def action_review_redaction(self, ref: str, docx: Path | None = None) -> None:
+        """The redaction review of the case's text, or of one Word document's."""
+        from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
+
+        self.push_screen(RedactionReviewScreen(ref, docx=docx))
+
     def action_show_recs(self) -> None:
         from cspr_tui.tui.screens.recommendations import RecommendationsScreen
 

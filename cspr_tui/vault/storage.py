@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, ItemsView, Mapping, ValuesView
 from typing import Any
 
 import orjson
@@ -83,7 +83,7 @@ def _patch(before: Any, after: Any) -> dict[str, Any] | None:
     return patch
 
 
-class _Recording(dict):
+class _Recording(dict[Any, Any]):
     """The table dict TinyDB's updaters change: each document's committed bytes are noted
     before its first change (TinyDB changes documents in place)."""
 
@@ -115,12 +115,12 @@ class _Recording(dict):
             self._note(key, doc)
         dict.clear(self)
 
-    def values(self):  # type: ignore[override]
+    def values(self) -> ValuesView[Any]:  # type: ignore[override]  # a view, noted first
         for key, doc in dict.items(self):
             self._note(key, doc)
         return dict.values(self)
 
-    def items(self):  # type: ignore[override]
+    def items(self) -> ItemsView[Any, Any]:  # type: ignore[override]  # a view, noted first
         for key, doc in dict.items(self):
             self._note(key, doc)
         return dict.items(self)
@@ -129,7 +129,7 @@ class _Recording(dict):
 class TrackedTable(Table):
     """A TinyDB table whose writes tell the storage which documents they touched."""
 
-    def _update_table(self, updater: Callable[[dict[int, Mapping]], None]) -> None:
+    def _update_table(self, updater: Callable[[dict[int, Mapping[str, Any]]], None]) -> None:
         storage = self._storage
         if not isinstance(storage, EncryptedStorage):  # pragma: no cover - other storages
             super()._update_table(updater)

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,22 +13,10 @@ from cspr_tui.domain.store import CaseStore
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
 from cspr_tui.vault import create_vault, open_vault
+from tests.cli_run import PASS, cspr
 from tests.domain import case_values as cv
 
-PASS = "correct horse battery"
 CORPUS = Path(__file__).parent / "import_corpus"
-
-
-def cspr(*args: str, passphrase: str = PASS) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CSPR_PASSPHRASE": passphrase}
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

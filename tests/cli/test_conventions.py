@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import stat
@@ -19,25 +18,9 @@ from cspr_tui.domain.store import CaseStore
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
 from cspr_tui.vault import create_vault
+from tests.cli_run import PASS, cspr
 
-PASS = "an invented passphrase"
 REPO = Path(__file__).parents[2]
-
-
-def cspr(*args: str, cwd: Path | None = None, env: dict | None = None):
-    base = {**os.environ, "CSPR_PASSPHRASE": PASS, **(env or {})}
-    for name, value in list(base.items()):
-        if value is None:
-            del base[name]
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        capture_output=True,
-        text=True,
-        env=base,
-        cwd=cwd,
-        timeout=120,
-        check=False,
-    )
 
 
 # -- help pages -------------------------------------------------------------------------------

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -17,53 +14,37 @@ from cspr_tui.domain.quarter import current_quarter
 from cspr_tui.domain.store import CaseStore
 from cspr_tui.exports import document_text
 from cspr_tui.forms import load_forms
-from cspr_tui.settings import Settings, save_settings
-from cspr_tui.vault import create_vault, open_vault
+from cspr_tui.settings import Settings
+from cspr_tui.vault import open_vault
+from tests.cli_run import PASS, cspr, workspace_store
 
-PASS = "an invented passphrase"
 NOT_ENCRYPTED = "This file is not encrypted"
-
-
-def cspr(*args: str, passphrase: str = PASS) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CSPR_PASSPHRASE": passphrase}
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture
 def ref(workspace: Path) -> str:
     """One case made through the store: people, a referral draft and two actions."""
-    settings = Settings(reviewer_name="Reviewer One")
-    save_settings(settings)  # the subprocesses read it: the audit names this reviewer
-    vault = create_vault(workspace / "vault" / "cases.vault", PASS)
-    store = CaseStore(vault, settings, load_forms())
-    case = store.create_case(agencies=["Police", "Health visiting"])
-    store.add_person(case.ref, Person("Zoë Fictionalia", "Child A", "Subject child", "child"))
-    store.add_person(case.ref, Person("Siobhán O'Neill", "Mother", "Mother", "family"))
-    store.save_record(
-        case.ref,
-        "referral",
-        {
-            "referrer_name": "Peregrine Testworth",
-            "incident_description": 'Zoë\'s mother said "A & B <C>".\nThen she left.',
-        },
-    )
-    store.add_recommendation(
-        case.ref,
-        text="=SUM(A1) share what is known about Zoë",
-        action="Review the protocol",
-        lead_agency="Police",
-        target_date="2026-12-01",
-    )
-    store.add_recommendation(case.ref, text="Train staff", lead_agency="Health visiting")
-    _review_everything(store, case.ref)
-    vault.close()
+    with workspace_store(workspace) as store:  # the audit names this reviewer
+        case = store.create_case(agencies=["Police", "Health visiting"])
+        store.add_person(case.ref, Person("Zoë Fictionalia", "Child A", "Subject child", "child"))
+        store.add_person(case.ref, Person("Siobhán O'Neill", "Mother", "Mother", "family"))
+        store.save_record(
+            case.ref,
+            "referral",
+            {
+                "referrer_name": "Peregrine Testworth",
+                "incident_description": 'Zoë\'s mother said "A & B <C>".\nThen she left.',
+            },
+        )
+        store.add_recommendation(
+            case.ref,
+            text="=SUM(A1) share what is known about Zoë",
+            action="Review the protocol",
+            lead_agency="Police",
+            target_date="2026-12-01",
+        )
+        store.add_recommendation(case.ref, text="Train staff", lead_agency="Health visiting")
+        _review_everything(store, case.ref)
     return case.ref
 
 

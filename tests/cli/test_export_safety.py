@@ -22,18 +22,7 @@ from cspr_tui.domain.store import CaseStore
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
 from cspr_tui.vault import create_vault, open_vault
-
-PASS = "an invented passphrase"
-
-
-def cspr(*args: str, cwd: Path | None = None, code: str | None = None):
-    env = {**os.environ, "CSPR_PASSPHRASE": PASS}
-    command = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "cspr_tui"]
-    if not code:
-        command += list(args)
-    return subprocess.run(
-        command, capture_output=True, text=True, env=env, timeout=120, check=False, cwd=cwd
-    )
+from tests.cli_run import PASS, cspr
 
 
 def _seed(path: Path) -> str:

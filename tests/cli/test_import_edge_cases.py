@@ -7,9 +7,6 @@ an "unexpected error", a Python exception name or a silent acceptance before.
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,22 +15,10 @@ from cspr_tui.domain.store import CaseStore
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
 from cspr_tui.vault import create_vault, open_vault
+from tests.cli_run import PASS, cspr
 
-PASS = "an invented passphrase"
 CORPUS = Path(__file__).parent / "import_corpus"
 GOOD = Path(__file__).parent / "import_ok"
-
-
-def cspr(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CSPR_PASSPHRASE": PASS}
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture

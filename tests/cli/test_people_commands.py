@@ -9,7 +9,7 @@ from cspr_tui.domain.store import CaseStore
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
 from cspr_tui.vault import create_vault
-from tests.cli.test_export_commands import PASS, cspr
+from tests.cli_run import PASS, cspr
 
 
 def _case(workspace: Path) -> str:

@@ -11,7 +11,7 @@ from cspr_tui.exports import document_text
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
 from cspr_tui.vault import create_vault, open_vault
-from tests.cli.test_export_commands import PASS, cspr
+from tests.cli_run import PASS, cspr
 
 
 def _case(workspace: Path) -> str:

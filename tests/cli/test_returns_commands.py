@@ -20,20 +20,9 @@ from cspr_tui.exports.form_report import strip_enumerator
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings, save_settings
 from cspr_tui.vault import open_vault
+from tests.cli_run import cspr
 from tests.exports.filling import controls, edit_document, fill_answers, set_control
 from tests.exports.return_fixtures import PASS, Setting, complete
-
-
-def cspr(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CSPR_PASSPHRASE": PASS}
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=180,
-        check=False,
-    )
 
 
 @pytest.fixture

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 from cspr_tui.exports.docx_report import TEMPLATE_FILES
+from tests.cli_run import run_cspr as cspr
 
 FIXTURES = Path(__file__).parents[1] / "forms" / "fixtures"
-
-
-def cspr(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        capture_output=True,
-        text=True,
-        timeout=180,  # a bound for a hung command on a loaded machine, not a wait
-    )
 
 
 def test_check_passes_on_the_shipped_templates() -> None:

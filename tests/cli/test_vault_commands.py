@@ -3,10 +3,8 @@ on failure, never a traceback."""
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,20 +12,9 @@ import pytest
 from cspr_tui.cli.vault_commands import _backups_count
 from cspr_tui.errors import CsprError
 from cspr_tui.vault import check_backups, create_vault, list_backups, open_vault
+from tests.cli_run import run_cspr
 from tests.vault import corpus
 from tests.vault.holder import holding
-
-
-def cspr(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, **env}
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        env=full_env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=180,  # a bound for a hung command on a loaded machine, not a wait
-    )
 
 
 def assert_one_line_failure(result: subprocess.CompletedProcess[str], code: int) -> str:
@@ -37,6 +24,10 @@ def assert_one_line_failure(result: subprocess.CompletedProcess[str], code: int)
     assert first.startswith("cspr: ")
     assert all(line.startswith("  ") for line in rest)
     return first
+
+
+def cspr(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return run_cspr(*args, env=env)
 
 
 @pytest.fixture

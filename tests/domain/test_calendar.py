@@ -1,4 +1,4 @@
-"""Working-day arithmetic over the real England bank-holiday calendar (domain.md 1.3)."""
+"""Working-day arithmetic over the real England bank-holiday calendar (docs/deadlines.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Statutory deadlines of a case (domain.md 1.2, 1.3) over the real England calendar.
+"""Statutory deadlines of a case (docs/deadlines.md) over the real England calendar.
 
 Reference dates used throughout (Easter 2026 is 03/04 and 06/04, May Day 04/05):
 LA aware Mon 30/03/2026 -> T1/T2 due Wed 08/04; SIN Thu 02/04 -> T4/T5 due Mon 27/04

@@ -1,4 +1,4 @@
-"""RAG ratings of recommendation actions (domain.md 7.3), computed at a quarter end."""
+"""RAG ratings of recommendation actions (docs/deadlines.md), computed at a quarter end."""
 
 from __future__ import annotations
 

@@ -951,21 +951,13 @@ def _every_text_part(path: Path) -> dict[str, str]:
 def test_a_redacted_referral_through_the_cli_holds_no_identifier_in_any_part(
     workspace: Path,
 ) -> None:
-    from cspr_tui.domain.store import CaseStore
-    from cspr_tui.forms import load_forms
-    from cspr_tui.settings import Settings, save_settings
-    from cspr_tui.vault import create_vault
-    from tests.cli.test_export_commands import PASS, cspr
+    from tests.cli_run import cspr, workspace_store
 
-    settings = Settings(reviewer_name="Reviewer One")
-    save_settings(settings)
-    vault = create_vault(workspace / "vault" / "cases.vault", PASS)
-    store = CaseStore(vault, settings, load_forms())
-    ref = store.create_case(agencies=["Police"]).ref
-    for person in E2E_PEOPLE:
-        store.add_person(ref, person)
-    store.save_record(ref, "referral", E2E_REFERRAL)
-    vault.close()
+    with workspace_store(workspace) as store:
+        ref = store.create_case(agencies=["Police"]).ref
+        for person in E2E_PEOPLE:
+            store.add_person(ref, person)
+        store.save_record(ref, "referral", E2E_REFERRAL)
 
     refused = cspr("export", "report", ref, "--kind", "referral", "--redact")
     assert refused.returncode == 6, refused.stderr
@@ -1133,20 +1125,12 @@ def _raw_parts(path: Path) -> dict[str, str]:
 def test_cspr_redact_leaves_no_identifier_anywhere_in_a_hostile_word_file(
     workspace: Path,
 ) -> None:
-    from cspr_tui.domain.store import CaseStore
-    from cspr_tui.forms import load_forms
-    from cspr_tui.settings import Settings, save_settings
-    from cspr_tui.vault import create_vault
-    from tests.cli.test_export_commands import PASS, cspr
+    from tests.cli_run import cspr, workspace_store
 
-    settings = Settings(reviewer_name="Reviewer One")
-    save_settings(settings)
-    vault = create_vault(workspace / "vault" / "cases.vault", PASS)
-    store = CaseStore(vault, settings, load_forms())
-    ref = store.create_case(agencies=["Police"]).ref
-    for person in OSULLIVAN.people:
-        store.add_person(ref, person)
-    vault.close()
+    with workspace_store(workspace) as store:
+        ref = store.create_case(agencies=["Police"]).ref
+        for person in OSULLIVAN.people:
+            store.add_person(ref, person)
     source = workspace / "lead reviewer draft.docx"
     _hostile_word_file(source)
     assert _identifiers_in(_raw_parts(source))  # the check sees them in the original
@@ -1229,37 +1213,29 @@ def _workbook_texts(path: Path) -> dict[str, str]:
 def test_the_tracker_after_review_holds_no_identifier_and_keeps_ordinary_phrases(
     workspace: Path,
 ) -> None:
-    from cspr_tui.domain.store import CaseStore
-    from cspr_tui.forms import load_forms
-    from cspr_tui.settings import Settings, save_settings
-    from cspr_tui.vault import create_vault
-    from tests.cli.test_export_commands import PASS, cspr
+    from tests.cli_run import cspr, workspace_store
 
-    settings = Settings(reviewer_name="Reviewer One")
-    save_settings(settings)
-    vault = create_vault(workspace / "vault" / "cases.vault", PASS)
-    store = CaseStore(vault, settings, load_forms())
-    ref = store.create_case(agencies=["Police", "Children's social care"]).ref
-    for person in E2E_PEOPLE:
-        store.add_person(ref, person)
-    store.add_recommendation(
-        ref,
-        text=f"Share what is known about Ao{ZWSP}ife O’Sullivan (DOB 02032019) before "
-        "discharge; Principal social worker to Mark the date of each review.",
-        action="Duty manager and Practice manager to check 943 476 5919 is on every record",
-        lead_agency="Children's social care",
-        lead_officer="Alex Worker, Principal social worker",
-        target_date="2026-12-01",
-    )
-    store.add_recommendation(
-        ref,
-        text="Police to call SIOBHAN O'SULLIVAN on 07700 900123 and Mr. Macleod at "
-        "14 Larkspur Cl.; Brown bread and hope for the best are not a plan.",
-        lead_agency="Police",
-        lead_officer=f"PC Devon Smith{SHY}-Okonkwo",
-        target_date="2026-12-01",
-    )
-    vault.close()
+    with workspace_store(workspace) as store:
+        ref = store.create_case(agencies=["Police", "Children's social care"]).ref
+        for person in E2E_PEOPLE:
+            store.add_person(ref, person)
+        store.add_recommendation(
+            ref,
+            text=f"Share what is known about Ao{ZWSP}ife O’Sullivan (DOB 02032019) before "
+            "discharge; Principal social worker to Mark the date of each review.",
+            action="Duty manager and Practice manager to check 943 476 5919 is on every record",
+            lead_agency="Children's social care",
+            lead_officer="Alex Worker, Principal social worker",
+            target_date="2026-12-01",
+        )
+        store.add_recommendation(
+            ref,
+            text="Police to call SIOBHAN O'SULLIVAN on 07700 900123 and Mr. Macleod at "
+            "14 Larkspur Cl.; Brown bread and hope for the best are not a plan.",
+            lead_agency="Police",
+            lead_officer=f"PC Devon Smith{SHY}-Okonkwo",
+            target_date="2026-12-01",
+        )
 
     refused = cspr("export", "tracker")
     assert refused.returncode == 6, refused.stderr

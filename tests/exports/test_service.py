@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import subprocess
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +27,7 @@ from cspr_tui.exports.service import (
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings, save_settings
 from cspr_tui.vault import create_vault, open_vault
+from tests.cli_run import cspr
 from tests.tui.conftest import PASSPHRASE as PASS
 
 SETTINGS = Settings(reviewer_name="Reviewer One")
@@ -218,30 +217,18 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def _cspr(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "cspr_tui"]
-    if not code:
-        command += list(args)
-    return subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "CSPR_PASSPHRASE": PASS},
-        timeout=120,
-        check=False,
-    )
-
-
 def test_cli_audit_failure_leaves_no_file(vault_path, workspace) -> None:
-    ref = _cspr("cases", "--json").stdout.split('"ref": "')[1].split('"')[0]
+    ref = cspr("cases", "--json", passphrase=PASS).stdout.split('"ref": "')[1].split('"')[0]
     before = _audit_actions(vault_path)
-    result = _cspr("export", "report", ref, "--kind", "referral", code=_CLI_WITH_FULL_DISK)
+    result = cspr(
+        "export", "report", ref, "--kind", "referral", passphrase=PASS, code=_CLI_WITH_FULL_DISK
+    )
     assert result.returncode == 1
     assert "could not be recorded in the audit trail" in result.stderr
     assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
     assert _exports(workspace) == []
     assert _audit_actions(vault_path) == before
-    done = _cspr("export", "report", ref, "--kind", "referral")
+    done = cspr("export", "report", ref, "--kind", "referral", passphrase=PASS)
     assert done.returncode == 0, done.stderr
     assert _audit_actions(vault_path)[-1] == "exported referral report"
 

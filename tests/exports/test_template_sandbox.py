@@ -7,9 +7,6 @@ template in the workspace's `form_templates/docx/`, then exported through the re
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +24,7 @@ from cspr_tui.exports.template_sandbox import (
     source_problems,
 )
 from cspr_tui.settings import Settings
+from tests.cli_run import run_cspr as _cspr
 from tests.exports.case_fixtures import make_case
 
 TODAY = date(2026, 11, 28)
@@ -130,17 +128,6 @@ def test_what_the_shipped_templates_use_is_allowed(workspace: Path) -> None:
     assert check_word_template(template) == []
     path = write_case_report(make_case(), "referral", settings=SETTINGS, today=TODAY)
     assert path.is_file()
-
-
-def _cspr(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        capture_output=True,
-        text=True,
-        env=dict(os.environ),
-        timeout=180,
-        check=False,
-    )
 
 
 def test_templates_check_reports_a_hostile_word_override(workspace: Path) -> None:

@@ -1,4 +1,4 @@
-"""The shipped templates: the rules of domain.md applied to realistic (fictional) records."""
+"""The shipped templates: the review process's rules applied to realistic (fictional) records."""
 
 from __future__ import annotations
 

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+import unicodedata
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.keys import KEY_NAME_REPLACEMENTS, REPLACED_KEYS, key_to_character
 from textual.pilot import Pilot
-from textual.widgets import Input, SelectionList, TextArea
-from textual.widgets._select import SelectOverlay
+from textual.widgets import Input, OptionList, SelectionList, TextArea
 
 from cspr_tui.domain.store import CaseStore
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
 from cspr_tui.tui import CsprApp, make_app
-from cspr_tui.vault import create_vault, open_vault
+from cspr_tui.vault import Vault, create_vault, open_vault
 
 PASSPHRASE = "fish-tank"
 TODAY = date(2026, 6, 15)  # the date every test app computes deadlines against
@@ -45,14 +48,50 @@ def seed_vault(path: Path, fill: Callable[[CaseStore], object] | None = None) ->
         vault.close()
 
 
-def read_store(path: Path) -> tuple[object, CaseStore]:
+def read_store(path: Path) -> tuple[Vault, CaseStore]:
     """Open the vault independently of the app, to check what was really saved."""
     vault = open_vault(path, PASSPHRASE, readonly=True)
     return vault, CaseStore(vault, Settings(), load_forms(), clock=lambda: TODAY)
 
 
+@contextmanager
+def saved_store(path: Path) -> Iterator[CaseStore]:
+    """`read_store` as a block: what was really saved, the vault closed afterwards."""
+    vault, store = read_store(path)
+    try:
+        yield store
+    finally:
+        vault.close()
+
+
 def build_app(settings: Settings, path: Path, **kwargs) -> CsprApp:
     return make_app(settings, path, today=TODAY, **kwargs)
+
+
+@asynccontextmanager
+async def new_referral(
+    settings: Settings, path: Path, *, typed_ahead: bool = False
+) -> AsyncIterator[tuple[CsprApp, Pilot]]:
+    """An empty vault, the app on it at 80x24, unlocked, and a new case's referral open.
+
+    The case is made as a reviewer makes it: `n`, then Enter to accept the suggested
+    pseudonym; `typed_ahead` sends both keys in one burst, before the app handles the first.
+    """
+    from cspr_tui.tui.screens.form import FormScreen
+
+    seed_vault(path)
+    app = build_app(settings, path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        if typed_ahead:
+            await burst(pilot, "n", "enter")
+        else:
+            await pilot.press("n")
+            await pilot.pause()
+            await pilot.press("enter")
+            await settle(pilot)
+        assert isinstance(app.screen, FormScreen)
+        yield app, pilot
 
 
 async def settle(pilot: Pilot, rounds: int = 3, timeout: float = 20.0) -> None:
@@ -115,7 +154,7 @@ async def choose(pilot: Pilot, widget, option: str, value: object = None) -> Non
         assert widget.value == option, f"picked {widget.value!r}, wanted {option!r}"
         return
     await pilot.press("enter")
-    overlay = widget.query_one(SelectOverlay)
+    overlay = widget.query_one(OptionList)  # a Select's drop-down is its one OptionList
     prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
     target = prompts.index(option)
     here = overlay.highlighted if overlay.highlighted is not None else -1
@@ -142,23 +181,22 @@ async def tick(pilot: Pilot, widget: SelectionList, option: str) -> None:
     assert option in widget.selected
 
 
+def _key_name(character: str) -> str:
+    """Textual's name for a typed punctuation character: "," is "comma", "\t" is "tab"."""
+    try:
+        name = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        name = {"\t": "tab"}.get(character, character)
+    return KEY_NAME_REPLACEMENTS.get(name, name)
+
+
 def key_events(keys) -> list:
     """Key events exactly as `Pilot.press` builds them (characters named as Textual names)."""
-    import unicodedata
-
-    from textual import events
-    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
-
     built = []
     for key in keys:
         if len(key) == 1 and not key.isalnum():
-            key = _character_to_key(key)
-        original = REPLACED_KEYS.get(key, key)
-        try:
-            char = unicodedata.lookup(_get_unicode_name_from_key(original))
-        except KeyError:
-            char = key if len(key) == 1 else None
-        built.append(events.Key(key, char))
+            key = _key_name(key)
+        built.append(events.Key(key, key_to_character(REPLACED_KEYS.get(key, key))))
     return built
 
 

@@ -11,26 +11,17 @@ from pathlib import Path
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui.screens.form import FormScreen
-from tests.tui.conftest import build_app, burst, read_store, seed_vault, unlock
+from tests.tui.conftest import build_app, burst, new_referral, saved_store, seed_vault, unlock
 
 
 def answers(app) -> dict:
     return app.screen.values
 
 
-async def start_referral(pilot) -> None:
-    await unlock(pilot)
-    await burst(pilot, "n", "enter")  # new case, accept the suggested pseudonym
-    assert isinstance(pilot.app.screen, FormScreen)
-
-
 async def test_text_typed_across_tab_lands_in_each_field(
     settings: Settings, vault_path: Path
 ) -> None:
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path, typed_ahead=True) as (app, pilot):
         await burst(pilot, "ctrl+n")
         await burst(pilot, *"Sam Example", "tab", *"Nurse", "shift+tab", "end", *" Jr")
         values = answers(app)
@@ -42,10 +33,7 @@ async def test_a_whole_journey_in_one_burst_keeps_every_value(
     settings: Settings, vault_path: Path
 ) -> None:
     """Two steps, a new entry and typing straight after each change, all in one burst."""
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path, typed_ahead=True) as (app, pilot):
         keys = [
             "y",  # A. notices: yes/no questions take one key each
             "tab",
@@ -80,22 +68,16 @@ async def test_a_whole_journey_in_one_burst_keeps_every_value(
         await burst(pilot, "ctrl+s")
         ref = app.screen.ref
 
-    vault, store = read_store(vault_path)
-    try:
+    with saved_store(vault_path) as store:
         saved = store.get(ref).record("referral").values
         assert saved["referrer_name"] == "Sam"
         assert [row.get("name") for row in saved["children"]] == ["Poppy", "Ivy"]
-    finally:
-        vault.close()
 
 
 async def test_typing_after_a_step_change_goes_to_the_new_step(
     settings: Settings, vault_path: Path
 ) -> None:
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path, typed_ahead=True) as (app, pilot):
         await burst(pilot, "ctrl+n", *"Ann", "ctrl+b", "ctrl+n", "tab", *"Lead")
         values = answers(app)
         assert values["referrer_name"] == "Ann"

@@ -13,8 +13,8 @@ from cspr_tui.tui.screens.form import FormScreen
 from tests.tui.conftest import (
     build_app,
     choose,
-    read_store,
-    seed_vault,
+    new_referral,
+    saved_store,
     settle,
     tick,
     type_into,
@@ -48,20 +48,8 @@ async def next_step(pilot) -> None:
     await settle(pilot)
 
 
-async def start_referral(pilot) -> None:
-    await unlock(pilot)
-    await pilot.press("n")  # new case
-    await pilot.pause()
-    await pilot.press("enter")  # accept the suggested pseudonym
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, FormScreen)
-
-
 async def test_new_referral_typed_through_every_step(settings: Settings, vault_path: Path) -> None:
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         assert step_line(app) == "Step 1 of 9: A. Important notices"
 
         await pick(pilot, "ack_not_cp_referral", "Yes")
@@ -143,8 +131,7 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
         ref = app.screen.ref
         await pilot.press("ctrl+q")
 
-    vault, store = read_store(vault_path)
-    try:
+    with saved_store(vault_path) as store:
         record = store.get(ref).record("referral")
         assert record.status == "complete"
         assert record.values["referrer_agency"] == "Other"
@@ -154,17 +141,12 @@ async def test_new_referral_typed_through_every_step(settings: Settings, vault_p
         assert record.values["referral_date"] == "2026-03-04"
         assert record.values["family_told"] == "No" and record.values["consent"] == "Not sought"
         assert [e.action for e in store.audit_trail(ref)][-1] == "referral finished"
-    finally:
-        vault.close()
 
 
 async def test_finishing_with_missing_answers_is_refused_and_lists_them(
     settings: Settings, vault_path: Path
 ) -> None:
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         await pick(pilot, "ack_not_cp_referral", "Yes")
         await pilot.press("ctrl+t")
         await settle(pilot)
@@ -176,21 +158,15 @@ async def test_finishing_with_missing_answers_is_refused_and_lists_them(
         assert "saved as a draft" in issues and "nothing was saved" not in issues
         assert app.screen.dirty is False
         ref = app.screen.ref
-    vault, store = read_store(vault_path)
-    try:
+    with saved_store(vault_path) as store:
         record = store.get(ref).record("referral")
         assert record.status == "draft" and record.values["ack_not_cp_referral"] == "Yes"
-    finally:
-        vault.close()
 
 
 async def test_draft_saved_then_resumed_after_quitting(
     settings: Settings, vault_path: Path
 ) -> None:
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         await pick(pilot, "ack_not_cp_referral", "Yes")
         await next_step(pilot)
         await fill(pilot, "referrer_name", "Sam Example")
@@ -201,14 +177,11 @@ async def test_draft_saved_then_resumed_after_quitting(
         ref = app.screen.ref
         await pilot.press("ctrl+q")  # ...and kept: quitting saves the draft
 
-    vault, store = read_store(vault_path)
-    try:
+    with saved_store(vault_path) as store:
         record = store.get(ref).record("referral")
         assert record.status == "draft"
         assert record.current_section == "referrer"
         assert record.values["referrer_job_title"] == "Nurse"
-    finally:
-        vault.close()
 
     app = build_app(settings, vault_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -227,10 +200,7 @@ async def test_draft_saved_then_resumed_after_quitting(
 
 
 async def test_field_help_on_f1(settings: Settings, vault_path: Path) -> None:
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         editor(app, "ack_not_cp_referral").input.focus()
         await pilot.press("f1")
         await pilot.pause()
@@ -247,10 +217,7 @@ async def test_step_list_shows_states_and_jumps(settings: Settings, vault_path: 
     from cspr_tui.tui.dialogs.step_list import StepListDialog
     from tests.tui.conftest import burst
 
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         await burst(pilot, "y", "tab", "n")  # A. answered in full
         await burst(pilot, "ctrl+g")
         assert isinstance(app.screen, StepListDialog)
@@ -268,10 +235,7 @@ async def test_errors_name_the_entry_and_clear_when_fixed(
 ) -> None:
     from tests.tui.conftest import burst
 
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         await burst(pilot, "ctrl+n", "ctrl+n", "ctrl+o", *"Poppy", "ctrl+o", *"Ivy", "tab", "tab")
         # The second child's date of birth, impossible, then ctrl+n refuses and says whose.
         editor(app, "children[1].dob").input.focus()
@@ -291,10 +255,7 @@ async def test_a_refusal_is_shown_from_the_stores_issues_not_a_second_validation
     from cspr_tui.errors import ValidationFailed
     from cspr_tui.forms.model import Form, Issue
 
-    seed_vault(vault_path)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await start_referral(pilot)
+    async with new_referral(settings, vault_path) as (app, pilot):
         screen = app.screen
         monkeypatch.setattr(Form, "validate", lambda *_args, **_kwargs: [])
         found = Issue("ack_not_cp_referral", "Notice", "Notice is required.", code="required")

@@ -27,6 +27,7 @@ from cspr_tui.settings import Settings
 from cspr_tui.tui.screens.dashboard import DashboardScreen
 from cspr_tui.tui.screens.unlock import UnlockScreen
 from tests.tui.conftest import build_app, settle
+from tests.tui.memory import SHIFT
 
 SEED = """
 import sys
@@ -51,7 +52,6 @@ store.save_record(case.ref, "referral", {"incident_description": "Seen with " + 
 vault.close()
 """
 
-SHIFT = bytes((b + 1) % 256 for b in range(256))
 SHIFT_TEXT = {i: i + 1 for i in range(0x20, 0x7E)}
 
 
@@ -67,29 +67,6 @@ def _seed(vault_path: Path, marker: str, passphrase: str) -> None:
         timeout=120,
         env=dict(os.environ),
     )
-
-
-def _memory_copies(shifted: str) -> int:
-    """How many times the unshifted word occurs in this process's readable memory."""
-    needle = shifted.encode("ascii")
-    wide = "".join(ch + "\x01" for ch in shifted).encode("latin-1")  # UCS-2 form, shifted
-    found = 0
-    with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", 0) as mem:
-        for line in maps:
-            fields = line.split()
-            if "r" not in fields[1] or line.rstrip().endswith(("[vvar]", "[vsyscall]")):
-                continue
-            low, high = (int(part, 16) for part in fields[0].split("-"))
-            try:
-                mem.seek(low)
-                chunk = mem.read(high - low)
-            except (OSError, OverflowError, ValueError):
-                continue
-            shifted_chunk = chunk.translate(SHIFT)
-            del chunk
-            found += shifted_chunk.count(needle) + shifted_chunk.count(wide)
-            del shifted_chunk
-    return found
 
 
 def _can_read_own_memory() -> str | None:
@@ -217,39 +194,10 @@ from pathlib import Path
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui import make_app
+from tests.tui.conftest import settle
+from tests.tui.memory import memory_copies as copies
 
-SHIFT = bytes((b + 1) % 256 for b in range(256))
 vault_path, marker, passphrase = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
-
-
-def copies(shifted):
-    needle = shifted.encode("ascii")
-    wide = "".join(ch + "\\x01" for ch in shifted).encode("latin-1")
-    found = 0
-    with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", 0) as mem:
-        for line in maps:
-            fields = line.split()
-            if "r" not in fields[1] or line.rstrip().endswith(("[vvar]", "[vsyscall]")):
-                continue
-            low, high = (int(part, 16) for part in fields[0].split("-"))
-            try:
-                mem.seek(low)
-                chunk = mem.read(high - low)
-            except (OSError, OverflowError, ValueError):
-                continue
-            shifted_chunk = chunk.translate(SHIFT)
-            del chunk
-            found += shifted_chunk.count(needle) + shifted_chunk.count(wide)
-            del shifted_chunk
-    return found
-
-
-async def settle(pilot):
-    for _ in range(400):
-        await pilot.pause(0.05)
-        if not any(worker.is_running for worker in pilot.app.workers):
-            break
-    await pilot.pause(0.2)
 
 
 async def main():
@@ -290,7 +238,7 @@ def test_a_marker_in_the_vault_is_gone_from_process_memory_after_lock(vault_path
         [sys.executable, "-c", MEMORY_PROBE, str(vault_path), marker, passphrase],
         capture_output=True,
         text=True,
-        env=dict(os.environ),
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},  # tests.tui.*
         timeout=300,
         check=False,
     )

@@ -4,9 +4,7 @@ folder (`init`, `rekey`, a new vault), checked through the API and real `cspr` p
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
@@ -15,18 +13,11 @@ import pytest
 from cspr_tui.errors import UsageError, VaultDamaged
 from cspr_tui.vault import create_vault, open_vault
 from cspr_tui.vault.format import DEFAULT_KDF, TEST_KDF
+from tests.cli_run import run_cspr
 
 
 def cspr(*args: str, drop: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in {**os.environ, **env}.items() if k not in drop}
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        env=full_env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    return run_cspr(*args, env={**env, **dict.fromkeys(drop)})
 
 
 @pytest.fixture

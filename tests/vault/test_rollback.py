@@ -4,11 +4,9 @@ one line: what, which save was expected, how to accept it) unless --allow-rollba
 
 from __future__ import annotations
 
-import os
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,17 +14,11 @@ import pytest
 from cspr_tui.errors import VaultDamaged
 from cspr_tui.vault import create_vault, open_vault, witness
 from cspr_tui.vault.vault import RollbackDetected
+from tests.cli_run import run_cspr
 
 
 def cspr(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "cspr_tui", *args],
-        env={**os.environ, **env},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    return run_cspr(*args, env=env)
 
 
 @pytest.fixture

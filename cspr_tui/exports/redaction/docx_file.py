@@ -61,7 +61,7 @@ def _clean_tree(root: etree._Element) -> None:
     for tag in _UNWRAPPED:
         for element in list(root.iter(_W + tag)):
             parent = element.getparent()
-            if parent is None or element.getparent().tag == _W + "rPr":
+            if parent is None or parent.tag == _W + "rPr":
                 if parent is not None:
                     parent.remove(element)  # an inserted paragraph mark: keep the mark
                 continue
@@ -77,8 +77,9 @@ def _clean_tree(root: etree._Element) -> None:
             and flag.get(_W + "val", "true") not in ("0", "false", "off")
             for tag in ("vanish", "specVanish", "webHidden")
         )
-        if hidden and run.getparent() is not None:
-            run.getparent().remove(run)
+        holder = run.getparent()
+        if hidden and holder is not None:
+            holder.remove(run)
 
 
 def _clear_core(xml: bytes, title: str) -> bytes:

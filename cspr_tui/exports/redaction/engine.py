@@ -824,7 +824,7 @@ def _names_a_family(text: str, end: int) -> bool:
     """Whether a family noun follows at once: "the Green family", "both Long children" use
     the capitalised surname as a name (mid-sentence; at a sentence start it may be the word)."""
     after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
-    return bool(after) and after.group(1) in _FAMILY_NOUNS
+    return after is not None and after.group(1) in _FAMILY_NOUNS
 
 
 def _opens_imperative(text: str, start: int, end: int) -> bool:
@@ -833,7 +833,7 @@ def _opens_imperative(text: str, start: int, end: int) -> bool:
     if not _sentence_start(text, start):
         return False
     after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
-    return bool(after) and after.group(1).casefold() in _DETERMINERS
+    return after is not None and after.group(1).casefold() in _DETERMINERS
 
 
 def _in_capitalised_phrase(text: str, start: int, end: int) -> bool:

@@ -61,7 +61,7 @@ class Subject:
         return initials
 
 
-def name_only(text: str) -> str:
+def name_only(text: object) -> str:
     """A name field's name, without a role typed after it ("Sarah Lowe, Health Visitor")."""
     return _ROLE_TAIL.sub("", str(text or "")).strip()
 
@@ -116,14 +116,14 @@ def _dob(value: Any) -> date | None:
         return None
 
 
-def _add_address(subject: Subject, address: str) -> None:
+def _add_address(subject: Subject, address: object) -> None:
     from cspr_tui.exports.redaction.patterns import postcode_spans
 
-    address = str(address or "").strip()
-    if not address:
+    text = str(address or "").strip()
+    if not text:
         return
-    subject.addresses.append(address)
-    folded = fold_plain(address)
+    subject.addresses.append(text)
+    folded = fold_plain(text)
     subject.postcodes.extend(value for _s, _e, value in postcode_spans(folded))
 
 
@@ -157,7 +157,7 @@ def subjects_for_case(case: Case) -> list[Subject]:
     if referral is not None:
         values = referral.values
 
-    def person(name: Any, replacement: str, role: str, kind: PersonKind) -> Subject | None:
+    def named(name: Any, replacement: str, role: str, kind: PersonKind) -> Subject | None:
         name = name_only(name)
         if not name_tokens(name):
             return None
@@ -177,36 +177,36 @@ def subjects_for_case(case: Case) -> list[Subject]:
     for index, child in enumerate(children):
         kind = PersonKind.CHILD if index == 0 else PersonKind.SIBLING
         label = case.pseudonym if index == 0 else f"Sibling {index}"
-        subject = person(child.get("name"), label, "Subject child" if index == 0 else "Child", kind)
-        if subject is None:
+        found = named(child.get("name"), label, "Subject child" if index == 0 else "Child", kind)
+        if found is None:
             continue
-        subject.names.extend(_split_list(child.get("other_names")))
+        found.names.extend(_split_list(child.get("other_names")))
         if (born := _dob(child.get("dob"))) is not None:
-            subject.dates_of_birth.add(born)
-        _add_address(subject, child.get("address"))
+            found.dates_of_birth.add(born)
+        _add_address(found, child.get("address"))
         for key, place in (("school_setting", "school"), ("gp", "GP practice")):
             if str(child.get(key) or "").strip():
-                subject.places.append((place, str(child[key]).strip()))
+                found.places.append((place, str(child[key]).strip()))
     for member in values.get("family") or []:
         if not isinstance(member, dict):
             continue
         role = str(member.get("relationship") or "Family member")
-        subject = person(member.get("name"), role, role, PersonKind.FAMILY)
-        if subject is None:
+        found = named(member.get("name"), role, role, PersonKind.FAMILY)
+        if found is None:
             continue
         if (born := _dob(member.get("dob"))) is not None:
-            subject.dates_of_birth.add(born)
-        _add_address(subject, member.get("address"))
+            found.dates_of_birth.add(born)
+        _add_address(found, member.get("address"))
     referrer_role = str(values.get("referrer_job_title") or "The referrer")
     for key in ("referrer_name", "referrer_confirmation"):
-        person(values.get(key), referrer_role, referrer_role, PersonKind.PRACTITIONER)
+        named(values.get(key), referrer_role, referrer_role, PersonKind.PRACTITIONER)
     lead_role = name_only(values.get("lead_title")) or "Safeguarding lead"
-    person(values.get("lead_name"), lead_role, lead_role, PersonKind.PRACTITIONER)
+    named(values.get("lead_name"), lead_role, lead_role, PersonKind.PRACTITIONER)
     for agency in values.get("agencies") or []:
         if isinstance(agency, dict) and agency.get("contact_name"):
             role = str(agency.get("contact_role") or "").strip()
             role = role or f"{agency.get('agency') or 'Agency'} contact"
-            person(agency["contact_name"], role, role, PersonKind.PRACTITIONER)
+            named(agency["contact_name"], role, role, PersonKind.PRACTITIONER)
     return [s for s in subjects if s.names or s.dates_of_birth or s.addresses]
 
 

@@ -60,11 +60,9 @@ class RedactDocumentDialog(ModalScreen[Path | None]):
 
     @on(Button.Pressed, "#review")
     def _review(self) -> None:
-        from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
-
         path = self._path()
         if path is not None:
-            self.app.push_screen(RedactionReviewScreen(self.ref, docx=path))
+            self.app.action_review_redaction(self.ref, path)
 
     @on(Button.Pressed, "#go")
     def action_redact(self) -> None:

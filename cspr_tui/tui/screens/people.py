@@ -90,9 +90,7 @@ class PeopleScreen(Screen[None]):
         self.action_edit()
 
     def action_review(self) -> None:
-        from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
-
-        self.app.push_screen(RedactionReviewScreen(self.ref))
+        self.app.action_review_redaction(self.ref)
 
     def action_redact_document(self) -> None:
         from cspr_tui.tui.dialogs.redact_document import RedactDocumentDialog

@@ -164,6 +164,4 @@ class RedactionReviewScreen(Screen[None]):
         )
 
     def action_people(self) -> None:
-        from cspr_tui.tui.screens.people import PeopleScreen
-
-        self.app.push_screen(PeopleScreen(self.ref))
+        self.app.action_show_people(self.ref)

@@ -1,0 +1,121 @@
+"""What conditions see of a record's answers, and what a check reports about them.
+
+Below both the model (`model.py`: fields and forms use these to decide what is shown or
+required) and the record check (`validation.py`), so that neither imports the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from cspr_tui.forms.dates import DateFormatError, parse_iso_date
+from cspr_tui.forms.expression import Expression, ExpressionError, Scope
+
+if TYPE_CHECKING:
+    from cspr_tui.forms.model import Field, Form
+
+__all__ = [
+    "Issue",
+    "IssueCode",
+    "Severity",
+    "check_condition",
+    "is_empty",
+    "make_scope",
+    "typed_value",
+]
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # blocks saving (an impossible answer) or finishing (a missing one)
+    WARNING = "warning"  # shown, never blocks
+
+
+class IssueCode(StrEnum):
+    """What kind of problem an Issue is."""
+
+    REQUIRED = "required"  # missing when finishing
+    INVALID = "invalid"  # an impossible value (31/02, a choice the form lacks)
+    CONSTRAINT = "constraint"  # a rule of the template not met
+    TOO_FEW = "too_few"  # fewer entries in a repeat than the template asks
+    NOT_ANSWERS = "not_answers"  # the record is not a set of answers at all
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation finding, addressed by path (`children[0].dob`) for the screens.
+
+    `code` says what kind of problem it is, for a caller that acts on it rather than
+    printing it; `severity` whether it blocks (an error) or only warns.
+    """
+
+    path: str
+    label: str
+    message: str
+    severity: Severity = Severity.ERROR
+    code: IssueCode = IssueCode.INVALID
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or value == []
+
+
+def typed_value(item: Field | None, value: Any) -> Any:
+    """An answer as conditions see it: dates as dates, impossible or empty answers as None."""
+    if is_empty(value):
+        return None
+    if item is None:
+        return value
+    if item.type == "date":
+        try:
+            return parse_iso_date(value)
+        except DateFormatError:
+            return None
+    if item.type == "number" and (isinstance(value, bool) or not isinstance(value, int | float)):
+        return None
+    return value
+
+
+def make_scope(
+    form: Form | None,
+    values: Mapping[str, Any],
+    repeat: Field | None,
+    row: Mapping[str, Any] | None,
+    position: int,
+    *,
+    today: dt.date | None = None,
+) -> Scope:
+    """Resolve names for a condition: the current row's fields first, then the form's."""
+
+    def top(name: str) -> tuple[Field | None, Any]:
+        return (form.field(name) if form else None), values.get(name)
+
+    def lookup(parts: tuple[str, ...]) -> Any:
+        if len(parts) == 1:
+            name = parts[0]
+            if repeat is not None and row is not None and repeat.field(name) is not None:
+                return typed_value(repeat.field(name), row.get(name))
+            item, value = top(name)
+            return typed_value(item, value)
+        group, name = parts
+        if repeat is not None and row is not None and group == repeat.id:
+            return typed_value(repeat.field(name), row.get(name))
+        item, rows = top(group)
+        if not isinstance(rows, list):
+            return None
+        sub = item.field(name) if item else None
+        found = [typed_value(sub, r.get(name)) for r in rows if isinstance(r, Mapping)]
+        return [v for v in found if v is not None]
+
+    return Scope(lookup, position=position + 1 if repeat is not None else None, today=today)
+
+
+def check_condition(expression: Expression, scope: Scope) -> bool | None:
+    """Evaluate a condition; a value the condition cannot handle counts as unknown."""
+    try:
+        return expression.test(scope)
+    except ExpressionError:
+        return None
