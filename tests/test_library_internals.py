@@ -92,3 +92,19 @@ def test_textual_worker_fields_the_lock_empties() -> None:
     for assignment in ("self._work = ", "self._result", "self._error"):
         assert assignment in source, f"textual's Worker no longer sets {assignment.strip()}"
     assert inspect.getsource(Worker).count("self._work") >= 3  # and runs what it holds
+
+
+def test_textual_select_overlay_search_the_drop_down_overrides() -> None:
+    """cspr_tui/tui/widgets/choice_select.py (`ChoiceOverlay`) replaces the open list's
+    `_find_search_match(query)` so "Ch" never picks the blank "Choose…" prompt, sets its
+    `_search_reset_delay`, and composes `SelectCurrent` + the overlay as `Select` does."""
+    from textual.widgets import Select
+    from textual.widgets._select import SelectCurrent, SelectOverlay
+
+    assert _parameters(SelectOverlay._find_search_match) == ["self", "query"]
+    assert "self._search_reset_delay" in inspect.getsource(SelectOverlay.__init__)
+    assert "_search_reset_delay" in inspect.getsource(SelectOverlay.on_mount)
+    assert "_find_search_match" in inspect.getsource(SelectOverlay._on_key)
+    compose = inspect.getsource(Select.compose)
+    assert "SelectCurrent(" in compose and "SelectOverlay(" in compose
+    assert SelectCurrent is not None

@@ -25,6 +25,7 @@ from textual import events
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
 
 MAX_WAIT = 3.0  # seconds a key may wait for screen activity with no worker running
 MAX_WORKER_WAIT = 60.0  # a worker that runs longer than this no longer holds the keys
@@ -40,7 +41,7 @@ def busy(node) -> bool:
     return bool(node.message_queue_size or node._next_callbacks)
 
 
-def layout_pending(screen) -> bool:
+def layout_pending(screen: Screen[object]) -> bool:
     """The current screen has a layout still to do (a question just shown or hidden).
 
     Tab orders widgets by where the last layout put them, and Textual lays the screen out on
