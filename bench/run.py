@@ -38,6 +38,7 @@ PASSPHRASE = "correct horse battery staple (benchmark only)"
 QUARTER = "2026-Q3"
 SEARCH_WORDS = ("brackwater", "dunhollow", "lowenna", "kiln lane", "nettlecombe", "serrin")
 PROBE_FLAG = "--memory-probe"
+IMPORT_PROBE_FLAG = "--import-probe"
 MIB = 1024 * 1024
 
 
@@ -717,6 +718,9 @@ def measure_search_vs_fts5(fx: Fixture, reps: int, note: str = "") -> list[Metri
         store = CaseStore(vault, Settings(), None, "Bench Reviewer")
         store.summaries()
         store.query_summaries(text="warm")
+        # Warm: the search index complete, as after the first searches (each adds cases to
+        # it for at most SEARCH_INDEX_BUDGET_S) or the dashboard's idle indexing.
+        store.index_search()
         fts(con, "warm")
         warm, warm_base = _paired(
             reps,
@@ -823,6 +827,106 @@ def measure_memory(fx: Fixture, reps: int, name: str, note: str = "") -> Metric:
     )
 
 
+# -- importing, in a fresh process -----------------------------------------------------------
+
+
+def import_probe(path: str) -> None:
+    """Child-process side: `cspr import FILE` as the command line runs it (the workspace
+    and passphrase from the environment); prints seconds and peak memory above the RSS
+    after the imports."""
+    import cspr_tui.cli
+    import cspr_tui.domain.import_stream
+    import cspr_tui.domain.store
+    import cspr_tui.forms
+
+    settled = _status_kib("VmRSS")
+    start = time.perf_counter()
+    code = cspr_tui.cli.main(["import", path])
+    elapsed = time.perf_counter() - start
+    if code != 0:
+        raise RuntimeError(f"cspr import exited {code}")
+    peak = _status_kib("VmHWM")
+    print(json.dumps({"seconds": elapsed, "extra_kib": peak - settled}))
+
+
+def measure_import(size: int, folder: Path, note: str = "") -> list[Metric]:
+    """`cspr import` of `size` new cases (one case JSON file, as an export gives) into an
+    empty vault, in a fresh process: seconds, and peak memory against the file's size."""
+    from cspr_tui.domain.case_json import dump_cases
+    from cspr_tui.vault import create_vault
+
+    folder.mkdir(parents=True, exist_ok=True)
+    source = folder / f"import-{size}.json"
+    source.write_bytes(orjson_dumps(dump_cases(make_cases(size))))
+    workspace = folder / "workspace"
+    (workspace / "vault").mkdir(parents=True, exist_ok=True)
+    create_vault(workspace / "vault" / "cases.vault", PASSPHRASE).close()
+    env = dict(os.environ, CSPR_HOME=str(workspace), CSPR_PASSPHRASE=PASSPHRASE)
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve()), IMPORT_PROBE_FLAG, str(source)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"import probe failed: {done.stderr.strip()[-500:]}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    plaintext = source.stat().st_size / MIB
+    label = _label(size)
+    baseline = _timed(lambda: _sqlite_import(source, folder / "import.sqlite"))
+    return [
+        Metric(
+            f"import_{label}",
+            result["seconds"],
+            baseline,
+            "<= 5 s",
+            (
+                note + f"; {size:,} new cases, {plaintext:.0f} MiB of JSON; baseline (for "
+                "information): the same file into sqlite3 (parse, one JSON row and FTS5 row "
+                "per case, one durable transaction, no checks)"
+            ).lstrip("; "),
+            absolute=(0.0, 5.0),
+            reps=1,
+        ),
+        Metric(
+            f"import_{label}_peak_memory",
+            result["extra_kib"] / 1024,
+            plaintext,
+            "<= 2x plaintext",
+            (note + "; baseline: the import file's size").lstrip("; "),
+            unit="MiB",
+            ratio_max=2.0,
+            reps=1,
+        ),
+    ]
+
+
+def _sqlite_import(source: Path, path: Path) -> None:
+    import orjson
+
+    data = orjson.loads(source.read_bytes())
+    con = _sqlite(path)
+    con.executescript(_SQLITE_SCHEMA)
+    con.execute("BEGIN")
+    for doc in data["cases"]:
+        row = con.execute(
+            "INSERT INTO cases (ref, doc) VALUES (?, ?)", (doc["ref"], orjson.dumps(doc).decode())
+        ).lastrowid
+        con.execute(
+            "INSERT INTO cases_fts (rowid, ref, pseudonym, notes, incident) VALUES (?,?,?,?,?)",
+            (row, *_fts_row(doc)),
+        )
+    con.execute("COMMIT")
+    con.close()
+
+
+def orjson_dumps(data: Any) -> bytes:
+    import orjson
+
+    return orjson.dumps(data)
+
+
 # -- running and printing ------------------------------------------------------------------
 
 
@@ -878,6 +982,14 @@ def run(
         metrics += trackers
         _say(f"Word report: {rows:,} chronology rows")
         metrics.append(measure_docx(rows, folder / "docx", few))
+        imported = min(1000 if quick else 5000, cases * 5)
+        _say(f"cspr import: {imported:,} cases")
+        imports = measure_import(imported, folder / "import")
+        if imported != 5000:
+            for metric, name in zip(imports, ("import_5k", "import_5k_peak_memory"), strict=True):
+                metric.name = name
+                metric.note = f"reduced to {imported:,} cases; {metric.note}"
+        metrics += imports
         _say("app latencies at 1,000 cases (bench/tui_latency.py)")
         metrics += tui_metrics(quick, cases, reps)
         if quick:
@@ -951,6 +1063,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == [PROBE_FLAG]:
         memory_probe(argv[1], argv[2])
+        return 0
+    if argv[:1] == [IMPORT_PROBE_FLAG]:
+        import_probe(argv[1])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="1,000 cases only (under 60 s)")

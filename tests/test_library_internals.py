@@ -94,17 +94,19 @@ def test_textual_worker_fields_the_lock_empties() -> None:
     assert inspect.getsource(Worker).count("self._work") >= 3  # and runs what it holds
 
 
-def test_textual_select_overlay_search_the_drop_down_overrides() -> None:
-    """cspr_tui/tui/widgets/choice_select.py (`ChoiceOverlay`) replaces the open list's
-    `_find_search_match(query)` so "Ch" never picks the blank "Choose…" prompt, sets its
-    `_search_reset_delay`, and composes `SelectCurrent` + the overlay as `Select` does."""
+def test_textual_select_overlay_the_choice_drop_down_extends() -> None:
+    """cspr_tui/tui/widgets/choice_select.py (`ChoiceOverlay`, `ChoiceSelect`) replaces
+    Select's list with its own, whose type-to-search skips the blank prompt and keeps the
+    typed word longer: it subclasses the private `SelectOverlay`, overrides its search and
+    reads Select's settings, none of which Textual offers publicly."""
     from textual.widgets import Select
     from textual.widgets._select import SelectCurrent, SelectOverlay
 
+    assert "type_to_search" in _parameters(SelectOverlay.__init__)
     assert _parameters(SelectOverlay._find_search_match) == ["self", "query"]
     assert "self._search_reset_delay" in inspect.getsource(SelectOverlay.__init__)
-    assert "_search_reset_delay" in inspect.getsource(SelectOverlay.on_mount)
-    assert "_find_search_match" in inspect.getsource(SelectOverlay._on_key)
+    assert "placeholder" in _parameters(SelectCurrent.__init__)
+    select_init = inspect.getsource(Select.__init__)
+    assert "self._type_to_search" in select_init and "self._allow_blank" in select_init
     compose = inspect.getsource(Select.compose)
-    assert "SelectCurrent(" in compose and "SelectOverlay(" in compose
-    assert SelectCurrent is not None
+    assert "SelectCurrent(" in compose and "SelectOverlay(" in compose  # what ours replaces

@@ -45,8 +45,6 @@ PRIVATE_IMPORTS_ALLOWED = {
     ("cspr_tui/exports/xlsx_tracker.py", "openpyxl.worksheet._writer"),
     ("tests/exports/test_xlsx_tracker.py", "openpyxl.worksheet._writer"),
     ("tests/test_library_internals.py", "openpyxl.worksheet._writer"),
-    # The drop-down's list, whose type-to-search must skip the blank prompt (pinned in
-    # tests/test_library_internals.py): Textual exports no public overlay class.
     ("cspr_tui/tui/widgets/choice_select.py", "textual.widgets._select"),
     ("cspr_tui/tui/widgets/choice_select.py", "textual.widgets._select.SelectCurrent"),
     ("cspr_tui/tui/widgets/choice_select.py", "textual.widgets._select.SelectOverlay"),

@@ -28,6 +28,11 @@ def register(subparsers: Any) -> None:
         "case JSON format (docs/case-schema.json). Nothing changes unless every case is valid.",
     )
     importer.add_argument("file", metavar="FILE.json", help="the case JSON file")
+    importer.add_argument(
+        "--progress",
+        action="store_true",
+        help="show progress on stderr even when it is not a terminal (it is shown on one)",
+    )
     importer.set_defaults(func=import_command)
 
     cases = subparsers.add_parser("cases", help="list cases: reference, stage, next deadline")
@@ -77,24 +82,63 @@ def open_store(args: argparse.Namespace, *, readonly: bool) -> Iterator[Any]:
         vault.close()
 
 
+def _progress_printer(forced: bool) -> Any:
+    """Progress on stderr: redrawn in place on a terminal; one line per report with
+    --progress when stderr is not one; None (silent) otherwise."""
+    import sys
+
+    stream = sys.stderr
+    tty = stream.isatty()
+    if not (tty or forced):
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        if stage == "checking":
+            line = f"Checked {done:,} of {total:,} case(s)"
+        elif done < total:
+            line = f"Saving {total:,} case(s) to the vault..."
+        else:
+            line = f"Saved {total:,} case(s)"
+        if tty:
+            stream.write(f"\r\x1b[K{line}")
+            if stage == "saving" and done == total:
+                stream.write("\n")
+        else:
+            stream.write(line + "\n")
+        stream.flush()
+
+    return show
+
+
 def import_command(args: argparse.Namespace) -> int:
-    from cspr_tui.domain.case_json import parse_case_file, read_case_file
+    from cspr_tui.domain.case_json import read_case_file
+    from cspr_tui.domain.import_stream import check_cases, import_cases
     from cspr_tui.forms import load_forms
     from cspr_tui.settings import load_settings
 
     source = Path(args.file).expanduser()
+    progress = _progress_printer(getattr(args, "progress", False))
     data = read_case_file(source)
     settings = load_settings()
     forms = load_forms(choice_lists={"review_methods": settings.review_methods})
     try:
-        cases = parse_case_file(data, forms)  # checked before the vault is even unlocked
+        # checked before the vault is even unlocked
+        cases = check_cases(data, forms, progress=progress)
     except ValidationFailed as exc:
+        if progress is not None:
+            import sys
+
+            sys.stderr.write("\n" if sys.stderr.isatty() else "")
         raise ValidationFailed(
             f"{source.absolute()}: {exc.message}", details=exc.details, issues=exc.issues
         ) from None
+    del data  # the parsed file is not needed once its cases are built
     with open_store(args, readonly=False) as store:
-        added, updated = store.import_cases(cases, source=source.name)
-    print(f"Imported {len(cases)} case(s) from {source.name}: {added} new, {updated} updated.")
+        result = import_cases(store, cases, source=source.name, progress=progress)
+    print(
+        f"Imported {result.cases} case(s) from {source.name}: "
+        f"{result.added} new, {result.updated} updated."
+    )
     return 0
 
 

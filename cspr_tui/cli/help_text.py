@@ -72,8 +72,14 @@ HELP: dict[str, tuple[str, tuple[str, ...]]] = {
     "import": (
         "Add new cases and update existing ones from a file in the documented case JSON "
         "format (docs/case-schema.json). The whole file is checked first: every problem is "
-        "listed with its JSON path and nothing is imported unless all of it is valid.",
-        ("cspr import cases.json", "cspr export json --out all.json && cspr import all.json"),
+        "listed with its JSON path and nothing is imported unless all of it is valid. "
+        "Progress (cases checked, then saved) goes to stderr when it is a terminal, or "
+        "always with --progress.",
+        (
+            "cspr import cases.json",
+            "cspr export json --out all.json && cspr import all.json",
+            "cspr import --progress big.json 2> progress.log",
+        ),
     ),
     "cases": (
         "List the cases: reference, pseudonym, stage and next deadline (working days).",

@@ -3,11 +3,12 @@
 The report itself is form_templates/agency_report.yaml.
 
 One request per agency: asked for, sent (with the token its return must carry), returned.
-The request and the agency's `agency_report:<Agency>` form record share five answers
-(agency, author, role, dates, depth); `REQUEST_ANSWERS` is the one map between them, read by
-the form screen to start a report from its request (`answers_from_request`) and by the store
-to keep the request in step when the form is saved (`sync_from_form`). Pure functions: the
-store calls them on its private copy of a case and commits the result.
+The request and the agency's `agency_report:<Agency>` form record share six answers (agency,
+author, role, dates, depth); `form_mapping.REQUEST_ANSWERS` is the one map between them, read
+by the form screen to start a report from its request (`answers_from_request`), by the
+store to keep the request in step when the form is saved (`sync_from_form`) and when a
+return is read back (agency_return.context_values). Pure functions: the store calls them on
+its private copy of a case and commits the result.
 """
 
 from __future__ import annotations
@@ -19,7 +20,12 @@ from typing import Any
 
 from cspr_tui.domain.agency_return import CONTEXT_FIELDS
 from cspr_tui.domain.case import AgencyReportRequest, Case, Record, RecordStatus
-from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, depth_from_form, depth_to_form
+from cspr_tui.domain.form_mapping import (
+    AGENCY_REPORT_FORM,
+    REQUEST_ANSWERS,
+    answers_from_request,
+    depth_from_form,
+)
 from cspr_tui.domain.stamp import Stamp
 from cspr_tui.domain.storable import checked_iso
 from cspr_tui.errors import UsageError, ValidationFailed
@@ -37,15 +43,6 @@ __all__ = [
     "update_report",
 ]
 
-# The agency report form's answer -> the request's attribute holding the same fact.
-REQUEST_ANSWERS: dict[str, str] = {
-    "agency": "agency",
-    "author_name": "author",
-    "author_role": "author_role",
-    "date_requested": "requested_date",
-    "due_date": "due_date",
-    "depth": "depth",
-}
 _DATES = (("requested_date", "Date requested"), ("due_date", "Date due"))
 _REQUEST_FIELDS = frozenset(f.name for f in fields(AgencyReportRequest))
 
@@ -164,13 +161,6 @@ def judge_return(
 
 def _top(issue: Issue) -> str:
     return issue.path.split(".", 1)[0].split("[", 1)[0]
-
-
-def answers_from_request(request: AgencyReportRequest) -> dict[str, Any]:
-    """The answers a new agency report starts with: what its request already says."""
-    known = {answer: getattr(request, attribute) for answer, attribute in REQUEST_ANSWERS.items()}
-    known["depth"] = depth_to_form(request.depth)
-    return {key: value for key, value in known.items() if value}
 
 
 def sync_from_form(case: Case, values: Mapping[str, Any]) -> None:

@@ -20,14 +20,15 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from cspr_tui.domain.case import AgencyReportRequest, Case
-from cspr_tui.domain.form_mapping import depth_to_form
+from cspr_tui.domain.case import AgencyReportRequest, Case, ReportDepth, Stage
+from cspr_tui.domain.form_mapping import answers_from_request, depth_from_form
 from cspr_tui.domain.people import review_subjects
 from cspr_tui.errors import ValidationFailed
 
 __all__ = [
     "CONTEXT_FIELDS",
     "DOCUMENT_ID_PREFIX",
+    "REVIEW_STAGES",
     "DocumentId",
     "RawReturn",
     "RawRow",
@@ -36,6 +37,7 @@ __all__ = [
     "ReturnStatus",
     "check_return",
     "context_values",
+    "depth_asked",
     "match_request",
     "new_token",
     "read_written_date",
@@ -269,6 +271,21 @@ class ReturnResult:
         return not self.errors
 
 
+# A case whose review is under way asks agencies for review-stage reports, whatever depth
+# an earlier request was left at (a report is not "Rapid review stage" at LCSPR).
+REVIEW_STAGES = frozenset(
+    {Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED, Stage.PUBLISHED, Stage.MONITORING}
+)
+
+
+def depth_asked(case: Case, request: AgencyReportRequest) -> ReportDepth:
+    """The depth of report an agency is asked for now: the one rule the fillable report's
+    cover and the answers read back from its return both follow."""
+    if case.stage in REVIEW_STAGES:
+        return ReportDepth.LCSPR
+    return depth_from_form(request.depth)
+
+
 def context_values(
     case: Case, request: AgencyReportRequest, today: date, scope: tuple[Any, Any] = (None, None)
 ) -> dict[str, Any]:
@@ -276,11 +293,12 @@ def context_values(
     subjects = "\n".join(
         f"{p.pseudonym} ({p.role})" if p.role else p.pseudonym for p in review_subjects(case)
     )
+    shared = answers_from_request(request)  # the one map between request and answers
     values: dict[str, Any] = {
-        "agency": request.agency,
-        "date_requested": request.requested_date or today.isoformat(),
-        "due_date": request.due_date,
-        "depth": depth_to_form(request.depth),
+        "agency": shared.get("agency"),
+        "date_requested": shared.get("date_requested") or today.isoformat(),
+        "due_date": shared.get("due_date"),
+        "depth": depth_asked(case, request).label,
         "protective_marking": "OFFICIAL-SENSITIVE",
         "return_contact": request.return_contact or None,
         "return_address": request.return_address or None,

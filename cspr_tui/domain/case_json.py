@@ -52,6 +52,7 @@ __all__ = [
     "FORMAT_VERSION",
     "case_from_data",
     "case_problems",
+    "case_record_problems",
     "case_to_data",
     "dump_cases",
     "parse_case_file",
@@ -531,12 +532,7 @@ def parse_case_file(data: Any, forms: Any = None) -> list[Case]:
             if ref in seen:
                 problems.append(f"{where}.ref: {ref} appears twice (also $.cases[{seen[ref]}]).")
             seen.setdefault(ref, index)
-        records = item.get("records")
-        for key, record in records.items() if isinstance(records, Mapping) else ():
-            if isinstance(record, Mapping) and isinstance(record.get("values"), Mapping):
-                problems.extend(
-                    _record_problems(forms, key, record, _member(f"{where}.records", key))
-                )
+        problems.extend(case_record_problems(item, where, forms))
     cases = [] if problems else [case_from_data(item) for item in data["cases"]]
     if problems:
         raise ValidationFailed(
@@ -545,6 +541,17 @@ def parse_case_file(data: Any, forms: Any = None) -> list[Case]:
             details=problems,
         )
     return cases
+
+
+def case_record_problems(item: Mapping[str, Any], where: str, forms: Any = None) -> list[str]:
+    """What is wrong with one case's records (form id, agency, answers by their form), each
+    with its JSON path under `where` (the case's own path)."""
+    problems: list[str] = []
+    records = item.get("records")
+    for key, record in records.items() if isinstance(records, Mapping) else ():
+        if isinstance(record, Mapping) and isinstance(record.get("values"), Mapping):
+            problems.extend(_record_problems(forms, key, record, _member(f"{where}.records", key)))
+    return problems
 
 
 def _member(path: str, key: str) -> str:

@@ -643,7 +643,12 @@ def next_deadline(
     case: Case, settings: Settings, today: date, calendar: WorkingCalendar | None = None
 ) -> Deadline | None:
     """The case's earliest open deadline (on track, due soon, overdue or paused), if any."""
-    open_ones = [d for d in case_deadlines(case, settings, today, calendar) if d.is_open]
+    return earliest_open(case_deadlines(case, settings, today, calendar))
+
+
+def earliest_open(deadlines: Iterable[Deadline]) -> Deadline | None:
+    """The earliest open one of a case's deadlines (what `next_deadline` picks)."""
+    open_ones = [d for d in deadlines if d.is_open]
     return min(open_ones, key=lambda d: d.due or date.max, default=None)
 
 
@@ -660,13 +665,19 @@ def all_deadlines(
     `include_closed` adds met and not-started ones (after the rest, by due date).
     """
     calendar = calendar or calendar_from_settings(settings)
-    order = {rule: index for index, rule in enumerate(time_limits(settings))}
     found = [
         deadline
         for case in cases
         for deadline in case_deadlines(case, settings, today, calendar)
         if include_closed or deadline.is_open
     ]
+    return in_order(found, settings)
+
+
+def in_order(found: Iterable[Deadline], settings: Settings) -> list[Deadline]:
+    """Deadlines overdue first, then open ones, then the rest; each by due date, case and
+    the order of the time limits (what `all_deadlines` returns)."""
+    order = {rule: index for index, rule in enumerate(time_limits(settings))}
 
     def key(d: Deadline) -> tuple[int, date, str, int]:
         rank = 0 if d.status is DeadlineStatus.OVERDUE else 1 if d.is_open else 2

@@ -12,15 +12,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cspr_tui.domain.case import Case, Recommendation, Record, ReportDepth
+from cspr_tui.domain.case import AgencyReportRequest, Case, Recommendation, Record, ReportDepth
 from cspr_tui.domain.plain_json import plain_json
 from cspr_tui.errors import ValidationFailed
 
 __all__ = [
     "AGENCY_REPORT_FORM",
     "DEPTHS",
+    "REQUEST_ANSWERS",
     "agency_record",
     "agency_records",
+    "answers_from_request",
     "barrier_from_form",
     "barrier_to_form",
     "depth_from_form",
@@ -37,6 +39,18 @@ _KEY_SEPARATOR = ":"
 
 # AgencyReportRequest.depth -> the agency report form's "Depth of report" answer.
 DEPTHS: dict[str, str] = {depth.value: depth.label for depth in ReportDepth}
+
+# The agency report form's answer -> the request's attribute holding the same fact: the one
+# map between them (the form screen starting a report, the store keeping the request in
+# step, the answers a return is read back with).
+REQUEST_ANSWERS: dict[str, str] = {
+    "agency": "agency",
+    "author_name": "author",
+    "author_role": "author_role",
+    "date_requested": "requested_date",
+    "due_date": "due_date",
+    "depth": "depth",
+}
 
 # Recommendation attributes the store keeps itself; a form's copy of them is not a change.
 _STORE_KEPT = frozenset({"id", "updates", "revisions", "last_updated", "last_updated_by"})
@@ -128,6 +142,13 @@ def depth_from_form(value: Any) -> ReportDepth:
             return depth
     allowed = " or ".join(repr(label) for label in DEPTHS.values())
     raise ValidationFailed(f"Depth of report must be {allowed}, not {text!r}.")
+
+
+def answers_from_request(request: AgencyReportRequest) -> dict[str, Any]:
+    """The agency report answers its request already gives (blank ones left out)."""
+    known = {answer: getattr(request, name) for answer, name in REQUEST_ANSWERS.items()}
+    known["depth"] = depth_to_form(request.depth)
+    return {key: value for key, value in known.items() if value}
 
 
 def barrier_to_form(flag: bool) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import accumulate
 from typing import Any
 
 from cspr_tui.errors import ValidationFailed
@@ -44,28 +45,47 @@ class _BadNumber:
         self.why = why
 
 
-def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
-    obj = _Object()
-    obj.duplicates = []
-    for key, value in pairs:
-        if key in obj and key not in obj.duplicates:
-            obj.duplicates.append(key)
-        obj[key] = value
-    return obj
+class _Flags:
+    """Set when the parse met something to report, so a clean file is not walked again."""
+
+    __slots__ = ("found",)
+
+    def __init__(self) -> None:
+        self.found = False
 
 
-def _integer(text: str) -> int | _BadNumber:
-    digits = len(text.lstrip("-"))
-    if digits > MAX_INTEGER_DIGITS:
-        return _BadNumber(
-            f"{text[:12]}... ({digits} digits)",
-            f"is too large a number (at most {MAX_INTEGER_DIGITS} digits)",
-        )
-    return int(text)
+def _hooks(flags: _Flags) -> tuple[Any, Any, Any]:
+    """The parser's hooks for one file: objects stay plain dicts unless a key repeats (an
+    _Object naming it); numbers the app cannot take become _BadNumber. Either sets `flags`."""
 
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) == len(items):
+            return obj
+        flags.found = True
+        dup = _Object()
+        dup.duplicates = []
+        for key, value in items:
+            if key in dup and key not in dup.duplicates:
+                dup.duplicates.append(key)
+            dup[key] = value
+        return dup
 
-def _constant(text: str) -> _BadNumber:
-    return _BadNumber(text, "is not a JSON number (NaN and Infinity are not allowed)")
+    def integer(text: str) -> int | _BadNumber:
+        digits = len(text) - (text[0] == "-")
+        if digits > MAX_INTEGER_DIGITS:
+            flags.found = True
+            return _BadNumber(
+                f"{text[:12]}... ({digits} digits)",
+                f"is too large a number (at most {MAX_INTEGER_DIGITS} digits)",
+            )
+        return int(text)
+
+    def constant(text: str) -> _BadNumber:
+        flags.found = True
+        return _BadNumber(text, "is not a JSON number (NaN and Infinity are not allowed)")
+
+    return pairs, integer, constant
 
 
 def _member(path: str, key: str) -> str:
@@ -78,10 +98,25 @@ def _line_column(data: bytes, offset: int) -> tuple[int, int]:
     return line, column
 
 
+# A string (skipped whole: runs of plain characters at C speed, escapes one at a time), or
+# one of the four brackets.
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _too_deep(text: str) -> bool:
+    """Does nesting go deeper than MAX_DEPTH anywhere? Measured on the brackets left once
+    strings are taken out, without a Python step per token (the file's size in C work)."""
+    brackets = _BRACKETS.findall(_STRING.sub("", text))
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH
+
+
 def _depth_offset(text: str) -> int | None:
     """Character offset where nesting first goes deeper than MAX_DEPTH (strings skipped)."""
     depth = 0
-    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+    for match in _TOKENS.finditer(text):
         token = match.group(0)
         if token in "[{":
             depth += 1
@@ -141,16 +176,18 @@ def load_strict_json(data: bytes, source: str) -> Any:
             f"byte {exc.start} (line {line}, column {column}): {data[exc.start : exc.start + 1]!r}"
             " is not UTF-8 text; save the file as UTF-8 and import it again."
         ) from None
-    deep = _depth_offset(text)
+    deep = _depth_offset(text) if _too_deep(text) else None
     if deep is not None:
         line = text.count("\n", 0, deep) + 1
         raise refuse(
             f"line {line} (character {deep}): nested more than {MAX_DEPTH} levels deep; "
             "a case file needs far fewer."
         )
+    flags = _Flags()
+    pairs, integer, constant = _hooks(flags)
     try:
         value = json.loads(
-            text, object_pairs_hook=_pairs, parse_int=_integer, parse_constant=_constant
+            text, object_pairs_hook=pairs, parse_int=integer, parse_constant=constant
         )
     except json.JSONDecodeError as exc:
         raise refuse(
@@ -159,6 +196,8 @@ def load_strict_json(data: bytes, source: str) -> Any:
         ) from None
     except RecursionError:  # unreachable after the depth check; kept as a last bound
         raise refuse(f"$: nested more than {MAX_DEPTH} levels deep.") from None
+    if not flags.found:
+        return value  # plain dicts, no number refused, depth already checked
     problems: list[str] = []
     _problems(value, "$", 1, problems)
     if problems:

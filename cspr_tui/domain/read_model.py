@@ -2,10 +2,11 @@
 
 Unlocking a large vault must not wait for thousands of `Case` objects, so the read model keeps
 each case's vault document and builds what is asked for, once, on first use: the `Case`
-(on `get`, `list_cases`, a deadline), its lower-case search text (on the first text query)
-and its summary (reference, pseudonym, stage, agencies; `summaries`). The store hands it
-each committed document (`put`), so exactly what changed is rebuilt; a failed write never
-reaches it, so the cache stays as it was.
+(on `get`, `list_cases`, a deadline), its lower-case search text (on the first text query;
+domain.search_index indexes its words over the first searches) and its summary (reference,
+pseudonym, stage, agencies; `summaries`). The store hands it each committed document (`put`),
+so exactly what changed is rebuilt; a failed write never reaches it, so the cache stays as
+it was.
 
 Objects returned by `list_cases` and `query` are the cached ones: treat them as read-only
 snapshots. `get` returns a private copy.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -36,6 +38,7 @@ from cspr_tui.domain.deadline import (
     next_deadline,
 )
 from cspr_tui.domain.integrity import CASES_TABLE
+from cspr_tui.domain.search_index import SearchIndex
 from cspr_tui.domain.workflow import TransitionCheck, check_transition
 from cspr_tui.errors import CsprError, UsageError
 from cspr_tui.settings import Settings
@@ -52,6 +55,9 @@ __all__ = [
 ]
 
 _STAGES: dict[Any, Stage] = {stage.value: stage for stage in Stage}
+# How long one text search may spend adding cases to the search index (the rest are
+# scanned): the index grows over the first searches instead of stalling one of them.
+SEARCH_INDEX_BUDGET_S = 0.1
 
 
 class CaseFilters(TypedDict, total=False):
@@ -262,6 +268,8 @@ class ReadModel:
         self._cache: dict[str, CaseEntry] | None = None
         self._sorted: list[str] | None = None  # the references in order, until one is added
         self._calendar: WorkingCalendar | None = None
+        self._search = SearchIndex()  # word -> cases, built over the first text searches
+        self._search_lock = threading.RLock()  # a save changes the index: not while it is read
 
     def today(self) -> date:
         return self._clock()
@@ -278,6 +286,8 @@ class ReadModel:
                 if not isinstance(ref, str):
                     raise unreadable(KeyError("ref"))
                 cache[ref] = CaseEntry(doc.doc_id, doc)
+            with self._search_lock:
+                self._search.clear()
             self._cache = cache
             self._sorted = None
         return self._cache
@@ -294,12 +304,24 @@ class ReadModel:
         cases = self.cases()
         if ref not in cases:
             self._sorted = None
+        elif ref in self._search.indexed:
+            with self._search_lock:  # out of the index with its old words
+                self._search.discard(ref, cases[ref].search_text)
         cases[ref] = CaseEntry(doc_id, doc)
 
     def refresh(self) -> None:
         """Forget the cache (after the vault was changed by something other than the store)."""
         self._cache = None
         self._sorted = None
+        with self._search_lock:
+            self._search.clear()
+
+    def index_search(self, budget_s: float | None = None) -> bool:
+        """Add cases to the text-search index for at most `budget_s` seconds (None: all);
+        True when every case is in (then a text search costs the size of its answer)."""
+        cases = self.cases()
+        with self._search_lock:
+            return self._search.extend(cases, lambda ref: cases[ref].search_text, budget_s)
 
     def entries(self) -> list[CaseEntry]:
         """Every entry, by reference (the order is kept until a case is added)."""
@@ -378,10 +400,21 @@ class ReadModel:
         day = today or self._clock()
         results: list[CaseEntry] = []
         with gc_paused():
-            for entry in self.entries():
+            if matches is None:
+                entries = self.entries()
+            else:
+                cases = self.cases()
+                with self._search_lock:
+                    hits = self._search.hits(
+                        phrase,
+                        matches,
+                        cases,
+                        lambda ref: cases[ref].search_text,
+                        budget_s=SEARCH_INDEX_BUDGET_S,
+                    )
+                entries = [entry for entry in self.entries() if entry.doc["ref"] in hits]
+            for entry in entries:
                 if wanted_stage is not None and entry.summary.stage != wanted_stage:
-                    continue
-                if matches is not None and not matches(entry.search_text):
                     continue
                 if agency_key is not None and not any(
                     a.casefold() == agency_key for a in entry.summary.agencies

@@ -25,6 +25,7 @@ from cspr_tui.domain.case import (
     RecommendationStatus,
     Scope,
 )
+from cspr_tui.domain.completion import check_completion
 from cspr_tui.domain.stamp import Stamp
 from cspr_tui.domain.storable import checked_iso, need_reason
 from cspr_tui.errors import UsageError, ValidationFailed
@@ -142,7 +143,8 @@ def apply_changes(
     rec: Recommendation, changes: Mapping[str, Any], reason: str, stamp: Stamp
 ) -> None:
     """Change a recommendation; pausing, not accepting, superseding, overriding the RAG
-    and revising the target date each need a reason (refused without)."""
+    and revising the target date each need a reason (refused without); the completion
+    checks (domain/completion.py) run on the result."""
     unknown = sorted(set(changes) - EDITABLE_FIELDS)
     if unknown:
         raise UsageError(f"a recommendation has no editable field {', '.join(unknown)}.")
@@ -196,28 +198,6 @@ def apply_changes(
     check_completion(rec, stamp.today)
     rec.last_updated = stamp.today.isoformat()
     rec.last_updated_by = stamp.who
-
-
-def check_completion(rec: Recommendation, today: date) -> None:
-    """Completed needs evidence; closed with impact needs the impact evidence (recommendation form).
-
-    A status that completes or closes the action dates it (once: a later change keeps the
-    first date).
-    """
-    if rec.status in (
-        RecommendationStatus.COMPLETED_AWAITING_EVIDENCE,
-        RecommendationStatus.COMPLETED_EVIDENCE_ACCEPTED,
-        RecommendationStatus.CLOSED_IMPACT_EVIDENCED,
-    ):
-        if rec.status != RecommendationStatus.COMPLETED_AWAITING_EVIDENCE and not (
-            rec.evidence.strip()
-        ):
-            raise ValidationFailed(f"{rec.id}: Evidence of completion is required for this status.")
-        rec.date_completed = rec.date_completed or today.isoformat()
-    if rec.status == RecommendationStatus.CLOSED_IMPACT_EVIDENCED:
-        if not rec.impact_evidence.strip():
-            raise ValidationFailed(f"{rec.id}: Impact evidence is required to close it.")
-        rec.date_closed = rec.date_closed or today.isoformat()
 
 
 def add_quarterly_update(

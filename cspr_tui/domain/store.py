@@ -6,7 +6,8 @@ document AND its audit entry are written in one vault transaction (nothing is wr
 the block raises). Reading is the read model's (domain/read_model.py: cases, summaries,
 search, deadlines). The rules live in pure modules over `Case` that the methods below call
 inside such a block: case_details.py, form_record.py, stage_change.py, people.py,
-agency_report.py and recommendation.py; storable.py refuses what the vault cannot hold.
+agency_report.py, recommendation.py and completion.py; storable.py refuses what the vault
+cannot hold.
 
 Objects returned by `list_cases` and `query` are the read model's shared snapshots: treat
 them as read-only. `get` returns a private copy. Change cases only through the store.

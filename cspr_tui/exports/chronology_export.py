@@ -172,8 +172,13 @@ def _xlsx(
         cells = _cells(item, redact)
         when = item.start if isinstance(item, Gap) else item.when
         values: list[Any] = [when, *cells[1:]]
-        values = [_as_text(v) for v in values]
-        sheet.append(values)
+        sheet.append([None if _formula_like(v) else v for v in values])
+        for column, value in enumerate(values, 1):
+            if _formula_like(value):  # text, with Excel's quote prefix: F2, Enter keeps it text
+                cell = sheet.cell(row=sheet.max_row, column=column)
+                cell.value = value
+                cell.data_type = "s"
+                cell.quotePrefix = True
     for index, width in enumerate(_XLSX_WIDTHS, 1):
         sheet.column_dimensions[chr(64 + index)].width = width
     for row in sheet.iter_rows(min_row=2):
@@ -211,11 +216,9 @@ def _mark(sheet: Worksheet, settings: Settings) -> None:
     footer.center.text = f"{marking}  Page &P of &N" if marking else "Page &P of &N"
 
 
-def _as_text(value: Any) -> Any:
-    """Text that Excel would take for a formula is kept as text (quote prefix)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+def _formula_like(value: Any) -> bool:
+    """Text that Excel would take for a formula if typed or re-entered."""
+    return isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
 
 
 def write_chronology(

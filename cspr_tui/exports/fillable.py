@@ -35,9 +35,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 
-from cspr_tui.domain.agency_return import CONTEXT_FIELDS, DocumentId
-from cspr_tui.domain.case import AgencyReportRequest, Case, ReportDepth, Stage
-from cspr_tui.domain.form_mapping import depth_to_form
+from cspr_tui.domain.agency_return import CONTEXT_FIELDS, DocumentId, depth_asked
+from cspr_tui.domain.case import AgencyReportRequest, Case
 from cspr_tui.domain.people import review_subjects
 from cspr_tui.exports.context import (
     clean_text,
@@ -97,11 +96,6 @@ DEFAULT_LINES_OF_ENQUIRY: tuple[str, ...] = (
     "How well did your agency understand the child's lived experience and hear their voice?",
     "How well did your agency share information and work with other agencies?",
     "What went well, what could have been better, and why?",
-)
-# A case whose review is under way asks agencies for review-stage reports, whatever depth
-# an earlier request was left at (a report is not "Rapid review stage" at LCSPR).
-_REVIEW_STAGES = frozenset(
-    {Stage.REVIEW_IN_PROGRESS, Stage.REPORT_DRAFTED, Stage.PUBLISHED, Stage.MONITORING}
 )
 _SECTION_NUMBERING = 90  # our numbering definition's id, clear of the stock template's
 _ENUMERATOR = re.compile(r"^\s*(?:([A-Z])|(\d{1,2}))[.)]\s+")
@@ -716,9 +710,7 @@ def build_agency_report(
         _para(doc, line, "ListBullet")
     start, end = _scope(case)
     subjects = review_subjects(case)
-    depth = (
-        ReportDepth.LCSPR.label if case.stage in _REVIEW_STAGES else depth_to_form(request.depth)
-    )
+    depth = depth_asked(case, request).label
     contact = request.return_contact or str(settings.extra.get("business_unit_contact") or "")
     address = request.return_address or str(settings.extra.get("business_unit_address") or "")
     _unnumbered(_para(doc, "Review details (completed by the review team)", "Heading1"))

@@ -7,6 +7,7 @@ rules live in the domain: screens ask the store and show its answers and refusal
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Iterable
 from datetime import date
@@ -18,6 +19,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from cspr_tui.domain.derived_cache import DerivedCache
 from cspr_tui.errors import CsprError
 from cspr_tui.settings import Settings
 from cspr_tui.tui.commands import CaseCommands
@@ -73,7 +75,8 @@ class CsprApp(App[None]):
         self.sub_title = self.vault_path.name
         self.key_gate = KeyGate(self, super().on_event)
         self.recs_filters: dict[str, object] = {}  # the recommendations screen's filters
-        self.rag_cache: dict[str, tuple] = {}  # per case: its RAG ratings (forgotten on lock)
+        # Per case: its deadlines and rated recommendations (forgotten on lock).
+        self.derived = DerivedCache()
         # Where the reviewer was when the vault locked: (case ref, tab, form id, agency).
         self.return_to: tuple[str, str, str | None, str | None] | None = None
         if settings.theme:
@@ -115,11 +118,22 @@ class CsprApp(App[None]):
         self.last_activity = time.monotonic()
         if CASES_MODE in self._modes:  # a stale stack from a failed lock: never reuse it
             await self.remove_mode(CASES_MODE)
-        self.add_mode(CASES_MODE, DashboardScreen)
+        self.add_mode(CASES_MODE, lambda: self.styled_already(DashboardScreen()))
         await self.switch_mode(CASES_MODE)
         await self._return_to_where_it_was()
         if not (self.settings.reviewer_name or "").strip():
             self._ask_reviewer_name()
+
+    def styled_already(self, screen: Screen) -> Screen:
+        """A new screen for a mode switch, without Textual's whole-app restyle.
+
+        Switching to a mode whose screen has not seen the latest CSS re-parses the whole
+        stylesheet and restyles every widget of the app (over 100 ms per unlock). A screen
+        made just now is styled as it mounts, from the stylesheet as it is, so it has seen
+        it. `_css_update_count` is Textual's private counter; tests/tui/test_unlock_speed.py
+        fails if the restyle comes back."""
+        screen._css_update_count = self._css_update_count
+        return screen
 
     def _ask_reviewer_name(self) -> None:
         """First run: ask who is reviewing, so the audit trail names a person."""
@@ -174,7 +188,7 @@ class CsprApp(App[None]):
         self.save_open_drafts()
         self.return_to = self._where_now()
         self.recs_filters = {}
-        self.rag_cache = {}
+        self.derived.clear()
         session, self.session = self.session, None
         try:
             session.close()
@@ -189,10 +203,20 @@ class CsprApp(App[None]):
             # been drawn; scrub again then.
             self.call_after_refresh(self.forget)
 
+    def freeze_heap(self) -> None:
+        """Tell Python's collector to stop rescanning what is loaded now (every case).
+
+        With a thousand cases in memory a full collection scans millions of objects: a
+        few hundred milliseconds that land on whichever key press made the garbage. The
+        loaded cases live until the lock, so `gc.freeze` sets them aside; `forget` puts
+        them back (`gc.unfreeze`) so that nothing the session held outlives the lock."""
+        gc.freeze()
+
     def forget(self) -> None:
         """After a lock: no worker, cache or freed block keeps what the session showed."""
         from cspr_tui.vault.process_guard import scrub_freed_memory
 
+        gc.unfreeze()  # frozen objects are out of the collector's (and gc.get_objects') reach
         self.workers.cancel_all()
         forget_finished_workers()
         clear_text_caches()
@@ -205,6 +229,7 @@ class CsprApp(App[None]):
         self.exit()
 
     def close_session(self) -> None:
+        gc.unfreeze()  # what the session loaded can be collected again
         session, self.session = self.session, None
         if session is not None:
             session.close()

@@ -49,6 +49,7 @@ def forget_finished_workers() -> int:
     """
     from textual.worker import Worker
 
+    gc.unfreeze()  # frozen objects (CsprApp.freeze_heap) are left out of gc.get_objects
     count = 0
     for obj in gc.get_objects():
         if isinstance(obj, Worker) and obj.is_finished:
@@ -69,6 +70,7 @@ def clear_text_caches() -> int:
     """
     import functools
 
+    gc.unfreeze()  # frozen objects (CsprApp.freeze_heap) are left out of gc.get_objects
     count = 0
     for obj in gc.get_objects():
         if isinstance(obj, functools._lru_cache_wrapper):

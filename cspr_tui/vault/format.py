@@ -66,6 +66,22 @@ SUITE_ENV = "CSPR_TEST_SUITE"
 MIN_NEW_PASSPHRASE = 8
 
 
+def damaged(path: Path | str, reason: str) -> VaultDamaged:
+    """The one wording of a vault that does not check out (header, frame or contents)."""
+    return VaultDamaged(f"the vault {path} is damaged or was tampered with: {reason}.")
+
+
+def with_checksum(fields: bytes, size: int = CHECKSUM_SIZE) -> bytes:
+    """Clear-text fields followed by the first `size` bytes of their SHA-256: how the
+    header (32 bytes) and each journal frame's prefix (4 bytes) catch damage early."""
+    return fields + hashlib.sha256(fields).digest()[:size]
+
+
+def checksum_matches(fields: bytes, check: bytes) -> bool:
+    """Do `fields` carry this checksum (as written by `with_checksum`)?"""
+    return hashlib.sha256(fields).digest()[: len(check)] == check
+
+
 @dataclass(frozen=True)
 class KdfParams:
     """Argon2id cost parameters, stored in the header so they can be raised later."""
@@ -170,7 +186,7 @@ class Header:
                 self.key_nonce,
                 self.wrapped_key,
             )
-        return fields + hashlib.sha256(fields).digest()
+        return with_checksum(fields)
 
     def wrap_aad(self) -> bytes:
         """What the wrapped data key is bound to: everything from the magic to its nonce."""
@@ -188,30 +204,30 @@ class Header:
 def parse_header(blob: bytes, path: Path) -> Header:
     """Parse and bound-check the header; raise VaultDamaged naming what is wrong."""
 
-    def damaged(reason: str) -> VaultDamaged:
-        return VaultDamaged(f"the vault {path} is damaged or was tampered with: {reason}.")
+    def refuse(reason: str) -> VaultDamaged:
+        return damaged(path, reason)
 
     if not blob:
-        raise damaged("the file is empty")
+        raise refuse("the file is empty")
     if not blob.startswith(MAGIC):
         if blob[:1] in (b"{", b"["):
-            raise damaged("it is a plain JSON file, not an encrypted cspr vault")
-        raise damaged("it is not a cspr vault file (unknown signature)")
+            raise refuse("it is a plain JSON file, not an encrypted cspr vault")
+        raise refuse("it is not a cspr vault file (unknown signature)")
     if len(blob) < 12:
-        raise damaged(f"the file is truncated ({len(blob)} bytes)")
+        raise refuse(f"the file is truncated ({len(blob)} bytes)")
     version = struct.unpack(">H", blob[8:10])[0]
     layout, size = (_FIELDS, HEADER_SIZE) if version == 1 else (_FIELDS2, HEADER2_SIZE)
     if len(blob) < size + TAG_SIZE:
-        raise damaged(f"the file is truncated ({len(blob)} bytes)")
+        raise refuse(f"the file is truncated ({len(blob)} bytes)")
     fields = blob[: layout.size]
-    if hashlib.sha256(fields).digest() != blob[layout.size : size]:
+    if not checksum_matches(fields, blob[layout.size : size]):
         if version not in SUPPORTED_VERSIONS:
-            raise damaged(
+            raise refuse(
                 f"unknown format version {version} or a damaged header (a newer cspr may be needed)"
             )
-        raise damaged("the header checksum does not match")
+        raise refuse("the header checksum does not match")
     if version not in SUPPORTED_VERSIONS:
-        raise damaged(f"format version {version} is not supported by this cspr")
+        raise refuse(f"format version {version} is not supported by this cspr")
     vault_id, body_nonce = b"", bytes(NONCE_SIZE)
     if version == 1:
         (_m, _v, header_size, kdf_id, memory_kib, iterations, lanes, salt, cipher_id,
@@ -220,13 +236,13 @@ def parse_header(blob: bytes, path: Path) -> Header:
         (_m, _v, header_size, vault_id, kdf_id, memory_kib, iterations, lanes, salt, cipher_id,
          key_nonce, wrapped_key) = layout.unpack(fields)  # fmt: skip
     if header_size != size:
-        raise damaged(f"unexpected header length {header_size}")
+        raise refuse(f"unexpected header length {header_size}")
     if kdf_id not in KDF_NAMES:
-        raise damaged(f"unknown key-derivation function {kdf_id}")
+        raise refuse(f"unknown key-derivation function {kdf_id}")
     if cipher_id not in CIPHER_NAMES:
-        raise damaged(f"unknown cipher {cipher_id}")
+        raise refuse(f"unknown cipher {cipher_id}")
     kdf = KdfParams(memory_kib=memory_kib, iterations=iterations, lanes=lanes, kdf_id=kdf_id)
-    check_kdf_bounds(kdf, damaged)
+    check_kdf_bounds(kdf, refuse)
     return Header(
         version=version,
         kdf=kdf,

@@ -10,7 +10,6 @@ The layout is documented in docs/vault-format.md; keep the two in step.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import struct
 from collections.abc import Iterator
@@ -22,14 +21,15 @@ import orjson
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from cspr_tui.errors import VaultDamaged
-from cspr_tui.vault.format import NONCE_SIZE, TAG_SIZE
+from cspr_tui.vault.format import NONCE_SIZE, TAG_SIZE, checksum_matches, with_checksum
+from cspr_tui.vault.format import damaged as _damaged
 
 KIND_SNAPSHOT = 1
 KIND_CHANGE = 2
 # sequence number, kind, ciphertext length (with tag), nonce; then 4 bytes of SHA-256 of those.
 _PREFIX = struct.Struct(f">QBI{NONCE_SIZE}s")
-PREFIX_SIZE = _PREFIX.size + 4
+PREFIX_CHECK_SIZE = 4
+PREFIX_SIZE = _PREFIX.size + PREFIX_CHECK_SIZE
 NO_TAG = bytes(TAG_SIZE)
 # A frame's ciphertext may not claim more than this (a corrupted length is caught early).
 MAX_FRAME = 1 << 31
@@ -60,8 +60,7 @@ class Replay:
 
 
 def _prefix(seq: int, kind: int, length: int, nonce: bytes) -> bytes:
-    fields = _PREFIX.pack(seq, kind, length, nonce)
-    return fields + hashlib.sha256(fields).digest()[:4]
+    return with_checksum(_PREFIX.pack(seq, kind, length, nonce), PREFIX_CHECK_SIZE)
 
 
 def seal_frame(
@@ -78,10 +77,6 @@ def frame_tag(frame: bytes) -> bytes:
     return frame[-TAG_SIZE:]
 
 
-def _damaged(path: Path, reason: str) -> VaultDamaged:
-    return VaultDamaged(f"the vault {path} is damaged or was tampered with: {reason}.")
-
-
 def iter_frames(
     blob: bytes, header_size: int, path: Path
 ) -> Iterator[tuple[int, int, int, bytes, int, int, bool]]:
@@ -93,7 +88,7 @@ def iter_frames(
         if size - pos < PREFIX_SIZE:
             return
         fields = blob[pos : pos + _PREFIX.size]
-        if hashlib.sha256(fields).digest()[:4] != blob[pos + _PREFIX.size : pos + PREFIX_SIZE]:
+        if not checksum_matches(fields, blob[pos + _PREFIX.size : pos + PREFIX_SIZE]):
             return
         seq, kind, length, nonce = _PREFIX.unpack(fields)
         if length < TAG_SIZE or length > MAX_FRAME:

@@ -42,6 +42,7 @@ from cspr_tui.vault.format import (
     CIPHER_NAMES,
     Header,
     KdfParams,
+    damaged,
     kdf_for_new_vault,
     parse_header,
 )
@@ -168,10 +169,7 @@ def _decode(
         try:
             plaintext = open_body(blob, header, data_key)
         except BodyRejected:
-            raise VaultDamaged(
-                f"the vault {path} is damaged or was tampered with: its contents do not "
-                "authenticate."
-            ) from None
+            raise damaged(path, "its contents do not authenticate") from None
         try:
             tables = loads(plaintext, freeze=keep)
         except ValueError:

@@ -180,6 +180,8 @@ def test_script_quick_json_end_to_end(tmp_path: Path) -> None:
         "tracker_10k",
         "tracker_vs_writeonly_10k",
         "docx_10_rows",
+        "import_5k",
+        "import_5k_peak_memory",
         *TUI_METRICS,
         "search_10k",
         "unlock_peak_memory_10k",
@@ -193,6 +195,10 @@ def test_script_quick_json_end_to_end(tmp_path: Path) -> None:
     assert "reduced" in by_name["search_vs_fts5_10k"]["note"]
     assert 0 < by_name["save_bytes_10"]["ours_s"] < 64 * 1024  # a save appends a few KB
     assert by_name["unlock_peak_memory_10k"]["unit"] == "MiB"
+    assert "reduced to 50 cases" in by_name["import_5k"]["note"]
+    assert by_name["import_5k"]["ours_s"] > 0 and by_name["import_5k"]["target"] == "<= 5 s"
+    assert by_name["import_5k_peak_memory"]["unit"] == "MiB"
+    assert by_name["import_5k_peak_memory"]["baseline_s"] > 0  # the file's size
     for name in names[1:]:
         if name in TUI_METRICS:  # the app's latencies have a target, not a baseline
             assert by_name[name]["ours_s"] > 0 and by_name[name]["target"] == "<= 150 ms"

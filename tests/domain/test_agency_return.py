@@ -171,3 +171,16 @@ def test_a_version_1_report_still_reads_under_version_2() -> None:
     case = Case("CSPR-2026-004", "Child A")
     case.records["agency_report:Police"] = Record("agency_report", 1, v1, RecordStatus.COMPLETE)
     assert [e.what for e in integrate_case(case).entries] == ["Call"]
+
+
+def test_the_depth_asked_follows_the_stage_for_the_cover_and_the_answers_alike() -> None:
+    from cspr_tui.domain.agency_return import context_values, depth_asked
+    from cspr_tui.domain.case import AgencyReportRequest, Case, ReportDepth, Stage
+
+    request = AgencyReportRequest("Police", depth="rapid_review")
+    early = Case("CSPR-2026-001", "Child A", Stage.RAPID_REVIEW)
+    late = Case("CSPR-2026-001", "Child A", Stage.REVIEW_IN_PROGRESS)
+    assert depth_asked(early, request) is ReportDepth.RAPID_REVIEW
+    assert depth_asked(late, request) is ReportDepth.LCSPR
+    assert context_values(early, request, TODAY)["depth"] == "Rapid review"
+    assert context_values(late, request, TODAY)["depth"] == "LCSPR"

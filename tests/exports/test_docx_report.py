@@ -469,3 +469,27 @@ def test_the_protective_marking_follows_the_settings_in_every_export(workspace: 
             if ws.sheet_state == "visible" and ws.oddFooter.center.text:
                 assert (ws.oddHeader.center.text or "") == marking, ws.title
                 assert "OFFICIAL-SENSITIVE" not in ws.oddFooter.center.text
+
+
+def test_the_integrated_chronology_keeps_formula_like_text_as_text(workspace: Path) -> None:
+    """An agency's "=SUM(...)" or "-5 kg" stays text in the Excel chronology, with Excel's
+    quote prefix (F2 then Enter keeps it text) and no apostrophe added to what it says."""
+    from openpyxl import load_workbook
+
+    from cspr_tui.domain.case import Record
+    from cspr_tui.exports.chronology_export import write_chronology
+
+    case = make_case()
+    rows = [  # the source reference is a cell of its own, as the agency typed it
+        {"date": "2025-06-01", "who": "Health visitor", "event": "Visit", "source": "=SUM(A1)"},
+        {"date": "2025-06-02", "who": "Health visitor", "event": "Weighed", "source": "-5 kg"},
+    ]
+    case.records["agency_report"] = Record(
+        "agency_report", 2, {"agency": "Health visiting", "chronology": rows}
+    )
+    path = write_chronology(case, workspace / "chronology.xlsx", fmt="xlsx", today=TODAY)
+    cells = [c for row in load_workbook(path).worksheets[0].iter_rows() for c in row]
+    tricky = [c for c in cells if isinstance(c.value, str) and c.value[:1] in "=-'"]
+    assert {c.value for c in tricky} >= {"=SUM(A1)", "-5 kg"}
+    for cell in tricky:
+        assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate

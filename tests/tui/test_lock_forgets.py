@@ -81,9 +81,16 @@ def _can_read_own_memory() -> str | None:
     return None
 
 
-def _live_objects_of(*names: str) -> list[object]:
+def _all_objects() -> list[object]:
+    """Every object the collector tracks, frozen ones too: the app freezes the loaded cases
+    while unlocked (`CsprApp.freeze_heap`), and `gc.get_objects` leaves frozen ones out."""
+    gc.unfreeze()
     gc.collect()
-    return [obj for obj in gc.get_objects() if type(obj).__name__ in names]
+    return gc.get_objects()
+
+
+def _live_objects_of(*names: str) -> list[object]:
+    return [obj for obj in _all_objects() if type(obj).__name__ in names]
 
 
 def _referenced_strings_containing(shifted: str) -> list[str]:
@@ -103,7 +110,7 @@ def _referenced_strings_containing(shifted: str) -> list[str]:
             elif depth < 4 and isinstance(ref, (tuple, dict, frozenset)) and not gc.is_tracked(ref):
                 search(holder, gc.get_referents(ref), depth + 1)
 
-    for obj in gc.get_objects():
+    for obj in _all_objects():
         search(obj, gc.get_referents(obj), 0)
     return hits
 
@@ -148,7 +155,7 @@ async def test_after_lock_no_vault_store_worker_or_passphrase_is_reachable(
         assert _referenced_strings_containing(marker) == []
         assert _referenced_strings_containing(passphrase) == []
         assert all(field.value == "" for field in app.screen.query(Input))
-        workers = [obj for obj in gc.get_objects() if isinstance(obj, Worker)]
+        workers = [obj for obj in _all_objects() if isinstance(obj, Worker)]
         assert workers  # Textual really keeps them: this is what must be emptied
         for worker in workers:
             if worker.is_finished:

@@ -138,3 +138,46 @@ async def test_revise_the_target_date_and_override_the_rag_each_with_a_reason(
         assert (rec.rag_override, rec.rag_override_reason) == (Rag.AMBER, "Plan agreed")
     finally:
         vault.close()
+
+
+def seed_long(store) -> None:
+    """A recommendation whose agency, status and action are longer than any column."""
+    ref = store.create_case(pseudonym="Child C").ref
+    rec = store.add_recommendation(
+        ref,
+        text="Make sure that every practitioner knows the escalation policy.",
+        action="Audit thirty cases against the revised escalation standard and report back.",
+        lead_agency="Integrated Care Board for the whole county",
+        target_date="2027-01-31",
+    )
+    del rec
+
+
+async def test_the_table_uses_the_width_with_every_heading_whole(
+    settings: Settings, vault_path: Path
+) -> None:
+    """At 80 columns every heading shows (Action too); wider, the cells show more; a cut cell
+    ends in an ellipsis and the line below the table gives it in full."""
+    seed_vault(vault_path, seed_long)
+    shown: dict[int, tuple[str, str]] = {}
+    for width in (80, 120):
+        app = build_app(settings, vault_path)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await unlock(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            table = app.screen.query_one("#recs", DataTable)
+            header = table.render_line(0).text
+            row = table.render_line(1).text
+            for heading in ("Id", "Agency", "Target", "Status", "RAG", "Action"):
+                assert heading in header.split(), (width, header)
+            assert len(header.rstrip()) <= width
+            assert "…" in row  # the agency and the action are cut, and say so
+            assert "CSPR-2026-001-R1" in row  # the id is never cut
+            detail = str(app.screen.query_one("#recs-detail").render())
+            assert "Integrated Care Board for the whole county" in detail
+            shown[width] = (header, row)
+            await app.action_quit()
+    narrow_action = shown[80][1].split("…")[-2]
+    wide_action = shown[120][1].split("…")[-2]
+    assert len(wide_action) > len(narrow_action)

@@ -173,3 +173,75 @@ def test_other_screens_80x24(snap_compare, demo_like_vault: Path, keys) -> None:
     assert snap_compare(
         app_for(demo_like_vault), terminal_size=SMALL, run_before=_at(demo_like_vault, *keys)
     )
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [("c",), ("k",), ("k", "v")],
+    ids=["chronology", "people", "redaction-review"],
+)
+def test_case_subscreens_80x24(snap_compare, demo_like_vault: Path, keys) -> None:
+    """The chronology, the pseudonym key and the redaction review of the rapid review case."""
+    run = _at(demo_like_vault, *keys, case="CSPR-2026-003")
+    assert snap_compare(app_for(demo_like_vault), terminal_size=SMALL, run_before=run)
+
+
+# Every screen class in cspr_tui/tui/screens and the 80x24 picture that shows it (with a
+# line of text only that screen draws, to prove the picture is of that screen).
+SCREEN_SNAPSHOTS: dict[str, tuple[str, str]] = {
+    "UnlockScreen": ("test_unlock_screen_80x24", "Unlock cases.vault"),
+    "DashboardScreen": ("test_dashboard[80x24]", "Deadlines, overdue first"),
+    "CaseScreen": ("test_case_tabs_80x24[summary]", "Decision  (5 of 10)"),
+    "FormScreen": ("test_guided_form_repeat_step_80x24", "Step 3 of"),
+    "HelpScreen": ("test_other_screens_80x24[help]", "Lock now: close the vault"),
+    "RecommendationsScreen": ("test_other_screens_80x24[recommendations]", "Recommendations:"),
+    "SettingsScreen": ("test_settings_screen_80x24", "Reviewer name (named in the audit"),
+    "ChronologyScreen": ("test_case_subscreens_80x24[chronology]", "Integrated chronology"),
+    "PeopleScreen": ("test_case_subscreens_80x24[people]", "Pseudonym key: CSPR-2026-003"),
+    "RedactionReviewScreen": (
+        "test_case_subscreens_80x24[redaction-review]",
+        "Redaction review: CSPR-2026-003",
+    ),
+}
+
+
+def _screen_classes() -> set[str]:
+    import importlib
+    import inspect
+    import pkgutil
+
+    from textual.screen import Screen
+
+    import cspr_tui.tui.screens as screens
+
+    found = set()
+    for module_info in pkgutil.iter_modules(screens.__path__):
+        module = importlib.import_module(f"{screens.__name__}.{module_info.name}")
+        for name, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, Screen) and value.__module__ == module.__name__:
+                found.add(name)
+    return found
+
+
+def _picture_lines(svg: str) -> list[str]:
+    """The text of a snapshot picture, a line per terminal row."""
+    import html
+    import re
+
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for match in re.finditer(r'<text [^>]*x="([\d.]+)" y="([\d.]+)"[^>]*>(.*?)</text>', svg):
+        text = html.unescape(match[3]).replace("\xa0", " ")
+        rows.setdefault(float(match[2]), []).append((float(match[1]), text))
+    return ["".join(text for _x, text in sorted(parts)) for _y, parts in sorted(rows.items())]
+
+
+def test_every_screen_has_a_picture_at_80x24() -> None:
+    assert _screen_classes() == set(SCREEN_SNAPSHOTS)
+    folder = Path(__file__).parent / "__snapshots__" / "test_snapshots"
+    for screen, (name, words) in SCREEN_SNAPSHOTS.items():
+        picture = folder / f"{name}.svg"
+        assert picture.exists(), f"{screen}: no picture {picture.name}"
+        svg = picture.read_text()
+        assert 'viewBox="0 0 994 635.' in svg, f"{picture.name} is not 80x24"
+        lines = _picture_lines(svg)
+        assert any(words in line for line in lines), f"{screen}: {picture.name}: {words!r}"

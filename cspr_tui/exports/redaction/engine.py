@@ -241,6 +241,10 @@ class Redactor:
         self._places = self._place_patterns()
         self._pseudonyms: re.Pattern[str] | None = None
         self._memo: dict[tuple[str, str, str], list[Finding]] = {}
+        # What `_hits` found in a text, whatever document or field it came from: the
+        # tracker's review gate and its redaction meet the same texts (shared by copies made
+        # with `with_decisions`, whose key and replacements are the same).
+        self._hit_memo: dict[tuple[str, bool], tuple[Folded, list[_Hit]]] = {}
         self._settle_replacements()
         self._pseudonyms = self._pseudonym_pattern()
 
@@ -256,6 +260,7 @@ class Redactor:
                 for subject in self.subjects:
                     settled = self.redact(subject.replacement)
                     self._memo.clear()
+                    self._hit_memo.clear()  # the replacements the hits carry may change
                     if settled != subject.replacement:
                         subject.replacement, changed = settled, True
                 if not changed:
@@ -266,6 +271,7 @@ class Redactor:
         finally:
             self.flag_unknown, self.decisions = flag, decisions
             self._memo.clear()
+            self._hit_memo.clear()
 
     @classmethod
     def for_case(
@@ -637,6 +643,15 @@ class Redactor:
         return hits
 
     def _hits(self, text: str) -> tuple[Folded, list[_Hit]]:
+        key = (text, self.flag_unknown)
+        found = self._hit_memo.get(key)
+        if found is None:
+            found = self._find_hits(text)
+            if len(self._hit_memo) < 20_000:
+                self._hit_memo[key] = found
+        return found
+
+    def _find_hits(self, text: str) -> tuple[Folded, list[_Hit]]:
         doc = fold(text)
         protected = (
             [(m.start(), m.end()) for m in self._pseudonyms.finditer(doc.text)]

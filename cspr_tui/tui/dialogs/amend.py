@@ -18,13 +18,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.date_input import DateInput
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 
 @dataclass
@@ -116,7 +117,7 @@ class AmendDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.ok, id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         # A choice already made (the next agency the referral names): start on the typing.

@@ -19,10 +19,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, Input, ProgressBar, Select, Static
 
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 KINDS = {
     "tracker": "Quarterly recommendations tracker (Excel)",
@@ -147,7 +148,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
                 yield Button("Close", id="close", compact=True)
                 if self.kinds:
                     yield Button("Review redaction", id="review", compact=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def _report_kinds(self) -> list[tuple[str, str]]:
         try:

@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
+
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 
 class MessageDialog(ModalScreen[None]):
@@ -51,7 +53,7 @@ class MessageDialog(ModalScreen[None]):
             with VerticalScroll():
                 yield Static(self.text)
             yield Button("Close", id="close", compact=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#close").focus()

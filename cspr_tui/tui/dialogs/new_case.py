@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 
 class NewCaseDialog(ModalScreen[str | None]):
@@ -38,7 +39,7 @@ class NewCaseDialog(ModalScreen[str | None]):
                     "Create and open the referral", id="create", variant="primary", compact=True
                 )
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#pseudonym").focus()

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, parse_date
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.date_input import DateInput
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 
 class RecommendationDialog(ModalScreen[bool]):
@@ -64,7 +65,7 @@ class RecommendationDialog(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add", id="save", variant="primary", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#text" if self.ref else "#case").focus()

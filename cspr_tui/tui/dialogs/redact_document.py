@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 
 class RedactDocumentDialog(ModalScreen[Path | None]):
@@ -46,7 +47,7 @@ class RedactDocumentDialog(ModalScreen[Path | None]):
                 yield Button("Review findings", id="review", compact=True)
                 yield Button("Redact", id="go", variant="primary", compact=True)
                 yield Button("Close", id="close", compact=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def _path(self) -> Path | None:
         text = self.query_one("#docx", Input).value.strip()

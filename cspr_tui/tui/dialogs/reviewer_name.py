@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 
 class ReviewerNameDialog(ModalScreen[str | None]):
@@ -31,7 +32,7 @@ class ReviewerNameDialog(ModalScreen[str | None]):
             )
             yield Input(placeholder="e.g. Sam Reviewer", id="reviewer-name")
             yield Static("", classes="dialog-error")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#reviewer-name").focus()

@@ -9,8 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 MARKS = {"done": "✓ done", "needs answers": "• needs answers", "has errors": "! has errors"}
 
@@ -59,7 +61,7 @@ class StepListDialog(ModalScreen[int | None]):
                 ],
                 id="steps",
             )
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         steps = self.query_one(OptionList)

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from cspr_tui.domain.agency_return import request_status
 from cspr_tui.domain.case import AgencyReportRequest, Case, Stage
@@ -29,6 +29,7 @@ from cspr_tui.domain.workflow import PROCEEDINGS, can_defer_publication, stage_l
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
+from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.stage_bar import StageBar, clip
 from cspr_tui.tui.words import (
     audit_action,
@@ -116,6 +117,8 @@ class CaseScreen(Screen[None]):
         self.case: Case | None = None
         self.audit_entries: dict[str, Any] = {}  # the Audit tab's rows, by sequence number
         self.start_tab = tab  # e.g. back on the tab the reviewer was on when the vault locked
+        self.filled: set[str] = set()  # the tabs filled since the last reload
+        self.loaded_for: tuple = ()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="case-title")
@@ -131,7 +134,7 @@ class CaseScreen(Screen[None]):
                         with VerticalScroll(classes="tab-body"):
                             yield Static("", id=f"body-{tab_id}")
         # Nine actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         recs = self.query_one("#table-recs", DataTable)
@@ -154,11 +157,22 @@ class CaseScreen(Screen[None]):
         self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.app.session is not None:
-            self.reload()
+        if self.app.session is not None and self._signature() != self.loaded_for:
+            self.reload()  # the case changed while a form or dialog was on top
+
+    def _signature(self) -> tuple:
+        """What the screen shows depends on: the case (the store keeps the same summary
+        object until the case is saved again), its audit trail (an export is recorded
+        there only), the day and the settings."""
+        store = self.app.store
+        summary = next((s for s in store.summaries() if s.ref == self.ref), None)
+        return (id(summary), summary, store.audit_head(), self.app.today(), repr(store.settings))
 
     def reload(self) -> None:
+        """Show the case as the store has it now: the title, the stage bar and the open tab;
+        every other tab is filled when it is opened (most visits look at one or two)."""
         store = self.app.store
+        self.loaded_for = self._signature()
         case = store.get(self.ref)
         self.case = case
         self.query_one("#case-title", Static).update(
@@ -169,15 +183,29 @@ class CaseScreen(Screen[None]):
             )
         )
         self.query_one(StageBar).show_case(case, store.transition_check(case))
-        self._fill_summary(case)
-        for tab_id, _title, form_id in TABS:
-            if form_id is not None and form_id != AGENCY_REPORT_FORM:
-                self._fill_form_tab(tab_id, form_id, case)
-        self._fill_recommendations(case)
-        self._fill_audit()
-        self._fill_agency(case)
-        self._fill_people(case)
+        self.filled = set()
+        self.fill_tab(self.current_tab()[0])
         self.refresh_bindings()
+
+    def fill_tab(self, tab_id: str) -> None:
+        """Fill one tab from the case, once per reload."""
+        case = self.case
+        if case is None or tab_id in self.filled:
+            return
+        self.filled.add(tab_id)
+        form_id = next(t[2] for t in TABS if t[0] == tab_id)
+        if tab_id == "summary":
+            self._fill_summary(case)
+        elif tab_id == "recs":
+            self._fill_recommendations(case)
+        elif tab_id == "audit":
+            self._fill_audit()
+        elif tab_id == "people":
+            self._fill_people(case)
+        elif form_id == AGENCY_REPORT_FORM:
+            self._fill_agency(case)
+        elif form_id is not None:
+            self._fill_form_tab(tab_id, form_id, case)
 
     def _fill_people(self, case: Case) -> None:
         from cspr_tui.domain.people import person_summary
@@ -436,6 +464,7 @@ class CaseScreen(Screen[None]):
 
     def action_tab(self, index: int) -> None:
         tab_id = TABS[index][0]
+        self.fill_tab(tab_id)  # now, not when the tab's message comes round
         self.query_one(TabbedContent).active = f"tab-{tab_id}"
         # A tab with a list: arrows and Enter work there. Focus left on a list in the tab
         # just hidden would move to that tab's body, and TabbedContent would switch straight
@@ -450,14 +479,12 @@ class CaseScreen(Screen[None]):
             self.set_focus(target.first())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if (
-            action in ("edit", "request_report", "override_deadline", "quarterly_update")
-            and self.is_mounted
-        ):
+        if action in ("edit", "request_report", "override_deadline", "quarterly_update"):
             try:
                 tab_id, _title, form_id = self.current_tab()
-            except Exception:
-                return True
+            except Exception:  # not mounted yet: the tab it opens on (the key bar is drawn
+                start = self.start_tab or TABS[0][0]  # once, not again when it mounts)
+                tab_id, _title, form_id = next((t for t in TABS if t[0] == start), TABS[0])
             if action == "request_report":
                 return form_id == AGENCY_REPORT_FORM
             if action == "override_deadline":  # the deadlines are listed on the summary
@@ -469,6 +496,7 @@ class CaseScreen(Screen[None]):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        self.fill_tab(self.current_tab()[0])
         self.refresh_bindings()
 
     def action_edit(self) -> None:

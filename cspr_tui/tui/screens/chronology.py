@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from cspr_tui.domain.chronology import Gap, integrate_case
 from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 
 class ChronologyScreen(Screen[None]):
@@ -44,7 +45,7 @@ class ChronologyScreen(Screen[None]):
             yield Input(placeholder="To DD/MM/YYYY", id="chronology-to", compact=True)
         yield DataTable(id="chronology", cursor_type="row", zebra_stripes=True)
         yield Static("", id="chronology-status")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#chronology", DataTable)

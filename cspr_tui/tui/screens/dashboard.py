@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
 from cspr_tui.domain.case import STAGE_ORDER, Stage
@@ -26,6 +26,7 @@ from cspr_tui.domain.store import CaseStore, CaseSummary
 from cspr_tui.domain.workflow import stage_label
 from cspr_tui.forms.dates import format_date
 from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
+from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.stage_bar import clip
 from cspr_tui.tui.words import sentence
 
@@ -72,7 +73,7 @@ class DashboardScreen(Screen[None]):
         yield Static("Deadlines, overdue first", id="deadlines-title")
         deadlines = DataTable(id="deadlines", cursor_type="row", zebra_stripes=True)
         yield deadlines
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         deadlines = self.query_one("#deadlines", DataTable)
@@ -111,28 +112,32 @@ class DashboardScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load_worker(self, store: CaseStore, today: date) -> None:
-        """Rows from the store's summaries (each case's next deadline is kept by the store
-        until the case, the day or the settings change) and the panel from one pass over
-        every case's deadlines."""
-        summaries = store.summaries(deadlines=True, today=today)
-        # Only a paused case's label needs the case (a deferral pending proceedings).
-        paused = {case.ref: case for case in store.query(stage=Stage.PAUSED)}
+        """Rows from the store's summaries, and the panel from every case's open deadlines.
+
+        Each case's deadlines are worked out once and kept (the app's `derived` cache) until
+        that case, the day or the settings change: a return to the dashboard after one save
+        works out one case again, not a thousand."""
+        derived = self.app.derived
+        summaries = store.summaries()
+        cases = {case.ref: case for case in store.list_cases()}
+        settings, calendar = store.settings, store.calendar
         stage_index = {stage: i for i, stage in enumerate((*STAGE_ORDER, Stage.PAUSED))}
         rows: dict[str, CaseRow] = {}
         for summary in summaries:
-            deadline = summary.next_deadline
-            case = paused.get(summary.ref)
+            case = cases[summary.ref]
+            deadline = derived.next_deadline(case, settings, today, calendar)
             rows[summary.ref] = CaseRow(
                 ref=summary.ref,
                 pseudonym=summary.pseudonym,
-                stage=stage_label(case) if case is not None else summary.stage.label,
+                # Only a paused case's label needs the case (a deferral pending proceedings).
+                stage=stage_label(case) if summary.stage is Stage.PAUSED else summary.stage.label,
                 stage_index=stage_index.get(summary.stage, 99),
                 deadline_label=deadline.label if deadline else "",
                 due=deadline.due if deadline else None,
                 days_left=deadline.days_left if deadline else None,
                 status=str(deadline.status) if deadline else "",
             )
-        found = store.all_deadlines(today)
+        found = derived.open_deadlines(cases.values(), settings, today, calendar)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._loaded, summaries, rows, found)
 
@@ -140,6 +145,7 @@ class DashboardScreen(Screen[None]):
         if not self.is_attached or self.app.session is None:
             return
         self.rows = rows
+        self.app.freeze_heap()  # the cases are loaded: the collector can leave them be
         self._show_counts(summaries)
         self._show_deadlines(found)
         self.apply_filter()

@@ -15,10 +15,10 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
 from cspr_tui.domain import agency_report
 from cspr_tui.domain.carry_over import carried_paths, carry_over, opened_by_the_workflow
@@ -26,12 +26,14 @@ from cspr_tui.domain.case import Case, Record
 from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.model import Field, Form, Issue, Section, is_empty
+from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.form_field import (
     Context,
     FieldEditor,
     RepeatGroup,
     RepeatRow,
     row_summary,
+    widget_id,
 )
 from cspr_tui.tui.widgets.key_choice import KeyChoice
 
@@ -41,6 +43,21 @@ _INDEX = re.compile(r"^(?P<group>[^\[.]+)\[(?P<index>\d+)\]\.(?P<field>.+)$")
 def root_of(path: str) -> str:
     """The top-level field id of a value path (`children[0].dob` -> `children`)."""
     return re.split(r"[\[.]", path, maxsplit=1)[0]
+
+
+class StepPane(Vertical):
+    """One step's widgets, built once and kept while the form is open (hidden when another
+    step is shown), with the editors it holds by value path."""
+
+    DEFAULT_CSS = """
+    StepPane {
+        height: auto;
+    }
+    """
+
+    def __init__(self, section_id: str, editors: dict[str, FieldEditor], *children: Widget):
+        super().__init__(*children, id=widget_id(f"step-{section_id}"))
+        self.editors = editors
 
 
 class FormScreen(Screen[bool]):
@@ -75,8 +92,23 @@ class FormScreen(Screen[bool]):
         self.carried: dict[str, str] = {}  # value path -> where its answer came from
         self.step = 0
         self.issues_shown: tuple[str, bool] | None = None  # (heading, finishing) while listed
-        self.dirty = False
+        self.panes: dict[str, StepPane] = {}  # each visited step's widgets, by section id
+        self._offered: tuple = ()  # what the footer offered when last refreshed
+        self._edits = 0  # changes made so far
+        self._saved_edits = 0  # how many of them the vault holds
         self.closing = False
+
+    @property
+    def dirty(self) -> bool:
+        """Changes the vault does not hold yet."""
+        return self._edits != self._saved_edits
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        if value:
+            self._edits += 1
+        else:
+            self._saved_edits = self._edits
 
     # -- building ----------------------------------------------------------------------------
 
@@ -85,7 +117,7 @@ class FormScreen(Screen[bool]):
         yield Static("", id="form-step")
         yield VerticalScroll(id="form-fields")
         yield Static("", id="form-issues")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     async def on_mount(self) -> None:
         store = self.app.store
@@ -194,28 +226,59 @@ class FormScreen(Screen[bool]):
             field, rows, required=self._required(field), carried_from=self.carried.get(field.id)
         )
 
-    async def show_step(self, focus_path: str | None = None) -> None:
-        """Draw the current section from the template and the answers so far."""
+    async def show_step(self, focus_path: str | None = None, *, rebuild: bool = False) -> None:
+        """Show the current section: built from the template the first time it is visited,
+        then kept (hidden) and shown again, so moving between steps mounts nothing and
+        applies no CSS. `rebuild`: the section's entries changed (added, removed, moved,
+        another one opened), so its widgets are built again."""
         section = self.section
-        self.editors = {}
         container = self.query_one("#form-fields", VerticalScroll)
-        await container.remove_children()
-        widgets: list[Widget] = []
-        if section.help:
-            widgets.append(Static(section.help, classes="section-help"))
-        for field in section.fields:
-            if field.type == "repeat":
-                widgets.append(self._group(field))
-            else:
-                widgets.append(self._make_editor(field, field.id, self.values.get(field.id)))
-        await container.mount_all(widgets)
+        pane = self.panes.get(section.id)
+        if pane is not None and rebuild:
+            del self.panes[section.id]
+            await pane.remove()
+            pane = None
+        if pane is None:
+            self.editors = {}
+            widgets: list[Widget] = []
+            if section.help:
+                widgets.append(Static(section.help, classes="section-help"))
+            for field in section.fields:
+                if field.type == "repeat":
+                    widgets.append(self._group(field))
+                else:
+                    widgets.append(self._make_editor(field, field.id, self.values.get(field.id)))
+            pane = StepPane(section.id, self.editors, *widgets)
+            self.panes[section.id] = pane
+            await container.mount(pane)
+        else:
+            self.editors = pane.editors
+            for editor in self.editors.values():
+                if editor.has_class("-has-error"):
+                    editor.show_error(None)  # as when the step was first drawn
+        for other in self.panes.values():
+            if other is not pane and other.display:
+                other.display = False
+        pane.display = True
         self.issues_shown = None
         self.query_one("#form-issues", Static).update("")
         self.refresh_visibility()
         self._show_step_line()
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
         container.scroll_home(animate=False)
         self.focus_path(focus_path)
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """The footer is redrawn only when what it offers changes (Add/Remove, Back)."""
+        offered = (self.check_action("add_row", ()), self.check_action("previous_step", ()))
+        if offered != self._offered:
+            self._offered = offered
+            self.refresh_bindings()
+
+    @property
+    def pane(self) -> StepPane | None:
+        """The shown step's widgets."""
+        return self.panes.get(self.section.id) if self.form is not None else None
 
     def focus_path(self, path: str | None) -> None:
         """Focus the editor at `path`, else the first visible input of the step."""
@@ -230,7 +293,8 @@ class FormScreen(Screen[bool]):
             first = first or (shown[0] if shown else None)
             target = first.input if first is not None else None
         if target is None:
-            buttons = list(self.query("#form-fields Button").results())
+            pane = self.pane
+            buttons = list(pane.query(Button).results()) if pane is not None else []
             target = buttons[0] if buttons else None
         if target is not None:
             # At once, not `focus()` (which waits its turn in the app's queue behind keys).
@@ -274,7 +338,8 @@ class FormScreen(Screen[bool]):
                 editor.set_required(
                     self._required(editor.field, row, int(match["index"]) if match else 0)
                 )
-        for group in self.query(RepeatGroup):
+        pane = self.pane
+        for group in pane.query(RepeatGroup) if pane is not None else ():
             shown = group.field.is_visible(self.values)
             if group.display != shown:
                 group.display = shown
@@ -453,7 +518,7 @@ class FormScreen(Screen[bool]):
         self.dirty = True
         first = next((sub for sub in group.fields if sub.is_input), None)
         focus = f"{group.id}[{len(rows) - 1}].{first.id}" if first else None
-        await self.show_step(focus)
+        await self.show_step(focus, rebuild=True)
 
     async def remove_row(self, group: Field, index: int) -> None:
         rows = self.values.get(group.id) or []
@@ -463,7 +528,7 @@ class FormScreen(Screen[bool]):
         self._shift_raw(group.id, index, None)
         self.expanded[group.id] = min(index, len(rows) - 1)
         self.dirty = True
-        await self.show_step(None)
+        await self.show_step(None, rebuild=True)
 
     async def move_row(self, group: Field, index: int, delta: int) -> None:
         rows = self.values.get(group.id) or []
@@ -476,7 +541,7 @@ class FormScreen(Screen[bool]):
             self.expanded[group.id] = other if self.expanded[group.id] == index else index
         self.dirty = True
         first = next((sub for sub in group.fields if sub.is_input), None)
-        await self.show_step(f"{group.id}[{other}].{first.id}" if first else None)
+        await self.show_step(f"{group.id}[{other}].{first.id}" if first else None, rebuild=True)
 
     def _shift_raw(self, group_id: str, index: int, swap_with: int | None) -> None:
         """Keep typed-but-invalid text, and the "carried over" marks, with their row when
@@ -515,7 +580,7 @@ class FormScreen(Screen[bool]):
             inputs[0] if inputs else None,
         )
         default = f"{group.id}[{index}].{first.id}" if first else None
-        await self.show_step(focus or default)
+        await self.show_step(focus or default, rebuild=True)
 
     @on(Button.Pressed, ".row-edit")
     async def _edit_pressed(self, event: Button.Pressed) -> None:
@@ -551,8 +616,8 @@ class FormScreen(Screen[bool]):
             await self.move_row(where[0], where[1], delta)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.form is None:
-            return True
+        if self.form is None:  # still loading: offer what the first step will offer
+            return action not in ("add_row", "remove_row", "previous_step")
         if action in ("add_row", "remove_row"):
             return any(f.type == "repeat" for f in self.section.fields)
         if action == "previous_step":
@@ -667,12 +732,15 @@ class FormScreen(Screen[bool]):
 
     # -- saving ------------------------------------------------------------------------------
 
-    def _save(self, *, finish: bool) -> None:
-        """The one call to the store (runs in a worker, or directly when locking)."""
+    def _save(self, *, finish: bool, values: dict[str, Any] | None = None) -> None:
+        """The one call to the store (runs in a worker, or directly when locking).
+
+        `values`: the answers as they were when the save was asked for (copied on the
+        event loop: keys typed while the worker runs change `self.values` meanwhile)."""
         self.app.store.save_record(
             self.ref,
             self.form_id,
-            copy.deepcopy(self.values),
+            values if values is not None else copy.deepcopy(self.values),
             finish=finish,
             current_section=self.section.id,
             agency=self.agency,
@@ -682,14 +750,23 @@ class FormScreen(Screen[bool]):
 
     def action_save_draft(self) -> None:
         self.query_one("#form-issues", Static).update("Saving the draft…")
-        self.save_worker(finish=False, then_close=False)
+        self._start_save(finish=False, then_close=False)
+
+    def _start_save(self, *, finish: bool, then_close: bool) -> None:
+        """Save the answers as they are now, off the event loop."""
+        self.save_worker(
+            finish=finish,
+            then_close=then_close,
+            values=copy.deepcopy(self.values),
+            edits=self._edits,
+        )
 
     async def action_finish(self) -> None:
         if self._blocking():
             await self._show_blocking("Fix these before finishing:")
             return
         self.query_one("#form-issues", Static).update("Checking and saving…")
-        self.save_worker(finish=True, then_close=True)
+        self._start_save(finish=True, then_close=True)
 
     def action_leave(self) -> None:
         if not self.dirty:
@@ -697,21 +774,35 @@ class FormScreen(Screen[bool]):
             self.dismiss(False)
             return
         self.query_one("#form-issues", Static).update("Saving the draft…")
-        self.save_worker(finish=False, then_close=True)
+        self._start_save(finish=False, then_close=True)
 
-    @work(thread=True, exclusive=True, group="form-save", exit_on_error=False)
-    def save_worker(self, *, finish: bool, then_close: bool) -> None:
+    # A fixed description: Textual's default one is the repr of the arguments (the answers).
+    @work(
+        thread=True,
+        exclusive=True,
+        group="form-save",
+        exit_on_error=False,
+        description="saving the form",
+    )
+    def save_worker(
+        self,
+        *,
+        finish: bool,
+        then_close: bool,
+        values: dict[str, Any],
+        edits: int,
+    ) -> None:
         try:
-            self._save(finish=finish)
+            self._save(finish=finish, values=values)
         except ValidationFailed as exc:
             kept = False
             if finish:  # not finished yet, but nothing typed is lost: keep it as a draft
                 try:
-                    self._save(finish=False)
+                    self._save(finish=False, values=values)
                     kept = True
                 except CsprError:
                     pass
-            self.app.call_from_thread(self.save_failed, exc, finish, kept)
+            self.app.call_from_thread(self.save_failed, exc, finish, kept, edits)
             return
         except CsprError as exc:
             self.app.call_from_thread(self.save_failed, exc, finish)
@@ -723,10 +814,11 @@ class FormScreen(Screen[bool]):
                 finish,
             )
             return
-        self.app.call_from_thread(self.saved, finish, then_close)
+        self.app.call_from_thread(self.saved, finish, then_close, edits)
 
-    def saved(self, finish: bool, then_close: bool) -> None:
-        self.dirty = False
+    def saved(self, finish: bool, then_close: bool, edits: int | None = None) -> None:
+        # Clean only up to what was saved: keys typed while the worker ran stay unsaved.
+        self._saved_edits = self._edits if edits is None else max(self._saved_edits, edits)
         if finish:
             self.notify(f"{self.form.title} finished and saved.", title="Complete")
         else:
@@ -736,10 +828,12 @@ class FormScreen(Screen[bool]):
             self.closing = True
             self.dismiss(finish)
 
-    async def save_failed(self, exc: CsprError, finish: bool, kept: bool = False) -> None:
+    async def save_failed(
+        self, exc: CsprError, finish: bool, kept: bool = False, edits: int | None = None
+    ) -> None:
         issues_box = self.query_one("#form-issues", Static)
         if kept:
-            self.dirty = False
+            self._saved_edits = self._edits if edits is None else max(self._saved_edits, edits)
         if not isinstance(exc, ValidationFailed) or self.form is None:
             issues_box.update(f"! {exc.message}")
             return
@@ -772,11 +866,12 @@ class FormScreen(Screen[bool]):
             self.step = ids.index(section.id)
             changed = True
         match = _INDEX.match(path)
+        reopen = False
         if match and self.expanded.get(match["group"]) != int(match["index"]):
             self.expanded[match["group"]] = int(match["index"])
-            changed = True
+            changed = reopen = True
         if changed:
-            await self.show_step(path)
+            await self.show_step(path, rebuild=reopen)
 
     def save_before_leaving(self) -> None:
         """Keep the work when the screen is taken away (lock, jump to the dashboard)."""

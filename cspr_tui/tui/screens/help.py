@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from cspr_tui.tui.keymap import keyboard_map_text
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 GLOSSARY_MARKDOWN = """\
 ## Glossary
@@ -41,7 +42,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(keyboard_map_text(), id="help-keys")
             yield Markdown(GLOSSARY_MARKDOWN)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

@@ -13,7 +13,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
+
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 
 class PeopleScreen(Screen[None]):
@@ -42,7 +44,8 @@ class PeopleScreen(Screen[None]):
             "w redacts a Word document against this key.",
             id="people-help",
         )
-        yield Footer(compact=True)
+        # Their actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#people", DataTable)

@@ -7,7 +7,6 @@ what the domain computed and sends quarterly updates and status changes to the s
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -15,25 +14,44 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Footer, Select, Static
+from textual.widgets import Checkbox, DataTable, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
-from cspr_tui.domain.case import Rag, Recommendation, RecommendationStatus
-from cspr_tui.domain.quarter import current_quarter
-from cspr_tui.domain.rag import compute_rag, effective_target, is_overdue
+from cspr_tui.domain.case import Rag, RecommendationStatus
+from cspr_tui.domain.derived_cache import RatedRecommendation
+from cspr_tui.domain.rag import effective_target
 from cspr_tui.forms.dates import format_date
+from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.paged_table import PagedTable
+from cspr_tui.tui.widgets.stage_bar import clip
 from cspr_tui.tui.words import quarter_words
 
 FILTERS = ("#filter-agency", "#filter-status", "#filter-rag", "#filter-review")
+COLUMNS = (
+    ("id", "Id"),
+    ("agency", "Agency"),
+    ("target", "Target"),
+    ("status", "Status"),
+    ("rag", "RAG"),
+    ("action", "Action"),
+)
 
 
-@dataclass(frozen=True)
-class RecRow:
-    ref: str
-    rec: Recommendation
-    rag: Rag
-    overdue: bool
+def column_widths(screen_width: int) -> tuple[int, ...]:
+    """Each column's width for the screen's width: the id, target and RAG whole (an id is
+    up to 21 characters, "Amber !" 7); agency, status and action share what is left, so
+    every heading shows at 80 columns and wider screens show more of each (cut cells end
+    in an ellipsis, and the line below the table shows the highlighted one in full)."""
+    fixed = (21, 10, 7)
+    # Each of the six columns has a cell of padding either side; the scrollbar takes 2.
+    spare = max(0, screen_width - 2 - 2 * len(COLUMNS) - sum(fixed) - 28)
+    agency = 8 + spare // 4
+    status = 11 + spare // 4  # "Not started" and "In progress" whole
+    action = 9 + spare - 2 * (spare // 4)
+    return (fixed[0], agency, fixed[1], status, fixed[2], action)
+
+
+RecRow = RatedRecommendation  # a row: the recommendation, its case, its RAG, overdue or not
 
 
 class RecommendationsScreen(Screen[None]):
@@ -75,16 +93,13 @@ class RecommendationsScreen(Screen[None]):
         yield PagedTable(id="recs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="recs-detail")
         # Nine actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#recs", DataTable)
-        table.add_column("Id", key="id", width=19)
-        table.add_column("Agency", key="agency", width=12)
-        table.add_column("Target", key="target", width=10)
-        table.add_column("Status", key="status", width=14)
-        table.add_column("RAG", key="rag", width=7)
-        table.add_column("Action", key="action")
+        self.widths = column_widths(self.app.size.width)
+        for (key, heading), width in zip(COLUMNS, self.widths, strict=True):
+            table.add_column(heading, key=key, width=width)
         self._restore_filters()
         self.reload()
 
@@ -106,29 +121,8 @@ class RecommendationsScreen(Screen[None]):
 
     def reload(self) -> None:
         today = self.app.today()
-        quarter = current_quarter(today)
-        # RAG and "overdue" per case, kept by the app until that case (or the day) changes:
-        # the store hands out the same Case object until it is saved again.
-        cache: dict[str, tuple[object, object, list[RecRow]]] = self.app.rag_cache
-        rows: list[RecRow] = []
-        for case in self.app.store.list_cases():
-            kept = cache.get(case.ref)
-            if kept is None or kept[0] is not case or kept[1] != today:
-                kept = (
-                    case,
-                    today,
-                    [
-                        RecRow(
-                            case.ref,
-                            rec,
-                            compute_rag(rec, today, quarter),
-                            is_overdue(rec, today),
-                        )
-                        for rec in case.recommendations
-                    ],
-                )
-                cache[case.ref] = kept
-            rows.extend(kept[2])
+        # RAG and "overdue" per case, kept by the app until that case (or the day) changes.
+        rows = self.app.derived.all_ratings(self.app.store.list_cases(), today)
         self.rows = rows
         agencies = sorted({r.rec.lead_agency for r in rows if r.rec.lead_agency})
         reviews = sorted({r.ref for r in rows})
@@ -179,17 +173,20 @@ class RecommendationsScreen(Screen[None]):
                 continue
             shown.append(row)
 
+        widths = self.widths
+
         def render(row: RecRow) -> tuple:
             rec = row.rec
             target = effective_target(rec)
-            return (
+            cells = (
                 rec.id,
                 rec.lead_agency,
                 format_date(target) if target else "",
-                rec.status.value,
+                str(rec.status),
                 row.rag.value + (" !" if row.overdue else ""),
-                rec.action or rec.text,
+                " ".join((rec.action or rec.text).split()),
             )
+            return tuple(clip(cell, width) for cell, width in zip(cells, widths, strict=True))
 
         keep = f"{current[0]}|{current[1]}" if current else None
         table.show(shown, render, lambda row: f"{row.ref}|{row.rec.id}", keep=keep)
@@ -225,7 +222,10 @@ class RecommendationsScreen(Screen[None]):
             )
             return
         latest = row.rec.updates[-1] if row.rec.updates else None
-        text = f"{row.rec.text}"
+        text = f"{row.rec.id} · {row.rec.lead_agency or 'no lead agency'} · {row.rec.status}\n"
+        text += f"{row.rec.text}"
+        if row.rec.action and row.rec.action != row.rec.text:
+            text += f"\nAction: {row.rec.action}"
         if latest is not None:
             text += (
                 f"\nLatest ({quarter_words(latest.quarter)}, {format_date(latest.date)}): "

@@ -15,9 +15,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from cspr_tui.errors import CsprError
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 
 class RedactionReviewScreen(Screen[None]):
@@ -27,8 +28,8 @@ class RedactionReviewScreen(Screen[None]):
     CSS_PATH = "redaction_review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "accept", "Accept", id="review.accept"),
-        Binding("r", "reject", "Reject (why?)", id="review.reject"),
-        Binding("A", "accept_all", "Accept all open", id="review.accept_all"),
+        Binding("r", "reject", "Reject", id="review.reject"),
+        Binding("A", "accept_all", "Accept all", id="review.accept_all"),
         Binding("k", "people", "Pseudonym key", id="review.people"),
         Binding("escape", "app.pop_screen", "Back", id="review.back"),
     ]
@@ -45,7 +46,8 @@ class RedactionReviewScreen(Screen[None]):
         yield Static("Finding what redaction would change…", id="review-status")
         yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="review-detail")
-        yield Footer(compact=True)
+        # Their actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#findings", DataTable)

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Select, Static
+from textual.widgets import Button, DataTable, Input, Select, Static
 
 from cspr_tui.forms.dates import format_date
 from cspr_tui.settings import save_settings
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 THEMES = (
     "textual-dark",
@@ -67,7 +68,7 @@ class SettingsScreen(Screen[None]):
                 classes="settings-title",
             )
             yield DataTable(id="backups-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#reviewer").focus()

@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, LoadingIndicator, Static
+from textual.widgets import Button, Input, LoadingIndicator, Static
 
 from cspr_tui import paths, vault
 from cspr_tui.errors import CsprError, VaultDamaged, VaultInUse, WrongPassphrase
 from cspr_tui.paths import DEMO_VAULT_NAME
 from cspr_tui.tui.session import Session, open_session
+from cspr_tui.tui.widgets.footer import KeysFooter
 
 LOST_PASSPHRASE_WARNING = (
     "Write the passphrase down and keep it somewhere safe. If it is lost, nobody can open "
@@ -101,7 +102,7 @@ class UnlockScreen(Screen[None]):
                 yield Button("Open latest backup", id="restore", variant="warning")
             yield LoadingIndicator(id="working")
             yield Static("", id="message")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#working").display = False

@@ -17,8 +17,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
 from cspr_tui.forms.model import YES_NO, YES_NO_UNKNOWN, Field, is_empty
-from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.date_input import DateInput
+from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.key_choice import MAX_KEYED_CHOICES, KeyChoice
 
 # (values of the whole form, the repeat row or None, the row's 0-based position)
@@ -173,7 +173,7 @@ class FieldEditor(Vertical):
         if field.type in ("yes_no", "yes_no_unknown", "choice"):
             options = [(choice, choice) for choice in choices_for(field)]
             current = value if value in choices_for(field) else Select.NULL
-            return ChoiceSelect(
+            return DropDown(
                 options, value=current, allow_blank=True, compact=True, id="input", prompt="Choose…"
             )
         if field.type == "multi_choice":

@@ -1,0 +1,84 @@
+"""Checking an import file case by case, with progress, and saving it all or nothing.
+
+`parse_case_file` checks a whole file in one go and says nothing until it is done, which
+for thousands of cases is a long silence. Here the file's envelope (format, version) is
+checked first, then each case on its own (the case schema, its records by their forms, a
+repeated reference), reporting progress as it goes. A file with any problem is handed to
+`parse_case_file`, so the refusal lists every problem exactly as it always has; a file
+without one gives the same cases. The store then saves them in one transaction
+(`CaseStore.import_cases`): nothing is written unless every case is good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cspr_tui.domain.case import Case
+from cspr_tui.domain.case_json import (
+    case_from_data,
+    case_problems,
+    case_record_problems,
+    parse_case_file,
+)
+
+__all__ = ["ImportProgress", "ImportResult", "check_cases", "import_cases"]
+
+# (stage, done, total): stage is "checking" (cases checked so far) or "saving".
+ImportProgress = Callable[[str, int, int], None]
+# How many cases between two progress reports while checking.
+REPORT_EVERY = 100
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    cases: int
+    added: int
+    updated: int
+
+
+def _case_fits(item: Any, index: int, forms: Any) -> bool:
+    if not isinstance(item, Mapping):
+        return False
+    where = f"$.cases[{index}]"
+    return not case_problems(item, where) and not case_record_problems(item, where, forms)
+
+
+def check_cases(
+    data: Any, forms: Any = None, *, progress: ImportProgress | None = None
+) -> list[Case]:
+    """The file's cases, checked one by one with progress; raises ValidationFailed listing
+    every problem (through `parse_case_file`) if any case or the envelope is wrong."""
+    items = data.get("cases") if isinstance(data, Mapping) else None
+    if not isinstance(items, list):
+        return parse_case_file(data, forms)
+    parse_case_file({**data, "cases": []}, forms)  # the envelope: format, version, keys
+    total = len(items)
+    seen: set[Any] = set()
+    cases: list[Case] = []
+    for index, item in enumerate(items):
+        ref = item.get("ref") if isinstance(item, Mapping) else None
+        if not _case_fits(item, index, forms) or ref in seen:
+            return parse_case_file(data, forms)  # every problem, worded as always
+        seen.add(ref)
+        cases.append(case_from_data(item))
+        if progress is not None and ((index + 1) % REPORT_EVERY == 0 or index + 1 == total):
+            progress("checking", index + 1, total)
+    return cases
+
+
+def import_cases(
+    store: Any,
+    cases: list[Case],
+    *,
+    source: str = "",
+    progress: ImportProgress | None = None,
+) -> ImportResult:
+    """Save checked cases in one transaction of the store (all or nothing)."""
+    if progress is not None:
+        progress("saving", 0, len(cases))
+    added, updated = store.import_cases(cases, source=source)
+    if progress is not None:
+        progress("saving", len(cases), len(cases))
+    return ImportResult(len(cases), added, updated)

@@ -1,0 +1,44 @@
+"""The key bar, redrawn only when the keys it offers change.
+
+Textual's footer rebuilds all of its keys whenever a screen's bindings *may* have changed,
+and Textual asks that on every focus change (each Tab) and every `refresh_bindings`. At
+80x24 that is a dozen widgets mounted and styled per key press for a bar that nearly always
+looks the same. This footer first compares what it would show (each shown key, its words
+and whether it is enabled) with what it shows, and recomposes only when they differ.
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+class KeysFooter(Footer):
+    """A `Footer` that recomposes only when its keys change."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown_keys: tuple | None = None
+        self.redraws = 0  # how many times the keys were rebuilt (tests/tui/test_form_steps.py)
+
+    def offered(self, screen: Screen) -> tuple:
+        """What the bar shows for `screen`: (key, words, action, enabled) of each shown key."""
+        keys = tuple(
+            (binding.key, binding.description, binding.action, enabled, tooltip)
+            for (_node, binding, enabled, tooltip) in screen.active_bindings.values()
+            if binding.show
+        )
+        return (keys, self.show_command_palette, self.compact)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if not (self.is_attached and screen is self.screen and screen.app.app_focus):
+            super().bindings_changed(screen)  # Textual's own checks and early returns
+            return
+        if self._bindings_ready and screen is not screen.app.screen:
+            return  # covered by another screen: its keys are looked at again when it resumes
+        now = self.offered(screen)
+        if now == self.shown_keys and self._bindings_ready:
+            return
+        self.shown_keys = now
+        self.redraws += 1
+        super().bindings_changed(screen)
