@@ -466,15 +466,11 @@ class CaseScreen(Screen[None]):
         tab_id = TABS[index][0]
         self.fill_tab(tab_id)  # now, not when the tab's message comes round
         self.query_one(TabbedContent).active = f"tab-{tab_id}"
-        # A tab with a list: arrows and Enter work there. Focus left on a list in the tab
-        # just hidden would move to that tab's body, and TabbedContent would switch straight
-        # back to it (5 from the Agencies list went nowhere): it goes to the new tab's body.
+        # Focus goes into the new tab: its list (arrows and Enter work there), else its body
+        # (arrows scroll it). Left on a list in the tab just hidden, the focus would move to
+        # that tab's body and TabbedContent would switch straight back to it.
         pane = self.query_one(f"#tab-{tab_id}")
-        focused = self.focused
-        elsewhere = focused is not None and any(
-            isinstance(node, TabPane) and node is not pane for node in focused.ancestors
-        )
-        target = pane.query(f"#table-{tab_id}") or (pane.query(".tab-body") if elsewhere else None)
+        target = pane.query(f"#table-{tab_id}") or pane.query(".tab-body")
         if target:
             self.set_focus(target.first())
 
