@@ -25,8 +25,10 @@ from textual import events
 
 if TYPE_CHECKING:
     from textual.app import App
+    from textual.screen import Screen
 
 MAX_WAIT = 3.0  # seconds a key may wait for screen activity with no worker running
+LAYOUT_WAIT = 0.5  # seconds a key may wait for the screen's layout (normally 1/60 s)
 MAX_WORKER_WAIT = 60.0  # a worker that runs longer than this no longer holds the keys
 ESCAPE_HATCHES = frozenset({"ctrl+q", "ctrl+l"})  # a way out when the app is busy for long
 
@@ -40,7 +42,7 @@ def busy(node) -> bool:
     return bool(node.message_queue_size or node._next_callbacks)
 
 
-def layout_pending(screen) -> bool:
+def layout_pending(screen: Screen[object]) -> bool:
     """The current screen has a layout still to do (a question just shown or hidden).
 
     Tab orders widgets by where the last layout put them, and Textual lays the screen out on
@@ -129,7 +131,10 @@ class KeyGate:
                 if busy(node):
                     return False
         # Only the current screen is laid out; one under a dialog waits until it is on top.
-        return not layout_pending(app.screen)
+        # Bounded: a layout flag that stays up (a screen whose refresh timer is not running)
+        # must not hold every key for MAX_WAIT.
+        waited = time.monotonic() - self.since
+        return not (layout_pending(app.screen) and waited < LAYOUT_WAIT)
 
     def working(self) -> bool:
         return any(worker.is_running for worker in self.app.workers)

@@ -255,3 +255,19 @@ def test_surname_prefixes_dates_and_postcodes_in_other_spellings() -> None:
     assert redactor.redact("born 04/May/2019 at NE8-1ZZ") == (
         "born [date of birth withheld] at [postcode withheld]"
     )
+
+
+def test_an_allowlisted_full_name_is_not_a_finding_but_its_parts_still_are() -> None:
+    """The reviewer "Will Reviewer" shares a given name with the father (Will Fictionalia):
+    the reviewer's whole name, on the allowlist, is left alone (an export's "Last updated
+    by" column is not held up for review), while "Will" alone and the father's name are
+    still found, and a subject's own name on the allowlist gives it no protection."""
+    redactor = Redactor.for_case(_case(), allow=["Will Reviewer", "Graham Brown", "Nowhereton"])
+    assert redactor.scan("Last updated by Will Reviewer") == []
+    assert redactor.scan("Last updated by WILL  reviewer") == []
+    assert [f.hit for f in redactor.scan("Will called on Monday.") if f.kind == "name"] == ["Will"]
+    assert redactor.redact("Will Fictionalia met Will Reviewer.") == "Father met Will Reviewer."
+    assert redactor.redact("Graham Brown said no") == "Mother's partner said no"
+    # a longer word is not the allowlisted phrase: its parts are still looked at
+    hits = {f.hit for f in redactor.scan("Will Reviewerson came")}
+    assert {"Will", "Reviewerson"} <= hits

@@ -168,3 +168,81 @@ async def test_a_report_request_starts_on_the_next_agency_the_referral_names(
         ("Police", "DS Kim Sample", "2026-06-22"),
         ("Acute hospital trust", "Named nurse", "2026-06-23"),
     ]
+
+
+async def test_carried_marks_move_with_their_entry(settings: Settings, vault_path: Path) -> None:
+    """Moving a carried agency row up left the rows' "carried over" marks where they were:
+    the moved entry showed another's marks, and Edit skipped its empty summary."""
+    from cspr_tui.domain.case import AgencyReportRequest
+    from tests.tui.test_carry_over import open_form
+
+    def seed(store) -> None:
+        seed_referral_naming_agencies(store)  # the referral lists Police as involved
+        ref = store.list_cases()[0].ref
+        for agency in ("Health visiting", "Police"):
+            store.request_agency_report(ref, AgencyReportRequest(agency=agency))
+
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "5")
+        await burst(pilot, "ctrl+n")
+        group = form.form.field("agency_involvement")
+        rows = form.values["agency_involvement"]
+        first, second = dict(rows[0]), dict(rows[1])
+        assert set(first) != set(second)  # Health visiting: no "involved" carried; Police: Yes
+        before = {p for p in form.carried if p.startswith("agency_involvement[1].")}
+        await form.move_row(group, 1, -1)
+        assert form.values["agency_involvement"][0] == second
+        after = {p for p in form.carried if p.startswith("agency_involvement[0].")}
+        assert after == {p.replace("[1]", "[0]") for p in before}
+        assert {p for p in form.carried if p.startswith("agency_involvement[1].")} == {
+            f"agency_involvement[1].{key}" for key in first
+        }
+
+
+async def test_the_step_strip_marks_a_step_done_as_its_last_text_box_is_left(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Step 7's mark stayed "needs answers" after its last required text box was filled and
+    left; only leaving the step updated it."""
+    from textual.widgets import Static
+
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        form = app.screen
+        form.step = 6
+        await form.show_step()
+        assert form.section.id == "why_review"
+        await burst(pilot, "space", "tab", *"Reasons given.", "tab")
+        assert form.values["rationale"] == "Reasons given."
+        strip = str(form.query_one("#form-step", Static).content)
+        assert "7✓" in strip, strip
+
+
+async def test_the_override_offer_is_worded_as_a_sentence(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The override dialog said "• review: the copy to the Panel ...", in the domain's
+    short form; the screens say which form it is about, starting with a capital."""
+    from tests.domain import case_values
+    from tests.tui.test_case import open_first_case
+
+    def seed(store) -> None:
+        ref = case_values.case_at_stage(store, "report_drafted")
+        late = {**case_values.PUBLICATION, "panel_sos_copy_sent_date": "2026-06-10"}
+        store.save_record(
+            ref, "review", case_values.review(**case_values.REPORT, **late), finish=True
+        )
+
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_first_case(pilot)
+        await burst(pilot, "a")
+        question = app.screen.question
+        assert "• The copy to the Panel" in question, question
+        assert "(review form)" in question
+        assert "review: the copy" not in question

@@ -194,7 +194,26 @@ class Redactor:
         self.subjects = list(subjects)
         self.decisions = {d.finding_id: d for d in decisions}
         self.flag_unknown = flag_unknown
+        allow = list(allow)
         self._allow = {w for entry in allow for w in fold_plain(entry).replace("'s", "").split()}
+        # A whole allowlisted phrase of two words or more (the reviewer's own name, the
+        # partnership's) is protected like a pseudonym, unless it is a subject's own name.
+        own_names = {fold_plain(name) for subject in self.subjects for name in subject.names}
+        phrases = {fold_plain(entry) for entry in allow}
+        kept_phrases = sorted(
+            (p for p in phrases if " " in p and not any(p in n for n in own_names)),
+            key=len,
+            reverse=True,
+        )
+        self._allowed_phrases = (
+            re.compile(
+                r"(?<![^\W_])(?:"
+                + "|".join(r"\s+".join(map(re.escape, p.split())) for p in kept_phrases)
+                + r")(?![^\W_])"
+            )
+            if kept_phrases
+            else None
+        )
         self._allow |= {w for full, short in patterns.STREET_TYPES.items() for w in (full, *short)}
         self._forms: dict[str, list[tuple[Subject, bool]]] = {}  # letters -> (subject, full?)
         patterns_: list[str] = []
@@ -658,6 +677,8 @@ class Redactor:
             if self._pseudonyms
             else []
         )
+        if self._allowed_phrases is not None:
+            protected += [(m.start(), m.end()) for m in self._allowed_phrases.finditer(doc.text)]
         hits = self._pattern_hits(doc.text) + self._name_hits(doc, protected)
         hits.sort(key=lambda h: (h.start, -(h.end - h.start), _PRIORITY[h.kind]))
         kept: list[_Hit] = []

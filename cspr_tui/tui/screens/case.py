@@ -561,7 +561,7 @@ class CaseScreen(Screen[None]):
         self.app.push_screen(
             ReasonDialog(
                 f"Move to {goal.label} with an override",
-                "\n".join(f"• {item}" for item in waivable)
+                "\n".join(f"• {missing_item(item)}" for item in waivable)
                 + "\n\nWhy is this accepted? The override and its reason go in the audit trail.",
             ),
             reason_given,

@@ -480,6 +480,8 @@ class FormScreen(Screen[bool]):
             editor = self._editor_of(widget)
             if editor is not None:
                 editor.check()
+                if self.is_attached:
+                    self._show_step_line()  # the step's mark, as when leaving a one-line box
 
     @on(Input.Submitted)
     def _input_submitted(self) -> None:
@@ -545,24 +547,26 @@ class FormScreen(Screen[bool]):
         await self.show_step(f"{group.id}[{other}].{first.id}" if first else None, rebuild=True)
 
     def _shift_raw(self, group_id: str, index: int, swap_with: int | None) -> None:
-        """Keep typed-but-invalid text with its row when rows move or go."""
-        moved: dict[str, str] = {}
-        for path, text in list(self.raw.items()):
-            match = _INDEX.match(path)
-            if not match or match["group"] != group_id:
-                continue
-            i = int(match["index"])
-            del self.raw[path]
-            if swap_with is None:
-                if i == index:
+        """Keep typed-but-invalid text, and the "carried over" marks, with their row when
+        rows move or go (a moved carried entry kept another row's marks)."""
+        for by_path in (self.raw, self.carried):
+            moved: dict[str, str] = {}
+            for path, text in list(by_path.items()):
+                match = _INDEX.match(path)
+                if not match or match["group"] != group_id:
                     continue
-                i = i - 1 if i > index else i
-            elif i == index:
-                i = swap_with
-            elif i == swap_with:
-                i = index
-            moved[f"{group_id}[{i}].{match['field']}"] = text
-        self.raw.update(moved)
+                i = int(match["index"])
+                del by_path[path]
+                if swap_with is None:
+                    if i == index:
+                        continue
+                    i = i - 1 if i > index else i
+                elif i == index:
+                    i = swap_with
+                elif i == swap_with:
+                    i = index
+                moved[f"{group_id}[{i}].{match['field']}"] = text
+            by_path.update(moved)
 
     @on(Button.Pressed, ".row-add")
     async def _add_pressed(self, event: Button.Pressed) -> None:
