@@ -169,6 +169,14 @@ def _top(issue: Issue) -> str:
     return issue.path.split(".", 1)[0].split("[", 1)[0]
 
 
+def mark_received(case: Case, agency: str, day: date) -> None:
+    """A finished report is in: its request is received that day, unless it already was
+    (a later edit of the report does not move the date)."""
+    request = find(case, agency.strip()) if agency.strip() else None
+    if request is not None and not request.received_date:
+        request.received_date = day.isoformat()
+
+
 def take_answers(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
     """Saving an agency report: the facts its request owns (author, role, dates, depth) go
     to the request, and the rest is returned for the report's record, so neither copies the

@@ -120,6 +120,8 @@ def put_record(
         del case.records[form_id]  # this agency's report from before per-agency keys
     if key != form_id:  # an agency report: its request keeps the facts it owns
         values = agency_report.take_answers(case, values)
+        if finish:
+            agency_report.mark_received(case, str(values.get("agency") or ""), stamp.today)
     case.records[key] = Record(
         form_id=form_id,
         template_version=version,

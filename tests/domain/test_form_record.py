@@ -73,3 +73,24 @@ def test_answers_that_cannot_be_stored_are_named_as_the_reviewer_sees_them() -> 
     label = form.field("incident_description").label
     with pytest.raises(ValidationFailed, match=rf"the {form.title}'s answer '{label}' contains"):
         rules.checked_answers(form, {"incident_description": "bad \ud800"})
+
+
+def test_finishing_an_agency_report_marks_its_request_received_once() -> None:
+    """A report finished in the app is in: its request shows it received that day, so its
+    due date stops counting on the dashboard; a draft does not, and a later edit does not
+    move the date."""
+    case = _case()
+    case.agency_reports.append(AgencyReportRequest(agency="Police", due_date="2026-06-20"))
+    rules.put_record(
+        case, STAMP, "agency_report:Police", "agency_report", 2, {"agency": "Police"}, False
+    )
+    assert case.agency_reports[0].received_date in (None, "")
+    rules.put_record(
+        case, STAMP, "agency_report:Police", "agency_report", 2, {"agency": "Police"}, True
+    )
+    assert case.agency_reports[0].received_date == STAMP.today.isoformat()
+    later = Stamp("Reviewer Two", date(2026, 7, 1), "2026-07-01T09:00:00+00:00")
+    rules.put_record(
+        case, later, "agency_report:Police", "agency_report", 2, {"agency": "Police"}, True
+    )
+    assert case.agency_reports[0].received_date == STAMP.today.isoformat()
