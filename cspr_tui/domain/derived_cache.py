@@ -13,9 +13,7 @@ answers. It holds case data, so its owner empties it when the vault locks (`clea
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -23,20 +21,8 @@ from cspr_tui.domain.case import Case, Rag, Recommendation
 from cspr_tui.domain.deadline import Deadline, case_deadlines, earliest_open, in_order
 from cspr_tui.domain.quarter import Quarter, current_quarter
 from cspr_tui.domain.rag import compute_rag, is_overdue
+from cspr_tui.domain.read_model import gc_paused
 from cspr_tui.settings import Settings
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Make thousands of small objects without the collector rescanning the whole heap
-    (every case of the vault) every few hundred of them; nothing made here is cyclic."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 class RatedRecommendation:
@@ -104,7 +90,7 @@ class DerivedCache:
         self, cases: Iterable[Case], settings: Settings, today: date, calendar: Any = None
     ) -> list[Deadline]:
         """The open deadlines of all `cases`, overdue first (domain.deadline.all_deadlines)."""
-        with _gc_paused():
+        with gc_paused():
             found = [
                 deadline
                 for case in cases
@@ -116,7 +102,7 @@ class DerivedCache:
     def all_ratings(self, cases: Iterable[Case], today: date) -> list[RatedRecommendation]:
         """Every recommendation of `cases`, in order, each with its (lazy) rating."""
         rows: list[RatedRecommendation] = []
-        with _gc_paused():
+        with gc_paused():
             for case in cases:
                 rows.extend(self.ratings(case, today))
         return rows
