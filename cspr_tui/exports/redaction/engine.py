@@ -487,7 +487,10 @@ class Redactor:
                 letters = [c for c in chunk if c.isalpha()]
                 name_first = original[doc.span(m.start("name"), m.start("name") + 1)[0]]
                 # "A carpenter", "I mark": an initial makes a name only of a capitalised word
-                if not all(c.isupper() for c in letters) or (name_first.islower() and is_word(key)):
+                lower_word = name_first.islower() and is_word(key)
+                if lower_word and "." in chunk and not is_ordinary(key):
+                    lower_word = False  # "X. zhou": an initial with its stop, then a name
+                if not all(c.isupper() for c in letters) or lower_word:
                     initials = ""  # "a Smith": an article, not an initial
                     if not title:
                         start = m.start("name")
@@ -826,7 +829,21 @@ def _sentence_start(text: str, start: int) -> bool:
     index = start - 1
     while index >= 0 and (text[index].isspace() or text[index] in "\"'“‘([«*-–—•"):
         index -= 1
-    return index < 0 or bool(_SENTENCE_END.match(text[index]))
+    if index < 0:
+        return True
+    if text[index] == "." and _after_initial(text, index):
+        return False  # "X. Zhou": the full stop of an initial does not end a sentence
+    return bool(_SENTENCE_END.match(text[index]))
+
+
+def _after_initial(text: str, dot: int) -> bool:
+    """Whether the full stop at `dot` follows a lone capital letter ("J." in "J. Smith")."""
+    return (
+        dot >= 1
+        and text[dot - 1].isalpha()
+        and text[dot - 1].isupper()
+        and (dot < 2 or not text[dot - 2].isalpha())
+    )
 
 
 def _neighbour_words(text: str, start: int, end: int) -> tuple[str, str]:
@@ -866,8 +883,9 @@ def _names_a_family(text: str, end: int) -> bool:
 def _opens_imperative(text: str, start: int, end: int) -> bool:
     """Whether the word starts a sentence and a determiner follows it at once: "Mark the
     date", "Bill the family" are verbs; a name is rarely followed by "the" or "your"."""
-    if not _sentence_start(text, start):
-        return False
+    word = text[start:end]
+    if not _sentence_start(text, start) or not word[:1].isupper() or word.isupper():
+        return False  # a verb opening a sentence is written "Mark"; "zhou", "ZHOU" are names
     after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
     return after is not None and after.group(1).casefold() in _DETERMINERS
 
