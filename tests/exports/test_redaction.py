@@ -294,3 +294,31 @@ def test_an_initial_then_a_key_surname_in_any_case_is_the_name() -> None:
         "CSPR-2026-003", "Child C", people=[Person("Ann Carpenter", "Mother", "Mother")]
     )
     assert Redactor.for_case(carpenter).redact("A carpenter came.") == "A carpenter came."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Re-audit home visit practice one year after publication.",
+        "Relaunch the bruising protocol with a briefing for every health visitor.",
+        "Detective Inspector, public protection",
+        "Co-located staff met weekly.",
+    ],
+)
+def test_everyday_words_an_action_opens_with_are_not_possible_names(text: str) -> None:
+    """A prefix before a hyphen, a rare English verb opening an instruction before "the",
+    and a police rank are not held up for review as possible names."""
+    assert [f.hit for f in _redactor().scan(text) if f.kind == "possible name"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Thornbury said the visit went well.", "Thornbury"),
+        ("Kayden-Lee visited on Monday.", "Kayden"),
+        ("Ashworth the following week rang.", "Ashworth"),
+        ("Smith-Jones attended.", "Jones"),
+    ],
+)
+def test_unknown_names_beside_those_rules_are_still_flagged(text: str, name: str) -> None:
+    assert name in [f.hit for f in _redactor().scan(text) if f.kind == "possible name"]

@@ -70,3 +70,13 @@ def test_every_demo_case_exports_redacted_after_review(demo: CaseStore, workspac
             assert f" {word} " not in folded.replace(",", " ").replace(".", " "), word
         assert "social Practitioner" not in text
     assert len(written) == 3 * len(cases)
+
+
+def test_the_demo_tracker_exports_redacted_with_nothing_to_review(demo: CaseStore) -> None:
+    """The first export a newcomer tries: the demo's recommendations hold no one's name, so
+    the redacted tracker is written at once (it was refused over "Re-audit", "Relaunch the"
+    and "Detective Inspector")."""
+    tracker = write_tracker(
+        demo.list_cases(), quarter=quarter_of(TODAY), today=TODAY, settings=demo.settings
+    )
+    assert tracker.exists()

@@ -37,7 +37,7 @@ from cspr_tui.exports.redaction.key import (
     subjects_for_case,
 )
 from cspr_tui.exports.redaction.normalise import Folded, fold, fold_plain
-from cspr_tui.exports.redaction.words import is_frequent, is_ordinary, is_word
+from cspr_tui.exports.redaction.words import is_english_only, is_frequent, is_ordinary, is_word
 
 __all__ = ["Finding", "Redactor"]
 
@@ -652,6 +652,10 @@ class Redactor:
                 continue
             if _sentence_start(original, o_start) and _is_plain_sentence_word(bare):
                 continue
+            if _opens_imperative(original, o_start, o_end) and is_english_only(bare):
+                continue  # "Relaunch the protocol": a verb, rare but English only
+            if _prefix_of_compound(original, o_end):
+                continue  # "Re-audit", "Co-located": a prefix, not a name
             hits.append(
                 _Hit(
                     m.start(),
@@ -896,6 +900,13 @@ def _in_capitalised_phrase(text: str, start: int, end: int) -> bool:
     if before and _sentence_start(text, text.rfind(before, 0, start)):
         before = ""  # "Later Brown said": capitalised only because it starts the sentence
     return any(w[:1].isupper() and w.casefold() not in TITLES for w in (before, after))
+
+
+def _prefix_of_compound(text: str, end: int) -> bool:
+    """Whether a hyphen and an everyday word in lower case follow at once ("Re-audit",
+    "Co-located"): a double-barrelled name capitalises both parts ("Smith-Jones")."""
+    after = re.match(r"-([a-z]+)(?![^\W\d_])", text[end : end + 40])
+    return after is not None and is_ordinary(after.group(1))
 
 
 def _is_plain_sentence_word(word: str) -> bool:
