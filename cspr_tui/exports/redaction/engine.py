@@ -770,33 +770,54 @@ class Redactor:
         """What in `text` would still be withheld: the check on a finished document."""
         return [f for f in self.scan(text) if f.withhold and f.kind != "possible name"]
 
-    def redact_data(self, value: Any, *, document: str = "", path: str = "") -> Any:
-        """The same structure (dicts, lists, strings) with every string redacted."""
+    def redact_data(
+        self,
+        value: Any,
+        *,
+        document: str = "",
+        path: str = "",
+        skip: frozenset[str] = frozenset(),
+    ) -> Any:
+        """The same structure (dicts, lists, strings) with every string redacted but those
+        under a key in `skip` (the template's own words, as `scan_data` leaves them)."""
         if isinstance(value, str):
             return self.redact(value, document=document, path=path)
         if isinstance(value, Mapping):
             return {
-                k: self.redact_data(v, document=document, path=_join(path, str(k)))
+                k: v
+                if isinstance(v, str) and k in skip
+                else self.redact_data(v, document=document, path=_join(path, str(k)), skip=skip)
                 for k, v in value.items()
             }
         if isinstance(value, list | tuple):
             return [
-                self.redact_data(v, document=document, path=f"{path}[{i}]")
+                self.redact_data(v, document=document, path=f"{path}[{i}]", skip=skip)
                 for i, v in enumerate(value)
             ]
         return value
 
-    def scan_data(self, value: Any, *, document: str = "", path: str = "") -> list[Finding]:
-        """Every finding in every string of a structure, each with its field path."""
+    def scan_data(
+        self,
+        value: Any,
+        *,
+        document: str = "",
+        path: str = "",
+        skip: frozenset[str] = frozenset(),
+    ) -> list[Finding]:
+        """Every finding in every string of a structure, each with its field path; strings
+        under a key in `skip` (the template's own words) are not looked at."""
         if isinstance(value, str):
             return self.scan(value, document=document, path=path)
         found: list[Finding] = []
         if isinstance(value, Mapping):
             for k, v in value.items():
-                found += self.scan_data(v, document=document, path=_join(path, str(k)))
+                if isinstance(v, str) and k in skip:
+                    continue
+                found += self.scan_data(v, document=document, path=_join(path, str(k)), skip=skip)
         elif isinstance(value, list | tuple):
             for i, v in enumerate(value):
-                found += self.scan_data(v, document=document, path=f"{path}[{_item_name(v, i)}]")
+                where = f"{path}[{_item_name(v, i)}]"
+                found += self.scan_data(v, document=document, path=where, skip=skip)
         return found
 
     def strict(self) -> Redactor:
