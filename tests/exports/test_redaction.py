@@ -302,6 +302,8 @@ def test_an_initial_then_a_key_surname_in_any_case_is_the_name() -> None:
         "Re-audit home visit practice one year after publication.",
         "Relaunch the bruising protocol with a briefing for every health visitor.",
         "Detective Inspector, public protection",
+        "Chief Supt, public protection",
+        "Detective Superintendent, public protection",
         "Co-located staff met weekly.",
     ],
 )
