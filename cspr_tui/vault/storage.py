@@ -87,9 +87,13 @@ class _Recording:
     """The table TinyDB's updaters change, as a view of the stored table itself (string
     ids; the updaters use the table's integer ids): each document's committed bytes are
     noted before its first change (TinyDB changes documents in place), and nothing is
-    copied, so a one-document write costs the same at 10 documents or 100,000."""
+    copied, so a one-document write costs the same at 10 documents or 100,000.
 
-    __slots__ = ("_convert", "_note", "_raw")
+    Each document is also kept as it was before this one call (`undo`), so an updater that
+    raises halfway (a bad document in `insert_multiple`) leaves the table as it found it,
+    as TinyDB's copy-and-replace did."""
+
+    __slots__ = ("_convert", "_note", "_prior", "_raw")
 
     def __init__(
         self, raw: dict[str, Any], note: Callable[[Any, Any], None], convert: Callable[[str], Any]
@@ -97,6 +101,22 @@ class _Recording:
         self._raw = raw
         self._note = note
         self._convert = convert
+        self._prior: dict[str, bytes | None] = {}
+
+    def _touch(self, key: Any, doc: Any) -> None:
+        name = str(key)
+        if name not in self._prior:
+            self._prior[name] = None if doc is _MISSING else dumps(doc)
+        self._note(key, doc)
+
+    def undo(self) -> None:
+        """Put back every document this call touched."""
+        for name, raw in self._prior.items():
+            if raw is None:
+                self._raw.pop(name, None)
+            else:
+                self._raw[name] = orjson.loads(raw)
+        self._prior.clear()
 
     def __contains__(self, key: object) -> bool:
         return str(key) in self._raw
@@ -113,7 +133,7 @@ class _Recording:
 
     def __getitem__(self, key: Any) -> Any:
         doc = self._raw[str(key)]
-        self._note(key, doc)
+        self._touch(key, doc)
         return doc
 
     def get(self, key: Any, default: Any = None) -> Any:
@@ -121,33 +141,33 @@ class _Recording:
 
     def __setitem__(self, key: Any, value: Any) -> None:
         name = str(key)
-        self._note(key, self._raw.get(name, _MISSING))
+        self._touch(key, self._raw.get(name, _MISSING))
         self._raw[name] = value
 
     def __delitem__(self, key: Any) -> None:
         name = str(key)
-        self._note(key, self._raw.get(name, _MISSING))
+        self._touch(key, self._raw.get(name, _MISSING))
         del self._raw[name]
 
     def pop(self, key: Any, *default: Any) -> Any:
         name = str(key)
-        self._note(key, self._raw.get(name, _MISSING))
+        self._touch(key, self._raw.get(name, _MISSING))
         return self._raw.pop(name, *default)
 
     def clear(self) -> None:
         for key, doc in self._raw.items():
-            self._note(key, doc)
+            self._touch(key, doc)
         self._raw.clear()
 
     def values(self) -> list[Any]:  # noted first: the caller may change them
         for key, doc in self._raw.items():
-            self._note(key, doc)
+            self._touch(key, doc)
         return list(self._raw.values())
 
     def items(self) -> list[tuple[Any, Any]]:  # noted first: the caller may change them
         convert = self._convert
         for key, doc in self._raw.items():
-            self._note(key, doc)
+            self._touch(key, doc)
         return [(convert(key), doc) for key, doc in self._raw.items()]
 
 
@@ -162,10 +182,17 @@ class TrackedTable(Table):
             return
         tables = storage.read()
         raw = tables.get(self.name)
-        if raw is None:  # a new table: saved whole (it is not among the committed ones)
+        new = raw is None  # a new table is saved whole (it is not among the committed ones)
+        if raw is None:
             raw = tables[self.name] = {}
         table = _Recording(raw, storage.noter(self.name), self.document_id_class)
-        updater(table)  # type: ignore[arg-type]  # the view has every method the updaters use
+        try:
+            updater(table)  # type: ignore[arg-type]  # the view has every method they use
+        except BaseException:
+            table.undo()
+            if new:
+                del tables[self.name]
+            raise
         storage.write(tables)
         self.clear_cache()
 

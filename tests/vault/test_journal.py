@@ -140,6 +140,29 @@ def test_a_rolled_back_transaction_removes_what_it_inserted_from_the_live_tables
         assert len(vault.db.table("audit")) == 1
 
 
+def test_a_write_that_raises_halfway_changes_nothing_in_memory_or_on_disk(
+    vault_path: Path,
+) -> None:
+    """TinyDB checks each document as it inserts: a bad one in the middle must not leave
+    the good ones before it in the live table, to be saved by the next write."""
+    with create_vault(vault_path, "pw") as vault:
+        cases = vault.db.table("cases", cache_size=0)
+        cases.insert(_case(1))
+        with pytest.raises(ValueError):
+            cases.insert_multiple([_case(2), "not a document", _case(3)])  # type: ignore[list-item]
+        assert [d["ref"] for d in cases.all()] == ["CSPR-2026-0001"]
+        with pytest.raises(ValueError):
+            vault.db.table("brand_new").insert_multiple([{"x": 1}, 5])  # type: ignore[list-item]
+        assert "brand_new" not in vault.db.tables()
+        with pytest.raises(KeyError):
+            cases.update(lambda doc: doc.update(stage="half") or doc.pop("gone"), doc_ids=[1])
+        assert cases.get(doc_id=1)["stage"] == "rapid_review"
+        cases.update({"notes": "later"}, doc_ids=[1])
+    with open_vault(vault_path, "pw") as vault:
+        assert [d["ref"] for d in vault.db.table("cases").all()] == ["CSPR-2026-0001"]
+        assert "brand_new" not in vault.db.tables()
+
+
 def test_an_inner_rollback_inside_a_saved_transaction_saves_only_the_outer_changes(
     vault_path: Path,
 ) -> None:
