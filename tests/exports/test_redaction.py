@@ -324,3 +324,29 @@ def test_everyday_words_an_action_opens_with_are_not_possible_names(text: str) -
 )
 def test_unknown_names_beside_those_rules_are_still_flagged(text: str, name: str) -> None:
     assert name in [f.hit for f in _redactor().scan(text) if f.kind == "possible name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gracie Fictionalia rang.", "[name withheld] [name withheld] rang."),
+        ("Zoë Smithers-Jones came.", "Child A [name withheld] came."),
+        ("Smithers Zoë came.", "[name withheld] Child A came."),
+        ("Zoë Anna Smithers came.", "Child A [name withheld] came."),
+        ("Mr Brown Jnr came.", "Mother's partner Jnr came."),
+    ],
+)
+def test_an_unknown_word_beside_a_key_name_is_withheld_with_it(text: str, expected: str) -> None:
+    """A nickname or a name nobody registered, written against a key name ("Gracie
+    Fictionalia", "Zoë Smithers-Jones"), is most likely the rest of a person's name: it is
+    proposed for withholding (one finding for the whole of it), not kept as written."""
+    redactor = _redactor()
+    assert redactor.redact(text) == expected
+    for finding in redactor.scan(text):
+        assert finding.withhold, finding
+
+
+def test_an_unknown_word_away_from_key_names_is_still_kept_for_review() -> None:
+    found = [f for f in _redactor().scan("Zoë and Smithers-Jones came.") if f.kind != "name"]
+    assert [f.hit for f in found] == ["Smithers", "Jones"]
+    assert not any(f.withhold for f in found)

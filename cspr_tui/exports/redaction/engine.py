@@ -19,6 +19,7 @@ listed as possible names nobody registered: kept, unless the reviewer says other
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -89,6 +90,7 @@ _PLACE_SHORT = frozenset(
     {"gp", "gps", "sch", "prim", "acad", "coll", "med", "grp", "surg", "ctr", "cntr", "pract",
      "rc", "ce", "c", "e"}
 )  # fmt: skip
+_SUFFIXES = frozenset({"jnr", "snr", "jr", "sr"})  # "Tom Brown Jnr": not a name of its own
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?\n\r\u2022:;]")
 _NAME_GAP = re.compile(r"[ ]{0,2}(?:-[ ]?)?")
@@ -633,9 +635,15 @@ class Redactor:
         # or initial, beside another name part, as the whole name); here it is listed.
         return False, "a name in the key that is also an everyday word; check it is the name"
 
-    def _unknown_hits(self, doc: Folded, taken: list[tuple[int, int]]) -> list[_Hit]:
+    def _unknown_hits(
+        self, doc: Folded, taken: list[tuple[int, int]], names: Iterable[_Hit] = ()
+    ) -> list[_Hit]:
         hits: list[_Hit] = []
         folded, original = doc.text, doc.original
+        # Where the key's names are replaced: an unknown capitalised word right beside one
+        # ("Gracie O'Brien", "Grace Smithers") is most likely the rest of someone's name.
+        name_starts = {h.start for h in names if h.kind == "name" and h.withhold}
+        name_ends = {h.end for h in names if h.kind == "name" and h.withhold}
         for m in _WORD.finditer(folded):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
@@ -648,7 +656,7 @@ class Redactor:
                 continue
             if word.isupper() and len(bare) <= 5:
                 continue  # an acronym: CAMHS, MASH, GP
-            if bare in TITLES or is_ordinary(bare):
+            if bare in TITLES or bare in _SUFFIXES or is_ordinary(bare):
                 continue
             if _sentence_start(original, o_start) and _is_plain_sentence_word(bare):
                 continue
@@ -656,17 +664,39 @@ class Redactor:
                 continue  # "Relaunch the protocol": a verb, rare but English only
             if _prefix_of_compound(original, o_end):
                 continue  # "Re-audit", "Co-located": a prefix, not a name
-            hits.append(
-                _Hit(
-                    m.start(),
-                    m.end(),
-                    "possible name",
-                    NAME_WITHHELD,
-                    False,
-                    "a capitalised word that is not an everyday word nor on the allowlist",
-                )
+            gap_after = re.match(r"[ ]{1,2}", folded[m.end() : m.end() + 2])
+            gap_before = re.search(r"[ ]{1,2}$", folded[max(0, m.start() - 2) : m.start()])
+            beside = (gap_after is not None and m.end() + gap_after.end() in name_starts) or (
+                gap_before is not None and m.start() - len(gap_before.group()) in name_ends
             )
-        return hits
+            if beside:
+                reason = "a capitalised word beside a name in the key: most likely part of a name"
+            else:
+                reason = "a capitalised word that is not an everyday word nor on the allowlist"
+            hits.append(_Hit(m.start(), m.end(), "possible name", NAME_WITHHELD, beside, reason))
+        # ... and so is an unknown word joined to one of those ("Smithers-Jones"), either way
+        for order in (hits, hits[::-1]):
+            for one, other in itertools.pairwise(order):
+                a, b = sorted((one, other), key=lambda h: h.start)
+                if (
+                    one.withhold
+                    and not other.withhold
+                    and _NAME_GAP.fullmatch(folded, a.end, b.start)
+                ):
+                    other.withhold, other.reason = True, one.reason
+        joined: list[_Hit] = []
+        for hit in hits:  # one finding, one "[name withheld]" for the whole of such a name
+            last = joined[-1] if joined else None
+            if (
+                last
+                and last.withhold
+                and hit.withhold
+                and _NAME_GAP.fullmatch(folded, last.end, hit.start)
+            ):
+                last.end = hit.end
+                continue
+            joined.append(hit)
+        return joined
 
     def _hits(self, text: str) -> tuple[Folded, list[_Hit]]:
         key = (text, self.flag_unknown)
@@ -700,7 +730,7 @@ class Redactor:
             kept.append(hit)
         if self.flag_unknown:
             taken = [(h.start, h.end) for h in kept] + protected
-            kept += self._unknown_hits(doc, taken)
+            kept += self._unknown_hits(doc, taken, kept)
             kept.sort(key=lambda h: h.start)
         return doc, kept
 
