@@ -108,6 +108,16 @@ async def test_redacted_case_report_from_the_case_screen(
         await settle(pilot)
         assert dialog.written is not None, dialog.query_one(".dialog-error").content
         written = dialog.written.path
+        # which version was written is said in words, not only in the file's name
+        assert "Redacted: people are named by their pseudonyms" in str(
+            dialog.query_one("#where", Static).content
+        )
+        dialog.query_one("#redact", Checkbox).value = False
+        await pilot.click("#go")
+        await settle(pilot)
+        assert "Not redacted: it holds real names" in str(
+            dialog.query_one("#where", Static).content
+        )
     assert written.name.endswith(".docx") and "Redacted" in written.name
     document = Document(written)
     text = "\n".join(p.text for p in document.paragraphs)
@@ -116,8 +126,9 @@ async def test_redacted_case_report_from_the_case_screen(
     assert "Poppy" not in text  # the child's real name, in the unredacted referral
     vault, store = read_store(vault_path)
     try:  # the same wording as `cspr export report --kind referral` writes
-        entry = store.audit_trail()[-1]
-        assert entry.action == "exported referral report"
-        assert next(c.new for c in entry.changes if c.field == "export.redacted") is True
+        redacted, full = store.audit_trail()[-2:]  # then the unredacted one, for comparison
+        assert redacted.action == full.action == "exported referral report"
+        assert next(c.new for c in redacted.changes if c.field == "export.redacted") is True
+        assert next(c.new for c in full.changes if c.field == "export.redacted") is False
     finally:
         vault.close()

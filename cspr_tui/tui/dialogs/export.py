@@ -70,6 +70,7 @@ def _request(kind: str, options: dict[str, Any]) -> Any:
 class ExportDone:
     path: Path
     kind: str
+    redacted: bool = False
 
 
 class ExportDialog(ModalScreen[ExportDone | None]):
@@ -258,7 +259,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         except Exception as exc:
             app.call_from_thread(self._failed, f"The export failed ({exc.__class__.__name__}).")
             return
-        app.call_from_thread(self._done, ExportDone(result.path, kind))
+        app.call_from_thread(self._done, ExportDone(result.path, kind, result.redacted))
 
     def _show_progress(self, done: int, total: int, what: str) -> None:
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
@@ -278,7 +279,13 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self.query_one("#go", Button).disabled = False
         bar = self.query_one("#progress", ProgressBar)
         bar.update(progress=bar.total)
-        self.query_one("#where", Static).update(f"Written to {done.path}\n{NOT_ENCRYPTED}")
+        version = (
+            "Redacted: people are named by their pseudonyms."
+            if done.redacted
+            else "Not redacted: it holds real names (tick Redacted for the version to publish)."
+        )
+        shown = f"Written to {done.path}\n{version if done.kind == 'case' else ''}"
+        self.query_one("#where", Static).update(f"{shown.rstrip()}\n{NOT_ENCRYPTED}")
         self.query_one("#close").focus()
 
     @on(Button.Pressed, "#review")
