@@ -76,7 +76,9 @@ class ChoiceSelect(Select[str]):
 
     async def _on_key(self, event: events.Key) -> None:
         """A letter typed on the closed list opens it and starts the search with it."""
-        if not self.has_focus or self.expanded or not self._type_to_search:
+        # `app.focused`, not `has_focus`: that follows a Focus message, which a key typed
+        # straight after Tab can overtake.
+        if self.app.focused is not self or self.expanded or not self._type_to_search:
             return  # a key bubbling up from the open list, or no search at all
         if not self._opens_on(event):
             return
