@@ -283,3 +283,35 @@ async def test_a_requested_report_opens_on_the_first_answer_its_request_left_out
         values = app.screen.values
         assert values["author_role"] == "Detective Sergeant"
         assert (values["agency"], values["author_name"]) == ("Police", "DS Kim Sample")
+
+
+def seed_one_recommendation(store) -> None:
+    ref = store.create_case(pseudonym="Child B").ref
+    store.add_recommendation(
+        ref, text="Train staff.", lead_agency="Police", target_date="2027-01-31"
+    )
+
+
+async def test_letters_open_the_lists_of_the_update_and_export_dialogs(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The quarterly update's status and the export dialog's lists took Enter before a
+    letter ("in p" alone did nothing); they now open on the letters as the forms' lists do."""
+    from tests.tui.conftest import saved_store
+
+    seed_vault(vault_path, seed_one_recommendation)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "r")
+        await burst(pilot, "u")
+        await burst(pilot, *"Started", "tab", *"in p", "enter", "ctrl+s")
+        await burst(pilot, "escape", "x")  # back to the dashboard, then its export dialog
+        dialog = app.screen
+        assert dialog.query_one("#kind").value == "tracker"
+        await burst(pilot, *"agency", "enter")
+        assert dialog.query_one("#kind").value == "agency"
+    with saved_store(vault_path) as store:
+        rec = store.get(store.list_cases()[0].ref).recommendations[0]
+        assert rec.status.value == "In progress"
+        assert [u.narrative for u in rec.updates] == ["Started"]

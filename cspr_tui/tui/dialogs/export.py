@@ -23,6 +23,7 @@ from textual.widgets import Button, Checkbox, Input, ProgressBar, Select, Static
 
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.words import review_needed
 
@@ -111,7 +112,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             if not self.kinds:
                 yield Static("No exporter is installed yet.")
             else:
-                yield Select(
+                yield ChoiceSelect(
                     [(KINDS[k], k) for k in self.kinds],
                     value=self.kind,
                     allow_blank=False,
@@ -129,15 +130,17 @@ class ExportDialog(ModalScreen[ExportDone | None]):
                     compact=True,
                 )
                 refs = [ref for _, ref in cases]
-                yield Select(
+                yield ChoiceSelect(
                     cases,
                     value=self.ref if self.ref in refs else Select.NULL,
                     prompt="Case",
                     compact=True,
                     id="case",
                 )
-                yield Select([], prompt="Agency", compact=True, id="agency")
-                yield Select(self._report_kinds(), prompt="Report", compact=True, id="report-kind")
+                yield ChoiceSelect([], prompt="Agency", compact=True, id="agency")
+                yield ChoiceSelect(
+                    self._report_kinds(), prompt="Report", compact=True, id="report-kind"
+                )
                 yield Checkbox(
                     "Redacted (pseudonyms only, for publication)", compact=True, id="redact"
                 )
