@@ -13,7 +13,7 @@ first choice holding it, and Enter takes it.
 
 from __future__ import annotations
 
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
@@ -63,6 +63,8 @@ class ChoiceOverlay(SelectOverlay):
 class ChoiceSelect(Select[str]):
     """`Select` with `ChoiceOverlay` as its list."""
 
+    _typed_open = False  # the open list was opened by a letter: Tab takes its choice
+
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
         yield ChoiceOverlay(
@@ -85,8 +87,22 @@ class ChoiceSelect(Select[str]):
         event.stop()
         event.prevent_default()
         self.action_show_overlay()
+        self._typed_open = True
         overlay = self.query_one(ChoiceOverlay)
         # At once (`focus()` waits its turn, and taking the focus clears the typed word),
         # so the next letter, already on its way, reaches the open list and adds to it.
         self.screen.set_focus(overlay, scroll_visible=False)
         overlay.search_for(event.character or "")
+
+    @on(SelectOverlay.Dismiss)
+    def _take_typed_choice(self, event: SelectOverlay.Dismiss) -> None:
+        """Tab out of a list opened by typing takes the choice the letters found, as a
+        reviewer who types "Po" then Tab expects (Escape still leaves it unchanged)."""
+        typed, self._typed_open = self._typed_open, False
+        if not (typed and event.lost_focus):
+            return
+        overlay = self.query_one(ChoiceOverlay)
+        first = 1 if self._allow_blank else 0
+        index = overlay.highlighted
+        if index is not None and index >= first and index < len(self._options):
+            self.value = self._options[index][1]
