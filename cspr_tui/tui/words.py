@@ -159,3 +159,15 @@ def change_line(path: str, old, new, forms=None) -> str | None:
         if group is not None:
             label = f"{group.row_label(int(rows[0]))}: {label}"
     return f"{title}: {label}: {_shown(old, field)} → {_shown(new, field)}"
+
+
+def review_needed(count: int, refs: list[str]) -> str:
+    """A redacted export held up by findings, worded for the screen (the CLI's message
+    names its own commands and flags, which mean nothing here)."""
+    findings = f"{count} redaction finding{'s' if count != 1 else ''}"
+    cases = ", ".join(refs)
+    return (
+        f"{findings} for {cases} {'are' if count != 1 else 'is'} not reviewed, so no "
+        f"file was written. Press Review redaction to accept or reject each one (or add the "
+        f"person to the case's pseudonym key), then export again."
+    )

@@ -23,7 +23,9 @@ from textual.widgets import Button, Checkbox, Input, ProgressBar, Select, Static
 
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.words import review_needed
 
 KINDS = {
     "tracker": "Quarterly recommendations tracker (Excel)",
@@ -99,6 +101,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self.kind = kind if kind in self.kinds else (self.kinds[0] if self.kinds else "")
         self.ref = ref
         self.written: ExportDone | None = None
+        self.to_review: list[str] = []  # cases whose findings held the last export up
 
     def compose(self) -> ComposeResult:
         from cspr_tui.domain.quarter import current_quarter
@@ -110,7 +113,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             if not self.kinds:
                 yield Static("No exporter is installed yet.")
             else:
-                yield Select(
+                yield ChoiceSelect(
                     [(KINDS[k], k) for k in self.kinds],
                     value=self.kind,
                     allow_blank=False,
@@ -128,21 +131,25 @@ class ExportDialog(ModalScreen[ExportDone | None]):
                     compact=True,
                 )
                 refs = [ref for _, ref in cases]
-                yield Select(
+                yield ChoiceSelect(
                     cases,
                     value=self.ref if self.ref in refs else Select.NULL,
                     prompt="Case",
                     compact=True,
                     id="case",
                 )
-                yield Select([], prompt="Agency", compact=True, id="agency")
-                yield Select(self._report_kinds(), prompt="Report", compact=True, id="report-kind")
+                yield ChoiceSelect([], prompt="Agency", compact=True, id="agency")
+                yield ChoiceSelect(
+                    self._report_kinds(), prompt="Report", compact=True, id="report-kind"
+                )
                 yield Checkbox(
                     "Redacted (pseudonyms only, for publication)", compact=True, id="redact"
                 )
             yield ProgressBar(total=3, show_eta=False, id="progress")
-            yield Static("", classes="dialog-error")
-            yield Static("", id="where")
+            # Plain text: a finding's id in brackets ("[a78324fdc6] possible name...") is
+            # not markup, and a path may hold brackets too.
+            yield Static("", classes="dialog-error", markup=False)
+            yield Static("", id="where", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 if self.kinds:
                     yield Button("Export", id="go", variant="primary", compact=True)
@@ -247,8 +254,17 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         def progress(done: int, total: int, what: str) -> None:
             app.call_from_thread(self._show_progress, done, total, what)
 
+        from cspr_tui.exports.redaction.review import RedactionReviewNeeded
+
         try:
             result = run_export(app.store, _request(kind, options), progress=progress)
+        except RedactionReviewNeeded as exc:
+            refs = [ref for ref in exc.ref.split(", ") if ref]
+            shown = "\n".join([review_needed(len(exc.findings), refs), *exc.details[:6]])
+            if len(exc.details) > 6:
+                shown += f"\n… and {len(exc.details) - 6} more on the redaction review screen."
+            app.call_from_thread(self._failed, shown, refs)
+            return
         except CsprError as exc:
             # What, where and how to fix: the refusal's own lines, as the command line shows.
             shown = "\n".join([exc.message, *exc.details[:6]])
@@ -266,7 +282,10 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         if done < total:
             self.query_one("#where", Static).update(f"{what}…")
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, to_review: list[str] | None = None) -> None:
+        self.to_review = to_review or []
+        if self.to_review:  # the way to the findings, whatever the export (the tracker too)
+            self.query_one("#review").display = True
         self.query_one("#go", Button).disabled = False
         self.query_one("#progress").display = False
         self.query_one("#where", Static).update("")
@@ -293,7 +312,9 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         """The redaction review of the chosen case (the tracker: of each case in turn)."""
         from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
 
-        ref = self._chosen("#case")
+        ref = self._chosen("#case") if self.kind == "case" else None
+        if ref is None and self.to_review:
+            ref = self.to_review[0]  # the tracker: the first case it was held up by
         if ref is None:
             self.query_one(".dialog-error", Static).update(
                 "Choose the case whose redaction findings you want to review."

@@ -90,6 +90,7 @@ class FormScreen(Screen[bool]):
         self.editors: dict[str, FieldEditor] = {}
         self.expanded: dict[str, int] = {}  # the one open entry of each repeatable group
         self.carried: dict[str, str] = {}  # value path -> where its answer came from
+        self.given: frozenset[str] = frozenset()  # answers an agency report's request owns
         self.step = 0
         self.issues_shown: tuple[str, bool] | None = None  # (heading, finishing) while listed
         self.panes: dict[str, StepPane] = {}  # each visited step's widgets, by section id
@@ -132,6 +133,10 @@ class FormScreen(Screen[bool]):
         else:
             self.values = self.form.initial_values(self.app.today())
             self.values.update(self._from_request(case))
+        request = agency_report.find(case, self.agency) if self.agency else None
+        if self.form_id == AGENCY_REPORT_FORM and request is not None:
+            # the agency, author and dates were given with the request: not typed again
+            self.given = frozenset(agency_report.answers_from_request(request))
         if opened_by_the_workflow(record):  # e.g. the review the LCSPR decision opened
             carried = carry_over(case, self.form, self.values if record else None)
             for field_id, item in carried.items():
@@ -306,7 +311,7 @@ class FormScreen(Screen[bool]):
 
     def _filled_in(self, path: str, field: Field) -> bool:
         """The answer at `path` is one the app gave: carried over, or the field's default."""
-        if path in self.carried:
+        if path in self.carried or path in self.given:
             return True
         if field.default is None:
             return False
