@@ -20,6 +20,16 @@ _SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", 
 _ABBREVIATIONS = {"SoS": "Secretary of State"}
 
 
+# "0. Cover", "2.1 Sources": a number with a dot, then the words (not "2026 review").
+_TYPED_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.\s+(?=\S)|^\s*\d+(?:\.\d+)+\s+(?=\S)")
+
+
+def step_title(title: str) -> str:
+    """A section's title without the number typed into the template ("0. Cover" -> "Cover"):
+    the screens number the steps themselves, so it would read "1. 0. Cover"."""
+    return _TYPED_NUMBER.sub("", title, count=1)
+
+
 def sentence(text: str) -> str:
     """Capital first letter, abbreviations spelt out."""
     for short, long in _ABBREVIATIONS.items():

@@ -19,13 +19,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, ProgressBar, Select, Static
 
+from cspr_tui.domain.quarter import Quarter, current_quarter
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.footer import KeysFooter
-from cspr_tui.tui.words import review_needed
+from cspr_tui.tui.words import quarter_words, review_needed
 
 KINDS = {
     "tracker": "Quarterly recommendations tracker (Excel)",
@@ -68,6 +69,17 @@ def _request(kind: str, options: dict[str, Any]) -> Any:
     return CaseReportExport(options["ref"], options["report"], redact=bool(options["redact"]))
 
 
+def quarter_choices(now: Quarter, back: int = 8) -> list[tuple[str, str]]:
+    """The quarter to export, in words ("Q3 2026-27 (Oct-Dec)"): the next one, this one
+    and the `back` before it, newest first; the tracker's quarter code is the value."""
+    quarters = [now.next()]
+    quarter = now
+    for _ in range(back + 1):
+        quarters.append(quarter)
+        quarter = quarter.previous()
+    return [(quarter_words(q.code), q.code) for q in quarters]
+
+
 @dataclass(frozen=True)
 class ExportDone:
     path: Path
@@ -104,8 +116,6 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self.to_review: list[str] = []  # cases whose findings held the last export up
 
     def compose(self) -> ComposeResult:
-        from cspr_tui.domain.quarter import current_quarter
-
         store = self.app.store
         cases = [(f"{c.ref} {c.pseudonym}", c.ref) for c in store.list_cases()]
         with Vertical():
@@ -120,15 +130,14 @@ class ExportDialog(ModalScreen[ExportDone | None]):
                     compact=True,
                     id="kind",
                 )
-                yield Static(
-                    "Quarter, as YYYY-QN (financial year: Q1 is April to June)",
-                    id="quarter-label",
-                )
-                yield Input(
-                    current_quarter(self.app.today()).code,
-                    placeholder="Quarter, e.g. 2026-Q3",
-                    id="quarter",
+                yield Static("Quarter (financial year: Q1 is April to June)", id="quarter-label")
+                now = current_quarter(self.app.today())
+                yield Select(
+                    quarter_choices(now),
+                    value=now.code,
+                    allow_blank=False,
                     compact=True,
+                    id="quarter",
                 )
                 refs = [ref for _, ref in cases]
                 yield ChoiceSelect(
@@ -208,14 +217,12 @@ class ExportDialog(ModalScreen[ExportDone | None]):
 
     @on(Button.Pressed, "#go")
     def _go(self) -> None:
-        from cspr_tui.domain.quarter import Quarter
-
         error = self.query_one(".dialog-error", Static)
         error.update("")
         options: dict[str, Any] = {}
         if self.kind == "tracker":
             try:
-                options["quarter"] = Quarter.parse(self.query_one("#quarter", Input).value.strip())
+                options["quarter"] = Quarter.parse(str(self.query_one("#quarter", Select).value))
             except CsprError as exc:
                 error.update(exc.message)
                 return
