@@ -116,7 +116,7 @@ def request_status(request: AgencyReportRequest, today: date) -> ReturnStatus:
     """Where a request stands: returned, overdue (due date passed), sent, or only requested."""
     if request.received_date:
         return ReturnStatus.RETURNED
-    if request.due_date and date.fromisoformat(request.due_date) < today:
+    if request.due_date and request.due_date < today:
         return ReturnStatus.OVERDUE
     return ReturnStatus.SENT if request.sent_date else ReturnStatus.REQUESTED
 

@@ -227,9 +227,9 @@ class _Builder:
                 AgencyReportRequest(
                     agency,
                     author=f"{agency} safeguarding lead",
-                    requested_date=start.isoformat(),
-                    due_date=self.wd_after(start, 8).isoformat(),
-                    received_date=self.wd_after(start, 7).isoformat() if finish else None,
+                    requested_date=start,
+                    due_date=self.wd_after(start, 8),
+                    received_date=self.wd_after(start, 7) if finish else None,
                 ),
             )
         completed = self.wd_after(sin, 14)

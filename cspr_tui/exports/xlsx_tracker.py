@@ -618,13 +618,12 @@ def _latest_update(rec: Recommendation, quarter: Quarter) -> str:
     updates = [u for u in rec.updates if _update_quarter_ok(u.quarter, quarter) and u.narrative]
     if not updates:
         return ""
-    latest = max(updates, key=lambda u: (u.quarter, u.date or ""))
+    latest = max(updates, key=lambda u: (u.quarter, u.date))
     return f"{latest.quarter}: {latest.narrative}"
 
 
 def _included(rec: Recommendation, quarter: Quarter) -> bool:
-    created = stored_date(rec.created_date)
-    return created is None or created <= quarter.end
+    return rec.created_date is None or rec.created_date <= quarter.end
 
 
 def _update_quarter_ok(code: str, quarter: Quarter) -> bool:
@@ -1070,7 +1069,7 @@ def _summary_sheet(book: _Book) -> None:
         [
             summary_row(r, r.rec.date_closed)
             for r in rows
-            if (closed := stored_date(r.rec.date_closed)) and quarter.contains(closed)
+            if (closed := r.rec.date_closed) and quarter.contains(closed)
         ],
     )
     listing(
@@ -1079,7 +1078,7 @@ def _summary_sheet(book: _Book) -> None:
         [
             summary_row(r, r.target)
             for r in rows
-            if (created := stored_date(r.rec.created_date)) and quarter.contains(created)
+            if (created := r.rec.created_date) and quarter.contains(created)
         ],
     )
 
@@ -1129,7 +1128,7 @@ def _update_log_sheet(book: _Book) -> None:
     _print_setup(sheet, book.settings, book.heading)
     sheet.header([h for h, _w in headers])
     for row in book.rows:
-        for update in sorted(row.rec.updates, key=lambda u: (u.date or "", u.quarter)):
+        for update in sorted(row.rec.updates, key=lambda u: (u.date, u.quarter)):
             if not _update_quarter_ok(update.quarter, book.quarter):
                 continue
             sheet.append(

@@ -11,13 +11,22 @@ import calendar
 import datetime as dt
 import re
 
-__all__ = ["DateFormatError", "format_date", "months_after", "parse_date", "parse_iso_date"]
+__all__ = [
+    "DateFormatError",
+    "format_date",
+    "iso_date",
+    "months_after",
+    "optional_iso_date",
+    "parse_date",
+    "parse_iso_date",
+]
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
 
 _UK = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d+)")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_STORED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONTHS = [
     "",
     "January",
@@ -77,12 +86,32 @@ def parse_date(text: str) -> dt.date:
     return _build(int(year_text), int(month_text), int(day_text), shown)
 
 
-def parse_iso_date(value: str) -> dt.date:
-    """Read a stored value, which must be exactly ISO YYYY-MM-DD."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+def iso_date(value: object) -> dt.date:
+    """The one reader of a stored date (vault documents, case files, settings, returned
+    reports): exactly ISO YYYY-MM-DD and a real day, any year the calendar has. A `date`
+    passes as it is. Anything else raises DateFormatError (a ValueError) naming the value;
+    nothing is guessed, trimmed or cut, so what reads back is what was written."""
+    if type(value) is dt.date:
+        return value
+    if not isinstance(value, str) or len(value) != 10 or not _STORED.fullmatch(value):
         raise DateFormatError(f"{value!r} is not a date in the form YYYY-MM-DD.")
-    year, month, day = (int(part) for part in value.split("-"))
-    return _build(year, month, day, value)
+    try:
+        return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
+    except ValueError:
+        raise DateFormatError(f"{value!r} is not a real date.") from None
+
+
+def optional_iso_date(value: object) -> dt.date | None:
+    """`iso_date` for a field that may hold no date (None in JSON)."""
+    return None if value is None else iso_date(value)
+
+
+def parse_iso_date(value: str) -> dt.date:
+    """A stored form answer: the stored form (`iso_date`'s) in the years a form takes, with
+    the form's words for a day the month lacks."""
+    if not isinstance(value, str) or not _STORED.fullmatch(value):
+        raise DateFormatError(f"{value!r} is not a date in the form YYYY-MM-DD.")
+    return _build(int(value[:4]), int(value[5:7]), int(value[8:]), value)
 
 
 def format_date(value: dt.date | str | None) -> str:

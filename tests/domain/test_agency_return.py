@@ -89,12 +89,12 @@ def test_a_return_matches_only_its_own_request() -> None:
 
 
 def test_request_status_requested_sent_returned_overdue() -> None:
-    request = AgencyReportRequest("Police", due_date="2026-12-10")
+    request = AgencyReportRequest("Police", due_date=date(2026, 12, 10))
     assert request_status(request, TODAY) is ReturnStatus.REQUESTED
-    request.sent_date = "2026-11-20"
+    request.sent_date = date(2026, 11, 20)
     assert request_status(request, TODAY) is ReturnStatus.SENT
     assert request_status(request, date(2026, 12, 11)) is ReturnStatus.OVERDUE
-    request.received_date = "2026-12-12"
+    request.received_date = date(2026, 12, 12)
     assert request_status(request, date(2026, 12, 20)) is ReturnStatus.RETURNED
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from cspr_tui.domain.case import Case, Person, PersonKind
@@ -38,7 +40,7 @@ def test_identifiers_round_trip_through_case_json() -> None:
         "Brother",
         PersonKind.SIBLING,
         variants=["Jay"],
-        date_of_birth="2017-02-03",
+        date_of_birth=date(2017, 2, 3),
         addresses=["4 Invented Close, Nowhereton"],
         postcode="NE8 1ZZ",
         nhs_number="943 476 5919",
@@ -82,7 +84,7 @@ def test_options_build_lists_and_dates() -> None:
         }
     )
     assert person.real_name == "Ann" and person.kind is PersonKind.SIGNIFICANT_OTHER
-    assert person.date_of_birth == "1990-02-03"
+    assert person.date_of_birth == date(1990, 2, 3)
     assert person.phones == ["0191 496 0000", "07700 900123"]
 
 

@@ -9,6 +9,7 @@ an old document must read back and save as itself.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 from cspr_tui.domain.case import (
@@ -57,7 +58,7 @@ def dated_case() -> Case:
                 "Child G",
                 "Subject child",
                 PersonKind.CHILD,
-                date_of_birth="2019-04-30",
+                date_of_birth=date(2019, 4, 30),
             )
         ],
         agencies=["Police"],
@@ -66,12 +67,12 @@ def dated_case() -> Case:
                 "Police",
                 "Sgt Mock",
                 "DS",
-                "2026-01-06",
-                "2026-01-20",
-                "2026-01-19",
+                date(2026, 1, 6),
+                date(2026, 1, 20),
+                date(2026, 1, 19),
                 ReportDepth.LCSPR,
                 2,
-                "2026-01-07",
+                date(2026, 1, 7),
                 "token-invented",
             )
         ],
@@ -80,36 +81,38 @@ def dated_case() -> Case:
                 id="CSPR-2026-007-R1-A1",
                 number=1,
                 text="Share information at the front door.",
-                target_date="2026-03-31",
-                revised_target_date="2026-06-30",
+                target_date=date(2026, 3, 31),
+                revised_target_date=date(2026, 6, 30),
                 revision_reason="Leave",
                 revisions=1,
                 status=RecommendationStatus.CLOSED_IMPACT_EVIDENCED,
                 rag_override=Rag.GREEN,
                 evidence="Audit.",
                 impact_evidence="Fewer repeat contacts.",
-                date_completed="2026-05-01",
-                date_closed="2026-05-20",
-                created_date="2026-02-01",
+                date_completed=date(2026, 5, 1),
+                date_closed=date(2026, 5, 20),
+                created_date=date(2026, 2, 1),
                 updates=[
                     QuarterlyUpdate(
                         "2026-Q1",
-                        "2026-05-01",
+                        date(2026, 5, 1),
                         "Done",
                         "In progress",
                         "Closed – impact evidenced",
                         "Reviewer One",
                     )
                 ],
-                last_updated="2026-05-20",
+                last_updated=date(2026, 5, 20),
                 last_updated_by="Reviewer One",
             )
         ],
         pauses=[
-            Pause("2026-02-01", "Criminal trial", "2026-03-01"),
-            Pause("2026-04-01", "Inquest", None, "T7"),
+            Pause(date(2026, 2, 1), "Criminal trial", date(2026, 3, 1)),
+            Pause(date(2026, 4, 1), "Inquest", None, "T7"),
         ],
-        overrides=[DeadlineOverride("T7", "2026-12-01", "Inquest", "Reviewer One", "2026-02-01")],
+        overrides=[
+            DeadlineOverride("T7", date(2026, 12, 1), "Inquest", "Reviewer One", "2026-02-01")
+        ],
         history=[StageChange(None, Stage.REFERRAL_RECEIVED, "2026-01-05T09:00:00+00:00", "R1")],
     )
 

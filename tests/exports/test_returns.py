@@ -63,7 +63,7 @@ def test_a_completed_return_reads_every_answer_and_is_stored(setting, tmp_path) 
     record = agency_record(case, "Police")
     assert record is not None and record.values["chronology"][1]["who"] == "Detective constable"
     request = next(r for r in case.agency_reports if r.agency == "Police")
-    assert request.received_date == TODAY.isoformat()
+    assert request.received_date == TODAY
 
 
 def test_the_document_id_matches_the_request_and_its_token(setting, tmp_path) -> None:

@@ -748,8 +748,8 @@ class CaseScreen(Screen[None]):
                 AgencyReportRequest(
                     agency=answers.choice or "",
                     author=answers.texts.get("author", ""),
-                    requested_date=today.isoformat(),
-                    due_date=answers.day.isoformat() if answers.day else None,
+                    requested_date=today,
+                    due_date=answers.day,
                 ),
             )
 
