@@ -64,7 +64,7 @@ def create_demo_vault(
     from cspr_tui.vault import create_vault
 
     settings = Settings(reviewer_name=DEMO_REVIEWER)
-    forms = load_forms(choice_lists={"review_methods": settings.review_methods})
+    forms = load_forms(settings=settings)
     vault = create_vault(Path(path), passphrase)
     try:
         with vault.transaction():  # one durable save for the whole demo

@@ -116,9 +116,7 @@ def _open(
     from cspr_tui.vault import create_vault, open_vault
 
     protect_vault(path)
-    forms = load_forms(
-        paths.user_templates_dir(), choice_lists={"review_methods": settings.review_methods}
-    )
+    forms = load_forms(paths.user_templates_dir(), settings=settings)
     if create:
         paths.make_private_dir(path.parent)
         vault = create_vault(path, passphrase, backups=settings.backups_count)

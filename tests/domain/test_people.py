@@ -137,3 +137,15 @@ def test_the_reviews_subjects_leave_out_practitioners() -> None:
     mother = Person("Sam Example", "Mother", "Mother")
     case = Case("CSPR-2026-001", "Child A", people=[child, nurse, mother])
     assert review_subjects(case) == [child, mother]
+
+
+def test_a_date_of_birth_given_as_iso_text_is_kept_as_a_date_and_a_bad_one_refused() -> None:
+    from cspr_tui.domain.people import add_person
+
+    case = Case("CSPR-2026-010", "Child J")
+    add_person(case, Person("Ann Example", "Mother", "Mother", date_of_birth="1990-02-03"))  # type: ignore[arg-type]
+    assert case.people[0].date_of_birth == date(1990, 2, 3)
+    for bad in ("03/02/1990", "1990-02-30", "19900203"):
+        with pytest.raises(ValidationFailed, match=f"date of birth '{bad}' is not a date"):
+            add_person(case, Person("Bo Example", "Father", "Father", date_of_birth=bad))  # type: ignore[arg-type]
+    assert len(case.people) == 1

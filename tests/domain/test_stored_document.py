@@ -12,6 +12,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from cspr_tui.domain.case import (
     AgencyReportRequest,
     Case,
@@ -132,3 +134,52 @@ def test_the_pinned_document_reads_back_and_saves_as_itself() -> None:
     case = case_from_data(stored)
     assert case == dated_case()
     assert _bytes(case_to_data(case)) == _bytes(stored)
+
+
+def _model_dates(case: Case) -> list[object]:
+    """Every value the model holds in a date field (None where it holds none)."""
+    found: list[object] = [p.date_of_birth for p in case.people]
+    for request in case.agency_reports:
+        found += [request.requested_date, request.due_date, request.received_date]
+        found.append(request.sent_date)
+    for rec in case.recommendations:
+        found += [rec.target_date, rec.revised_target_date, rec.date_completed]
+        found += [rec.date_closed, rec.created_date, rec.last_updated]
+        found += [u.date for u in rec.updates]
+    for pause in case.pauses:
+        found += [pause.start, pause.end]
+    found += [o.due_date for o in case.overrides]
+    return found
+
+
+def test_every_stored_date_is_a_date_in_memory() -> None:
+    case = case_from_data(json.loads(GOLDEN.read_text(encoding="utf-8")))
+    held = [value for value in _model_dates(case) if value is not None]
+    assert len(held) == 16  # every date field of the golden document but an open pause's end
+    assert all(type(value) is date for value in held), held
+
+
+@pytest.mark.parametrize(
+    ("where", "bad"),
+    [
+        (("people", 0, "date_of_birth"), "30/04/2019"),
+        (("agency_reports", 0, "due_date"), "2026-1-20"),
+        (("agency_reports", 0, "sent_date"), "2026-01-07T10:00:00"),
+        (("recommendations", 0, "target_date"), "2026-02-30"),
+        (("recommendations", 0, "updates", 0, "date"), "soon"),
+        (("pauses", 0, "start"), "20260201"),
+        (("pauses", 0, "end"), "2026-W09-1"),
+        (("overrides", 0, "due_date"), ""),
+    ],
+)
+def test_a_stored_date_that_is_not_exactly_iso_is_refused_where_it_is_read(
+    where: tuple[object, ...], bad: str
+) -> None:
+    stored = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    holder = stored
+    for step in where[:-1]:
+        holder = holder[step]
+    holder[where[-1]] = bad
+    refused = r"is not a date in the form YYYY-MM-DD|is not a real date"
+    with pytest.raises(ValueError, match=refused):
+        case_from_data(stored)

@@ -670,6 +670,7 @@ class CaseScreen(Screen[None]):
                 store.forms[AGENCY_REPORT_FORM],
                 lambda wanted: store.get(wanted) if wanted in store else None,
                 today=today,
+                settings=store.settings,
             )
             if found.case.ref != ref:
                 raise ValidationFailed(
