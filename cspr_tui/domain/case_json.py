@@ -475,7 +475,7 @@ def _person(data: Mapping[str, Any]) -> Person:
     fields, and read as people with no identifiers besides their name."""
     person = _person_builder(data)
     person.kind = PersonKind(data.get("kind", PersonKind.FAMILY))
-    person.date_of_birth = optional_iso_date(person.date_of_birth)
+    person.date_of_birth = optional_iso_date(person.date_of_birth, remember=False)
     for name in ("variants", "addresses", "phones", "emails"):
         setattr(person, name, list(getattr(person, name)))
     return person

@@ -74,7 +74,7 @@ def check_person(case: Case, person: Person, index: int | None) -> Person:
         person = replace(person, date_of_birth=None)
     elif born is not None and type(born) is not date:
         try:
-            person = replace(person, date_of_birth=iso_date(born))
+            person = replace(person, date_of_birth=iso_date(born, remember=False))
         except DateFormatError:
             raise ValidationFailed(
                 f"date of birth {born!r} is not a date; give it as DD/MM/YYYY."

@@ -27,6 +27,8 @@ LATEST_YEAR = 2100
 _UK = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d+)")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _STORED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_READ: dict[str, dt.date] = {}  # iso_date's memo
+_READ_LIMIT = 20_000
 _MONTHS = [
     "",
     "January",
@@ -86,24 +88,45 @@ def parse_date(text: str) -> dt.date:
     return _build(int(year_text), int(month_text), int(day_text), shown)
 
 
-def iso_date(value: object) -> dt.date:
+def iso_date(value: object, *, remember: bool = True) -> dt.date:
     """The one reader of a stored date (vault documents, case files, settings, returned
     reports): exactly ISO YYYY-MM-DD and a real day, any year the calendar has. A `date`
     passes as it is. Anything else raises DateFormatError (a ValueError) naming the value;
-    nothing is guessed, trimmed or cut, so what reads back is what was written."""
-    if type(value) is dt.date:
+    nothing is guessed, trimmed or cut, so what reads back is what was written.
+
+    Loading a vault reads hundreds of thousands of these, few of them different: each text
+    is checked once and its day remembered (a bounded memo of immutable dates).
+    `remember=False` for a date that identifies a person (a date of birth), which must not
+    outlive the vault's lock in a memo.
+    """
+    if type(value) is str:
+        known = _READ.get(value)
+        if known is not None:
+            return known
+        if (
+            len(value) == 10
+            and value.isascii()
+            and value[4] == "-"
+            and value[7] == "-"
+            and (value[:4] + value[5:7] + value[8:]).isdigit()
+        ):
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                raise DateFormatError(f"{value!r} is not a real date.") from None
+            if remember:
+                if len(_READ) >= _READ_LIMIT:
+                    _READ.clear()
+                _READ[value] = day
+            return day
+    elif type(value) is dt.date:
         return value
-    if not isinstance(value, str) or len(value) != 10 or not _STORED.fullmatch(value):
-        raise DateFormatError(f"{value!r} is not a date in the form YYYY-MM-DD.")
-    try:
-        return dt.date(int(value[:4]), int(value[5:7]), int(value[8:]))
-    except ValueError:
-        raise DateFormatError(f"{value!r} is not a real date.") from None
+    raise DateFormatError(f"{value!r} is not a date in the form YYYY-MM-DD.")
 
 
-def optional_iso_date(value: object) -> dt.date | None:
+def optional_iso_date(value: object, *, remember: bool = True) -> dt.date | None:
     """`iso_date` for a field that may hold no date (None in JSON)."""
-    return None if value is None else iso_date(value)
+    return None if value is None else iso_date(value, remember=remember)
 
 
 def parse_iso_date(value: str) -> dt.date:

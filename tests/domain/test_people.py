@@ -149,3 +149,13 @@ def test_a_date_of_birth_given_as_iso_text_is_kept_as_a_date_and_a_bad_one_refus
         with pytest.raises(ValidationFailed, match=f"date of birth '{bad}' is not a date"):
             add_person(case, Person("Bo Example", "Father", "Father", date_of_birth=bad))  # type: ignore[arg-type]
     assert len(case.people) == 1
+
+
+def test_a_date_of_birth_read_from_the_vault_is_not_remembered_after_reading() -> None:
+    from cspr_tui.forms import dates
+
+    born = "2013-09-27"
+    stored = case_to_data(Case("CSPR-2026-010", "Child J", people=[Person("A", "B", "C")]))
+    stored["people"][0]["date_of_birth"] = born
+    assert case_from_data(stored).people[0].date_of_birth == date(2013, 9, 27)
+    assert born not in dates._READ

@@ -120,3 +120,13 @@ def test_an_optional_stored_date_may_be_none() -> None:
     assert optional_iso_date("2026-03-07") == dt.date(2026, 3, 7)
     with pytest.raises(DateFormatError):
         optional_iso_date("")
+
+
+def test_a_date_that_identifies_a_person_is_not_remembered() -> None:
+    from cspr_tui.forms import dates
+
+    born = "2011-07-19"
+    assert iso_date(born, remember=False) == dt.date(2011, 7, 19)
+    assert born not in dates._READ  # nothing of it outlives the vault's lock
+    assert iso_date("2026-07-19") == dt.date(2026, 7, 19)
+    assert "2026-07-19" in dates._READ  # an ordinary stored date is read once
