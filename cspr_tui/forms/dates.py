@@ -13,6 +13,7 @@ import re
 
 __all__ = [
     "DateFormatError",
+    "forget_read_dates",
     "format_date",
     "iso_date",
     "months_after",
@@ -122,6 +123,11 @@ def iso_date(value: object, *, remember: bool = True) -> dt.date:
     elif type(value) is dt.date:
         return value
     raise DateFormatError(f"{value!r} is not a date in the form YYYY-MM-DD.")
+
+
+def forget_read_dates() -> None:
+    """Empty `iso_date`'s memo: the lock calls it, so no stored date outlives the session."""
+    _READ.clear()
 
 
 def optional_iso_date(value: object, *, remember: bool = True) -> dt.date | None:

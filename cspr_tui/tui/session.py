@@ -33,9 +33,12 @@ class Session:
 
     def close(self) -> None:
         """Close the vault (drops its decrypted data) and forget every reference."""
+        from cspr_tui.forms.dates import forget_read_dates
+
         vault, self.vault, self.store = self.vault, None, None
         if vault is not None:
             vault.close()
+        forget_read_dates()  # the days read from the vault, remembered as text
 
 
 def forget_finished_workers() -> int:
