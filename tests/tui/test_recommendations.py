@@ -132,7 +132,7 @@ async def test_revise_the_target_date_and_override_the_rag_each_with_a_reason(
     try:
         rec = store.get("CSPR-2026-002").recommendations[0]
         assert (rec.revised_target_date, rec.revision_reason) == (
-            "2026-09-30",
+            date(2026, 9, 30),
             "Training moved to autumn",
         )
         assert rec.revisions == 1 and rec.target_date == date(2026, 1, 31)
