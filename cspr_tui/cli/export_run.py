@@ -14,13 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from cspr_tui.errors import UsageError
+from cspr_tui.exports.export_file import NOT_ENCRYPTED
 
 __all__ = ["NOT_ENCRYPTED", "out_path", "progress_on_stderr", "run_request"]
-
-NOT_ENCRYPTED = (
-    "This file is not encrypted: keep it on approved systems, share it only through a "
-    "secure route and delete it when it is no longer needed."
-)
 
 
 def out_path(args: argparse.Namespace) -> Path | None:

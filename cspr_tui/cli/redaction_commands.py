@@ -267,7 +267,7 @@ def redact_command(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from cspr_tui.cli.case_commands import open_store
-    from cspr_tui.cli.export_run import NOT_ENCRYPTED
+    from cspr_tui.exports.export_file import NOT_ENCRYPTED
     from cspr_tui.exports.redaction.docx_file import redact_docx
     from cspr_tui.exports.redaction.review import RedactionReviewNeeded, case_redactor
 

@@ -45,8 +45,8 @@ from cspr_tui.exports.export_file import (
 )
 from cspr_tui.exports.redaction import Redactor, case_redactor, fold_plain
 from cspr_tui.exports.redaction.review import (
-    case_values,
     check_pseudonyms,
+    context_findings,
     published_context,
     redact_context,
     require_reviewed,
@@ -518,7 +518,7 @@ def write_case_report(
         redactor = redactor or case_redactor(case, settings)
         document = f"{kind} report"
         check_pseudonyms(case, redactor)
-        findings = redactor.scan_data(case_values(ctx), document=document)
+        findings = context_findings(redactor, ctx, document)
         require_reviewed(case.ref, findings)
         kept = frozenset(fold_plain(f.hit) for f in findings if not f.withheld)
         ctx = published_context(redact_context(redactor, ctx, document), settings)

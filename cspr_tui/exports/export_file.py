@@ -28,6 +28,7 @@ from pathlib import Path
 from cspr_tui.errors import CsprError, UsageError
 
 __all__ = [
+    "NOT_ENCRYPTED",
     "ExportExists",
     "check_destination",
     "default_export_dir",
@@ -38,6 +39,12 @@ __all__ = [
     "write_export",
     "write_versioned_export",
 ]
+
+# What every front door says under a written export: one wording, one place.
+NOT_ENCRYPTED = (
+    "This file is not encrypted: keep it on approved systems, share it only through a "
+    "secure route and delete it when it is no longer needed."
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]+")
 

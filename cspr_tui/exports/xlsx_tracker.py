@@ -61,6 +61,7 @@ from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus
 from cspr_tui.domain.deadline import stored_date
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.domain.rag import RAG_DEFINITIONS, effective_target, explain_rag, is_overdue
+from cspr_tui.errors import UsageError
 from cspr_tui.exports.context import protective_marking
 from cspr_tui.exports.export_file import (
     default_export_dir,
@@ -619,7 +620,11 @@ def _latest_update(rec: Recommendation, quarter: Quarter) -> str:
     if not updates:
         return ""
     latest = max(updates, key=lambda u: (u.quarter, u.date))
-    return f"{latest.quarter}: {latest.narrative}"
+    try:
+        when = Quarter.parse(latest.quarter).title  # "Q3 2026-27", as the page header says
+    except UsageError:
+        when = latest.quarter
+    return f"{when}: {latest.narrative}"
 
 
 def _included(rec: Recommendation, quarter: Quarter) -> bool:

@@ -271,3 +271,82 @@ def test_an_allowlisted_full_name_is_not_a_finding_but_its_parts_still_are() -> 
     # a longer word is not the allowlisted phrase: its parts are still looked at
     hits = {f.hit for f in redactor.scan("Will Reviewerson came")}
     assert {"Will", "Reviewerson"} <= hits
+
+
+def test_an_initial_then_a_key_surname_in_any_case_is_the_name() -> None:
+    """ "X. zhou" and "X. ZHOU" (found by the property test): the full stop after an initial
+    does not start a sentence, so the surname is not read as a verb opening one ("Mark the
+    date"); a surname that is not an everyday word is the name in any case."""
+    case = Case(
+        ref="CSPR-2026-002",
+        pseudonym="Child B",
+        people=[Person("Xiaoming Zhou", "Father", "Father")],
+    )
+    redactor = Redactor.for_case(case)
+    for text in ("The X. zhou the.", "The X. ZHOU the.", "Seen by X.zhou the day after."):
+        out = redactor.redact(text)
+        assert "zhou" not in out.casefold() and "Father" in out, (text, out)
+    # a capitalised word opening a sentence before "the" is still only put to the reviewer
+    [finding] = redactor.scan("Zhou the plan.")
+    assert not finding.withhold
+    # an article before an everyday word is still the word: "A carpenter", not "A. Carpenter"
+    carpenter = Case(
+        "CSPR-2026-003", "Child C", people=[Person("Ann Carpenter", "Mother", "Mother")]
+    )
+    assert Redactor.for_case(carpenter).redact("A carpenter came.") == "A carpenter came."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Re-audit home visit practice one year after publication.",
+        "Relaunch the bruising protocol with a briefing for every health visitor.",
+        "Detective Inspector, public protection",
+        "Chief Supt, public protection",
+        "Detective Superintendent, public protection",
+        "Co-located staff met weekly.",
+    ],
+)
+def test_everyday_words_an_action_opens_with_are_not_possible_names(text: str) -> None:
+    """A prefix before a hyphen, a rare English verb opening an instruction before "the",
+    and a police rank are not held up for review as possible names."""
+    assert [f.hit for f in _redactor().scan(text) if f.kind == "possible name"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Thornbury said the visit went well.", "Thornbury"),
+        ("Kayden-Lee visited on Monday.", "Kayden"),
+        ("Ashworth the following week rang.", "Ashworth"),
+        ("Smith-Jones attended.", "Jones"),
+    ],
+)
+def test_unknown_names_beside_those_rules_are_still_flagged(text: str, name: str) -> None:
+    assert name in [f.hit for f in _redactor().scan(text) if f.kind == "possible name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Gracie Fictionalia rang.", "[name withheld] [name withheld] rang."),
+        ("Zoë Smithers-Jones came.", "Child A [name withheld] came."),
+        ("Smithers Zoë came.", "[name withheld] Child A came."),
+        ("Zoë Anna Smithers came.", "Child A [name withheld] came."),
+        ("Mr Brown Jnr came.", "Mother's partner Jnr came."),
+    ],
+)
+def test_an_unknown_word_beside_a_key_name_is_withheld_with_it(text: str, expected: str) -> None:
+    """A nickname or a name nobody registered, written against a key name ("Gracie
+    Fictionalia", "Zoë Smithers-Jones"), is most likely the rest of a person's name: it is
+    proposed for withholding (one finding for the whole of it), not kept as written."""
+    redactor = _redactor()
+    assert redactor.redact(text) == expected
+    for finding in redactor.scan(text):
+        assert finding.withhold, finding
+
+
+def test_an_unknown_word_away_from_key_names_is_still_kept_for_review() -> None:
+    found = [f for f in _redactor().scan("Zoë and Smithers-Jones came.") if f.kind != "name"]
+    assert [f.hit for f in found] == ["Smithers", "Jones"]
+    assert not any(f.withhold for f in found)

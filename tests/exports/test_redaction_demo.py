@@ -70,3 +70,27 @@ def test_every_demo_case_exports_redacted_after_review(demo: CaseStore, workspac
             assert f" {word} " not in folded.replace(",", " ").replace(".", " "), word
         assert "social Practitioner" not in text
     assert len(written) == 3 * len(cases)
+
+
+def test_the_demo_tracker_exports_redacted_with_nothing_to_review(demo: CaseStore) -> None:
+    """The first export a newcomer tries: the demo's recommendations hold no one's name, so
+    the redacted tracker is written at once (it was refused over "Re-audit", "Relaunch the"
+    and "Detective Inspector")."""
+    tracker = write_tracker(
+        demo.list_cases(), quarter=quarter_of(TODAY), today=TODAY, settings=demo.settings
+    )
+    assert tracker.exists()
+
+
+def test_the_templates_own_words_are_not_put_to_the_reviewer(demo: CaseStore) -> None:
+    """Headings, question labels and column names come from the form templates and name no
+    one: a final report's "Status" column was listed as a possible name."""
+    from cspr_tui.exports.redaction.review import TEMPLATE_WORDS
+
+    paths = [
+        f.path
+        for case in demo.list_cases()
+        for f in case_findings(case, settings=demo.settings, today=TODAY)
+    ]
+    assert paths  # the demo does hold names to review
+    assert not [p for p in paths if p.rsplit(".", 1)[-1] in TEMPLATE_WORDS]

@@ -321,7 +321,7 @@ def test_the_board_pack_prints_every_word_of_its_text(small) -> None:
     """Wrapped cells are tall enough: a long update and every agency print in full."""
     _path, printed, cases = small
     columns = _board_pack_columns(printed)
-    assert " ".join(f"{Q3.code}: {LONG_UPDATE}".split()) in columns["Latest update"]
+    assert " ".join(f"{Q3.title}: {LONG_UPDATE}".split()) in columns["Latest update"]
     for case in cases:
         for rec in case.recommendations:
             assert f"R{rec.number}: {rec.text}" in columns["Recommendation"], rec.id

@@ -561,7 +561,7 @@ def test_board_pack_prints_what_a_meeting_reads(workspace: Path) -> None:
     assert first["Lead officer"].value == "Head of service"
     assert first["Target date"].value.date() == date(2027, 1, 31)  # the revised target
     assert first["Target date"].number_format == "DD/MM/YYYY"
-    assert first["Latest update"].value == "2026-Q3: Update 0 & more"
+    assert first["Latest update"].value == "Q3 2026-27: Update 0 & more"
     assert first["RAG"].value == str(compute_rag(case.recommendations[0], TODAY, Q3))
     for cell in ws[2]:
         if cell.value is not None:

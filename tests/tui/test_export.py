@@ -44,7 +44,7 @@ async def test_tracker_export_from_the_dialog_writes_the_workbook(
         await pilot.press("ctrl+s")  # the key the footer shows
         await settle(pilot)
         where = str(dialog.query_one("#where", Static).content)
-        assert "NOT encrypted" in where, dialog.query_one(".dialog-error", Static).content
+        assert "not encrypted" in where, dialog.query_one(".dialog-error", Static).content
         written = dialog.written.path
         assert str(written) in where
         bar = dialog.query_one("#progress", ProgressBar)  # the service's progress, shown

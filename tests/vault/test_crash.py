@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -66,6 +67,7 @@ FORK_SERVER = textwrap.dedent(
     """
 )
 
+WATCHDOG_SECONDS = 600  # a round takes well under a second; the whole test under a minute
 # (name, kills, payload strings per save, COMPACT_MIN_BYTES, COMPACT_FRACTION, max sleep)
 SCENARIOS = [
     ("appends", 100, 20, 1 << 40, 1.0, 0.02),
@@ -139,6 +141,10 @@ def test_sigkill_during_saves_leaves_old_or_new_state(
         text=True,
     )
     assert server.stdin is not None and server.stdout is not None
+    # A pipe read never returns if the server wedges: after this long it is killed, the
+    # reads see the end of the pipe and the test fails instead of hanging the suite.
+    watchdog = threading.Timer(WATCHDOG_SECONDS, server.kill)
+    watchdog.start()
     try:
         for _round in range(kills):
             server.stdin.write("go\n")
@@ -160,6 +166,7 @@ def test_sigkill_during_saves_leaves_old_or_new_state(
             expected, temp_left = _check_round(path, state_home, lines, expected, payload)
             saw_temp_files |= temp_left
     finally:
+        watchdog.cancel()
         server.stdin.close()
         try:
             server.wait(timeout=60)

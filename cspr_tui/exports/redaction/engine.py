@@ -19,6 +19,7 @@ listed as possible names nobody registered: kept, unless the reviewer says other
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -37,7 +38,7 @@ from cspr_tui.exports.redaction.key import (
     subjects_for_case,
 )
 from cspr_tui.exports.redaction.normalise import Folded, fold, fold_plain
-from cspr_tui.exports.redaction.words import is_frequent, is_ordinary, is_word
+from cspr_tui.exports.redaction.words import is_english_only, is_frequent, is_ordinary, is_word
 
 __all__ = ["Finding", "Redactor"]
 
@@ -89,6 +90,7 @@ _PLACE_SHORT = frozenset(
     {"gp", "gps", "sch", "prim", "acad", "coll", "med", "grp", "surg", "ctr", "cntr", "pract",
      "rc", "ce", "c", "e"}
 )  # fmt: skip
+_SUFFIXES = frozenset({"jnr", "snr", "jr", "sr"})  # "Tom Brown Jnr": not a name of its own
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?\n\r\u2022:;]")
 _NAME_GAP = re.compile(r"[ ]{0,2}(?:-[ ]?)?")
@@ -487,7 +489,10 @@ class Redactor:
                 letters = [c for c in chunk if c.isalpha()]
                 name_first = original[doc.span(m.start("name"), m.start("name") + 1)[0]]
                 # "A carpenter", "I mark": an initial makes a name only of a capitalised word
-                if not all(c.isupper() for c in letters) or (name_first.islower() and is_word(key)):
+                lower_word = name_first.islower() and is_word(key)
+                if lower_word and "." in chunk and not is_ordinary(key):
+                    lower_word = False  # "X. zhou": an initial with its stop, then a name
+                if not all(c.isupper() for c in letters) or lower_word:
                     initials = ""  # "a Smith": an article, not an initial
                     if not title:
                         start = m.start("name")
@@ -630,9 +635,15 @@ class Redactor:
         # or initial, beside another name part, as the whole name); here it is listed.
         return False, "a name in the key that is also an everyday word; check it is the name"
 
-    def _unknown_hits(self, doc: Folded, taken: list[tuple[int, int]]) -> list[_Hit]:
+    def _unknown_hits(
+        self, doc: Folded, taken: list[tuple[int, int]], names: Iterable[_Hit] = ()
+    ) -> list[_Hit]:
         hits: list[_Hit] = []
         folded, original = doc.text, doc.original
+        # Where the key's names are replaced: an unknown capitalised word right beside one
+        # ("Gracie O'Brien", "Grace Smithers") is most likely the rest of someone's name.
+        name_starts = {h.start for h in names if h.kind == "name" and h.withhold}
+        name_ends = {h.end for h in names if h.kind == "name" and h.withhold}
         for m in _WORD.finditer(folded):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
@@ -645,21 +656,47 @@ class Redactor:
                 continue
             if word.isupper() and len(bare) <= 5:
                 continue  # an acronym: CAMHS, MASH, GP
-            if bare in TITLES or is_ordinary(bare):
+            if bare in TITLES or bare in _SUFFIXES or is_ordinary(bare):
                 continue
             if _sentence_start(original, o_start) and _is_plain_sentence_word(bare):
                 continue
-            hits.append(
-                _Hit(
-                    m.start(),
-                    m.end(),
-                    "possible name",
-                    NAME_WITHHELD,
-                    False,
-                    "a capitalised word that is not an everyday word nor on the allowlist",
-                )
+            if _opens_imperative(original, o_start, o_end) and is_english_only(bare):
+                continue  # "Relaunch the protocol": a verb, rare but English only
+            if _prefix_of_compound(original, o_end):
+                continue  # "Re-audit", "Co-located": a prefix, not a name
+            gap_after = re.match(r"[ ]{1,2}", folded[m.end() : m.end() + 2])
+            gap_before = re.search(r"[ ]{1,2}$", folded[max(0, m.start() - 2) : m.start()])
+            beside = (gap_after is not None and m.end() + gap_after.end() in name_starts) or (
+                gap_before is not None and m.start() - len(gap_before.group()) in name_ends
             )
-        return hits
+            if beside:
+                reason = "a capitalised word beside a name in the key: most likely part of a name"
+            else:
+                reason = "a capitalised word that is not an everyday word nor on the allowlist"
+            hits.append(_Hit(m.start(), m.end(), "possible name", NAME_WITHHELD, beside, reason))
+        # ... and so is an unknown word joined to one of those ("Smithers-Jones"), either way
+        for order in (hits, hits[::-1]):
+            for one, other in itertools.pairwise(order):
+                a, b = sorted((one, other), key=lambda h: h.start)
+                if (
+                    one.withhold
+                    and not other.withhold
+                    and _NAME_GAP.fullmatch(folded, a.end, b.start)
+                ):
+                    other.withhold, other.reason = True, one.reason
+        joined: list[_Hit] = []
+        for hit in hits:  # one finding, one "[name withheld]" for the whole of such a name
+            last = joined[-1] if joined else None
+            if (
+                last
+                and last.withhold
+                and hit.withhold
+                and _NAME_GAP.fullmatch(folded, last.end, hit.start)
+            ):
+                last.end = hit.end
+                continue
+            joined.append(hit)
+        return joined
 
     def _hits(self, text: str) -> tuple[Folded, list[_Hit]]:
         key = (text, self.flag_unknown)
@@ -693,7 +730,7 @@ class Redactor:
             kept.append(hit)
         if self.flag_unknown:
             taken = [(h.start, h.end) for h in kept] + protected
-            kept += self._unknown_hits(doc, taken)
+            kept += self._unknown_hits(doc, taken, kept)
             kept.sort(key=lambda h: h.start)
         return doc, kept
 
@@ -763,33 +800,54 @@ class Redactor:
         """What in `text` would still be withheld: the check on a finished document."""
         return [f for f in self.scan(text) if f.withhold and f.kind != "possible name"]
 
-    def redact_data(self, value: Any, *, document: str = "", path: str = "") -> Any:
-        """The same structure (dicts, lists, strings) with every string redacted."""
+    def redact_data(
+        self,
+        value: Any,
+        *,
+        document: str = "",
+        path: str = "",
+        skip: frozenset[str] = frozenset(),
+    ) -> Any:
+        """The same structure (dicts, lists, strings) with every string redacted but those
+        under a key in `skip` (the template's own words, as `scan_data` leaves them)."""
         if isinstance(value, str):
             return self.redact(value, document=document, path=path)
         if isinstance(value, Mapping):
             return {
-                k: self.redact_data(v, document=document, path=_join(path, str(k)))
+                k: v
+                if isinstance(v, str) and k in skip
+                else self.redact_data(v, document=document, path=_join(path, str(k)), skip=skip)
                 for k, v in value.items()
             }
         if isinstance(value, list | tuple):
             return [
-                self.redact_data(v, document=document, path=f"{path}[{i}]")
+                self.redact_data(v, document=document, path=f"{path}[{i}]", skip=skip)
                 for i, v in enumerate(value)
             ]
         return value
 
-    def scan_data(self, value: Any, *, document: str = "", path: str = "") -> list[Finding]:
-        """Every finding in every string of a structure, each with its field path."""
+    def scan_data(
+        self,
+        value: Any,
+        *,
+        document: str = "",
+        path: str = "",
+        skip: frozenset[str] = frozenset(),
+    ) -> list[Finding]:
+        """Every finding in every string of a structure, each with its field path; strings
+        under a key in `skip` (the template's own words) are not looked at."""
         if isinstance(value, str):
             return self.scan(value, document=document, path=path)
         found: list[Finding] = []
         if isinstance(value, Mapping):
             for k, v in value.items():
-                found += self.scan_data(v, document=document, path=_join(path, str(k)))
+                if isinstance(v, str) and k in skip:
+                    continue
+                found += self.scan_data(v, document=document, path=_join(path, str(k)), skip=skip)
         elif isinstance(value, list | tuple):
             for i, v in enumerate(value):
-                found += self.scan_data(v, document=document, path=f"{path}[{_item_name(v, i)}]")
+                where = f"{path}[{_item_name(v, i)}]"
+                found += self.scan_data(v, document=document, path=where, skip=skip)
         return found
 
     def strict(self) -> Redactor:
@@ -826,7 +884,21 @@ def _sentence_start(text: str, start: int) -> bool:
     index = start - 1
     while index >= 0 and (text[index].isspace() or text[index] in "\"'“‘([«*-–—•"):
         index -= 1
-    return index < 0 or bool(_SENTENCE_END.match(text[index]))
+    if index < 0:
+        return True
+    if text[index] == "." and _after_initial(text, index):
+        return False  # "X. Zhou": the full stop of an initial does not end a sentence
+    return bool(_SENTENCE_END.match(text[index]))
+
+
+def _after_initial(text: str, dot: int) -> bool:
+    """Whether the full stop at `dot` follows a lone capital letter ("J." in "J. Smith")."""
+    return (
+        dot >= 1
+        and text[dot - 1].isalpha()
+        and text[dot - 1].isupper()
+        and (dot < 2 or not text[dot - 2].isalpha())
+    )
 
 
 def _neighbour_words(text: str, start: int, end: int) -> tuple[str, str]:
@@ -866,8 +938,9 @@ def _names_a_family(text: str, end: int) -> bool:
 def _opens_imperative(text: str, start: int, end: int) -> bool:
     """Whether the word starts a sentence and a determiner follows it at once: "Mark the
     date", "Bill the family" are verbs; a name is rarely followed by "the" or "your"."""
-    if not _sentence_start(text, start):
-        return False
+    word = text[start:end]
+    if not _sentence_start(text, start) or not word[:1].isupper() or word.isupper():
+        return False  # a verb opening a sentence is written "Mark"; "zhou", "ZHOU" are names
     after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
     return after is not None and after.group(1).casefold() in _DETERMINERS
 
@@ -878,6 +951,13 @@ def _in_capitalised_phrase(text: str, start: int, end: int) -> bool:
     if before and _sentence_start(text, text.rfind(before, 0, start)):
         before = ""  # "Later Brown said": capitalised only because it starts the sentence
     return any(w[:1].isupper() and w.casefold() not in TITLES for w in (before, after))
+
+
+def _prefix_of_compound(text: str, end: int) -> bool:
+    """Whether a hyphen and an everyday word in lower case follow at once ("Re-audit",
+    "Co-located"): a double-barrelled name capitalises both parts ("Smith-Jones")."""
+    after = re.match(r"-([a-z]+)(?![^\W\d_])", text[end : end + 40])
+    return after is not None and is_ordinary(after.group(1))
 
 
 def _is_plain_sentence_word(word: str) -> bool:

@@ -26,7 +26,7 @@ TITLES = (
     "mr", "mrs", "ms", "miss", "mx", "master", "mister", "mstr", "dr", "doctor", "prof",
     "professor", "rev", "revd", "reverend", "sir", "dame", "lady", "lord", "nurse", "sister",
     "pc", "wpc", "dc", "ds", "di", "dci", "sgt", "sergeant", "insp", "inspector", "cllr",
-    "councillor", "judge",
+    "councillor", "judge", "detective", "constable", "supt", "superintendent",
 )  # fmt: skip
 PARTICLES = frozenset(
     {"de", "da", "di", "du", "la", "le", "van", "von", "der", "den", "del", "bin", "bint", "al"}

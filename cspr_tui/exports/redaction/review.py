@@ -26,12 +26,14 @@ from cspr_tui.settings import Settings
 
 __all__ = [
     "CONTEXT_FIXED_KEYS",
+    "TEMPLATE_WORDS",
     "RedactionReviewNeeded",
     "accepting",
     "allowlist",
     "case_findings",
     "case_redactor",
     "check_pseudonyms",
+    "context_findings",
     "published_context",
     "redact_context",
     "report_findings",
@@ -128,7 +130,7 @@ def require_all_reviewed(found: dict[str, list[Finding]]) -> None:
 def redact_context(redactor: Redactor, ctx: dict[str, Any], document: str) -> dict[str, Any]:
     """A report context with what came from the case redacted; the exporter's own values
     (title, marking, dates it sets) left exactly as they are."""
-    values = redactor.redact_data(case_values(ctx), document=document)
+    values = redactor.redact_data(case_values(ctx), document=document, skip=TEMPLATE_WORDS)
     out = {**ctx, **values}
     if isinstance(ctx.get("case"), dict):
         out["case"] = {**ctx["case"], **values.get("case", {})}
@@ -171,7 +173,19 @@ def report_findings(
     from cspr_tui.exports.context import case_report_context
 
     ctx = case_report_context(case, kind, settings=settings, today=today)
-    return redactor.scan_data(case_values(ctx), document=f"{kind} report")
+    return context_findings(redactor, ctx, f"{kind} report")
+
+
+# Keys of a report's sections (exports/form_report.py) that hold the template's own words:
+# headings, question labels, column names, the note of an empty section. They name no one,
+# so they are neither put to the reviewer ("Status" is not a possible name) nor redacted.
+TEMPLATE_WORDS = frozenset({"heading", "label", "empty", "kind"})
+
+
+def context_findings(redactor: Redactor, ctx: dict[str, Any], document: str) -> list[Finding]:
+    """The findings of a report context: what came from the case, not the template's words
+    (the review screen and the export's gate ask the same)."""
+    return redactor.scan_data(case_values(ctx), document=document, skip=TEMPLATE_WORDS)
 
 
 def tracker_texts(case: Case) -> list[tuple[str, str]]:

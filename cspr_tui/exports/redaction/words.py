@@ -15,11 +15,13 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-__all__ = ["is_frequent", "is_ordinary", "is_word"]
+__all__ = ["is_english_only", "is_frequent", "is_ordinary", "is_word"]
 
 _OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt", "pl")
+RARE = 2.0  # Zipf: once per ten million words
 COMMON = 3.0  # Zipf: at least once per million words of English
 FREQUENT = 4.0  # ten per million: a lower-case mention is far more likely the word
+ENGLISH_ONLY = 1.5  # a rare word this much more English than elsewhere is not a name
 ENGLISHNESS = 0.8  # how much more frequent in English than elsewhere an ordinary word is
 
 
@@ -37,6 +39,14 @@ def is_ordinary(word: str) -> bool:
     """True for an everyday English word ("brown", "worker"), False for a name ("Sarah")."""
     english, englishness = _scores(word)
     return english >= COMMON and englishness >= ENGLISHNESS
+
+
+def is_english_only(word: str) -> bool:
+    """True for a word English text uses now and then and the other languages hardly at all
+    ("relaunch", "reassess"): a name travels, such a word does not. Only asked where the
+    word is already used like one (a verb opening a sentence before "the")."""
+    english, englishness = _scores(word)
+    return english >= RARE and englishness >= ENGLISH_ONLY
 
 
 def is_frequent(word: str) -> bool:

@@ -3,7 +3,7 @@
 The dialog offers only the exporters that exist in `cspr_tui.exports`, gathers options
 into a request and hands it to the export service in a worker; the service writes the file
 and its audit entry together or not at all and reports progress, which the bar shows. The
-dialog says where the file went and that the file is NOT encrypted.
+dialog says where the file went and that the file is not encrypted.
 """
 
 from __future__ import annotations
@@ -272,13 +272,13 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self.query_one(".dialog-error", Static).update(message)
 
     def _done(self, done: ExportDone) -> None:
+        from cspr_tui.exports.export_file import NOT_ENCRYPTED
+
         self.written = done
         self.query_one("#go", Button).disabled = False
         bar = self.query_one("#progress", ProgressBar)
         bar.update(progress=bar.total)
-        self.query_one("#where", Static).update(
-            f"Written to {done.path}\nThis file is NOT encrypted: keep it on the secure machine."
-        )
+        self.query_one("#where", Static).update(f"Written to {done.path}\n{NOT_ENCRYPTED}")
         self.query_one("#close").focus()
 
     @on(Button.Pressed, "#review")

@@ -97,10 +97,10 @@ class RedactDocumentDialog(ModalScreen[Path | None]):
         self.query_one(".dialog-error", Static).update(message)
 
     def _done(self, path: Path) -> None:
+        from cspr_tui.exports.export_file import NOT_ENCRYPTED
+
         self.written = path
-        self.query_one("#where", Static).update(
-            f"Written to {path}\nThis file is NOT encrypted: keep it on the secure machine."
-        )
+        self.query_one("#where", Static).update(f"Written to {path}\n{NOT_ENCRYPTED}")
 
     @on(Button.Pressed, "#close")
     def action_cancel(self) -> None:

@@ -121,6 +121,7 @@ class ChronologyScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def export_worker(self) -> None:
+        from cspr_tui.exports.export_file import NOT_ENCRYPTED
         from cspr_tui.exports.service import ChronologyExport, run_export
 
         try:
@@ -128,6 +129,4 @@ class ChronologyScreen(Screen[None]):
         except CsprError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
-        self.app.call_from_thread(
-            self.notify, f"Wrote {result.path} (not encrypted: keep it on approved systems)."
-        )
+        self.app.call_from_thread(self.notify, f"Wrote {result.path}. {NOT_ENCRYPTED}")
