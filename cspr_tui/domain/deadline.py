@@ -19,6 +19,7 @@ from typing import Any
 from cspr_tui.domain.calendar import WorkingCalendar, add_months, calendar_from_settings
 from cspr_tui.domain.case import Case, DeadlineOverride, ReviewType
 from cspr_tui.errors import CsprError
+from cspr_tui.forms.dates import DateFormatError, iso_date
 from cspr_tui.settings import Settings
 
 UNITS = ("working_days", "calendar_days", "months")
@@ -309,14 +310,15 @@ def _due_soon_days(settings: Settings) -> int:
 
 
 def stored_date(value: Any) -> date | None:
-    """A stored answer as a date, or None when blank or not a real ISO date."""
+    """A form's stored answer as a date (the one reader, `forms.dates.iso_date`), or None
+    when blank or not a date: a rule with no readable date waits, and says so."""
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
+        return iso_date(value.strip())
+    except DateFormatError:
         return None
 
 

@@ -584,3 +584,22 @@ def test_the_rules_do_not_import_the_user_interface() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("2026-04-02", date(2026, 4, 2)),
+        (" 2026-04-02 ", date(2026, 4, 2)),
+        (date(2026, 4, 2), date(2026, 4, 2)),
+        ("", None),
+        (None, None),
+        ("02/04/2026", None),
+        ("20260402", None),  # date.fromisoformat reads this; the one reader does not
+        ("2026-02-30", None),
+    ],
+)
+def test_a_forms_stored_answer_is_read_by_the_one_reader(answer: object, expected: object) -> None:
+    from cspr_tui.domain.deadline import stored_date
+
+    assert stored_date(answer) == expected
