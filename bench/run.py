@@ -948,77 +948,143 @@ def tui_metrics(quick: bool, cases: int = 1000, reps: int | None = None) -> list
     ]
 
 
+def _wanted(only: tuple[str, ...], *names: str) -> bool:
+    """Does `--only` (metric names or their beginnings; empty: everything) ask for any of
+    `names`?"""
+    return not only or any(name.startswith(prefix) for name in names for prefix in only)
+
+
+def _group_wanted(only: tuple[str, ...], stem: str) -> bool:
+    """Is any metric of the group whose names all begin with `stem` asked for?"""
+    return not only or any(p.startswith(stem) or stem.startswith(p) for p in only)
+
+
 def run(
-    *, quick: bool, folder: Path, reps: int | None = None, cases: int = 1000, rows: int = 1000
+    *,
+    quick: bool,
+    folder: Path,
+    reps: int | None = None,
+    cases: int = 1000,
+    rows: int = 1000,
+    only: tuple[str, ...] = (),
 ) -> list[Metric]:
-    """Every metric, in one process, on data generated under `folder`.
+    """Every metric (or those `only` names), in one process, on data generated under `folder`.
 
     `cases` and `rows` shrink the data below the real sizes (1,000 cases, 1,000 rows) only
-    for the smoke test; the metric names then no longer match their sizes.
+    for the smoke test; the metric names then no longer match their sizes. `only` holds
+    metric names or beginnings of them (`save_vs_sqlite`, `import_5k`): only the data those
+    need is built, so one metric can be measured on its own while working on it.
     """
     reps = reps or (3 if quick else 5)
     few = min(reps, 2 if quick else 3)  # for the metrics that take seconds per run
     metrics: list[Metric] = []
-    _say("kdf: default parameters")
-    metrics.append(measure_kdf(few))
+    label = _label(cases)
+    small_names = (f"unlock_{label}", f"unlock_ready_{label}", f"unlock_deadlines_{label}")
+    versus_10k = (
+        "save_vs_sqlite_10k",
+        "ready_vs_sqlite_10k",
+        "search_vs_fts5_10k",
+        "first_search_vs_fts5_10k",
+    )
+    large_names = (
+        "unlock_10k",
+        "unlock_ready_10k",
+        "unlock_deadlines_10k",
+        "save_edit_10k",
+        "search_10k",
+        "unlock_peak_memory_10k",
+        "save_bytes_10k",
+        *versus_10k,
+    )
+    if _wanted(only, "kdf_unlock"):
+        _say("kdf: default parameters")
+        metrics.append(measure_kdf(few))
     with _kdf_profile("test"):  # cheap KDF to build and open the data vaults (subtracted)
-        _say(f"building {cases:,} cases")
-        small = build_fixture(cases, folder / "small")
-        _say(f"unlock and save at {cases:,} cases")
-        metrics += measure_unlock(small, reps)
-        metrics.append(measure_save_edit(small, reps))
-        metrics.append(measure_fsync_floor(folder / "floor", reps))
-        metrics += measure_save_vs_sqlite(small, reps)
+        small_wanted = _wanted(
+            only, *small_names, f"save_edit_{label}", f"save_vs_sqlite_{label}",
+            f"save_bytes_{label}",
+        ) or (quick and _wanted(only, *large_names))  # fmt: skip
+        small = None
+        if small_wanted:
+            _say(f"building {cases:,} cases")
+            small = build_fixture(cases, folder / "small")
+            _say(f"unlock and save at {cases:,} cases")
+        if small is not None and _wanted(only, *small_names):
+            metrics += measure_unlock(small, reps)
+        if small is not None and _wanted(only, f"save_edit_{label}"):
+            metrics.append(measure_save_edit(small, reps))
+        if _wanted(only, "fsync_floor"):
+            metrics.append(measure_fsync_floor(folder / "floor", reps))
+        if small is not None and _wanted(only, f"save_vs_sqlite_{label}", f"save_bytes_{label}"):
+            metrics += measure_save_vs_sqlite(small, reps)
         tracker_cases = min(200 if quick else 1000, cases)
-        _say(f"tracker: {tracker_cases * 10:,} recommendations")
-        trackers = measure_tracker(make_cases(tracker_cases), folder / "xlsx", few)
-        if quick:
-            names = ("tracker_10k", "tracker_vs_writeonly_10k")
-            for tracker, name in zip(trackers, names, strict=True):
-                tracker.name = name
-                tracker.note = (
-                    f"reduced to {tracker_cases * 10:,} recommendations (--quick); {tracker.note}"
-                ).rstrip("; ")
-        metrics += trackers
-        _say(f"Word report: {rows:,} chronology rows")
-        metrics.append(measure_docx(rows, folder / "docx", few))
+        if _group_wanted(only, "tracker_"):
+            _say(f"tracker: {tracker_cases * 10:,} recommendations")
+            trackers = measure_tracker(make_cases(tracker_cases), folder / "xlsx", few)
+            if quick:
+                names = ("tracker_10k", "tracker_vs_writeonly_10k")
+                for tracker, name in zip(trackers, names, strict=True):
+                    tracker.name = name
+                    tracker.note = (
+                        f"reduced to {tracker_cases * 10:,} recommendations (--quick); "
+                        f"{tracker.note}"
+                    ).rstrip("; ")
+            metrics += trackers
+        if _group_wanted(only, "docx_"):
+            _say(f"Word report: {rows:,} chronology rows")
+            metrics.append(measure_docx(rows, folder / "docx", few))
         imported = min(1000 if quick else 5000, cases * 5)
-        _say(f"cspr import: {imported:,} cases")
-        imports = measure_import(imported, folder / "import")
-        if imported != 5000:
-            for metric, name in zip(imports, ("import_5k", "import_5k_peak_memory"), strict=True):
-                metric.name = name
-                metric.note = f"reduced to {imported:,} cases; {metric.note}"
-        metrics += imports
-        _say("app latencies at 1,000 cases (bench/tui_latency.py)")
-        metrics += tui_metrics(quick, cases, reps)
-        if quick:
+        if _group_wanted(only, "import_5k"):
+            _say(f"cspr import: {imported:,} cases")
+            imports = measure_import(imported, folder / "import")
+            if imported != 5000:
+                for metric, name in zip(
+                    imports, ("import_5k", "import_5k_peak_memory"), strict=True
+                ):
+                    metric.name = name
+                    metric.note = f"reduced to {imported:,} cases; {metric.note}"
+            metrics += imports
+        if _group_wanted(only, "tui_"):
+            _say("app latencies at 1,000 cases (bench/tui_latency.py)")
+            metrics += tui_metrics(quick, cases, reps)
+        if quick and small is not None:
             reduced = f"reduced to {cases:,} cases (--quick)"
-            search = measure_search(small, reps, reduced)
-            search.name = "search_10k"
-            memory = measure_memory(small, 1, "unlock_peak_memory_10k", reduced)
-            metrics += [search, memory]
-            versus = [
-                *measure_save_vs_sqlite(small, reps, reduced),
-                measure_ready_vs_sqlite(small, reps, reduced),
-                *measure_search_vs_fts5(small, reps, reduced),
-            ]
+            if _wanted(only, "search_10k"):
+                search = measure_search(small, reps, reduced)
+                search.name = "search_10k"
+                metrics.append(search)
+            if _wanted(only, "unlock_peak_memory_10k"):
+                metrics.append(measure_memory(small, 1, "unlock_peak_memory_10k", reduced))
+            versus = []
+            if _wanted(only, "save_vs_sqlite_10k"):
+                versus += measure_save_vs_sqlite(small, reps, reduced)
+            if _wanted(only, "ready_vs_sqlite_10k"):
+                versus.append(measure_ready_vs_sqlite(small, reps, reduced))
+            if _wanted(only, "search_vs_fts5_10k", "first_search_vs_fts5_10k"):
+                versus += measure_search_vs_fts5(small, reps, reduced)
             for metric in versus:
                 metric.name = re.sub(r"_[0-9k]+$", "_10k", metric.name)
             metrics += [m for m in versus if not m.name.startswith("save_bytes")]
-        else:
+        elif not quick and _wanted(only, *large_names):
             _say("building 10,000 cases")
             large = build_fixture(10_000, folder / "10k")
             _say("unlock, save, search, memory at 10,000 cases")
-            metrics += measure_unlock(large, few)
-            metrics.append(measure_save_edit(large, few))
-            metrics.append(measure_search(large, reps))
-            metrics.append(measure_memory(large, few, "unlock_peak_memory_10k"))
+            if _wanted(only, "unlock_10k", "unlock_ready_10k", "unlock_deadlines_10k"):
+                metrics += measure_unlock(large, few)
+            if _wanted(only, "save_edit_10k"):
+                metrics.append(measure_save_edit(large, few))
+            if _wanted(only, "search_10k"):
+                metrics.append(measure_search(large, reps))
+            if _wanted(only, "unlock_peak_memory_10k"):
+                metrics.append(measure_memory(large, few, "unlock_peak_memory_10k"))
             _say("against sqlite3 at 10,000 cases")
-            metrics += measure_save_vs_sqlite(large, reps)
-            metrics.append(measure_ready_vs_sqlite(large, few))
-            metrics += measure_search_vs_fts5(large, reps)
-    return metrics
+            if _wanted(only, "save_vs_sqlite_10k", "save_bytes_10k"):
+                metrics += measure_save_vs_sqlite(large, reps)
+            if _wanted(only, "ready_vs_sqlite_10k"):
+                metrics.append(measure_ready_vs_sqlite(large, few))
+            if _wanted(only, "search_vs_fts5_10k", "first_search_vs_fts5_10k"):
+                metrics += measure_search_vs_fts5(large, reps)
+    return [m for m in metrics if _wanted(only, m.name)]
 
 
 def _cell(value: float | None, unit: str) -> str:
@@ -1072,11 +1138,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="end with one JSON line")
     parser.add_argument("--reps", type=int, default=None, help="repetitions per metric")
     parser.add_argument("--debug", action="store_true", help="show the traceback of a failure")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="only this metric, or those whose names begin so (repeatable, or comma-separated)",
+    )
     parser.add_argument("--cases", type=int, default=1000, help=argparse.SUPPRESS)
     parser.add_argument("--rows", type=int, default=1000, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if min(args.cases, args.rows, 1 if args.reps is None else args.reps) < 1:
         parser.error("--cases, --rows and --reps must be at least 1")
+    only = tuple(name.strip() for names in args.only for name in names.split(",") if name.strip())
     started = time.perf_counter()
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="cspr-bench-") as tmp:
@@ -1084,7 +1158,12 @@ def main(argv: list[str] | None = None) -> int:
         (Path(tmp) / "workspace").mkdir()
         try:
             metrics = run(
-                quick=args.quick, folder=Path(tmp), reps=args.reps, cases=args.cases, rows=args.rows
+                quick=args.quick,
+                folder=Path(tmp),
+                reps=args.reps,
+                cases=args.cases,
+                rows=args.rows,
+                only=only,
             )
         except Exception as exc:
             if args.debug:

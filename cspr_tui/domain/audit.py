@@ -253,7 +253,13 @@ def export_changes(kind: str, path: str, redacted: bool, details: str = "") -> l
 
 
 def diff_values(old: Any, new: Any, prefix: str = "") -> list[Change]:
-    """The leaf fields that differ between two JSON-like values, with dotted paths."""
+    """The leaf fields that differ between two JSON-like values, with dotted paths.
+
+    Equal values are passed over whole (one comparison in C, the same `==` the leaves
+    use), so a one-field edit of a large case walks only the path to that field.
+    """
+    if old == new:
+        return []
     if isinstance(old, Mapping) and isinstance(new, Mapping):
         changes: list[Change] = []
         for key in sorted(set(old) | set(new), key=str):

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from jsonschema import Draft202012Validator
 
+from cspr_tui.domain import schema_check
 from cspr_tui.domain.case import (
     RECOMMENDATION_DATE_FIELDS,
     AgencyReportRequest,
@@ -282,6 +283,10 @@ _FILE_VALIDATOR = Draft202012Validator(
 )
 _CASE_VALIDATOR = Draft202012Validator(
     CASE_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+)
+# Says only "certainly valid" (about 40 times quicker); jsonschema words any problem.
+_CASE_FITS = schema_check.compile_check(
+    CASE_SCHEMA, formats={"date": schema_check.format_test(_CASE_VALIDATOR, "date")}
 )
 
 
@@ -545,6 +550,8 @@ def _describe(error: Any) -> str:
 
 def case_problems(data: Any, path: str = "$") -> list[str]:
     """Every way `data` fails the case schema, each with its JSON path (empty when valid)."""
+    if _CASE_FITS(data):
+        return []
     errors = sorted(_CASE_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
     return [_describe(e).replace("$", path, 1) for e in errors]
 

@@ -15,6 +15,8 @@ import re
 from itertools import accumulate
 from typing import Any
 
+import orjson
+
 from cspr_tui.errors import ValidationFailed
 
 __all__ = ["MAX_DEPTH", "MAX_INTEGER_DIGITS", "load_strict_json"]
@@ -113,6 +115,61 @@ def _too_deep(text: str) -> bool:
     return max(accumulate(map(_STEP.__getitem__, brackets)), default=0) > MAX_DEPTH
 
 
+# orjson reads an integer beyond 64 bits as a float (from 2**63 or so): any float this
+# large sends the file to the strict parse, which keeps integers whole.
+_INTEGER_AS_FLOAT = 9.2e18
+
+
+def _quick(data: bytes) -> Any:
+    """orjson's parse when it is certainly what the strict parse gives, else _MISSING (the
+    strict parse then reads the file and words whatever is wrong).
+
+    orjson refuses bad UTF-8, a lone surrogate, NaN and Infinity and numbers too large for
+    a double; it reads an integer beyond 64 bits as a float (so large floats are left to
+    the strict parse), and it keeps the last of a repeated key silently. So the keys are
+    counted: every colon in the file either separates a key from its value or sits inside
+    a string, so with no colon written as an escape (`\\u003a`), the parsed objects' keys
+    plus the colons inside the parsed strings equal the file's colons unless a key repeats.
+    Nesting is measured on the parsed value, as the strict parse counts brackets."""
+    if b"\\u003a" in data or b"\\u003A" in data:
+        return _MISSING
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _MISSING
+    count = 0
+    level: list[Any] = [value] if type(value) in (dict, list) else []
+    depth = 1  # of the containers in `level`, as the strict parse counts brackets
+    while level:
+        if depth > MAX_DEPTH:
+            return _MISSING
+        deeper: list[Any] = []
+        for container in level:
+            if type(container) is dict:
+                count += len(container)
+                count += sum(key.count(":") for key in container)
+                members: Any = container.values()
+            else:
+                members = container
+            for item in members:
+                kind = type(item)
+                if kind is str:
+                    count += item.count(":")
+                elif kind is dict or kind is list:
+                    deeper.append(item)
+                elif kind is float and not -_INTEGER_AS_FLOAT < item < _INTEGER_AS_FLOAT:
+                    return _MISSING
+        level, depth = deeper, depth + 1
+    if type(value) is float and not -_INTEGER_AS_FLOAT < value < _INTEGER_AS_FLOAT:
+        return _MISSING
+    if type(value) is str:
+        count += value.count(":")
+    return value if count == data.count(b":") else _MISSING
+
+
+_MISSING: Any = object()
+
+
 def _depth_offset(text: str) -> int | None:
     """Character offset where nesting first goes deeper than MAX_DEPTH (strings skipped)."""
     depth = 0
@@ -168,6 +225,9 @@ def load_strict_json(data: bytes, source: str) -> Any:
             raise refuse(f"byte 0: the file is {name}; save it as UTF-8 and import it again.")
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM) :]
+    quick = _quick(data)
+    if quick is not _MISSING:
+        return quick  # the value the strict parse gives, at C speed
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

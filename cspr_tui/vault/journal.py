@@ -117,6 +117,7 @@ def replay(
     prev_tag = NO_TAG
     plaintexts: list[bytes] = []
     frames = list(iter_frames(blob, header_size, path))
+    view = memoryview(blob)  # bodies decrypted from the file's bytes, not from a copy of them
     good_end = header_size
     counter = -1
     snapshot_end = 0
@@ -138,7 +139,7 @@ def replay(
             break
         aad = header_raw + blob[start:body] + prev_tag
         try:
-            plaintexts.append(aead.decrypt(nonce, blob[body:end], aad))
+            plaintexts.append(aead.decrypt(nonce, view[body:end], aad))
         except InvalidTag:
             if first:
                 raise _damaged(path, "its contents do not authenticate") from None

@@ -214,6 +214,25 @@ def test_script_quick_json_end_to_end(tmp_path: Path) -> None:
     assert list(scratch.iterdir()) == []
 
 
+def test_only_runs_the_metrics_named_or_begun(tmp_path: Path) -> None:
+    """`--only` (names or their beginnings, repeatable or comma-separated) measures those
+    alone, so one metric can be worked on without the whole run."""
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--json", "--reps", "1",
+         "--cases", "10", "--only", "save_vs_sqlite,fsync", "--only", "import_5k_peak"],
+        capture_output=True, text=True, env=dict(os.environ, TMPDIR=str(scratch)),
+        timeout=240, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    names = [m["name"] for m in json.loads(done.stdout.strip().splitlines()[-1])["metrics"]]
+    assert names == [
+        "fsync_floor", "save_vs_sqlite_10", "import_5k_peak_memory", "save_vs_sqlite_10k",
+    ]  # fmt: skip
+    assert list(scratch.iterdir()) == []
+
+
 @pytest.mark.parametrize("bad", [["--cases", "0"], ["--reps", "0"], ["--rows", "-1"]])
 def test_bad_arguments_are_one_line_and_exit_2(bad: list[str]) -> None:
     done = subprocess.run(

@@ -42,3 +42,60 @@ def test_numbers_the_app_cannot_take_are_named() -> None:
     assert refused.value.details[0].startswith("$.a[1]: NaN is not a JSON number")
     assert "(40 digits) is too large a number" in refused.value.details[1]
     assert load_strict_json(b'{"b": -' + b"9" * 30 + b"}", "f.json") == {"b": -int("9" * 30)}
+
+
+# Inputs where orjson and the stdlib parse could differ: big integers (orjson makes them
+# floats), a lone surrogate, Infinity by overflow, colons and escaped quotes inside
+# strings, repeated keys at any depth, white space around colons, a byte-order mark.
+TRICKY = [
+    b'{"n": 123456789012345678901234567890}',
+    b'{"n": [18446744073709551616, -9223372036854775809]}',
+    b'{"n": 1e400}',
+    b'{"s": "\\ud800"}',
+    b'{"a:b": "c:d", "e": "\\":\\"", "f": {"g": ":"}}',
+    b'{"a": 1, "b": {"c": 2, "c": 3}}',
+    b'{"a": "\\u003a", "c": 2, "c": 3}',  # an escaped colon must not hide a repeated key
+    b'{"a": "\\u003A:"}',
+    b'[{"x": 1}, {"x": 2, "y": 3, "x": 4}]',
+    b'{"a" :1 , "b"\n:\t[ ]}',
+    b"\xef\xbb\xbf" + b'{"bom": true}',
+    b'{"f": [1e20, 0.1, -0.0, 5e-324, 9e18]}',
+    b'{"t": "\\u00e9\\n\\t\\\\"}',
+]
+
+
+def _stdlib(data: bytes) -> object:
+    return json.loads(data.decode("utf-8-sig"))
+
+
+@pytest.mark.parametrize("data", TRICKY)
+def test_what_it_accepts_is_exactly_what_the_stdlib_parse_gives(data: bytes) -> None:
+    if b'"c": 2, "c"' in data or b'"x": 2, "y": 3, "x"' in data:
+        with pytest.raises(ValidationFailed) as refused:  # never read as the last value
+            load_strict_json(data, "f.json")
+        assert "appears more than once" in refused.value.details[0]
+        return
+    got = load_strict_json(data, "f.json")
+    expected = _stdlib(data)
+    assert json.dumps(got) == json.dumps(expected)  # values and their types (1 is not 1.0)
+    assert repr(got) == repr(expected)
+
+
+def test_a_clean_file_of_generated_cases_reads_the_same_as_the_stdlib_parse() -> None:
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from bench.data import make_cases
+    from cspr_tui.domain.case_json import dump_cases
+
+    data = json.dumps(dump_cases(make_cases(3)), indent=1, ensure_ascii=False).encode()
+    assert load_strict_json(data, "f.json") == json.loads(data)
+    repeated = data.replace(b'"pseudonym": ', b'"pseudonym": "Child Q", "pseudonym": ', 1)
+    with pytest.raises(ValidationFailed) as refused:
+        load_strict_json(repeated, "f.json")
+    assert refused.value.details == [
+        "$.cases[0].pseudonym: the key 'pseudonym' appears more than once."
+    ]

@@ -350,3 +350,17 @@ def test_an_unknown_word_away_from_key_names_is_still_kept_for_review() -> None:
     found = [f for f in _redactor().scan("Zoë and Smithers-Jones came.") if f.kind != "name"]
     assert [f.hit for f in found] == ["Smithers", "Jones"]
     assert not any(f.withhold for f in found)
+
+
+def test_the_partnerships_allowlist_is_compiled_once_for_every_case() -> None:
+    """The allowlist (agencies, areas, the reviewer) is the same for every case: two cases'
+    redactors share its compiled pattern, while each case's own additions (its pseudonym)
+    still protect only that case. Compiling it per case was most of a long tracker export."""
+    allow = ["Imaginary Borough Council", "Sam Reviewer", "Children's social care"]
+    one = Redactor.for_case(_case(), allow=allow)
+    other_case = Case("CSPR-2026-005", "Child Q", people=[Person("Ann Other", "Mother", "Mother")])
+    other = Redactor.for_case(other_case, allow=allow)
+    assert one._allowed_phrases[0] is other._allowed_phrases[0]
+    assert one.scan("Sam Reviewer rang") == other.scan("Sam Reviewer rang") == []
+    assert one.redact("Ann Other rang") == "Ann Other rang"  # not this case's key
+    assert other.redact("Ann Other rang") == "Mother rang"

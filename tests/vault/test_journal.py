@@ -112,6 +112,76 @@ def test_a_rolled_back_transaction_restores_documents_changed_in_place(vault_pat
         assert doc["stage"] == "closed" and len(doc["values"]) == 50
 
 
+def test_a_rolled_back_transaction_removes_what_it_inserted_from_the_live_tables(
+    vault_path: Path,
+) -> None:
+    """Writes change the stored tables in place (no copy per write), so a rollback must
+    take out the documents it added and bring back the ones it removed, and the next
+    save must not carry them."""
+    with create_vault(vault_path, "pw") as vault:
+        cases, audit = vault.db.table("cases", cache_size=0), vault.db.table("audit")
+        cases.insert_multiple(_case(n) for n in range(3))
+        audit.insert({"seq": 0})
+        on_disk = vault_path.read_bytes()
+        with pytest.raises(RuntimeError), vault.transaction():
+            cases.insert(_case(7))
+            audit.insert_multiple({"seq": n} for n in range(1, 4))
+            cases.remove(doc_ids=[2])
+            cases.update({"stage": "closed"}, Query().stage == "rapid_review")
+            raise RuntimeError("cancelled")
+        assert vault_path.read_bytes() == on_disk
+        assert sorted(d.doc_id for d in cases.all()) == [1, 2, 3]
+        assert {d["stage"] for d in cases.all()} == {"rapid_review"}
+        assert [d["seq"] for d in audit.all()] == [0]
+        assert cases.insert(_case(8)) == 4  # the id counter was reset, not left at 5
+    with open_vault(vault_path, "pw") as vault:
+        refs = [d["ref"] for d in vault.db.table("cases").all()]
+        assert refs == [f"CSPR-2026-{n:04}" for n in (0, 1, 2, 8)]
+        assert len(vault.db.table("audit")) == 1
+
+
+def test_a_write_that_raises_halfway_changes_nothing_in_memory_or_on_disk(
+    vault_path: Path,
+) -> None:
+    """TinyDB checks each document as it inserts: a bad one in the middle must not leave
+    the good ones before it in the live table, to be saved by the next write."""
+    with create_vault(vault_path, "pw") as vault:
+        cases = vault.db.table("cases", cache_size=0)
+        cases.insert(_case(1))
+        with pytest.raises(ValueError):
+            cases.insert_multiple([_case(2), "not a document", _case(3)])  # type: ignore[list-item]
+        assert [d["ref"] for d in cases.all()] == ["CSPR-2026-0001"]
+        with pytest.raises(ValueError):
+            vault.db.table("brand_new").insert_multiple([{"x": 1}, 5])  # type: ignore[list-item]
+        assert "brand_new" not in vault.db.tables()
+        with pytest.raises(KeyError):
+            cases.update(lambda doc: doc.update(stage="half") or doc.pop("gone"), doc_ids=[1])
+        assert cases.get(doc_id=1)["stage"] == "rapid_review"
+        cases.update({"notes": "later"}, doc_ids=[1])
+    with open_vault(vault_path, "pw") as vault:
+        assert [d["ref"] for d in vault.db.table("cases").all()] == ["CSPR-2026-0001"]
+        assert "brand_new" not in vault.db.tables()
+
+
+def test_an_inner_rollback_inside_a_saved_transaction_saves_only_the_outer_changes(
+    vault_path: Path,
+) -> None:
+    with create_vault(vault_path, "pw") as vault:
+        cases = vault.db.table("cases", cache_size=0)
+        cases.insert_multiple(_case(n) for n in range(3))
+        with vault.transaction():
+            cases.update({"stage": "outer"}, doc_ids=[1])
+            with pytest.raises(RuntimeError), vault.transaction():
+                cases.update({"stage": "inner"}, doc_ids=[2])
+                cases.insert(_case(9))
+                raise RuntimeError("inner cancelled")
+            cases.update({"stage": "after"}, doc_ids=[3])
+        expected = [d["stage"] for d in cases.all()]
+        assert expected == ["outer", "rapid_review", "after"]
+    with open_vault(vault_path, "pw") as vault:
+        assert [d["stage"] for d in vault.db.table("cases").all()] == expected
+
+
 def test_a_torn_last_record_is_dropped_and_cut_off(
     vault_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

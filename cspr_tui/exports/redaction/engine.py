@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from cspr_tui.domain.case import Case, RedactionDecision, RedactionOutcome
@@ -182,6 +183,30 @@ def _letters(text: str) -> str:
     return re.sub(r"[\W_]", "", text)
 
 
+def _fold_allowlist(allow: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """An allowlist's single words and its phrases of two words or more, longest first."""
+    words = {w for entry in allow for w in fold_plain(entry).replace("'s", "").split()}
+    phrases = sorted({p for p in map(fold_plain, allow) if " " in p}, key=len, reverse=True)
+    return frozenset(words), tuple(phrases)
+
+
+@lru_cache(maxsize=16)
+def _allowlist_parts(allow: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The partnership's allowlist folded once, not once a case, with the street words."""
+    words, phrases = _fold_allowlist(allow)
+    streets = {w for full, short in patterns.STREET_TYPES.items() for w in (full, *short)}
+    return words | streets, phrases
+
+
+@lru_cache(maxsize=64)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """The allowlisted phrases as one pattern, compiled once per list: with a partnership's
+    agencies and areas it is the largest pattern a redactor has (about 20 ms to compile), and
+    the `re` module's own cache is pushed out by the cases' name patterns in a long export."""
+    body = "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases)
+    return re.compile(r"(?<![^\W_])(?:" + body + r")(?![^\W_])")
+
+
 class Redactor:
     """Finds and replaces a case's identifiers; see the module docstring."""
 
@@ -191,32 +216,28 @@ class Redactor:
         decisions: Iterable[RedactionDecision] = (),
         *,
         allow: Iterable[str] = (),
+        also_allow: Iterable[str] = (),
         flag_unknown: bool = True,
     ) -> None:
+        """`allow` is the partnership's list (the same for every case, so folded and compiled
+        once); `also_allow` what one case adds to it (its agencies, its pseudonym)."""
         self.subjects = list(subjects)
         self.decisions = {d.finding_id: d for d in decisions}
         self.flag_unknown = flag_unknown
-        allow = list(allow)
-        self._allow = {w for entry in allow for w in fold_plain(entry).replace("'s", "").split()}
+        shared_words, phrases = _allowlist_parts(tuple(allow))
+        more_words, more_phrases = _fold_allowlist(tuple(also_allow))
+        self._allow = shared_words | more_words
         # A whole allowlisted phrase of two words or more (the reviewer's own name, the
         # partnership's) is protected like a pseudonym, unless it is a subject's own name.
         own_names = {fold_plain(name) for subject in self.subjects for name in subject.names}
-        phrases = {fold_plain(entry) for entry in allow}
-        kept_phrases = sorted(
-            (p for p in phrases if " " in p and not any(p in n for n in own_names)),
-            key=len,
-            reverse=True,
-        )
-        self._allowed_phrases = (
-            re.compile(
-                r"(?<![^\W_])(?:"
-                + "|".join(r"\s+".join(map(re.escape, p.split())) for p in kept_phrases)
-                + r")(?![^\W_])"
+        self._allowed_phrases = [
+            _phrase_pattern(kept)
+            for kept in (
+                tuple(p for p in group if not any(p in n for n in own_names))
+                for group in (phrases, more_phrases)
             )
-            if kept_phrases
-            else None
-        )
-        self._allow |= {w for full, short in patterns.STREET_TYPES.items() for w in (full, *short)}
+            if kept
+        ]
         self._forms: dict[str, list[tuple[Subject, bool]]] = {}  # letters -> (subject, full?)
         patterns_: list[str] = []
         self._given: dict[int, set[str]] = {}
@@ -309,7 +330,8 @@ class Redactor:
         return cls(
             subjects_for_case(case),
             decided,
-            allow=[*allow, *case.agencies, case.pseudonym],
+            allow=allow,
+            also_allow=[*case.agencies, case.pseudonym],
             flag_unknown=flag_unknown,
         )
 
@@ -714,8 +736,8 @@ class Redactor:
             if self._pseudonyms
             else []
         )
-        if self._allowed_phrases is not None:
-            protected += [(m.start(), m.end()) for m in self._allowed_phrases.finditer(doc.text)]
+        for allowed in self._allowed_phrases:
+            protected += [(m.start(), m.end()) for m in allowed.finditer(doc.text)]
         hits = self._pattern_hits(doc.text) + self._name_hits(doc, protected)
         hits.sort(key=lambda h: (h.start, -(h.end - h.start), _PRIORITY[h.kind]))
         kept: list[_Hit] = []
