@@ -147,7 +147,7 @@ def audit_kind(request: ExportRequest) -> str:
 def _title(request: ExportRequest) -> str | None:
     """A title for a file whose writer gives none (a Word template carries its own)."""
     if isinstance(request, TrackerExport):
-        quarter = f" {request.quarter.code}" if request.quarter is not None else ""
+        quarter = f" {request.quarter.title}" if request.quarter is not None else ""
         return f"Recommendations tracker{quarter}"
     return None
 
@@ -202,7 +202,7 @@ def _tracker(store: Any, request: TrackerExport, progress: Callable[[int, int], 
     )
     actions = sum(len(c.recommendations) for c in cases)
     details = f"quarter {quarter.code}; {len(cases)} case(s), {actions} action(s)"
-    return _Written(path, None, False, details)
+    return _Written(path, None, True, details)  # the tracker is always redacted
 
 
 def _chronology(

@@ -90,6 +90,31 @@ class CsprApp(App[None]):
         self.add_mode(LOCKED_MODE, UnlockScreen)
         self.switch_mode(LOCKED_MODE)
         self.set_interval(1.0, self.lock_if_idle, name="idle-lock")
+        self.call_after_refresh(self._find_text_caches)
+
+    def _find_text_caches(self) -> None:
+        """Find Rich's and Textual's memo caches now, while no case is loaded and the heap
+        is small, so the unlock's forgetting of the typed passphrase is quick."""
+        import cspr_tui.tui.screens.case
+        import cspr_tui.tui.screens.dashboard
+        import cspr_tui.tui.screens.form
+        import cspr_tui.tui.screens.recommendations  # noqa: F401  (the screens' widgets)
+        from cspr_tui.tui.session import text_caches
+
+        text_caches()
+
+    def update_styles(self, node, animate: bool = True) -> None:
+        """Restyle a node whose classes changed, unless it is not mounted yet.
+
+        Textual restyles a widget (and everything in it) each time a class changes, even
+        before it is mounted: an `Input` made with a value sets `-valid` on itself, a form
+        step's worth of them cost tens of milliseconds, and mounting styles them all again
+        anyway (`App._register` applies the stylesheet to every new widget). Only a widget
+        with no parent yet is left alone: one whose parent is not on screen yet may already
+        be registered, and is restyled as before."""
+        if node is not self and node.parent is None:
+            return
+        super().update_styles(node, animate=animate)
 
     def today(self) -> date:
         """The date every deadline is computed against (fixed in tests and snapshots)."""

@@ -7,6 +7,7 @@ session is the one place where decrypted data leaves memory.
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -64,6 +65,43 @@ def forget_finished_workers() -> int:
     return count
 
 
+_TEXT_CACHES: list = []  # Rich's and Textual's memo caches, as last found
+_FOUND_WITH: tuple[int, int] = (-1, -1)  # (rich/textual modules, all modules) when found
+
+
+def _drawing_modules() -> int:
+    return sum(1 for name in tuple(sys.modules) if name.partition(".")[0] in {"rich", "textual"})
+
+
+def text_caches() -> list:
+    """Rich's and Textual's `functools.lru_cache` memos (cell widths, styles, rendered text).
+
+    Finding them means walking every object the collector tracks: over a hundred
+    milliseconds once a thousand cases are loaded, on the unlock key. They are made when
+    their modules are imported (module functions, methods, properties), so the ones found
+    are kept and looked for again only when a Rich or Textual module has been imported
+    since; tests/tui/test_text_caches.py checks that the kept list is what a fresh walk
+    finds after every screen has been drawn.
+    """
+    global _FOUND_WITH
+    import functools
+
+    # As before this list was kept: frozen objects (CsprApp.freeze_heap) go back to the
+    # collector here (the unlock and the lock both come through this function).
+    gc.unfreeze()
+    seen = (_drawing_modules(), len(sys.modules))
+    if seen[0] != _FOUND_WITH[0] or not _TEXT_CACHES:
+        found = []
+        for obj in gc.get_objects():
+            if isinstance(obj, functools._lru_cache_wrapper):
+                module = getattr(obj, "__module__", "") or ""
+                if module.split(".")[0] in {"rich", "textual"}:
+                    found.append(obj)
+        _TEXT_CACHES[:] = found
+        _FOUND_WITH = seen
+    return list(_TEXT_CACHES)
+
+
 def clear_text_caches() -> int:
     """Empty Rich's and Textual's memo caches (cell widths, styles, rendered text).
 
@@ -71,17 +109,10 @@ def clear_text_caches() -> int:
     name shown on screen, and of the passphrase typed into a masked field. Returns how many
     caches were cleared.
     """
-    import functools
-
-    gc.unfreeze()  # frozen objects (CsprApp.freeze_heap) are left out of gc.get_objects
-    count = 0
-    for obj in gc.get_objects():
-        if isinstance(obj, functools._lru_cache_wrapper):
-            module = getattr(obj, "__module__", "") or ""
-            if module.split(".")[0] in {"rich", "textual"}:
-                obj.cache_clear()
-                count += 1
-    return count
+    caches = text_caches()
+    for cache in caches:
+        cache.cache_clear()
+    return len(caches)
 
 
 def open_session(

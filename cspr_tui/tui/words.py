@@ -20,6 +20,16 @@ _SHORT_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", 
 _ABBREVIATIONS = {"SoS": "Secretary of State"}
 
 
+# "0. Cover", "2.1 Sources": a number with a dot, then the words (not "2026 review").
+_TYPED_NUMBER = re.compile(r"^\s*\d+(?:\.\d+)*\.\s+(?=\S)|^\s*\d+(?:\.\d+)+\s+(?=\S)")
+
+
+def step_title(title: str) -> str:
+    """A section's title without the number typed into the template ("0. Cover" -> "Cover"):
+    the screens number the steps themselves, so it would read "1. 0. Cover"."""
+    return _TYPED_NUMBER.sub("", title, count=1)
+
+
 def sentence(text: str) -> str:
     """Capital first letter, abbreviations spelt out."""
     for short, long in _ABBREVIATIONS.items():
@@ -159,3 +169,15 @@ def change_line(path: str, old, new, forms=None) -> str | None:
         if group is not None:
             label = f"{group.row_label(int(rows[0]))}: {label}"
     return f"{title}: {label}: {_shown(old, field)} → {_shown(new, field)}"
+
+
+def review_needed(count: int, refs: list[str]) -> str:
+    """A redacted export held up by findings, worded for the screen (the CLI's message
+    names its own commands and flags, which mean nothing here)."""
+    findings = f"{count} redaction finding{'s' if count != 1 else ''}"
+    cases = ", ".join(refs)
+    return (
+        f"{findings} for {cases} {'are' if count != 1 else 'is'} not reviewed, so no "
+        f"file was written. Press Review redaction to accept or reject each one (or add the "
+        f"person to the case's pseudonym key), then export again."
+    )

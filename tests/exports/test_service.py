@@ -131,7 +131,10 @@ def test_tracker_and_agency_report_carry_the_audit_head(store, workspace) -> Non
     tracker = run_export(store, TrackerExport(quarter=Quarter.parse("2026-Q3")))
     workbook = openpyxl.load_workbook(tracker.path)
     assert workbook.properties.creator == APPLICATION
-    assert workbook.properties.title == "Recommendations tracker 2026-Q3"
+    assert workbook.properties.title == "Recommendations tracker Q3 2026-27"
+    assert tracker.redacted  # the workbook is always redacted, and its audit entry says so
+    entry = store.audit_trail()[-1]
+    assert next(c.new for c in entry.changes if c.field == "export.redacted") is True
     assert workbook.properties.lastModifiedBy in (None, APPLICATION)  # never a person
     assert read_custom_properties(tracker.path)["audit_head"] == tracker.audit_head
     agency = run_export(store, AgencyReportExport(ref, "police"))

@@ -77,7 +77,7 @@ async def test_the_chronology_screen_merges_flags_and_filters(
         screen = app.screen
         assert isinstance(screen, ChronologyScreen)
         table = screen.query_one("#chronology", DataTable)
-        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
         assert [r[0] for r in rows] == ["10/01/2026", "10/01/2026", "11/01/2026", "20/03/2026"]
         assert rows[0][2] == "Police" and rows[0][6] == "Health visiting"  # same event
         assert rows[1][2] == "Health visiting" and rows[1][6] == "Police"
@@ -89,7 +89,9 @@ async def test_the_chronology_screen_merges_flags_and_filters(
         start.focus()
         await pilot.press("enter")
         await pilot.pause()
-        assert [table.get_row_at(i)[4] for i in range(table.row_count)] == ["Strategy discussion"]
+        assert [str(table.get_row_at(i)[4]) for i in range(table.row_count)] == [
+            "Strategy discussion"
+        ]
         table.focus()
         await pilot.press("x")
         exports = workspace / "exports"

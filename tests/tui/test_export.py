@@ -108,6 +108,16 @@ async def test_redacted_case_report_from_the_case_screen(
         await settle(pilot)
         assert dialog.written is not None, dialog.query_one(".dialog-error").content
         written = dialog.written.path
+        # which version was written is said in words, not only in the file's name
+        assert "Redacted: people are named by their pseudonyms" in str(
+            dialog.query_one("#where", Static).content
+        )
+        dialog.query_one("#redact", Checkbox).value = False
+        await pilot.click("#go")
+        await settle(pilot)
+        assert "Not redacted: it holds real names" in str(
+            dialog.query_one("#where", Static).content
+        )
     assert written.name.endswith(".docx") and "Redacted" in written.name
     document = Document(written)
     text = "\n".join(p.text for p in document.paragraphs)
@@ -116,8 +126,61 @@ async def test_redacted_case_report_from_the_case_screen(
     assert "Poppy" not in text  # the child's real name, in the unredacted referral
     vault, store = read_store(vault_path)
     try:  # the same wording as `cspr export report --kind referral` writes
-        entry = store.audit_trail()[-1]
-        assert entry.action == "exported referral report"
-        assert next(c.new for c in entry.changes if c.field == "export.redacted") is True
+        redacted, full = store.audit_trail()[-2:]  # then the unredacted one, for comparison
+        assert redacted.action == full.action == "exported referral report"
+        assert next(c.new for c in redacted.changes if c.field == "export.redacted") is True
+        assert next(c.new for c in full.changes if c.field == "export.redacted") is False
     finally:
         vault.close()
+
+
+def seed_named_lead_officer(store) -> None:
+    ref = case_values.case_at_stage(store, "screening")
+    store.add_recommendation(
+        ref,
+        text="Share information.",
+        lead_agency="Police",
+        lead_officer_name="DCI Helen Ward",
+        target_date="2026-12-31",
+    )
+
+
+@pytest.mark.skipif("tracker" not in available_kinds(), reason="no tracker exporter yet")
+async def test_a_tracker_held_up_by_findings_offers_their_review(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The journey's tracker was refused for «Helen» «Ward» with the command line's advice
+    ('cspr redaction review ... --accept ID') and no way to the review from the dialog;
+    the first finding's id ("[a7...]") was also eaten as markup. Now the dialog words it for
+    the screen, shows every id, and its Review redaction button opens the case's findings."""
+    seed_vault(vault_path, seed_named_lead_officer)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        dialog = await open_export(pilot)
+        assert not dialog.query_one("#review").display  # nothing to review yet
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert dialog.written is None
+        refusal = str(dialog.query_one(".dialog-error", Static).render())
+        assert "not reviewed, so no file was written" in refusal
+        assert "Press Review redaction" in refusal and "--accept" not in refusal
+        shown_ids = [line.split("]")[0] for line in refusal.splitlines() if line.startswith("[")]
+        assert len(shown_ids) == 2, refusal  # «Helen» and «Ward», each with its id
+        assert dialog.query_one("#review").display
+        await pilot.click("#review")
+        await settle(pilot)
+        from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
+
+        review = app.screen
+        assert isinstance(review, RedactionReviewScreen)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("A")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is dialog
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert dialog.written is not None, dialog.query_one(".dialog-error", Static).render()

@@ -247,3 +247,73 @@ async def test_the_override_offer_is_worded_as_a_sentence(
         assert "• The copy to the Panel" in question, question
         assert "(review form)" in question
         assert "review: the copy" not in question
+
+
+async def test_letters_typed_on_a_closed_drop_down_open_it_at_their_choice(
+    settings: Settings, vault_path: Path
+) -> None:
+    """ "Po" then Tab on the closed agency list was dropped: the question stayed blank and
+        the next text went on to the address. Letters now open the list at their choice, and Tab
+    takes it (Enter does too)."""
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_referral(pilot)
+        await burst(pilot, "ctrl+n", *"Sam", "tab", *"Nurse", "tab", *"po", "tab")
+        await burst(pilot, *"1 Road")
+        values = app.screen.values
+        assert values["referrer_agency"] == "Police"
+        assert values["referrer_address"] == "1 Road"
+        # A digit or a second word searches on from the letters already typed.
+        await burst(pilot, "shift+tab", *"ambul", "enter")
+        assert app.screen.values["referrer_agency"] == "Ambulance service"
+
+
+async def test_a_requested_report_opens_on_the_first_answer_its_request_left_out(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The Police report opened on its agency, above the author the request had given:
+    two Tabs before the author's role. It now opens on the role."""
+    seed_vault(vault_path, seed_referral_naming_agencies)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "6", "r", *"DS Kim Sample", "tab", *"22062026", "enter")
+        await burst(pilot, "e")
+        assert isinstance(app.screen, FormScreen)
+        await burst(pilot, *"Detective Sergeant")
+        values = app.screen.values
+        assert values["author_role"] == "Detective Sergeant"
+        assert (values["agency"], values["author_name"]) == ("Police", "DS Kim Sample")
+
+
+def seed_one_recommendation(store) -> None:
+    ref = store.create_case(pseudonym="Child B").ref
+    store.add_recommendation(
+        ref, text="Train staff.", lead_agency="Police", target_date="2027-01-31"
+    )
+
+
+async def test_letters_open_the_lists_of_the_update_and_export_dialogs(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The quarterly update's status and the export dialog's lists took Enter before a
+    letter ("in p" alone did nothing); they now open on the letters as the forms' lists do."""
+    from tests.tui.conftest import saved_store
+
+    seed_vault(vault_path, seed_one_recommendation)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "r")
+        await burst(pilot, "u")
+        await burst(pilot, *"Started", "tab", *"in p", "enter", "ctrl+s")
+        await burst(pilot, "escape", "x")  # back to the dashboard, then its export dialog
+        dialog = app.screen
+        assert dialog.query_one("#kind").value == "tracker"
+        await burst(pilot, *"agency", "enter")
+        assert dialog.query_one("#kind").value == "agency"
+    with saved_store(vault_path) as store:
+        rec = store.get(store.list_cases()[0].ref).recommendations[0]
+        assert rec.status.value == "In progress"
+        assert [u.narrative for u in rec.updates] == ["Started"]

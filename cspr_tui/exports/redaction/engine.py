@@ -95,6 +95,14 @@ _SUFFIXES = frozenset({"jnr", "snr", "jr", "sr"})  # "Tom Brown Jnr": not a name
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 _SENTENCE_END = re.compile(r"[.!?\n\r\u2022:;]")
 _NAME_GAP = re.compile(r"[ ]{0,2}(?:-[ ]?)?")
+# Compiled once: `re`'s own cache is pushed out by the cases' patterns in a long export.
+_NOT_LETTER = re.compile(r"[\W_]")
+_SPACES = re.compile(r"[ ]{1,2}")
+_SPACES_END = re.compile(r"[ ]{1,2}$")
+_PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]+$")
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+_STOP_SPACE = re.compile(r"[.!?\n]\s")
+_STOP = re.compile(r"[.!?\n]")
 
 
 @dataclass(frozen=True)
@@ -180,7 +188,7 @@ _COMMA = r"[ ]*,[ ]*"  # surname first, then the given names
 
 
 def _letters(text: str) -> str:
-    return re.sub(r"[\W_]", "", text)
+    return _NOT_LETTER.sub("", text)
 
 
 def _fold_allowlist(allow: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -686,8 +694,8 @@ class Redactor:
                 continue  # "Relaunch the protocol": a verb, rare but English only
             if _prefix_of_compound(original, o_end):
                 continue  # "Re-audit", "Co-located": a prefix, not a name
-            gap_after = re.match(r"[ ]{1,2}", folded[m.end() : m.end() + 2])
-            gap_before = re.search(r"[ ]{1,2}$", folded[max(0, m.start() - 2) : m.start()])
+            gap_after = _SPACES.match(folded[m.end() : m.end() + 2])
+            gap_before = _SPACES_END.search(folded[max(0, m.start() - 2) : m.start()])
             beside = (gap_after is not None and m.end() + gap_after.end() in name_starts) or (
                 gap_before is not None and m.start() - len(gap_before.group()) in name_ends
             )
@@ -924,8 +932,8 @@ def _after_initial(text: str, dot: int) -> bool:
 
 
 def _neighbour_words(text: str, start: int, end: int) -> tuple[str, str]:
-    before = re.search(r"([^\W\d_]+)[ \t]+$", text[max(0, start - 40) : start])
-    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    before = _PREV_WORD.search(text[max(0, start - 40) : start])
+    after = _NEXT_WORD.match(text[end : end + 40])
     return (before.group(1) if before else "", after.group(1) if after else "")
 
 
@@ -939,7 +947,7 @@ _DETERMINERS = frozenset(
 
 def _before_street_word(text: str, end: int) -> bool:
     """Whether a capitalised street-type word follows at once ("Lincoln Road")."""
-    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    after = _NEXT_WORD.match(text[end : end + 40])
     word = after.group(1) if after else ""
     return word[:1].isupper() and patterns.street_type_pattern(word.casefold()) is not None
 
@@ -953,7 +961,7 @@ _FAMILY_NOUNS = frozenset(
 def _names_a_family(text: str, end: int) -> bool:
     """Whether a family noun follows at once: "the Green family", "both Long children" use
     the capitalised surname as a name (mid-sentence; at a sentence start it may be the word)."""
-    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    after = _NEXT_WORD.match(text[end : end + 40])
     return after is not None and after.group(1) in _FAMILY_NOUNS
 
 
@@ -963,7 +971,7 @@ def _opens_imperative(text: str, start: int, end: int) -> bool:
     word = text[start:end]
     if not _sentence_start(text, start) or not word[:1].isupper() or word.isupper():
         return False  # a verb opening a sentence is written "Mark"; "zhou", "ZHOU" are names
-    after = re.match(r"[ \t]+([^\W\d_]+)", text[end : end + 40])
+    after = _NEXT_WORD.match(text[end : end + 40])
     return after is not None and after.group(1).casefold() in _DETERMINERS
 
 
@@ -989,8 +997,8 @@ def _is_plain_sentence_word(word: str) -> bool:
 
 def _sentence(text: str, start: int, end: int) -> tuple[str, str]:
     """The sentence around a hit, and the same with the hit marked «like this»."""
-    left = max((m.end() for m in re.finditer(r"[.!?\n]\s", text[:start])), default=0)
-    right_match = re.search(r"[.!?\n]", text[end:])
+    left = max((m.end() for m in _STOP_SPACE.finditer(text[:start])), default=0)
+    right_match = _STOP.search(text[end:])
     right = end + right_match.end() if right_match else len(text)
     left = max(left, start - 80)
     right = min(right, end + 80)

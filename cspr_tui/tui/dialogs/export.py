@@ -19,11 +19,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, ProgressBar, Select, Static
+from textual.widgets import Button, Checkbox, ProgressBar, Select, Static
 
+from cspr_tui.domain.quarter import Quarter, current_quarter
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.words import quarter_words, review_needed
 
 KINDS = {
     "tracker": "Quarterly recommendations tracker (Excel)",
@@ -66,10 +69,22 @@ def _request(kind: str, options: dict[str, Any]) -> Any:
     return CaseReportExport(options["ref"], options["report"], redact=bool(options["redact"]))
 
 
+def quarter_choices(now: Quarter, back: int = 8) -> list[tuple[str, str]]:
+    """The quarter to export, in words ("Q3 2026-27 (Oct-Dec)"): the next one, this one
+    and the `back` before it, newest first; the tracker's quarter code is the value."""
+    quarters = [now.next()]
+    quarter = now
+    for _ in range(back + 1):
+        quarters.append(quarter)
+        quarter = quarter.previous()
+    return [(quarter_words(q.code), q.code) for q in quarters]
+
+
 @dataclass(frozen=True)
 class ExportDone:
     path: Path
     kind: str
+    redacted: bool = False
 
 
 class ExportDialog(ModalScreen[ExportDone | None]):
@@ -98,10 +113,9 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self.kind = kind if kind in self.kinds else (self.kinds[0] if self.kinds else "")
         self.ref = ref
         self.written: ExportDone | None = None
+        self.to_review: list[str] = []  # cases whose findings held the last export up
 
     def compose(self) -> ComposeResult:
-        from cspr_tui.domain.quarter import current_quarter
-
         store = self.app.store
         cases = [(f"{c.ref} {c.pseudonym}", c.ref) for c in store.list_cases()]
         with Vertical():
@@ -109,39 +123,42 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             if not self.kinds:
                 yield Static("No exporter is installed yet.")
             else:
-                yield Select(
+                yield ChoiceSelect(
                     [(KINDS[k], k) for k in self.kinds],
                     value=self.kind,
                     allow_blank=False,
                     compact=True,
                     id="kind",
                 )
-                yield Static(
-                    "Quarter, as YYYY-QN (financial year: Q1 is April to June)",
-                    id="quarter-label",
-                )
-                yield Input(
-                    current_quarter(self.app.today()).code,
-                    placeholder="Quarter, e.g. 2026-Q3",
-                    id="quarter",
+                yield Static("Quarter (financial year: Q1 is April to June)", id="quarter-label")
+                now = current_quarter(self.app.today())
+                yield Select(
+                    quarter_choices(now),
+                    value=now.code,
+                    allow_blank=False,
                     compact=True,
+                    id="quarter",
                 )
                 refs = [ref for _, ref in cases]
-                yield Select(
+                yield ChoiceSelect(
                     cases,
                     value=self.ref if self.ref in refs else Select.NULL,
                     prompt="Case",
                     compact=True,
                     id="case",
                 )
-                yield Select([], prompt="Agency", compact=True, id="agency")
-                yield Select(self._report_kinds(), prompt="Report", compact=True, id="report-kind")
+                yield ChoiceSelect([], prompt="Agency", compact=True, id="agency")
+                yield ChoiceSelect(
+                    self._report_kinds(), prompt="Report", compact=True, id="report-kind"
+                )
                 yield Checkbox(
                     "Redacted (pseudonyms only, for publication)", compact=True, id="redact"
                 )
             yield ProgressBar(total=3, show_eta=False, id="progress")
-            yield Static("", classes="dialog-error")
-            yield Static("", id="where")
+            # Plain text: a finding's id in brackets ("[a78324fdc6] possible name...") is
+            # not markup, and a path may hold brackets too.
+            yield Static("", classes="dialog-error", markup=False)
+            yield Static("", id="where", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 if self.kinds:
                     yield Button("Export", id="go", variant="primary", compact=True)
@@ -200,14 +217,12 @@ class ExportDialog(ModalScreen[ExportDone | None]):
 
     @on(Button.Pressed, "#go")
     def _go(self) -> None:
-        from cspr_tui.domain.quarter import Quarter
-
         error = self.query_one(".dialog-error", Static)
         error.update("")
         options: dict[str, Any] = {}
         if self.kind == "tracker":
             try:
-                options["quarter"] = Quarter.parse(self.query_one("#quarter", Input).value.strip())
+                options["quarter"] = Quarter.parse(str(self.query_one("#quarter", Select).value))
             except CsprError as exc:
                 error.update(exc.message)
                 return
@@ -246,8 +261,17 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         def progress(done: int, total: int, what: str) -> None:
             app.call_from_thread(self._show_progress, done, total, what)
 
+        from cspr_tui.exports.redaction.review import RedactionReviewNeeded
+
         try:
             result = run_export(app.store, _request(kind, options), progress=progress)
+        except RedactionReviewNeeded as exc:
+            refs = [ref for ref in exc.ref.split(", ") if ref]
+            shown = "\n".join([review_needed(len(exc.findings), refs), *exc.details[:6]])
+            if len(exc.details) > 6:
+                shown += f"\n… and {len(exc.details) - 6} more on the redaction review screen."
+            app.call_from_thread(self._failed, shown, refs)
+            return
         except CsprError as exc:
             # What, where and how to fix: the refusal's own lines, as the command line shows.
             shown = "\n".join([exc.message, *exc.details[:6]])
@@ -258,14 +282,17 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         except Exception as exc:
             app.call_from_thread(self._failed, f"The export failed ({exc.__class__.__name__}).")
             return
-        app.call_from_thread(self._done, ExportDone(result.path, kind))
+        app.call_from_thread(self._done, ExportDone(result.path, kind, result.redacted))
 
     def _show_progress(self, done: int, total: int, what: str) -> None:
         self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
         if done < total:
             self.query_one("#where", Static).update(f"{what}…")
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, to_review: list[str] | None = None) -> None:
+        self.to_review = to_review or []
+        if self.to_review:  # the way to the findings, whatever the export (the tracker too)
+            self.query_one("#review").display = True
         self.query_one("#go", Button).disabled = False
         self.query_one("#progress").display = False
         self.query_one("#where", Static).update("")
@@ -278,7 +305,13 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self.query_one("#go", Button).disabled = False
         bar = self.query_one("#progress", ProgressBar)
         bar.update(progress=bar.total)
-        self.query_one("#where", Static).update(f"Written to {done.path}\n{NOT_ENCRYPTED}")
+        version = (
+            "Redacted: people are named by their pseudonyms."
+            if done.redacted
+            else "Not redacted: it holds real names (tick Redacted for the version to publish)."
+        )
+        shown = f"Written to {done.path}\n{version if done.kind == 'case' else ''}"
+        self.query_one("#where", Static).update(f"{shown.rstrip()}\n{NOT_ENCRYPTED}")
         self.query_one("#close").focus()
 
     @on(Button.Pressed, "#review")
@@ -286,7 +319,9 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         """The redaction review of the chosen case (the tracker: of each case in turn)."""
         from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
 
-        ref = self._chosen("#case")
+        ref = self._chosen("#case") if self.kind == "case" else None
+        if ref is None and self.to_review:
+            ref = self.to_review[0]  # the tracker: the first case it was held up by
         if ref is None:
             self.query_one(".dialog-error", Static).update(
                 "Choose the case whose redaction findings you want to review."

@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from cspr_tui.domain.agency_return import request_status
@@ -30,6 +30,7 @@ from cspr_tui.domain.workflow import PROCEEDINGS, can_defer_publication, stage_l
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
+from cspr_tui.tui.styled_screen import StyledOnceScreen
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.stage_bar import StageBar, clip
 from cspr_tui.tui.words import (
@@ -38,6 +39,7 @@ from cspr_tui.tui.words import (
     missing_item,
     quarter_words,
     sentence,
+    step_title,
     working_days,
 )
 
@@ -80,7 +82,7 @@ def format_record(form: Form, values: dict[str, Any]) -> Text:
                 lines.append((field.label, field.format(value)))
         if not lines:
             continue
-        text.append(f"{section.title}\n", style="bold underline")
+        text.append(f"{step_title(section.title)}\n", style="bold underline")
         for label, shown in lines:
             text.append(f"{label}: ", style="bold")
             text.append(f"{shown}\n")
@@ -88,7 +90,7 @@ def format_record(form: Form, values: dict[str, Any]) -> Text:
     return text
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(StyledOnceScreen[None]):
     """Everything about one case, a tab per part of the process."""
 
     ALLOW_SELECT = False
@@ -119,42 +121,71 @@ class CaseScreen(Screen[None]):
         self.audit_entries: dict[str, Any] = {}  # the Audit tab's rows, by sequence number
         self.start_tab = tab  # e.g. back on the tab the reviewer was on when the vault locked
         self.filled: set[str] = set()  # the tabs filled since the last reload
+        self.built: set[str] = set()  # the tabs whose widgets are made (each when first opened)
+        # Each tab's text, by tab id: a box mounted inside a scroller that is itself just
+        # being mounted is not found by a query until both have mounted.
+        self.bodies: dict[str, Static] = {}
         self.loaded_for: tuple = ()
 
     def compose(self) -> ComposeResult:
         yield Static("", id="case-title")
         yield StageBar(id="stage-bar")
-        with TabbedContent(id="tabs"):
+        start = self._start_tab_id()
+        with TabbedContent(id="tabs", initial=f"tab-{start}"):
             for tab_id, title, _form in TABS:
-                with TabPane(title, id=f"tab-{tab_id}"):
-                    if tab_id in ("recs", "audit", "agency", "people"):
-                        yield DataTable(id=f"table-{tab_id}", cursor_type="row", zebra_stripes=True)
-                    if tab_id in ("recs", "audit"):  # the highlighted row in full
-                        yield Static("", id=f"detail-{tab_id}", classes="tab-detail")
-                    if tab_id not in ("recs", "audit", "people"):
-                        with VerticalScroll(classes="tab-body"):
-                            yield Static("", id=f"body-{tab_id}")
+                # Only the tab it opens on is built now; the others when first opened (most
+                # visits look at one or two of the ten).
+                yield TabPane(
+                    title,
+                    *(self._tab_widgets(tab_id) if tab_id == start else ()),
+                    id=f"tab-{tab_id}",
+                )
+        self.built = {start}
         # Nine actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
         yield KeysFooter(compact=True, show_command_palette=False)
 
+    def _start_tab_id(self) -> str:
+        return self.start_tab if any(t[0] == self.start_tab for t in TABS) else TABS[0][0]
+
+    def _tab_widgets(self, tab_id: str) -> list[Widget]:
+        """One tab's widgets: its list (with the highlighted row in full), else its text."""
+        widgets: list[Widget] = []
+        if tab_id in ("recs", "audit", "agency", "people"):
+            table: DataTable = DataTable(
+                id=f"table-{tab_id}", cursor_type="row", zebra_stripes=True
+            )
+            if tab_id == "recs":
+                table.add_column("No.", key="id", width=6)
+                table.add_column("Agency", key="agency", width=12)
+                table.add_column("Target", key="target", width=10)
+                table.add_column("Status", key="status", width=12)
+                table.add_column("RAG", key="rag", width=5)
+                table.add_column("Recommendation", key="text")
+            elif tab_id == "audit":
+                table.add_column("When", key="when", width=16)
+                table.add_column("Who", key="who", width=12)
+                table.add_column("What", key="what")
+            elif tab_id == "agency":
+                table.add_columns(
+                    "Agency", "Report", "Due", "Received", "Requested", "Depth", "Return"
+                )
+            else:
+                table.add_columns("Pseudonym", "Role", "Kind", "Real name", "Identifiers held")
+            widgets.append(table)
+        if tab_id in ("recs", "audit"):  # the highlighted row in full
+            widgets.append(Static("", id=f"detail-{tab_id}", classes="tab-detail"))
+        if tab_id not in ("recs", "audit", "people"):
+            body = self.bodies[tab_id] = Static("", id=f"body-{tab_id}")
+            widgets.append(VerticalScroll(body, classes="tab-body"))
+        return widgets
+
+    def _build_tab(self, tab_id: str) -> None:
+        """Put a tab's widgets in it the first time it is opened."""
+        if tab_id not in self.built:
+            self.built.add(tab_id)
+            self.query_one(f"#tab-{tab_id}", TabPane).mount_all(self._tab_widgets(tab_id))
+
     def on_mount(self) -> None:
-        recs = self.query_one("#table-recs", DataTable)
-        recs.add_column("No.", key="id", width=6)
-        recs.add_column("Agency", key="agency", width=12)
-        recs.add_column("Target", key="target", width=10)
-        recs.add_column("Status", key="status", width=12)
-        recs.add_column("RAG", key="rag", width=5)
-        recs.add_column("Recommendation", key="text")
-        audit = self.query_one("#table-audit", DataTable)
-        audit.add_column("When", key="when", width=16)
-        audit.add_column("Who", key="who", width=12)
-        audit.add_column("What", key="what")
-        agency = self.query_one("#table-agency", DataTable)
-        agency.add_columns("Agency", "Report", "Due", "Received", "Requested", "Depth", "Return")
-        people = self.query_one("#table-people", DataTable)
-        people.add_columns("Pseudonym", "Role", "Kind", "Real name", "Identifiers held")
-        if self.start_tab and any(t[0] == self.start_tab for t in TABS):
-            self.query_one(TabbedContent).active = f"tab-{self.start_tab}"
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -193,6 +224,7 @@ class CaseScreen(Screen[None]):
         case = self.case
         if case is None or tab_id in self.filled:
             return
+        self._build_tab(tab_id)
         self.filled.add(tab_id)
         form_id = next(t[2] for t in TABS if t[0] == tab_id)
         if tab_id == "summary":
@@ -261,10 +293,10 @@ class CaseScreen(Screen[None]):
             record = case.record(form_id)
             state = "not started" if record is None else str(record.status)
             text.append(f"{title}: {state}\n")
-        self.query_one("#body-summary", Static).update(text)
+        self.bodies["summary"].update(text)
 
     def _fill_form_tab(self, tab_id: str, form_id: str, case: Case) -> None:
-        body = self.query_one(f"#body-{tab_id}", Static)
+        body = self.bodies[tab_id]
         try:
             form = self.app.forms[form_id]
         except KeyError:
@@ -304,8 +336,8 @@ class CaseScreen(Screen[None]):
 
     def chosen_recommendation(self):
         """The recommendation highlighted in the Recs tab, or None."""
-        table = self.query_one("#table-recs", DataTable)
-        if self.case is None or not table.row_count:
+        table = next(self.query("#table-recs").results(DataTable), None)
+        if self.case is None or table is None or not table.row_count:
             return None
         key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return next((r for r in self.case.recommendations if r.id == key.value), None)
@@ -421,15 +453,16 @@ class CaseScreen(Screen[None]):
 
     def chosen_agency(self) -> str | None:
         """The agency highlighted in the Agencies tab (None when nobody was asked yet)."""
-        table = self.query_one("#table-agency", DataTable)
-        if not table.row_count:
+        tables = self.query("#table-agency").results(DataTable)  # none until the tab opens
+        table = next(tables, None)
+        if table is None or not table.row_count:
             return None
         key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return str(key.value)
 
     @on(DataTable.RowHighlighted, "#table-agency")
     def _show_agency_report(self) -> None:
-        body = self.query_one("#body-agency", Static)
+        body = self.bodies["agency"]
         agency = self.chosen_agency()
         if self.case is None or agency is None:
             body.update(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,7 +20,12 @@ from textual.widgets import DataTable, Input, Select, Static
 from cspr_tui.domain.chronology import Gap, integrate_case
 from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
+from cspr_tui.tui.widgets.columns import cut_to_fit, fitted_widths
 from cspr_tui.tui.widgets.footer import KeysFooter
+
+CHRONOLOGY_HEADINGS = ("Date", "Time", "Agency", "Source", "What happened", "RAG", "Also")
+# (minimum, share of the spare width): every heading whole at 80 columns.
+CHRONOLOGY_COLUMNS = ((10, 0), (5, 0), (10, 2), (6, 1), (14, 6), (5, 0), (4, 1))
 
 
 class ChronologyScreen(Screen[None]):
@@ -36,6 +42,8 @@ class ChronologyScreen(Screen[None]):
     def __init__(self, ref: str) -> None:
         super().__init__()
         self.ref = ref
+        self.widths = fitted_widths(80, CHRONOLOGY_COLUMNS)
+        self.shown: list[tuple[str, ...]] = []  # each row's cells in full, in table order
 
     def compose(self) -> ComposeResult:
         yield Static("", id="chronology-title")
@@ -44,12 +52,17 @@ class ChronologyScreen(Screen[None]):
             yield Input(placeholder="From DD/MM/YYYY", id="chronology-from", compact=True)
             yield Input(placeholder="To DD/MM/YYYY", id="chronology-to", compact=True)
         yield DataTable(id="chronology", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="chronology-detail")
         yield Static("", id="chronology-status")
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#chronology", DataTable)
-        table.add_columns("Date", "Time", "Agency", "Source", "What happened", "RAG", "Also")
+        # Date and time whole; agency, source, what happened and "also recorded by" share
+        # the rest (cut cells end in an ellipsis).
+        self.widths = fitted_widths(self.app.size.width, CHRONOLOGY_COLUMNS)
+        for heading, width in zip(CHRONOLOGY_HEADINGS, self.widths, strict=True):
+            table.add_column(heading, width=width)
         case = self.app.store.get(self.ref)
         agencies = integrate_case(case).agencies
         self.query_one("#chronology-agency", Select).set_options([(a, a) for a in agencies])
@@ -79,9 +92,10 @@ class ChronologyScreen(Screen[None]):
         chronology = integrate_case(case, agencies=agencies, start=start, end=end)
         table = self.query_one("#chronology", DataTable)
         table.clear()
+        self.shown = []
         for row in chronology.rows():
             if isinstance(row, Gap):
-                table.add_row(
+                cells: tuple[str, ...] = (
                     format_date(row.start),
                     "",
                     "—",
@@ -90,17 +104,20 @@ class ChronologyScreen(Screen[None]):
                     "",
                     "",
                 )
-                continue
-            what = f"{row.who}: {row.what}" if row.who else row.what
-            table.add_row(
-                format_date(row.when),
-                row.time,
-                row.agency,
-                row.source,
-                what.replace("\n", " / "),
-                row.significance,
-                ", ".join(row.same_event_as),
-            )
+            else:
+                what = f"{row.who}: {row.what}" if row.who else row.what
+                cells = (
+                    format_date(row.when),
+                    row.time,
+                    row.agency,
+                    row.source,
+                    " ".join(what.replace("\n", " / ").split()),
+                    row.significance,
+                    ", ".join(row.same_event_as),
+                )
+            self.shown.append(cells)
+            table.add_row(*(cut_to_fit(cell) for cell in cells))
+        self._show_detail()
         shared = sum(1 for e in chronology.entries if e.same_event_as)
         status = (
             f"{len(chronology.entries)} entries from {len(chronology.agencies)} agencies; "
@@ -109,6 +126,18 @@ class ChronologyScreen(Screen[None]):
         if not chronology.agencies:
             status = "No agency has returned a chronology yet (import returns on the Agencies tab)."
         self.query_one("#chronology-status", Static).update(status)
+
+    @on(DataTable.RowHighlighted, "#chronology")
+    def _show_detail(self) -> None:
+        """The highlighted row in full (its cells may be cut to fit)."""
+        table = self.query_one("#chronology", DataTable)
+        detail = self.query_one("#chronology-detail", Static)
+        if not self.shown or not 0 <= table.cursor_row < len(self.shown):
+            detail.update("")
+            return
+        when, time, agency, source, what, rag, also = self.shown[table.cursor_row]
+        head = " · ".join(p for p in (f"{when} {time}".strip(), agency, source, rag) if p)
+        detail.update(Text(f"{head}\n{what}" + (f"\nAlso recorded by {also}" if also else "")))
 
     def action_filters(self) -> None:
         self.query_one("#chronology-agency", Select).focus()

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
@@ -25,6 +24,7 @@ from cspr_tui.domain.deadline import DeadlineStatus
 from cspr_tui.domain.store import CaseStore, CaseSummary
 from cspr_tui.domain.workflow import stage_label
 from cspr_tui.forms.dates import format_date
+from cspr_tui.tui.styled_screen import StyledOnceScreen
 from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.stage_bar import clip
@@ -34,7 +34,7 @@ FILTER_DELAY = 0.12  # seconds of quiet typing before the table is filtered
 DEADLINE_ROWS = 50  # the panel lists the most urgent ones; the CLI lists them all
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(StyledOnceScreen[None]):
     """Cases, deadlines (overdue first) and how many cases sit at each stage."""
 
     ALLOW_SELECT = False

@@ -16,7 +16,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
@@ -26,6 +25,7 @@ from cspr_tui.domain.case import Case, Record
 from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.model import Field, Form, Issue, Section, is_empty
+from cspr_tui.tui.styled_screen import StyledOnceScreen
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.form_field import (
     Context,
@@ -36,6 +36,7 @@ from cspr_tui.tui.widgets.form_field import (
     widget_id,
 )
 from cspr_tui.tui.widgets.key_choice import KeyChoice
+from cspr_tui.tui.words import step_title
 
 _INDEX = re.compile(r"^(?P<group>[^\[.]+)\[(?P<index>\d+)\]\.(?P<field>.+)$")
 
@@ -60,11 +61,15 @@ class StepPane(Vertical):
         self.editors = editors
 
 
-class FormScreen(Screen[bool]):
+class FormScreen(StyledOnceScreen[bool]):
     """Fill one form of one case, a section at a time; dismisses True when finished."""
 
     ALLOW_SELECT = False
     CSS_PATH = "form.tcss"
+    # No focus until the step is built (`show_step` focuses its first question): Textual's
+    # own first focus lands on the empty step container, and moving it on restyles the
+    # whole step (every question) a second time.
+    AUTO_FOCUS = ""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save_draft", "Save", priority=True, id="form.save"),
         Binding("ctrl+n", "next_step", "Next", priority=True, id="form.next"),
@@ -90,6 +95,7 @@ class FormScreen(Screen[bool]):
         self.editors: dict[str, FieldEditor] = {}
         self.expanded: dict[str, int] = {}  # the one open entry of each repeatable group
         self.carried: dict[str, str] = {}  # value path -> where its answer came from
+        self.given: frozenset[str] = frozenset()  # answers an agency report's request owns
         self.step = 0
         self.issues_shown: tuple[str, bool] | None = None  # (heading, finishing) while listed
         self.panes: dict[str, StepPane] = {}  # each visited step's widgets, by section id
@@ -132,6 +138,10 @@ class FormScreen(Screen[bool]):
         else:
             self.values = self.form.initial_values(self.app.today())
             self.values.update(self._from_request(case))
+        request = agency_report.find(case, self.agency) if self.agency else None
+        if self.form_id == AGENCY_REPORT_FORM and request is not None:
+            # the agency, author and dates were given with the request: not typed again
+            self.given = frozenset(agency_report.answers_from_request(request))
         if opened_by_the_workflow(record):  # e.g. the review the LCSPR decision opened
             carried = carry_over(case, self.form, self.values if record else None)
             for field_id, item in carried.items():
@@ -306,7 +316,7 @@ class FormScreen(Screen[bool]):
 
     def _filled_in(self, path: str, field: Field) -> bool:
         """The answer at `path` is one the app gave: carried over, or the field's default."""
-        if path in self.carried:
+        if path in self.carried or path in self.given:
             return True
         if field.default is None:
             return False
@@ -375,7 +385,7 @@ class FormScreen(Screen[bool]):
             f"[reverse]{i + 1}{marks[state]}[/]" if i == self.step else f"{i + 1}{marks[state]}"
             for i, (_section, state) in enumerate(self.step_states())
         )
-        line = f"Step {self.step + 1} of {len(self.sections())}: {self.section.title}"
+        line = f"Step {self.step + 1} of {len(self.sections())}: {step_title(self.section.title)}"
         widget = self.query_one("#form-step", Static)
         shown = f"{line}   {strip}   ctrl+g: steps"
         if str(widget.content) != shown:
@@ -390,7 +400,7 @@ class FormScreen(Screen[bool]):
                 self.step = index
                 await self.show_step()
 
-        states = [(section.title, state) for section, state in self.step_states()]
+        states = [(step_title(section.title), state) for section, state in self.step_states()]
         self.app.push_screen(StepListDialog(states, self.step), chosen)
 
     # -- answers -----------------------------------------------------------------------------
@@ -728,7 +738,7 @@ class FormScreen(Screen[bool]):
             title = editor.field.label
         else:
             text = self.section.help or "Tab moves between questions; ctrl+n goes to the next step."
-            title = self.section.title
+            title = step_title(self.section.title)
         from cspr_tui.tui.dialogs.message import MessageDialog
 
         self.app.push_screen(MessageDialog(title, text))

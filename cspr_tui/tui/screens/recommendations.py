@@ -13,7 +13,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Checkbox, DataTable, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
@@ -21,6 +20,7 @@ from cspr_tui.domain.case import Rag, RecommendationStatus
 from cspr_tui.domain.derived_cache import RatedRecommendation
 from cspr_tui.domain.rag import effective_target
 from cspr_tui.forms.dates import format_date
+from cspr_tui.tui.styled_screen import StyledOnceScreen
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.paged_table import PagedTable
 from cspr_tui.tui.widgets.stage_bar import clip
@@ -54,7 +54,7 @@ def column_widths(screen_width: int) -> tuple[int, ...]:
 RecRow = RatedRecommendation  # a row: the recommendation, its case, its RAG, overdue or not
 
 
-class RecommendationsScreen(Screen[None]):
+class RecommendationsScreen(StyledOnceScreen[None]):
     """The tracker as a table: filter by agency, status, RAG, overdue and review."""
 
     ALLOW_SELECT = False

@@ -18,7 +18,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from cspr_tui.errors import CsprError
+from cspr_tui.tui.widgets.columns import cut_to_fit, fitted_widths
 from cspr_tui.tui.widgets.footer import KeysFooter
+
+FINDING_HEADINGS = ("Id", "Status", "Kind", "Where", "Becomes")
+# (minimum, share of the spare width): the id, status and kind whole ("possible name"),
+# where and what it becomes share the rest; the line below shows the highlighted one whole.
+FINDING_COLUMNS = ((10, 0), (8, 0), (13, 0), (14, 3), (10, 2))
 
 
 class RedactionReviewScreen(Screen[None]):
@@ -39,6 +45,7 @@ class RedactionReviewScreen(Screen[None]):
         self.ref = ref
         self.docx = docx
         self.findings: list[Any] = []
+        self.widths = fitted_widths(80, FINDING_COLUMNS)
 
     def compose(self) -> ComposeResult:
         what = f" of {self.docx.name}" if self.docx else ""
@@ -51,7 +58,9 @@ class RedactionReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#findings", DataTable)
-        table.add_columns("Id", "Status", "Kind", "Where", "Becomes")
+        self.widths = fitted_widths(self.app.size.width, FINDING_COLUMNS)
+        for heading, width in zip(FINDING_HEADINGS, self.widths, strict=True):
+            table.add_column(heading, width=width)
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -87,7 +96,8 @@ class RedactionReviewScreen(Screen[None]):
         for f in findings:
             status = f.outcome.value if f.outcome else "open"
             becomes = f.replacement if f.withheld else "(kept as written)"
-            table.add_row(f.id, status, f.kind, f.where(), becomes, key=f.id)
+            cells = (f.id, status, f.kind, f.where(), becomes)
+            table.add_row(*(cut_to_fit(str(c)) for c in cells), key=f.id)
         open_count = sum(f.open for f in findings)
         self.query_one("#review-status", Static).update(
             f"{open_count} open of {len(findings)}: a for accept, r to reject with a reason, "

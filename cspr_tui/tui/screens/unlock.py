@@ -210,9 +210,14 @@ class UnlockScreen(Screen[None]):
     async def opened(self, session: Session) -> None:
         for field in self.query(Input):
             field.value = ""
-        self.set_busy(False)
+        # The fields stay disabled (and the indicator shown) while the screen is hidden:
+        # re-enabling them restyles each one on the unlock key; the next resume does it.
         self.show_message("")
-        await self.app.unlocked(session)
+        try:
+            await self.app.unlocked(session)
+        except BaseException:
+            self.set_busy(False)  # still here: the passphrase can be typed again
+            raise
 
     def failed(self, exc: CsprError) -> None:
         self.set_busy(False)

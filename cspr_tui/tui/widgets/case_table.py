@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -23,6 +24,9 @@ STATUS_STYLES: dict[str, str] = {
     "met late": "$warning",
     "met": "$success",
 }
+
+
+_VARIABLE = re.compile(r"\$([A-Za-z0-9_-]+)")
 
 
 def _clip(text: str, room: int) -> str:
@@ -48,8 +52,8 @@ def status_text(status: str, app_theme_vars: dict[str, str] | None = None) -> Te
     """The status word, styled; the word itself carries the meaning for colour-blind users."""
     style = STATUS_STYLES.get(status, "")
     if app_theme_vars and style:
-        for name, value in app_theme_vars.items():
-            style = style.replace(f"${name}", value)
+        # Only the variables the style names (a theme has over a hundred).
+        style = _VARIABLE.sub(lambda m: app_theme_vars.get(m[1], m[0]), style)
     if "$" in style:
         style = "bold" if "bold" in style else ""
     return Text(status or "–", style=style)

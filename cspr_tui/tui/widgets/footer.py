@@ -9,6 +9,8 @@ and whether it is enabled) with what it shows, and recomposes only when they dif
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -20,6 +22,15 @@ class KeysFooter(Footer):
         super().__init__(*args, **kwargs)
         self.shown_keys: tuple | None = None
         self.redraws = 0  # how many times the keys were rebuilt (tests/tui/test_form_steps.py)
+
+    def compose(self) -> ComposeResult:
+        """Textual's keys, each made with the `-compact` class it would otherwise add to
+        itself once mounted (one whole restyle per key, per redraw): a key's `compact`
+        follows the footer's and toggles that class."""
+        for widget in super().compose():
+            if isinstance(getattr(type(widget), "compact", None), Reactive):
+                widget.set_class(self.compact, "-compact", update=False)
+            yield widget
 
     def offered(self, screen: Screen) -> tuple:
         """What the bar shows for `screen`: (key, words, action, enabled) of each shown key."""

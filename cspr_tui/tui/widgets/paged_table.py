@@ -60,7 +60,7 @@ class PagedTable(DataTable, Generic[T]):
         """ "1-100 of 1,000 cases" (or "12 cases" when everything fits on one page)."""
         total = len(self.items)
         if total <= self.page_rows:
-            return f"{total:,} {noun}"
+            return f"{total:,} {noun.removesuffix('s') if total == 1 else noun}"  # "1 case"
         last = min(total, self.first_shown + self.page_rows)
         return f"{self.first_shown + 1:,}-{last:,} of {total:,} {noun} ([ ] pages)"
 
@@ -88,15 +88,31 @@ class PagedTable(DataTable, Generic[T]):
         self._fill(keep if not top else None, at_end=False)
 
     def _fill(self, keep: Hashable | None, *, at_end: bool) -> None:
-        self.clear()
         start = self.first_shown
-        for item in self.items[start : start + self.page_rows]:
-            self.add_row(*self._render(item), key=str(self._key_of(item)))
+        page = self.items[start : start + self.page_rows]
+        keys = [str(self._key_of(item)) for item in page]
+        if keys and keys == [row.key.value for row in self.ordered_rows]:
+            self._update_changed(keys, page)
+        else:
+            self.clear()
+            for key, item in zip(keys, page, strict=True):
+                self.add_row(*self._render(item), key=key)
         if keep is not None and str(keep) in self.rows:
             self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
         elif self.row_count:
             self.move_cursor(row=self.row_count - 1 if at_end else 0, animate=False)
         self.post_message(self.PageChanged(self))
+
+    def _update_changed(self, keys: list[str], page: Sequence[T]) -> None:
+        """The same rows in the same order (a screen coming back after one case changed):
+        only the cells that differ are redrawn. Re-adding a page means measuring every
+        cell of every row again."""
+        columns = [column.key for column in self.ordered_columns]
+        for key, item in zip(keys, page, strict=True):
+            shown = self.get_row(key)
+            for column, new, old in zip(columns, self._render(item), shown, strict=False):
+                if new != old:
+                    self.update_cell(key, column, new)
 
     def action_turn_page(self, delta: int) -> None:
         page = max(0, min(self.pages - 1, self.page + delta))
