@@ -26,6 +26,7 @@ from cspr_tui.exports.form_report import (
     form_sections,
     table_block,
 )
+from cspr_tui.forms import dates
 from cspr_tui.forms.model import Form
 from cspr_tui.settings import Settings
 
@@ -116,17 +117,10 @@ RECOMMENDATION_COLUMNS: tuple[str, ...] = (
 
 
 def format_date(value: Any) -> str:
-    """DD/MM/YYYY for an ISO date string or a date; other text unchanged; empty -> ''."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    text = str(value)
-    try:
-        day = date.fromisoformat(text[:10])
-    except ValueError:
-        return text
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"  # strftime is slower, per cell
+    """The forms' DD/MM/YYYY (`forms.dates.format_date`), a time stamp shown by its day."""
+    if isinstance(value, str) and len(value) > 10 and value[10] in "T ":
+        value = value[:10]  # "2026-06-01T09:00:00+00:00", an audit or export time
+    return dates.format_date(value)
 
 
 def clean_text(text: str) -> str:

@@ -147,12 +147,12 @@ def format_date(value: dt.date | str | None) -> str:
     """DD/MM/YYYY for display; empty for no date; a stored value that is not a date as is."""
     if value is None or value == "":
         return ""
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y")
-    try:
-        return parse_iso_date(value).strftime("%d/%m/%Y")
-    except DateFormatError:
-        return str(value)
+    if not isinstance(value, dt.date):
+        try:
+            value = parse_iso_date(value)
+        except DateFormatError:
+            return str(value)
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"  # faster than strftime, per cell
 
 
 def months_after(day: dt.date, months: int) -> dt.date | None:
