@@ -11,7 +11,6 @@ serve the command line and the app.
 
 from __future__ import annotations
 
-import calendar
 import re
 import secrets
 from collections.abc import Mapping, Sequence
@@ -24,7 +23,7 @@ from cspr_tui.domain.case import AgencyReportRequest, Case, ReportDepth, Stage
 from cspr_tui.domain.form_mapping import answers_from_request, depth_from_form
 from cspr_tui.domain.people import review_subjects
 from cspr_tui.errors import ValidationFailed
-from cspr_tui.forms.dates import optional_iso_date
+from cspr_tui.forms.dates import optional_iso_date, read_written_date
 
 __all__ = [
     "CONTEXT_FIELDS",
@@ -148,63 +147,6 @@ def match_request(case: Case | None, doc_id: DocumentId | None, ref_hint: str = 
             "vault (it was exported from another vault or copy); nothing was imported."
         )
     return request
-
-
-# -- dates as people write them -------------------------------------------------------
-_MONTHS = {
-    name.casefold(): number
-    for number in range(1, 13)
-    for name in (calendar.month_name[number], calendar.month_abbr[number])
-}
-_MONTHS["sept"] = 9
-_NUMERIC = re.compile(r"(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{2}|\d{4})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:T.*)?")
-_WORDS = re.compile(
-    r"(?:[A-Za-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([A-Za-z]+)\.?,?\s*(\d{2}|\d{4})",
-    re.IGNORECASE,
-)
-_WORDS_US = re.compile(
-    r"(?:[A-Za-z]+,?\s+)?([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.IGNORECASE
-)
-
-
-def _year(text: str, today: date) -> int:
-    if len(text) == 4:
-        return int(text)
-    # Two digits: this century unless that would be in the future (a 1990s history).
-    year = 2000 + int(text)
-    return year if year <= today.year else year - 100
-
-
-def read_written_date(text: str, today: date) -> date:
-    """A date as an agency writes it: 03/04/2025, 3.4.25, 3-4-2025, 3 April 2025, 3rd Apr 25.
-
-    Day first, as in England. Raises ValueError with a message saying what was not a date.
-    """
-    shown = " ".join((text or "").replace("\u00a0", " ").split())
-    if not shown:
-        raise ValueError("no date given")
-    day = month = year = None
-    if found := _ISO.fullmatch(shown):
-        year, month, day = (int(g) for g in found.groups())
-    elif found := _NUMERIC.fullmatch(shown):
-        day, month, year = int(found[1]), int(found[2]), _year(found[3], today)
-    elif (found := _WORDS.fullmatch(shown)) and found[2].casefold() in _MONTHS:
-        day, month, year = int(found[1]), _MONTHS[found[2].casefold()], _year(found[3], today)
-    elif (found := _WORDS_US.fullmatch(shown)) and found[1].casefold() in _MONTHS:
-        month, day, year = _MONTHS[found[1].casefold()], int(found[2]), int(found[3])
-    else:
-        raise ValueError(f"{shown!r} is not a date; write it as DD/MM/YYYY, e.g. 03/04/2025")
-    if not 1 <= month <= 12:
-        raise ValueError(f"{shown!r} is not a real date: the month must be 1 to 12")
-    if not 1900 <= year <= 2100:
-        raise ValueError(f"{shown!r} is not a likely date: the year must be 1900 to 2100")
-    last = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= last:
-        raise ValueError(
-            f"{shown!r} is not a real date: {calendar.month_name[month]} {year} has {last} days"
-        )
-    return date(year, month, day)
 
 
 # -- what came back --------------------------------------------------------------------

@@ -20,6 +20,7 @@ __all__ = [
     "optional_iso_date",
     "parse_date",
     "parse_iso_date",
+    "read_written_date",
 ]
 
 EARLIEST_YEAR = 1900
@@ -165,3 +166,67 @@ def months_after(day: dt.date, months: int) -> dt.date | None:
         return None
     last_day = calendar.monthrange(year, month + 1)[1]
     return dt.date(year, month + 1, min(day.day, last_day))
+
+
+# -- dates as people write them -------------------------------------------------------
+_WRITTEN_MONTHS = {
+    name.casefold(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+_WRITTEN_MONTHS["sept"] = 9
+_WRITTEN_NUMERIC = re.compile(r"(\d{1,2})\s*[/.\-\s]\s*(\d{1,2})\s*[/.\-\s]\s*(\d{2}|\d{4})")
+_WRITTEN_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:T.*)?")
+_WRITTEN_WORDS = re.compile(
+    r"(?:[A-Za-z]+,?\s+)?(\d{1,2})(?:st|nd|rd|th)?\s*(?:of\s+)?([A-Za-z]+)\.?,?\s*(\d{2}|\d{4})",
+    re.IGNORECASE,
+)
+_WRITTEN_US = re.compile(
+    r"(?:[A-Za-z]+,?\s+)?([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})", re.IGNORECASE
+)
+
+
+def _written_year(text: str, today: dt.date) -> int:
+    if len(text) == 4:
+        return int(text)
+    # Two digits: this century unless that would be in the future (a 1990s history).
+    year = 2000 + int(text)
+    return year if year <= today.year else year - 100
+
+
+def read_written_date(text: str, today: dt.date) -> dt.date:
+    """A date as an agency writes it: 03/04/2025, 3.4.25, 3-4-2025, 3 April 2025, 3rd Apr 25.
+
+    More forgiving than `parse_date` (what a reviewer types into the app): a returned Word
+    document is read as the agency wrote it, two-digit years included.
+
+    Day first, as in England. Raises ValueError with a message saying what was not a date.
+    """
+    shown = " ".join((text or "").replace("\u00a0", " ").split())
+    if not shown:
+        raise ValueError("no date given")
+    day = month = year = None
+    if found := _WRITTEN_ISO.fullmatch(shown):
+        year, month, day = (int(g) for g in found.groups())
+    elif found := _WRITTEN_NUMERIC.fullmatch(shown):
+        day, month, year = int(found[1]), int(found[2]), _written_year(found[3], today)
+    elif (found := _WRITTEN_WORDS.fullmatch(shown)) and found[2].casefold() in _WRITTEN_MONTHS:
+        day, month, year = (
+            int(found[1]),
+            _WRITTEN_MONTHS[found[2].casefold()],
+            _written_year(found[3], today),
+        )
+    elif (found := _WRITTEN_US.fullmatch(shown)) and found[1].casefold() in _WRITTEN_MONTHS:
+        month, day, year = _WRITTEN_MONTHS[found[1].casefold()], int(found[2]), int(found[3])
+    else:
+        raise ValueError(f"{shown!r} is not a date; write it as DD/MM/YYYY, e.g. 03/04/2025")
+    if not 1 <= month <= 12:
+        raise ValueError(f"{shown!r} is not a real date: the month must be 1 to 12")
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValueError(f"{shown!r} is not a likely date: the year must be 1900 to 2100")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise ValueError(
+            f"{shown!r} is not a real date: {calendar.month_name[month]} {year} has {last} days"
+        )
+    return dt.date(year, month, day)
