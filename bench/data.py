@@ -153,7 +153,7 @@ def _recommendations(rng: random.Random, ref: str, agencies: list[str]) -> list[
                 status_after=str(status),
                 updated_by=_name(rng),
             )
-            for quarter, when in (("2026-Q1", "2026-06-20"), ("2026-Q2", "2026-09-18"))[
+            for quarter, when in (("2026-Q1", date(2026, 6, 20)), ("2026-Q2", date(2026, 9, 18)))[
                 : rng.randrange(1, 3)
             ]
         ]
@@ -167,12 +167,12 @@ def _recommendations(rng: random.Random, ref: str, agencies: list[str]) -> list[
                 scope=rng.choice(("Single-agency", "Multi-agency", "Partnership")),
                 lead_agency=rng.choice(agencies),
                 lead_officer=_name(rng),
-                target_date=_day(rng, date(2026, 3, 1), 500).isoformat(),
+                target_date=_day(rng, date(2026, 3, 1), 500),
                 status=status,
                 status_reason="Awaiting the new case system." if status == "Paused" else "",
                 theme_tags=rng.sample(["Neglect", "Domestic abuse", "Voice of the child"], 2),
                 impact_measure="Fewer repeat referrals for the same concern within 12 months.",
-                created_date="2026-02-10",
+                created_date=date(2026, 2, 10),
                 updates=updates,
                 last_updated=updates[-1].date,
                 last_updated_by=updates[-1].updated_by,

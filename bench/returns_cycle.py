@@ -107,7 +107,11 @@ def main() -> None:
         stored = 0
         for path in filled:
             judged = judge_return(
-                path, form, lambda r: store.get(r) if r in store else None, today=today
+                path,
+                form,
+                lambda r: store.get(r) if r in store else None,
+                today=today,
+                settings=store.settings,
             )
             assert judged.result.accepted, [str(p) for p in judged.result.errors][:5]
             store.receive_agency_return(

@@ -104,6 +104,15 @@ def _quiet_broken_pipe() -> int:
     return BROKEN_PIPE_EXIT
 
 
+def _problem_lines(exc: CsprError) -> list[str]:
+    """The lines under a refusal: a form's findings field by field (path, then what the
+    form screen shows beside the field, `forms.answers.issue_line`), else the details."""
+    from cspr_tui.forms.answers import Issue, issue_line
+
+    issues = [i for i in exc.issues if isinstance(i, Issue)]
+    return [issue_line(i) for i in issues] if issues else list(exc.details)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
@@ -127,7 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         print(f"cspr: {exc.message}", file=sys.stderr)
-        for line in exc.details:
+        for line in _problem_lines(exc):
             print(f"  {line}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

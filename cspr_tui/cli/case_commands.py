@@ -65,7 +65,7 @@ def open_store(args: argparse.Namespace, *, readonly: bool) -> Iterator[Any]:
     from cspr_tui.cli.workspace import require_vault
 
     require_vault(path)
-    forms = load_forms(choice_lists={"review_methods": settings.review_methods})
+    forms = load_forms(settings=settings)
     from cspr_tui.exports.export_file import protect_vault
 
     protect_vault(path)
@@ -120,7 +120,7 @@ def import_command(args: argparse.Namespace) -> int:
     progress = _progress_printer(getattr(args, "progress", False))
     data = read_case_file(source)
     settings = load_settings()
-    forms = load_forms(choice_lists={"review_methods": settings.review_methods})
+    forms = load_forms(settings=settings)
     try:
         # checked before the vault is even unlocked
         cases = check_cases(data, forms, progress=progress)

@@ -236,9 +236,12 @@ def review_command(args: argparse.Namespace) -> int:
             "export can be written."
         )
         return 0
+    from cspr_tui.exports.redaction.review import readable_where
+
+    forms = store.forms
     for finding in shown:
         status = finding.outcome.value if finding.outcome else "open"
-        print(f"{finding.id}  {status:8}  {finding.kind} in {finding.where()}")
+        print(f"{finding.id}  {status:8}  {finding.kind} in {readable_where(finding, forms)}")
         print(f"    {finding.snippet}")
         outcome = f"becomes {finding.becomes!r}" if finding.withheld else "kept as written"
         print(f"    {outcome}: {finding.reason}")

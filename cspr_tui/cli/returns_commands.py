@@ -98,7 +98,9 @@ def returns_import_command(args: argparse.Namespace) -> int:
 
         for path in paths:
             try:
-                judged = judge_any_return(path, form, find_case, today=today)
+                judged = judge_any_return(
+                    path, form, find_case, today=today, settings=store.settings
+                )
             except CsprError as exc:
                 refused.append(f"{path.name}: {exc.message}")
                 print(f"{path.name}: refused: {exc.message}", file=sys.stderr)
@@ -148,6 +150,7 @@ def returns_import_command(args: argparse.Namespace) -> int:
 def referral_import_command(args: argparse.Namespace) -> int:
     from cspr_tui.cli.case_commands import open_store
     from cspr_tui.exports.returns import read_referral
+    from cspr_tui.forms.answers import issue_line
 
     path = Path(args.file).expanduser()
     if not path.is_file():
@@ -167,7 +170,7 @@ def referral_import_command(args: argparse.Namespace) -> int:
             print(f"  not understood, not stored: {item}")
         missing = [i for i in form.validate(reading.values, finishing=True, today=store.today())]
         for issue in missing:
-            print(f"  to complete: {issue.message}")
+            print(f"  to complete: {issue_line(issue)}")
     return 0
 
 

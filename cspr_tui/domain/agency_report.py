@@ -30,7 +30,7 @@ from cspr_tui.domain.form_mapping import (
     own_answers,
 )
 from cspr_tui.domain.stamp import Stamp
-from cspr_tui.domain.storable import checked_iso
+from cspr_tui.domain.storable import checked_date
 from cspr_tui.errors import UsageError, ValidationFailed
 from cspr_tui.forms.model import Form, Issue
 
@@ -74,9 +74,9 @@ def request_report(case: Case, request: AgencyReportRequest) -> AgencyReportRequ
         request,
         agency=agency,
         depth=depth_from_form(request.depth),
-        requested_date=checked_iso(request.requested_date, "Date requested"),
-        due_date=checked_iso(request.due_date, "Date due"),
-        received_date=checked_iso(request.received_date, "Date received"),
+        requested_date=checked_date(request.requested_date, "Date requested"),
+        due_date=checked_date(request.due_date, "Date due"),
+        received_date=checked_date(request.received_date, "Date received"),
     )
     case.agency_reports.append(request)
     _joined(case, agency)
@@ -93,7 +93,7 @@ def update_report(case: Case, agency: str, changes: Mapping[str, Any]) -> Agency
         raise UsageError(f"an agency report has no field {', '.join(unknown)}.")
     updated = replace(found, **dict(changes))
     for name in ("requested_date", "due_date", "received_date"):
-        setattr(updated, name, checked_iso(getattr(updated, name), name.replace("_", " ")))
+        setattr(updated, name, checked_date(getattr(updated, name), name.replace("_", " ")))
     updated.depth = depth_from_form(updated.depth)
     case.agency_reports[case.agency_reports.index(found)] = updated
     return updated
@@ -105,12 +105,12 @@ def mark_sent(case: Case, agency: str, *, token: str, version: int, day: date) -
     Returns the agency's name as the case spells it."""
     request = find(case, agency)
     if request is None:
-        request = AgencyReportRequest(agency=agency.strip(), requested_date=day.isoformat())
+        request = AgencyReportRequest(agency=agency.strip(), requested_date=day)
         case.agency_reports.append(request)
         _joined(case, request.agency)
     request.token = request.token or token
     request.version = max(1, int(version))
-    request.sent_date = day.isoformat()
+    request.sent_date = day
     return request.agency
 
 
@@ -137,7 +137,7 @@ def store_return(
     )
     request = find(case, agency)
     if complete and request is not None:
-        request.received_date = stamp.today.isoformat()
+        request.received_date = stamp.today
 
 
 def judge_return(
@@ -174,7 +174,7 @@ def mark_received(case: Case, agency: str, day: date) -> None:
     (a later edit of the report does not move the date)."""
     request = find(case, agency.strip()) if agency.strip() else None
     if request is not None and not request.received_date:
-        request.received_date = day.isoformat()
+        request.received_date = day
 
 
 def take_answers(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -189,7 +189,7 @@ def take_answers(case: Case, values: Mapping[str, Any]) -> dict[str, Any]:
     for attribute, label in _DATES:
         answer = _ANSWER_OF[attribute]
         if answer in checked:
-            checked[answer] = checked_iso(checked[answer], label)
+            checked[answer] = checked_date(checked[answer], label)
     item = find(case, agency)
     if item is None:
         item = AgencyReportRequest(agency=agency)

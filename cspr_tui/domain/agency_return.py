@@ -24,6 +24,7 @@ from cspr_tui.domain.case import AgencyReportRequest, Case, ReportDepth, Stage
 from cspr_tui.domain.form_mapping import answers_from_request, depth_from_form
 from cspr_tui.domain.people import review_subjects
 from cspr_tui.errors import ValidationFailed
+from cspr_tui.forms.dates import optional_iso_date
 
 __all__ = [
     "CONTEXT_FIELDS",
@@ -116,7 +117,7 @@ def request_status(request: AgencyReportRequest, today: date) -> ReturnStatus:
     """Where a request stands: returned, overdue (due date passed), sent, or only requested."""
     if request.received_date:
         return ReturnStatus.RETURNED
-    if request.due_date and date.fromisoformat(request.due_date) < today:
+    if request.due_date and request.due_date < today:
         return ReturnStatus.OVERDUE
     return ReturnStatus.SENT if request.sent_date else ReturnStatus.REQUESTED
 
@@ -287,9 +288,16 @@ def depth_asked(case: Case, request: AgencyReportRequest) -> ReportDepth:
 
 
 def context_values(
-    case: Case, request: AgencyReportRequest, today: date, scope: tuple[Any, Any] = (None, None)
+    case: Case,
+    request: AgencyReportRequest,
+    today: date,
+    scope: tuple[Any, Any] = (None, None),
+    *,
+    marking: str,
 ) -> dict[str, Any]:
-    """The answers the review team fills in (CONTEXT_FIELDS), from the vault."""
+    """The answers the review team fills in (CONTEXT_FIELDS), from the vault; `marking` is
+    the partnership's protective marking (settings, as every exported page prints it; an
+    empty one leaves the answer out)."""
     subjects = "\n".join(
         f"{p.pseudonym} ({p.role})" if p.role else p.pseudonym for p in review_subjects(case)
     )
@@ -299,7 +307,7 @@ def context_values(
         "date_requested": shared.get("date_requested") or today.isoformat(),
         "due_date": shared.get("due_date"),
         "depth": depth_asked(case, request).label,
-        "protective_marking": "OFFICIAL-SENSITIVE",
+        "protective_marking": marking.strip(),
         "return_contact": request.return_contact or None,
         "return_address": request.return_address or None,
         "period_from": scope[0],
@@ -330,13 +338,10 @@ def _parse(item: Any, text: str, today: date, notes: list[str], where: str) -> A
 
 
 def _scope_dates(values: Mapping[str, Any]) -> tuple[date | None, date | None]:
-    found = []
-    for key in ("period_from", "period_to"):
-        try:
-            found.append(date.fromisoformat(values[key]) if values.get(key) else None)
-        except (TypeError, ValueError):
-            found.append(None)
-    return found[0], found[1]
+    """The review's scope period from the case's answers (stored ISO dates, the one reader)."""
+    return optional_iso_date(values.get("period_from") or None), optional_iso_date(
+        values.get("period_to") or None
+    )
 
 
 def _row_key(row: Mapping[str, Any]) -> tuple[str, str]:
@@ -464,10 +469,7 @@ def _check_chronology(
     section = _section_title(form, CHRONOLOGY)
     start, end = _scope_dates(context)
     for number, row in rows:
-        try:
-            when = date.fromisoformat(row["date"]) if row.get("date") else None
-        except ValueError:
-            when = None
+        when = optional_iso_date(row.get("date") or None)  # stored by `_parse` just before
         if when is None:
             continue
         if (start and when < start) or (end and when > end):

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from cspr_tui.errors import CsprError
-from cspr_tui.forms.dates import months_after
+from cspr_tui.forms.dates import DateFormatError, iso_date, months_after
 
 if TYPE_CHECKING:
     from cspr_tui.settings import Settings
@@ -185,15 +185,13 @@ def add_months(d: date, n: int) -> date:
 
 
 def parse_closure_days(values: Iterable[object]) -> list[date]:
-    """Closure days from settings (ISO strings); a bad entry is named, never skipped."""
+    """Closure days from settings (ISO strings, read by the one reader of stored dates,
+    `forms.dates.iso_date`); a bad entry is named, never skipped."""
     days: list[date] = []
     for value in values:
-        if isinstance(value, date):
-            days.append(value)
-            continue
         try:
-            days.append(date.fromisoformat(str(value)))
-        except ValueError:
+            days.append(iso_date(value))
+        except DateFormatError:
             raise CsprError(
                 f"Settings closure_days holds {value!r}, which is not a date (use YYYY-MM-DD)."
             ) from None

@@ -135,7 +135,8 @@ def _agency_rows(case: Case) -> list[dict[str, Any]]:
         author = ", ".join(part for part in (request.author, request.author_role) if part)
         if author:
             row["author"] = author
-        received = request.received_date
+        # a form answer: the stored (ISO) form of the date
+        received = request.received_date.isoformat() if request.received_date else None
         if not received and report is not None and report.status == RecordStatus.COMPLETE:
             received = report.updated_at[:10] or None  # finished in the vault: received then
         if received:

@@ -8,6 +8,7 @@ field ids of the form template the record was captured with.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -136,7 +137,7 @@ class Person:
 
     Everything here is what redaction looks for (exports/redaction): the name and each of
     its parts, the known variants (nicknames, other spellings, former names), and the
-    identifiers that name a person as surely as a name does. Dates are ISO strings.
+    identifiers that name a person as surely as a name does.
     """
 
     real_name: str
@@ -144,7 +145,7 @@ class Person:
     role: str  # e.g. "Subject child", "Mother", "Health visitor"
     kind: PersonKind = PersonKind.FAMILY
     variants: list[str] = field(default_factory=list)  # aliases, other spellings, nicknames
-    date_of_birth: str | None = None
+    date_of_birth: dt.date | None = None
     addresses: list[str] = field(default_factory=list)
     postcode: str = ""
     nhs_number: str = ""
@@ -197,14 +198,14 @@ class AgencyReportRequest:
     agency: str
     author: str = ""
     author_role: str = ""
-    requested_date: str | None = None
-    due_date: str | None = None
-    received_date: str | None = None
+    requested_date: dt.date | None = None
+    due_date: dt.date | None = None
+    received_date: dt.date | None = None
     depth: ReportDepth = ReportDepth.RAPID_REVIEW
     version: int = 1
     # When the fillable report went out, and the random token embedded in it, so a
     # completed report is matched to this request of this vault (domain/agency_return.py).
-    sent_date: str | None = None
+    sent_date: dt.date | None = None
     token: str = ""
     return_contact: str = ""  # the named contact at the business unit
     return_address: str = ""
@@ -213,7 +214,7 @@ class AgencyReportRequest:
 @dataclass
 class QuarterlyUpdate:
     quarter: str  # "2026-Q3" (financial year quarters, Q1 = April to June)
-    date: str  # ISO date
+    date: dt.date
     narrative: str
     status_before: str
     status_after: str
@@ -236,8 +237,8 @@ class Recommendation:
     lead_agency: str = ""
     lead_officer: str = ""  # the lead officer's role (post)
     lead_officer_name: str = ""  # optional (recommendation form version 2)
-    target_date: str | None = None
-    revised_target_date: str | None = None
+    target_date: dt.date | None = None
+    revised_target_date: dt.date | None = None
     revision_reason: str = ""
     revisions: int = 0
     status: RecommendationStatus = RecommendationStatus.NOT_STARTED
@@ -248,17 +249,17 @@ class Recommendation:
     impact_measure: str = ""
     impact_evidence: str = ""
     evidence: str = ""
-    date_completed: str | None = None
-    date_closed: str | None = None
+    date_completed: dt.date | None = None
+    date_closed: dt.date | None = None
     oversight_comments: str = ""
     barrier: bool = False  # the latest update reports a barrier needing escalation
-    created_date: str | None = None
+    created_date: dt.date | None = None
     updates: list[QuarterlyUpdate] = field(default_factory=list)
-    last_updated: str | None = None
+    last_updated: dt.date | None = None
     last_updated_by: str = ""
 
 
-# The Recommendation fields that hold ISO dates (checked on import and by `cspr verify`).
+# The Recommendation fields that hold dates (ISO in the vault, checked by `cspr verify`).
 RECOMMENDATION_DATE_FIELDS: tuple[str, ...] = (
     "target_date",
     "revised_target_date",
@@ -273,16 +274,16 @@ RECOMMENDATION_DATE_FIELDS: tuple[str, ...] = (
 class Pause:
     """A stopped clock: the whole case (`deadline` None) or one deadline, with its reason."""
 
-    start: str
+    start: dt.date
     reason: str
-    end: str | None = None
+    end: dt.date | None = None
     deadline: str | None = None
 
 
 @dataclass
 class DeadlineOverride:
     deadline: str  # rule id, e.g. "T4"
-    due_date: str
+    due_date: dt.date
     reason: str
     by: str
     at: str

@@ -1,7 +1,8 @@
 """The case JSON format: one schema for the vault's documents, imports and exports.
 
 `case_to_data` / `case_from_data` convert between the dataclasses of `case.py` and plain
-JSON data (dates as ISO strings, enums as their values). `CASE_FILE_SCHEMA` is the JSON
+JSON data (dates as ISO strings, enums as their values): the one place a case's dates are
+read (`forms.dates.iso_date`) and written (`date.isoformat`). `CASE_FILE_SCHEMA` is the JSON
 Schema (draft 2020-12) of an import/export file; `docs/case-schema.json` is a copy of it that
 a test keeps identical. `parse_case_file` checks a whole file and reports every problem with
 its JSON path, so an import is all or nothing.
@@ -22,6 +23,7 @@ from jsonschema import Draft202012Validator
 
 from cspr_tui.domain import schema_check
 from cspr_tui.domain.case import (
+    RECOMMENDATION_DATE_FIELDS,
     AgencyReportRequest,
     Case,
     DeadlineOverride,
@@ -50,6 +52,7 @@ from cspr_tui.domain.form_mapping import (
 )
 from cspr_tui.domain.plain_json import plain_json
 from cspr_tui.errors import CsprError, UsageError, ValidationFailed
+from cspr_tui.forms.dates import iso_date, optional_iso_date
 
 __all__ = [
     "CASE_FILE_SCHEMA",
@@ -401,7 +404,30 @@ _depth = _enum_lookup(ReportDepth)
 def _agency_report_from(a: Mapping[str, Any]) -> AgencyReportRequest:
     request = _agency_report(a)
     request.depth = _depth(request.depth)
+    request.requested_date = optional_iso_date(request.requested_date)
+    request.due_date = optional_iso_date(request.due_date)
+    request.received_date = optional_iso_date(request.received_date)
+    request.sent_date = optional_iso_date(request.sent_date)
     return request
+
+
+def _update_from(u: Mapping[str, Any]) -> QuarterlyUpdate:
+    update = _update(u)
+    update.date = iso_date(update.date)
+    return update
+
+
+def _pause_from(p: Mapping[str, Any]) -> Pause:
+    pause = _pause(p)
+    pause.start = iso_date(pause.start)
+    pause.end = optional_iso_date(pause.end)
+    return pause
+
+
+def _override_from(o: Mapping[str, Any]) -> DeadlineOverride:
+    override = _override(o)
+    override.due_date = iso_date(override.due_date)
+    return override
 
 
 def _stage(value: Any) -> Stage | None:
@@ -441,7 +467,11 @@ def _recommendation_from(r: Mapping[str, Any]) -> Recommendation:
     data["rag_override"] = _rag(rag) if rag else None
     data["scope"] = _scope(data.get("scope", Scope.MULTI_AGENCY))
     data["theme_tags"] = list(data.get("theme_tags") or [])
-    data["updates"] = [_update(u) for u in data.get("updates") or []]
+    data["updates"] = [_update_from(u) for u in data.get("updates") or []]
+    for name in RECOMMENDATION_DATE_FIELDS:
+        value = data.get(name)
+        if value is not None:
+            data[name] = iso_date(value)
     return _recommendation(data)
 
 
@@ -450,6 +480,7 @@ def _person(data: Mapping[str, Any]) -> Person:
     fields, and read as people with no identifiers besides their name."""
     person = _person_builder(data)
     person.kind = PersonKind(data.get("kind", PersonKind.FAMILY))
+    person.date_of_birth = optional_iso_date(person.date_of_birth, remember=False)
     for name in ("variants", "addresses", "phones", "emails"):
         setattr(person, name, list(getattr(person, name)))
     return person
@@ -481,8 +512,8 @@ def case_from_data(data: Mapping[str, Any]) -> Case:
             "agencies": list(data.get("agencies") or []),
             "agency_reports": [_agency_report_from(a) for a in data.get("agency_reports") or []],
             "recommendations": [_recommendation_from(r) for r in data.get("recommendations") or []],
-            "pauses": [_pause(p) for p in data.get("pauses") or []],
-            "overrides": [_override(o) for o in data.get("overrides") or []],
+            "pauses": [_pause_from(p) for p in data.get("pauses") or []],
+            "overrides": [_override_from(o) for o in data.get("overrides") or []],
             "history": [
                 _stage_change(
                     {

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from cspr_tui.domain.case import Case
 from cspr_tui.domain.form_mapping import agency_records
+from cspr_tui.forms.dates import iso_date
 
 __all__ = [
     "DEFAULT_GAP_DAYS",
@@ -142,7 +143,7 @@ def integrate(
             continue
         for number, row in enumerate(rows, 1):
             try:
-                when = date.fromisoformat(str(row.get("date") or ""))
+                when = iso_date(str(row.get("date") or ""))  # the one reader (a ValueError)
             except ValueError:
                 skipped.append(f"{agency}, row {number}: no readable date")
                 continue

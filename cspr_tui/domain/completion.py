@@ -32,8 +32,8 @@ def check_completion(rec: Recommendation, today: date) -> None:
             rec.evidence.strip()
         ):
             raise ValidationFailed(f"{rec.id}: Evidence of completion is required for this status.")
-        rec.date_completed = rec.date_completed or today.isoformat()
+        rec.date_completed = rec.date_completed or today
     if rec.status == RecommendationStatus.CLOSED_IMPACT_EVIDENCED:
         if not rec.impact_evidence.strip():
             raise ValidationFailed(f"{rec.id}: Impact evidence is required to close it.")
-        rec.date_closed = rec.date_closed or today.isoformat()
+        rec.date_closed = rec.date_closed or today

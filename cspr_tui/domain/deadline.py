@@ -19,6 +19,7 @@ from typing import Any
 from cspr_tui.domain.calendar import WorkingCalendar, add_months, calendar_from_settings
 from cspr_tui.domain.case import Case, DeadlineOverride, ReviewType
 from cspr_tui.errors import CsprError
+from cspr_tui.forms.dates import DateFormatError, iso_date
 from cspr_tui.settings import Settings
 
 UNITS = ("working_days", "calendar_days", "months")
@@ -309,14 +310,15 @@ def _due_soon_days(settings: Settings) -> int:
 
 
 def stored_date(value: Any) -> date | None:
-    """A stored answer as a date, or None when blank or not a real ISO date."""
+    """A form's stored answer as a date (the one reader, `forms.dates.iso_date`), or None
+    when blank or not a date: a rule with no readable date waits, and says so."""
     if isinstance(value, date):
         return value
     if not isinstance(value, str) or not value.strip():
         return None
     try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
+        return iso_date(value.strip())
+    except DateFormatError:
         return None
 
 
@@ -379,11 +381,7 @@ def _pauses_for(
             continue
         if pause.deadline is not None and pause.deadline != rule:
             continue
-        start = stored_date(pause.start)
-        end = stored_date(pause.end) if pause.end else None
-        if start is None or (pause.end and end is None):
-            notes.append(f"A pause ({pause.reason}) has a date that cannot be read; ignored.")
-            continue
+        start, end = pause.start, pause.end
         if end is not None and end < start:
             notes.append(f"A pause ({pause.reason}) ends before it starts; ignored.")
             continue
@@ -434,16 +432,12 @@ def _extend_for_pauses(
 def _latest_override(
     case: Case, rule: str, notes: list[str]
 ) -> tuple[DeadlineOverride, date] | None:
-    """The most recent override of a rule (by its `at` time) with a readable date."""
+    """The most recent override of a rule (by its `at` time)."""
     latest: tuple[DeadlineOverride, date] | None = None
     for override in sorted(
         (o for o in case.overrides if o.deadline == rule), key=lambda o: o.at or ""
     ):
-        due = stored_date(override.due_date)
-        if due is None:
-            notes.append(f"An override by {override.by} has an unreadable due date; ignored.")
-            continue
-        latest = (override, due)
+        latest = (override, override.due_date)
     return latest
 
 
@@ -610,16 +604,16 @@ def return_deadlines(
     the others (due soon, overdue, met or met late once the return is in)."""
     found = []
     for number, request in enumerate(case.agency_reports, 1):
-        due = stored_date(request.due_date)
+        due = request.due_date
         if due is None:
             continue
-        met_on = stored_date(request.received_date)
+        met_on = request.received_date
         deadline = Deadline(
             rule=f"{RETURN_RULE_PREFIX}{number}",
             label=f"Information report from {request.agency}",
             due=due,
             status=DeadlineStatus.ON_TRACK,
-            anchor_date=stored_date(request.requested_date),
+            anchor_date=request.requested_date,
             met_on=met_on,
             case_ref=case.ref,
             source="the request's due date",

@@ -64,7 +64,7 @@ def create_demo_vault(
     from cspr_tui.vault import create_vault
 
     settings = Settings(reviewer_name=DEMO_REVIEWER)
-    forms = load_forms(choice_lists={"review_methods": settings.review_methods})
+    forms = load_forms(settings=settings)
     vault = create_vault(Path(path), passphrase)
     try:
         with vault.transaction():  # one durable save for the whole demo
@@ -227,9 +227,9 @@ class _Builder:
                 AgencyReportRequest(
                     agency,
                     author=f"{agency} safeguarding lead",
-                    requested_date=start.isoformat(),
-                    due_date=self.wd_after(start, 8).isoformat(),
-                    received_date=self.wd_after(start, 7).isoformat() if finish else None,
+                    requested_date=start,
+                    due_date=self.wd_after(start, 8),
+                    received_date=self.wd_after(start, 7) if finish else None,
                 ),
             )
         completed = self.wd_after(sin, 14)

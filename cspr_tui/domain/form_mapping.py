@@ -16,6 +16,7 @@ from typing import Any
 from cspr_tui.domain.case import AgencyReportRequest, Case, Recommendation, Record, ReportDepth
 from cspr_tui.domain.plain_json import plain_json
 from cspr_tui.errors import ValidationFailed
+from cspr_tui.forms.dates import iso_date, optional_iso_date
 
 __all__ = [
     "AGENCY_REPORT_FORM",
@@ -155,7 +156,7 @@ def depth_from_form(value: Any) -> ReportDepth:
 
 def answers_from_request(request: AgencyReportRequest) -> dict[str, Any]:
     """The agency report answers its request already gives (blank ones left out)."""
-    known = {answer: getattr(request, name) for answer, name in REQUEST_ANSWERS.items()}
+    known = {answer: plain_json(getattr(request, name)) for answer, name in REQUEST_ANSWERS.items()}
     known["depth"] = depth_to_form(request.depth)
     return {key: value for key, value in known.items() if value}
 
@@ -192,7 +193,7 @@ def answers_to_request(request: AgencyReportRequest, values: Mapping[str, Any]) 
             if value not in (None, ""):
                 request.depth = depth_from_form(value)
         elif attribute.endswith("_date"):
-            setattr(request, attribute, value or None)
+            setattr(request, attribute, optional_iso_date(value or None))
         else:
             setattr(request, attribute, str(value or ""))
 
@@ -227,6 +228,8 @@ def adopt_shared_answers(case: Case) -> None:
                 if attribute == "depth":
                     with suppress(ValidationFailed):
                         request.depth = depth_from_form(value)
+                elif attribute.endswith("_date"):
+                    setattr(request, attribute, iso_date(value))
                 else:
                     setattr(request, attribute, str(value))
             record.values = own_answers(record.values)  # a new dict: `values` may be shared

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from tinydb import Query, TinyDB
@@ -18,6 +17,7 @@ from tinydb import Query, TinyDB
 from cspr_tui.domain.audit import META_TABLE, verify_chain
 from cspr_tui.domain.case import RECOMMENDATION_DATE_FIELDS
 from cspr_tui.domain.case_json import REF_PATTERN, case_from_data, case_problems, case_to_data
+from cspr_tui.forms.dates import DateFormatError, iso_date
 
 __all__ = ["CASES_TABLE", "SCHEMA_KEY", "SCHEMA_VERSION", "check", "stamp_schema"]
 
@@ -108,15 +108,15 @@ def _dates(data: Mapping[str, Any]) -> list[Any]:
 
 
 _REF = re.compile(REF_PATTERN)
-_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 def _is_date(value: Any) -> bool:
-    if not isinstance(value, str) or not _ISO_DATE.match(value):
+    """Stored as the one reader of stored dates reads it (`forms.dates.iso_date`)."""
+    if not isinstance(value, str):
         return False
     try:
-        date.fromisoformat(value)
-    except ValueError:
+        iso_date(value)
+    except DateFormatError:
         return False
     return True
 

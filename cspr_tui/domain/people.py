@@ -18,7 +18,7 @@ from typing import Any
 from cspr_tui.domain.case import Case, Person, PersonKind, RedactionDecision
 from cspr_tui.domain.stamp import Stamp
 from cspr_tui.errors import UsageError, ValidationFailed
-from cspr_tui.forms.dates import DateFormatError, parse_date
+from cspr_tui.forms.dates import DateFormatError, iso_date, parse_date
 
 __all__ = [
     "PERSON_LIST_FIELDS",
@@ -56,8 +56,12 @@ def nhs_number_valid(digits: str) -> bool:
     return check != 10 and check == int(digits[9])
 
 
-def check_person(case: Case, person: Person, index: int | None) -> None:
-    """Refuse a key line that could not do its job, naming the field and how to fix it."""
+def check_person(case: Case, person: Person, index: int | None) -> Person:
+    """Refuse a key line that could not do its job, naming the field and how to fix it.
+
+    Returns the line as the case keeps it: a date of birth a caller gave as ISO text is read
+    by the one reader of stored dates (`forms.dates.iso_date`) into the `date` the model holds.
+    """
     if not person.real_name.strip() or not person.pseudonym.strip():
         raise ValidationFailed("a person in the pseudonym key needs a real name and a pseudonym.")
     try:
@@ -65,12 +69,15 @@ def check_person(case: Case, person: Person, index: int | None) -> None:
     except ValueError:
         kinds = ", ".join(k.value for k in PersonKind)
         raise ValidationFailed(f"a person's kind must be one of: {kinds}.") from None
-    if person.date_of_birth:
+    born: object = person.date_of_birth
+    if born == "":
+        person = replace(person, date_of_birth=None)
+    elif born is not None and type(born) is not date:
         try:
-            date.fromisoformat(person.date_of_birth)
-        except ValueError:
+            person = replace(person, date_of_birth=iso_date(born, remember=False))
+        except DateFormatError:
             raise ValidationFailed(
-                f"date of birth {person.date_of_birth!r} is not a date; give it as DD/MM/YYYY."
+                f"date of birth {born!r} is not a date; give it as DD/MM/YYYY."
             ) from None
     if person.nhs_number and not nhs_number_valid(nhs_digits(person.nhs_number)):
         raise ValidationFailed(
@@ -87,15 +94,16 @@ def check_person(case: Case, person: Person, index: int | None) -> None:
             raise ValidationFailed(
                 f"the pseudonym {person.pseudonym!r} is already used for another person."
             )
+    return person
 
 
-def _date_option(text: str) -> str | None:
-    """A date of birth typed as DD/MM/YYYY (or ISO), stored as ISO; blank is none."""
+def _date_option(text: str) -> date | None:
+    """A date of birth typed as DD/MM/YYYY (or ISO); blank is none."""
     text = text.strip()
     if not text:
         return None
     try:
-        return parse_date(text).isoformat()
+        return parse_date(text)
     except DateFormatError:
         raise ValidationFailed(
             f"date of birth {text!r} is not a date; give it as DD/MM/YYYY."
@@ -176,8 +184,7 @@ def review_subjects(case: Case) -> list[Person]:
 
 def add_person(case: Case, person: Person) -> None:
     """Add a line to the pseudonym key (real name and the pseudonym replacing it)."""
-    check_person(case, person, None)
-    case.people.append(person)
+    case.people.append(check_person(case, person, None))
 
 
 def _checked_index(case: Case, index: int) -> int:
@@ -188,8 +195,7 @@ def _checked_index(case: Case, index: int) -> int:
 
 def replace_person(case: Case, index: int, person: Person) -> None:
     """Put `person` in the key's line `index` (counted from 0), checked like a new line."""
-    check_person(case, person, _checked_index(case, index))
-    case.people[index] = person
+    case.people[index] = check_person(case, person, _checked_index(case, index))
 
 
 def remove_person(case: Case, index: int) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from cspr_tui.domain.case import Rag, Recommendation, RecommendationStatus
-from cspr_tui.domain.deadline import stored_date
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.errors import CsprError
 
@@ -53,18 +52,6 @@ _INACTIVE = {
 _NOT_DONE = {RecommendationStatus.NOT_STARTED, RecommendationStatus.IN_PROGRESS}
 
 
-def _parse_date(rec: Recommendation, field_name: str, value: str | None) -> date | None:
-    """A stored date (deadline.stored_date, the one lenient reader), or a clear error."""
-    if value is None or value == "":
-        return None
-    parsed = stored_date(value)
-    if parsed is None:
-        raise CsprError(
-            f"Recommendation {rec.id}: {field_name} holds {value!r}, which is not a date."
-        )
-    return parsed
-
-
 def _status(rec: Recommendation) -> RecommendationStatus:
     """The status as the enum: a record read straight from JSON holds the plain string, and
     the rules below compare by identity, so a string would be silently misjudged."""
@@ -90,8 +77,7 @@ def _override(rec: Recommendation) -> Rag | None:
 
 def effective_target(rec: Recommendation) -> date | None:
     """The date the action is judged against: the revised target if there is one."""
-    revised = _parse_date(rec, "revised_target_date", rec.revised_target_date)
-    return revised or _parse_date(rec, "target_date", rec.target_date)
+    return rec.revised_target_date or rec.target_date
 
 
 def revision_count(rec: Recommendation) -> int:
@@ -111,15 +97,12 @@ def _updated_in(rec: Recommendation, quarter: Quarter) -> bool:
     for update in rec.updates:
         if update.quarter == quarter.code:
             return True
-        when = _parse_date(rec, "update date", update.date)
-        if when is not None and quarter.contains(when):
+        if quarter.contains(update.date):
             return True
-    last = _parse_date(rec, "last_updated", rec.last_updated)
-    if last is not None and quarter.contains(last):
+    if rec.last_updated is not None and quarter.contains(rec.last_updated):
         return True
-    created = _parse_date(rec, "created_date", rec.created_date)
     # An action added this quarter is not yet due an update.
-    return created is not None and quarter.contains(created)
+    return rec.created_date is not None and quarter.contains(rec.created_date)
 
 
 def explain_rag(

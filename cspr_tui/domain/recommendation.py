@@ -27,7 +27,7 @@ from cspr_tui.domain.case import (
 )
 from cspr_tui.domain.completion import check_completion
 from cspr_tui.domain.stamp import Stamp
-from cspr_tui.domain.storable import checked_iso, need_reason
+from cspr_tui.domain.storable import checked_date, need_reason
 from cspr_tui.errors import UsageError, ValidationFailed
 
 __all__ = [
@@ -126,11 +126,11 @@ def add_recommendation(
         lead_agency=details.get("lead_agency", "").strip(),
         lead_officer=details.get("lead_officer", "").strip(),
         lead_officer_name=details.get("lead_officer_name", "").strip(),
-        target_date=checked_iso(details.get("target_date"), "Target date"),
+        target_date=checked_date(details.get("target_date"), "Target date"),
         theme_tags=list(details.get("theme_tags", ())),
         impact_measure=details.get("impact_measure", ""),
-        created_date=stamp.today.isoformat(),
-        last_updated=stamp.today.isoformat(),
+        created_date=stamp.today,
+        last_updated=stamp.today,
         last_updated_by=stamp.who,
     )
     case.recommendations.append(rec)
@@ -153,7 +153,7 @@ def apply_changes(
         updates["barrier"] = form_mapping.barrier_from_form(updates["barrier"])
     for name in RECOMMENDATION_DATE_FIELDS:
         if name in updates:
-            updates[name] = checked_iso(updates[name], name.replace("_", " ").capitalize())
+            updates[name] = checked_date(updates[name], name.replace("_", " ").capitalize())
     if "status" in updates:
         try:
             status = RecommendationStatus(updates["status"])
@@ -196,7 +196,7 @@ def apply_changes(
     for name, value in updates.items():
         setattr(rec, name, value)
     check_completion(rec, stamp.today)
-    rec.last_updated = stamp.today.isoformat()
+    rec.last_updated = stamp.today
     rec.last_updated_by = stamp.who
 
 
@@ -225,11 +225,11 @@ def add_quarterly_update(
     rec.updates.append(
         QuarterlyUpdate(
             quarter=quarter,
-            date=day.isoformat(),
+            date=day,
             narrative=narrative.strip(),
             status_before=status_before.value,
             status_after=rec.status.value,
             updated_by=stamp.who,
         )
     )
-    rec.last_updated = day.isoformat()
+    rec.last_updated = day

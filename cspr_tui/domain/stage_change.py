@@ -23,7 +23,7 @@ from cspr_tui.domain.case import (
     StageChange,
 )
 from cspr_tui.domain.stamp import Stamp
-from cspr_tui.domain.storable import checked_iso, need_reason
+from cspr_tui.domain.storable import checked_date, need_reason
 from cspr_tui.domain.workflow import TransitionRefused
 from cspr_tui.errors import ValidationFailed
 from cspr_tui.settings import Settings
@@ -105,7 +105,7 @@ def pause(case: Case, stamp: Stamp, reason: str, start: date | None = None) -> s
     reason = need_reason(reason, "Pausing a case")
     if case.stage in (Stage.PAUSED, Stage.CLOSED):
         raise TransitionRefused(f"{case.ref} is {case.stage.label.lower()}; it cannot be paused.")
-    case.pauses.append(Pause(start=(start or stamp.today).isoformat(), reason=reason))
+    case.pauses.append(Pause(start=start or stamp.today, reason=reason))
     case.history.append(StageChange(case.stage, Stage.PAUSED, stamp.now, stamp.who, reason))
     case.paused_from = case.stage
     case.stage = Stage.PAUSED
@@ -125,7 +125,7 @@ def resume(case: Case, stamp: Stamp, reason: str = "", end: date | None = None) 
     """End the case's pause and return it to the stage it left."""
     if case.stage != Stage.PAUSED or case.paused_from is None:
         raise TransitionRefused(f"{case.ref} is not paused, so it cannot be resumed.")
-    day = (end or stamp.today).isoformat()
+    day = end or stamp.today
     for item in case.pauses:
         if item.deadline is None and item.end is None:
             item.end = day
@@ -140,7 +140,7 @@ def override_deadline(
 ) -> str:
     """Replace one deadline's due date, recording who and why; returns the reason."""
     reason = need_reason(reason, f"Overriding deadline {rule}")
-    due = checked_iso(due_date, "New due date")
+    due = checked_date(due_date, "New due date")
     if due is None:
         raise ValidationFailed("an override needs the new due date.")
     case.overrides = [o for o in case.overrides if o.deadline != rule]
@@ -155,7 +155,7 @@ def pause_deadline(
     reason = need_reason(reason, f"Pausing deadline {rule}")
     if any(p.deadline == rule and p.end is None for p in case.pauses):
         raise ValidationFailed(f"deadline {rule} of {case.ref} is already paused.")
-    case.pauses.append(Pause((start or stamp.today).isoformat(), reason, None, rule))
+    case.pauses.append(Pause(start or stamp.today, reason, None, rule))
     return reason
 
 
@@ -165,4 +165,4 @@ def resume_deadline(case: Case, stamp: Stamp, rule: str, end: date | None = None
     if not open_pauses:
         raise ValidationFailed(f"deadline {rule} of {case.ref} is not paused.")
     for item in open_pauses:
-        item.end = (end or stamp.today).isoformat()
+        item.end = end or stamp.today

@@ -14,10 +14,10 @@ from typing import Any
 
 import orjson
 
-from cspr_tui.domain.deadline import stored_date
 from cspr_tui.errors import ValidationFailed
+from cspr_tui.forms.dates import DateFormatError, iso_date
 
-__all__ = ["checked_iso", "need_reason", "require_storable", "unstorable_path"]
+__all__ = ["checked_date", "need_reason", "require_storable", "unstorable_path"]
 
 
 def unstorable_path(value: Any, path: str) -> str | None:
@@ -61,16 +61,19 @@ def require_storable(value: Any, describe: Callable[[str], str]) -> None:
             ) from None
 
 
-def checked_iso(value: Any, label: str) -> str | None:
-    """A date given as `date` or ISO text, checked and stored as ISO; None and "" stay None."""
+def checked_date(value: Any, label: str) -> date | None:
+    """A date given by a caller as `date` or ISO text (a form's answer), as the `date` the
+    model holds; None and "" (no answer) stay None; anything else is refused by name."""
     if value is None or value == "":
         return None
     if isinstance(value, date):
-        return value.isoformat()
-    parsed = stored_date(value)
-    if parsed is None or len(str(value).strip()) != 10:
-        raise ValidationFailed(f"{label} must be a real date (YYYY-MM-DD), not {value!r}.")
-    return parsed.isoformat()
+        return value
+    try:
+        return iso_date(value.strip() if isinstance(value, str) else value)
+    except DateFormatError:
+        raise ValidationFailed(
+            f"{label} must be a real date (YYYY-MM-DD), not {value!r}."
+        ) from None
 
 
 def need_reason(reason: str, what: str) -> str:

@@ -367,7 +367,7 @@ def check_transition(
         if deferral is not None:
             missing.append(
                 f"the end of the deferral ({deferral.reason}, since "
-                f"{stored_date(deferral.start):%d/%m/%Y}): resume deadline "
+                f"{deferral.start:%d/%m/%Y}): resume deadline "
                 f"{deferral.deadline} when the proceedings end"
             )
         gaps, waivable = _publication_gaps(case, settings)

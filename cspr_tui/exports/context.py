@@ -270,7 +270,7 @@ def case_report_context(
     if forms is None:
         from cspr_tui.forms import load_forms
 
-        forms = load_forms(choice_lists={"review_methods": settings.review_methods})
+        forms = load_forms(settings=settings)
     spec = CASE_REPORT_KINDS[kind]
     ctx = _base(case, settings, today, spec.title)
     ctx["sections"] = [s.as_context() for s in report_sections(case, spec, forms)]

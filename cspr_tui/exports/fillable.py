@@ -724,7 +724,7 @@ def build_agency_report(
             ("Agency", request.agency),
             ("Report author", redact(request.author) or "To be named by the agency"),
             ("Author's role", redact(request.author_role) or "Not recorded"),
-            ("Requested on", format_date(request.requested_date or today.isoformat())),
+            ("Requested on", format_date(request.requested_date or today)),
             ("Due by", format_date(request.due_date) or "Not set"),
             (
                 "Period covered",

@@ -25,6 +25,7 @@ from lxml import etree
 
 from cspr_tui.domain.agency_return import DocumentId, RawReturn, RawRow
 from cspr_tui.errors import ValidationFailed
+from cspr_tui.exports.context import protective_marking
 from cspr_tui.exports.fillable import (
     DOCUMENT_ID_PROPERTY,
     DOCUMENT_ID_TAG,
@@ -32,6 +33,7 @@ from cspr_tui.exports.fillable import (
     TABLE_TAG_PREFIX,
 )
 from cspr_tui.exports.form_report import strip_enumerator
+from cspr_tui.settings import Settings
 
 __all__ = ["read_document", "read_form_id"]
 
@@ -412,7 +414,14 @@ class JudgedReturn:
 
 
 def _judge_raw(
-    path: Path, raw: RawReturn, form: Any, find_case: Any, *, today: Any, partial: bool
+    path: Path,
+    raw: RawReturn,
+    form: Any,
+    find_case: Any,
+    *,
+    today: Any,
+    settings: Settings,
+    partial: bool,
 ) -> JudgedReturn:
     from cspr_tui.domain.agency_return import check_return, context_values, match_request
     from cspr_tui.domain.form_mapping import report_answers
@@ -425,7 +434,7 @@ def _judge_raw(
     scope = (
         (review.values.get("scope_from"), review.values.get("scope_to")) if review else (None, None)
     )
-    context = context_values(case, request, today, scope)
+    context = context_values(case, request, today, scope, marking=protective_marking(settings))
     if partial:  # the chronology on its own: the report's other answers stay as they are
         kept = report_answers(case, request.agency)  # its own answers and its request's
         kept.pop("chronology", None)
@@ -434,23 +443,28 @@ def _judge_raw(
     return JudgedReturn(path, case, request, result, complete=not partial)
 
 
-def judge_return(path: Path, form: Any, find_case: Any, *, today: Any) -> JudgedReturn:
+def judge_return(
+    path: Path, form: Any, find_case: Any, *, today: Any, settings: Settings
+) -> JudgedReturn:
     """Read `path`, match it to its request (`find_case(ref)` gives the Case or None) and
-    check it against the agency report template. Refuses foreign documents outright."""
+    check it against the agency report template. Refuses foreign documents outright. The
+    review team's answers come from the case and `settings` (the protective marking)."""
     path = Path(path)
     raw = read_document(path, form)
-    return _judge_raw(path, raw, form, find_case, today=today, partial=False)
+    return _judge_raw(path, raw, form, find_case, today=today, settings=settings, partial=False)
 
 
-def judge_any_return(path: Path, form: Any, find_case: Any, *, today: Any) -> JudgedReturn:
+def judge_any_return(
+    path: Path, form: Any, find_case: Any, *, today: Any, settings: Settings
+) -> JudgedReturn:
     """A returned Word report or Excel chronology, judged (see `judge_return`)."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         from cspr_tui.exports.chronology_export import read_chronology_workbook
 
         raw = read_chronology_workbook(path, form)
-        return _judge_raw(path, raw, form, find_case, today=today, partial=True)
-    return judge_return(path, form, find_case, today=today)
+        return _judge_raw(path, raw, form, find_case, today=today, settings=settings, partial=True)
+    return judge_return(path, form, find_case, today=today, settings=settings)
 
 
 @dataclass

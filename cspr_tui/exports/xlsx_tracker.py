@@ -619,7 +619,7 @@ def _latest_update(rec: Recommendation, quarter: Quarter) -> str:
     updates = [u for u in rec.updates if _update_quarter_ok(u.quarter, quarter) and u.narrative]
     if not updates:
         return ""
-    latest = max(updates, key=lambda u: (u.quarter, u.date or ""))
+    latest = max(updates, key=lambda u: (u.quarter, u.date))
     try:
         when = Quarter.parse(latest.quarter).title  # "Q3 2026-27", as the page header says
     except UsageError:
@@ -628,8 +628,7 @@ def _latest_update(rec: Recommendation, quarter: Quarter) -> str:
 
 
 def _included(rec: Recommendation, quarter: Quarter) -> bool:
-    created = stored_date(rec.created_date)
-    return created is None or created <= quarter.end
+    return rec.created_date is None or rec.created_date <= quarter.end
 
 
 def _update_quarter_ok(code: str, quarter: Quarter) -> bool:
@@ -1075,7 +1074,7 @@ def _summary_sheet(book: _Book) -> None:
         [
             summary_row(r, r.rec.date_closed)
             for r in rows
-            if (closed := stored_date(r.rec.date_closed)) and quarter.contains(closed)
+            if (closed := r.rec.date_closed) and quarter.contains(closed)
         ],
     )
     listing(
@@ -1084,7 +1083,7 @@ def _summary_sheet(book: _Book) -> None:
         [
             summary_row(r, r.target)
             for r in rows
-            if (created := stored_date(r.rec.created_date)) and quarter.contains(created)
+            if (created := r.rec.created_date) and quarter.contains(created)
         ],
     )
 
@@ -1134,7 +1133,7 @@ def _update_log_sheet(book: _Book) -> None:
     _print_setup(sheet, book.settings, book.heading)
     sheet.header([h for h, _w in headers])
     for row in book.rows:
-        for update in sorted(row.rec.updates, key=lambda u: (u.date or "", u.quarter)):
+        for update in sorted(row.rec.updates, key=lambda u: (u.date, u.quarter)):
             if not _update_quarter_ok(update.quarter, book.quarter):
                 continue
             sheet.append(

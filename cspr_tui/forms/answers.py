@@ -24,6 +24,7 @@ __all__ = [
     "Severity",
     "check_condition",
     "is_empty",
+    "issue_line",
     "make_scope",
     "typed_value",
 ]
@@ -57,6 +58,16 @@ class Issue:
     message: str
     severity: Severity = Severity.ERROR
     code: IssueCode = IssueCode.INVALID
+
+
+def issue_line(issue: Issue) -> str:
+    """One finding as the command line prints it, field by field: the answer's path, then
+    the words the form screen shows beside that field (an entry of a group named first, as
+    "Child 2: ..."), so a reviewer can find it on either front door."""
+    entry = issue.label.rpartition(": ")[0] if "[" in issue.path else ""
+    message = f"{entry}: {issue.message}" if entry else issue.message
+    note = "" if issue.severity == Severity.ERROR else " (a warning; it does not stop saving)"
+    return f"{issue.path}: {message}{note}" if issue.path else f"{message}{note}"
 
 
 def is_empty(value: Any) -> bool:

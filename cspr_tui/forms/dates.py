@@ -11,13 +11,25 @@ import calendar
 import datetime as dt
 import re
 
-__all__ = ["DateFormatError", "format_date", "months_after", "parse_date", "parse_iso_date"]
+__all__ = [
+    "DateFormatError",
+    "forget_read_dates",
+    "format_date",
+    "iso_date",
+    "months_after",
+    "optional_iso_date",
+    "parse_date",
+    "parse_iso_date",
+]
 
 EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
 
 _UK = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d+)")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_STORED = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_READ: dict[str, dt.date] = {}  # iso_date's memo
+_READ_LIMIT = 20_000
 _MONTHS = [
     "",
     "January",
@@ -77,12 +89,58 @@ def parse_date(text: str) -> dt.date:
     return _build(int(year_text), int(month_text), int(day_text), shown)
 
 
+def iso_date(value: object, *, remember: bool = True) -> dt.date:
+    """The one reader of a stored date (vault documents, case files, settings, returned
+    reports): exactly ISO YYYY-MM-DD and a real day, any year the calendar has. A `date`
+    passes as it is. Anything else raises DateFormatError (a ValueError) naming the value;
+    nothing is guessed, trimmed or cut, so what reads back is what was written.
+
+    Loading a vault reads hundreds of thousands of these, few of them different: each text
+    is checked once and its day remembered (a bounded memo of immutable dates).
+    `remember=False` for a date that identifies a person (a date of birth), which must not
+    outlive the vault's lock in a memo.
+    """
+    if type(value) is str:
+        known = _READ.get(value)
+        if known is not None:
+            return known
+        if (
+            len(value) == 10
+            and value.isascii()
+            and value[4] == "-"
+            and value[7] == "-"
+            and (value[:4] + value[5:7] + value[8:]).isdigit()
+        ):
+            try:
+                day = dt.date.fromisoformat(value)
+            except ValueError:
+                raise DateFormatError(f"{value!r} is not a real date.") from None
+            if remember:
+                if len(_READ) >= _READ_LIMIT:
+                    _READ.clear()
+                _READ[value] = day
+            return day
+    elif type(value) is dt.date:
+        return value
+    raise DateFormatError(f"{value!r} is not a date in the form YYYY-MM-DD.")
+
+
+def forget_read_dates() -> None:
+    """Empty `iso_date`'s memo: the lock calls it, so no stored date outlives the session."""
+    _READ.clear()
+
+
+def optional_iso_date(value: object, *, remember: bool = True) -> dt.date | None:
+    """`iso_date` for a field that may hold no date (None in JSON)."""
+    return None if value is None else iso_date(value, remember=remember)
+
+
 def parse_iso_date(value: str) -> dt.date:
-    """Read a stored value, which must be exactly ISO YYYY-MM-DD."""
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    """A stored form answer: the stored form (`iso_date`'s) in the years a form takes, with
+    the form's words for a day the month lacks."""
+    if not isinstance(value, str) or not _STORED.fullmatch(value):
         raise DateFormatError(f"{value!r} is not a date in the form YYYY-MM-DD.")
-    year, month, day = (int(part) for part in value.split("-"))
-    return _build(year, month, day, value)
+    return _build(int(value[:4]), int(value[5:7]), int(value[8:]), value)
 
 
 def format_date(value: dt.date | str | None) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from cspr_tui.forms.dates import months_after
+from cspr_tui.forms.dates import DateFormatError, iso_date, months_after
 
 __all__ = [
     "FUNCTIONS",
@@ -379,14 +379,16 @@ def _fn_today(scope: Scope) -> dt.date:
 
 
 def _as_date(value: Any, name: str) -> dt.date | None:
+    """A function's date argument: answers reach the scope as dates (`typed_value`); text is
+    read by the one reader of stored dates, and text that is not one is unknown (None)."""
     if _is_empty(value):
         return None
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
+            return iso_date(value)
+        except DateFormatError:
             return None
     raise ExpressionError(f"{name}() needs dates")
 

@@ -37,6 +37,7 @@ from cspr_tui.forms.relied_on import (
     RELIED_ON_FIELDS,
     relied_on_type,
 )
+from cspr_tui.settings import Settings
 
 __all__ = [
     "CHOICES_FILE",
@@ -44,6 +45,7 @@ __all__ = [
     "load_forms",
     "read_choice_lists",
     "read_form",
+    "settings_choice_lists",
     "shared_choice_lists",
 ]
 
@@ -601,16 +603,30 @@ def shared_choice_lists(user_dir: Path | None = None) -> dict[str, tuple[str, ..
     return _merged_lists(folders, [])
 
 
+def settings_choice_lists(
+    settings: Settings, lists: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[str, ...]]:
+    """The shared lists the settings own: the review methods, and the protective markings
+    with the partnership's own (the marking every export prints, and an agency report's
+    answer, settings.protective_marking) added when the list lacks it."""
+    markings = tuple(lists.get("protective_markings", ()))
+    marking = str(settings.protective_marking or "").strip()
+    if marking and marking not in markings:
+        markings = (*markings, marking)
+    return {"review_methods": tuple(settings.review_methods), "protective_markings": markings}
+
+
 def load_forms(
     user_dir: Path | None = None,
     *,
     shipped_dir: Path | None = None,
     choice_lists: Mapping[str, Iterable[str]] | None = None,
+    settings: Settings | None = None,
 ) -> FormSet:
     """The forms in use: shipped templates, overridden file by file by the workspace's.
 
-    `choice_lists` replaces shared lists by name (the domain passes the configurable
-    `review_methods` from settings). Never raises for a bad template: a broken override is
+    `choice_lists` replaces shared lists by name. `settings` gives the lists a partnership
+    sets there (`settings_choice_lists`). Never raises for a bad template: a broken override is
     skipped (the shipped form stays), a shipped form that the workspace's lists break is
     read with the shipped lists, and every problem is on `FormSet.problems`.
     """
@@ -620,7 +636,8 @@ def load_forms(
     problems: list[TemplateProblem] = []
     shipped_lists = _merged_lists([shipped], problems)
     lists = shipped_lists if same else {**shipped_lists, **_merged_lists([user], problems)}
-    for name, items in (choice_lists or {}).items():
+    given = settings_choice_lists(settings, lists) if settings is not None else {}
+    for name, items in {**given, **(choice_lists or {})}.items():
         cleaned = tuple(str(item).strip() for item in items if str(item).strip())
         if cleaned:
             lists = {**lists, name: cleaned}

@@ -34,9 +34,12 @@ class Session:
 
     def close(self) -> None:
         """Close the vault (drops its decrypted data) and forget every reference."""
+        from cspr_tui.forms.dates import forget_read_dates
+
         vault, self.vault, self.store = self.vault, None, None
         if vault is not None:
             vault.close()
+        forget_read_dates()  # the days read from the vault, remembered as text
 
 
 def forget_finished_workers() -> int:
@@ -147,9 +150,7 @@ def _open(
     from cspr_tui.vault import create_vault, open_vault
 
     protect_vault(path)
-    forms = load_forms(
-        paths.user_templates_dir(), choice_lists={"review_methods": settings.review_methods}
-    )
+    forms = load_forms(paths.user_templates_dir(), settings=settings)
     if create:
         paths.make_private_dir(path.parent)
         vault = create_vault(path, passphrase, backups=settings.backups_count)

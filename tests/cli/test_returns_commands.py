@@ -165,6 +165,11 @@ def test_blank_referral_form_and_referral_import(ref, workspace, tmp_path) -> No
     assert result.returncode == 0, result.stderr
     assert "Created draft case" in result.stdout
     assert "not understood" in result.stdout and "Somewhere on the moon" in result.stdout
+    # What is left to answer, field by field: the answer's path, then the form screen's words
+    assert "  to complete: incident_location: Where it happened is required.\n" in result.stdout
+    assert (
+        "  to complete: children[0].address: Child 1: Home address and postcode is required.\n"
+    ) in result.stdout
     new_ref = result.stdout.split("Created draft case ")[1].split()[0]
     vault, store = _store(workspace)
     values = store.get(new_ref).record("referral").values

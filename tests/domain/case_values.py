@@ -184,7 +184,9 @@ def case_at_stage(store: CaseStore, stage: str) -> str:
         lambda: store.save_record(ref, "review", review()),
         lambda: store.save_record(ref, "review", review(**REPORT)),
         lambda: store.save_record(ref, "review", review(**REPORT, **PUBLICATION), finish=True),
-        lambda: store.add_recommendation(ref, text="Share information.", target_date="2026-12-31"),
+        lambda: store.add_recommendation(
+            ref, text="Share information.", target_date=date(2026, 12, 31)
+        ),
     ]
     for step in steps[: order.index(stage)]:
         step()

@@ -25,13 +25,13 @@ def test_one_request_per_agency_with_its_dates_and_depth_read_once() -> None:
     case = _case()
     made = rules.request_report(
         case,
-        AgencyReportRequest(" Police ", requested_date=date(2026, 6, 1), due_date="2026-06-15",
+        AgencyReportRequest(" Police ", requested_date=date(2026, 6, 1), due_date=date(2026, 6, 15),
                             depth="LCSPR"),
     )  # fmt: skip
     assert (made.agency, made.requested_date, made.due_date) == (
         "Police",
-        "2026-06-01",
-        "2026-06-15",
+        date(2026, 6, 1),
+        date(2026, 6, 15),
     )
     assert made.depth is ReportDepth.LCSPR and case.agencies == ["Police"]
     with pytest.raises(ValidationFailed, match="already asked"):
@@ -65,12 +65,14 @@ def test_sending_records_token_version_and_day_and_keeps_the_first_token() -> No
     assert name == "GP practice" and case.agencies == ["GP practice"]
     rules.mark_sent(case, "gp practice", token="t2", version=2, day=date(2026, 6, 3))
     (request,) = case.agency_reports
-    assert (request.token, request.version, request.sent_date) == ("t1", 2, "2026-06-03")
-    assert request.requested_date == "2026-06-02"
+    assert (request.token, request.version, request.sent_date) == ("t1", 2, date(2026, 6, 3))
+    assert request.requested_date == date(2026, 6, 2)
 
 
 def test_the_form_and_the_request_share_one_map() -> None:
-    request = AgencyReportRequest("Police", author="DS Khan", due_date="2026-06-15", depth="lcspr")
+    request = AgencyReportRequest(
+        "Police", author="DS Khan", due_date=date(2026, 6, 15), depth="lcspr"
+    )
     answers = rules.answers_from_request(request)
     assert answers == {"agency": "Police", "author_name": "DS Khan", "due_date": "2026-06-15",
                        "depth": "LCSPR"}  # fmt: skip
@@ -85,7 +87,7 @@ def test_saving_a_report_hands_the_requests_facts_to_the_request_and_keeps_the_r
     assert kept == {"agency": "Police", "involvement_summary": "Two calls."}
     (request,) = case.agency_reports  # an agency never asked gets its request
     assert (request.author, request.author_role, request.requested_date, request.due_date) == (
-        "DS Khan", "Detective sergeant", "2026-06-01", "2026-06-15",
+        "DS Khan", "Detective sergeant", date(2026, 6, 1), date(2026, 6, 15),
     )  # fmt: skip
     assert request.depth is ReportDepth.LCSPR and case.agencies == ["Police"]
     # an answer given blank clears its fact; one not given, or a blank depth, leaves it
@@ -122,7 +124,7 @@ def test_an_old_report_holding_its_requests_facts_hands_them_over_when_read() ->
     case = _case()
     case.agency_reports.append(
         AgencyReportRequest("Police", author="Old name", author_role="Sergeant",
-                            requested_date="2026-06-01", due_date="2026-06-15")
+                            requested_date=date(2026, 6, 1), due_date=date(2026, 6, 15))
     )  # fmt: skip
     case.records["agency_report:Police"] = Record("agency_report", 2, dict(old))
     case.records["agency_report:Health visiting"] = Record(
@@ -134,7 +136,7 @@ def test_an_old_report_holding_its_requests_facts_hands_them_over_when_read() ->
     assert police is not None
     # the form's answer was the newer word (the store kept the request in step on each save)
     assert (police.author, police.author_role, police.requested_date, police.due_date) == (
-        "DS Khan", "Sergeant", "2026-06-01", "2026-06-20",
+        "DS Khan", "Sergeant", date(2026, 6, 1), date(2026, 6, 20),
     )  # fmt: skip
     assert police.depth is ReportDepth.LCSPR
     assert read.records["agency_report:Police"].values == {"agency": "Police", "staffing": "Short"}
@@ -159,7 +161,7 @@ def test_an_old_single_report_behind_a_newer_one_only_fills_the_requests_blanks(
     )
     read = case_from_data(case_to_data(case))
     police = rules.find(read, "Police")
-    assert police is not None and (police.author, police.due_date) == ("DS Khan", "2026-06-20")
+    assert police is not None and (police.author, police.due_date) == ("DS Khan", date(2026, 6, 20))
     assert read.records["agency_report"].values == {"agency": "Police"}
 
 
@@ -178,18 +180,18 @@ def test_a_return_is_judged_by_the_template_and_stored_with_its_request_received
                        False, True)  # fmt: skip
     record = case.records["agency_report:Police"]
     assert record.status is RecordStatus.DRAFT and record.template_version == 3
-    assert case.agency_reports[0].received_date == "2026-06-01"
+    assert case.agency_reports[0].received_date == date(2026, 6, 1)
 
 
 def test_a_return_hands_the_agencys_author_to_its_request() -> None:
     case = _case()
-    rules.request_report(case, AgencyReportRequest("Police", due_date="2026-06-15"))
+    rules.request_report(case, AgencyReportRequest("Police", due_date=date(2026, 6, 15)))
     answers = {"agency": "Police", "author_name": "DS Khan", "author_role": "Sergeant",
                "due_date": "2026-06-15", "staffing": "Short"}  # fmt: skip
     rules.store_return(case, STAMP, "Police", "agency_report:Police", 3, answers, True, True)
     assert case.records["agency_report:Police"].values == {"agency": "Police", "staffing": "Short"}
     (request,) = case.agency_reports
     assert (request.author, request.author_role, request.due_date) == (
-        "DS Khan", "Sergeant", "2026-06-15",
+        "DS Khan", "Sergeant", date(2026, 6, 15),
     )  # fmt: skip
     assert rules.report_answers(case, "Police")["author_name"] == "DS Khan"

@@ -89,12 +89,12 @@ def test_a_return_matches_only_its_own_request() -> None:
 
 
 def test_request_status_requested_sent_returned_overdue() -> None:
-    request = AgencyReportRequest("Police", due_date="2026-12-10")
+    request = AgencyReportRequest("Police", due_date=date(2026, 12, 10))
     assert request_status(request, TODAY) is ReturnStatus.REQUESTED
-    request.sent_date = "2026-11-20"
+    request.sent_date = date(2026, 11, 20)
     assert request_status(request, TODAY) is ReturnStatus.SENT
     assert request_status(request, date(2026, 12, 11)) is ReturnStatus.OVERDUE
-    request.received_date = "2026-12-12"
+    request.received_date = date(2026, 12, 12)
     assert request_status(request, date(2026, 12, 20)) is ReturnStatus.RETURNED
 
 
@@ -182,5 +182,25 @@ def test_the_depth_asked_follows_the_stage_for_the_cover_and_the_answers_alike()
     late = Case("CSPR-2026-001", "Child A", Stage.REVIEW_IN_PROGRESS)
     assert depth_asked(early, request) is ReportDepth.RAPID_REVIEW
     assert depth_asked(late, request) is ReportDepth.LCSPR
-    assert context_values(early, request, TODAY)["depth"] == "Rapid review"
-    assert context_values(late, request, TODAY)["depth"] == "LCSPR"
+    assert context_values(early, request, TODAY, marking="OFFICIAL")["depth"] == "Rapid review"
+    assert context_values(late, request, TODAY, marking="OFFICIAL")["depth"] == "LCSPR"
+
+
+@pytest.mark.parametrize("marking", ["OFFICIAL", "OFFICIAL-SENSITIVE", " OFFICIAL "])
+def test_the_protective_marking_answer_is_the_partnerships_own(marking: str) -> None:
+    from cspr_tui.domain.agency_return import context_values
+    from cspr_tui.domain.case import AgencyReportRequest, Case
+
+    case, request = Case("CSPR-2026-001", "Child A"), AgencyReportRequest("Police")
+    values = context_values(case, request, TODAY, marking=marking)
+    assert values["protective_marking"] == marking.strip()
+
+
+def test_no_protective_marking_leaves_the_answer_out() -> None:
+    from cspr_tui.domain.agency_return import context_values
+    from cspr_tui.domain.case import AgencyReportRequest, Case
+
+    values = context_values(
+        Case("CSPR-2026-001", "Child A"), AgencyReportRequest("P"), TODAY, marking=""
+    )
+    assert "protective_marking" not in values

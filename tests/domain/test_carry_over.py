@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from cspr_tui.domain.carry_over import (
@@ -76,7 +78,7 @@ def test_rapid_review_rows_come_from_the_agency_requests_then_the_referral() -> 
     case = case_with(referral=REFERRAL, notification={"la_aware_date": "2026-03-05"})
     case.agency_reports = [
         AgencyReportRequest("Police", author="D. Sergeant", author_role="Safeguarding lead"),
-        AgencyReportRequest("Health visiting", received_date="2026-03-20"),
+        AgencyReportRequest("Health visiting", received_date=date(2026, 3, 20)),
         AgencyReportRequest("police"),  # the same agency twice is one row
     ]
     carried = carry_over(case, FORMS["rapid_review"])

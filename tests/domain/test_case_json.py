@@ -6,6 +6,7 @@ import copy
 import dataclasses
 import json
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,7 @@ def rich_case() -> Case:
         people=[Person("Pip Invented", "Child D", "Subject child", "child")],
         agencies=["Police", "Health visiting"],
         agency_reports=[
-            AgencyReportRequest("Police", "Sgt Mock", "DS", "2026-01-06", "2026-01-20")
+            AgencyReportRequest("Police", "Sgt Mock", "DS", date(2026, 1, 6), date(2026, 1, 20))
         ],
         recommendations=[
             Recommendation(
@@ -74,8 +75,8 @@ def rich_case() -> Case:
                 text="Improve information sharing at the front door.",
                 action="Audit 20 contacts by 31/03.",
                 lead_agency="Police",
-                target_date="2026-03-31",
-                revised_target_date="2026-06-30",
+                target_date=date(2026, 3, 31),
+                revised_target_date=date(2026, 6, 30),
                 revision_reason="Audit team on leave",
                 revisions=1,
                 status=RecommendationStatus.IN_PROGRESS,
@@ -85,7 +86,7 @@ def rich_case() -> Case:
                 updates=[
                     QuarterlyUpdate(
                         "2025-Q4",
-                        "2026-02-01",
+                        date(2026, 2, 1),
                         "Started",
                         "Not started",
                         "In progress",
@@ -94,8 +95,10 @@ def rich_case() -> Case:
                 ],
             )
         ],
-        pauses=[Pause("2026-02-01", "Criminal trial", "2026-03-01", None)],
-        overrides=[DeadlineOverride("T7", "2026-12-01", "Inquest", "Reviewer One", "2026-02-01")],
+        pauses=[Pause(date(2026, 2, 1), "Criminal trial", date(2026, 3, 1), None)],
+        overrides=[
+            DeadlineOverride("T7", date(2026, 12, 1), "Inquest", "Reviewer One", "2026-02-01")
+        ],
         history=[
             StageChange(None, Stage.REFERRAL_RECEIVED, "2026-01-05T09:00:00+00:00", "R1"),
             StageChange(Stage.PUBLISHED, Stage.MONITORING, "2026-05-05T09:00:00+00:00", "R1", "x"),

@@ -26,14 +26,14 @@ def _rec(status: RecommendationStatus, evidence: str = "", impact: str = "") -> 
         (S.NOT_STARTED, "", "", None, None),
         (S.IN_PROGRESS, "", "", None, None),
         (S.PAUSED, "", "", None, None),
-        (S.COMPLETED_AWAITING_EVIDENCE, "", "", "2026-08-01", None),
-        (S.COMPLETED_EVIDENCE_ACCEPTED, "Minutes", "", "2026-08-01", None),
+        (S.COMPLETED_AWAITING_EVIDENCE, "", "", date(2026, 8, 1), None),
+        (S.COMPLETED_EVIDENCE_ACCEPTED, "Minutes", "", date(2026, 8, 1), None),
         (
             S.CLOSED_IMPACT_EVIDENCED,
             "Minutes",
             "Fewer repeat referrals",
-            "2026-08-01",
-            "2026-08-01",
+            date(2026, 8, 1),
+            date(2026, 8, 1),
         ),
     ],
 )
@@ -66,6 +66,6 @@ def test_completing_without_its_evidence_is_refused(
 
 def test_an_earlier_completion_date_is_kept() -> None:
     rec = _rec(S.COMPLETED_EVIDENCE_ACCEPTED, "Minutes")
-    rec.date_completed = "2026-05-01"
+    rec.date_completed = date(2026, 5, 1)
     check_completion(rec, DAY)
-    assert rec.date_completed == "2026-05-01"
+    assert rec.date_completed == date(2026, 5, 1)

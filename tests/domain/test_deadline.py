@@ -19,6 +19,7 @@ import pytest
 
 from cspr_tui.domain.calendar import WorkingCalendar
 from cspr_tui.domain.case import Case, DeadlineOverride, Pause, Record
+from cspr_tui.domain.case_json import case_from_data, case_to_data
 from cspr_tui.domain.deadline import (
     DEFAULT_TIME_LIMITS,
     Deadline,
@@ -139,7 +140,7 @@ def test_met_late(rule: str, records: dict, due: date, done: tuple, calm: date) 
 
 @pytest.mark.parametrize(("rule", "records", "due", "done", "calm"), RULES, ids=RULE_IDS)
 def test_paused(rule: str, records: dict, due: date, done: tuple, calm: date) -> None:
-    pause = Pause(start=calm.isoformat(), reason="Criminal trial", deadline=rule)
+    pause = Pause(start=calm, reason="Criminal trial", deadline=rule)
     found = deadline(make_case(records, pauses=[pause]), rule, due + timedelta(days=40))
     assert found.status is St.PAUSED
     assert f"Paused since {calm:%d/%m/%Y}: Criminal trial" in found.note
@@ -324,14 +325,14 @@ def test_closure_days_from_settings_move_due_dates() -> None:
 # --- overrides of a due date --------------------------------------------------------------
 
 
-def override(due: str, at: str, by: str = "A. Reviewer", rule: str = "T4") -> DeadlineOverride:
+def override(due: date, at: str, by: str = "A. Reviewer", rule: str = "T4") -> DeadlineOverride:
     return DeadlineOverride(
         deadline=rule, due_date=due, reason="Panel agreed an extension", by=by, at=at
     )
 
 
 def test_an_override_replaces_the_due_date_and_says_who_and_why() -> None:
-    case = make_case(SIN, overrides=[override("2026-05-20", "2026-04-20T10:00:00+00:00")])
+    case = make_case(SIN, overrides=[override(date(2026, 5, 20), "2026-04-20T10:00:00+00:00")])
     found = deadline(case, "T4", date(2026, 5, 1))
     assert (found.due, found.status) == (date(2026, 5, 20), St.ON_TRACK)
     assert found.override is case.overrides[0]
@@ -340,36 +341,38 @@ def test_an_override_replaces_the_due_date_and_says_who_and_why() -> None:
     assert deadline(case, "T1", date(2026, 5, 1)).due == date(2026, 4, 8)
 
 
-def test_the_latest_readable_override_wins() -> None:
-    case = make_case(
-        SIN,
-        overrides=[
-            override("2026-05-27", "2026-04-25T09:00:00+00:00", by="B. Manager"),
-            override("2026-05-20", "2026-04-20T10:00:00+00:00"),
-            override("27/06/2026", "2026-04-26T09:00:00+00:00"),
-        ],
-    )
+def test_the_latest_override_wins_and_an_unreadable_one_is_refused_where_it_is_read() -> None:
+    overrides = [
+        override(date(2026, 5, 27), "2026-04-25T09:00:00+00:00", by="B. Manager"),
+        override(date(2026, 5, 20), "2026-04-20T10:00:00+00:00"),
+    ]
+    case = make_case(SIN, overrides=overrides)
     found = deadline(case, "T4", date(2026, 5, 1))
     assert found.due == date(2026, 5, 27)
-    assert "B. Manager" in found.note and "unreadable" in found.note
+    assert "B. Manager" in found.note
+    # A due date that is not a date cannot reach the rules: the one reader refuses it.
+    stored = case_to_data(case)
+    stored["overrides"].append({**stored["overrides"][0], "due_date": "27/06/2026"})
+    with pytest.raises(ValueError, match="'27/06/2026' is not a date"):
+        case_from_data(stored)
 
 
 def test_an_override_can_make_a_met_deadline_late() -> None:
     records = merged(SIN, {"rapid_review": {"rr_completed_date": "2026-04-24"}})
-    case = make_case(records, overrides=[override("2026-04-20", "2026-04-10T10:00:00+00:00")])
+    case = make_case(records, overrides=[override(date(2026, 4, 20), "2026-04-10T10:00:00+00:00")])
     assert deadline(case, "T4", date(2026, 5, 1)).status is St.MET_LATE
 
 
 # --- pauses -------------------------------------------------------------------------------
 
 
-def pause(start: str, end: str | None, rule: str | None = None) -> Pause:
+def pause(start: date, end: date | None, rule: str | None = None) -> Pause:
     return Pause(start=start, end=end, reason="Police investigation", deadline=rule)
 
 
 def test_a_closed_case_pause_extends_open_deadlines_by_paused_working_days() -> None:
     # Clock stopped Mon 13/04, ran again Mon 20/04: five working days.
-    case = make_case(SIN, pauses=[pause("2026-04-13", "2026-04-20")])
+    case = make_case(SIN, pauses=[pause(date(2026, 4, 13), date(2026, 4, 20))])
     t4 = deadline(case, "T4", date(2026, 4, 21))
     assert (t4.due, t4.paused_days, t4.status) == (date(2026, 5, 5), 5, St.ON_TRACK)
     assert "5 working days later" in t4.note
@@ -379,35 +382,38 @@ def test_a_closed_case_pause_extends_open_deadlines_by_paused_working_days() -> 
 
 
 def test_a_pause_after_the_due_date_does_not_rescue_an_overdue_deadline() -> None:
-    case = make_case(SIN, pauses=[pause("2026-04-13", "2026-04-20")])
+    case = make_case(SIN, pauses=[pause(date(2026, 4, 13), date(2026, 4, 20))])
     t2 = deadline(case, "T2", date(2026, 4, 21))
     assert (t2.due, t2.status, t2.paused_days) == (date(2026, 4, 8), St.OVERDUE, 0)
 
 
 def test_a_pause_of_one_deadline_moves_only_that_one() -> None:
-    case = make_case(SIN, pauses=[pause("2026-04-06", "2026-04-09", rule="T2")])
+    case = make_case(SIN, pauses=[pause(date(2026, 4, 6), date(2026, 4, 9), rule="T2")])
     assert deadline(case, "T2", date(2026, 4, 9)).due == date(2026, 4, 10)  # 07/04, 08/04
     assert deadline(case, "T4", date(2026, 4, 9)).due == date(2026, 4, 27)
-    t5_only = make_case(SIN, pauses=[pause("2026-04-27", "2026-04-30", rule="T5")])
+    t5_only = make_case(SIN, pauses=[pause(date(2026, 4, 27), date(2026, 4, 30), rule="T5")])
     assert deadline(t5_only, "T5", date(2026, 5, 1)).due == date(2026, 4, 29)
     assert deadline(t5_only, "T4", date(2026, 5, 1)).due == date(2026, 4, 27)
 
 
 def test_overlapping_pauses_count_once() -> None:
-    pauses = [pause("2026-04-13", "2026-04-20"), pause("2026-04-15", "2026-04-22", rule="T4")]
+    pauses = [
+        pause(date(2026, 4, 13), date(2026, 4, 20)),
+        pause(date(2026, 4, 15), date(2026, 4, 22), rule="T4"),
+    ]
     found = deadline(make_case(SIN, pauses=pauses), "T4", date(2026, 4, 23))
     assert (found.paused_days, found.due) == (7, date(2026, 5, 7))
 
 
 def test_only_paused_days_after_the_anchor_count() -> None:
-    before = make_case(SIN, pauses=[pause("2026-03-02", "2026-03-09")])
+    before = make_case(SIN, pauses=[pause(date(2026, 3, 2), date(2026, 3, 9))])
     assert deadline(before, "T4", date(2026, 4, 3)).due == date(2026, 4, 27)
-    across = make_case(SIN, pauses=[pause("2026-04-01", "2026-04-08")])  # only 07/04 counts
+    across = make_case(SIN, pauses=[pause(date(2026, 4, 1), date(2026, 4, 8))])  # only 07/04 counts
     assert deadline(across, "T4", date(2026, 4, 9)).due == date(2026, 4, 28)
 
 
 def test_an_open_pause_shows_paused_and_counts_up_to_today() -> None:
-    case = make_case(SIN, pauses=[pause("2026-04-13", None)])
+    case = make_case(SIN, pauses=[pause(date(2026, 4, 13), None)])
     found = deadline(case, "T4", date(2026, 4, 16))
     assert (found.status, found.paused_days, found.due) == (St.PAUSED, 3, date(2026, 4, 30))
     assert found.days_left == CAL.working_days_between(date(2026, 4, 16), date(2026, 4, 30))
@@ -416,21 +422,21 @@ def test_an_open_pause_shows_paused_and_counts_up_to_today() -> None:
 
 
 def test_a_pause_not_yet_begun_changes_nothing() -> None:
-    case = make_case(SIN, pauses=[pause("2026-04-20", None)])
+    case = make_case(SIN, pauses=[pause(date(2026, 4, 20), None)])
     found = deadline(case, "T4", date(2026, 4, 14))
     assert (found.status, found.due) == (St.ON_TRACK, date(2026, 4, 27))
 
 
 def test_work_done_during_a_pause_stops_the_count() -> None:
     records = merged(SIN, {"rapid_review": {"rr_completed_date": "2026-04-15"}})
-    case = make_case(records, pauses=[pause("2026-04-13", "2026-04-20")])
+    case = make_case(records, pauses=[pause(date(2026, 4, 13), date(2026, 4, 20))])
     found = deadline(case, "T4", date(2026, 5, 1))
     assert (found.status, found.paused_days, found.due) == (St.MET, 2, date(2026, 4, 29))
 
 
 def test_month_limits_move_by_paused_calendar_days() -> None:
     records = {"review": {"statutory": True, "lcspr_decision_date": "2026-01-15"}}
-    case = make_case(records, pauses=[pause("2026-03-01", "2026-03-31")])
+    case = make_case(records, pauses=[pause(date(2026, 3, 1), date(2026, 3, 31))])
     found = deadline(case, "T7", date(2026, 4, 1))
     assert (found.due, found.paused_days) == (date(2026, 8, 14), 30)
     assert "30 days later" in found.note
@@ -438,7 +444,7 @@ def test_month_limits_move_by_paused_calendar_days() -> None:
 
 def test_a_pause_does_not_move_the_pre_publication_copy() -> None:
     records = {"review": {"statutory": True, "planned_publication_date": "2026-05-26"}}
-    case = make_case(records, pauses=[pause("2026-05-01", None)])
+    case = make_case(records, pauses=[pause(date(2026, 5, 1), None)])
     found = deadline(case, "T8", date(2026, 5, 6))
     assert (found.status, found.due) == (St.PAUSED, date(2026, 5, 14))
     assert "publication date" in found.note
@@ -446,12 +452,19 @@ def test_a_pause_does_not_move_the_pre_publication_copy() -> None:
 
 @pytest.mark.parametrize(
     "bad",
-    [Pause(start="soon", reason="x"), Pause(start="2026-04-13", end="2026-04-01", reason="x")],
+    [Pause(start=date(2026, 4, 13), end=date(2026, 4, 1), reason="x")],
 )
-def test_unreadable_pauses_are_noted_and_ignored(bad: Pause) -> None:
+def test_impossible_pauses_are_noted_and_ignored(bad: Pause) -> None:
     found = deadline(make_case(SIN, pauses=[bad]), "T4", date(2026, 4, 14))
     assert (found.status, found.due) == (St.ON_TRACK, date(2026, 4, 27))
     assert "pause" in found.note
+
+
+def test_a_pause_whose_start_is_not_a_date_is_refused_where_it_is_read() -> None:
+    stored = case_to_data(make_case(SIN))
+    stored["pauses"] = [{"start": "soon", "reason": "x", "end": None, "deadline": None}]
+    with pytest.raises(ValueError, match="'soon' is not a date"):
+        case_from_data(stored)
 
 
 # --- which limits apply ---------------------------------------------------------------------
@@ -571,3 +584,22 @@ def test_the_rules_do_not_import_the_user_interface() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("2026-04-02", date(2026, 4, 2)),
+        (" 2026-04-02 ", date(2026, 4, 2)),
+        (date(2026, 4, 2), date(2026, 4, 2)),
+        ("", None),
+        (None, None),
+        ("02/04/2026", None),
+        ("20260402", None),  # date.fromisoformat reads this; the one reader does not
+        ("2026-02-30", None),
+    ],
+)
+def test_a_forms_stored_answer_is_read_by_the_one_reader(answer: object, expected: object) -> None:
+    from cspr_tui.domain.deadline import stored_date
+
+    assert stored_date(answer) == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from cspr_tui.domain.case import Case, Rag, Recommendation, RecommendationStatus, Record
@@ -68,7 +70,7 @@ def test_a_recommendation_goes_to_the_form_and_back() -> None:
         rag_override=Rag.AMBER,
         rag_override_reason="Waiting on the ICB.",
         barrier=True,
-        target_date="2026-12-31",
+        target_date=date(2026, 12, 31),
     )
     values = recommendation_to_form(rec)
     assert values["barrier"] == "Yes" and values["status"] == "In progress"

@@ -63,7 +63,7 @@ def test_a_record_is_kept_and_an_agency_report_updates_its_request() -> None:
     record = case.records["agency_report:Police"]
     assert record.status is RecordStatus.COMPLETE and record.updated_at == STAMP.now
     assert case.agency_reports[0].author == "DS Khan"
-    assert case.agency_reports[0].due_date == "2026-07-01"
+    assert case.agency_reports[0].due_date == date(2026, 7, 1)
 
 
 def test_answers_that_cannot_be_stored_are_named_as_the_reviewer_sees_them() -> None:
@@ -80,7 +80,7 @@ def test_finishing_an_agency_report_marks_its_request_received_once() -> None:
     due date stops counting on the dashboard; a draft does not, and a later edit does not
     move the date."""
     case = _case()
-    case.agency_reports.append(AgencyReportRequest(agency="Police", due_date="2026-06-20"))
+    case.agency_reports.append(AgencyReportRequest(agency="Police", due_date=date(2026, 6, 20)))
     rules.put_record(
         case, STAMP, "agency_report:Police", "agency_report", 2, {"agency": "Police"}, False
     )
@@ -88,9 +88,9 @@ def test_finishing_an_agency_report_marks_its_request_received_once() -> None:
     rules.put_record(
         case, STAMP, "agency_report:Police", "agency_report", 2, {"agency": "Police"}, True
     )
-    assert case.agency_reports[0].received_date == STAMP.today.isoformat()
+    assert case.agency_reports[0].received_date == STAMP.today
     later = Stamp("Reviewer Two", date(2026, 7, 1), "2026-07-01T09:00:00+00:00")
     rules.put_record(
         case, later, "agency_report:Police", "agency_report", 2, {"agency": "Police"}, True
     )
-    assert case.agency_reports[0].received_date == STAMP.today.isoformat()
+    assert case.agency_reports[0].received_date == STAMP.today

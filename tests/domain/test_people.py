@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from cspr_tui.domain.case import Case, Person, PersonKind
@@ -38,7 +40,7 @@ def test_identifiers_round_trip_through_case_json() -> None:
         "Brother",
         PersonKind.SIBLING,
         variants=["Jay"],
-        date_of_birth="2017-02-03",
+        date_of_birth=date(2017, 2, 3),
         addresses=["4 Invented Close, Nowhereton"],
         postcode="NE8 1ZZ",
         nhs_number="943 476 5919",
@@ -82,7 +84,7 @@ def test_options_build_lists_and_dates() -> None:
         }
     )
     assert person.real_name == "Ann" and person.kind is PersonKind.SIGNIFICANT_OTHER
-    assert person.date_of_birth == "1990-02-03"
+    assert person.date_of_birth == date(1990, 2, 3)
     assert person.phones == ["0191 496 0000", "07700 900123"]
 
 
@@ -135,3 +137,25 @@ def test_the_reviews_subjects_leave_out_practitioners() -> None:
     mother = Person("Sam Example", "Mother", "Mother")
     case = Case("CSPR-2026-001", "Child A", people=[child, nurse, mother])
     assert review_subjects(case) == [child, mother]
+
+
+def test_a_date_of_birth_given_as_iso_text_is_kept_as_a_date_and_a_bad_one_refused() -> None:
+    from cspr_tui.domain.people import add_person
+
+    case = Case("CSPR-2026-010", "Child J")
+    add_person(case, Person("Ann Example", "Mother", "Mother", date_of_birth="1990-02-03"))  # type: ignore[arg-type]
+    assert case.people[0].date_of_birth == date(1990, 2, 3)
+    for bad in ("03/02/1990", "1990-02-30", "19900203"):
+        with pytest.raises(ValidationFailed, match=f"date of birth '{bad}' is not a date"):
+            add_person(case, Person("Bo Example", "Father", "Father", date_of_birth=bad))  # type: ignore[arg-type]
+    assert len(case.people) == 1
+
+
+def test_a_date_of_birth_read_from_the_vault_is_not_remembered_after_reading() -> None:
+    from cspr_tui.forms import dates
+
+    born = "2013-09-27"
+    stored = case_to_data(Case("CSPR-2026-010", "Child J", people=[Person("A", "B", "C")]))
+    stored["people"][0]["date_of_birth"] = born
+    assert case_from_data(stored).people[0].date_of_birth == date(2013, 9, 27)
+    assert born not in dates._READ

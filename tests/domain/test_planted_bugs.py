@@ -8,6 +8,7 @@ The audit hash's link to the previous entry is in test_audit_links.py.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -92,13 +93,13 @@ def test_an_overdue_action_in_progress_is_red_despite_evidence_and_a_fresh_updat
         text="Partners should strengthen information sharing at strategy discussions.",
         action="Revise the strategy discussion template and audit its use.",
         lead_agency="Children's social care",
-        target_date="2026-11-30",  # passed by the quarter end
+        target_date=date(2026, 11, 30),  # passed by the quarter end
         status=RecommendationStatus.IN_PROGRESS,
         evidence="Template revised; audit of 20 strategy meetings under way.",
         updates=[
             QuarterlyUpdate(
                 quarter="2026-Q3",
-                date="2026-12-10",
+                date=date(2026, 12, 10),
                 narrative="Audit half done.",
                 status_before="In progress",
                 status_after="In progress",

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from cspr_tui.domain.case import QuarterlyUpdate, Rag, Recommendation, RecommendationStatus
+from cspr_tui.domain.case import Case, QuarterlyUpdate, Rag, Recommendation, RecommendationStatus
+from cspr_tui.domain.case_json import case_from_data, case_problems, case_to_data
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.domain.rag import (
     RAG_DEFINITIONS,
@@ -23,7 +24,7 @@ AS_OF = Q3.end  # 31/12/2026
 S = RecommendationStatus
 
 
-def update(quarter: str = "2026-Q3", day: str = "2026-11-20") -> QuarterlyUpdate:
+def update(quarter: str = "2026-Q3", day: date = date(2026, 11, 20)) -> QuarterlyUpdate:
     return QuarterlyUpdate(
         quarter=quarter,
         date=day,
@@ -42,7 +43,7 @@ def rec(**changes: Any) -> Recommendation:
         "text": "Partners should strengthen information sharing at strategy discussions.",
         "action": "Revise the strategy discussion template and audit its use.",
         "lead_agency": "Children's social care",
-        "target_date": "2027-06-30",
+        "target_date": date(2027, 6, 30),
         "status": S.IN_PROGRESS,
         "updates": [update()],
     }
@@ -55,36 +56,36 @@ def rec(**changes: Any) -> Recommendation:
     [
         # Blue
         ({"status": S.COMPLETED_EVIDENCE_ACCEPTED}, Rag.BLUE),
-        ({"status": S.CLOSED_IMPACT_EVIDENCED, "target_date": "2025-01-01"}, Rag.BLUE),
+        ({"status": S.CLOSED_IMPACT_EVIDENCED, "target_date": date(2025, 1, 1)}, Rag.BLUE),
         # Green
         ({}, Rag.GREEN),
-        ({"target_date": "2027-01-31"}, Rag.GREEN),  # 31 days
-        ({"updates": [update(quarter="2026-Q2", day="2026-10-02")]}, Rag.GREEN),  # dated in Q3
-        ({"updates": [], "last_updated": "2026-12-01T10:00:00+00:00"}, Rag.GREEN),
-        ({"updates": [], "created_date": "2026-11-01"}, Rag.GREEN),  # new this quarter
-        ({"target_date": "2027-01-15", "evidence": "Minutes audit, Dec 2026"}, Rag.GREEN),
+        ({"target_date": date(2027, 1, 31)}, Rag.GREEN),  # 31 days
+        ({"updates": [update(quarter="2026-Q2", day=date(2026, 10, 2))]}, Rag.GREEN),  # dated in Q3
+        ({"updates": [], "last_updated": date(2026, 12, 1)}, Rag.GREEN),
+        ({"updates": [], "created_date": date(2026, 11, 1)}, Rag.GREEN),  # new this quarter
+        ({"target_date": date(2027, 1, 15), "evidence": "Minutes audit, Dec 2026"}, Rag.GREEN),
         ({"status": S.COMPLETED_AWAITING_EVIDENCE, "evidence": "Audit report v1"}, Rag.GREEN),
         # Amber
-        ({"target_date": "2027-01-15"}, Rag.AMBER),  # within 30 days, no evidence
-        ({"target_date": "2026-12-31"}, Rag.AMBER),  # due today
-        ({"target_date": "2027-01-30"}, Rag.AMBER),  # exactly 30 days
-        ({"revised_target_date": "2027-09-30", "revisions": 1}, Rag.AMBER),
-        ({"revised_target_date": "2027-09-30"}, Rag.AMBER),  # revised, count not recorded
-        ({"updates": [update(quarter="2026-Q2", day="2026-08-01")]}, Rag.AMBER),
+        ({"target_date": date(2027, 1, 15)}, Rag.AMBER),  # within 30 days, no evidence
+        ({"target_date": date(2026, 12, 31)}, Rag.AMBER),  # due today
+        ({"target_date": date(2027, 1, 30)}, Rag.AMBER),  # exactly 30 days
+        ({"revised_target_date": date(2027, 9, 30), "revisions": 1}, Rag.AMBER),
+        ({"revised_target_date": date(2027, 9, 30)}, Rag.AMBER),  # revised, count not recorded
+        ({"updates": [update(quarter="2026-Q2", day=date(2026, 8, 1))]}, Rag.AMBER),
         ({"updates": []}, Rag.AMBER),
         ({"target_date": None}, Rag.AMBER),
-        ({"status": S.COMPLETED_AWAITING_EVIDENCE, "target_date": "2026-11-30"}, Rag.AMBER),
-        ({"status": S.NOT_STARTED, "target_date": "2027-01-20"}, Rag.AMBER),
+        ({"status": S.COMPLETED_AWAITING_EVIDENCE, "target_date": date(2026, 11, 30)}, Rag.AMBER),
+        ({"status": S.NOT_STARTED, "target_date": date(2027, 1, 20)}, Rag.AMBER),
         # Red
-        ({"target_date": "2026-12-30"}, Rag.RED),
-        ({"status": S.NOT_STARTED, "target_date": "2026-10-01"}, Rag.RED),
-        ({"revised_target_date": "2026-12-01", "revisions": 1}, Rag.RED),
-        ({"revised_target_date": "2027-12-31", "revisions": 2}, Rag.RED),
+        ({"target_date": date(2026, 12, 30)}, Rag.RED),
+        ({"status": S.NOT_STARTED, "target_date": date(2026, 10, 1)}, Rag.RED),
+        ({"revised_target_date": date(2026, 12, 1), "revisions": 1}, Rag.RED),
+        ({"revised_target_date": date(2027, 12, 31), "revisions": 2}, Rag.RED),
         ({"barrier": True}, Rag.RED),
         ({"status": S.COMPLETED_AWAITING_EVIDENCE, "revisions": 3}, Rag.RED),
         # Grey
         ({"status": S.NOT_STARTED, "updates": []}, Rag.GREY),
-        ({"status": S.PAUSED, "target_date": "2025-01-01"}, Rag.GREY),
+        ({"status": S.PAUSED, "target_date": date(2025, 1, 1)}, Rag.GREY),
         ({"status": S.SUPERSEDED, "barrier": True}, Rag.GREY),
         ({"status": S.NOT_ACCEPTED}, Rag.GREY),
     ],
@@ -102,7 +103,7 @@ def test_manual_override_wins_and_is_explained(override: Rag) -> None:
 
 
 def test_revised_target_is_the_one_judged() -> None:
-    action = rec(target_date="2026-09-30", revised_target_date="2027-06-30", revisions=1)
+    action = rec(target_date=date(2026, 9, 30), revised_target_date=date(2027, 6, 30), revisions=1)
     assert effective_target(action) == date(2027, 6, 30)
     assert not is_overdue(action, AS_OF)
     assert effective_target(rec(target_date=None)) is None
@@ -111,11 +112,11 @@ def test_revised_target_is_the_one_judged() -> None:
 @pytest.mark.parametrize(
     ("changes", "overdue"),
     [
-        ({"target_date": "2026-12-30"}, True),
-        ({"target_date": "2026-12-31"}, False),
-        ({"target_date": "2026-12-30", "status": S.NOT_STARTED}, True),
-        ({"target_date": "2026-12-30", "status": S.COMPLETED_AWAITING_EVIDENCE}, False),
-        ({"target_date": "2026-12-30", "status": S.PAUSED}, False),
+        ({"target_date": date(2026, 12, 30)}, True),
+        ({"target_date": date(2026, 12, 31)}, False),
+        ({"target_date": date(2026, 12, 30), "status": S.NOT_STARTED}, True),
+        ({"target_date": date(2026, 12, 30), "status": S.COMPLETED_AWAITING_EVIDENCE}, False),
+        ({"target_date": date(2026, 12, 30), "status": S.PAUSED}, False),
         ({"target_date": None}, False),
     ],
 )
@@ -132,22 +133,29 @@ def test_impact_can_be_required_for_blue() -> None:
 
 def test_reasons_name_the_rule() -> None:
     assert "31/12/2026" not in explain_rag(rec(), AS_OF, Q3)[1]
-    assert "30/12/2026" in explain_rag(rec(target_date="2026-12-30"), AS_OF, Q3)[1]
+    assert "30/12/2026" in explain_rag(rec(target_date=date(2026, 12, 30)), AS_OF, Q3)[1]
     assert "Q3 2026-27" in explain_rag(rec(updates=[]), AS_OF, Q3)[1]
 
 
-def test_a_bad_stored_date_names_the_recommendation() -> None:
-    with pytest.raises(CsprError, match=r"CSPR-2026-004-R1-A1: target_date"):
-        compute_rag(rec(target_date="31/12/2026"), AS_OF, Q3)
+def test_a_bad_stored_date_is_refused_where_it_is_read_naming_its_place() -> None:
+    # Dates are `date` in memory: a stored "31/12/2026" never reaches the rating; the one
+    # reader refuses it, and the case schema (what `cspr verify` reports) names its path.
+    stored = case_to_data(Case("CSPR-2026-004", "Child A", recommendations=[rec()]))
+    stored["recommendations"][0]["target_date"] = "31/12/2026"
+    with pytest.raises(ValueError, match="'31/12/2026' is not a date in the form YYYY-MM-DD"):
+        case_from_data(stored)
+    assert case_problems(stored) == [
+        "$.recommendations[0].target_date: '31/12/2026' is not a real date (use YYYY-MM-DD)."
+    ]
 
 
 @pytest.mark.parametrize(
     "changes",
     [
-        {"status": S.COMPLETED_AWAITING_EVIDENCE, "target_date": "2026-10-01"},
+        {"status": S.COMPLETED_AWAITING_EVIDENCE, "target_date": date(2026, 10, 1)},
         {"status": S.PAUSED},
-        {"status": S.IN_PROGRESS, "target_date": "2026-10-01"},
-        {"status": S.NOT_STARTED, "target_date": "2027-06-30"},
+        {"status": S.IN_PROGRESS, "target_date": date(2026, 10, 1)},
+        {"status": S.NOT_STARTED, "target_date": date(2027, 6, 30)},
         {"rag_override": Rag.RED, "rag_override_reason": "Escalated by the chair"},
     ],
     ids=["awaiting-evidence-past-target", "paused", "overdue", "not-started", "override"],

@@ -30,8 +30,8 @@ def test_actions_number_under_their_recommendation_and_join_the_lead_agency() ->
     ]
     assert (first, second, third) == tuple(case.recommendations)
     assert case.agencies == ["Police"]
-    assert third.target_date == "2027-01-05" and third.scope is Scope.MULTI_AGENCY
-    assert first.created_date == "2026-06-01" and first.last_updated_by == "Reviewer One"
+    assert third.target_date == date(2027, 1, 5) and third.scope is Scope.MULTI_AGENCY
+    assert first.created_date == date(2026, 6, 1) and first.last_updated_by == "Reviewer One"
 
 
 @pytest.mark.parametrize(
@@ -76,7 +76,7 @@ def test_statuses_that_stop_an_action_need_a_reason() -> None:
 
 
 def test_a_rag_override_and_a_revised_target_need_reasons_and_are_counted() -> None:
-    rec = rules.add_recommendation(_case(), STAMP, text="T", target_date="2026-09-30")
+    rec = rules.add_recommendation(_case(), STAMP, text="T", target_date=date(2026, 9, 30))
     with pytest.raises(ValidationFailed, match="Overriding the RAG rating"):
         rules.apply_changes(rec, {"rag_override": "Red"}, "", STAMP)
     rules.apply_changes(rec, {"rag_override": "Red"}, "Board concern", STAMP)
@@ -87,7 +87,7 @@ def test_a_rag_override_and_a_revised_target_need_reasons_and_are_counted() -> N
         rules.apply_changes(rec, {"revised_target_date": "2026-12-31"}, "", STAMP)
     rules.apply_changes(rec, {"revised_target_date": date(2026, 12, 31)}, "Staff shortage", STAMP)
     rules.apply_changes(rec, {"revised_target_date": "2027-03-31"}, "Again", STAMP)
-    assert rec.revised_target_date == "2027-03-31" and rec.revisions == 2
+    assert rec.revised_target_date == date(2027, 3, 31) and rec.revisions == 2
 
 
 def test_completion_needs_evidence_and_closing_needs_impact_evidence() -> None:
@@ -95,7 +95,7 @@ def test_completion_needs_evidence_and_closing_needs_impact_evidence() -> None:
     with pytest.raises(ValidationFailed, match="Evidence of completion is required"):
         rules.apply_changes(rec, {"status": "Completed – evidence accepted"}, "", STAMP)
     rules.apply_changes(rec, {"status": "Completed – awaiting evidence"}, "", STAMP)
-    assert rec.date_completed == "2026-06-01"
+    assert rec.date_completed == date(2026, 6, 1)
     later = Stamp("Reviewer Two", date(2026, 7, 1), "2026-07-01T09:00:00+00:00")
     with pytest.raises(ValidationFailed, match="Impact evidence is required"):
         rules.apply_changes(
@@ -107,8 +107,8 @@ def test_completion_needs_evidence_and_closing_needs_impact_evidence() -> None:
         "",
         later,
     )
-    assert rec.date_completed == "2026-06-01"  # the first completion date is kept
-    assert rec.date_closed == "2026-07-01" and rec.last_updated_by == "Reviewer Two"
+    assert rec.date_completed == date(2026, 6, 1)  # the first completion date is kept
+    assert rec.date_closed == date(2026, 7, 1) and rec.last_updated_by == "Reviewer Two"
 
 
 def test_check_completion_dates_a_completed_action_once() -> None:
@@ -117,7 +117,7 @@ def test_check_completion_dates_a_completed_action_once() -> None:
     rec.evidence = "Minutes"
     rules.check_completion(rec, date(2026, 8, 1))
     rules.check_completion(rec, date(2026, 9, 1))
-    assert rec.date_completed == "2026-08-01" and rec.date_closed is None
+    assert rec.date_completed == date(2026, 8, 1) and rec.date_closed is None
 
 
 def test_a_quarterly_update_logs_the_move_and_its_day() -> None:
@@ -130,11 +130,11 @@ def test_a_quarterly_update_logs_the_move_and_its_day() -> None:
     (update,) = rec.updates
     assert (update.quarter, update.date, update.narrative) == (
         "2026-Q2",
-        "2026-06-20",
+        date(2026, 6, 20),
         "Work begun",
     )
     assert (update.status_before, update.status_after) == ("Not started", "In progress")
-    assert rec.barrier is True and rec.last_updated == "2026-06-20"
+    assert rec.barrier is True and rec.last_updated == date(2026, 6, 20)
 
 
 def test_find_names_a_missing_action() -> None:

@@ -18,10 +18,16 @@ def test_each_request_with_a_due_date_is_a_deadline_with_its_status() -> None:
         "CSPR-2026-004",
         "Child A",
         agency_reports=[
-            AgencyReportRequest("Police", requested_date="2026-11-02", due_date="2026-11-23"),
-            AgencyReportRequest("Health visiting", due_date="2026-12-31"),
-            AgencyReportRequest("GP", due_date="2026-11-20", received_date="2026-11-19"),
-            AgencyReportRequest("Housing", due_date="2026-11-20", received_date="2026-11-24"),
+            AgencyReportRequest(
+                "Police", requested_date=date(2026, 11, 2), due_date=date(2026, 11, 23)
+            ),
+            AgencyReportRequest("Health visiting", due_date=date(2026, 12, 31)),
+            AgencyReportRequest(
+                "GP", due_date=date(2026, 11, 20), received_date=date(2026, 11, 19)
+            ),
+            AgencyReportRequest(
+                "Housing", due_date=date(2026, 11, 20), received_date=date(2026, 11, 24)
+            ),
             AgencyReportRequest("School"),  # no due date: nothing to chase
         ],
     )
@@ -41,7 +47,7 @@ def test_an_overdue_return_comes_first_among_open_deadlines() -> None:
     case = Case(
         "CSPR-2026-004",
         "Child A",
-        agency_reports=[AgencyReportRequest("Police", due_date="2026-11-23")],
+        agency_reports=[AgencyReportRequest("Police", due_date=date(2026, 11, 23))],
     )
     first = all_deadlines([case], Settings(), date(2026, 11, 30))[0]
     assert first.label == "Information report from Police"

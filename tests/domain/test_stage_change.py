@@ -60,11 +60,11 @@ def test_pause_and_resume_return_to_the_stage_left() -> None:
         rules.pause(case, STAMP, " ")
     rules.pause(case, STAMP, " Criminal trial ", date(2026, 6, 1))
     assert case.stage is Stage.PAUSED and case.paused_from is Stage.REVIEW_IN_PROGRESS
-    assert (case.pauses[0].start, case.pauses[0].reason) == ("2026-06-01", "Criminal trial")
+    assert (case.pauses[0].start, case.pauses[0].reason) == (date(2026, 6, 1), "Criminal trial")
     with pytest.raises(TransitionRefused, match="cannot be paused"):
         rules.pause(case, STAMP, "again")
     rules.resume(case, STAMP, "Trial over")
-    assert case.stage is Stage.REVIEW_IN_PROGRESS and case.pauses[0].end == "2026-06-15"
+    assert case.stage is Stage.REVIEW_IN_PROGRESS and case.pauses[0].end == date(2026, 6, 15)
     with pytest.raises(TransitionRefused, match="not paused"):
         rules.resume(case, STAMP)
 
@@ -99,7 +99,7 @@ def test_one_deadline_paused_resumed_and_overridden() -> None:
     with pytest.raises(ValidationFailed, match="already paused"):
         rules.pause_deadline(case, STAMP, "T7", "Trial")
     rules.resume_deadline(case, STAMP, "T7", date(2026, 6, 20))
-    assert (case.pauses[0].deadline, case.pauses[0].end) == ("T7", "2026-06-20")
+    assert (case.pauses[0].deadline, case.pauses[0].end) == ("T7", date(2026, 6, 20))
     with pytest.raises(ValidationFailed, match="not paused"):
         rules.resume_deadline(case, STAMP, "T7")
     with pytest.raises(ValidationFailed, match="New due date must be a real date"):
@@ -108,7 +108,7 @@ def test_one_deadline_paused_resumed_and_overridden() -> None:
     rules.override_deadline(case, STAMP, "T4", "2026-07-08", "Panel agreed again")
     (override,) = case.overrides
     assert (override.due_date, override.reason, override.by) == (
-        "2026-07-08",
+        date(2026, 7, 8),
         "Panel agreed again",
         "Reviewer One",
     )

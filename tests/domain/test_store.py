@@ -214,7 +214,8 @@ def test_people_key(store: CaseStore) -> None:
 def test_agency_reports(store: CaseStore) -> None:
     ref = store.create_case().ref
     store.request_agency_report(
-        ref, AgencyReportRequest("Police", requested_date="2026-03-06", due_date="2026-03-18")
+        ref,
+        AgencyReportRequest("Police", requested_date=date(2026, 3, 6), due_date=date(2026, 3, 18)),
     )
     with pytest.raises(ValidationFailed, match="already asked"):
         store.request_agency_report(ref, AgencyReportRequest("police"))
@@ -222,7 +223,7 @@ def test_agency_reports(store: CaseStore) -> None:
         store.request_agency_report(ref, AgencyReportRequest("GP", due_date="2026-02-30"))
     store.update_agency_report(ref, "POLICE", {"received_date": date(2026, 3, 17)})
     case = store.get(ref)
-    assert case.agency_reports[0].received_date == "2026-03-17"
+    assert case.agency_reports[0].received_date == date(2026, 3, 17)
     assert case.agencies == ["Police"]
     assert [c.ref for c in store.query(agency="Police")] == [ref]
 
@@ -252,7 +253,7 @@ def test_recommendation_rules(store: CaseStore) -> None:
         text="Share information.",
         action="Audit",
         lead_agency="Police",
-        target_date="2026-09-30",
+        target_date=date(2026, 9, 30),
     )
     two = store.add_recommendation(ref, text="Share information.", action="Train staff")
     three = store.add_recommendation(ref, text="Hear the child.")
@@ -291,7 +292,7 @@ def test_recommendation_rules(store: CaseStore) -> None:
 
 def test_quarterly_updates_log_status_changes(store: CaseStore) -> None:
     ref = store.create_case().ref
-    rec = store.add_recommendation(ref, text="Share information.", target_date="2026-09-30")
+    rec = store.add_recommendation(ref, text="Share information.", target_date=date(2026, 9, 30))
     store.add_quarterly_update(ref, rec.id, "Started the audit.", "In progress")
     with pytest.raises(ValidationFailed, match="needs a reason"):
         store.add_quarterly_update(ref, rec.id, "Stopped.", "Paused")
@@ -308,7 +309,7 @@ def test_quarterly_updates_log_status_changes(store: CaseStore) -> None:
         ("2026-Q1", "Not started", "In progress"),
         ("2026-Q2", "In progress", "Completed – evidence accepted"),
     ]
-    assert done.date_completed == cv.TODAY.isoformat() and done.last_updated == "2026-07-01"
+    assert done.date_completed == cv.TODAY and done.last_updated == date(2026, 7, 1)
     with pytest.raises(CsprError):
         store.add_quarterly_update(ref, rec.id, "x", "In progress", quarter="2026-Q9")
 
@@ -318,7 +319,10 @@ def test_deadline_overrides_and_pauses_need_reasons(store: CaseStore) -> None:
     with pytest.raises(ValidationFailed, match="needs a reason"):
         store.override_deadline(ref, "T7", "2026-12-31", "")
     case = store.override_deadline(ref, "T7", date(2026, 12, 31), "Inquest in November")
-    assert (case.overrides[0].due_date, case.overrides[0].by) == ("2026-12-31", "Reviewer One")
+    assert (case.overrides[0].due_date, case.overrides[0].by) == (
+        date(2026, 12, 31),
+        "Reviewer One",
+    )
     with pytest.raises(ValidationFailed, match="real date"):
         store.override_deadline(ref, "T7", "31/12/2026", "x")
     with pytest.raises(ValidationFailed, match="needs a reason"):
@@ -327,7 +331,7 @@ def test_deadline_overrides_and_pauses_need_reasons(store: CaseStore) -> None:
     with pytest.raises(ValidationFailed, match="already paused"):
         store.pause_deadline(ref, "T4", "Trial")
     case = store.resume_deadline(ref, "T4")
-    assert case.pauses[0].deadline == "T4" and case.pauses[0].end == cv.TODAY.isoformat()
+    assert case.pauses[0].deadline == "T4" and case.pauses[0].end == cv.TODAY
     with pytest.raises(ValidationFailed, match="not paused"):
         store.resume_deadline(ref, "T4")
 
@@ -514,7 +518,7 @@ def test_an_old_vaults_report_holding_its_requests_facts_reads_the_same(
     """A vault written when a report's record also kept its request's facts opens, reads
     the same answers, is not damage, and loses the copy (not the facts) on its next save."""
     ref = store.create_case().ref
-    store.request_agency_report(ref, AgencyReportRequest("Police", requested_date="2026-03-01"))
+    store.request_agency_report(ref, AgencyReportRequest("Police", requested_date=date(2026, 3, 1)))
     data = case_to_data(store.get(ref))
     old = {**_agency_answers("Police"), "involvement_summary": "Two calls."}
     data["records"] = {

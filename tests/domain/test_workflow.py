@@ -249,7 +249,7 @@ def test_pause_and_resume(store: CaseStore) -> None:
         store.pause(ref, "again")
     case = store.resume(ref, "Trial concluded")
     assert case.stage == Stage.REVIEW_IN_PROGRESS and case.paused_from is None
-    assert case.pauses[-1].end == cv.TODAY.isoformat()
+    assert case.pauses[-1].end == cv.TODAY
     with pytest.raises(TransitionRefused, match="not paused"):
         store.resume(ref)
     assert [e.reason for e in store.audit_trail(ref)[-2:]] == ["Criminal trial", "Trial concluded"]
@@ -356,7 +356,7 @@ def test_a_deferred_publication_clock_blocks_publishing(store: CaseStore) -> Non
 def _rr_store(folder: Path, today: date) -> tuple[CaseStore, str]:
     store = cv.make_store(folder, today=today)
     ref = cv.case_at_stage(store, "rapid_review")
-    store.request_agency_report(ref, AgencyReportRequest("Police", received_date="2026-03-12"))
+    store.request_agency_report(ref, AgencyReportRequest("Police", received_date=date(2026, 3, 12)))
     store.request_agency_report(ref, AgencyReportRequest("Health visiting"))
     store.request_agency_report(ref, AgencyReportRequest("Midwifery"))
     return store, ref

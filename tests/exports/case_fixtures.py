@@ -6,6 +6,8 @@ exporters: `& < > " '`, line breaks, non-ASCII names and values that look like f
 
 from __future__ import annotations
 
+from datetime import date
+
 from cspr_tui.domain.case import (
     AgencyReportRequest,
     Case,
@@ -145,7 +147,7 @@ def make_case(ref: str = "CSPR-2026-004") -> Case:
                 "Police",
                 author="Sergeant Invented",
                 author_role="Review officer",
-                due_date="2026-04-01",
+                due_date=date(2026, 4, 1),
                 depth="lcspr",
                 version=2,
             )
@@ -168,16 +170,16 @@ def add_recommendations(case: Case, count: int) -> Case:
                 action="+44 is a prefix" if i == 1 else f"@team -{i} act",
                 lead_agency=agencies[i % 3],
                 lead_officer="Head of service",
-                target_date=f"2026-{(i % 9) + 3:02d}-15",
+                target_date=date(2026, (i % 9) + 3, 15),
                 status=statuses[i % len(statuses)],
-                created_date="2026-10-05" if i % 4 == 0 else "2026-04-10",
-                date_closed="2026-11-20"
+                created_date=date(2026, 10, 5) if i % 4 == 0 else date(2026, 4, 10),
+                date_closed=date(2026, 11, 20)
                 if statuses[i % len(statuses)].startswith("Closed")
                 else None,
                 updates=[
                     QuarterlyUpdate(
                         "2026-Q3",
-                        "2026-11-01",
+                        date(2026, 11, 1),
                         f"Update {i} & more",
                         "In progress",
                         "In progress",

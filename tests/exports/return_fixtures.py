@@ -88,8 +88,8 @@ class Setting:
                 AgencyReportRequest(
                     agency=agency,
                     author="DS Invented" if agency == "Police" else "HV lead",
-                    requested_date="2026-11-02",
-                    due_date="2026-11-23",
+                    requested_date=date(2026, 11, 2),
+                    due_date=date(2026, 11, 23),
                     return_contact="Business manager",
                     return_address="Invented Partnership, 1 Nowhere Street, NE0 0ZZ",
                 ),

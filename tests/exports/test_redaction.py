@@ -8,6 +8,7 @@ import pytest
 
 from cspr_tui.domain.case import Case, Person, PersonKind, RedactionOutcome
 from cspr_tui.exports.redaction import Redactor, decision, fold
+from cspr_tui.exports.redaction.engine import relabel
 from tests.exports.case_fixtures import make_case
 
 
@@ -364,3 +365,27 @@ def test_the_partnerships_allowlist_is_compiled_once_for_every_case() -> None:
     assert one.scan("Sam Reviewer rang") == other.scan("Sam Reviewer rang") == []
     assert one.redact("Ann Other rang") == "Ann Other rang"  # not this case's key
     assert other.redact("Ann Other rang") == "Mother rang"
+
+
+def test_where_a_finding_is_reads_in_the_forms_words() -> None:
+    """The review lists where each finding is by the form's section and question, not by
+    the report context's field path ("a.referral.referrer_name")."""
+    from cspr_tui.exports.redaction.review import readable_where
+    from cspr_tui.forms import load_forms
+
+    forms = load_forms()
+    finding = _redactor().scan("Zoë Fictionalia", document="referral report")[0]
+
+    def where(path: str) -> str:
+        return readable_where(relabel(finding, path=path), forms)
+
+    assert where("a.referral.referrer_name") == "referral report › B. Referrer: Referrer name"
+    assert where("rows.children[1].name") == "referral report › Child 2: Child's full name"
+    assert (
+        where("sections[Children].blocks[0].entries[0].blocks[0].rows[Child's full name].value")
+        == "referral report › Children › entry 1 › Child's full name"
+    )
+    assert where("CSPR-2026-001-R1-A2.updates[0].narrative") == (
+        "referral report › CSPR-2026-001-R1-A2: updates 1, narrative"
+    )
+    assert where("a.nosuchform.field") == "referral report › a.nosuchform.field"  # as it is

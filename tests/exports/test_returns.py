@@ -38,6 +38,7 @@ def _judge(setting: Setting, path: Path):
         store.forms["agency_report"],
         lambda ref: store.get(ref) if ref in store else None,
         today=TODAY,
+        settings=store.settings,
     )
 
 
@@ -63,7 +64,52 @@ def test_a_completed_return_reads_every_answer_and_is_stored(setting, tmp_path) 
     record = agency_record(case, "Police")
     assert record is not None and record.values["chronology"][1]["who"] == "Detective constable"
     request = next(r for r in case.agency_reports if r.agency == "Police")
-    assert request.received_date == TODAY.isoformat()
+    assert request.received_date == TODAY
+
+
+def test_a_returns_protective_marking_is_the_partnerships_from_its_settings(
+    setting, tmp_path
+) -> None:
+    """The review team's marking answer follows `settings.protective_marking`, as every
+    exported page does: a partnership that marks OFFICIAL stores OFFICIAL, not a fixed
+    OFFICIAL-SENSITIVE."""
+    filled = complete(setting.export(), tmp_path / "filled.docx")
+    assert _judge(setting, filled).result.values["protective_marking"] == "OFFICIAL-SENSITIVE"
+    setting.store.settings.protective_marking = "OFFICIAL"
+    judged = _judge(setting, filled)
+    assert judged.result.accepted, _messages(judged.result)
+    assert judged.result.values["protective_marking"] == "OFFICIAL"
+    setting.store.receive_agency_return(
+        setting.ref, "Police", judged.result.values, source=filled.name
+    )
+    record = agency_record(setting.case(), "Police")
+    assert record is not None and record.values["protective_marking"] == "OFFICIAL"
+    assert record.status == "complete"
+
+
+def test_a_partnerships_own_marking_outside_the_list_still_finishes_a_return(
+    workspace, tmp_path
+) -> None:
+    """A marking the shipped list lacks joins the form's choices from the settings, so the
+    return is finished with it rather than kept a draft for "not one of the choices"."""
+    from cspr_tui.forms import load_forms
+
+    setting = Setting(workspace)
+    try:
+        own = "OFFICIAL-SENSITIVE PERSONAL"
+        setting.store.settings.protective_marking = own
+        setting.store.forms = load_forms(settings=setting.store.settings)
+        filled = complete(setting.export(), tmp_path / "filled.docx")
+        judged = _judge(setting, filled)
+        assert judged.result.accepted and not judged.result.warnings, _messages(judged.result)
+        setting.store.receive_agency_return(
+            setting.ref, "Police", judged.result.values, source=filled.name
+        )
+        record = agency_record(setting.case(), "Police")
+        assert record is not None and record.status == "complete"
+        assert record.values["protective_marking"] == own
+    finally:
+        setting.close()
 
 
 def test_the_document_id_matches_the_request_and_its_token(setting, tmp_path) -> None:

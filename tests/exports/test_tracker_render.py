@@ -128,7 +128,7 @@ def _import_cases(folder: Path, count: int, per_case: int) -> list[Case]:
                 [
                     QuarterlyUpdate(
                         Q3.code,
-                        "2026-11-02",
+                        date(2026, 11, 2),
                         LONG_UPDATE if n % 7 == 1 else "Draft guidance out for comment.",
                         "Not started",
                         "In progress",

@@ -535,7 +535,7 @@ def test_a_failure_mid_workbook_leaves_no_scratch_or_partial_file(
 
 def test_board_pack_prints_what_a_meeting_reads(workspace: Path) -> None:
     case = add_recommendations(make_case(), 4)
-    case.recommendations[0].revised_target_date = "2027-01-31"
+    case.recommendations[0].revised_target_date = date(2027, 1, 31)
     case.recommendations[0].lead_agency = "Child and adolescent mental health services"
     path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY, settings=SETTINGS)
     ws = openpyxl.load_workbook(path)["Board pack"]
@@ -677,7 +677,7 @@ def test_quarter_summary_lists_the_longest_overdue_first_and_counts_the_rest(
     for index, rec in enumerate(case.recommendations):
         rec.status = RecommendationStatus.IN_PROGRESS
         rec.revised_target_date = None
-        rec.target_date = f"2026-{(index % 9) + 1:02d}-{(index % 27) + 1:02d}"  # all past
+        rec.target_date = date(2026, (index % 9) + 1, (index % 27) + 1)  # all past
     path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY, settings=SETTINGS)
     values = [
         tuple(c.value for c in row) for row in openpyxl.load_workbook(path)["Quarter summary"]
@@ -687,7 +687,7 @@ def test_quarter_summary_lists_the_longest_overdue_first_and_counts_the_rest(
     listed = values[start + 2 : start + 2 + SUMMARY_LISTING_LIMIT]
     targets = [row[3] for row in listed]
     assert targets == sorted(targets) and len(targets) == SUMMARY_LISTING_LIMIT
-    assert min(targets) == min(datetime.fromisoformat(r.target_date) for r in case.recommendations)
+    assert min(targets).date() == min(r.target_date for r in case.recommendations)
     assert values[start + 2 + SUMMARY_LISTING_LIMIT][0] == (
         f"The first {SUMMARY_LISTING_LIMIT} of {extra}; filter the Tracker to see them all."
     )

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from cspr_tui.forms import DateFormatError, format_date, parse_date, parse_iso_date
+from cspr_tui.forms.dates import iso_date, optional_iso_date
 
 
 @pytest.mark.parametrize(
@@ -77,3 +79,54 @@ def test_months_after_clamps_to_the_month_end_and_stops_at_the_calendar_edge() -
     assert months_after(dt.date(2023, 8, 31), 6) == dt.date(2024, 2, 29)
     assert months_after(dt.date(2026, 3, 31), -1) == dt.date(2026, 2, 28)
     assert months_after(dt.date(9999, 12, 1), 1) is None
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        ("2026-03-07", dt.date(2026, 3, 7)),
+        ("1850-01-01", dt.date(1850, 1, 1)),  # any year the calendar has: stored as given
+        ("2150-12-31", dt.date(2150, 12, 31)),
+        (dt.date(2026, 3, 7), dt.date(2026, 3, 7)),
+    ],
+)
+def test_the_one_reader_of_stored_dates_reads_exact_iso(stored: object, expected: dt.date) -> None:
+    assert iso_date(stored) == expected
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "2026-02-29",  # not a leap year
+        "07/03/2026",
+        "2026-3-7",
+        "20260307",  # date.fromisoformat takes these three since Python 3.11
+        "2026-W10-6",
+        "2026-03-07T10:00:00",
+        " 2026-03-07",
+        "",
+        None,
+        20260307,
+        dt.datetime(2026, 3, 7, 10, 0),  # a moment is not a day
+    ],
+)
+def test_the_one_reader_refuses_anything_else_by_its_value(stored: object) -> None:
+    with pytest.raises(DateFormatError, match=re.escape(repr(stored))):
+        iso_date(stored)
+
+
+def test_an_optional_stored_date_may_be_none() -> None:
+    assert optional_iso_date(None) is None
+    assert optional_iso_date("2026-03-07") == dt.date(2026, 3, 7)
+    with pytest.raises(DateFormatError):
+        optional_iso_date("")
+
+
+def test_a_date_that_identifies_a_person_is_not_remembered() -> None:
+    from cspr_tui.forms import dates
+
+    born = "2011-07-19"
+    assert iso_date(born, remember=False) == dt.date(2011, 7, 19)
+    assert born not in dates._READ  # nothing of it outlives the vault's lock
+    assert iso_date("2026-07-19") == dt.date(2026, 7, 19)
+    assert "2026-07-19" in dates._READ  # an ordinary stored date is read once

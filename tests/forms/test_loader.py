@@ -137,6 +137,28 @@ def test_choice_lists_argument_overrides_for_settings() -> None:
     assert method.choice_list == "review_methods"
 
 
+@pytest.mark.parametrize(
+    ("marking", "expected"),
+    [
+        ("OFFICIAL", ("OFFICIAL-SENSITIVE", "OFFICIAL")),  # in the list: kept once
+        (
+            "OFFICIAL-SENSITIVE PERSONAL",
+            ("OFFICIAL-SENSITIVE", "OFFICIAL", "OFFICIAL-SENSITIVE PERSONAL"),
+        ),
+        ("", ("OFFICIAL-SENSITIVE", "OFFICIAL")),  # none printed: the list as shipped
+    ],
+)
+def test_the_settings_give_their_lists_and_their_own_protective_marking(
+    marking: str, expected: tuple[str, ...]
+) -> None:
+    from cspr_tui.settings import Settings
+
+    settings = Settings(protective_marking=marking, review_methods=["SILP", "Desktop review"])
+    forms = load_forms(settings=settings)
+    assert forms["agency_report"].field("protective_marking").choices == expected
+    assert forms["review"].field("method").choices == ("SILP", "Desktop review")
+
+
 def test_missing_shipped_forms_are_reported(tmp_path: Path) -> None:
     base = tmp_path / "base"
     base.mkdir()

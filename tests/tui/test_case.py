@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from textual.widgets import DataTable, Select, Static
@@ -185,7 +186,7 @@ async def test_stage_bar_warns_and_a_deadline_is_overridden_with_a_reason(
     vault, store = read_store(vault_path)
     try:
         override = store.get(ref).overrides[-1]
-        assert (override.deadline, override.due_date) == ("T4", "2026-06-17")
+        assert (override.deadline, override.due_date) == ("T4", date(2026, 6, 17))
         assert override.reason == "Agreed with the Panel"
     finally:
         vault.close()
@@ -332,7 +333,7 @@ async def test_agency_reports_one_per_agency_chosen_edited_and_requested(
             "Designated nurse"
         )  # kept on its request, which owns it
         housing = next(r for r in case.agency_reports if r.agency == "Housing")
-        assert (housing.author, housing.due_date) == ("Pat Fictional", "2026-06-30")
+        assert (housing.author, housing.due_date) == ("Pat Fictional", date(2026, 6, 30))
     finally:
         vault.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from cspr_tui.settings import Settings
@@ -165,8 +166,8 @@ async def test_a_report_request_starts_on_the_next_agency_the_referral_names(
     finally:
         vault.close()
     assert asked == [
-        ("Police", "DS Kim Sample", "2026-06-22"),
-        ("Acute hospital trust", "Named nurse", "2026-06-23"),
+        ("Police", "DS Kim Sample", date(2026, 6, 22)),
+        ("Acute hospital trust", "Named nurse", date(2026, 6, 23)),
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from textual.widgets import Checkbox, DataTable, Select
@@ -87,7 +88,7 @@ async def test_add_a_recommendation_then_a_quarterly_update_with_a_reason(
         rec = next(r for r in store.get("CSPR-2026-001").recommendations if r.id == rec_id)
         assert rec.status == RecommendationStatus.PAUSED
         assert rec.status_reason == "Court case"
-        assert rec.target_date == "2026-12-31"
+        assert rec.target_date == date(2026, 12, 31)
         assert [u.narrative for u in rec.updates] == ["On hold"]
     finally:
         vault.close()
@@ -131,10 +132,10 @@ async def test_revise_the_target_date_and_override_the_rag_each_with_a_reason(
     try:
         rec = store.get("CSPR-2026-002").recommendations[0]
         assert (rec.revised_target_date, rec.revision_reason) == (
-            "2026-09-30",
+            date(2026, 9, 30),
             "Training moved to autumn",
         )
-        assert rec.revisions == 1 and rec.target_date == "2026-01-31"
+        assert rec.revisions == 1 and rec.target_date == date(2026, 1, 31)
         assert (rec.rag_override, rec.rag_override_reason) == (Rag.AMBER, "Plan agreed")
     finally:
         vault.close()

@@ -9,7 +9,8 @@ finding (document, field path, the sentence with the hit marked) and what to do.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -22,6 +23,7 @@ from cspr_tui.exports.redaction.engine import (
     open_findings,
     unique,
 )
+from cspr_tui.forms.model import Form
 from cspr_tui.settings import Settings
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "check_pseudonyms",
     "context_findings",
     "published_context",
+    "readable_where",
     "redact_context",
     "report_findings",
     "require_all_reviewed",
@@ -255,3 +258,57 @@ def accepting(
 ) -> list[RedactionDecision]:
     """Decisions accepting each open finding's proposal (the reviewer's "accept all")."""
     return [decision(f, RedactionOutcome.ACCEPTED, reason, by) for f in open_findings(findings)]
+
+
+_INDEXED = re.compile(r"^(?P<group>\w+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
+_BRACKETED = re.compile(r"(\w+)\[([^\]]+)\]")
+
+
+def readable_where(finding: Finding, forms: Mapping[str, Form], *, short: bool = False) -> str:
+    """Where a finding is, in the words the reviewer saw on the form: "referral report ›
+    B. Referrer: Referrer name", "rapid-review report › Sign-off 2: Role", not the context's
+    field path ("a.referral.referrer_name"). An unknown path is shown as it is. `short`
+    names the document in a word ("Referral › ..."), for a table column."""
+    path = finding.path
+    place = _readable_path(path, forms) if path else ""
+    document = finding.document
+    if short and document:
+        document = document.removesuffix(" report").replace("-", " ").capitalize()
+    return " › ".join(p for p in (document, place or path) if p)
+
+
+def _readable_path(path: str, forms: Mapping[str, Form]) -> str:
+    if path.startswith("a.") and path.count(".") == 2:
+        _a, form_id, field_id = path.split(".")
+        form = forms.get(form_id)
+        found = form.field(field_id) if form is not None else None
+        section = form.section_of(field_id) if form is not None and found is not None else None
+        if found is not None:
+            return f"{section.title}: {found.label}" if section else found.label
+        return ""
+    if path.startswith("rows."):
+        match = _INDEXED.match(path[len("rows.") :])
+        if match is None:
+            return ""
+        for form in forms.values():
+            found = form.field(f"{match['group']}.{match['field']}")
+            if found is not None and found.parent is not None:
+                return f"{found.parent.row_label(int(match['index']))}: {found.label}"
+        return ""
+    if path.startswith("sections["):  # a report's section, block, entry and row names
+        parts: list[str] = []
+        row_named = False
+        for kind, name in _BRACKETED.findall(path):
+            if not name.isdigit():
+                parts.append(name)
+            elif kind == "entries":
+                parts.append(f"entry {int(name) + 1}")
+            elif kind == "cells" and not row_named:  # a table's row, then its column
+                parts.append(f"row {int(name) + 1}")
+                row_named = True
+        return " › ".join(parts)
+    head, _, tail = path.partition(".")
+    if tail and re.fullmatch(r"[\w-]+", head):  # the tracker: an action's id, then its field
+        words = re.sub(r"\[(\d+)\]", lambda m: f" {int(m[1]) + 1}", tail).replace(".", ", ")
+        return f"{head}: {words.replace('_', ' ')}"
+    return ""

@@ -703,6 +703,7 @@ class CaseScreen(StyledOnceScreen[None]):
                 store.forms[AGENCY_REPORT_FORM],
                 lambda wanted: store.get(wanted) if wanted in store else None,
                 today=today,
+                settings=store.settings,
             )
             if found.case.ref != ref:
                 raise ValidationFailed(
@@ -781,8 +782,8 @@ class CaseScreen(StyledOnceScreen[None]):
                 AgencyReportRequest(
                     agency=answers.choice or "",
                     author=answers.texts.get("author", ""),
-                    requested_date=today.isoformat(),
-                    due_date=answers.day.isoformat() if answers.day else None,
+                    requested_date=today,
+                    due_date=answers.day,
                 ),
             )
 

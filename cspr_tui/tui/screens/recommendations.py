@@ -285,7 +285,7 @@ class RecommendationsScreen(StyledOnceScreen[None]):
             store.update_recommendation(
                 row.ref,
                 row.rec.id,
-                {"revised_target_date": answers.day.isoformat() if answers.day else None},
+                {"revised_target_date": answers.day},
                 answers.reason,
             )
 

@@ -89,6 +89,8 @@ class RedactionReviewScreen(Screen[None]):
         self.query_one("#review-status", Static).update(Text(message, style="bold red"))
 
     def _show(self, findings: list[Any]) -> None:
+        from cspr_tui.exports.redaction.review import readable_where
+
         self.findings = findings
         table = self.query_one("#findings", DataTable)
         keep = table.cursor_row
@@ -96,7 +98,13 @@ class RedactionReviewScreen(Screen[None]):
         for f in findings:
             status = f.outcome.value if f.outcome else "open"
             becomes = f.replacement if f.withheld else "(kept as written)"
-            cells = (f.id, status, f.kind, f.where(), becomes)
+            cells = (
+                f.id,
+                status,
+                f.kind,
+                readable_where(f, self.app.store.forms, short=True),
+                becomes,
+            )
             table.add_row(*(cut_to_fit(str(c)) for c in cells), key=f.id)
         open_count = sum(f.open for f in findings)
         self.query_one("#review-status", Static).update(
@@ -111,13 +119,15 @@ class RedactionReviewScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#findings")
     def _detail(self) -> None:
+        from cspr_tui.exports.redaction.review import readable_where
+
         finding = self.current()
         detail = self.query_one("#review-detail", Static)
         if finding is None:
             detail.update("")
             return
         text = Text()
-        text.append(f"{finding.where()}\n", style="bold")
+        text.append(f"{readable_where(finding, self.app.store.forms)}\n", style="bold")
         text.append(f"{finding.snippet}\n")
         proposal = (
             f"replace with {finding.replacement!r}" if finding.withhold else "keep as written"
