@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from cspr_tui import __version__
+from cspr_tui.cli.terminal import opens_the_app
 from cspr_tui.errors import CsprError, UsageError
 
 __all__ = ["build_parser", "main"]
@@ -115,6 +116,17 @@ def _problem_lines(exc: CsprError) -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if opens_the_app(argv):
+        from cspr_tui.cli.terminal import typed_keys_hidden
+
+        # From the first moment: loading the commands and the app takes seconds, and a
+        # passphrase typed meanwhile would be echoed in the clear.
+        with typed_keys_hidden():
+            return _main(argv)
+    return _main(argv)
+
+
+def _main(argv: list[str]) -> int:
     debug = "--debug" in argv
     try:
         parser = build_parser()

@@ -39,7 +39,7 @@ def _need_terminal() -> None:
 def _run_app(vault_path: Path) -> int:
     from cspr_tui.tui import make_app
 
-    make_app(load_settings(), vault_path).run()
+    make_app(load_settings(), vault_path).run()  # (`main` hides keys typed until it starts)
     return 0
 
 

@@ -57,6 +57,21 @@ def layout_pending(screen: Screen[object]) -> bool:
     return bool(screen._layout_required)
 
 
+def as_typed(event: events.Event) -> events.Event:
+    """The key the reviewer pressed: a newline from the terminal is its Enter.
+
+    Until Textual takes the terminal over at start-up, the terminal is in its line mode,
+    which turns the carriage return of Enter into a newline; Textual reads that as ctrl+j,
+    which no input answers. A passphrase typed as the unlock screen appears lost its Enter,
+    and the same passphrase typed again went in after it and was refused. Terminals treat
+    ctrl+j as Enter anyway, and the app binds nothing to it."""
+    if isinstance(event, events.Key) and event.key == "ctrl+j":
+        enter = events.Key("enter", "\r")
+        enter.set_sender(event._sender)
+        return enter
+    return event
+
+
 class KeyGate:
     """The backlog of keys not yet handed to the app, and the check that releases them."""
 
@@ -84,6 +99,7 @@ class KeyGate:
 
         Quit and lock wait their turn like any key, unless the app has been busy for longer
         than `MAX_WAIT` (a long export): then they act at once, as a way out."""
+        event = as_typed(event)
         long_wait = self.busy and time.monotonic() - self.since > MAX_WAIT
         if isinstance(event, events.Key) and event.key in ESCAPE_HATCHES and long_wait:
             await self.dispatch(event)

@@ -317,3 +317,37 @@ async def test_letters_open_the_lists_of_the_update_and_export_dialogs(
         rec = store.get(store.list_cases()[0].ref).recommendations[0]
         assert rec.status.value == "In progress"
         assert [u.narrative for u in rec.updates] == ["Started"]
+
+
+async def test_a_date_typed_after_an_error_jump_is_not_judged_before_it_is_complete(
+    settings: Settings, vault_path: Path
+) -> None:
+    """After ctrl+t listed an error and the cursor jumped to the Panel copy date, the new
+    date showed "20" with "20 is not a date" while the rest of it was still being typed."""
+    from tests.tui.test_carry_over import open_form, seed_lcspr_decided
+
+    seed_vault(vault_path, seed_lcspr_decided)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "7")
+        await burst(pilot, "ctrl+g", "end", "enter")
+        assert form.section.id == "publication"
+        form.editors["planned_publication_date"].input.focus()
+        await burst(pilot, *"01112026", "tab", *"05112026", "tab", "ctrl+t")
+        panel = form.editors["panel_sos_copy_sent_date"]
+        assert app.focused is panel.input  # the error jump
+        error = panel.query_one(".field-error")
+        assert "must be before the planned publication date" in str(error.content)
+        issues = form.query_one("#form-issues")
+        for part in ("2", "0", "1", "0", "2"):  # the date so far, each key on its own
+            await burst(pilot, part)
+            assert "is not a date" not in str(error.content), panel.input.value
+            assert "is not a date" not in str(issues.content), panel.input.value
+        await burst(pilot, *"026")
+        assert panel.input.value == "20/10/2026"
+        assert form.values["panel_sos_copy_sent_date"] == "2026-10-20"
+        assert str(error.content) == ""  # the error the jump was for is fixed and gone
+        assert "must be before" not in str(issues.content)
+        # Left unfinished, the date is judged when the reviewer leaves it.
+        await burst(pilot, "ctrl+u", *"2010", "tab")
+        assert "is not a date" in str(error.content)

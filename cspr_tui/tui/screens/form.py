@@ -470,7 +470,9 @@ class FormScreen(StyledOnceScreen[bool]):
             editor.check()  # a pick is complete at once: check it (and its constraints) now
             self._show_step_line()
         elif editor.has_class("-has-error"):
-            editor.check()  # fixing a shown error clears it as soon as it is right
+            # Fixing a shown error clears it as soon as it is right; a date half typed is
+            # not called wrong meanwhile.
+            editor.check_as_typed()
 
     @on(Input.Blurred)
     def _input_left(self, event: Input.Blurred) -> None:
@@ -648,7 +650,12 @@ class FormScreen(StyledOnceScreen[bool]):
         issues = self.form.validate(self.values, finishing=finishing)
         return [i for i in issues if root_of(i.path) in ids]
 
-    def show_issues(self, issues: list, heading: str, *, finishing: bool = False) -> None:
+    def show_issues(
+        self, issues: list, heading: str, *, finishing: bool = False, typing: bool = False
+    ) -> None:
+        """List `issues` under `heading` and under their questions. `typing`: the list is
+        following keys as they are typed, so the answer in the focused box is not judged
+        before it is complete (see `FieldEditor.check_as_typed`)."""
         for editor in self.editors.values():
             editor.show_error(None)
         lines = []
@@ -662,7 +669,7 @@ class FormScreen(StyledOnceScreen[bool]):
             if root_of(path) in self._section_paths(self.section) and text:
                 editor = self.editors.get(path)
                 if editor is not None:
-                    problem = editor.check()
+                    problem = editor.check_as_typed() if typing else editor.check()
                     if problem:
                         lines.insert(0, f"! {self.entry_message(path, problem)}")
         text = heading + "\n" + "\n".join(lines[:6]) if lines else ""
@@ -677,7 +684,9 @@ class FormScreen(StyledOnceScreen[bool]):
         if self.issues_shown is None:
             return
         heading, finishing = self.issues_shown
-        self.show_issues(self.step_issues(finishing=finishing), heading, finishing=finishing)
+        self.show_issues(
+            self.step_issues(finishing=finishing), heading, finishing=finishing, typing=True
+        )
 
     def entry_message(self, path: str, message: str) -> str:
         """A message about one entry of a group names it: "Agency 2: Date … future"."""

@@ -230,6 +230,19 @@ class FieldEditor(Vertical):
         self.show_error(problem)
         return problem
 
+    def check_as_typed(self) -> str | None:
+        """`check`, for an answer still being typed in its box: one that cannot be read yet
+        ("20" on the way to 20/11/2026) clears the old message but is not called wrong
+        until the reviewer leaves the box or presses Enter (the input's own validation)."""
+        widget = self.input
+        if isinstance(widget, Input) and widget.has_focus:
+            try:
+                self.field.parse(self.read_raw())
+            except ValueError:
+                self.show_error(None)
+                return None
+        return self.check()
+
 
 class RepeatRow(Vertical):
     """One entry of a repeatable group: expanded (its questions) or one summary line.
