@@ -110,3 +110,19 @@ def test_textual_select_overlay_the_choice_drop_down_extends() -> None:
     assert "self._type_to_search" in select_init and "self._allow_blank" in select_init
     compose = inspect.getsource(Select.compose)
     assert "SelectCurrent(" in compose and "SelectOverlay(" in compose  # what ours replaces
+
+
+def test_textual_reads_a_newline_from_the_terminal_as_ctrl_j() -> None:
+    """cspr_tui/tui/key_gate.py (`as_typed`) turns ctrl+j into Enter: until Textual takes the
+    terminal over at start-up, the terminal's line mode turns the Enter a reviewer types into
+    a newline, which Textual's parser reads as ctrl+j (tests/tui/test_unlock_typed_ahead.py
+    posts those events)."""
+    from textual._xterm_parser import XTermParser
+
+    def keys(typed: str) -> list[tuple[str, str | None]]:
+        parser = XTermParser()
+        found = [*parser.feed(typed), *parser.feed("")]
+        return [(e.key, e.character) for e in found]
+
+    assert keys("a\n") == [("a", "a"), ("ctrl+j", "\n")]
+    assert keys("a\r") == [("a", "a"), ("enter", "\r")]

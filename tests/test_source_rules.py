@@ -51,6 +51,8 @@ PRIVATE_IMPORTS_ALLOWED = {
     ("tests/test_library_internals.py", "textual.widgets._select"),
     ("tests/test_library_internals.py", "textual.widgets._select.SelectCurrent"),
     ("tests/test_library_internals.py", "textual.widgets._select.SelectOverlay"),
+    ("tests/test_library_internals.py", "textual._xterm_parser"),
+    ("tests/test_library_internals.py", "textual._xterm_parser.XTermParser"),
 }
 
 
