@@ -9,6 +9,7 @@ the workspace's default vault through the public API first, as another session w
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -73,3 +74,15 @@ def workspace_store(workspace: Path, passphrase: str = PASS) -> Iterator[CaseSto
         yield CaseStore(vault, settings, load_forms())
     finally:
         vault.close()
+
+
+def one_case_vault(workspace: Path) -> Path:
+    """The workspace's default vault holding one new case (made through the store)."""
+    with workspace_store(workspace) as store:
+        store.create_case()
+    return workspace / "vault" / "cases.vault"
+
+
+def folder_digest(folder: Path) -> dict[str, str]:
+    """Every file's SHA-256 in a folder: "nothing changed" is the same digest after."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}

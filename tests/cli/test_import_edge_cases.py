@@ -6,7 +6,6 @@ an "unexpected error", a Python exception name or a silent acceptance before.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,8 @@ import pytest
 from cspr_tui.domain.store import CaseStore
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
-from cspr_tui.vault import create_vault, open_vault
-from tests.cli_run import PASS, cspr
+from cspr_tui.vault import open_vault
+from tests.cli_run import PASS, cspr, folder_digest, one_case_vault
 
 CORPUS = Path(__file__).parent / "import_corpus"
 GOOD = Path(__file__).parent / "import_ok"
@@ -23,15 +22,7 @@ GOOD = Path(__file__).parent / "import_ok"
 
 @pytest.fixture
 def vault_path(workspace: Path) -> Path:
-    path = workspace / "vault" / "cases.vault"
-    vault = create_vault(path, PASS)
-    CaseStore(vault, Settings(reviewer_name="Reviewer One"), load_forms()).create_case()
-    vault.close()
-    return path
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    return one_case_vault(workspace)
 
 
 def _bad_utf8_offset() -> str:
@@ -66,7 +57,7 @@ CASES = [
 def test_malformed_input_exits_6_with_its_location(
     vault_path: Path, name: str, expected: list[str]
 ) -> None:
-    before = _digest(vault_path.parent)
+    before = folder_digest(vault_path.parent)
     done = cspr("import", str(CORPUS / name))
     assert done.returncode == 6, (done.stdout, done.stderr)
     assert done.stderr.startswith(f"cspr: {(CORPUS / name).absolute()}")
@@ -75,7 +66,7 @@ def test_malformed_input_exits_6_with_its_location(
     assert "Traceback" not in done.stderr
     assert "unexpected error" not in done.stderr
     assert len(done.stderr.splitlines()) <= 3
-    assert _digest(vault_path.parent) == before
+    assert folder_digest(vault_path.parent) == before
 
 
 def test_a_byte_order_mark_is_accepted(vault_path: Path) -> None:

@@ -3,7 +3,6 @@ nothing: a bad case at the end of a long file leaves the vault's bytes as they w
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import pty
@@ -20,6 +19,7 @@ from cspr_tui.errors import ValidationFailed
 from cspr_tui.forms import load_forms
 from cspr_tui.settings import Settings
 from cspr_tui.vault import create_vault, open_vault
+from tests.cli_run import folder_digest, one_case_vault
 
 PASS = "an invented passphrase"
 COUNT = 250
@@ -54,15 +54,7 @@ def _file_of(tmp_path: Path, count: int = COUNT) -> tuple[Path, dict]:
 
 @pytest.fixture
 def vault_path(workspace: Path) -> Path:
-    path = workspace / "vault" / "cases.vault"
-    vault = create_vault(path, PASS)
-    CaseStore(vault, Settings(reviewer_name="Reviewer One"), load_forms()).create_case()
-    vault.close()
-    return path
-
-
-def _digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir()}
+    return one_case_vault(workspace)
 
 
 def test_progress_flag_reports_checking_and_saving(
@@ -120,12 +112,12 @@ def test_a_bad_last_case_imports_nothing(vault_path: Path, tmp_path: Path) -> No
     source, data = _file_of(tmp_path)
     data["cases"][-1]["stage"] = "not_a_stage"
     source.write_text(json.dumps(data), encoding="utf-8")
-    before = _digest(vault_path.parent)
+    before = folder_digest(vault_path.parent)
     done = cspr("import", "--progress", str(source))
     assert done.returncode == 6
     assert f"$.cases[{COUNT - 1}].stage: 'not_a_stage' is not one of" in done.stderr
     assert "Traceback" not in done.stderr
-    assert _digest(vault_path.parent) == before
+    assert folder_digest(vault_path.parent) == before
 
 
 def test_checking_gives_what_parse_case_file_gives(tmp_path: Path) -> None:
