@@ -200,6 +200,24 @@ def key_events(keys) -> list:
     return built
 
 
+async def wait_for(pilot: Pilot, condition, timeout: float = 30.0) -> None:
+    """Poll until `condition()` holds: workers and timers (the filter's quiet-typing delay)
+    run in their own time on a loaded machine, so a fixed pause is not enough."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the screen did not change in time"
+        await settle(pilot)
+        await pilot.pause(0.05)
+
+
+async def filtered(pilot: Pilot) -> None:
+    """Until the dashboard's table shows what the filter box holds (it filters after a
+    moment of quiet typing, later still on a loaded machine)."""
+    screen = pilot.app.screen
+    field = screen.query_one("#filter")
+    await wait_for(pilot, lambda: screen.filtered_by == field.value)
+
+
 async def burst(pilot: Pilot, *keys: str) -> None:
     """Deliver every key at once, as a terminal does when typing outruns the app: all of
     them are queued before the app handles the first (no pause between keys, unlike

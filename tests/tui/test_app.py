@@ -16,7 +16,7 @@ from cspr_tui.tui.screens.dashboard import DashboardScreen
 from cspr_tui.tui.screens.unlock import UnlockScreen
 from cspr_tui.tui.widgets.case_table import CaseTable
 from cspr_tui.vault import open_vault
-from tests.tui.conftest import PASSPHRASE, build_app, seed_vault, settle, unlock
+from tests.tui.conftest import PASSPHRASE, build_app, filtered, seed_vault, settle, unlock
 
 
 def message(app) -> str:
@@ -217,12 +217,12 @@ async def test_dashboard_filters_thousands_of_cases_as_you_type(
         await pilot.press("right_square_bracket")
         assert table.get_row_at(0)[0] == table.items[100].ref
         await pilot.press("slash", *"1234")
-        await pilot.pause(0.3)
+        await filtered(pilot)
         assert table.row_count == 1
         assert table.get_row_at(0)[0] == "CSPR-2026-234"
         assert str(caption.content).startswith("1 of 1,998 shown")
         await pilot.press("escape")
-        await pilot.pause(0.3)
+        await filtered(pilot)
         assert len(table.items) == 1998
         await pilot.press("s")  # sort by reference
         await pilot.pause()

@@ -15,7 +15,7 @@ from cspr_tui.tui.dialogs.confirm import ConfirmDialog
 from cspr_tui.tui.screens.case import CaseScreen
 from cspr_tui.tui.screens.chronology import ChronologyScreen
 from tests.exports.return_fixtures import ANSWERS, TICKS, complete
-from tests.tui.conftest import build_app, read_store, seed_vault, settle, unlock
+from tests.tui.conftest import build_app, read_store, seed_vault, settle, unlock, wait_for
 
 CHRONOLOGIES = {
     "Police": [
@@ -36,18 +36,6 @@ CHRONOLOGIES = {
         },
     ],
 }
-
-
-async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
-    """Poll until `condition()` holds: workers hand over to the next screen in their own time
-    on a loaded machine."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "the screen did not change in time"
-        await settle(pilot)
-        await pilot.pause(0.05)
 
 
 def seed_returned(store) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from cspr_tui.settings import Settings
 from cspr_tui.tui.screens.case import CaseScreen
 from cspr_tui.tui.widgets.case_table import CaseTable
-from tests.tui.conftest import build_app, seed_vault, settle, unlock
+from tests.tui.conftest import build_app, filtered, seed_vault, settle, unlock
 
 
 def _fill(store) -> None:
@@ -33,7 +33,7 @@ async def test_filter_matches_whole_words_and_puts_the_named_case_first(
         child_a, child_b, child_h = (s.ref for s in refs)
         await pilot.press("s")  # by reference: Child B's case (created first) would lead
         await pilot.press("slash", *"child a", "enter")
-        await pilot.pause(0.3)
+        await filtered(pilot)
         shown = [table.get_row_at(i)[0] for i in range(table.row_count)]
         assert shown == [child_a, child_b]  # Child H only mentions "Child and adolescent..."
         assert table.selected_ref == child_a
@@ -45,11 +45,11 @@ async def test_filter_matches_whole_words_and_puts_the_named_case_first(
         await settle(pilot)
 
         await pilot.press("slash", "ctrl+a", "ctrl+k", *child_h[:-1])  # a reference prefix
-        await pilot.pause(0.3)
+        await filtered(pilot)
         assert table.row_count == 3
         await pilot.press("ctrl+a", "ctrl+k", *"adolescent")
-        await pilot.pause(0.3)
+        await filtered(pilot)
         assert [table.get_row_at(i)[0] for i in range(table.row_count)] == [child_h]
         await pilot.press("ctrl+a", "ctrl+k", *"adolesc")  # not a whole word
-        await pilot.pause(0.3)
+        await filtered(pilot)
         assert table.row_count == 0

@@ -60,6 +60,7 @@ class DashboardScreen(StyledOnceScreen[None]):
         self.rows: dict[str, CaseRow] = {}
         self._filter_timer: Timer | None = None
         self.loaded_for: tuple = ()
+        self.filtered_by: str | None = None  # the filter text the table shows (None: not yet)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="counts")
@@ -206,6 +207,7 @@ class DashboardScreen(StyledOnceScreen[None]):
         text = self.query_one("#filter", Input).value
         phrase = " ".join(text.casefold().split())
         table = self.query_one(CaseTable)
+        self.filtered_by = text
         if not phrase:
             table.show_rows(list(self.rows.values()))
             return
