@@ -89,6 +89,15 @@ def check_cases(
     return cases
 
 
+def _handed_over(cases: list[Case]) -> Iterator[Case]:
+    """The cases, one pass, with the caller's list emptied first: the store's plan then
+    holds the only references and lets each case go once its document is built, so the
+    cases and their documents are not all alive together while the vault writes."""
+    taken = cases.copy()
+    cases.clear()
+    yield from taken
+
+
 def import_cases(
     store: Any,
     cases: list[Case],
@@ -96,10 +105,12 @@ def import_cases(
     source: str = "",
     progress: ImportProgress | None = None,
 ) -> ImportResult:
-    """Save checked cases in one transaction of the store (all or nothing)."""
+    """Save checked cases in one transaction of the store (all or nothing). The list is
+    handed over: it is empty afterwards, whether the import was saved or refused."""
+    total = len(cases)
     if progress is not None:
-        progress("saving", 0, len(cases))
-    added, updated = store.import_cases(cases, source=source)
+        progress("saving", 0, total)
+    added, updated = store.import_cases(_handed_over(cases), source=source)
     if progress is not None:
-        progress("saving", len(cases), len(cases))
-    return ImportResult(len(cases), added, updated)
+        progress("saving", total, total)
+    return ImportResult(total, added, updated)

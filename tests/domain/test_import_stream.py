@@ -59,3 +59,32 @@ def test_cspr_import_saves_with_the_collector_off(workspace: Path, tmp_path: Pat
     done = cspr("import", str(tmp_path / "cases.json"), code=PROBE)
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report == {"code": 0, "during": [False], "after": True}
+
+
+def test_the_store_holds_no_case_it_was_handed_once_it_has_saved(tmp_path: Path) -> None:
+    """The import hands its cases over (the list is emptied) and the plan lets each go as
+    its document is built: afterwards nothing keeps them, so they were not kept alongside
+    their documents while the vault wrote. The cases are still all saved."""
+    import weakref
+
+    from bench.data import make_cases
+    from cspr_tui.domain.import_stream import import_cases
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.forms import load_forms
+    from cspr_tui.settings import Settings
+    from cspr_tui.vault import create_vault
+
+    vault = create_vault(tmp_path / "v.vault", "an invented passphrase")
+    try:
+        store = CaseStore(vault, Settings(reviewer_name="Reviewer One"), load_forms())
+        cases = make_cases(5)
+        refs = sorted(case.ref for case in cases)
+        alive = [weakref.ref(case) for case in cases]
+        result = import_cases(store, cases, source="five.json")
+        assert cases == []  # handed over
+        gc.collect()
+        assert [ref() for ref in alive] == [None] * 5
+        assert (result.cases, result.added, result.updated) == (5, 5, 0)
+        assert sorted(case.ref for case in store.list_cases()) == refs
+    finally:
+        vault.close()
