@@ -293,11 +293,31 @@ _CASE_FITS = schema_check.compile_check(
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
+# How a value of each non-JSON type becomes JSON data, worked out once per type (the
+# isinstance and dataclass tests cost more than the conversion itself).
+_AS_ENUM, _AS_DATACLASS, _AS_DATE, _AS_MAPPING, _AS_SEQUENCE, _AS_OTHER = range(6)
+_HOW: dict[type, int] = {}
+
+
+def _how(value: Any) -> int:
+    if isinstance(value, Enum):
+        return _AS_ENUM
+    if is_dataclass(value):
+        return _AS_DATACLASS
+    if isinstance(value, date):
+        return _AS_DATE
+    if isinstance(value, Mapping):
+        return _AS_MAPPING
+    if isinstance(value, list | tuple):
+        return _AS_SEQUENCE
+    return _AS_OTHER
+
+
 def _plain(value: Any) -> Any:
     """Dataclasses, enums, dates and containers as fresh JSON data (no shared lists).
 
-    Scalars inside a container are taken as they are without a call (most values of a
-    case are), which halves the time of turning a case into its stored document."""
+    Scalars inside a container are taken as they are, without a call (most values of a
+    case are), and what to do with any other type is looked up, not tested again."""
     kind = type(value)
     if kind in _SCALARS:
         return value
@@ -306,15 +326,20 @@ def _plain(value: Any) -> Any:
         return {str(k): v if type(v) in scalars else _plain(v) for k, v in value.items()}
     if kind is list:
         return [v if type(v) in scalars else _plain(v) for v in value]
-    if isinstance(value, Enum):
+    how = _HOW.get(kind)
+    if how is None:
+        how = _how(value)
+        if not isinstance(value, type):  # a class as a value: its own class decides
+            _HOW[kind] = how
+    if how == _AS_ENUM:
         return value.value
-    if is_dataclass(value):
+    if how == _AS_DATACLASS:
         return {k: v if type(v) in scalars else _plain(v) for k, v in vars(value).items()}
-    if isinstance(value, date):
+    if how == _AS_DATE:
         return value.isoformat()
-    if isinstance(value, Mapping):
+    if how == _AS_MAPPING:
         return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
+    if how == _AS_SEQUENCE:
         return [_plain(v) for v in value]
     return value
 
