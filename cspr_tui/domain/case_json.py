@@ -332,7 +332,7 @@ def _plain(value: Any) -> Any:
         if not isinstance(value, type):  # a class as a value: its own class decides
             _HOW[kind] = how
     if how == _AS_ENUM:
-        return value.value
+        return value._value_  # what `.value` gives, without the descriptor
     if how == _AS_DATACLASS:
         return {k: v if type(v) in scalars else _plain(v) for k, v in vars(value).items()}
     if how == _AS_DATE:
