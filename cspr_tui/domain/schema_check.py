@@ -42,6 +42,9 @@ def compile_check(schema: Mapping[str, Any], *, formats: Mapping[str, Check]) ->
 
     `formats` maps each `format` the schema asserts to its test of a string (the same
     test the full validator uses)."""
+    fused = _object_check(schema, formats)
+    if fused is not None:
+        return fused
     checks = [_keyword(name, value, schema, formats) for name, value in schema.items()]
     parts = tuple(c for c in checks if c is not None)
     if not parts:
@@ -52,6 +55,39 @@ def compile_check(schema: Mapping[str, Any], *, formats: Mapping[str, Check]) ->
     def check(value: Any) -> bool:
         for part in parts:  # noqa: SIM110 - a loop: twice as quick as all() on a generator
             if not part(value):
+                return False
+        return True
+
+    return check
+
+
+_OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties"})
+
+
+def _object_check(schema: Mapping[str, Any], formats: Mapping[str, Check]) -> Check | None:
+    """An object schema (type object, properties, required, additionalProperties true or
+    false) as one function, the same answer as its keywords' checks one after another:
+    most of a case is such objects, and one call each instead of four is a third quicker.
+    None for any other schema."""
+    keywords = set(schema) - _ANNOTATIONS
+    extra = schema.get("additionalProperties", True)
+    if schema.get("type") != "object" or not keywords <= _OBJECT_KEYWORDS:
+        return None
+    if extra is not True and extra is not False:
+        return None
+    properties = schema.get("properties", {})
+    subs = {key: compile_check(sub, formats=formats) for key, sub in properties.items()}
+    required = frozenset(schema.get("required", ()))
+    known = frozenset(properties) if extra is False else None
+
+    def check(v: Any) -> bool:
+        if type(v) is not dict or not required.issubset(v):
+            return False
+        if known is not None and not known.issuperset(v):
+            return False
+        for key, x in v.items():
+            sub = subs.get(key)
+            if sub is not None and not sub(x):
                 return False
         return True
 
