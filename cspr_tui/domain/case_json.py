@@ -585,6 +585,26 @@ def case_problems(data: Any, path: str = "$") -> list[str]:
     return [_describe(e).replace("$", path, 1) for e in errors]
 
 
+# A case that certainly fits the schema: it takes the place of every case that certainly
+# fits (`_CASE_FITS`) when jsonschema words a file's problems, so a refused file of
+# thousands of cases is not walked by jsonschema case by case (about 7 ms each). The case
+# schema judges each case on its own, so the problems, their paths and their order are
+# those of the file as it is.
+_STAND_IN: dict[str, Any] = {
+    "ref": "CSPR-2026-001",
+    "pseudonym": "Child A",
+    "stage": "referral_received",
+}
+
+
+def _with_stand_ins(data: Any) -> Any:
+    items = data.get("cases") if isinstance(data, Mapping) else None
+    if not isinstance(items, list):
+        return data
+    lighter = [_STAND_IN if type(i) is dict and _CASE_FITS(i) else i for i in items]
+    return {**data, "cases": lighter}
+
+
 def parse_case_file(data: Any, forms: Any = None) -> list[Case]:
     """Check a whole import file and return its cases, or raise listing every problem.
 
@@ -593,7 +613,9 @@ def parse_case_file(data: Any, forms: Any = None) -> list[Case]:
     """
     problems = [
         _describe(e)
-        for e in sorted(_FILE_VALIDATOR.iter_errors(data), key=lambda e: list(e.absolute_path))
+        for e in sorted(
+            _FILE_VALIDATOR.iter_errors(_with_stand_ins(data)), key=lambda e: list(e.absolute_path)
+        )
     ]
     items = data.get("cases") if isinstance(data, Mapping) else None
     seen: dict[str, int] = {}
