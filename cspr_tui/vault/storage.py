@@ -24,9 +24,10 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from cspr_tui.errors import CsprError
+from cspr_tui.errors import CsprError, VaultDamaged
+from cspr_tui.vault.journal import Segment, pack_snapshot
 
-Tables = dict[str, dict[str, Any]]
+Tables = dict[str, dict[str, Any] | Segment]
 _MISSING = object()
 
 
@@ -81,6 +82,25 @@ def _patch(before: Any, after: Any) -> dict[str, Any] | None:
     if gone:
         patch["del"] = gone
     return patch
+
+
+def _parse_segment(name: str, segment: Segment) -> dict[str, Any]:
+    """A snapshot segment parsed for use: the collector paused while millions of objects
+    are made, then those objects frozen out of its walks (see `loads`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        table = segment.parse()
+        gc.freeze()
+        return table
+    except ValueError:
+        raise VaultDamaged(
+            f"the vault's {name} table decrypts but does not read back; run 'cspr verify' "
+            "and restore a backup ('cspr backups' lists them)."
+        ) from None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Recording:
@@ -173,15 +193,22 @@ class _Recording:
 
 class TrackedTable(Table):
     """A TinyDB table whose writes change the stored table in place and tell the storage
-    which documents they touched."""
+    which documents they touched; a table still unparsed is parsed on its first use."""
+
+    def _read_table(self) -> dict[str, Mapping[str, Any]]:
+        storage = self._storage
+        if not isinstance(storage, EncryptedStorage):  # pragma: no cover - other storages
+            return super()._read_table()
+        table = storage.table(self.name)
+        return {} if table is None else table
 
     def _update_table(self, updater: Callable[[dict[int, Mapping[str, Any]]], None]) -> None:
         storage = self._storage
         if not isinstance(storage, EncryptedStorage):  # pragma: no cover - other storages
             super()._update_table(updater)
             return
+        raw = storage.table(self.name)
         tables = storage.read()
-        raw = tables.get(self.name)
         new = raw is None  # a new table is saved whole (it is not among the committed ones)
         if raw is None:
             raw = tables[self.name] = {}
@@ -226,17 +253,19 @@ class EncryptedStorage(Storage):
         self._mutex = mutex
         self._depth = 0
         self._dirty = False
-        self._savepoints: list[bytes | None] = []
+        self._savepoints: list[dict[str, bytes | Segment] | None] = []
         self.on_rollback: Callable[[], None] = lambda: None
 
     # -- the TinyDB Storage interface -------------------------------------------------
 
-    def read(self) -> Tables:
+    # A table may still be a `Segment` here: TinyDB reads a table through
+    # `TrackedTable._read_table` (which parses it) and otherwise only takes the names.
+    def read(self) -> Tables:  # type: ignore[override]
         if self._data is None:
             raise VaultClosed("the vault is closed; unlock it again to continue.")
         return self._data
 
-    def write(self, data: Tables) -> None:
+    def write(self, data: Tables) -> None:  # type: ignore[override]
         with self._mutex:
             if self._data is None:
                 raise VaultClosed("the vault is closed; nothing was saved. Unlock it again.")
@@ -264,6 +293,27 @@ class EncryptedStorage(Storage):
                 # tables are then only walked again, never freed while referenced).
                 gc.unfreeze()
 
+    def table(self, name: str) -> dict[str, Any] | None:
+        """One table (None if there is none), parsed now if it was still a segment of the
+        snapshot: only the tables something reads are ever parsed."""
+        data = self.read()
+        table = data.get(name)
+        if not isinstance(table, Segment):
+            return table
+        with self._mutex:
+            table = data.get(name)
+            if not isinstance(table, Segment):
+                return table
+            parsed = _parse_segment(name, table)
+            data[name] = parsed
+            if self._committed.get(name) is table:
+                self._committed[name] = parsed
+            return parsed
+
+    def parsed(self) -> list[str]:
+        """The tables parsed so far (the rest are still segments of the snapshot)."""
+        return [name for name, table in self.read().items() if not isinstance(table, Segment)]
+
     # -- what TrackedTable reports ----------------------------------------------------
 
     def noter(self, table: str) -> Callable[[Any, Any], None]:
@@ -289,15 +339,23 @@ class EncryptedStorage(Storage):
     def snapshot_plaintext(self) -> bytes:
         """The whole database as JSON, for a snapshot (a compaction, a rekey or the commit
         being saved)."""
-        if self._data is None:
-            raise VaultClosed("the vault is closed; unlock it again to continue.")
-        return dumps(self._data)
+        data = self.read()
+        for name, table in list(data.items()):
+            if isinstance(table, Segment) and table.pending:
+                self.table(name)  # parsed once here, and kept
+        return pack_snapshot(data)
 
     def begin(self) -> None:
-        if self._data is None:
-            raise VaultClosed("the vault is closed; unlock it again to continue.")
-        # The outermost level rolls back to the last save; inner levels need a snapshot.
-        self._savepoints.append(dumps(self._data) if self._depth else None)
+        data = self.read()
+        # The outermost level rolls back to the last save; inner levels need a snapshot
+        # (an unparsed segment stands for itself: it is never changed).
+        savepoint = None
+        if self._depth:
+            savepoint = {
+                name: table if isinstance(table, Segment) else dumps(table)
+                for name, table in data.items()
+            }
+        self._savepoints.append(savepoint)
         self._depth += 1
 
     def finish(self) -> None:
@@ -318,7 +376,11 @@ class EncryptedStorage(Storage):
         if self._data is None:
             return
         if savepoint is not None:
-            self._data = loads(savepoint)  # new table objects: saved whole at commit
+            # New table objects: saved whole at commit (a segment is kept as it was).
+            self._data = {
+                name: table if isinstance(table, Segment) else loads(table)
+                for name, table in savepoint.items()
+            }
             self.on_rollback()
         else:
             self._rollback()
@@ -337,11 +399,13 @@ class EncryptedStorage(Storage):
         removed: dict[str, list[str]] = {}
         changed: dict[str, dict[str, Any]] = {}
         patched: dict[str, dict[str, Any]] = {}
-        for name, table in data.items():
+        for name, table in list(data.items()):
             old = committed.get(name)
             if table is not old:  # new, or put back by an inner rollback: saved whole
-                replaced[name] = table
+                replaced[name] = self.table(name) if isinstance(table, Segment) else table
                 continue
+            if isinstance(table, Segment):
+                continue  # never parsed, so never changed
             for key, before in self._before.get(name, {}).items():
                 doc = table.get(key)
                 if doc is None:
@@ -398,7 +462,7 @@ class EncryptedStorage(Storage):
         or removed ones get their noted bytes back."""
         for name, before in self._before.items():
             table = self._committed.get(name)
-            if table is None:
+            if table is None or isinstance(table, Segment):
                 continue
             for key, raw in before.items():
                 if raw is None:
