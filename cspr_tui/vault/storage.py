@@ -255,6 +255,8 @@ class EncryptedStorage(Storage):
         self._dirty = False
         self._savepoints: list[dict[str, bytes | Segment] | None] = []
         self.on_rollback: Callable[[], None] = lambda: None
+        # table -> what to run on the ids of its documents a save touched, in that save.
+        self.derivers: dict[str, Callable[[list[int]], None]] = {}
 
     # -- the TinyDB Storage interface -------------------------------------------------
 
@@ -287,6 +289,7 @@ class EncryptedStorage(Storage):
             self._before = {}
             self._savepoints.clear()
             self._depth = 0
+            self.derivers = {}
             if was_open:
                 # The tables were frozen by `loads(..., freeze=True)`: back into the oldest
                 # generation, so nothing frozen outlives the vault (another open vault's
@@ -436,8 +439,30 @@ class EncryptedStorage(Storage):
             record["p"] = patched
         return record
 
+    def _derive(self) -> None:
+        """Run each table's deriver on the documents this save touched in it (its writes
+        join this save; see `Vault.derive_on_save`)."""
+        touched = {
+            name: [int(key) for key in self._before[name]]
+            for name in self.derivers
+            if self._before.get(name)
+        }
+        if not touched:
+            return
+        self._depth += 1  # the derivers' writes join this save instead of committing
+        try:
+            for name, doc_ids in touched.items():
+                self.derivers[name](doc_ids)
+        except BaseException:
+            self._depth -= 1
+            self._rollback()
+            raise
+        self._depth -= 1
+        self._dirty = False
+
     def _commit(self) -> None:
         self._dirty = False
+        self._derive()
         try:
             change = self.change()
             payload = dumps(change) if change is not None else None

@@ -17,7 +17,7 @@ import hmac
 import os
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -317,6 +317,17 @@ class Vault:
     def vault_id(self) -> str:
         """The vault's random id (hex; empty for a format-1 file not yet saved)."""
         return self._header.vault_id.hex()
+
+    def derive_on_save(self, table: str, derive: Callable[[list[int]], None] | None) -> None:
+        """Before each save that touched documents of `table`, `derive(doc_ids)` runs in
+        that save (its TinyDB writes are saved with it; if it raises, nothing is saved), so
+        what is derived from the documents (the store's summaries) can never disagree with
+        them, whoever wrote them. None removes it; a later one replaces it."""
+        with self._mutex:
+            if derive is None:
+                self._storage.derivers.pop(table, None)
+            else:
+                self._storage.derivers[table] = derive
 
     def parsed_tables(self) -> list[str]:
         """The tables parsed so far: a segmented snapshot's tables are parsed on first use,
