@@ -74,6 +74,7 @@ from cspr_tui.exports.redaction.review import (
     check_pseudonyms,
     require_all_reviewed,
     tracker_findings,
+    tracker_texts,
 )
 from cspr_tui.settings import Settings
 
@@ -661,6 +662,8 @@ class _Redaction:
     def __init__(self, rows: Sequence[_Row], settings: Settings) -> None:
         cases = {r.case.ref: r.case for r in rows}
         self._redactors = {ref: case_redactor(case, settings) for ref, case in cases.items()}
+        for ref, case in cases.items():  # one name pattern a case, holding only its texts' names
+            self._redactors[ref].prepare(text for _path, text in tracker_texts(case))
         self._cases = cases
         self._done: dict[tuple[str, str], str] = {}
 

@@ -53,7 +53,7 @@ def email_spans(text: str) -> Iterator[tuple[int, int, str]]:
 
 def phone_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """UK numbers as `phonenumbers` recognises them (landline, mobile, +44, (0) forms)."""
-    if sum(c.isdigit() for c in text) < 7:
+    if sum(map(str.isdigit, text)) < 7:
         return
     matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
     for match in matcher:
@@ -149,7 +149,7 @@ def _candidates(match: re.Match[str]) -> list[date]:
 
 def date_spans(text: str, wanted: frozenset[date]) -> Iterator[tuple[int, int, date]]:
     """Dates in `text` equal to one of `wanted`, however they are written."""
-    if not wanted or not any(c.isdigit() for c in text):
+    if not wanted or not any(map(str.isdigit, text)):
         return
     for match in _DATE.finditer(text):
         for day in _candidates(match):
