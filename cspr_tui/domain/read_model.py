@@ -347,7 +347,7 @@ class ReadModel:
         if self._texts is None and self._stored():
             table = self._db().table(stored_views.SEARCH_TABLE, cache_size=0)
             with gc_paused():
-                self._texts = {view["ref"]: view["text"] for view in table}
+                self._texts = {view["ref"]: stored_views.text_of_view(view) for view in table}
         if self._texts is not None:
             try:
                 return self._texts[ref]

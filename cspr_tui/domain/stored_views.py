@@ -27,9 +27,11 @@ __all__ = [
     "present",
     "problems",
     "search_doc",
+    "search_parts",
     "search_text",
     "summary_doc",
     "sync",
+    "text_of_view",
 ]
 
 CASES_TABLE = "cases"
@@ -43,6 +45,58 @@ _VIEWS = (SUMMARIES_TABLE, SEARCH_TABLE)
 _MAX_LISTED = 20
 
 
+def search_parts(doc: Mapping[str, Any]) -> dict[str, str]:
+    """A case's search text in parts, lower-cased: the case itself (reference, pseudonym,
+    notes), each form record's answers, the recommendations (text and action) and the
+    agency reports' authors and roles (their request owns them). Stored as separate
+    fields, so a save that changes one record rewrites that part only."""
+    parts = {"p:case": _joined([doc["ref"], doc["pseudonym"], doc.get("notes", "")])}
+    for record_id, record in (doc.get("records") or {}).items():
+        parts[f"p:record:{record_id}"] = _joined(_answers(record.get("values") or {}))
+    recommendations: list[str] = []
+    for rec in doc.get("recommendations") or ():
+        recommendations.append(rec["text"])
+        recommendations.append(rec.get("action", ""))
+    parts["p:recommendations"] = _joined(recommendations)
+    reports: list[str] = []
+    for report in doc.get("agency_reports") or ():  # a report's author answers live here
+        reports.append(report.get("author") or "")
+        reports.append(report.get("author_role") or "")
+    parts["p:reports"] = _joined(reports)
+    return parts
+
+
+def _joined(parts: list[str]) -> str:
+    return "\x00".join(parts).casefold()
+
+
+def _answers(values: Any) -> list[str]:
+    """Every answer of a record as text (lists and groups walked), for search."""
+    found: list[str] = []
+    stack: list[Any] = [values]
+    while stack:
+        value = stack.pop()
+        kind = type(value)
+        if kind is str:
+            found.append(value)
+        elif kind is dict:
+            stack.extend(value.values())
+        elif kind is list:
+            stack.extend(value)
+        elif isinstance(value, Mapping):
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif value is not None and not isinstance(value, bool):
+            found.append(str(value))
+    return found
+
+
+def text_of_view(view: Mapping[str, Any]) -> str:
+    """The whole search text of a stored search view (its parts, joined)."""
+    return "\x00".join(value for key, value in view.items() if key.startswith("p:"))
+
+
 def search_text(doc: Mapping[str, Any]) -> str:
     """Reference, pseudonym, notes, every form answer (an agency report's author and role
     from its request, which owns them) and every recommendation's text and action,
@@ -54,30 +108,7 @@ def search_text(doc: Mapping[str, Any]) -> str:
     phrase match any run of white space, so a phrase still matches within one answer
     whatever its breaks.
     """
-    parts: list[str] = [doc["ref"], doc["pseudonym"], doc.get("notes", "")]
-    stack: list[Any] = [r.get("values") or {} for r in (doc.get("records") or {}).values()]
-    while stack:
-        value = stack.pop()
-        kind = type(value)
-        if kind is str:
-            parts.append(value)
-        elif kind is dict:
-            stack.extend(value.values())
-        elif kind is list:
-            stack.extend(value)
-        elif isinstance(value, Mapping):
-            stack.extend(value.values())
-        elif isinstance(value, list | tuple):
-            stack.extend(value)
-        elif value is not None and not isinstance(value, bool):
-            parts.append(str(value))
-    for rec in doc.get("recommendations") or ():
-        parts.append(rec["text"])
-        parts.append(rec.get("action", ""))
-    for report in doc.get("agency_reports") or ():  # a report's author answers live here
-        parts.append(report.get("author") or "")
-        parts.append(report.get("author_role") or "")
-    return "\x00".join(parts).casefold()
+    return "\x00".join(search_parts(doc).values())
 
 
 def summary_doc(doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -96,7 +127,8 @@ def summary_doc(doc: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def search_doc(doc: Mapping[str, Any]) -> dict[str, Any]:
-    return {"ref": doc["ref"], "text": search_text(doc), _VERSION_FIELD: VIEWS_VERSION}
+    """The stored search view: the reference and the text's parts (`search_parts`)."""
+    return {"ref": doc["ref"], _VERSION_FIELD: VIEWS_VERSION, **search_parts(doc)}
 
 
 _MAKERS = ((SUMMARIES_TABLE, summary_doc), (SEARCH_TABLE, search_doc))

@@ -190,3 +190,36 @@ def test_verify_reports_views_that_disagree_with_the_documents(tmp_path: Path) -
         "written again at the case's next save.",
         "the search table holds document 4 (CSPR-2026-099), which is no case.",
     ]
+
+
+def test_a_one_field_save_rewrites_only_that_part_of_the_search_text(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        long_answer = "Fictional chronology entry about the Kiln Lane visit. " * 400
+        table = store.db.table("cases")
+        with store.vault.transaction():  # a large referral record (about 22 KB of answers)
+            table.update(
+                {
+                    "records": {
+                        "referral": {
+                            "form_id": "referral",
+                            "template_version": 1,
+                            "values": {"incident_description": long_answer},
+                            "status": "draft",
+                        }
+                    }
+                },
+                doc_ids=[1],
+            )
+        store.refresh()
+        store.update_case("CSPR-2026-001", {"notes": "First."})  # the record as the store writes it
+        size = path.stat().st_size
+        store.update_case("CSPR-2026-001", {"notes": "One new note."})
+        appended = path.stat().st_size - size
+        assert appended < 4096, appended  # the note, its audit entry and the views' parts
+        assert [s.ref for s in store.query_summaries(text="one new note")] == ["CSPR-2026-001"]
+        assert len(store.query_summaries(text="kiln lane visit")) == 1
+        assert integrity.check(store.db) == []
+    finally:
+        store.vault.close()
