@@ -292,8 +292,11 @@ class ReadModel:
             self._sorted = None
             self._views_sorted = None
         if ref in self._search.indexed:
-            with self._search_lock:  # out of the index with its old words
-                self._search.discard(ref, self._text_of(ref))
+            # Out of the index with the words it was indexed with: the text read before
+            # this save (the stored one has already changed with it).
+            old = self._texts.get(ref) if self._texts is not None else None
+            with self._search_lock:
+                self._search.discard(ref, old if old is not None else cases[ref].search_text)
         cases[ref] = CaseEntry(doc_id, doc)
         if self._views is not None:
             self._views[ref] = cases[ref].summary

@@ -223,3 +223,16 @@ def test_a_one_field_save_rewrites_only_that_part_of_the_search_text(tmp_path: P
         assert integrity.check(store.db) == []
     finally:
         store.vault.close()
+
+
+def test_a_saved_case_leaves_the_search_index_with_its_old_words(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        assert [s.ref for s in store.query_summaries(text="kiln")] == ["CSPR-2026-002"]
+        assert store.index_search()  # every case indexed, from the stored texts
+        store.update_case("CSPR-2026-002", {"notes": "Moved to Orchard Row."})
+        assert store.query_summaries(text="kiln") == []
+        assert [s.ref for s in store.query_summaries(text="orchard")] == ["CSPR-2026-002"]
+    finally:
+        store.vault.close()
