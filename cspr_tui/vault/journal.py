@@ -207,6 +207,12 @@ class Segment:
                 raise ValueError("a change record that does not fit the state") from None
         return table
 
+    def detach(self) -> None:
+        """Hold a copy of its own bytes instead of a view of the whole decrypted snapshot,
+        so the snapshot's memory can go once most of it has been parsed."""
+        if isinstance(self.raw, memoryview):
+            self.raw = self.raw.tobytes()
+
     def json(self) -> bytes | memoryview:
         """The table's JSON as a snapshot segment (parsed only if changes are pending)."""
         return self.raw if not self.pending else orjson.dumps(self.parse())

@@ -84,6 +84,20 @@ def _patch(before: Any, after: Any) -> dict[str, Any] | None:
     return patch
 
 
+def _release_snapshot(*states: Tables) -> None:
+    """Once less than half of the decrypted snapshot is still unparsed, the segments left
+    take copies of their bytes, so the snapshot itself (the size of the vault) is freed
+    instead of staying alive for a few small tables."""
+    left = {id(t): t for state in states for t in state.values() if isinstance(t, Segment)}
+    views = [t.raw for t in left.values() if isinstance(t.raw, memoryview)]
+    if not views:
+        return
+    whole = max(memoryview(view.obj).nbytes for view in views)
+    if 2 * sum(view.nbytes for view in views) < whole:
+        for segment in left.values():
+            segment.detach()
+
+
 def _parse_segment(name: str, segment: Segment) -> dict[str, Any]:
     """A snapshot segment parsed for use: the collector paused while millions of objects
     are made, then those objects frozen out of its walks (see `loads`)."""
@@ -311,6 +325,7 @@ class EncryptedStorage(Storage):
             data[name] = parsed
             if self._committed.get(name) is table:
                 self._committed[name] = parsed
+            _release_snapshot(data, self._committed)
             return parsed
 
     def parsed(self) -> list[str]:

@@ -249,3 +249,22 @@ def test_a_segment_that_does_not_parse_is_damage_when_read(vault_path: Path) -> 
         with pytest.raises(CsprError):  # still refused: nothing half-parsed is kept
             vault.db.table("cases").insert({"ref": "CSPR-2026-001"})
     assert vault_path.read_bytes() == blob
+
+
+def test_the_decrypted_snapshot_is_let_go_once_most_of_it_is_parsed(vault_path: Path) -> None:
+    """The unparsed segments are views of the decrypted snapshot; once less than half of it
+    is left unparsed they take copies of their own bytes, so the snapshot (the size of the
+    vault) is not kept alive for a few small tables."""
+    from cspr_tui.vault.journal import Segment
+
+    _filled(vault_path)
+    with open_vault(vault_path, PASSPHRASE) as vault:
+        tables = vault._storage.read()
+        assert all(
+            isinstance(t, Segment) and isinstance(t.raw, memoryview) for t in tables.values()
+        )
+        vault.db.table("meta").all()  # a small table: the snapshot stays
+        assert isinstance(tables["cases"].raw, memoryview)
+        vault.db.table("cases").all()  # most of it: the rest is copied out
+        assert isinstance(tables["audit"], Segment) and isinstance(tables["audit"].raw, bytes)
+        assert len(vault.db.table("audit")) == 5
