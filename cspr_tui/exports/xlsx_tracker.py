@@ -615,8 +615,11 @@ def _this_quarter_update(rec: Recommendation, quarter: Quarter) -> str:
     return ""
 
 
-def _latest_update(rec: Recommendation, quarter: Quarter) -> str:
-    """The newest update up to the quarter, with its quarter so a stale one shows."""
+def _latest_update(
+    rec: Recommendation, quarter: Quarter, redact: Callable[[str], str] = str
+) -> str:
+    """The newest update up to the quarter, with its quarter so a stale one shows. The
+    narrative is redacted on its own, as the review gate read it, not with the label."""
     updates = [u for u in rec.updates if _update_quarter_ok(u.quarter, quarter) and u.narrative]
     if not updates:
         return ""
@@ -625,7 +628,7 @@ def _latest_update(rec: Recommendation, quarter: Quarter) -> str:
         when = Quarter.parse(latest.quarter).title  # "Q3 2026-27", as the page header says
     except UsageError:
         when = latest.quarter
-    return f"{when}: {latest.narrative}"
+    return f"{when}: {redact(latest.narrative)}"
 
 
 def _included(rec: Recommendation, quarter: Quarter) -> bool:
@@ -969,7 +972,7 @@ def _board_pack_sheet(book: _Book) -> None:
                 row.target,
                 str(rec.status),
                 str(row.rag),
-                book.red(row, _latest_update(rec, book.quarter)),
+                _latest_update(rec, book.quarter, functools.partial(book.red, row)),
             )
         )
     if not book.rows:

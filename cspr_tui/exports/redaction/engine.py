@@ -176,7 +176,7 @@ def _token_pattern(token: str) -> str:
     out = []
     for char in token:
         if char == "'":
-            out.append("'?[ ]?")
+            out.append("(?:'[ ]?|[ ]?-[ ]?|[ ])?")  # O'Brien, O Brien, OBrien, O-Brien
         elif char == "-":
             out.append("(?:[ ]?-[ ]?|[ ]|)")
         else:
@@ -266,6 +266,12 @@ class Redactor:
                     )
                     if first_particle is not None:  # "de la Croix", the surname with its particles
                         forms.append((tokens[first_particle:], True))
+                    # Neighbouring parts of a name written as one: "GraceOBrien" and
+                    # "O'Brien Walsh" of Grace O'Brien-Walsh, "Jane Smith" of Mary-Jane Smith.
+                    atoms = [p for t in tokens for p in t.split("-") if len(p.strip("'")) >= 2]
+                    for size in range(2, len(atoms)):
+                        for at in range(len(atoms) - size + 1):
+                            forms.append((atoms[at : at + size], True))
                 for words, full in forms:
                     key = _letters("".join(words))
                     if len(key) < 2:

@@ -29,7 +29,16 @@ __all__ = [
 
 _NHS = re.compile(r"(?<![\d])\d(?:[ \-./]{0,3}\d){9}(?![\d])")
 _POSTCODE = re.compile(r"(?<![a-z0-9])([a-z]{1,2}\d[a-z\d]?)[ -]*(\d[a-z]{2})(?![a-z0-9])")
-_EMAIL = re.compile(r"[\w.+'\-]+[ ]*@[ ]*[\w\-]+(?:[ ]*\.[ ]*[\w\-]+)+")
+# An address as written, or disguised as people do to beat scrapers: "jo [at] mail [dot] uk",
+# "jo(at)mail(dot)uk"; spelled out ("jo dot bloggs at mail dot uk") only with a spelled-out
+# dot after the "at", so "met at school" is not one.
+_AT = r"(?:[ ]*@[ ]*|[ ]*[\[({<][ ]*at[ ]*[\])}>][ ]*)"
+_BRACKETED_DOT = r"[ ]*[\[({<][ ]*dot[ ]*[\])}>][ ]*"
+_DOT = rf"(?:[ ]*\.[ ]*|{_BRACKETED_DOT})"  # spaces around a plain dot: only after the "@"
+_EMAIL = re.compile(
+    rf"[\w.+'\-]+(?:{_BRACKETED_DOT}[\w.+'\-]+)*{_AT}[\w\-]+(?:{_DOT}[\w\-]+)+"
+    r"|[\w.+'\-]+(?:[ ]+dot[ ]+[\w+'\-]+)*[ ]+at[ ]+[\w\-]+(?:[ ]+dot[ ]+[\w\-]+)+"
+)
 
 
 def nhs_spans(text: str) -> Iterator[tuple[int, int, str]]:
