@@ -329,7 +329,10 @@ class ReadModel:
         if self._views is None and self._stored():
             table = self._db().table(stored_views.SUMMARIES_TABLE, cache_size=0)
             with gc_paused():
-                self._views = {view["ref"]: summary_from_view(view) for view in table}
+                try:
+                    self._views = {view["ref"]: summary_from_view(view) for view in table}
+                except _BAD_DOCUMENT as exc:  # a case document that cannot be summarised
+                    raise unreadable(exc) from None
             self._views_sorted = None
         if self._views is not None:
             return self._views
@@ -350,7 +353,10 @@ class ReadModel:
         if self._texts is None and self._stored():
             table = self._db().table(stored_views.SEARCH_TABLE, cache_size=0)
             with gc_paused():
-                self._texts = {view["ref"]: stored_views.text_of_view(view) for view in table}
+                try:
+                    self._texts = {view["ref"]: stored_views.text_of_view(view) for view in table}
+                except _BAD_DOCUMENT as exc:  # a case document that cannot be summarised
+                    raise unreadable(exc) from None
         if self._texts is not None:
             try:
                 return self._texts[ref]

@@ -14,7 +14,7 @@ first save of a case; until then the read model builds them from the cases. `pro
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, MutableMapping
 from typing import Any
 
 from tinydb import TinyDB
@@ -41,6 +41,8 @@ SEARCH_TABLE = "search"
 # version are not read, and are written again whole at the next write.
 VIEWS_VERSION = 1
 _VERSION_FIELD = "v"
+# The field of the views of a case document that cannot be summarised (no ref, say).
+UNREADABLE = "unreadable"
 _VIEWS = (SUMMARIES_TABLE, SEARCH_TABLE)
 _MAX_LISTED = 20
 
@@ -140,7 +142,8 @@ def sync(db: TinyDB, doc_ids: Iterable[int]) -> None:
     touched a case (`Vault.derive_on_save`, set up by the store), so the views cannot
     disagree with the cases whoever wrote them. A vault written before the views, or with
     another version of them, gets every case's views written now. A document that cannot
-    be summarised has none (`cspr verify` reports the case)."""
+    be summarised gets views saying so (`UNREADABLE`), so the case list reports it as the
+    documents would, rather than leaving it out; `cspr verify` names the case."""
     if not present(db):
         for name in _VIEWS:
             db.drop_table(name)
@@ -150,17 +153,25 @@ def sync(db: TinyDB, doc_ids: Iterable[int]) -> None:
     gone: list[int] = []
     for doc_id in doc_ids:
         doc = cases.get(doc_id=doc_id)
-        try:
-            if doc is None:
-                raise KeyError(doc_id)
-            views = [(name, make(doc)) for name, make in _MAKERS]
-        except (KeyError, TypeError, AttributeError, ValueError):
+        if doc is None:
             gone.append(doc_id)
             continue
+        try:
+            views = [(name, make(doc)) for name, make in _MAKERS]
+        except (KeyError, TypeError, AttributeError, ValueError):
+            views = [(name, {UNREADABLE: True, _VERSION_FIELD: VIEWS_VERSION}) for name in _VIEWS]
         for name, view in views:
             made[name][doc_id] = view
     for name in _VIEWS:
         _put(db.table(name, cache_size=0), made[name], gone)
+
+
+def _replacing(view: dict[str, Any]) -> Callable[[MutableMapping[Any, Any]], None]:
+    def replace(doc: MutableMapping[Any, Any]) -> None:
+        doc.clear()
+        doc.update(view)
+
+    return replace
 
 
 def _put(table: Table, docs: dict[int, dict[str, Any]], gone: list[int]) -> None:
@@ -169,8 +180,8 @@ def _put(table: Table, docs: dict[int, dict[str, Any]], gone: list[int]) -> None
     if stale:
         table.remove(doc_ids=stale)
     present = [doc_id for doc_id in docs if table.contains(doc_id=doc_id)]
-    for doc_id in present:  # a view always has the same fields: an update replaces it
-        table.update(docs[doc_id], doc_ids=[doc_id])
+    for doc_id in present:  # replaced whole: a record's part may have gone
+        table.update(_replacing(docs[doc_id]), doc_ids=[doc_id])
     kept = set(present)
     new = [Document(view, doc_id=doc_id) for doc_id, view in docs.items() if doc_id not in kept]
     if new:

@@ -14,6 +14,7 @@ from cspr_tui.domain.case import AgencyReportRequest, Stage
 from cspr_tui.domain.case_json import case_to_data
 from cspr_tui.domain.read_model import phrase_matcher, summary_of
 from cspr_tui.domain.store import CaseStore
+from cspr_tui.errors import CsprError
 from cspr_tui.settings import Settings
 from cspr_tui.vault import create_vault, open_vault
 from tests.domain import case_values as cv
@@ -234,5 +235,54 @@ def test_a_saved_case_leaves_the_search_index_with_its_old_words(tmp_path: Path)
         store.update_case("CSPR-2026-002", {"notes": "Moved to Orchard Row."})
         assert store.query_summaries(text="kiln") == []
         assert [s.ref for s in store.query_summaries(text="orchard")] == ["CSPR-2026-002"]
+    finally:
+        store.vault.close()
+
+
+def test_a_record_taken_out_of_a_case_leaves_its_search_text(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        table = store.db.table("cases")
+        record = {"form_id": "referral", "template_version": 1, "status": "draft"}
+        with store.vault.transaction():
+            table.update(
+                {"records": {"referral": {**record, "values": {"where": "Larkspur Close"}}}},
+                doc_ids=[1],
+            )
+        assert len(store.db.table("search").get(doc_id=1)) == 6  # ref, v and four parts
+        with store.vault.transaction():
+            table.update({"records": {}}, doc_ids=[1])
+        store.refresh()
+        assert store.query_summaries(text="larkspur") == []
+        assert "p:record:referral" not in store.db.table("search").get(doc_id=1)
+        assert integrity.check(store.db) == []
+    finally:
+        store.vault.close()
+
+
+def test_a_case_document_that_cannot_be_summarised_is_reported_not_left_out(
+    tmp_path: Path,
+) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        table = store.db.table("cases")
+        with store.vault.transaction():
+            table.update(lambda doc: doc.pop("pseudonym"), doc_ids=[2])
+        assert store.db.table("summaries").get(doc_id=2) == {"unreadable": True, "v": 1}
+        store.vault.compact()
+    finally:
+        store.vault.close()
+    store = _open(path)
+    try:
+        with pytest.raises(CsprError) as caught:
+            store.summaries()
+        assert "cannot be read" in caught.value.message and "cspr verify" in caught.value.message
+        with pytest.raises(CsprError):
+            store.query_summaries(text="child")
+        problems = integrity.check(store.db)
+        assert any("case CSPR-2026-002 does not read back" in p for p in problems), problems
+        assert not any("stored" in p for p in problems), problems  # named once, as a case
     finally:
         store.vault.close()
