@@ -186,6 +186,21 @@ async def test_the_notification_names_the_partnership_from_the_settings(
         assert "carried over from the settings" in label(form, "lead_partnership")
 
 
+async def test_the_placeholder_partnership_name_is_not_carried(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Until the partnership sets its name, the settings hold a placeholder: the lead
+    partnership is asked, not filled in with "Safeguarding Children Partnership"."""
+    assert settings.partnership_name == Settings().partnership_name  # the placeholder
+    seed_vault(vault_path, seed_referral_with_requests)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "4")
+        await burst(pilot, "ctrl+n")  # Areas and responsibility
+        assert not form.values.get("lead_partnership")
+        assert "carried over" not in label(form, "lead_partnership")
+
+
 def seed_decided_with_a_police_report(store) -> None:
     """The LCSPR decided after the police report covered 10/01/2025 to 20/02/2026."""
     ref = case_values.case_at_stage(store, "decision")

@@ -154,7 +154,7 @@ class FormScreen(StyledOnceScreen[bool]):
                 self.form,
                 self.values if record else None,
                 agency=self.agency,
-                partnership=self.app.settings.partnership_name,
+                partnership=self.app.settings.partnership_set,
             )
             for field_id, item in carried.items():
                 self.values[field_id] = copy.deepcopy(item.value)
