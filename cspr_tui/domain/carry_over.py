@@ -31,6 +31,7 @@ __all__ = [
     "carry_within",
     "next_agency_to_ask",
     "opened_by_the_workflow",
+    "referral_contact",
 ]
 
 # Form ids as the reviewer reads them, for "carried over from the referral".
@@ -507,3 +508,10 @@ def next_agency_to_ask(case: Case) -> str | None:
         if key not in asked:
             return str(entry["agency"]).strip()
     return None
+
+
+def referral_contact(case: Case, agency: str) -> str | None:
+    """The referral's contact at `agency`: who a report request names as its author unless
+    the reviewer names someone else (their role and details then carry into the report)."""
+    name = str((_referred_row(case, agency) or {}).get("contact_name") or "").strip()
+    return name or None

@@ -12,6 +12,7 @@ from cspr_tui.domain.carry_over import (
     carry_within,
     next_agency_to_ask,
     opened_by_the_workflow,
+    referral_contact,
 )
 from cspr_tui.domain.case import (
     AgencyReportRequest,
@@ -347,3 +348,10 @@ def test_the_reports_reviewer_name_is_the_list_of_reviewers() -> None:
     assert carry_within(form, outputs, {}) == {}
     first_step = form.sections[0]
     assert carry_within(form, first_step, one) == {}
+
+
+def test_a_request_names_the_referrals_contact_at_that_agency() -> None:
+    case = case_with(referral={**REFERRAL, "agencies": [POLICE_ROW, {"agency": "Early help"}]})
+    assert referral_contact(case, "POLICE") == "DC Sam Placeholder"
+    assert referral_contact(case, "Early help") is None
+    assert referral_contact(case, "Midwifery") is None

@@ -256,3 +256,57 @@ async def test_the_reports_reviewer_name_comes_from_the_reviewers_listed(
         ref = form.ref
     with saved_store(vault_path) as store:
         assert not store.get(ref).record("review").values.get("reviewer_name")
+
+
+def seed_referral_naming_contacts(store) -> None:
+    agencies = [
+        {"agency": "Children's social care", "contact_name": "Tom Example"},
+        POLICE_ROW,
+        {"agency": "Acute hospital trust"},
+    ]
+    ref = store.create_case().ref
+    store.save_record(ref, "referral", case_values.referral(agencies=agencies), finish=True)
+    store.advance(ref)
+
+
+async def test_a_report_request_names_the_referrals_contact_as_its_author(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The request dialog asked for the author although the referral names the contact at
+    that agency; the suggestion follows the agency chosen, and typed words stay."""
+    from textual.widgets import Input, Select
+
+    from cspr_tui.tui.dialogs.amend import AmendDialog
+
+    seed_vault(vault_path, seed_referral_naming_contacts)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "6", "r")
+        dialog = app.screen
+        assert isinstance(dialog, AmendDialog)
+        author = dialog.query_one("#text-author", Input)
+        assert author.value == "Tom Example"
+        assert app.focused is dialog.query_one("#day")  # past the author given
+        await burst(pilot, *"22062026", "enter")
+        assert not isinstance(app.screen, AmendDialog)
+        await burst(pilot, "r")  # the referral's next agency: Police
+        dialog = app.screen
+        author = dialog.query_one("#text-author", Input)
+        assert author.value == "DC Sam Placeholder"
+        choice = dialog.query_one("#choice", Select)
+        choice.value = "Acute hospital trust"  # no contact named for it
+        await pilot.pause()
+        assert author.value == ""
+        author.focus()
+        await burst(pilot, *"Dr Lee Sample")
+        choice.value = "Police"
+        await pilot.pause()
+        assert author.value == "Dr Lee Sample"  # the reviewer's own words stay
+        await burst(pilot, "escape")
+    with saved_store(vault_path) as store:
+        ref = store.list_cases()[0].ref
+        requests = store.get(ref).agency_reports
+        assert [(r.agency, r.author) for r in requests] == [
+            ("Children's social care", "Tom Example")
+        ]
