@@ -284,12 +284,13 @@ def _report_periods(case: Case, key: str) -> list[str]:
 
 
 def _review_period_from(case: Case) -> tuple[str, Any]:
-    """The review's period starts where the earliest agency report's period covered starts,
-    else when the referral says the first agency became involved."""
+    """The review's period starts at the earliest day the case knows an agency was involved:
+    an agency report's period covered, or the referral's "involved from" for an agency
+    that has not reported (or reported a shorter period)."""
     reported = _report_periods(case, "period_from")
-    if reported:
-        return "agency_reports", min(reported)
     referred = _valid_days(row.get("involved_from") for row in _referred_agencies(case).values())
+    if reported and (not referred or min(reported) <= min(referred)):
+        return "agency_reports", min(reported)
     return "referral", min(referred) if referred else None
 
 

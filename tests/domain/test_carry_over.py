@@ -289,7 +289,7 @@ def test_an_agency_report_covers_the_reviews_period_once_it_is_set() -> None:
     assert carried["period_from"].source_name == "the review"
 
 
-def test_the_reviews_period_spans_the_agency_reports_else_the_referral() -> None:
+def test_the_reviews_period_starts_at_the_earliest_involvement_and_ends_with_the_reports() -> None:
     referral = {
         **REFERRAL,
         "incident_date": "2026-03-01",
@@ -314,8 +314,14 @@ def test_the_reviews_period_spans_the_agency_reports_else_the_referral() -> None
         form_id="agency_report", template_version=2, values={"period_from": "last year"}
     )
     carried = carry_over(case, FORMS["review"])
-    assert carried["scope_from"].value == "2024-12-01"
+    # Early help was involved from 05/11/2024 (the referral), before either report's period
+    assert carried["scope_from"].value == "2024-11-05"
+    assert carried["scope_from"].source_name == "the referral"
     assert carried["scope_to"].value == "2026-03-01"
+    assert carried["scope_to"].source_name == "the agency reports"
+    case.records["agency_report:Early help"].values["period_from"] = "2024-10-01"
+    carried = carry_over(case, FORMS["review"])
+    assert carried["scope_from"].value == "2024-10-01"
     assert carried["scope_from"].source_name == "the agency reports"
 
 
