@@ -351,3 +351,49 @@ async def test_a_date_typed_after_an_error_jump_is_not_judged_before_it_is_compl
         # Left unfinished, the date is judged when the reviewer leaves it.
         await burst(pilot, "ctrl+u", *"2010", "tab")
         assert "is not a date" in str(error.content)
+
+
+def seed_referral_with_three_agencies(store) -> None:
+    from tests.domain import case_values
+
+    ref = store.create_case().ref
+    agencies = [
+        {"agency": "Children's social care"},
+        {"agency": "Police"},
+        {"agency": "Acute hospital trust"},
+    ]
+    store.save_record(
+        ref, "referral", case_values.referral(agencies=agencies), current_section="agencies"
+    )
+
+
+async def test_tab_goes_from_one_closed_entry_to_the_next(
+    settings: Settings, vault_path: Path
+) -> None:
+    """From the first agency's Edit to the third's took 8 Tabs in the journey: each closed
+    entry's Up, Down and Remove were Tab stops (Remove right beside Edit). A closed entry is
+    now one stop; ctrl+r still removes the entry whose Edit has the focus."""
+    from textual.widgets import Button
+
+    from cspr_tui.tui.widgets.form_field import RepeatRow
+
+    seed_vault(vault_path, seed_referral_with_three_agencies)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "2", "e")  # the case, its Referral tab, edit
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.section.id == "agencies"
+        rows = list(form.query(RepeatRow).results())
+        edits = [row.query_one(".row-edit", Button) for row in rows]
+        assert len(edits) == 3
+        edits[0].focus()
+        await burst(pilot, "tab")
+        assert app.focused is edits[1]
+        await burst(pilot, "tab")
+        assert app.focused is edits[2]
+        await burst(pilot, "shift+tab", "ctrl+r")  # the Police entry goes
+        assert [row["agency"] for row in form.values["agencies"]] == [
+            "Children's social care",
+            "Acute hospital trust",
+        ]
