@@ -274,7 +274,7 @@ async def test_a_report_request_names_the_referrals_contact_as_its_author(
 ) -> None:
     """The request dialog asked for the author although the referral names the contact at
     that agency; the suggestion follows the agency chosen, and typed words stay."""
-    from textual.widgets import Input, Select
+    from textual.widgets import Input, Select, Static
 
     from cspr_tui.tui.dialogs.amend import AmendDialog
 
@@ -287,6 +287,9 @@ async def test_a_report_request_names_the_referrals_contact_as_its_author(
         assert isinstance(dialog, AmendDialog)
         author = dialog.query_one("#text-author", Input)
         assert author.value == "Tom Example"
+        # the box is named above it, as its placeholder no longer shows
+        labels = [str(s.content) for s in dialog.query(".field-label").results(Static)]
+        assert "Author (who will write it)" in labels
         assert app.focused is dialog.query_one("#day")  # past the author given
         await burst(pilot, *"22062026", "enter")
         assert not isinstance(app.screen, AmendDialog)

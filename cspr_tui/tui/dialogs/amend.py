@@ -108,6 +108,9 @@ class AmendDialog(ModalScreen[bool]):
                     id="choice",
                 )
             for text_id, label in self.texts:
+                if self.suggest is not None:
+                    # A filled-in suggestion hides the placeholder: say what the box is.
+                    yield Static(label, classes="field-label")
                 yield Input(placeholder=label, id=f"text-{text_id}")
             if self.date_label:
                 yield DateInput(
