@@ -251,6 +251,17 @@ class FormScreen(StyledOnceScreen[bool]):
             field, rows, required=self._required(field), carried_from=self.carried.get(field.id)
         )
 
+    def _carry_within(self, section: Section) -> bool:
+        """Fill the step's empty answers that earlier steps give (the report's reviewer name
+        from the list of reviewers), once each; True when any was filled."""
+        assert self.form is not None
+        carried = carry_within(self.form, section, self.values, self.carried_within)
+        for field_id, item in carried.items():
+            self.values[field_id] = copy.deepcopy(item.value)
+            self.carried[field_id] = item.source_name
+            self.carried_within.add(field_id)
+        return bool(carried)
+
     async def show_step(self, focus_path: str | None = None, *, rebuild: bool = False) -> None:
         """Show the current section: built from the template the first time it is visited,
         then kept (hidden) and shown again, so moving between steps mounts nothing and
@@ -294,17 +305,6 @@ class FormScreen(StyledOnceScreen[bool]):
         self._refresh_bindings_if_changed()
         container.scroll_home(animate=False)
         self.focus_path(focus_path)
-
-    def _carry_within(self, section: Section) -> bool:
-        """Fill the step's empty answers that earlier steps give (the report's reviewer name
-        from the list of reviewers), once each; True when any was filled."""
-        assert self.form is not None
-        carried = carry_within(self.form, section, self.values, self.carried_within)
-        for field_id, item in carried.items():
-            self.values[field_id] = copy.deepcopy(item.value)
-            self.carried[field_id] = item.source_name
-            self.carried_within.add(field_id)
-        return bool(carried)
 
     def _refresh_bindings_if_changed(self) -> None:
         """The footer is redrawn only when what it offers changes (Add/Remove, Back)."""
