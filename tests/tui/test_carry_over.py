@@ -226,6 +226,36 @@ async def test_the_review_opens_on_the_period_the_agency_reports_cover(
         assert "carried over from the agency reports" in label(form, "scope_to")
 
 
+def seed_decided_with_earlier_social_care(store) -> None:
+    """Social care was involved from 01/06/2024 (the referral), before the police report's
+    period (from 10/01/2025)."""
+    ref = case_values.case_at_stage(store, "decision")
+    agencies = [{"agency": "Children's social care", "involved_from": "2024-06-01"}]
+    store.save_record(ref, "referral", case_values.referral(agencies=agencies), finish=True)
+    store.save_record(
+        ref,
+        "agency_report",
+        {"agency": "Police", "period_from": "2025-01-10", "period_to": "2026-02-20"},
+        agency="Police",
+    )
+    store.advance(ref)
+
+
+async def test_the_reviews_period_starts_at_the_earliest_involvement_the_case_knows(
+    settings: Settings, vault_path: Path
+) -> None:
+    """In the journey the review's period started with the police report's (2026), though
+    the referral said social care was involved from June 2024: typed again by hand."""
+    seed_vault(vault_path, seed_decided_with_earlier_social_care)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "7")
+        await burst(pilot, "ctrl+n")  # Terms of reference
+        assert (form.values["scope_from"], form.values["scope_to"]) == ("2024-06-01", "2026-02-20")
+        assert "carried over from the referral" in label(form, "scope_from")
+        assert "carried over from the agency reports" in label(form, "scope_to")
+
+
 async def test_the_reports_reviewer_name_comes_from_the_reviewers_listed(
     settings: Settings, vault_path: Path
 ) -> None:
