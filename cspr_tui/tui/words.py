@@ -8,10 +8,16 @@ the CLI prints them as they are. The screens say the same things as sentences: "
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.errors import CsprError
+
+if TYPE_CHECKING:
+    from cspr_tui.exports.redaction.engine import Finding
+    from cspr_tui.forms.model import Form
 
 _FORM_ITEM = re.compile(
     r"^(?P<form>referral|screening|notification|rapid review|review): (?P<what>.+)$"
@@ -169,6 +175,17 @@ def change_line(path: str, old, new, forms=None) -> str | None:
         if group is not None:
             label = f"{group.row_label(int(rows[0]))}: {label}"
     return f"{title}: {label}: {_shown(old, field)} → {_shown(new, field)}"
+
+
+def held_finding(finding: Finding, forms: Mapping[str, Form]) -> str:
+    """One finding that holds up an export, where it is in the form's words ("final report ›
+    Decision: Decision made by"), as the review screen says it, not the report's field path
+    ("a.review.decision_makers")."""
+    from cspr_tui.exports.redaction.review import readable_where
+
+    outcome = f"becomes {finding.becomes!r}" if finding.withheld else "kept as written"
+    where = readable_where(finding, forms) or "text"
+    return f"[{finding.id}] {finding.kind} in {where}: {finding.snippet} ({outcome})"
 
 
 def review_needed(count: int, refs: list[str]) -> str:

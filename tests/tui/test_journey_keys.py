@@ -397,3 +397,48 @@ async def test_tab_goes_from_one_closed_entry_to_the_next(
             "Children's social care",
             "Acute hospital trust",
         ]
+
+
+def seed_decided_by_named_partners(store) -> None:
+    """A review whose "Decision made by" names the partners, as the journey's did."""
+    from tests.domain import case_values
+
+    ref = case_values.case_at_stage(store, "published")
+    review = store.get(ref).record("review").values
+    store.save_record(
+        ref,
+        "review",
+        {**review, "decision_makers": "Jo Example (LA), Chris Sample (Police)"},
+        finish=True,
+    )
+
+
+async def test_a_held_up_export_says_where_each_finding_is_in_the_forms_words(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The journey's final report was held for findings listed by the report's field path
+    ("final report > a.review.decision_makers"); the review screen says "Review ›
+    Decision: Decision made by". The export dialog now says it the same way."""
+    from textual.widgets import Static
+
+    from cspr_tui.tui.dialogs.export import ExportDialog
+
+    seed_vault(vault_path, seed_decided_by_named_partners)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "x")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        await burst(pilot, "tab", "tab", *"final", "tab", "space")  # the final report, redacted
+        await burst(pilot, "ctrl+s")
+        from tests.tui.conftest import wait_for
+
+        error = dialog.query_one(".dialog-error", Static)
+        await wait_for(pilot, lambda: str(error.render()).strip() or dialog.written, 60)
+        assert dialog.written is None, dialog.written
+        refusal = str(error.render())
+        held = [line for line in refusal.splitlines() if line.startswith("[")]
+        assert held, refusal
+        assert any("Decision: Decision made by" in line for line in held), refusal
+        assert "a.review." not in refusal

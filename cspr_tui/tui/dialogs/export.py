@@ -26,7 +26,7 @@ from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.footer import KeysFooter
-from cspr_tui.tui.words import quarter_words, review_needed
+from cspr_tui.tui.words import held_finding, quarter_words, review_needed
 
 KINDS = {
     "tracker": "Quarterly recommendations tracker (Excel)",
@@ -267,9 +267,10 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             result = run_export(app.store, _request(kind, options), progress=progress)
         except RedactionReviewNeeded as exc:
             refs = [ref for ref in exc.ref.split(", ") if ref]
-            shown = "\n".join([review_needed(len(exc.findings), refs), *exc.details[:6]])
-            if len(exc.details) > 6:
-                shown += f"\n… and {len(exc.details) - 6} more on the redaction review screen."
+            held = [held_finding(finding, app.forms) for finding in exc.findings]
+            shown = "\n".join([review_needed(len(held), refs), *held[:6]])
+            if len(held) > 6:
+                shown += f"\n… and {len(held) - 6} more on the redaction review screen."
             app.call_from_thread(self._failed, shown, refs)
             return
         except CsprError as exc:
