@@ -198,3 +198,11 @@ def review_needed(count: int, refs: list[str]) -> str:
         f"file was written. Press Review redaction to accept or reject each one (or add the "
         f"person to the case's pseudonym key), then export again."
     )
+
+
+def review_again() -> str:
+    """Back in the export dialog from the redaction review that held the export up."""
+    return (
+        "Back from the redaction review. Press Export (ctrl+s) to write the file; any "
+        "finding still open is listed again."
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui.screens.form import FormScreen
-from tests.tui.conftest import build_app, burst, seed_vault, unlock
+from tests.tui.conftest import build_app, burst, seed_vault, settle, unlock
 
 
 async def start_referral(pilot) -> None:
@@ -442,3 +442,18 @@ async def test_a_held_up_export_says_where_each_finding_is_in_the_forms_words(
         assert held, refusal
         assert any("Decision: Decision made by" in line for line in held), refusal
         assert "a.review." not in refusal
+        # Back from the review, the refusal (findings now decided) is not left on screen.
+        from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
+
+        await pilot.click("#review")
+        await wait_for(pilot, lambda: isinstance(app.screen, RedactionReviewScreen))
+        await settle(pilot)
+        await burst(pilot, "A")
+        await settle(pilot)
+        await burst(pilot, "escape")
+        await wait_for(pilot, lambda: app.screen is dialog)
+        shown = str(error.render())
+        assert "Back from the redaction review" in shown and "[" not in shown, shown
+        await burst(pilot, "ctrl+s")
+        await wait_for(pilot, lambda: dialog.written is not None, 60)
+        assert dialog.written.redacted
