@@ -533,3 +533,36 @@ def test_the_same_word_twice_in_a_sentence_is_two_decisions() -> None:
     )
     assert [f.id for f in kept.scan(text) if f.open] == [second.id]  # the second still asks
     assert kept.redact(text) == "The rating moved to Amber after Sibling 1 disclosed abuse."
+
+
+def _as_records_write() -> Redactor:
+    return Redactor.for_case(
+        Case(
+            ref="CSPR-2026-004",
+            pseudonym="Child D",
+            people=[
+                Person("SMITHFIELD, Leo", "Child D", "Subject child", PersonKind.CHILD),
+                Person("Grace (Gracie) O'Brien", "Mother", "Mother"),
+                Person("Mohammed Ali / Mo Ali", "Father", "Father"),
+                Person("Sarah Lowe, Health Visitor", "HV 1", "Health visitor", "practitioner"),
+            ],
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Leo said he was hungry.", "Child D said he was hungry."),  # surname first, comma
+        ("Leo Smithfield was seen.", "Child D was seen."),
+        ("Gracie rang the school.", "Mother rang the school."),  # a nickname in brackets
+        ("O'Brien rang the school.", "Mother rang the school."),
+        ("Mo said he would come.", "Father said he would come."),  # either side of a slash
+        ("Sarah Lowe visited.", "HV 1 visited."),
+        ("The health visitor visited.", "The health visitor visited."),  # a role is no name
+    ],
+)
+def test_every_name_a_name_field_holds_as_records_write_it_is_found(
+    text: str, expected: str
+) -> None:
+    assert _as_records_write().redact(text) == expected
