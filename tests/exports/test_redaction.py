@@ -566,3 +566,12 @@ def test_every_name_a_name_field_holds_as_records_write_it_is_found(
     text: str, expected: str
 ) -> None:
     assert _as_records_write().redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Leo S. said he was scared.", "Leo S said he was scared.", "Grace W. attended."]
+)
+def test_a_given_name_then_a_surname_initial_is_the_name(text: str) -> None:
+    """A lone letter after a name is an initial, not a street's N, S, E or W."""
+    out = _family().redact(text)
+    assert "Leo" not in out and "Grace" not in out, out

@@ -1052,6 +1052,8 @@ def _before_street_word(text: str, end: int) -> bool:
     """Whether a capitalised street-type word follows at once ("Lincoln Road")."""
     after = _NEXT_WORD.match(text[end : end + 40])
     word = after.group(1) if after else ""
+    if len(word) < 2:
+        return False  # "Leo S.", "Grace W": a surname's initial, not North or West
     return word[:1].isupper() and patterns.street_type_pattern(word.casefold()) is not None
 
 
