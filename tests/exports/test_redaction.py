@@ -566,3 +566,34 @@ def test_every_name_a_name_field_holds_as_records_write_it_is_found(
     text: str, expected: str
 ) -> None:
     assert _as_records_write().redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Leo S. said he was scared.", "Leo S said he was scared.", "Grace W. attended."]
+)
+def test_a_given_name_then_a_surname_initial_is_the_name(text: str) -> None:
+    """A lone letter after a name is an initial, not a street's N, S, E or W."""
+    out = _family().redact(text)
+    assert "Leo" not in out and "Grace" not in out, out
+
+
+def test_a_word_inside_an_allowlisted_name_does_not_make_a_family_name_ordinary() -> None:
+    """Hospitals are named after people; the allowlist protects the whole name, and a
+    one-word place ("Paris") only as that word."""
+    redactor = Redactor.for_case(
+        Case(
+            ref="CSPR-2026-005",
+            pseudonym="Child E",
+            people=[
+                Person("Victoria Ellison", "Mother", "Mother"),
+                Person("George Harvey", "Stepfather", "Stepfather"),
+                Person("Paris Young", "Aunt", "Maternal aunt"),
+            ],
+        ),
+        allow=["Royal Victoria Infirmary", "William Harvey Hospital", "Paris", "Sarah Jones"],
+    )
+    assert redactor.redact("Victoria was arrested.") == "Mother was arrested."
+    assert redactor.redact("Harvey said he left.") == "Stepfather said he left."
+    kept = "She was taken to the Royal Victoria Infirmary, then the William Harvey Hospital."
+    assert redactor.redact(kept) == kept
+    assert redactor.redact("They went to Paris.") == "They went to Paris."

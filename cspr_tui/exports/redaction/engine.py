@@ -208,6 +208,14 @@ def _allowlist_parts(allow: tuple[str, ...]) -> tuple[frozenset[str], tuple[str,
 
 
 @lru_cache(maxsize=64)
+def _single_entries(allow: tuple[str, ...]) -> frozenset[str]:
+    """The allowlist's entries of one word, as letters."""
+    return frozenset(
+        _letters(folded) for folded in map(fold_plain, allow) if len(folded.split()) == 1
+    )
+
+
+@lru_cache(maxsize=64)
 def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """The allowlisted phrases as one pattern, compiled once per list: with a partnership's
     agencies and areas it is the largest pattern a redactor has (about 20 ms to compile), and
@@ -236,6 +244,10 @@ class Redactor:
         shared_words, phrases = _allowlist_parts(tuple(allow))
         more_words, more_phrases = _fold_allowlist(tuple(also_allow))
         self._allow = shared_words | more_words
+        # A place that is also a name ("Paris", "Lincoln") is one the allowlist holds as a
+        # whole entry: a word inside a longer one ("Royal Victoria Infirmary", the reviewer's
+        # "Sarah Jones") must not make a family's Victoria or Jones an everyday word.
+        self._allowed_whole = _single_entries(tuple(allow)) | _single_entries(tuple(also_allow))
         # A whole allowlisted phrase of two words or more (the reviewer's own name, the
         # partnership's) is protected like a pseudonym, unless it is a subject's own name.
         own_names = {fold_plain(name) for subject in self.subjects for name in subject.names}
@@ -723,7 +735,7 @@ class Redactor:
     def _allowed_place(self, key: str) -> bool:
         """On the allowlist, and not because it is a pseudonym (a pseudonym that is the
         person's own name must stay a finding: see `unsafe`)."""
-        if key not in self._allow:
+        if key not in self._allowed_whole:
             return False
         return all(
             key != _letters(w) for s in self.subjects for w in fold_plain(s.replacement).split()
@@ -1052,6 +1064,8 @@ def _before_street_word(text: str, end: int) -> bool:
     """Whether a capitalised street-type word follows at once ("Lincoln Road")."""
     after = _NEXT_WORD.match(text[end : end + 40])
     word = after.group(1) if after else ""
+    if len(word) < 2:
+        return False  # "Leo S.", "Grace W": a surname's initial, not North or West
     return word[:1].isupper() and patterns.street_type_pattern(word.casefold()) is not None
 
 
