@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -115,6 +116,28 @@ def clear_text_caches() -> int:
     return len(caches)
 
 
+@contextmanager
+def built_aside() -> Iterator[None]:
+    """Build what the session keeps (the opened vault, every case, their deadlines) with the
+    collector off, then set it all aside from the collector (`gc.freeze`, undone at lock by
+    `CsprApp.forget`).
+
+    Why: a thousand cases are over a million objects. With the collector on, each few hundred
+    allocations rescan the new ones, and turning it back on after building them costs a
+    scan of them all (about a third of the unlock's time at 1,000 cases). Frozen, they are
+    never scanned; they are still freed by reference counting when the session drops them.
+    Nothing is frozen when the block fails (a wrong passphrase keeps nothing).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def open_session(
     path: Path,
     passphrase: str,
@@ -131,7 +154,8 @@ def open_session(
 
     guard_process()
     try:
-        return _open(path, passphrase, settings, create=create, clock=clock)
+        with built_aside():
+            return _open(path, passphrase, settings, create=create, clock=clock)
     finally:
         scrub_thread_cache()  # the key derivation's freed buffers, in this worker thread
 

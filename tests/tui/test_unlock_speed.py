@@ -59,3 +59,43 @@ async def test_the_loaded_cases_are_set_aside_from_the_collector_until_the_lock(
         await settle(pilot)
         assert app.session is None
         assert gc.get_freeze_count() == 0
+
+
+async def test_no_collection_rescans_the_cases_while_the_unlock_builds_them(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The vault's documents, the cases and their deadlines are built with the collector off
+    and then frozen (tui/session.built_aside): no collection runs in the unlock's workers.
+    Without it, a thousand cases cost a third of the unlock in collections of what was just
+    built."""
+    import gc
+    import threading
+
+    from cspr_tui.domain.case import Case
+
+    def many(store) -> None:
+        store.import_cases(
+            [Case(ref=f"CSPR-2025-{i:03d}", pseudonym=f"Child {i}") for i in range(1, 300)]
+        )
+
+    seed_vault(vault_path, many)
+    app = build_app(settings, vault_path)
+    in_workers: list[str] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start" and threading.current_thread() is not threading.main_thread():
+            in_workers.append(threading.current_thread().name)
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        gc.callbacks.append(seen)
+        try:
+            await unlock(pilot)
+            await settle(pilot)
+        finally:
+            gc.callbacks.remove(seen)
+        assert isinstance(app.screen, DashboardScreen) and len(app.screen.rows) == 299
+        assert in_workers == []
+        # Built and set aside: a case the dashboard worked out is frozen, not rescanned.
+        case = app.store.list_cases()[0]
+        assert gc.get_freeze_count() > 0
+        assert not any(obj is case for obj in gc.get_objects())

@@ -24,6 +24,7 @@ from cspr_tui.domain.deadline import DeadlineStatus
 from cspr_tui.domain.store import CaseStore, CaseSummary
 from cspr_tui.domain.workflow import stage_label
 from cspr_tui.forms.dates import format_date
+from cspr_tui.tui.session import built_aside
 from cspr_tui.tui.styled_screen import StyledOnceScreen
 from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
 from cspr_tui.tui.widgets.footer import KeysFooter
@@ -118,6 +119,14 @@ class DashboardScreen(StyledOnceScreen[None]):
         Each case's deadlines are worked out once and kept (the app's `derived` cache) until
         that case, the day or the settings change: a return to the dashboard after one save
         works out one case again, not a thousand."""
+        with built_aside():
+            summaries, rows, found = self._work_out(store, today)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, summaries, rows, found)
+
+    def _work_out(
+        self, store: CaseStore, today: date
+    ) -> tuple[list[CaseSummary], dict[str, CaseRow], list]:
         derived = self.app.derived
         summaries = store.summaries()
         cases = {case.ref: case for case in store.list_cases()}
@@ -139,8 +148,7 @@ class DashboardScreen(StyledOnceScreen[None]):
                 status=str(deadline.status) if deadline else "",
             )
         found = derived.open_deadlines(cases.values(), settings, today, calendar)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, summaries, rows, found)
+        return summaries, rows, found
 
     def _loaded(self, summaries: list[CaseSummary], rows: dict[str, CaseRow], found: list) -> None:
         if not self.is_attached or self.app.session is None:
