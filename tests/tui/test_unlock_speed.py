@@ -99,3 +99,32 @@ async def test_no_collection_rescans_the_cases_while_the_unlock_builds_them(
         case = app.store.list_cases()[0]
         assert gc.get_freeze_count() > 0
         assert not any(obj is case for obj in gc.get_objects())
+
+
+async def test_the_forms_are_read_again_only_when_a_template_or_the_settings_change(
+    settings: Settings, vault_path: Path
+) -> None:
+    """An unlock reuses the forms the last one read (templates hold no case data); a template
+    file added or changed in the workspace, or other settings, are read afresh."""
+    from cspr_tui import paths
+    from cspr_tui.tui.session import session_forms
+
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        first = app.session.forms
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        await unlock(pilot)
+        assert app.session.forms is first
+    # The workspace's own choices file (read by load_forms) changes: read again.
+    folder = paths.user_templates_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "choices.yaml").write_text("agencies:\n  - Only One Agency\n", encoding="utf-8")
+    again = session_forms(settings)
+    assert again is not first
+    assert again.choice_lists["agencies"] == ("Only One Agency",)
+    assert session_forms(settings) is again
+    changed = Settings(reviewer_name="Someone Else")
+    assert session_forms(changed) is not again
