@@ -32,11 +32,20 @@ class Session:
     vault: Vault | None
     store: CaseStore | None
     forms: FormSet
+    # The dashboard's rows worked out by the unlock's worker, for the day given, taken
+    # (and so dropped) by the dashboard as it mounts: `screens.dashboard.DashboardRows`.
+    first_rows: tuple[date, object] | None = None
+
+    def take_first_rows(self, today: date) -> object | None:
+        """The rows worked out at unlock, once, if they are for `today`."""
+        rows, self.first_rows = self.first_rows, None
+        return rows[1] if rows is not None and rows[0] == today else None
 
     def close(self) -> None:
         """Close the vault (drops its decrypted data) and forget every reference."""
         from cspr_tui.forms.dates import forget_read_dates
 
+        self.first_rows = None
         vault, self.vault, self.store = self.vault, None, None
         if vault is not None:
             vault.close()

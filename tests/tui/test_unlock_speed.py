@@ -128,3 +128,49 @@ async def test_the_forms_are_read_again_only_when_a_template_or_the_settings_cha
     assert session_forms(settings) is again
     changed = Settings(reviewer_name="Someone Else")
     assert session_forms(changed) is not again
+
+
+async def test_the_dashboard_is_drawn_with_the_rows_the_unlock_worked_out(
+    settings: Settings, vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The unlock's worker works out the dashboard's rows while the vault is open, so the
+    dashboard starts no worker of its own and is never drawn empty; when that fails, the
+    dashboard's own worker still fills it."""
+    from cspr_tui.domain.case import Case
+    from cspr_tui.tui.screens import dashboard
+
+    def some(store) -> None:
+        store.import_cases([Case(ref=f"CSPR-2025-{i:03d}", pseudonym=f"Child {i}") for i in (1, 2)])
+
+    seed_vault(vault_path, some)
+    started: list[str] = []
+    real_worker = DashboardScreen.load_worker
+
+    def counted(self, *args):
+        started.append("dashboard")
+        return real_worker(self, *args)
+
+    monkeypatch.setattr(DashboardScreen, "load_worker", counted)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert sorted(app.screen.rows) == ["CSPR-2025-001", "CSPR-2025-002"]
+        assert started == [] and app.session.first_rows is None  # taken, not kept
+
+        # The unlock's working out fails (once): the dashboard's worker fills it instead.
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        real_rows, failed = dashboard.work_out_rows, []
+
+        def fails_once(*args):
+            if not failed:
+                failed.append(True)
+                raise RuntimeError("a bug")
+            return real_rows(*args)
+
+        monkeypatch.setattr(dashboard, "work_out_rows", fails_once)
+        await unlock(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        assert failed == [True] and started == ["dashboard"]
+        assert sorted(app.screen.rows) == ["CSPR-2025-001", "CSPR-2025-002"]
