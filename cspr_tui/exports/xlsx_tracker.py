@@ -74,6 +74,7 @@ from cspr_tui.exports.redaction.review import (
     check_pseudonyms,
     require_all_reviewed,
     tracker_findings,
+    tracker_texts,
 )
 from cspr_tui.settings import Settings
 
@@ -614,8 +615,11 @@ def _this_quarter_update(rec: Recommendation, quarter: Quarter) -> str:
     return ""
 
 
-def _latest_update(rec: Recommendation, quarter: Quarter) -> str:
-    """The newest update up to the quarter, with its quarter so a stale one shows."""
+def _latest_update(
+    rec: Recommendation, quarter: Quarter, redact: Callable[[str], str] = str
+) -> str:
+    """The newest update up to the quarter, with its quarter so a stale one shows. The
+    narrative is redacted on its own, as the review gate read it, not with the label."""
     updates = [u for u in rec.updates if _update_quarter_ok(u.quarter, quarter) and u.narrative]
     if not updates:
         return ""
@@ -624,7 +628,7 @@ def _latest_update(rec: Recommendation, quarter: Quarter) -> str:
         when = Quarter.parse(latest.quarter).title  # "Q3 2026-27", as the page header says
     except UsageError:
         when = latest.quarter
-    return f"{when}: {latest.narrative}"
+    return f"{when}: {redact(latest.narrative)}"
 
 
 def _included(rec: Recommendation, quarter: Quarter) -> bool:
@@ -661,6 +665,8 @@ class _Redaction:
     def __init__(self, rows: Sequence[_Row], settings: Settings) -> None:
         cases = {r.case.ref: r.case for r in rows}
         self._redactors = {ref: case_redactor(case, settings) for ref, case in cases.items()}
+        for ref, case in cases.items():  # one name pattern a case, holding only its texts' names
+            self._redactors[ref].prepare(text for _path, text in tracker_texts(case))
         self._cases = cases
         self._done: dict[tuple[str, str], str] = {}
 
@@ -966,7 +972,7 @@ def _board_pack_sheet(book: _Book) -> None:
                 row.target,
                 str(rec.status),
                 str(row.rag),
-                book.red(row, _latest_update(rec, book.quarter)),
+                _latest_update(rec, book.quarter, functools.partial(book.red, row)),
             )
         )
     if not book.rows:

@@ -389,3 +389,66 @@ def test_where_a_finding_is_reads_in_the_forms_words() -> None:
         "referral report › CSPR-2026-001-R1-A2: updates 1, narrative"
     )
     assert where("a.nosuchform.field") == "referral report › a.nosuchform.field"  # as it is
+
+
+def _hyphenated() -> Redactor:
+    return Redactor.for_case(
+        Case(
+            ref="CSPR-2026-002",
+            pseudonym="Child B",
+            people=[
+                Person("Grace O'Brien-Walsh", "Mother", "Mother"),
+                Person("Mary-Jane Fictor", "Aunt", "Maternal aunt"),
+                Person("Leo Smithfield", "Child B", "Subject child", PersonKind.CHILD),
+            ],
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seen GraceOBrien today.",  # a given name run into part of a surname
+        "GraceO'Brien attended.",
+        "Grace O'Brien attended.",
+        "O'Brien Walsh attended.",  # both halves of the surname, unhyphenated
+        "OBrienWalsh attended.",
+        "Grace-O-Brien attended.",  # the apostrophe written as a hyphen
+        "Jane Fictor attended.",  # the second half of a hyphenated given name
+        "MaryJane attended.",
+    ],
+)
+def test_neighbouring_parts_of_a_name_written_together_are_the_name(text: str) -> None:
+    out = _hyphenated().redact(text)
+    letters = "".join(c for c in fold(out).text if c.isalpha())
+    for part in ("grace", "brien", "walsh", "mary", "jane", "fictor"):
+        assert part not in letters, (text, out)
+    assert out.endswith(("attended.", "today."))  # the rest of the sentence is kept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Email leo.smithfield [at] example [dot] org for the notes.",
+        "Email leo.smithfield(at)example(dot)org for the notes.",
+        "Email leo(dot)smithfield{at}example{dot}org for the notes.",
+        "Email leo.smithfield [ at ] example [ dot ] co [ dot ] uk for the notes.",
+        "Email leo dot smithfield at example dot org for the notes.",
+        "Email lsmith <at> example <dot> org for the notes.",
+    ],
+)
+def test_an_email_address_disguised_against_scrapers_is_withheld(text: str) -> None:
+    out = _hyphenated().redact(text)
+    assert out == "Email [email withheld] for the notes.", out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Seen at home. Dot was not there.",
+        "They met at school (at lunch).",
+        "Staff at the centre spoke to Dot at length.",
+    ],
+)
+def test_at_and_dot_in_ordinary_sentences_are_not_an_email(text: str) -> None:
+    assert _hyphenated().redact(text) == text

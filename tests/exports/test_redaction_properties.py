@@ -152,6 +152,27 @@ def test_a_planted_name_never_survives(data: st.DataObject) -> None:
                 assert not re.search(rf"(?<![a-z]){piece}(?![a-z])", output), (text, output)
 
 
+# Every name in the key, so a redactor prepared with it compiles its whole name pattern.
+EVERY_NAME = " and ".join(f"{first} {last}" for first, last in NAMES)
+
+
+@SETTINGS
+@given(st.data())
+def test_a_name_pattern_built_for_the_texts_finds_what_the_whole_one_finds(
+    data: st.DataObject,
+) -> None:
+    """A redactor compiles only the names a text could hold (issue 13's tracker speed):
+    it must find exactly what the pattern of every name finds, disguises and all."""
+    planted, _core = data.draw(disguised_name())
+    text = _sentence(data.draw, planted)
+    whole = Redactor.for_case(_case())
+    whole.prepare([EVERY_NAME])
+    lazy = Redactor.for_case(_case())  # builds its name pattern as texts need it
+    found = [(f.kind, f.text, f.becomes, f.withheld) for f in lazy.scan(text)]
+    assert found == [(f.kind, f.text, f.becomes, f.withheld) for f in whole.scan(text)], text
+    assert lazy.redact(text) == whole.redact(text)
+
+
 def _nhs(digits: str, style: int) -> str:
     if style == 0:
         return digits

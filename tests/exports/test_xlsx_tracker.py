@@ -691,3 +691,28 @@ def test_quarter_summary_lists_the_longest_overdue_first_and_counts_the_rest(
     assert values[start + 2 + SUMMARY_LISTING_LIMIT][0] == (
         f"The first {SUMMARY_LISTING_LIMIT} of {extra}; filter the Tracker to see them all."
     )
+
+
+def test_the_board_pack_keeps_the_reviewers_decision_on_an_update(workspace: Path) -> None:
+    """The review gate reads each update's narrative; the board pack prints it after its
+    quarter ("Q3 2026-27: ..."). A reviewer's decision on a word in the narrative must hold
+    there too: had the label been redacted with the narrative, the finding would have been
+    another one (its sentence differs), left undecided and the name printed as written."""
+    from cspr_tui.domain.case import RedactionOutcome
+    from cspr_tui.exports.redaction import case_redactor, decision
+    from cspr_tui.exports.redaction.review import tracker_findings
+
+    case = add_recommendations(make_case(), 2)
+    case.recommendations[0].updates[0].narrative = "Met Gracie Quill about the plan."
+    found = [
+        f
+        for f in tracker_findings(case_redactor(case), case)
+        if f.path.endswith("narrative") and f.hit in ("Gracie", "Quill")
+    ]
+    assert len(found) == 2 and not any(f.withhold for f in found)  # listed, proposed kept
+    case.redaction_decisions = [decision(f, RedactionOutcome.REJECTED, "a relative") for f in found]
+    path = write_tracker([reviewed(case)], quarter=Q3, today=TODAY)
+    wb = openpyxl.load_workbook(path)
+    printed = [str(cell.value) for ws in wb for row in ws.iter_rows() for cell in row if cell.value]
+    assert not any("Gracie" in text or "Quill" in text for text in printed)
+    assert any(text.startswith("Q3 2026-27: Met [name withheld]") for text in printed)

@@ -97,6 +97,7 @@ _SENTENCE_END = re.compile(r"[.!?\n\r\u2022:;]")
 _NAME_GAP = re.compile(r"[ ]{0,2}(?:-[ ]?)?")
 # Compiled once: `re`'s own cache is pushed out by the cases' patterns in a long export.
 _NOT_LETTER = re.compile(r"[\W_]")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")  # where a name may start and end
 _SPACES = re.compile(r"[ ]{1,2}")
 _SPACES_END = re.compile(r"[ ]{1,2}$")
 _PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]+$")
@@ -175,7 +176,7 @@ def _token_pattern(token: str) -> str:
     out = []
     for char in token:
         if char == "'":
-            out.append("'?[ ]?")
+            out.append("(?:'[ ]?|[ ]?-[ ]?|[ ])?")  # O'Brien, O Brien, OBrien, O-Brien
         elif char == "-":
             out.append("(?:[ ]?-[ ]?|[ ]|)")
         else:
@@ -247,7 +248,7 @@ class Redactor:
             if kept
         ]
         self._forms: dict[str, list[tuple[Subject, bool]]] = {}  # letters -> (subject, full?)
-        patterns_: list[str] = []
+        alternatives: dict[str, str] = {}  # pattern -> the letters it matches
         self._given: dict[int, set[str]] = {}
         for subject in self.subjects:
             self._given[id(subject)] = subject.given_initials()
@@ -265,6 +266,12 @@ class Redactor:
                     )
                     if first_particle is not None:  # "de la Croix", the surname with its particles
                         forms.append((tokens[first_particle:], True))
+                    # Neighbouring parts of a name written as one: "GraceOBrien" and
+                    # "O'Brien Walsh" of Grace O'Brien-Walsh, "Jane Smith" of Mary-Jane Smith.
+                    atoms = [p for t in tokens for p in t.split("-") if len(p.strip("'")) >= 2]
+                    for size in range(2, len(atoms)):
+                        for at in range(len(atoms) - size + 1):
+                            forms.append((atoms[at : at + size], True))
                 for words, full in forms:
                     key = _letters("".join(words))
                     if len(key) < 2:
@@ -274,18 +281,17 @@ class Redactor:
                         owners.append((subject, full))
                     # "Smith, Jane" only with its comma: "Mrs Green rose" is not "Rose Green"
                     sep = _COMMA if full and len(words) > 1 and words[0] == tokens[-1] else _SEP
-                    patterns_.append(sep.join(_token_pattern(w) for w in words))
-        patterns_ = sorted(set(patterns_), key=len, reverse=True)
-        title = "|".join(sorted(TITLES, key=len, reverse=True))
-        self._names = (
-            re.compile(
-                rf"(?<![^\W\d_])(?<!')(?P<title>(?:{title})\.?[ ]+)?"
-                r"(?P<init>(?:[a-z](?:\.[ ]*|[ ]+)){1,3})?"
-                rf"(?P<name>{'|'.join(patterns_)})(?P<plural>s)?(?![^\W\d_])"
-            )
-            if patterns_
-            else None
-        )
+                    alternatives[sep.join(_token_pattern(w) for w in words)] = key
+        # Longest first (the alternation takes the first that matches), ties in a fixed order.
+        self._name_alternatives = sorted(alternatives.items(), key=lambda a: (-len(a[0]), a[0]))
+        self._name_keys = frozenset(alternatives.values())
+        # Every proper beginning of a key: a run of words that is none cannot become one.
+        self._name_prefixes = frozenset(k[:i] for k in self._name_keys for i in range(1, len(k)))
+        # A key holding anything but letters (a digit) cannot be found from the text's words
+        # alone, so its pattern is always compiled.
+        self._unusual_keys = frozenset(k for k in self._name_keys if not _LETTER_RUN.fullmatch(k))
+        self._names: re.Pattern[str] | None = None
+        self._names_cover: frozenset[str] = frozenset()
         self._dates = frozenset(d for s in self.subjects for d in s.dates_of_birth)
         self._address = self._address_pattern()
         self._places = self._place_patterns()
@@ -413,6 +419,62 @@ class Redactor:
         )
         return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
 
+    def _keys_in(self, folded: str) -> set[str]:
+        """The name keys a folded text could hold. A name is matched from a word's start to
+        a word's end (its plural "s" aside), and only separators lie between its words, so
+        its letters are some run of whole consecutive words joined up; a key that no such
+        run spells cannot match anywhere in the text."""
+        keys, prefixes = self._name_keys, self._name_prefixes
+        words = _LETTER_RUN.findall(folded)
+        found = set(self._unusual_keys)
+        for first in range(len(words)):
+            joined = ""
+            for word in words[first:]:
+                joined += word
+                if joined in keys:
+                    found.add(joined)
+                if joined[-1] == "s" and joined[:-1] in keys:
+                    found.add(joined[:-1])  # the plural
+                if joined not in prefixes:
+                    break  # no key goes on from here
+        return found
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Compile the name pattern once for every text about to be scanned (the tracker's
+        texts of one case): only the names those texts could hold are in it, so a case
+        whose texts name nobody compiles nothing. Texts met later still work: the pattern
+        grows to cover them."""
+        needed: set[str] = set()
+        for text in texts:
+            if text and text.strip():
+                needed |= self._keys_in(fold(text).text)
+        self._cover(needed)
+
+    def _names_for(self, folded: str) -> re.Pattern[str] | None:
+        """The name pattern for this text: one covering every key the text could hold.
+        Leaving out a key no run of the text's words spells changes no match."""
+        needed = self._keys_in(folded)
+        if not needed:
+            return None
+        if not needed <= self._names_cover:
+            self._cover(needed)
+        return self._names
+
+    def _cover(self, needed: set[str]) -> None:
+        if not needed or needed <= self._names_cover:
+            return
+        cover = self._names_cover | needed
+        if 2 * len(cover) > len(self._name_keys):
+            cover = self._name_keys  # most names are needed: the whole pattern, once
+        chosen = [pattern for pattern, key in self._name_alternatives if key in cover]
+        title = "|".join(sorted(TITLES, key=len, reverse=True))
+        self._names = re.compile(
+            rf"(?<![^\W\d_])(?<!')(?P<title>(?:{title})\.?[ ]+)?"
+            r"(?P<init>(?:[a-z](?:\.[ ]*|[ ]+)){1,3})?"
+            rf"(?P<name>{'|'.join(chosen)})(?P<plural>s)?(?![^\W\d_])"
+        )
+        self._names_cover = frozenset(cover)
+
     # -- finding -----------------------------------------------------------------------------
     def _pattern_hits(self, folded: str) -> list[_Hit]:
         hits: list[_Hit] = []
@@ -490,12 +552,13 @@ class Redactor:
         return names.pop() if len(names) == 1 else NAME_WITHHELD
 
     def _name_hits(self, doc: Folded, protected: list[tuple[int, int]]) -> list[_Hit]:
-        if self._names is None:
+        names = self._names_for(doc.text)
+        if names is None:
             return []
         folded, original = doc.text, doc.original
         raw: list[dict[str, Any]] = []
         plurals: list[_Hit] = []
-        for m in self._names.finditer(folded):
+        for m in names.finditer(folded):
             key = _letters(m.group("name"))
             if key not in self._forms:
                 continue
@@ -675,14 +738,16 @@ class Redactor:
         name_starts = {h.start for h in names if h.kind == "name" and h.withhold}
         name_ends = {h.end for h in names if h.kind == "name" and h.withhold}
         for m in _WORD.finditer(folded):
-            if any(a < m.end() and m.start() < b for a, b in taken):
-                continue
-            o_start, o_end = doc.span(m.start(), m.end())
-            word = original[o_start:o_end]
             bare = m.group()
             if bare.endswith("'s"):
                 bare = bare[:-2]
-            if len(bare) < 2 or not word[:1].isupper() or bare in self._allow:
+            if len(bare) < 2 or bare in self._allow:
+                continue  # the cheapest tests first: most words end here
+            o_start, o_end = doc.span(m.start(), m.end())
+            word = original[o_start:o_end]
+            if not word[:1].isupper():
+                continue
+            if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             if word.isupper() and len(bare) <= 5:
                 continue  # an acronym: CAMHS, MASH, GP
@@ -772,6 +837,13 @@ class Redactor:
         cached = self._memo.get(memo_key)
         if cached is not None:
             return cached
+        if document or path:
+            # The same findings wherever the text is (their ids are the sentence's), named
+            # for this place: the tracker's gate and its cells meet the same texts.
+            here = [replace(f, document=document, path=path) for f in self.scan(text)]
+            if len(self._memo) < 20_000:
+                self._memo[memo_key] = here
+            return here
         doc, hits = self._hits(text)
         findings = []
         for hit in hits:
@@ -791,8 +863,8 @@ class Redactor:
                     hit.withhold,
                     hit.reason,
                     marked,
-                    document,
-                    path,
+                    "",
+                    "",
                     o_start,
                     o_end,
                     decision.outcome if decision else None,
@@ -809,7 +881,7 @@ class Redactor:
         the name it belonged to, and "Mother (mother)" comes out as "Mother"."""
         if not text:
             return text
-        findings = [f for f in self.scan(text, document=document, path=path) if f.withheld]
+        findings = [f for f in self.scan(text) if f.withheld]  # where it is changes nothing
         if not findings:
             return text
         pieces: list[str] = []

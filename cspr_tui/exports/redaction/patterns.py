@@ -29,7 +29,16 @@ __all__ = [
 
 _NHS = re.compile(r"(?<![\d])\d(?:[ \-./]{0,3}\d){9}(?![\d])")
 _POSTCODE = re.compile(r"(?<![a-z0-9])([a-z]{1,2}\d[a-z\d]?)[ -]*(\d[a-z]{2})(?![a-z0-9])")
-_EMAIL = re.compile(r"[\w.+'\-]+[ ]*@[ ]*[\w\-]+(?:[ ]*\.[ ]*[\w\-]+)+")
+# An address as written, or disguised as people do to beat scrapers: "jo [at] mail [dot] uk",
+# "jo(at)mail(dot)uk"; spelled out ("jo dot bloggs at mail dot uk") only with a spelled-out
+# dot after the "at", so "met at school" is not one.
+_AT = r"(?:[ ]*@[ ]*|[ ]*[\[({<][ ]*at[ ]*[\])}>][ ]*)"
+_BRACKETED_DOT = r"[ ]*[\[({<][ ]*dot[ ]*[\])}>][ ]*"
+_DOT = rf"(?:[ ]*\.[ ]*|{_BRACKETED_DOT})"  # spaces around a plain dot: only after the "@"
+_EMAIL = re.compile(
+    rf"[\w.+'\-]+(?:{_BRACKETED_DOT}[\w.+'\-]+)*{_AT}[\w\-]+(?:{_DOT}[\w\-]+)+"
+    r"|[\w.+'\-]+(?:[ ]+dot[ ]+[\w+'\-]+)*[ ]+at[ ]+[\w\-]+(?:[ ]+dot[ ]+[\w\-]+)+"
+)
 
 
 def nhs_spans(text: str) -> Iterator[tuple[int, int, str]]:
@@ -53,7 +62,7 @@ def email_spans(text: str) -> Iterator[tuple[int, int, str]]:
 
 def phone_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """UK numbers as `phonenumbers` recognises them (landline, mobile, +44, (0) forms)."""
-    if sum(c.isdigit() for c in text) < 7:
+    if sum(map(str.isdigit, text)) < 7:
         return
     matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
     for match in matcher:
@@ -149,7 +158,7 @@ def _candidates(match: re.Match[str]) -> list[date]:
 
 def date_spans(text: str, wanted: frozenset[date]) -> Iterator[tuple[int, int, date]]:
     """Dates in `text` equal to one of `wanted`, however they are written."""
-    if not wanted or not any(c.isdigit() for c in text):
+    if not wanted or not any(map(str.isdigit, text)):
         return
     for match in _DATE.finditer(text):
         for day in _candidates(match):
