@@ -111,6 +111,13 @@ def _progress_printer(forced: bool) -> Any:
 
 
 def import_command(args: argparse.Namespace) -> int:
+    from cspr_tui.domain.import_stream import collector_paused
+
+    with collector_paused():
+        return _import(args)
+
+
+def _import(args: argparse.Namespace) -> int:
     from cspr_tui.domain.case_json import read_case_file
     from cspr_tui.domain.import_stream import check_cases, import_cases
     from cspr_tui.forms import load_forms

@@ -11,9 +11,6 @@ from pathlib import Path
 
 from cspr_tui import paths
 from cspr_tui.errors import ValidationFailed
-from cspr_tui.exports.docx_report import TEMPLATE_FILES
-from cspr_tui.exports.template_sandbox import check_word_template
-from cspr_tui.forms import check_templates, load_forms
 
 __all__ = ["register"]
 
@@ -40,6 +37,8 @@ def _need_action(parser: argparse.ArgumentParser):
 
 def _word_templates() -> list:
     """Every shipped Word template and every workspace override the app would render."""
+    from cspr_tui.exports.docx_report import TEMPLATE_FILES
+
     found: dict[Path, Path] = {}  # a checkout's workspace overrides are the shipped files
     for folder in (paths.shipped_templates_dir(), paths.user_templates_dir()):
         for name in sorted(set(TEMPLATE_FILES.values())):
@@ -50,6 +49,10 @@ def _word_templates() -> list:
 
 
 def run_check(_args: argparse.Namespace) -> int:
+    # loaded here, not at the top: every `cspr` command builds this module's parser
+    from cspr_tui.exports.template_sandbox import check_word_template
+    from cspr_tui.forms import check_templates, load_forms
+
     problems = check_templates([paths.shipped_templates_dir(), paths.user_templates_dir()])
     word = _word_templates()
     for template in word:

@@ -48,7 +48,8 @@ def plan_import(
     source: str = "",
 ) -> ImportPlan:
     """The plan for `incoming`; `existing(ref)` is the stored case of a reference already in
-    the vault, else None (so only the cases the import replaces are built)."""
+    the vault, else None (so only the cases the import replaces are built). Handed a
+    one-pass iterator that holds the only references, each case is freed as it is planned."""
     cases = list(incoming)
     refs = [case.ref for case in cases]
     if len(set(refs)) != len(refs):
@@ -56,7 +57,9 @@ def plan_import(
     why = f"imported from {source}" if source else "imported"
     require_storable(why, lambda _where: "the import's source name")
     plan = ImportPlan()
-    for case in cases:
+    cases.reverse()
+    while cases:  # each case let go once its document is built: the two are not kept twice
+        case = cases.pop()
         data = case_to_data(case)
         require_storable(data, functools.partial(_named, case.ref))
         old = existing(case.ref)

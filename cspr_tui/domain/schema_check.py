@@ -42,12 +42,52 @@ def compile_check(schema: Mapping[str, Any], *, formats: Mapping[str, Check]) ->
 
     `formats` maps each `format` the schema asserts to its test of a string (the same
     test the full validator uses)."""
+    fused = _object_check(schema, formats)
+    if fused is not None:
+        return fused
     checks = [_keyword(name, value, schema, formats) for name, value in schema.items()]
     parts = tuple(c for c in checks if c is not None)
+    if not parts:
+        return _anything
+    if len(parts) == 1:  # most schemas inside a case are one keyword: no wrapper call
+        return parts[0]
 
     def check(value: Any) -> bool:
         for part in parts:  # noqa: SIM110 - a loop: twice as quick as all() on a generator
             if not part(value):
+                return False
+        return True
+
+    return check
+
+
+_OBJECT_KEYWORDS = frozenset({"type", "properties", "required", "additionalProperties"})
+
+
+def _object_check(schema: Mapping[str, Any], formats: Mapping[str, Check]) -> Check | None:
+    """An object schema (type object, properties, required, additionalProperties true or
+    false) as one function, the same answer as its keywords' checks one after another:
+    most of a case is such objects, and one call each instead of four is a third quicker.
+    None for any other schema."""
+    keywords = set(schema) - _ANNOTATIONS
+    extra = schema.get("additionalProperties", True)
+    if schema.get("type") != "object" or not keywords <= _OBJECT_KEYWORDS:
+        return None
+    if extra is not True and extra is not False:
+        return None
+    properties = schema.get("properties", {})
+    subs = {key: compile_check(sub, formats=formats) for key, sub in properties.items()}
+    required = frozenset(schema.get("required", ()))
+    known = frozenset(properties) if extra is False else None
+
+    def check(v: Any) -> bool:
+        if type(v) is not dict or not required.issubset(v):
+            return False
+        if known is not None and not known.issuperset(v):
+            return False
+        for key, x in v.items():
+            sub = subs.get(key)
+            if sub is not None and not sub(x):
                 return False
         return True
 
@@ -64,14 +104,17 @@ def _keyword(
     if name == "properties":
         return _properties(value, formats)
     if name == "required":
-        required = tuple(value)
-        return lambda v: type(v) is not dict or all(key in v for key in required)
+        required = frozenset(value)
+        return lambda v: type(v) is not dict or required.issubset(v)
     if name == "additionalProperties":
         return _additional(value, schema.get("properties", {}), formats)
     if name == "items":
         if not isinstance(value, Mapping):
             raise Unsupported("items as a list")
         item = compile_check(value, formats=formats)
+        kinds = _TYPE_ONLY.get(item)
+        if kinds is not None:  # a list of plain values: their types checked in C
+            return lambda v: type(v) is not list or kinds.issuperset(map(type, v))
 
         def each(v: Any) -> bool:
             if type(v) is not list:
@@ -109,7 +152,21 @@ def _type_check(value: Any) -> Check:
         kinds = frozenset(kind for n in names for kind in _EXACT_TYPES[n])
     except KeyError as exc:
         raise Unsupported(f"type {exc.args[0]!r}") from None
-    return lambda v: type(v) in kinds
+
+    def check(v: Any) -> bool:
+        return type(v) in kinds
+
+    _TYPE_ONLY[check] = kinds
+    return check
+
+
+def _anything(value: Any) -> bool:
+    return True
+
+
+# The checks that test only a value's type, with the types they take: a container of
+# such values is checked by `frozenset.issuperset(map(type, ...))`, without a call each.
+_TYPE_ONLY: dict[Check, frozenset[type]] = {}
 
 
 def _properties(value: Mapping[str, Any], formats: Mapping[str, Check]) -> Check:
@@ -135,7 +192,19 @@ def _additional(value: Any, properties: Mapping[str, Any], formats: Mapping[str,
     if not isinstance(value, Mapping):
         raise Unsupported("additionalProperties")
     sub = compile_check(value, formats=formats)
-    return lambda v: type(v) is not dict or all(sub(x) for k, x in v.items() if k not in known)
+    kinds = _TYPE_ONLY.get(sub)
+    if kinds is not None and not known:
+        return lambda v: type(v) is not dict or kinds.issuperset(map(type, v.values()))
+
+    def check(v: Any) -> bool:
+        if type(v) is not dict:
+            return True
+        for key, x in v.items():  # noqa: SIM110 - a loop, as above
+            if key not in known and not sub(x):
+                return False
+        return True
+
+    return check
 
 
 def format_test(validator: Any, name: str) -> Check:

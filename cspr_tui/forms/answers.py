@@ -107,8 +107,10 @@ def make_scope(
     def lookup(parts: tuple[str, ...]) -> Any:
         if len(parts) == 1:
             name = parts[0]
-            if repeat is not None and row is not None and repeat.field(name) is not None:
-                return typed_value(repeat.field(name), row.get(name))
+            if repeat is not None and row is not None:
+                sub = repeat.field(name)
+                if sub is not None:
+                    return typed_value(sub, row.get(name))
             item, value = top(name)
             return typed_value(item, value)
         group, name = parts

@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from cspr_tui.forms.dates import DateFormatError, iso_date, months_after
@@ -341,7 +342,15 @@ class Scope:
     ) -> None:
         self.lookup = lookup
         self.position = position
-        self.today = today or dt.date.today()
+        self._today = today
+
+    @property
+    def today(self) -> dt.date:
+        """The day `today()` and `age_years` count from; the clock is read only when a
+        condition asks (most never do, and a scope is made for every field checked)."""
+        if self._today is None:
+            self._today = dt.date.today()
+        return self._today
 
 
 @dataclass(frozen=True)
@@ -507,48 +516,88 @@ def _truth(value: Any) -> bool | None:
     return not _is_empty(value)
 
 
-def _evaluate(node: Any, scope: Scope) -> Any:
+_Run = Callable[[Scope], Any]
+
+
+def _compile(node: Any) -> _Run:
+    """The tree as nested closures that give exactly what `_evaluate` gives (the same
+    values, the same errors), without walking the node types on every evaluation: a form's
+    conditions are parsed once and evaluated for every field of every record checked."""
     if isinstance(node, _Literal):
-        return node.value
+        value = node.value
+        return lambda scope: value
     if isinstance(node, _Ref):
-        return scope.lookup(node.parts)
+        parts = node.parts
+        return lambda scope: scope.lookup(parts)
     if isinstance(node, _List):
-        return [_evaluate(item, scope) for item in node.items]
+        items = tuple(_compile(item) for item in node.items)
+        return lambda scope: [item(scope) for item in items]
     if isinstance(node, _Call):
-        args = [_evaluate(arg, scope) for arg in node.args]
-        return FUNCTIONS[node.name].call(scope, *args)
+        name, args = node.name, tuple(_compile(arg) for arg in node.args)
+        return lambda scope: FUNCTIONS[name].call(scope, *[arg(scope) for arg in args])
     if isinstance(node, _Unary):
-        value = _evaluate(node.operand, scope)
-        if node.op == "not":
-            truth = _truth(value)
+        return _compile_unary(node.op, _compile(node.operand))
+    return _compile_binary(node.op, _compile(node.left), _compile(node.right))
+
+
+def _compile_unary(op: str, operand: _Run) -> _Run:
+    if op == "not":
+
+        def negate(scope: Scope) -> Any:
+            truth = _truth(operand(scope))
             return None if truth is None else not truth
+
+        return negate
+
+    def minus(scope: Scope) -> Any:
+        value = operand(scope)
         if value is None:
             return None
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise ExpressionError("'-' needs a number")
         return -value
-    op = node.op
+
+    return minus
+
+
+def _compile_binary(op: str, left: _Run, right: _Run) -> _Run:
     if op == "and":
-        left = _truth(_evaluate(node.left, scope))
-        if left is False:
-            return False
-        right = _truth(_evaluate(node.right, scope))
-        if right is False:
-            return False
-        return None if left is None or right is None else True
+
+        def both(scope: Scope) -> Any:
+            first = _truth(left(scope))
+            if first is False:
+                return False
+            second = _truth(right(scope))
+            if second is False:
+                return False
+            return None if first is None or second is None else True
+
+        return both
     if op == "or":
-        left = _truth(_evaluate(node.left, scope))
-        if left is True:
-            return True
-        right = _truth(_evaluate(node.right, scope))
-        if right is True:
-            return True
-        return None if left is None or right is None else False
-    left, right = _evaluate(node.left, scope), _evaluate(node.right, scope)
+
+        def either(scope: Scope) -> Any:
+            first = _truth(left(scope))
+            if first is True:
+                return True
+            second = _truth(right(scope))
+            if second is True:
+                return True
+            return None if first is None or second is None else False
+
+        return either
     if op == "=":
-        return _equal(left, right)
+        return lambda scope: _equal(left(scope), right(scope))
     if op == "!=":
-        return not _equal(left, right)
+        return lambda scope: not _equal(left(scope), right(scope))
+
+    def other(scope: Scope) -> Any:
+        return _apply(op, left(scope), right(scope))
+
+    return other
+
+
+def _apply(op: str, left: Any, right: Any) -> Any:
+    """A binary operator other than and/or/=/!= on its two evaluated sides."""
     if op in {"in", "not in"}:
         if _is_empty(left):
             return None
@@ -584,10 +633,14 @@ class Expression:
 
     source: str
     tree: Any
+    _run: _Run = dataclass_field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_run", _compile(self.tree))
 
     def evaluate(self, scope: Scope) -> Any:
         try:
-            return _evaluate(self.tree, scope)
+            return self._run(scope)
         except ExpressionError:
             raise
         except (TypeError, ValueError, OverflowError, RecursionError) as exc:

@@ -130,7 +130,15 @@ class Field:
         return self.type != "note"
 
     def field(self, field_id: str) -> Field | None:
-        return next((f for f in self.fields if f.id == field_id), None)
+        """A row field by id (the first of that id), through a table built once per `fields`
+        tuple: conditions look row fields up for every row of every record validated."""
+        table = self.__dict__.get("_row_table")
+        if table is None or table[0] is not self.fields:
+            by_id: dict[str, Field] = {}
+            for child in self.fields:
+                by_id.setdefault(child.id, child)
+            table = self.__dict__["_row_table"] = (self.fields, by_id)
+        return table[1].get(field_id)
 
     def row_label(self, index: int) -> str:
         return f"{self.item_label or self.label} {index + 1}"
@@ -375,6 +383,8 @@ class Form:
 
     def field(self, path: str) -> Field | None:
         """A field by id or by `group.field` path (a `children[0].dob` index is ignored)."""
+        if "." not in path and "[" not in path:  # a plain id, as conditions ask
+            return self._by_id.get(path)
         parts = re.sub(r"\[\d+\]", "", path).split(".")
         found = self._by_id.get(parts[0])
         for part in parts[1:]:

@@ -43,8 +43,20 @@ def validate_record(
     for section in form.sections:
         if section.is_visible(values):
             for item in section.fields:
-                checker.field(item, None, 0, item.id, item.label)
+                checker.field(item, None, 0, None)
     return checker.issues
+
+
+# Where a row field sits: its group, the group's own path and the row's index. The path
+# and label of a field are only worded when it has an issue (most fields have none).
+_Row = tuple["Field", str, int]
+
+
+def _named(item: Field, where: _Row | None) -> tuple[str, str]:
+    if where is None:
+        return item.id, item.label
+    group, path, index = where
+    return f"{path}[{index}].{item.id}", f"{group.row_label(index)}: {item.label}"
 
 
 @dataclass
@@ -56,14 +68,17 @@ class _Checker:
     issues: list[Issue] = field(default_factory=list)
 
     def field(
-        self, item: Field, row: Mapping[str, Any] | None, position: int, path: str, label: str
+        self, item: Field, row: Mapping[str, Any] | None, position: int, where: _Row | None
     ) -> None:
         values = self.values
-        if not item.is_input or not item.is_visible(values, row, position):
+        if item.type == "note":  # not an input
+            return
+        if item.show_if is not None and not item.is_visible(values, row, position):
             return
         value: Any = (row if row is not None else values).get(item.id)
         if is_empty(value):
             if self.finishing and item.is_required(values, row, position):
+                path, label = _named(item, where)
                 self.issues.append(
                     Issue(path, label, f"{item.label} is required.", code=IssueCode.REQUIRED)
                 )
@@ -78,15 +93,18 @@ class _Checker:
                 # The choice list changed since this record was captured.
                 severity = Severity.WARNING
                 problem += " (the form has changed since this was recorded)"
+            path, label = _named(item, where)
             self.issues.append(Issue(path, label, problem, severity, IssueCode.INVALID))
             return
-        scope = make_scope(item.form, values, item.parent, row, position, today=self.today)
-        for constraint in item.constraints:
-            if check_condition(constraint.rule, scope) is False:
-                message, severity = constraint.message, constraint.severity
-                self.issues.append(Issue(path, label, message, severity, IssueCode.CONSTRAINT))
+        if item.constraints:
+            scope = make_scope(item.form, values, item.parent, row, position, today=self.today)
+            for constraint in item.constraints:
+                if check_condition(constraint.rule, scope) is False:
+                    message, severity = constraint.message, constraint.severity
+                    path, label = _named(item, where)
+                    self.issues.append(Issue(path, label, message, severity, IssueCode.CONSTRAINT))
         if item.type == "repeat":
-            self.rows(item, value, path)
+            self.rows(item, value, _named(item, where)[0])
 
     def rows(self, group: Field, rows: list[Mapping[str, Any]], path: str) -> None:
         if self.finishing and group.minimum and len(rows) < group.minimum:
@@ -94,12 +112,8 @@ class _Checker:
             noun = "entry" if wanted == 1 else "entries"
             message = f"{group.label} needs at least {wanted} {noun}."
             self.issues.append(Issue(path, group.label, message, code=IssueCode.TOO_FEW))
+        fields = group.fields
         for index, row in enumerate(rows):
-            for item in group.fields:
-                self.field(
-                    item,
-                    row,
-                    index,
-                    f"{path}[{index}].{item.id}",
-                    f"{group.row_label(index)}: {item.label}",
-                )
+            where = (group, path, index)
+            for item in fields:
+                self.field(item, row, index, where)

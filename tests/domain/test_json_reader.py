@@ -99,3 +99,18 @@ def test_a_clean_file_of_generated_cases_reads_the_same_as_the_stdlib_parse() ->
     assert refused.value.details == [
         "$.cases[0].pseudonym: the key 'pseudonym' appears more than once."
     ]
+
+
+def test_colons_in_keys_are_counted_exactly_by_the_quick_path() -> None:
+    """Keys holding colons (times, "a:b") are read by the quick path, and a repeated key
+    beside them is still caught: the count neither misses nor adds a colon."""
+    from cspr_tui.domain import json_reader
+
+    clean = b'{"10:30": {"a:b:c": 1, "d": "e:f"}, "x": [{"y:": ":"}]}'
+    assert json_reader._quick(clean) is not json_reader._MISSING
+    assert load_strict_json(clean, "f.json") == json.loads(clean)
+    repeated = b'{"10:30": {"a:b:c": 1, "d": "e:f", "d": 2}, "x": [{"y:": ":"}]}'
+    assert json_reader._quick(repeated) is json_reader._MISSING
+    with pytest.raises(ValidationFailed) as refused:
+        load_strict_json(repeated, "f.json")
+    assert "the key 'd' appears more than once" in refused.value.details[0]

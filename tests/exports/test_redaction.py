@@ -452,3 +452,117 @@ def test_an_email_address_disguised_against_scrapers_is_withheld(text: str) -> N
 )
 def test_at_and_dot_in_ordinary_sentences_are_not_an_email(text: str) -> None:
     assert _hyphenated().redact(text) == text
+
+
+def _family() -> Redactor:
+    return Redactor.for_case(
+        Case(
+            ref="CSPR-2026-003",
+            pseudonym="Child C",
+            people=[
+                Person("Leo Smithfield", "Child C", "Subject child", PersonKind.CHILD),
+                Person("Grace Walsh", "Mother", "Mother", nhs_number="943 476 5919"),
+                Person("Amber Frost", "Sibling 1", "Sister", PersonKind.SIBLING),
+                Person("Sarah Lowe", "Teacher", "Leo's class teacher", "practitioner"),
+            ],
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("On 01-03-2019 08.00 mum rang.", "On 01-03-2019 08.00 mum rang."),  # not a phone
+        ("Seen on 01/03/2019 12:30 at home.", "Seen on 01/03/2019 12:30 at home."),  # not NHS
+        ("01/03/19 0945 police attended.", "01/03/19 0945 police attended."),
+        ("2019-03-01 14.30: strategy meeting.", "2019-03-01 14.30: strategy meeting."),
+        ("Her NHS number is 943 476 5919.", "Her NHS number is [NHS number withheld]."),
+    ],
+)
+def test_a_chronology_date_and_time_is_never_read_as_a_phone_or_nhs_number(
+    text: str, expected: str
+) -> None:
+    assert _family().redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The doctor Leo saw was kind.", "The doctor Child C saw was kind."),
+        ("Mum said she would miss Leo.", "Mum said she would miss Child C."),
+        ("The nurse Grace spoke to was new.", "The nurse Mother spoke to was new."),
+        ("Doctor Smithfield called.", "Child C called."),  # capitalised: the title goes too
+    ],
+)
+def test_a_title_in_lower_case_is_the_everyday_word_and_stays(text: str, expected: str) -> None:
+    assert _family().redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Leo no longer attends school.",
+        "Leo this morning disclosed that he was hit.",
+        "Grace her mother said was unwell.",
+        "Leo all day refused food.",
+        "Leo each week saw the nurse.",
+    ],
+)
+def test_a_name_opening_a_sentence_before_no_this_or_all_is_still_the_name(text: str) -> None:
+    out = _family().redact(text)
+    assert "Leo" not in out and "Grace" not in out, out
+
+
+def test_a_role_naming_someone_does_not_shield_the_name_in_it() -> None:
+    """A role is protected like a pseudonym; one typed with a name in it must not be."""
+    redactor = _family()
+    assert redactor.redact("Leo's class teacher said he was tired.") == (
+        "Child C's class teacher said he was tired."
+    )
+
+
+def test_the_same_word_twice_in_a_sentence_is_two_decisions() -> None:
+    """Keeping "Amber" the rating must not keep Amber the sister in the same sentence."""
+    from cspr_tui.exports.redaction import decision
+
+    text = "The rating moved to Amber after Amber disclosed abuse."
+    first, second = _family().scan(text)
+    assert first.id != second.id
+    kept = _family().with_decisions(
+        [decision(first, RedactionOutcome.REJECTED, "the rating colour")]
+    )
+    assert [f.id for f in kept.scan(text) if f.open] == [second.id]  # the second still asks
+    assert kept.redact(text) == "The rating moved to Amber after Sibling 1 disclosed abuse."
+
+
+def _as_records_write() -> Redactor:
+    return Redactor.for_case(
+        Case(
+            ref="CSPR-2026-004",
+            pseudonym="Child D",
+            people=[
+                Person("SMITHFIELD, Leo", "Child D", "Subject child", PersonKind.CHILD),
+                Person("Grace (Gracie) O'Brien", "Mother", "Mother"),
+                Person("Mohammed Ali / Mo Ali", "Father", "Father"),
+                Person("Sarah Lowe, Health Visitor", "HV 1", "Health visitor", "practitioner"),
+            ],
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Leo said he was hungry.", "Child D said he was hungry."),  # surname first, comma
+        ("Leo Smithfield was seen.", "Child D was seen."),
+        ("Gracie rang the school.", "Mother rang the school."),  # a nickname in brackets
+        ("O'Brien rang the school.", "Mother rang the school."),
+        ("Mo said he would come.", "Father said he would come."),  # either side of a slash
+        ("Sarah Lowe visited.", "HV 1 visited."),
+        ("The health visitor visited.", "The health visitor visited."),  # a role is no name
+    ],
+)
+def test_every_name_a_name_field_holds_as_records_write_it_is_found(
+    text: str, expected: str
+) -> None:
+    assert _as_records_write().redact(text) == expected

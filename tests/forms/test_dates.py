@@ -130,3 +130,23 @@ def test_a_date_that_identifies_a_person_is_not_remembered() -> None:
     assert born not in dates._READ  # nothing of it outlives the vault's lock
     assert iso_date("2026-07-19") == dt.date(2026, 7, 19)
     assert "2026-07-19" in dates._READ  # an ordinary stored date is read once
+
+
+def test_parse_iso_date_reads_every_day_as_the_careful_reader_does() -> None:
+    """Its quick path (Python's own reader) gives the same date, or the same words of
+    refusal, as the careful reader for every month and day written, in and out of range."""
+    from cspr_tui.forms.dates import _build
+
+    for year in (1899, 1900, 2000, 2024, 2026, 2100, 2101):
+        for month in range(14):
+            for day in range(33):
+                text = f"{year:04d}-{month:02d}-{day:02d}"
+                try:
+                    expected: object = _build(year, month, day, text)
+                except DateFormatError as exc:
+                    expected = str(exc)
+                try:
+                    got: object = parse_iso_date(text)
+                except DateFormatError as exc:
+                    got = str(exc)
+                assert got == expected, text

@@ -410,7 +410,13 @@ class Redactor:
 
     def _pseudonym_pattern(self) -> re.Pattern[str] | None:
         texts = {fold_plain(s.replacement) for s in self.subjects if s.replacement.strip()}
-        texts |= {fold_plain(s.role) for s in self.subjects if s.role.strip()}
+        # A role typed with a name in it ("Leo's class teacher") protects nothing: the
+        # name in it is found like any other.
+        texts |= {
+            fold_plain(s.role) for s in self.subjects if s.role.strip() and not self.find(s.role)
+        }
+        self._memo.clear()
+        self._hit_memo.clear()
         if not texts:
             return None
         body = "|".join(
@@ -480,11 +486,22 @@ class Redactor:
         hits: list[_Hit] = []
         for start, end, _value in patterns.email_spans(folded):
             hits.append(_Hit(start, end, "email", WITHHELD["email"], True, "an email address"))
-        for start, end, _value in patterns.nhs_spans(folded):
+        dated = patterns.written_date_spans(folded)
+
+        def in_a_date(start: int, end: int) -> bool:
+            # "01/03/2019 12:30" holds ten digits passing the NHS check, and "01-03-2019
+            # 08.00" reads as a UK number: a chronology's dates must survive whole
+            return any(a < end and start < b for a, b in dated)
+
+        for start, end, digits in patterns.nhs_spans(folded):
+            if in_a_date(start, end) and digits not in self._key_nhs():
+                continue
             hits.append(
                 _Hit(start, end, "NHS number", WITHHELD["NHS number"], True, "an NHS number")
             )
         for start, end, value in patterns.phone_spans(folded):
+            if in_a_date(start, end) and value not in self._key_phones():
+                continue
             if patterns.is_service_number(value) and value not in self._key_phones():
                 # A freephone or service line (NSPCC 0808 800 5000, a council's 0300) is an
                 # organisation's, not a person's: listed, kept unless the reviewer says not
@@ -522,6 +539,12 @@ class Redactor:
                 patterns.phone_spans(fold_plain(p))
             }  # fmt: skip
         return self._phones_memo
+
+    def _key_nhs(self) -> set[str]:
+        if not hasattr(self, "_nhs_memo"):
+            self._nhs_memo = {"".join(filter(str.isdigit, n)) for s in self.subjects
+                              for n in s.nhs_numbers}  # fmt: skip
+        return self._nhs_memo
 
     def _owners(self, key: str, title: str, initials: str) -> list[Subject]:
         owners = [s for s, _full in self._forms.get(key, [])]
@@ -575,6 +598,10 @@ class Redactor:
                 continue
             start = m.start()
             title = (m.group("title") or "").strip().rstrip(".")
+            if title in _WORD_TITLES and original[doc.span(m.start(), m.start() + 1)[0]].islower():
+                # "the doctor Leo saw", "would miss Grace": the word stays, only the name
+                # goes; it still counts as a title for whose name it is
+                start = m.start("init") if m.group("init") else m.start("name")
             initials = _letters(m.group("init") or "")
             if initials:
                 o_start, _ = doc.span(m.start("init"), m.end("init"))
@@ -587,7 +614,7 @@ class Redactor:
                     lower_word = False  # "X. zhou": an initial with its stop, then a name
                 if not all(c.isupper() for c in letters) or lower_word:
                     initials = ""  # "a Smith": an article, not an initial
-                    if not title:
+                    if not title or start > m.start():
                         start = m.start("name")
             name_start = m.start("name")
             written = original[slice(*doc.span(name_start, m.end("name")))].split()
@@ -846,13 +873,19 @@ class Redactor:
             return here
         doc, hits = self._hits(text)
         findings = []
+        seen: dict[str, int] = {}
         for hit in hits:
             o_start, o_end = doc.span(hit.start, hit.end)
             hit_text = text[o_start:o_end]
             sentence, marked = _sentence(text, o_start, o_end)
-            ident = hashlib.sha256(
-                f"{hit.kind}|{fold_plain(hit_text)}|{fold_plain(sentence)}".encode()
-            ).hexdigest()[:10]
+            what = f"{hit.kind}|{fold_plain(hit_text)}|{fold_plain(sentence)}"
+            # The same word twice in one sentence is two decisions ("rated Amber after Amber
+            # said"): keeping the first must not keep the second. The first keeps its old id.
+            again = seen.get(what, 0)
+            seen[what] = again + 1
+            ident = hashlib.sha256((what if not again else f"{what}|{again}").encode()).hexdigest()[
+                :10
+            ]
             decision = self.decisions.get(ident)
             findings.append(
                 Finding(
@@ -1009,12 +1042,10 @@ def _neighbour_words(text: str, start: int, end: int) -> tuple[str, str]:
     return (before.group(1) if before else "", after.group(1) if after else "")
 
 
-_DETERMINERS = frozenset(
-    {
-        "the", "a", "an", "this", "that", "these", "those", "your", "our", "their", "its", "my",
-        "his", "her", "every", "each", "all", "any", "some", "no",
-    }
-)  # fmt: skip
+# What follows a verb opening an instruction ("Mark the date", "Sue your employer"), not
+# what follows a name as often ("Leo no longer attends", "Leo this morning said", "Grace
+# her mother said", "Leo all day refused food").
+_DETERMINERS = frozenset({"the", "a", "an", "these", "those", "your", "our", "its", "my"})
 
 
 def _before_street_word(text: str, end: int) -> bool:
@@ -1023,6 +1054,13 @@ def _before_street_word(text: str, end: int) -> bool:
     word = after.group(1) if after else ""
     return word[:1].isupper() and patterns.street_type_pattern(word.casefold()) is not None
 
+
+# Titles that are also everyday words: in lower case they are the word ("the doctor", "miss").
+_WORD_TITLES = frozenset(
+    {"constable", "councillor", "dame", "detective", "doctor", "inspector", "judge", "lady",
+     "lord", "master", "miss", "mister", "nurse", "professor", "reverend", "sergeant", "sir",
+     "sister", "superintendent"}
+)  # fmt: skip
 
 _FAMILY_NOUNS = frozenset(
     {"family", "families", "household", "households", "children", "siblings", "parents",

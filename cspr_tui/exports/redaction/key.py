@@ -66,6 +66,59 @@ def name_only(text: object) -> str:
     return _ROLE_TAIL.sub("", str(text or "")).strip()
 
 
+# Words of the roles typed beside a name ("Rachel Moss - Social Worker", "Lowe, Sarah (DSL)").
+_ROLE_WORDS = frozenset(
+    {"social", "worker", "health", "visitor", "manager", "teacher", "nurse", "police",
+     "officer", "lead", "support", "school", "team", "designated", "safeguarding",
+     "practitioner", "midwife", "gp", "paediatrician", "consultant", "head", "deputy",
+     "senior", "assistant", "student", "advocate", "link", "mum", "dad", "nan", "nana",
+     "grandma", "grandad", "grandmother", "grandfather", "aunt", "auntie", "uncle", "mother",
+     "father", "sister", "brother", "carer", "foster", "partner", "stepfather", "stepmother",
+     "sibling", "child", "cousin", "neighbour", "friend", "dsl", "hv", "sw", "iro", "camhs",
+     "pc", "dc", "ds", "sgt", "inspector", "detective", "constable", "doctor", "dr",
+     "reviewer", "chair", "author", "contact", "referrer", "duty", "early", "help", "service",
+     "services", "care", "children", "childrens", "family", "families", "housing", "youth",
+     "justice", "probation", "education", "nursery", "college", "academy", "primary", "trust",
+     "council", "agency", "unit", "hospital", "ward", "clinic", "surgery", "centre"}
+)  # fmt: skip
+_NAME_SEPARATOR = re.compile(r"\s*(?:[,;()\[\]/]|\s[-\u2013\u2014]\s)\s*")
+
+
+def _looks_like_a_name(piece: str) -> bool:
+    """A piece of a name field that names someone: not a role in everyday words ("Health
+    Visitor"), not an acronym ("HV", "DSL"), no digits."""
+    words = piece.split()
+    if not words or len(words) > 4 or any(c.isdigit() for c in piece):
+        return False
+    if all(w.isupper() and len(w) <= 5 for w in words):
+        return False
+    folded = [fold_plain(w).strip("'.") for w in words]
+    if any(w in _ROLE_WORDS for w in folded):
+        return False
+    return not all(is_ordinary(w) for w in folded)
+
+
+def name_forms(text: object) -> list[str]:
+    """Every name a name field holds, as records write them: "SMITHFIELD, Leo" (surname
+    first, so also "Leo SMITHFIELD"), "Grace (Gracie) Walsh", "Mohammed Ali / Mo Ali",
+    "Nan - Pat Jones"; a role typed after the name is not one ("Sarah Lowe, Health Visitor").
+    """
+    raw = str(text or "").strip()
+    pieces = [p.strip() for p in _NAME_SEPARATOR.split(raw) if p.strip()]
+    if not pieces:
+        return []
+    first, rest = pieces[0], [p for p in pieces[1:] if _looks_like_a_name(p)]
+    names = [first] if _looks_like_a_name(first) or not rest else []
+    if rest and "," in raw and len(first.split()) == 1 and raw.index(",") < len(first) + 2:
+        names.append(f"{rest[0]} {first}")  # the surname first, then the given names
+    if "(" in raw and len(pieces) >= 3 and pieces[1] in rest and _looks_like_a_name(pieces[2]):
+        names.append(f"{first} {pieces[2]}")  # "Grace (Gracie) Walsh": also "Grace Walsh"
+    for piece in rest:
+        if piece not in names:
+            names.append(piece)
+    return names
+
+
 def name_tokens(name: str) -> list[str]:
     """The folded words of a name, titles and initials dropped ("Dr J. O'Neill" -> o'neill)."""
     tokens: list[str] = []
@@ -133,7 +186,8 @@ def subjects_for_case(case: Case) -> list[Subject]:
     by_name: dict[str, Subject] = {}
     for person in case.people:
         subject = Subject(person.pseudonym or person.role, person.role, PersonKind(person.kind))
-        subject.names = [n for n in [name_only(person.real_name), *person.variants] if n.strip()]
+        names = [*name_forms(person.real_name), *person.variants]
+        subject.names = list(dict.fromkeys(n for n in names if n.strip()))
         if (born := _dob(person.date_of_birth)) is not None:
             subject.dates_of_birth.add(born)
         for address in person.addresses:
@@ -158,7 +212,8 @@ def subjects_for_case(case: Case) -> list[Subject]:
         values = referral.values
 
     def named(name: Any, replacement: str, role: str, kind: PersonKind) -> Subject | None:
-        name = name_only(name)
+        forms = name_forms(name)
+        name = forms[0] if forms else ""
         if not name_tokens(name):
             return None
         found = by_name.get(fold_plain(name))
@@ -171,6 +226,7 @@ def subjects_for_case(case: Case) -> list[Subject]:
             found = Subject(replacement, role, kind, names=[name])
             subjects.append(found)
             by_name[fold_plain(name)] = found
+        found.names.extend(f for f in forms[1:] if f not in found.names)
         return found
 
     children = [c for c in values.get("children") or [] if isinstance(c, dict)]

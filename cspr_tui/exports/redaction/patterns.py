@@ -25,6 +25,7 @@ __all__ = [
     "phone_spans",
     "postcode_spans",
     "street_type_pattern",
+    "written_date_spans",
 ]
 
 _NHS = re.compile(r"(?<![\d])\d(?:[ \-./]{0,3}\d){9}(?![\d])")
@@ -154,6 +155,27 @@ def _candidates(match: re.Match[str]) -> list[date]:
         with contextlib.suppress(ValueError):
             found.append(date(year, month, day))
     return found
+
+
+# A calendar date written with separators (01/03/2019, 1-3-19, 2019.03.01), then perhaps a
+# time (12:30, 08.00, 0945): a chronology entry, never part of a telephone or NHS number.
+_WRITTEN_DATE = re.compile(
+    r"(?<![\w])(?:(?P<d>\d{1,2})(?P<s>[/.\-])(?P<m>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})"
+    r"|(?P<y2>\d{4})(?P<s2>[/.\-])(?P<m2>\d{1,2})(?P=s2)(?P<d2>\d{1,2}))"
+    r"(?:[ ]*,?[ ]*(?:at[ ]+)?\d{1,2}[:.]?\d{2}(?:[ ]*[ap]\.?m\.?)?)?(?![\w])"
+)
+
+
+def written_date_spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` holds a real calendar date written with separators (and its time)."""
+    if not any(map(str.isdigit, text)):
+        return []
+    spans = []
+    for match in _WRITTEN_DATE.finditer(text):
+        day, month = (match["d"], match["m"]) if match["d"] else (match["d2"], match["m2"])
+        if 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
+            spans.append((match.start(), match.end()))
+    return spans
 
 
 def date_spans(text: str, wanted: frozenset[date]) -> Iterator[tuple[int, int, date]]:
