@@ -127,7 +127,7 @@ async def test_a_form_opens_with_its_first_step_already_in_it(
         seen.append((before, len(list(self.query(StepPane).results()))))
 
     monkeypatch.setattr(FormScreen, "on_mount", watched)
-    async with new_referral(settings, vault_path) as (app, _pilot):
+    async with new_referral(settings, vault_path) as (app, pilot):
         form = app.screen
         assert isinstance(form, FormScreen)
         assert seen == [(1, 1)]
