@@ -110,27 +110,3 @@ async def test_an_answer_typed_while_a_save_runs_is_kept_by_the_next_save(
         assert store.get(ref).record("referral").values["referrer_job_title"] == "Nurse"
     finally:
         vault.close()
-
-
-async def test_a_form_opens_with_its_first_step_already_in_it(
-    settings: Settings, vault_path: Path, monkeypatch
-) -> None:
-    """The first step's questions are composed with the screen, so it mounts once with them
-    (not empty, then again with the step): they are there before the screen's own mount
-    handler runs, and that handler mounts nothing."""
-    seen: list[tuple[int, int]] = []
-    real = FormScreen.on_mount
-
-    async def watched(self) -> None:
-        before = len(list(self.query(StepPane).results()))
-        await real(self)
-        seen.append((before, len(list(self.query(StepPane).results()))))
-
-    monkeypatch.setattr(FormScreen, "on_mount", watched)
-    async with new_referral(settings, vault_path) as (app, pilot):
-        form = app.screen
-        assert isinstance(form, FormScreen)
-        assert seen == [(1, 1)]
-        # And the cursor is in one of that step's questions.
-        assert app.focused is not None
-        assert any(app.focused is e.input for e in form.editors.values() if e.input is not None)

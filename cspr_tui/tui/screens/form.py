@@ -119,22 +119,13 @@ class FormScreen(StyledOnceScreen[bool]):
     # -- building ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        # The answers and the first step are worked out here, so the screen mounts once with
-        # its questions (not empty, then again with the step: two layouts and two draws).
-        title = self._load()
-        first = self._build_pane(self.section)
-        yield Static(title, id="form-title")
+        yield Static("", id="form-title")
         yield Static("", id="form-step")
-        yield VerticalScroll(first, id="form-fields")
+        yield VerticalScroll(id="form-fields")
         yield Static("", id="form-issues")
         yield KeysFooter(compact=True)
 
     async def on_mount(self) -> None:
-        await self.show_step()
-
-    def _load(self) -> str:
-        """The answers to edit (the record's, else the form's defaults and what carries over)
-        and the step to start on; returns the title line."""
         store = self.app.store
         self.form = self.app.forms[self.form_id]
         case = store.get(self.ref)
@@ -158,15 +149,21 @@ class FormScreen(StyledOnceScreen[bool]):
             self.carried = {
                 path: carried[root_of(path)].source_name for path in carried_paths(carried)
             }
+        whose = f" · {self.agency}" if self.agency else ""
+        self.query_one("#form-title", Static).update(
+            f"{self.form.title}{whose} · {case.ref} ({case.pseudonym})"
+            + (
+                "  [complete: editing]"
+                if record is not None and record.status == "complete"
+                else ""
+            )
+        )
         sections = self.sections()
         if record is not None and record.current_section:
             ids = [s.id for s in sections]
             if record.current_section in ids:
                 self.step = ids.index(record.current_section)
-        whose = f" · {self.agency}" if self.agency else ""
-        return f"{self.form.title}{whose} · {case.ref} ({case.pseudonym})" + (
-            "  [complete: editing]" if record is not None and record.status == "complete" else ""
-        )
+        await self.show_step()
 
     def _record(self, case: Case) -> Record | None:
         """The record being edited: an agency report is the chosen agency's own."""
@@ -255,7 +252,17 @@ class FormScreen(StyledOnceScreen[bool]):
             await pane.remove()
             pane = None
         if pane is None:
-            pane = self._build_pane(section)
+            self.editors = {}
+            widgets: list[Widget] = []
+            if section.help:
+                widgets.append(Static(section.help, classes="section-help"))
+            for field in section.fields:
+                if field.type == "repeat":
+                    widgets.append(self._group(field))
+                else:
+                    widgets.append(self._make_editor(field, field.id, self.values.get(field.id)))
+            pane = StepPane(section.id, self.editors, *widgets)
+            self.panes[section.id] = pane
             await container.mount(pane)
         else:
             self.editors = pane.editors
@@ -273,21 +280,6 @@ class FormScreen(StyledOnceScreen[bool]):
         self._refresh_bindings_if_changed()
         container.scroll_home(animate=False)
         self.focus_path(focus_path)
-
-    def _build_pane(self, section: Section) -> StepPane:
-        """One step's widgets from the template (not mounted yet); kept for the next visit."""
-        self.editors = {}
-        widgets: list[Widget] = []
-        if section.help:
-            widgets.append(Static(section.help, classes="section-help"))
-        for field in section.fields:
-            if field.type == "repeat":
-                widgets.append(self._group(field))
-            else:
-                widgets.append(self._make_editor(field, field.id, self.values.get(field.id)))
-        pane = StepPane(section.id, self.editors, *widgets)
-        self.panes[section.id] = pane
-        return pane
 
     def _refresh_bindings_if_changed(self) -> None:
         """The footer is redrawn only when what it offers changes (Add/Remove, Back)."""
