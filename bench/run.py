@@ -157,6 +157,7 @@ def _paired(
 def build_fixture(size: int, folder: Path) -> Fixture:
     """A vault of `size` fictional cases imported through the store in one transaction, and
     the same decrypted tables as the baselines' files (an AES-GCM file and a TinyDB file)."""
+    import orjson
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     from cspr_tui.domain.store import CaseStore
@@ -164,7 +165,7 @@ def build_fixture(size: int, folder: Path) -> Fixture:
     from cspr_tui.vault import create_vault
     from cspr_tui.vault.crypto import derive_kek, unwrap_data_key
     from cspr_tui.vault.format import parse_header
-    from cspr_tui.vault.journal import replay
+    from cspr_tui.vault.journal import parsed_tables, replay
 
     folder.mkdir(parents=True, exist_ok=True)
     vault_path = folder / "cases.vault"
@@ -175,11 +176,14 @@ def build_fixture(size: int, folder: Path) -> Fixture:
         vault.compact()  # one snapshot, as a vault looks after its journal was compacted
     refs = [c.ref for c in cases]
     del cases
-    # The plaintext the vault holds, recovered with the raw primitives (not the vault API).
+    # The database the vault holds, recovered with the raw primitives (not the vault API),
+    # as one JSON object (the vault's snapshot holds the same tables as separate segments).
     blob = vault_path.read_bytes()
     header = parse_header(blob, vault_path)
     data_key = unwrap_data_key(header, derive_kek(PASSPHRASE, header.kdf, header.salt))
-    plaintext = replay(blob, blob[: header.size], data_key, vault_path)[1][0]
+    state, plaintexts = replay(blob, blob[: header.size], data_key, vault_path)
+    plaintext = orjson.dumps(parsed_tables(plaintexts, state.snapshot_kind))
+    del plaintexts
     key = AESGCM.generate_key(bit_length=256)
     nonce = os.urandom(12)
     sealed_path = folder / "baseline.sealed"

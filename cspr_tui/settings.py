@@ -15,6 +15,8 @@ from typing import Any
 from cspr_tui import paths
 from cspr_tui.errors import CsprError
 
+_PLACEHOLDER_PARTNERSHIP = "Safeguarding Children Partnership"
+
 
 @dataclass
 class Settings:
@@ -22,7 +24,7 @@ class Settings:
     idle_lock_minutes: int = 5
     backups_count: int = 10
     theme: str = "textual-dark"
-    partnership_name: str = "Safeguarding Children Partnership"
+    partnership_name: str = _PLACEHOLDER_PARTNERSHIP
     # An invented area until the partnership sets its own (never a real one in a default).
     local_authority: str = "Examplebury"
     # Printed in the header and footer of every exported page (Government Security
@@ -49,6 +51,13 @@ class Settings:
     published_omits: list[str] = field(default_factory=lambda: ["reference", "status", "marking"])
     published_marking: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def partnership_set(self) -> str:
+        """The partnership's own name, or "" while it is the built-in placeholder: a form
+        must not start from the placeholder as if it were the partnership's name."""
+        name = self.partnership_name.strip()
+        return "" if name == _PLACEHOLDER_PARTNERSHIP else name
 
 
 def load_settings(path: Path | None = None) -> Settings:

@@ -70,8 +70,13 @@ def test_docxtpl_render_steps_the_word_renderer_overrides() -> None:
 def test_tinydb_table_internals_the_vault_relies_on() -> None:
     """cspr_tui/vault/storage.py (`TrackedTable`) overrides `Table._update_table` to learn
     which documents a write touched, and vault.py (`_forget_table_state`) empties each
-    open table's id counter through `TinyDB._tables` and `Table._next_id` after a rollback."""
+    open table's id counter through `TinyDB._tables` and `Table._next_id` after a rollback.
+    It also overrides `Table._read_table` (a snapshot's table is parsed on first use), which
+    every read of TinyDB's goes through."""
     assert _parameters(Table._update_table) == ["self", "updater"]
+    assert _parameters(Table._read_table) == ["self"]
+    for reader in (Table.search, Table.get, Table.__len__, Table.__iter__):  # all: iter
+        assert "self._read_table()" in inspect.getsource(reader), reader.__name__
     db = TinyDB(storage=MemoryStorage)
     table = db.table("cases")
     table.insert({"ref": "CSPR-2026-001"})

@@ -1,11 +1,14 @@
 """What a new form can start from: answers the case already holds, so nothing is asked twice.
 
 The referral already says when the agency became aware, where it happened and which local
-authority the child lives in; the agency report requests already name the agencies asked;
-the referral and the rapid review already list the criteria and parallel processes. A form
+authority the child lives in, and who at each agency knows the family and since when; the
+agency report requests already name the agencies asked; the referral and the rapid review
+already list the criteria and parallel processes; the settings name the partnership. A form
 that opens for the first time starts from those answers, each marked with where it came
 from, and the reviewer can change any of them. Only answers the target form accepts are
 carried (a choice must be one of its choices), so a carried answer is never an error.
+Within one form, an answer given in one step can start a later one (`carry_within`: the
+reviewer's name printed in the report is the first reviewer listed).
 
 Pure: plain data in, plain data out; no vault, no UI.
 """
@@ -18,10 +21,18 @@ from typing import Any
 
 from cspr_tui.domain.case import Case, Record, RecordStatus, Stage
 from cspr_tui.domain.form_mapping import agency_records
-from cspr_tui.forms.dates import format_date
-from cspr_tui.forms.model import Field, Form, is_empty
+from cspr_tui.forms.dates import format_date, iso_date
+from cspr_tui.forms.model import Field, Form, Section, is_empty
 
-__all__ = ["Carried", "carried_paths", "carry_over", "next_agency_to_ask", "opened_by_the_workflow"]
+__all__ = [
+    "Carried",
+    "carried_paths",
+    "carry_over",
+    "carry_within",
+    "next_agency_to_ask",
+    "opened_by_the_workflow",
+    "referral_contact",
+]
 
 # Form ids as the reviewer reads them, for "carried over from the referral".
 SOURCE_NAMES: dict[str, str] = {
@@ -30,7 +41,11 @@ SOURCE_NAMES: dict[str, str] = {
     "notification": "the notification",
     "rapid_review": "the rapid review",
     "agency_requests": "the agency report requests",
+    "agency_reports": "the agency reports",
     "case_history": "the case's stage history",
+    "review": "the review",
+    "settings": "the settings",
+    "reviewers": "the list of reviewers",
 }
 
 _IN_THIS_AREA = "In this local authority area"
@@ -211,6 +226,94 @@ def _first_of(*sources: tuple[str, Callable[[Case], Any]]) -> tuple[str, Callabl
     return sources[0][0], pick
 
 
+def _referred_row(case: Case, agency: str | None) -> dict[str, Any] | None:
+    """The referral's "agencies involved" row for `agency` (any letter case), or None."""
+    return _referred_agencies(case).get((agency or "").strip().casefold()) if agency else None
+
+
+def _request_of(case: Case, agency: str | None) -> Any:
+    wanted = (agency or "").strip().casefold()
+    return next((r for r in case.agency_reports if r.agency.strip().casefold() == wanted), None)
+
+
+def _contact_is_author(case: Case, agency: str | None) -> bool:
+    """The referral's contact at `agency` writes its report: no author was named with the
+    request, or the one named is that contact. Only then are the contact's role and details
+    the author's (another author's role is not the contact's)."""
+    row = _referred_row(case, agency)
+    if not row or not str(row.get("contact_name") or "").strip():
+        return False
+    request = _request_of(case, agency)
+    named = (request.author if request is not None else "").strip()
+    return not named or named.casefold() == str(row["contact_name"]).strip().casefold()
+
+
+def _contact(agency: str | None, key: str) -> Callable[[Case], Any]:
+    """The referral contact's name, role or details, for the report that contact writes."""
+
+    def read(case: Case) -> Any:
+        if not _contact_is_author(case, agency):
+            return None
+        return (_referred_row(case, agency) or {}).get(key)
+
+    return read
+
+
+def _from_referred_row(agency: str | None, key: str) -> Callable[[Case], Any]:
+    return lambda case: (_referred_row(case, agency) or {}).get(key)
+
+
+def _listed_as_involved(agency: str | None) -> Callable[[Case], Any]:
+    """The referral lists the agency among those involved: its report starts from "Yes"."""
+    return lambda case: "Yes" if _referred_row(case, agency) is not None else None
+
+
+def _valid_days(values: Iterable[Any]) -> list[str]:
+    days = []
+    for value in values:
+        try:
+            days.append(iso_date(value).isoformat())
+        except (TypeError, ValueError):
+            continue
+    return days
+
+
+def _report_periods(case: Case, key: str) -> list[str]:
+    """Every agency report's "period covered" from or to (readable ISO days only)."""
+    return _valid_days(record.values.get(key) for record in agency_records(case).values())
+
+
+def _review_period_from(case: Case) -> tuple[str, Any]:
+    """The review's period starts at the earliest day the case knows an agency was involved:
+    an agency report's period covered, or the referral's "involved from" for an agency
+    that has not reported (or reported a shorter period)."""
+    reported = _report_periods(case, "period_from")
+    referred = _valid_days(row.get("involved_from") for row in _referred_agencies(case).values())
+    if reported and (not referred or min(reported) <= min(referred)):
+        return "agency_reports", min(reported)
+    return "referral", min(referred) if referred else None
+
+
+def _review_period_to(case: Case) -> tuple[str, Any]:
+    """The review's period ends where the latest agency report's period covered ends, else
+    at the incident the referral describes."""
+    reported = _report_periods(case, "period_to")
+    if reported:
+        return "agency_reports", max(reported)
+    incident = _valid_days([_answer(case, "referral", "incident_date")])
+    return "referral", incident[0] if incident else None
+
+
+def _sourced(read: Callable[[Case], tuple[str, Any]]) -> tuple[str, Callable[[Case], Any]]:
+    """A reader that also says which of its sources answered (see `_first_of`)."""
+
+    def pick(case: Case) -> Any:
+        return read(case)[1]
+
+    pick.source_of = lambda case: read(case)[0]  # type: ignore[attr-defined]
+    return "referral", pick
+
+
 # target form -> target field -> (source form, reader). One rule in one place.
 RULES: dict[str, dict[str, tuple[str, Callable[[Case], Any]]]] = {
     "screening": {
@@ -239,7 +342,62 @@ RULES: dict[str, dict[str, tuple[str, Callable[[Case], Any]]]] = {
             _copy("rapid_review", "reg11_criteria"), _copy("referral", "criteria")
         ),
         "agencies_in_scope": ("rapid_review", _involved_agencies),
+        "scope_from": _sourced(_review_period_from),
+        "scope_to": _sourced(_review_period_to),
     },
+}
+
+
+def _agency_report_rules(agency: str | None) -> dict[str, tuple[str, Callable[[Case], Any]]]:
+    """One agency's report starts from the referral's row for that agency (its contact, when
+    they write it; when the agency was involved), and covers the review's period once the
+    terms of reference set one, else the agency's involvement the referral gives."""
+    return {
+        "author_name": ("referral", _contact(agency, "contact_name")),
+        "author_role": ("referral", _contact(agency, "contact_role")),
+        "author_contact": ("referral", _contact(agency, "contact_details")),
+        "period_from": _first_of(
+            _copy("review", "scope_from"), ("referral", _from_referred_row(agency, "involved_from"))
+        ),
+        "period_to": _first_of(
+            _copy("review", "scope_to"), ("referral", _from_referred_row(agency, "involved_to"))
+        ),
+        "involved": ("referral", _listed_as_involved(agency)),
+        "still_involved": ("referral", _from_referred_row(agency, "still_involved")),
+    }
+
+
+def _rules(
+    form_id: str, agency: str | None, partnership: str | None
+) -> dict[str, tuple[str, Callable[[Case], Any]]]:
+    """The carry-over rules of one form (an agency report's are its agency's own)."""
+    rules = dict(RULES.get(form_id, {}))
+    if form_id == "agency_report":
+        rules.update(_agency_report_rules(agency))
+    if form_id == "notification" and partnership and partnership.strip():
+        name = partnership.strip()
+        rules["lead_partnership"] = ("settings", lambda _case: name)
+    return rules
+
+
+def _names_in_words(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _reviewer_names(values: Mapping[str, Any]) -> Any:
+    rows = values.get("reviewers")
+    names = [
+        str(row["name"]).strip()
+        for row in (rows if isinstance(rows, list) else [])
+        if isinstance(row, dict) and str(row.get("name") or "").strip()
+    ]
+    return _names_in_words(names) if names else None
+
+
+# Within one form: target form -> target field -> (source, reader of the form's answers).
+WITHIN: dict[str, dict[str, tuple[str, Callable[[Mapping[str, Any]], Any]]]] = {
+    "review": {"reviewer_name": ("reviewers", _reviewer_names)},
 }
 
 
@@ -276,15 +434,22 @@ def _fit(field: Field, value: Any) -> Any:
 
 
 def carry_over(
-    case: Case, form: Form, answered: Mapping[str, Any] | None = None
+    case: Case,
+    form: Form,
+    answered: Mapping[str, Any] | None = None,
+    *,
+    agency: str | None = None,
+    partnership: str | None = None,
 ) -> dict[str, Carried]:
     """The answers a new `form` of `case` starts with, by field id, each with its source.
 
     `answered`: the answers the record already holds (a record the workflow opened, such as
     the review the LCSPR decision starts); those are kept, only the empty ones are carried.
+    `agency`: whose report, for an agency report. `partnership`: the partnership's name as
+    the settings give it (the notification's lead partnership).
     """
     carried: dict[str, Carried] = {}
-    for field_id, (source, read) in RULES.get(form.id, {}).items():
+    for field_id, (source, read) in _rules(form.id, agency, partnership).items():
         field = form.field(field_id)
         if field is None or not field.is_input:
             continue
@@ -295,6 +460,26 @@ def carry_over(
             continue
         source_of = getattr(read, "source_of", None)
         carried[field_id] = Carried(value, source_of(case) if source_of else source)
+    return carried
+
+
+def carry_within(
+    form: Form, section: Section, values: Mapping[str, Any], offered: Iterable[str] = ()
+) -> dict[str, Carried]:
+    """The empty answers of `section` that the form's own earlier answers give (the report's
+    reviewer name from the list of reviewers), each once: `offered` are those already given
+    this time the form is open, so an answer the reviewer cleared stays cleared."""
+    carried: dict[str, Carried] = {}
+    rules = WITHIN.get(form.id, {})
+    skip = set(offered)
+    for field in section.fields:
+        rule = rules.get(field.id)
+        if rule is None or field.id in skip or not is_empty(values.get(field.id)):
+            continue
+        source, read = rule
+        value = _fit(field, read(values))
+        if value is not None:
+            carried[field.id] = Carried(value, source)
     return carried
 
 
@@ -324,3 +509,10 @@ def next_agency_to_ask(case: Case) -> str | None:
         if key not in asked:
             return str(entry["agency"]).strip()
     return None
+
+
+def referral_contact(case: Case, agency: str) -> str | None:
+    """The referral's contact at `agency`: who a report request names as its author unless
+    the reviewer names someone else (their role and details then carry into the report)."""
+    name = str((_referred_row(case, agency) or {}).get("contact_name") or "").strip()
+    return name or None

@@ -14,6 +14,7 @@ from typing import Any
 
 from tinydb import Query, TinyDB
 
+from cspr_tui.domain import stored_views
 from cspr_tui.domain.audit import META_TABLE, verify_chain
 from cspr_tui.domain.case import RECOMMENDATION_DATE_FIELDS
 from cspr_tui.domain.case_json import REF_PATTERN, case_from_data, case_problems, case_to_data
@@ -21,7 +22,7 @@ from cspr_tui.forms.dates import DateFormatError, iso_date
 
 __all__ = ["CASES_TABLE", "SCHEMA_KEY", "SCHEMA_VERSION", "check", "stamp_schema"]
 
-CASES_TABLE = "cases"
+CASES_TABLE = stored_views.CASES_TABLE
 SCHEMA_KEY = "schema_version"
 SCHEMA_VERSION = 1
 _MAX_LISTED = 20  # per kind of problem, so a wrecked vault still prints a readable report
@@ -54,6 +55,7 @@ def check(db: TinyDB) -> list[str]:
         if count > 1
     )
     unreadable: list[str] = []
+    unreadable_ids: set[int] = set()
     for doc in docs:
         name = (
             f"case {doc.get('ref')}"
@@ -69,7 +71,10 @@ def check(db: TinyDB) -> list[str]:
             except (KeyError, TypeError, ValueError) as exc:
                 found = [f"$: {exc.__class__.__name__}: {exc}"]
         unreadable.extend(f"{name} does not read back as a case: {p}" for p in found[:3])
+        if found:
+            unreadable_ids.add(doc.doc_id)
     problems.extend(_limit(unreadable, "case"))
+    problems.extend(stored_views.problems(db, docs, unreadable_ids))
     return problems
 
 

@@ -26,7 +26,7 @@ from typing import Any, TypedDict, Unpack
 import orjson
 from tinydb import TinyDB
 
-from cspr_tui.domain import audit, integrity
+from cspr_tui.domain import audit, integrity, stored_views
 from cspr_tui.domain.calendar import WorkingCalendar, calendar_from_settings
 from cspr_tui.domain.case import Case, Stage
 from cspr_tui.domain.case_json import case_from_data
@@ -39,6 +39,7 @@ from cspr_tui.domain.deadline import (
 )
 from cspr_tui.domain.integrity import CASES_TABLE
 from cspr_tui.domain.search_index import SearchIndex
+from cspr_tui.domain.stored_views import search_text
 from cspr_tui.domain.workflow import TransitionCheck, check_transition
 from cspr_tui.errors import CsprError, UsageError
 from cspr_tui.settings import Settings
@@ -176,57 +177,31 @@ class CaseEntry:
     @property
     def summary(self) -> CaseSummary:
         if self._summary is None:
-            doc = self.doc
-            try:
-                self._summary = CaseSummary(
-                    ref=doc["ref"],
-                    pseudonym=doc["pseudonym"],
-                    stage=_STAGES.get(doc.get("stage", "referral_received")) or Stage(doc["stage"]),
-                    review_type=doc.get("review_type", ""),
-                    agencies=(
-                        *(doc.get("agencies") or ()),
-                        *(a["agency"] for a in doc.get("agency_reports") or ()),
-                    ),
-                )
-            except _BAD_DOCUMENT as exc:
-                raise unreadable(exc) from None
+            self._summary = summary_of(self.doc)
         return self._summary
 
 
-def search_text(doc: Mapping[str, Any]) -> str:
-    """Reference, pseudonym, notes, every form answer (an agency report's author and role
-    from its request, which owns them) and every recommendation's text and action,
-    lower-cased, for whole-word search; read from the document, so a search needs no
-    `Case`.
+def summary_from_view(view: Mapping[str, Any]) -> CaseSummary:
+    """A `CaseSummary` from a stored summary (stored_views.summary_doc)."""
+    try:
+        return CaseSummary(
+            ref=view["ref"],
+            pseudonym=view["pseudonym"],
+            stage=_STAGES.get(view["stage"]) or Stage(view["stage"]),
+            review_type=view["review_type"],
+            agencies=tuple(view["agencies"]),
+        )
+    except _BAD_DOCUMENT as exc:
+        raise unreadable(exc) from None
 
-    Parts are joined by a separator no one types. White space is left as it is (normalising
-    it cost more than the rest together): `phrase_matcher` lets a space in the phrase match
-    any run of white space, so a phrase still matches within one answer whatever its breaks.
-    """
-    parts: list[str] = [doc["ref"], doc["pseudonym"], doc.get("notes", "")]
-    stack: list[Any] = [r.get("values") or {} for r in (doc.get("records") or {}).values()]
-    while stack:
-        value = stack.pop()
-        kind = type(value)
-        if kind is str:
-            parts.append(value)
-        elif kind is dict:
-            stack.extend(value.values())
-        elif kind is list:
-            stack.extend(value)
-        elif isinstance(value, Mapping):
-            stack.extend(value.values())
-        elif isinstance(value, list | tuple):
-            stack.extend(value)
-        elif value is not None and not isinstance(value, bool):
-            parts.append(str(value))
-    for rec in doc.get("recommendations") or ():
-        parts.append(rec["text"])
-        parts.append(rec.get("action", ""))
-    for report in doc.get("agency_reports") or ():  # a report's author answers live here
-        parts.append(report.get("author") or "")
-        parts.append(report.get("author_role") or "")
-    return "\x00".join(parts).casefold()
+
+def summary_of(doc: Mapping[str, Any]) -> CaseSummary:
+    """A case document's summary: the same as its stored one."""
+    try:
+        view = stored_views.summary_doc(doc)
+    except _BAD_DOCUMENT as exc:
+        raise unreadable(exc) from None
+    return summary_from_view(view)
 
 
 def phrase_matcher(phrase: str) -> Callable[[str], bool]:
@@ -274,6 +249,12 @@ class ReadModel:
         self._calendar: WorkingCalendar | None = None
         self._search = SearchIndex()  # word -> cases, built over the first text searches
         self._search_lock = threading.RLock()  # a save changes the index: not while it is read
+        # The stored views (domain/stored_views.py), read instead of the cases while they
+        # are there: None until first read (or when the vault has none yet).
+        self._has_views: bool | None = None
+        self._views: dict[str, CaseSummary] | None = None
+        self._views_sorted: list[str] | None = None
+        self._texts: dict[str, str] | None = None
 
     def today(self) -> date:
         return self._clock()
@@ -304,28 +285,91 @@ class ReadModel:
         return entry
 
     def put(self, ref: str, doc_id: int, doc: Mapping[str, Any]) -> None:
-        """A committed document replaces (or adds) the case's entry."""
+        """A committed document replaces (or adds) the case's entry, and its stored views
+        (written in the same transaction) in what was read of them."""
         cases = self.cases()
         if ref not in cases:
             self._sorted = None
-        elif ref in self._search.indexed:
-            with self._search_lock:  # out of the index with its old words
-                self._search.discard(ref, cases[ref].search_text)
+            self._views_sorted = None
+        if ref in self._search.indexed:
+            # Out of the index with the words it was indexed with: the text read before
+            # this save (the stored one has already changed with it).
+            old = self._texts.get(ref) if self._texts is not None else None
+            with self._search_lock:
+                self._search.discard(ref, old if old is not None else cases[ref].search_text)
         cases[ref] = CaseEntry(doc_id, doc)
+        if self._views is not None:
+            self._views[ref] = cases[ref].summary
+        if self._texts is not None:
+            self._texts[ref] = cases[ref].search_text
+        if self._has_views is False:
+            self._has_views = None  # the write may have added them (stored_views.ensure)
 
     def refresh(self) -> None:
         """Forget the cache (after the vault was changed by something other than the store)."""
         self._cache = None
         self._sorted = None
+        self._has_views = None
+        self._views = None
+        self._views_sorted = None
+        self._texts = None
         with self._search_lock:
             self._search.clear()
+
+    # -- the stored views ---------------------------------------------------------------
+    def _stored(self) -> bool:
+        """Does the vault hold this version's stored summaries and search texts?"""
+        if self._has_views is None:
+            self._has_views = stored_views.present(self._db())
+        return self._has_views
+
+    def _summary_map(self) -> dict[str, CaseSummary]:
+        """Every case's summary by reference: the stored ones (no case parsed) when the
+        vault has them, else built from the documents."""
+        if self._views is None and self._stored():
+            table = self._db().table(stored_views.SUMMARIES_TABLE, cache_size=0)
+            with gc_paused():
+                try:
+                    self._views = {view["ref"]: summary_from_view(view) for view in table}
+                except _BAD_DOCUMENT as exc:  # a case document that cannot be summarised
+                    raise unreadable(exc) from None
+            self._views_sorted = None
+        if self._views is not None:
+            return self._views
+        return {ref: entry.summary for ref, entry in self.cases().items()}
+
+    def _refs(self) -> list[str]:
+        """Every reference, in order (kept until a case is added)."""
+        views = self._summary_map()
+        if views is self._views:
+            if self._views_sorted is None or len(self._views_sorted) != len(views):
+                self._views_sorted = sorted(views)
+            return self._views_sorted
+        return [entry.doc["ref"] for entry in self.entries()]
+
+    def _text_of(self, ref: str) -> str:
+        """A case's search text: the stored one (the first search parses only the search
+        table) when the vault has them, else built from its document."""
+        if self._texts is None and self._stored():
+            table = self._db().table(stored_views.SEARCH_TABLE, cache_size=0)
+            with gc_paused():
+                try:
+                    self._texts = {view["ref"]: stored_views.text_of_view(view) for view in table}
+                except _BAD_DOCUMENT as exc:  # a case document that cannot be summarised
+                    raise unreadable(exc) from None
+        if self._texts is not None:
+            try:
+                return self._texts[ref]
+            except KeyError:
+                raise unreadable(KeyError(ref)) from None
+        return self.cases()[ref].search_text
 
     def index_search(self, budget_s: float | None = None) -> bool:
         """Add cases to the text-search index for at most `budget_s` seconds (None: all);
         True when every case is in (then a text search costs the size of its answer)."""
-        cases = self.cases()
+        refs = self._summary_map()
         with self._search_lock:
-            return self._search.extend(cases, lambda ref: cases[ref].search_text, budget_s)
+            return self._search.extend(refs, self._text_of, budget_s)
 
     def entries(self) -> list[CaseEntry]:
         """Every entry, by reference (the order is kept until a case is added)."""
@@ -360,9 +404,10 @@ class ReadModel:
         needs each `Case` and its deadlines (about half a millisecond a case the first time),
         kept until the case changes, the day changes or the settings change.
         """
-        entries = self.entries()
         if not deadlines:
-            return [entry.summary for entry in entries]
+            views = self._summary_map()
+            return [views[ref] for ref in self._refs()]
+        entries = self.entries()
         day = today or self._clock()
         key = (day, repr(self.settings), id(self.calendar))
         result: list[CaseSummary] = []
@@ -382,11 +427,19 @@ class ReadModel:
 
     def query_summaries(self, **filters: Unpack[CaseFilters]) -> list[CaseSummary]:
         """The summaries of the cases `query` would return, in the same order. Filtering by
-        stage, agency and text builds no `Case` (a list filter stays quick just after
-        unlock); `overdue` and `due_within` need each case's deadlines."""
-        return [entry.summary for entry in self.matching(**filters)]
+        stage, agency and text reads only the stored summaries and search texts (no case is
+        parsed: a list filter or a first search stays quick just after unlock); `overdue`
+        and `due_within` need each case's deadlines."""
+        views = self._summary_map()
+        return [views[ref] for ref in self._matching_refs(**filters)]
 
-    def matching(
+    def matching(self, **filters: Unpack[CaseFilters]) -> list[CaseEntry]:
+        """The entries passing every filter given (`CaseFilters` says what each means)."""
+        refs = self._matching_refs(**filters)
+        cases = self.cases()
+        return [cases[ref] for ref in refs]
+
+    def _matching_refs(
         self,
         stage: Stage | str | None = None,
         agency: str | None = None,
@@ -394,38 +447,33 @@ class ReadModel:
         overdue: bool | None = None,
         due_within: int | None = None,
         today: date | None = None,
-    ) -> list[CaseEntry]:
-        """The entries passing every filter given (`CaseFilters` says what each means)."""
+    ) -> list[str]:
         wanted_stage = Stage(stage) if stage else None
         phrase = " ".join((text or "").casefold().split())
         matches = phrase_matcher(phrase) if phrase else None
         agency_key = agency.casefold().strip() if agency else None
         by_deadline = overdue is not None or due_within is not None
         day = today or self._clock()
-        results: list[CaseEntry] = []
+        views = self._summary_map()
+        results: list[str] = []
         with gc_paused():
-            if matches is None:
-                entries = self.entries()
-            else:
-                cases = self.cases()
+            refs = self._refs()
+            if matches is not None:
                 with self._search_lock:
                     hits = self._search.hits(
-                        phrase,
-                        matches,
-                        cases,
-                        lambda ref: cases[ref].search_text,
-                        budget_s=SEARCH_INDEX_BUDGET_S,
+                        phrase, matches, views, self._text_of, budget_s=SEARCH_INDEX_BUDGET_S
                     )
-                entries = [entry for entry in self.entries() if entry.doc["ref"] in hits]
-            for entry in entries:
-                if wanted_stage is not None and entry.summary.stage != wanted_stage:
+                refs = [ref for ref in refs if ref in hits]
+            for ref in refs:
+                summary = views[ref]
+                if wanted_stage is not None and summary.stage != wanted_stage:
                     continue
                 if agency_key is not None and not any(
-                    a.casefold() == agency_key for a in entry.summary.agencies
+                    a.casefold() == agency_key for a in summary.agencies
                 ):
                     continue
                 if by_deadline:
-                    found = case_deadlines(entry.case, self.settings, day, self.calendar)
+                    found = case_deadlines(self.entry(ref).case, self.settings, day, self.calendar)
                     open_ones = [d for d in found if d.is_open]
                     if overdue is not None and overdue != any(
                         d.status == DeadlineStatus.OVERDUE for d in open_ones
@@ -435,7 +483,7 @@ class ReadModel:
                         d.due is not None and (d.due - day).days <= due_within for d in open_ones
                     ):
                         continue
-                results.append(entry)
+                results.append(ref)
         return results
 
     # -- deadlines and the workflow ---------------------------------------------------------

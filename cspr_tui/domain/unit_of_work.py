@@ -19,7 +19,7 @@ from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from tinydb import TinyDB
 
-from cspr_tui.domain import audit, integrity
+from cspr_tui.domain import audit, integrity, stored_views
 from cspr_tui.domain.case import Case
 from cspr_tui.domain.case_json import case_to_data
 from cspr_tui.domain.import_plan import ImportPlan
@@ -73,6 +73,10 @@ class UnitOfWork(ReadModel):
         self.vault = vault
         self.actor = actor.strip() or audit.default_actor(settings.reviewer_name)
         self._lock = threading.RLock()
+        # Every save that touches a case also writes its stored summary and search text.
+        derive_on_save = getattr(vault, "derive_on_save", None)
+        if derive_on_save is not None:
+            derive_on_save(CASES_TABLE, functools.partial(stored_views.sync, vault.db))
 
     @property
     def db(self) -> TinyDB:

@@ -8,10 +8,16 @@ the CLI prints them as they are. The screens say the same things as sentences: "
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from contextlib import suppress
+from typing import TYPE_CHECKING
 
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.errors import CsprError
+
+if TYPE_CHECKING:
+    from cspr_tui.exports.redaction.engine import Finding
+    from cspr_tui.forms.model import Form
 
 _FORM_ITEM = re.compile(
     r"^(?P<form>referral|screening|notification|rapid review|review): (?P<what>.+)$"
@@ -171,6 +177,17 @@ def change_line(path: str, old, new, forms=None) -> str | None:
     return f"{title}: {label}: {_shown(old, field)} → {_shown(new, field)}"
 
 
+def held_finding(finding: Finding, forms: Mapping[str, Form]) -> str:
+    """One finding that holds up an export, where it is in the form's words ("final report ›
+    Decision: Decision made by"), as the review screen says it, not the report's field path
+    ("a.review.decision_makers")."""
+    from cspr_tui.exports.redaction.review import readable_where
+
+    outcome = f"becomes {finding.becomes!r}" if finding.withheld else "kept as written"
+    where = readable_where(finding, forms) or "text"
+    return f"[{finding.id}] {finding.kind} in {where}: {finding.snippet} ({outcome})"
+
+
 def review_needed(count: int, refs: list[str]) -> str:
     """A redacted export held up by findings, worded for the screen (the CLI's message
     names its own commands and flags, which mean nothing here)."""
@@ -180,4 +197,12 @@ def review_needed(count: int, refs: list[str]) -> str:
         f"{findings} for {cases} {'are' if count != 1 else 'is'} not reviewed, so no "
         f"file was written. Press Review redaction to accept or reject each one (or add the "
         f"person to the case's pseudonym key), then export again."
+    )
+
+
+def review_again() -> str:
+    """Back in the export dialog from the redaction review that held the export up."""
+    return (
+        "Back from the redaction review. Press Export (ctrl+s) to write the file; any "
+        "finding still open is listed again."
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cspr_tui.vault.format import NONCE_SIZE, TAG_SIZE, checksum_matches, with_checksum
 from cspr_tui.vault.format import damaged as _damaged
 
-KIND_SNAPSHOT = 1
+KIND_SNAPSHOT = 1  # a snapshot whose plaintext is the whole database as one JSON object
 KIND_CHANGE = 2
+KIND_SEGMENTED = 3  # a snapshot whose plaintext is an index, then one JSON segment per table
+SNAPSHOT_KINDS = (KIND_SNAPSHOT, KIND_SEGMENTED)
+# A segmented snapshot: 4 bytes (index length), the index, then the segments back to back.
+_INDEX_LENGTH = struct.Struct(">I")
 # sequence number, kind, ciphertext length (with tag), nonce; then 4 bytes of SHA-256 of those.
 _PREFIX = struct.Struct(f">QBI{NONCE_SIZE}s")
 PREFIX_CHECK_SIZE = 4
@@ -34,7 +38,7 @@ NO_TAG = bytes(TAG_SIZE)
 # A frame's ciphertext may not claim more than this (a corrupted length is caught early).
 MAX_FRAME = 1 << 31
 
-Tables = dict[str, dict[str, Any]]
+Tables = dict[str, "dict[str, Any] | Segment"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,7 @@ class Replay:
     last_tag: bytes
     torn_seq: int | None = None  # a torn last frame's sequence number, if its prefix was whole
     torn: bool = False
+    snapshot_kind: int = KIND_SNAPSHOT
 
 
 def _prefix(seq: int, kind: int, length: int, nonce: bytes) -> bytes:
@@ -123,12 +128,14 @@ def replay(
     snapshot_end = 0
     result_torn = False
     torn_seq: int | None = None
+    snapshot_kind = KIND_SNAPSHOT
     for index, (seq, kind, start, nonce, body, end, complete) in enumerate(frames):
         first = index == 0
         last = index == len(frames) - 1 and (end >= len(blob) or not complete)
         if first:
-            if kind != KIND_SNAPSHOT or not complete:
+            if kind not in SNAPSHOT_KINDS or not complete:
                 raise _damaged(path, "its snapshot is missing or cut short")
+            snapshot_kind = kind
         elif kind != KIND_CHANGE or seq != counter + 1:
             if last:
                 result_torn, torn_seq = True, None
@@ -169,38 +176,146 @@ def replay(
         last_tag=prev_tag,
         torn_seq=torn_seq,
         torn=result_torn,
+        snapshot_kind=snapshot_kind,
     )
     return state, plaintexts
 
 
-def apply_change(tables: Tables, change: dict[str, Any]) -> None:
-    """Apply one change record: dropped tables, replaced tables, removed documents, set
-    (whole) documents, then patched documents (changed top-level fields)."""
-    for name in change.get("x", ()):
-        tables.pop(name, None)
-    for name, table in change.get("r", {}).items():
-        tables[name] = table
-    for name, ids in change.get("d", {}).items():
-        table = tables.get(name)
-        if table is not None:
-            for doc_id in ids:
-                table.pop(doc_id, None)
-    for name, docs in change.get("s", {}).items():
-        tables.setdefault(name, {}).update(docs)
-    for name, patches in change.get("p", {}).items():
-        table = tables[name]
-        for doc_id, patch in patches.items():
+class Segment:
+    """One table of a segmented snapshot, not parsed yet: its JSON (a view of the decrypted
+    snapshot, not a copy) and the changes replayed for it since, applied when it is parsed.
+
+    Immutable once the journal is replayed, so it stands for the table as it was at unlock
+    (a savepoint may keep it); compaction copies a segment with no changes as it is."""
+
+    __slots__ = ("pending", "raw")
+
+    def __init__(self, raw: memoryview | bytes) -> None:
+        self.raw = raw
+        self.pending: list[tuple[str, Any]] = []
+
+    def parse(self) -> dict[str, Any]:
+        """The table: the segment parsed, then its changes applied in order. ValueError
+        when the segment is not a table or a change does not fit it."""
+        table = orjson.loads(self.raw)
+        if not isinstance(table, dict):
+            raise ValueError("not a table")
+        for op, payload in self.pending:
+            try:
+                _apply_op(table, op, payload)
+            except (KeyError, TypeError, AttributeError):
+                raise ValueError("a change record that does not fit the state") from None
+        return table
+
+    def detach(self) -> None:
+        """Hold a copy of its own bytes instead of a view of the whole decrypted snapshot,
+        so the snapshot's memory can go once most of it has been parsed."""
+        if isinstance(self.raw, memoryview):
+            self.raw = self.raw.tobytes()
+
+    def json(self) -> bytes | memoryview:
+        """The table's JSON as a snapshot segment (parsed only if changes are pending)."""
+        return self.raw if not self.pending else orjson.dumps(self.parse())
+
+
+def _apply_op(table: dict[str, Any], op: str, payload: Any) -> None:
+    """One table's part of a change record: removed ids (d), set documents (s) or patched
+    documents (p)."""
+    if op == "d":
+        for doc_id in payload:
+            table.pop(doc_id, None)
+    elif op == "s":
+        table.update(payload)
+    else:
+        for doc_id, patch in payload.items():
             doc = table[doc_id]  # a KeyError is a record that does not fit: damage
             doc.update(patch.get("set", {}))
             for field_name in patch.get("del", ()):
                 doc.pop(field_name, None)
 
 
-def build_tables(plaintexts: list[bytes]) -> Tables:
-    """The state: the snapshot with every change applied in order."""
-    tables = orjson.loads(plaintexts[0])
-    if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
-        raise ValueError("not a database")
+def apply_change(tables: Tables, change: dict[str, Any]) -> None:
+    """Apply one change record: dropped tables, replaced tables, removed documents, set
+    (whole) documents, then patched documents (changed top-level fields). A table still
+    unparsed (a `Segment`) keeps its part to apply when it is parsed."""
+    for name in change.get("x", ()):
+        tables.pop(name, None)
+    for name, table in change.get("r", {}).items():
+        tables[name] = table
+    for op in ("d", "s", "p"):
+        for name, payload in change.get(op, {}).items():
+            target = tables.get(name)
+            if target is None:
+                if op == "d":
+                    continue
+                if op == "p":
+                    raise KeyError(name)
+                target = tables[name] = {}
+            if isinstance(target, Segment):
+                target.pending.append((op, payload))
+            else:
+                _apply_op(target, op, payload)
+
+
+def pack_snapshot(tables: Mapping[str, dict[str, Any] | Segment]) -> bytes:
+    """A segmented snapshot's plaintext: the index (`[[table, offset, length], ...]`,
+    offsets from the end of the index), then each table's JSON. Unparsed tables with no
+    pending change are copied as they are."""
+    segments = [
+        (name, table.json() if isinstance(table, Segment) else orjson.dumps(table))
+        for name, table in tables.items()
+    ]
+    index, offset = [], 0
+    for name, raw in segments:
+        index.append([name, offset, len(raw)])
+        offset += len(raw)
+    head = orjson.dumps(index)
+    return b"".join([_INDEX_LENGTH.pack(len(head)), head, *(raw for _name, raw in segments)])
+
+
+def unpack_snapshot(plaintext: bytes | memoryview) -> dict[str, Segment]:
+    """The tables of a segmented snapshot, each as an unparsed `Segment` (views of
+    `plaintext`). ValueError when the index does not describe the plaintext exactly."""
+    view = memoryview(plaintext)
+    if len(view) < _INDEX_LENGTH.size:
+        raise ValueError("no index")
+    (length,) = _INDEX_LENGTH.unpack(view[: _INDEX_LENGTH.size])
+    start = _INDEX_LENGTH.size + length
+    if start > len(view):
+        raise ValueError("index cut short")
+    index = orjson.loads(view[_INDEX_LENGTH.size : start])
+    if not isinstance(index, list):
+        raise ValueError("not an index")
+    tables: dict[str, Segment] = {}
+    expected = 0
+    for item in index:
+        if not (isinstance(item, list) and len(item) == 3):
+            raise ValueError("not an index entry")
+        name, offset, size = item
+        if not isinstance(name, str) or name in tables:
+            raise ValueError("a table name missing or repeated")
+        if type(offset) is not int or type(size) is not int or offset != expected or size < 2:
+            raise ValueError("segments not back to back")
+        segment = view[start + offset : start + offset + size]
+        if segment[:1].tobytes() != b"{" or segment[-1:].tobytes() != b"}":
+            raise ValueError("a segment that is not a JSON object")
+        tables[name] = Segment(segment)
+        expected = offset + size
+    if start + expected != len(view):
+        raise ValueError("bytes outside every segment")
+    return tables
+
+
+def build_tables(plaintexts: list[bytes], kind: int = KIND_SNAPSHOT) -> Tables:
+    """The state: the snapshot with every change applied in order. A segmented snapshot's
+    tables stay unparsed (`Segment`), with their changes kept for when they are parsed."""
+    tables: Tables
+    if kind == KIND_SEGMENTED:
+        tables = dict(unpack_snapshot(plaintexts[0]))
+    else:
+        tables = orjson.loads(plaintexts[0])
+        if not isinstance(tables, dict) or not all(isinstance(t, dict) for t in tables.values()):
+            raise ValueError("not a database")
     for raw in plaintexts[1:]:
         change = orjson.loads(raw)
         if not isinstance(change, dict):
@@ -210,6 +325,14 @@ def build_tables(plaintexts: list[bytes]) -> Tables:
         except (KeyError, TypeError, AttributeError):
             raise ValueError("a change record that does not fit the state") from None
     return tables
+
+
+def parsed_tables(plaintexts: list[bytes], kind: int = KIND_SNAPSHOT) -> dict[str, Any]:
+    """The whole state as plain JSON values, every table parsed (tests and the bench)."""
+    return {
+        name: table.parse() if isinstance(table, Segment) else table
+        for name, table in build_tables(plaintexts, kind).items()
+    }
 
 
 def frame_parts(blob: bytes, header_raw: bytes) -> list[tuple[bytes, bytes, bytes]]:

@@ -24,9 +24,10 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from cspr_tui.errors import CsprError
+from cspr_tui.errors import CsprError, VaultDamaged
+from cspr_tui.vault.journal import Segment, pack_snapshot
 
-Tables = dict[str, dict[str, Any]]
+Tables = dict[str, dict[str, Any] | Segment]
 _MISSING = object()
 
 
@@ -81,6 +82,39 @@ def _patch(before: Any, after: Any) -> dict[str, Any] | None:
     if gone:
         patch["del"] = gone
     return patch
+
+
+def _release_snapshot(*states: Tables) -> None:
+    """Once less than half of the decrypted snapshot is still unparsed, the segments left
+    take copies of their bytes, so the snapshot itself (the size of the vault) is freed
+    instead of staying alive for a few small tables."""
+    left = {id(t): t for state in states for t in state.values() if isinstance(t, Segment)}
+    views = [t.raw for t in left.values() if isinstance(t.raw, memoryview)]
+    if not views:
+        return
+    whole = max(memoryview(view.obj).nbytes for view in views)
+    if 2 * sum(view.nbytes for view in views) < whole:
+        for segment in left.values():
+            segment.detach()
+
+
+def _parse_segment(name: str, segment: Segment) -> dict[str, Any]:
+    """A snapshot segment parsed for use: the collector paused while millions of objects
+    are made, then those objects frozen out of its walks (see `loads`)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        table = segment.parse()
+        gc.freeze()
+        return table
+    except ValueError:
+        raise VaultDamaged(
+            f"the vault's {name} table decrypts but does not read back; run 'cspr verify' "
+            "and restore a backup ('cspr backups' lists them)."
+        ) from None
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Recording:
@@ -173,15 +207,22 @@ class _Recording:
 
 class TrackedTable(Table):
     """A TinyDB table whose writes change the stored table in place and tell the storage
-    which documents they touched."""
+    which documents they touched; a table still unparsed is parsed on its first use."""
+
+    def _read_table(self) -> dict[str, Mapping[str, Any]]:
+        storage = self._storage
+        if not isinstance(storage, EncryptedStorage):  # pragma: no cover - other storages
+            return super()._read_table()
+        table = storage.table(self.name)
+        return {} if table is None else table
 
     def _update_table(self, updater: Callable[[dict[int, Mapping[str, Any]]], None]) -> None:
         storage = self._storage
         if not isinstance(storage, EncryptedStorage):  # pragma: no cover - other storages
             super()._update_table(updater)
             return
+        raw = storage.table(self.name)
         tables = storage.read()
-        raw = tables.get(self.name)
         new = raw is None  # a new table is saved whole (it is not among the committed ones)
         if raw is None:
             raw = tables[self.name] = {}
@@ -226,17 +267,21 @@ class EncryptedStorage(Storage):
         self._mutex = mutex
         self._depth = 0
         self._dirty = False
-        self._savepoints: list[bytes | None] = []
+        self._savepoints: list[dict[str, bytes | Segment] | None] = []
         self.on_rollback: Callable[[], None] = lambda: None
+        # table -> what to run on the ids of its documents a save touched, in that save.
+        self.derivers: dict[str, Callable[[list[int]], None]] = {}
 
     # -- the TinyDB Storage interface -------------------------------------------------
 
-    def read(self) -> Tables:
+    # A table may still be a `Segment` here: TinyDB reads a table through
+    # `TrackedTable._read_table` (which parses it) and otherwise only takes the names.
+    def read(self) -> Tables:  # type: ignore[override]
         if self._data is None:
             raise VaultClosed("the vault is closed; unlock it again to continue.")
         return self._data
 
-    def write(self, data: Tables) -> None:
+    def write(self, data: Tables) -> None:  # type: ignore[override]
         with self._mutex:
             if self._data is None:
                 raise VaultClosed("the vault is closed; nothing was saved. Unlock it again.")
@@ -258,11 +303,34 @@ class EncryptedStorage(Storage):
             self._before = {}
             self._savepoints.clear()
             self._depth = 0
+            self.derivers = {}
             if was_open:
                 # The tables were frozen by `loads(..., freeze=True)`: back into the oldest
                 # generation, so nothing frozen outlives the vault (another open vault's
                 # tables are then only walked again, never freed while referenced).
                 gc.unfreeze()
+
+    def table(self, name: str) -> dict[str, Any] | None:
+        """One table (None if there is none), parsed now if it was still a segment of the
+        snapshot: only the tables something reads are ever parsed."""
+        data = self.read()
+        table = data.get(name)
+        if not isinstance(table, Segment):
+            return table
+        with self._mutex:
+            table = data.get(name)
+            if not isinstance(table, Segment):
+                return table
+            parsed = _parse_segment(name, table)
+            data[name] = parsed
+            if self._committed.get(name) is table:
+                self._committed[name] = parsed
+            _release_snapshot(data, self._committed)
+            return parsed
+
+    def parsed(self) -> list[str]:
+        """The tables parsed so far (the rest are still segments of the snapshot)."""
+        return [name for name, table in self.read().items() if not isinstance(table, Segment)]
 
     # -- what TrackedTable reports ----------------------------------------------------
 
@@ -289,15 +357,23 @@ class EncryptedStorage(Storage):
     def snapshot_plaintext(self) -> bytes:
         """The whole database as JSON, for a snapshot (a compaction, a rekey or the commit
         being saved)."""
-        if self._data is None:
-            raise VaultClosed("the vault is closed; unlock it again to continue.")
-        return dumps(self._data)
+        data = self.read()
+        for name, table in list(data.items()):
+            if isinstance(table, Segment) and table.pending:
+                self.table(name)  # parsed once here, and kept
+        return pack_snapshot(data)
 
     def begin(self) -> None:
-        if self._data is None:
-            raise VaultClosed("the vault is closed; unlock it again to continue.")
-        # The outermost level rolls back to the last save; inner levels need a snapshot.
-        self._savepoints.append(dumps(self._data) if self._depth else None)
+        data = self.read()
+        # The outermost level rolls back to the last save; inner levels need a snapshot
+        # (an unparsed segment stands for itself: it is never changed).
+        savepoint = None
+        if self._depth:
+            savepoint = {
+                name: table if isinstance(table, Segment) else dumps(table)
+                for name, table in data.items()
+            }
+        self._savepoints.append(savepoint)
         self._depth += 1
 
     def finish(self) -> None:
@@ -318,7 +394,11 @@ class EncryptedStorage(Storage):
         if self._data is None:
             return
         if savepoint is not None:
-            self._data = loads(savepoint)  # new table objects: saved whole at commit
+            # New table objects: saved whole at commit (a segment is kept as it was).
+            self._data = {
+                name: table if isinstance(table, Segment) else loads(table)
+                for name, table in savepoint.items()
+            }
             self.on_rollback()
         else:
             self._rollback()
@@ -337,11 +417,13 @@ class EncryptedStorage(Storage):
         removed: dict[str, list[str]] = {}
         changed: dict[str, dict[str, Any]] = {}
         patched: dict[str, dict[str, Any]] = {}
-        for name, table in data.items():
+        for name, table in list(data.items()):
             old = committed.get(name)
             if table is not old:  # new, or put back by an inner rollback: saved whole
-                replaced[name] = table
+                replaced[name] = self.table(name) if isinstance(table, Segment) else table
                 continue
+            if isinstance(table, Segment):
+                continue  # never parsed, so never changed
             for key, before in self._before.get(name, {}).items():
                 doc = table.get(key)
                 if doc is None:
@@ -372,8 +454,30 @@ class EncryptedStorage(Storage):
             record["p"] = patched
         return record
 
+    def _derive(self) -> None:
+        """Run each table's deriver on the documents this save touched in it (its writes
+        join this save; see `Vault.derive_on_save`)."""
+        touched = {
+            name: [int(key) for key in self._before[name]]
+            for name in self.derivers
+            if self._before.get(name)
+        }
+        if not touched:
+            return
+        self._depth += 1  # the derivers' writes join this save instead of committing
+        try:
+            for name, doc_ids in touched.items():
+                self.derivers[name](doc_ids)
+        except BaseException:
+            self._depth -= 1
+            self._rollback()
+            raise
+        self._depth -= 1
+        self._dirty = False
+
     def _commit(self) -> None:
         self._dirty = False
+        self._derive()
         try:
             change = self.change()
             payload = dumps(change) if change is not None else None
@@ -398,7 +502,7 @@ class EncryptedStorage(Storage):
         or removed ones get their noted bytes back."""
         for name, before in self._before.items():
             table = self._committed.get(name)
-            if table is None:
+            if table is None or isinstance(table, Segment):
                 continue
             for key, raw in before.items():
                 if raw is None:

@@ -17,7 +17,7 @@ import hmac
 import os
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,7 +53,6 @@ from cspr_tui.vault.storage import (
     VaultClosed,
     VaultDB,
     VaultReadOnly,
-    dumps,
     loads,
 )
 
@@ -148,6 +147,7 @@ class _Loaded:
     torn_seq: int | None = None
     size: int = 0
     frozen: bool = field(default=False)
+    snapshot_kind: int = journal.KIND_SEGMENTED
 
 
 def _not_a_database(path: Path) -> VaultDamaged:
@@ -183,10 +183,13 @@ def _decode(
             frozen=keep,
         )  # fmt: skip
     state, plaintexts = journal.replay(blob, blob[: header.size], data_key, path, seen=seen)
+    # A segmented snapshot's tables are parsed on first use (storage.EncryptedStorage.table);
+    # an older whole-JSON snapshot is parsed now, as before.
+    keep = keep and state.snapshot_kind == journal.KIND_SNAPSHOT
     enabled = gc.isenabled()
     gc.disable()
     try:
-        tables = journal.build_tables(plaintexts)
+        tables = journal.build_tables(plaintexts, state.snapshot_kind)
         if keep:
             gc.freeze()
     except (ValueError, TypeError, AttributeError):
@@ -206,6 +209,7 @@ def _decode(
         torn_seq=state.torn_seq,
         size=len(blob),
         frozen=keep,
+        snapshot_kind=state.snapshot_kind,
     )
 
 
@@ -224,10 +228,11 @@ def _load(
 
 
 def _snapshot_file(header: Header, data_key: bytes, seq: int, plaintext: bytes) -> bytes:
-    """A whole format-2 file holding one snapshot: the state after save `seq`."""
+    """A whole format-2 file holding one segmented snapshot (`journal.pack_snapshot`):
+    the state after save `seq`."""
     raw = header.pack()
     return raw + journal.seal_frame(
-        raw, data_key, seq, journal.KIND_SNAPSHOT, journal.NO_TAG, plaintext
+        raw, data_key, seq, journal.KIND_SEGMENTED, journal.NO_TAG, plaintext
     )
 
 
@@ -287,6 +292,7 @@ class Vault:
         self._end = loaded.end
         self._snapshot_end = loaded.snapshot_end
         self._last_tag = loaded.last_tag
+        self._snapshot_kind = loaded.snapshot_kind if loaded.header.version > 1 else 0
         self._broken: str | None = None
         self._lock = lock
         self._mutex = threading.RLock()
@@ -311,6 +317,23 @@ class Vault:
     def vault_id(self) -> str:
         """The vault's random id (hex; empty for a format-1 file not yet saved)."""
         return self._header.vault_id.hex()
+
+    def derive_on_save(self, table: str, derive: Callable[[list[int]], None] | None) -> None:
+        """Before each save that touched documents of `table`, `derive(doc_ids)` runs in
+        that save (its TinyDB writes are saved with it; if it raises, nothing is saved), so
+        what is derived from the documents (the store's summaries) can never disagree with
+        them, whoever wrote them. None removes it; a later one replaces it."""
+        with self._mutex:
+            if derive is None:
+                self._storage.derivers.pop(table, None)
+            else:
+                self._storage.derivers[table] = derive
+
+    def parsed_tables(self) -> list[str]:
+        """The tables parsed so far: a segmented snapshot's tables are parsed on first use,
+        so unlocking costs the tables the first screen reads, not the whole vault."""
+        self._require_open()
+        return self._storage.parsed()
 
     def info(self) -> VaultInfo:
         self._require_open()
@@ -427,10 +450,14 @@ class Vault:
         if self._broken:
             raise CsprError(self._broken)
         assert self._data_key is not None and self._kek is not None
-        if self._header.version == 1:
-            header = make_header(
-                self._header.kdf, self._header.salt, self._kek, self._data_key, new_vault_id()
-            )
+        if self._header.version == 1 or self._snapshot_kind != journal.KIND_SEGMENTED:
+            # Version 1, or a version-2 file whose snapshot is one JSON object: this save
+            # writes the current layout by the compaction path, the old file kept as a backup.
+            header = self._header
+            if header.version == 1:
+                header = make_header(
+                    header.kdf, header.salt, self._kek, self._data_key, new_vault_id()
+                )
             plaintext = self._storage.snapshot_plaintext()
             self._write_snapshot(
                 header, self._data_key, self._counter + 1, plaintext, backups=max(1, self.backups)
@@ -512,6 +539,7 @@ class Vault:
         self._header, self._header_raw, self._data_key = header, header.pack(), data_key
         self._counter, self._end, self._snapshot_end = seq, len(blob), len(blob)
         self._last_tag = journal.frame_tag(blob)
+        self._snapshot_kind = journal.KIND_SEGMENTED
         self._broken = None
         witness.record(header.vault_id, seq)
         return len(blob)
@@ -597,7 +625,7 @@ class Vault:
         try:
             blob = path.read_bytes()
             loaded = _decode(path, blob, parse_header(blob, path), old_key)
-            plaintext = dumps(loaded.tables)
+            plaintext = journal.pack_snapshot(loaded.tables)
             stat = path.stat()
             atomic.replace_file(
                 path, _snapshot_file(new, self._data_key, loaded.counter, plaintext)
@@ -651,7 +679,7 @@ def create_vault(path: Path | str, passphrase: str, *, backups: int = 10) -> Vau
         kek = derive_kek(passphrase, kdf, salt)
         data_key = new_data_key()
         header = make_header(kdf, salt, kek, data_key, new_vault_id())
-        blob = _snapshot_file(header, data_key, 0, b"{}")
+        blob = _snapshot_file(header, data_key, 0, journal.pack_snapshot({}))
         try:
             atomic.create_file(path, blob)
         except FileExistsError:

@@ -79,7 +79,11 @@ def test_fixture_holds_the_same_data_for_ours_and_the_baselines(tmp_path: Path) 
 
     fx = bench_run.build_fixture(6, tmp_path / "fx")
     with open_vault(fx.vault_path, bench_run.PASSPHRASE, readonly=True) as vault:
-        tables = vault.db.storage.read()
+        # Every table read through TinyDB (a snapshot's tables are parsed on first use).
+        tables = {
+            name: {str(doc.doc_id): dict(doc) for doc in vault.db.table(name).all()}
+            for name in vault.db.tables()
+        }
         store = CaseStore(vault, Settings(), None, "Bench Reviewer")
         assert sorted(c.ref for c in store.list_cases()) == sorted(fx.refs)
     assert json.loads(fx.plaintext) == tables

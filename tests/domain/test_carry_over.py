@@ -9,8 +9,10 @@ import pytest
 from cspr_tui.domain.carry_over import (
     carried_paths,
     carry_over,
+    carry_within,
     next_agency_to_ask,
     opened_by_the_workflow,
+    referral_contact,
 )
 from cspr_tui.domain.case import (
     AgencyReportRequest,
@@ -229,3 +231,133 @@ def test_the_next_agency_to_ask_is_the_referrals_first_not_yet_asked() -> None:
     case.agency_reports.append(AgencyReportRequest("Early help"))
     assert next_agency_to_ask(case) is None
     assert next_agency_to_ask(Case(ref="CSPR-2026-002", pseudonym="Child B")) is None
+
+
+POLICE_ROW = {
+    "agency": "Police",
+    "contact_name": "DC Sam Placeholder",
+    "contact_role": "Detective constable",
+    "contact_details": "01632 960300",
+    "still_involved": "Yes",
+    "involved_from": "2025-01-10",
+    "involved_to": "2026-03-02",
+}
+
+
+def test_an_agency_report_starts_from_the_referrals_row_for_that_agency() -> None:
+    """The referral names the police contact and says when the police were involved: the
+    police report asks none of it again, and another agency's report takes none of it."""
+    case = case_with(referral={**REFERRAL, "agencies": [POLICE_ROW, {"agency": "Early help"}]})
+    case.agency_reports = [AgencyReportRequest("Police")]
+    carried = carry_over(case, FORMS["agency_report"], agency="police")
+    assert values(carried) == {
+        "author_name": "DC Sam Placeholder",
+        "author_role": "Detective constable",
+        "author_contact": "01632 960300",
+        "period_from": "2025-01-10",
+        "period_to": "2026-03-02",
+        "involved": "Yes",
+        "still_involved": "Yes",
+    }
+    assert {item.source_name for item in carried.values()} == {"the referral"}
+    early = carry_over(case, FORMS["agency_report"], agency="Early help")
+    assert values(early) == {"involved": "Yes"}
+    assert carry_over(case, FORMS["agency_report"], agency="Midwifery") == {}
+    assert carry_over(case, FORMS["agency_report"]) == {}  # no agency: nothing to match
+
+
+def test_another_author_named_with_the_request_does_not_take_the_contacts_role() -> None:
+    case = case_with(referral={**REFERRAL, "agencies": [POLICE_ROW]})
+    case.agency_reports = [AgencyReportRequest("Police", author="DS Kim Sample")]
+    carried = carry_over(case, FORMS["agency_report"], agency="Police")
+    assert not {"author_name", "author_role", "author_contact"} & set(carried)
+    assert carried["period_from"].value == "2025-01-10"
+    # the contact named again with the request is the author: their role and details carry
+    case.agency_reports = [AgencyReportRequest("Police", author="dc sam placeholder")]
+    carried = carry_over(case, FORMS["agency_report"], agency="Police")
+    assert carried["author_role"].value == "Detective constable"
+
+
+def test_an_agency_report_covers_the_reviews_period_once_it_is_set() -> None:
+    case = case_with(
+        referral={**REFERRAL, "agencies": [POLICE_ROW]},
+        review={"scope_from": "2024-09-01", "scope_to": "2026-03-01"},
+    )
+    carried = carry_over(case, FORMS["agency_report"], agency="Police")
+    assert carried["period_from"].value == "2024-09-01"
+    assert carried["period_to"].value == "2026-03-01"
+    assert carried["period_from"].source_name == "the review"
+
+
+def test_the_reviews_period_starts_at_the_earliest_involvement_and_ends_with_the_reports() -> None:
+    referral = {
+        **REFERRAL,
+        "incident_date": "2026-03-01",
+        "agencies": [POLICE_ROW, {"agency": "Early help", "involved_from": "2024-11-05"}],
+    }
+    case = case_with(referral=referral)
+    carried = carry_over(case, FORMS["review"])
+    # no report yet: from the first agency's involvement to the incident
+    assert carried["scope_from"].value == "2024-11-05"
+    assert carried["scope_to"].value == "2026-03-01"
+    assert carried["scope_to"].source_name == "the referral"
+    for agency, start, end in (
+        ("Police", "2025-02-01", "2026-02-20"),
+        ("Early help", "2024-12-01", "2026-03-01"),
+    ):
+        case.records[f"agency_report:{agency}"] = Record(
+            form_id="agency_report",
+            template_version=2,
+            values={"agency": agency, "period_from": start, "period_to": end},
+        )
+    case.records["agency_report:Bad"] = Record(
+        form_id="agency_report", template_version=2, values={"period_from": "last year"}
+    )
+    carried = carry_over(case, FORMS["review"])
+    # Early help was involved from 05/11/2024 (the referral), before either report's period
+    assert carried["scope_from"].value == "2024-11-05"
+    assert carried["scope_from"].source_name == "the referral"
+    assert carried["scope_to"].value == "2026-03-01"
+    assert carried["scope_to"].source_name == "the agency reports"
+    case.records["agency_report:Early help"].values["period_from"] = "2024-10-01"
+    carried = carry_over(case, FORMS["review"])
+    assert carried["scope_from"].value == "2024-10-01"
+    assert carried["scope_from"].source_name == "the agency reports"
+
+
+def test_the_notification_names_the_partnership_the_settings_give() -> None:
+    case = case_with(referral=REFERRAL)
+    carried = carry_over(
+        case, FORMS["notification"], partnership="  Examplebury Safeguarding Children Partnership "
+    )
+    assert carried["lead_partnership"].value == "Examplebury Safeguarding Children Partnership"
+    assert carried["lead_partnership"].source_name == "the settings"
+    assert "lead_partnership" not in carry_over(case, FORMS["notification"], partnership=" ")
+
+
+def test_the_reports_reviewer_name_is_the_list_of_reviewers() -> None:
+    form = FORMS["review"]
+    outputs = next(s for s in form.sections if s.id == "outputs")
+    one = {"reviewers": [{"name": "Dr Alex Example", "organisation": "Independent"}]}
+    carried = carry_within(form, outputs, one)
+    assert values(carried) == {"reviewer_name": "Dr Alex Example"}
+    assert carried["reviewer_name"].source_name == "the list of reviewers"
+    three = {
+        "reviewers": [{"name": "A. One"}, {"name": " "}, {"name": "B. Two"}, {"name": "C. Three"}]
+    }
+    assert (
+        carry_within(form, outputs, three)["reviewer_name"].value == "A. One, B. Two and C. Three"
+    )
+    # an answer given is kept; one already offered once is not offered again
+    assert carry_within(form, outputs, {**one, "reviewer_name": "Someone else"}) == {}
+    assert carry_within(form, outputs, one, offered={"reviewer_name"}) == {}
+    assert carry_within(form, outputs, {}) == {}
+    first_step = form.sections[0]
+    assert carry_within(form, first_step, one) == {}
+
+
+def test_a_request_names_the_referrals_contact_at_that_agency() -> None:
+    case = case_with(referral={**REFERRAL, "agencies": [POLICE_ROW, {"agency": "Early help"}]})
+    assert referral_contact(case, "POLICE") == "DC Sam Placeholder"
+    assert referral_contact(case, "Early help") is None
+    assert referral_contact(case, "Midwifery") is None

@@ -98,6 +98,14 @@ def test_empty_vault_is_sound(tmp_path: Path) -> None:
             lambda db: db.table(META_TABLE).update({"value": 99}, Query().key == "schema_version"),
             "schema version 99 is not one this version",
         ),
+        (  # the stored views alone (no case touched, so the store's deriver does not run)
+            lambda db: db.table("summaries").update({"stage": "closed"}, doc_ids=[1]),
+            "the stored summary of case CSPR-2026-001 does not match its document",
+        ),
+        (
+            lambda db: db.table("search").update({"p:case": "nothing"}, doc_ids=[2]),
+            "the stored search text of case CSPR-2026-002 does not match its document",
+        ),
     ],
     ids=[
         "edited",
@@ -109,6 +117,8 @@ def test_empty_vault_is_sound(tmp_path: Path) -> None:
         "impossible-date",
         "wrong-type",
         "schema-version",
+        "stale-summary",
+        "stale-search-text",
     ],
 )
 def test_each_problem_is_found_and_verify_exits_4(store: CaseStore, change, expected) -> None:

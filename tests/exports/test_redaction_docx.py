@@ -96,3 +96,34 @@ def test_a_file_that_is_not_a_word_document_is_refused(workspace: Path) -> None:
     bad.write_text("not a zip", encoding="utf-8")
     with pytest.raises(CsprError, match="cannot be read as a Word document"):
         docx_findings(bad, Redactor.for_case(_case()))
+
+
+def test_names_beside_a_tab_or_a_line_break_are_found(workspace: Path) -> None:
+    """A tab ("Mother:<tab>Siobhán") and Shift+Enter (an address block typed line by line)
+    separate words on the page; read as nothing, they ran the words together and hid them."""
+    doc = Document()
+    para = doc.add_paragraph()
+    para.add_run("Mother:")
+    para.add_run().add_tab()
+    para.add_run("Siobhán")
+    para.add_run().add_tab()
+    para.add_run("rang.")
+    block = doc.add_paragraph()
+    block.add_run("Zoë")
+    block.add_run().add_break()
+    block.add_run("Fictionalia")
+    source = workspace / "tabs.docx"
+    doc.save(str(source))
+    redactor = Redactor.for_case(_case())
+    found = docx_findings(source, redactor)
+    assert {f.hit for f in found} >= {"Siobhán", "Zoë\nFictionalia"}
+    out = redact_docx(
+        source,
+        workspace / "tabs-out.docx",
+        redactor.with_decisions(accepting(found)),
+        ref="CSPR-2026-001",
+    )
+    text = package_text(out)
+    assert "Siobhán" not in text and "Zoë" not in text and "Fictionalia" not in text
+    back = Document(str(out))
+    assert back.paragraphs[0].text == "Mother:\tMother\trang."  # the tabs stay

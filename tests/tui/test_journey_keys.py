@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui.screens.form import FormScreen
-from tests.tui.conftest import build_app, burst, seed_vault, unlock
+from tests.tui.conftest import build_app, burst, seed_vault, settle, unlock
 
 
 async def start_referral(pilot) -> None:
@@ -351,3 +351,109 @@ async def test_a_date_typed_after_an_error_jump_is_not_judged_before_it_is_compl
         # Left unfinished, the date is judged when the reviewer leaves it.
         await burst(pilot, "ctrl+u", *"2010", "tab")
         assert "is not a date" in str(error.content)
+
+
+def seed_referral_with_three_agencies(store) -> None:
+    from tests.domain import case_values
+
+    ref = store.create_case().ref
+    agencies = [
+        {"agency": "Children's social care"},
+        {"agency": "Police"},
+        {"agency": "Acute hospital trust"},
+    ]
+    store.save_record(
+        ref, "referral", case_values.referral(agencies=agencies), current_section="agencies"
+    )
+
+
+async def test_tab_goes_from_one_closed_entry_to_the_next(
+    settings: Settings, vault_path: Path
+) -> None:
+    """From the first agency's Edit to the third's took 8 Tabs in the journey: each closed
+    entry's Up, Down and Remove were Tab stops (Remove right beside Edit). A closed entry is
+    now one stop; ctrl+r still removes the entry whose Edit has the focus."""
+    from textual.widgets import Button
+
+    from cspr_tui.tui.widgets.form_field import RepeatRow
+
+    seed_vault(vault_path, seed_referral_with_three_agencies)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "2", "e")  # the case, its Referral tab, edit
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.section.id == "agencies"
+        rows = list(form.query(RepeatRow).results())
+        edits = [row.query_one(".row-edit", Button) for row in rows]
+        assert len(edits) == 3
+        edits[0].focus()
+        await burst(pilot, "tab")
+        assert app.focused is edits[1]
+        await burst(pilot, "tab")
+        assert app.focused is edits[2]
+        await burst(pilot, "shift+tab", "ctrl+r")  # the Police entry goes
+        assert [row["agency"] for row in form.values["agencies"]] == [
+            "Children's social care",
+            "Acute hospital trust",
+        ]
+
+
+def seed_decided_by_named_partners(store) -> None:
+    """A review whose "Decision made by" names the partners, as the journey's did."""
+    from tests.domain import case_values
+
+    ref = case_values.case_at_stage(store, "published")
+    review = store.get(ref).record("review").values
+    store.save_record(
+        ref,
+        "review",
+        {**review, "decision_makers": "Jo Example (LA), Chris Sample (Police)"},
+        finish=True,
+    )
+
+
+async def test_a_held_up_export_says_where_each_finding_is_in_the_forms_words(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The journey's final report was held for findings listed by the report's field path
+    ("final report > a.review.decision_makers"); the review screen says "Review ›
+    Decision: Decision made by". The export dialog now says it the same way."""
+    from textual.widgets import Static
+
+    from cspr_tui.tui.dialogs.export import ExportDialog
+
+    seed_vault(vault_path, seed_decided_by_named_partners)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "x")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        await burst(pilot, "tab", "tab", *"final", "tab", "space")  # the final report, redacted
+        await burst(pilot, "ctrl+s")
+        from tests.tui.conftest import wait_for
+
+        error = dialog.query_one(".dialog-error", Static)
+        await wait_for(pilot, lambda: str(error.render()).strip() or dialog.written, 60)
+        assert dialog.written is None, dialog.written
+        refusal = str(error.render())
+        held = [line for line in refusal.splitlines() if line.startswith("[")]
+        assert held, refusal
+        assert any("Decision: Decision made by" in line for line in held), refusal
+        assert "a.review." not in refusal
+        # Back from the review, the refusal (findings now decided) is not left on screen.
+        from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
+
+        await pilot.click("#review")
+        await wait_for(pilot, lambda: isinstance(app.screen, RedactionReviewScreen))
+        await settle(pilot)
+        await burst(pilot, "A")
+        await settle(pilot)
+        await burst(pilot, "escape")
+        await wait_for(pilot, lambda: app.screen is dialog)
+        shown = str(error.render())
+        assert "Back from the redaction review" in shown and "[" not in shown, shown
+        await burst(pilot, "ctrl+s")
+        await wait_for(pilot, lambda: dialog.written is not None, 60)
+        assert dialog.written.redacted

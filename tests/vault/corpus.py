@@ -93,6 +93,19 @@ def swap_frames(first: int, second: int) -> Callable[[bytes], bytes]:
     return build
 
 
+def forged_kind(index: int, kind: int) -> Callable[[bytes], bytes]:
+    """Frame `index` claiming another kind, its prefix check recomputed (so only the
+    authentication can tell: the kind is in the associated data)."""
+
+    def build(blob: bytes) -> bytes:
+        start, _end = frames(blob)[index]
+        fields = blob[start : start + 8] + bytes([kind]) + blob[start + 9 : start + 25]
+        prefix = fields + hashlib.sha256(fields).digest()[:4]
+        return blob[:start] + prefix + blob[start + PREFIX_SIZE :]
+
+    return build
+
+
 def cases() -> list[Broken]:
     """Broken copies of a format-2 vault with a snapshot and at least three change records,
     opened on the machine that saved it (its rollback witness knows the last save)."""
@@ -101,6 +114,11 @@ def cases() -> list[Broken]:
         Broken("flip-snapshot-prefix", in_frame(0, 2), 4),
         Broken("flip-snapshot-body", in_frame(0, PREFIX_SIZE + 3), 4),
         Broken("flip-snapshot-tag", in_frame(0, -3), 4),
+        Broken("flip-snapshot-kind", in_frame(0, 8), 4),
+        # The segmented snapshot read as the older whole-JSON kind, and a record as a
+        # snapshot: the kind is authenticated.
+        Broken("forged-snapshot-kind-json", forged_kind(0, 1), 4),
+        Broken("forged-record-kind-snapshot", forged_kind(1, 3), 4),
         Broken("flip-record-length", in_frame(1, 11), 4),
         Broken("flip-middle-record-body", in_frame(1, PREFIX_SIZE + 1), 4),
         Broken("flip-middle-record-nonce", in_frame(2, 15), 4),

@@ -76,6 +76,9 @@ SCENARIOS = [
 ]
 
 
+BYSTANDER = [{"ref": f"{MARKER}-{i}", "notes": "never read by the saver"} for i in range(5)]
+
+
 def _scan_for_plaintext(*folders: Path) -> None:
     for folder in folders:
         for path in folder.rglob("*"):
@@ -100,6 +103,7 @@ def _check_round(
         assert state["payload"][-1] == f"{MARKER}-{n}-{payload - 1}"
         assert [row["n"] for row in vault.db.table("log")] == list(range(1, n + 1))
         assert vault.info().size == path.stat().st_size  # any torn record was cut off
+        assert vault.db.table("bystander").all() == BYSTANDER
     assert not any(".tmp-" in p.name for p in path.parent.iterdir())
     assert len(list_backups(path)) <= 3
     return n, temp_left
@@ -123,6 +127,9 @@ def test_sigkill_during_saves_leaves_old_or_new_state(
     state_home = Path(os.environ["CSPR_STATE_HOME"])
     with create_vault(path, "pw", backups=3) as vault:
         vault.db.table("state").insert({"n": 0, "payload": []})
+        # A table the saver never reads: its compactions copy its segment unparsed.
+        vault.db.table("bystander").insert_multiple(BYSTANDER)
+        vault.compact()
     rng = random.Random(f"20261201-{name}")
     expected = 0
     saw_temp_files = False

@@ -50,9 +50,10 @@ def test_layout_matches_the_documented_regions(sealed: tuple[Path, bytes]) -> No
         assert blob[start:end] == value, name
     assert header.kdf == TEST_KDF
     assert blob[:HEADER2_SIZE] == header.pack()
-    # A snapshot (save 0) then one change record (save 1), read by the documented prefix.
+    # A segmented snapshot (kind 3, save 0) then one change record (kind 2, save 1), read by
+    # the documented prefix.
     spans = corpus.frames(blob)
-    assert [struct.unpack(">QB", blob[s : s + 9]) for s, _e in spans] == [(0, 1), (1, 2)]
+    assert [struct.unpack(">QB", blob[s : s + 9]) for s, _e in spans] == [(0, 3), (1, 2)]
     assert spans[-1][1] == len(blob)
 
 

@@ -106,11 +106,18 @@ def _emptied(xml: bytes) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+_BREAKS = {_W + "tab": "\t", _W + "br": "\n", _W + "cr": "\n"}
+
+
 def _paragraph_runs(paragraph: etree._Element) -> list[etree._Element]:
-    """The w:t of this paragraph itself (not of a text box's paragraphs inside it)."""
+    """The w:t of this paragraph itself (not of a text box's paragraphs inside it), and the
+    tabs and line breaks between them: "Mother:<tab>Grace" and an address typed line by
+    line with Shift+Enter are words apart, as the reader sees them."""
     texts = []
-    for t in paragraph.iter(_W + "t"):
+    for t in paragraph.iter(_W + "t", *_BREAKS):
         owner = t.getparent()
+        if t.tag != _W + "t" and (owner is None or owner.tag != _W + "r"):
+            continue  # a tab stop of the paragraph's layout, not a tab in its text
         while owner is not None and owner.tag != _W + "p":
             owner = owner.getparent()
         if owner is paragraph:
@@ -118,12 +125,16 @@ def _paragraph_runs(paragraph: etree._Element) -> list[etree._Element]:
     return texts
 
 
+def _text_of(element: etree._Element) -> str:
+    return (element.text or "") if element.tag == _W + "t" else _BREAKS[element.tag]
+
+
 def _paragraphs(parts: dict[str, etree._Element]) -> Iterator[tuple[str, etree._Element, str]]:
     for name, root in parts.items():
         label = name.removeprefix("word/").removesuffix(".xml")
         for number, paragraph in enumerate(root.iter(_W + "p"), 1):
             texts = _paragraph_runs(paragraph)
-            text = "".join(t.text or "" for t in texts)
+            text = "".join(map(_text_of, texts))
             if text.strip():
                 yield f"{label} paragraph {number}", paragraph, text
 
@@ -166,13 +177,13 @@ def _apply(paragraph: etree._Element, findings: list[Finding]) -> None:
     bounds = []
     position = 0
     for t in texts:
-        length = len(t.text or "")
+        length = len(_text_of(t))
         bounds.append((position, position + length, t))
         position += length
     for finding in sorted(findings, key=lambda f: -f.start):
         for start, end, t in bounds:
-            if end <= finding.start or start >= finding.end:
-                continue
+            if end <= finding.start or start >= finding.end or t.tag != _W + "t":
+                continue  # a tab or a line break inside a hit stays as it is
             value = t.text or ""
             lo, hi = max(finding.start, start) - start, min(finding.end, end) - start
             # The run holding the end of the hit gets the replacement: earlier runs lose

@@ -8,7 +8,7 @@ needed, and whether the change is allowed, is the store's word, shown here as it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
@@ -73,6 +73,7 @@ class AmendDialog(ModalScreen[bool]):
         texts: Sequence[tuple[str, str]] = (),
         reason_label: str = "Reason (recorded in the audit trail)",
         ok: str = "Save",
+        suggest: Callable[[str | None], Mapping[str, str]] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -86,6 +87,10 @@ class AmendDialog(ModalScreen[bool]):
         self.texts = list(texts)
         self.reason_label = reason_label
         self.ok = ok
+        # What the case already knows for the text fields, given the choice (a request's
+        # author: the referral's contact at that agency); the reviewer's own words stay.
+        self.suggest = suggest
+        self._suggested: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -103,6 +108,9 @@ class AmendDialog(ModalScreen[bool]):
                     id="choice",
                 )
             for text_id, label in self.texts:
+                if self.suggest is not None:
+                    # A filled-in suggestion hides the placeholder: say what the box is.
+                    yield Static(label, classes="field-label")
                 yield Input(placeholder=label, id=f"text-{text_id}")
             if self.date_label:
                 yield DateInput(
@@ -120,10 +128,32 @@ class AmendDialog(ModalScreen[bool]):
         yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
-        # A choice already made (the next agency the referral names): start on the typing.
+        # A choice already made (the next agency the referral names): start on the typing,
+        # past the text the case already gave.
         chosen = self.choices and self.choice in [value for _prompt, value in self.choices]
-        first = self.query("Input" if chosen and self.query("Input") else "Select, Input").first()
+        self._suggest(self.choice if chosen else None)
+        inputs = list(self.query(Input))
+        empty = [box for box in inputs if not box.value]
+        first = (empty or inputs)[0] if chosen and inputs else self.query("Select, Input").first()
         first.focus()
+
+    @on(Select.Changed, "#choice")
+    def _choice_changed(self, event: Select.Changed) -> None:
+        self._suggest(None if event.value == Select.NULL else str(event.value))
+
+    def _suggest(self, choice: str | None) -> None:
+        """Fill the text fields from what the case knows for `choice`, except those the
+        reviewer has typed in (a suggestion left as it was follows the choice)."""
+        if self.suggest is None:
+            return
+        given = self.suggest(choice) if choice else {}
+        for text_id, _label in self.texts:
+            box = self.query_one(f"#text-{text_id}", Input)
+            if box.value.strip() and box.value != self._suggested.get(text_id):
+                continue
+            box.value = given.get(text_id, "")
+            box.cursor_position = len(box.value)
+            self._suggested[text_id] = box.value
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -26,7 +26,7 @@ from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.footer import KeysFooter
-from cspr_tui.tui.words import quarter_words, review_needed
+from cspr_tui.tui.words import held_finding, quarter_words, review_again, review_needed
 
 KINDS = {
     "tracker": "Quarterly recommendations tracker (Excel)",
@@ -114,6 +114,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self.ref = ref
         self.written: ExportDone | None = None
         self.to_review: list[str] = []  # cases whose findings held the last export up
+        self._reviewing = False  # the redaction review opened from here is on top
 
     def compose(self) -> ComposeResult:
         store = self.app.store
@@ -267,9 +268,10 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             result = run_export(app.store, _request(kind, options), progress=progress)
         except RedactionReviewNeeded as exc:
             refs = [ref for ref in exc.ref.split(", ") if ref]
-            shown = "\n".join([review_needed(len(exc.findings), refs), *exc.details[:6]])
-            if len(exc.details) > 6:
-                shown += f"\n… and {len(exc.details) - 6} more on the redaction review screen."
+            held = [held_finding(finding, app.forms) for finding in exc.findings]
+            shown = "\n".join([review_needed(len(held), refs), *held[:6]])
+            if len(held) > 6:
+                shown += f"\n… and {len(held) - 6} more on the redaction review screen."
             app.call_from_thread(self._failed, shown, refs)
             return
         except CsprError as exc:
@@ -327,7 +329,19 @@ class ExportDialog(ModalScreen[ExportDone | None]):
                 "Choose the case whose redaction findings you want to review."
             )
             return
+        self._reviewing = True
         self.app.push_screen(RedactionReviewScreen(str(ref)))
+
+    @on(events.ScreenResume)
+    def _back_from_review(self) -> None:
+        """The refusal listed findings the reviewer may just have decided: it no longer
+        stands, so it is not left on screen as if it did (the journey's stayed there)."""
+        if not self._reviewing:
+            return
+        self._reviewing = False
+        if self.to_review:
+            self.query_one(".dialog-error", Static).update(review_again())
+            self.query_one("#go", Button).focus()
 
     @on(Button.Pressed, "#close")
     def action_cancel(self) -> None:

@@ -768,7 +768,7 @@ class CaseScreen(StyledOnceScreen[None]):
 
     def action_request_report(self) -> None:
         """Ask an agency for its information report (who writes it and by when)."""
-        from cspr_tui.domain.carry_over import next_agency_to_ask
+        from cspr_tui.domain.carry_over import next_agency_to_ask, referral_contact
         from cspr_tui.tui.dialogs.amend import AmendDialog, Answers
 
         field = self.app.forms[AGENCY_REPORT_FORM].field("agency")
@@ -800,6 +800,9 @@ class CaseScreen(StyledOnceScreen[None]):
                 date_label="Date due",
                 reason_label="",
                 ok="Request",
+                suggest=lambda agency: (
+                    {"author": referral_contact(self.case, agency) or ""} if self.case else {}
+                ),
             ),
             lambda done: self.reload() if done else None,
         )

@@ -20,7 +20,12 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
 from cspr_tui.domain import agency_report
-from cspr_tui.domain.carry_over import carried_paths, carry_over, opened_by_the_workflow
+from cspr_tui.domain.carry_over import (
+    carried_paths,
+    carry_over,
+    carry_within,
+    opened_by_the_workflow,
+)
 from cspr_tui.domain.case import Case, Record
 from cspr_tui.domain.form_mapping import AGENCY_REPORT_FORM, agency_record
 from cspr_tui.errors import CsprError, ValidationFailed
@@ -95,6 +100,7 @@ class FormScreen(StyledOnceScreen[bool]):
         self.editors: dict[str, FieldEditor] = {}
         self.expanded: dict[str, int] = {}  # the one open entry of each repeatable group
         self.carried: dict[str, str] = {}  # value path -> where its answer came from
+        self.carried_within: set[str] = set()  # answers a step took from an earlier one
         self.given: frozenset[str] = frozenset()  # answers an agency report's request owns
         self.step = 0
         self.issues_shown: tuple[str, bool] | None = None  # (heading, finishing) while listed
@@ -143,7 +149,13 @@ class FormScreen(StyledOnceScreen[bool]):
             # the agency, author and dates were given with the request: not typed again
             self.given = frozenset(agency_report.answers_from_request(request))
         if opened_by_the_workflow(record):  # e.g. the review the LCSPR decision opened
-            carried = carry_over(case, self.form, self.values if record else None)
+            carried = carry_over(
+                case,
+                self.form,
+                self.values if record else None,
+                agency=self.agency,
+                partnership=self.app.settings.partnership_set,
+            )
             for field_id, item in carried.items():
                 self.values[field_id] = copy.deepcopy(item.value)
             self.carried = {
@@ -239,6 +251,17 @@ class FormScreen(StyledOnceScreen[bool]):
             field, rows, required=self._required(field), carried_from=self.carried.get(field.id)
         )
 
+    def _carry_within(self, section: Section) -> bool:
+        """Fill the step's empty answers that earlier steps give (the report's reviewer name
+        from the list of reviewers), once each; True when any was filled."""
+        assert self.form is not None
+        carried = carry_within(self.form, section, self.values, self.carried_within)
+        for field_id, item in carried.items():
+            self.values[field_id] = copy.deepcopy(item.value)
+            self.carried[field_id] = item.source_name
+            self.carried_within.add(field_id)
+        return bool(carried)
+
     async def show_step(self, focus_path: str | None = None, *, rebuild: bool = False) -> None:
         """Show the current section: built from the template the first time it is visited,
         then kept (hidden) and shown again, so moving between steps mounts nothing and
@@ -247,6 +270,8 @@ class FormScreen(StyledOnceScreen[bool]):
         section = self.section
         container = self.query_one("#form-fields", VerticalScroll)
         pane = self.panes.get(section.id)
+        if self._carry_within(section):
+            rebuild = True  # a kept step shows the answer an earlier step now gives
         if pane is not None and rebuild:
             del self.panes[section.id]
             await pane.remove()

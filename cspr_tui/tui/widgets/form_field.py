@@ -302,11 +302,19 @@ class RepeatRow(Vertical):
             yield Static(title, classes="row-title")
             if not self.editors:
                 yield Button("Edit", compact=True, classes="row-edit")
-            yield Button("Up", compact=True, classes="row-up", disabled=self.index == 0)
-            yield Button(
-                "Down", compact=True, classes="row-down", disabled=self.index >= self.count - 1
-            )
-            yield Button("Remove", compact=True, classes="row-remove", variant="error")
+            moves = [
+                Button("Up", compact=True, classes="row-up", disabled=self.index == 0),
+                Button(
+                    "Down", compact=True, classes="row-down", disabled=self.index >= self.count - 1
+                ),
+                Button("Remove", compact=True, classes="row-remove", variant="error"),
+            ]
+            for button in moves:
+                # A closed entry is one Tab stop (Edit): Tab went from Edit to Remove and on
+                # through every entry's buttons. ctrl+r and alt+up/down act on the entry
+                # whose Edit has the focus; the mouse still presses them.
+                button.can_focus = bool(self.editors)
+                yield button
         yield from self.editors
 
 

@@ -1,0 +1,288 @@
+"""The stored summaries and search texts (domain/stored_views.py) on real vault files: the
+case list and the first search after unlock read them without parsing a case, every save
+keeps them equal to the documents (whoever wrote them), a vault written before them gets
+them at its first save, and `cspr verify` reports any that disagree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cspr_tui.domain import integrity, stored_views
+from cspr_tui.domain.case import AgencyReportRequest, Stage
+from cspr_tui.domain.case_json import case_to_data
+from cspr_tui.domain.read_model import phrase_matcher, summary_of
+from cspr_tui.domain.store import CaseStore
+from cspr_tui.errors import CsprError
+from cspr_tui.settings import Settings
+from cspr_tui.vault import create_vault, open_vault
+from tests.domain import case_values as cv
+
+PASS = "correct horse battery"
+
+
+def _open(path: Path, *, readonly: bool = False) -> CaseStore:
+    vault = open_vault(path, PASS, readonly=readonly)
+    settings = Settings(reviewer_name="Reviewer One")  # as cv.make_store
+    return CaseStore(vault, settings, None, clock=lambda: cv.TODAY)
+
+
+def _filled(tmp_path: Path) -> Path:
+    store = cv.make_store(tmp_path)
+    for pseudonym in ("Child A", "Baby O", "Child C"):
+        store.create_case(pseudonym=pseudonym)
+    store.update_case("CSPR-2026-002", {"notes": "Seen at Kiln Lane surgery (fictional)."})
+    store.request_agency_report("CSPR-2026-003", AgencyReportRequest("Police"))
+    store.vault.compact()  # the tables in the snapshot's segments, as a big vault's are
+    store.vault.close()
+    return tmp_path / "cases.vault"
+
+
+def _expected_summaries(store: CaseStore) -> list:
+    docs = store.db.table("cases").all()
+    return sorted((summary_of(doc) for doc in docs), key=lambda s: s.ref)
+
+
+def test_the_case_list_after_unlock_parses_no_case(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        listed = store.summaries()
+        assert "cases" not in store.vault.parsed_tables()
+        assert [(s.ref, s.pseudonym) for s in listed] == [
+            ("CSPR-2026-001", "Child A"),
+            ("CSPR-2026-002", "Baby O"),
+            ("CSPR-2026-003", "Child C"),
+        ]
+        assert "Police" in listed[2].agencies and listed[0].agencies == ()
+        assert store.query_summaries(stage=Stage.REFERRAL_RECEIVED) == listed
+        assert [s.ref for s in store.query_summaries(agency="police")] == ["CSPR-2026-003"]
+        assert "cases" not in store.vault.parsed_tables()
+        assert listed == _expected_summaries(store)  # the same as built from the documents
+    finally:
+        store.vault.close()
+
+
+def test_the_first_search_after_unlock_reads_only_the_search_texts(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path, readonly=True)
+    try:
+        store.summaries()
+        found = store.query_summaries(text="kiln  LANE")
+        assert "cases" not in store.vault.parsed_tables()
+        assert "search" in store.vault.parsed_tables()
+        assert [s.ref for s in found] == ["CSPR-2026-002"]
+        assert store.query_summaries(text="kiln lan") == []  # whole words only
+        # The same answers as scanning every document's own search text.
+        matches = phrase_matcher("child")
+        docs = store.db.table("cases").all()
+        scanned = sorted(d["ref"] for d in docs if matches(stored_views.search_text(d)))
+        assert [s.ref for s in store.query_summaries(text="child")] == scanned
+    finally:
+        store.vault.close()
+
+
+def test_a_save_keeps_the_views_equal_to_the_documents(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        store.summaries()
+        store.query_summaries(text="anything")  # the stored texts are read
+        store.update_case("CSPR-2026-001", {"pseudonym": "Child Z", "notes": "Quarry Road."})
+        assert store.summaries()[0].pseudonym == "Child Z"
+        assert [s.ref for s in store.query_summaries(text="quarry road")] == ["CSPR-2026-001"]
+        created = store.create_case(pseudonym="Child Q")
+        assert created.ref in [s.ref for s in store.summaries()]
+        assert integrity.check(store.db) == []
+    finally:
+        store.vault.close()
+    store = _open(path)  # and as stored
+    try:
+        assert [s.pseudonym for s in store.summaries()] == [
+            "Child Z",
+            "Baby O",
+            "Child C",
+            "Child Q",
+        ]
+        assert [s.ref for s in store.query_summaries(text="quarry")] == ["CSPR-2026-001"]
+        assert store.summaries() == _expected_summaries(store)
+    finally:
+        store.vault.close()
+
+
+def test_a_case_written_past_the_store_still_gets_its_views(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        table = store.db.table("cases")
+        doc_id = table.all()[0].doc_id
+        with store.vault.transaction():
+            table.update({"pseudonym": "Child Raw", "notes": "Written by hand."}, doc_ids=[doc_id])
+        table.remove(doc_ids=[table.all()[-1].doc_id])
+    finally:
+        store.vault.close()
+    store = _open(path)
+    try:
+        assert [s.pseudonym for s in store.summaries()] == ["Child Raw", "Baby O"]
+        assert [s.ref for s in store.query_summaries(text="by hand")] == ["CSPR-2026-001"]
+        assert len(store.db.table("summaries")) == len(store.db.table("search")) == 2
+        assert integrity.check(store.db) == []
+    finally:
+        store.vault.close()
+
+
+def test_a_vault_written_before_the_views_gets_them_at_its_first_save(tmp_path: Path) -> None:
+    path = tmp_path / "old.vault"
+    maker = cv.make_store(tmp_path / "made")
+    cases = [maker.create_case(pseudonym=f"Child {c}") for c in "AB"]
+    maker.vault.close()
+    with create_vault(path, PASS) as vault:  # no store: the documents alone, as before
+        vault.db.table("cases").insert_multiple(case_to_data(case) for case in cases)
+    store = _open(path)
+    try:
+        assert "summaries" not in store.db.tables()
+        assert [s.pseudonym for s in store.summaries()] == ["Child A", "Child B"]
+        assert integrity.check(store.db) == []  # missing views are not damage
+        store.update_case("CSPR-2026-002", {"notes": "First save after the upgrade."})
+        store.vault.compact()
+    finally:
+        store.vault.close()
+    store = _open(path)
+    try:
+        assert [s.pseudonym for s in store.summaries()] == ["Child A", "Child B"]
+        assert "cases" not in store.vault.parsed_tables()
+        assert [s.ref for s in store.query_summaries(text="upgrade")] == ["CSPR-2026-002"]
+    finally:
+        store.vault.close()
+
+
+def test_views_of_another_version_are_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _filled(tmp_path)
+    monkeypatch.setattr(stored_views, "VIEWS_VERSION", stored_views.VIEWS_VERSION + 1)
+    store = _open(path)
+    try:
+        assert not stored_views.present(store.db)
+        assert len(store.summaries()) == 3  # from the documents meanwhile
+        store.update_case("CSPR-2026-001", {"notes": "Saved by the newer version."})
+        assert stored_views.present(store.db)
+        assert {v["v"] for v in store.db.table("search")} == {stored_views.VIEWS_VERSION}
+        assert len(store.db.table("summaries")) == 3
+    finally:
+        store.vault.close()
+
+
+def test_verify_reports_views_that_disagree_with_the_documents(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        summaries = store.db.table("summaries")
+        first = summaries.all()[0].doc_id
+        with store.vault.transaction():  # the views alone: no case is touched
+            summaries.update({"pseudonym": "Child Wrong"}, doc_ids=[first])
+            store.db.table("search").insert({"ref": "CSPR-2026-099", "text": "x", "v": 1})
+        problems = integrity.check(store.db)
+    finally:
+        store.vault.close()
+    assert problems == [
+        "the stored summary of case CSPR-2026-001 does not match its document; it is "
+        "written again at the case's next save.",
+        "the search table holds document 4 (CSPR-2026-099), which is no case.",
+    ]
+
+
+def test_a_one_field_save_rewrites_only_that_part_of_the_search_text(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        long_answer = "Fictional chronology entry about the Kiln Lane visit. " * 400
+        table = store.db.table("cases")
+        with store.vault.transaction():  # a large referral record (about 22 KB of answers)
+            table.update(
+                {
+                    "records": {
+                        "referral": {
+                            "form_id": "referral",
+                            "template_version": 1,
+                            "values": {"incident_description": long_answer},
+                            "status": "draft",
+                        }
+                    }
+                },
+                doc_ids=[1],
+            )
+        store.refresh()
+        store.update_case("CSPR-2026-001", {"notes": "First."})  # the record as the store writes it
+        size = path.stat().st_size
+        store.update_case("CSPR-2026-001", {"notes": "One new note."})
+        appended = path.stat().st_size - size
+        assert appended < 4096, appended  # the note, its audit entry and the views' parts
+        assert [s.ref for s in store.query_summaries(text="one new note")] == ["CSPR-2026-001"]
+        assert len(store.query_summaries(text="kiln lane visit")) == 1
+        assert integrity.check(store.db) == []
+    finally:
+        store.vault.close()
+
+
+def test_a_saved_case_leaves_the_search_index_with_its_old_words(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        assert [s.ref for s in store.query_summaries(text="kiln")] == ["CSPR-2026-002"]
+        assert store.index_search()  # every case indexed, from the stored texts
+        store.update_case("CSPR-2026-002", {"notes": "Moved to Orchard Row."})
+        assert store.query_summaries(text="kiln") == []
+        assert [s.ref for s in store.query_summaries(text="orchard")] == ["CSPR-2026-002"]
+    finally:
+        store.vault.close()
+
+
+def test_a_record_taken_out_of_a_case_leaves_its_search_text(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        table = store.db.table("cases")
+        record = {"form_id": "referral", "template_version": 1, "status": "draft"}
+        with store.vault.transaction():
+            table.update(
+                {"records": {"referral": {**record, "values": {"where": "Larkspur Close"}}}},
+                doc_ids=[1],
+            )
+        assert len(store.db.table("search").get(doc_id=1)) == 6  # ref, v and four parts
+        with store.vault.transaction():
+            table.update({"records": {}}, doc_ids=[1])
+        store.refresh()
+        assert store.query_summaries(text="larkspur") == []
+        assert "p:record:referral" not in store.db.table("search").get(doc_id=1)
+        assert integrity.check(store.db) == []
+    finally:
+        store.vault.close()
+
+
+def test_a_case_document_that_cannot_be_summarised_is_reported_not_left_out(
+    tmp_path: Path,
+) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        table = store.db.table("cases")
+        with store.vault.transaction():
+            table.update(lambda doc: doc.pop("pseudonym"), doc_ids=[2])
+        assert store.db.table("summaries").get(doc_id=2) == {"unreadable": True, "v": 1}
+        store.vault.compact()
+    finally:
+        store.vault.close()
+    store = _open(path)
+    try:
+        with pytest.raises(CsprError) as caught:
+            store.summaries()
+        assert "cannot be read" in caught.value.message and "cspr verify" in caught.value.message
+        with pytest.raises(CsprError):
+            store.query_summaries(text="child")
+        problems = integrity.check(store.db)
+        assert any("case CSPR-2026-002 does not read back" in p for p in problems), problems
+        assert not any("stored" in p for p in problems), problems  # named once, as a case
+    finally:
+        store.vault.close()
