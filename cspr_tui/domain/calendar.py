@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 from typing import TYPE_CHECKING
 
 from cspr_tui.errors import CsprError
@@ -28,6 +28,13 @@ def _weekdays_up_to(ordinal: int) -> int:
     """Mondays to Fridays with ordinals 1..`ordinal` (ordinal 1, 01/01/0001, is a Monday)."""
     weeks, rest = divmod(ordinal, 7)
     return 5 * weeks + min(rest, 5)
+
+
+def _first_with_weekdays(count: int) -> int:
+    """The first ordinal with `count` Mondays to Fridays up to it (the inverse of
+    `_weekdays_up_to`; always a weekday)."""
+    weeks, rest = divmod(count - 1, 5)
+    return 7 * weeks + rest + 1
 
 
 class WorkingCalendar:
@@ -135,38 +142,27 @@ class WorkingCalendar:
 
     def _first_reaching(self, origin: int, delta: int) -> date:
         """The first date x with count(x) - count(origin) >= delta: always a working day.
-        Searched outwards from `origin` in doubling steps, then by halving."""
+
+        Weekday arithmetic gives the first date that would reach the count if there were no
+        more days off; each day off up to that date moves the count one further, so the same
+        step is taken again from the days off seen so far until none is left out (two or
+        three steps), each a bisect: no walk and no search, whatever the distance."""
         year = date.fromordinal(origin).year
-        self._load_years(year, year)
-
-        def gained(ordinal: int) -> int:
-            other = date.fromordinal(ordinal).year
-            self._load_years(min(other, year), max(other, year))
-            return self._count_to(ordinal) - self._count_to(origin)
-
-        step = 8
-        if delta <= 0:  # at or before origin
-            high, low = origin, max(1, origin - step)
-            while gained(low) >= delta:
-                if low == 1:
-                    raise OverflowError("date value out of range")
-                step *= 2
-                high, low = low, max(1, low - step)
-        else:
-            low, high = origin, min(_MAX_ORDINAL, origin + step)
-            while gained(high) < delta:
-                if high == _MAX_ORDINAL:
-                    raise OverflowError("date value out of range")
-                step *= 2
-                low, high = high, min(_MAX_ORDINAL, high + step)
-        # Invariant: gained(low) < delta <= gained(high).
-        while high - low > 1:
-            middle = (low + high) // 2
-            if gained(middle) >= delta:
-                high = middle
-            else:
-                low = middle
-        return date.fromordinal(high)
+        # Every date this can reach lies within these years (a year has at least 240
+        # working days), so the counts below share one loaded set of days off.
+        reach = abs(delta) // 240 + 1
+        self._load_years(max(MINYEAR, year - reach), min(MAXYEAR, year + reach))
+        wanted = self._count_to(origin) + delta
+        days_off = self._days_off_sorted
+        candidate = _first_with_weekdays(wanted)
+        while True:
+            if candidate < 1 or candidate > _MAX_ORDINAL:
+                raise OverflowError("date value out of range")
+            # Days off up to the candidate: it reaches the count only when none is missed.
+            missed = wanted + bisect_right(days_off, candidate) - _weekdays_up_to(candidate)
+            if missed <= 0:
+                return date.fromordinal(candidate)
+            candidate = _first_with_weekdays(_weekdays_up_to(candidate) + missed)
 
     def working_days_in(self, first: date, last: date) -> int:
         """Working days from `first` to `last`, both included (0 when `last` is before)."""

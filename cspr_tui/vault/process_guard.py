@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import functools
 import gc
 import sys
 
@@ -32,7 +33,10 @@ _PR_SET_DUMPABLE = 4
 _guarded = False
 
 
+@functools.cache
 def _libc() -> ctypes.CDLL | None:
+    """The C library, found once: `find_library` runs `ldconfig` in a subprocess each time
+    (three times an unlock, each a fork and an exec on a busy machine)."""
     if not sys.platform.startswith("linux"):
         return None
     try:

@@ -21,9 +21,11 @@ from textual.worker import get_current_worker
 
 from cspr_tui.domain.case import STAGE_ORDER, Stage
 from cspr_tui.domain.deadline import DeadlineStatus
+from cspr_tui.domain.derived_cache import DerivedCache
 from cspr_tui.domain.store import CaseStore, CaseSummary
 from cspr_tui.domain.workflow import stage_label
 from cspr_tui.forms.dates import format_date
+from cspr_tui.tui.session import built_aside
 from cspr_tui.tui.styled_screen import StyledOnceScreen
 from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
 from cspr_tui.tui.widgets.footer import KeysFooter
@@ -32,6 +34,39 @@ from cspr_tui.tui.words import sentence
 
 FILTER_DELAY = 0.12  # seconds of quiet typing before the table is filtered
 DEADLINE_ROWS = 50  # the panel lists the most urgent ones; the CLI lists them all
+
+
+DashboardRows = tuple[list[CaseSummary], dict[str, CaseRow], list]  # summaries, rows, panel
+
+
+def work_out_rows(store: CaseStore, derived: DerivedCache, today: date) -> DashboardRows:
+    """Every case's row (its next deadline) and the deadlines panel, as of `today`.
+
+    Runs in a thread: the dashboard's worker, or the unlock's worker straight after the
+    vault opens, so the dashboard is drawn once with its rows. Each case's deadlines are
+    worked out once and kept (the app's `derived` cache) until that case, the day or the
+    settings change: a return to the dashboard after one save works out one case again."""
+    summaries = store.summaries()
+    cases = {case.ref: case for case in store.list_cases()}
+    settings, calendar = store.settings, store.calendar
+    stage_index = {stage: i for i, stage in enumerate((*STAGE_ORDER, Stage.PAUSED))}
+    rows: dict[str, CaseRow] = {}
+    for summary in summaries:
+        case = cases[summary.ref]
+        deadline = derived.next_deadline(case, settings, today, calendar)
+        rows[summary.ref] = CaseRow(
+            ref=summary.ref,
+            pseudonym=summary.pseudonym,
+            # Only a paused case's label needs the case (a deferral pending proceedings).
+            stage=stage_label(case) if summary.stage is Stage.PAUSED else summary.stage.label,
+            stage_index=stage_index.get(summary.stage, 99),
+            deadline_label=deadline.label if deadline else "",
+            due=deadline.due if deadline else None,
+            days_left=deadline.days_left if deadline else None,
+            status=str(deadline.status) if deadline else "",
+        )
+    found = derived.open_deadlines(cases.values(), settings, today, calendar)
+    return summaries, rows, found
 
 
 class DashboardScreen(StyledOnceScreen[None]):
@@ -85,7 +120,12 @@ class DashboardScreen(StyledOnceScreen[None]):
         deadlines.add_column("Due", key="due", width=10)
         deadlines.add_column("Days", key="days", width=4)
         deadlines.add_column("Status", key="status", width=8)
-        self.reload()
+        ready = self.app.session.take_first_rows(self.app.today()) if self.app.session else None
+        if ready is not None:  # worked out by the unlock: drawn once, with its rows
+            self.loaded_for = self._signature()
+            self._loaded(*ready)
+        else:
+            self.reload()
 
     def on_screen_resume(self) -> None:
         if self.app.session is not None and not self._same(self._signature(), self.loaded_for):
@@ -113,34 +153,12 @@ class DashboardScreen(StyledOnceScreen[None]):
 
     @work(thread=True, exclusive=True, group="dashboard", exit_on_error=False)
     def load_worker(self, store: CaseStore, today: date) -> None:
-        """Rows from the store's summaries, and the panel from every case's open deadlines.
-
-        Each case's deadlines are worked out once and kept (the app's `derived` cache) until
-        that case, the day or the settings change: a return to the dashboard after one save
-        works out one case again, not a thousand."""
-        derived = self.app.derived
-        summaries = store.summaries()
-        cases = {case.ref: case for case in store.list_cases()}
-        settings, calendar = store.settings, store.calendar
-        stage_index = {stage: i for i, stage in enumerate((*STAGE_ORDER, Stage.PAUSED))}
-        rows: dict[str, CaseRow] = {}
-        for summary in summaries:
-            case = cases[summary.ref]
-            deadline = derived.next_deadline(case, settings, today, calendar)
-            rows[summary.ref] = CaseRow(
-                ref=summary.ref,
-                pseudonym=summary.pseudonym,
-                # Only a paused case's label needs the case (a deferral pending proceedings).
-                stage=stage_label(case) if summary.stage is Stage.PAUSED else summary.stage.label,
-                stage_index=stage_index.get(summary.stage, 99),
-                deadline_label=deadline.label if deadline else "",
-                due=deadline.due if deadline else None,
-                days_left=deadline.days_left if deadline else None,
-                status=str(deadline.status) if deadline else "",
-            )
-        found = derived.open_deadlines(cases.values(), settings, today, calendar)
+        """Rows from the store's summaries, and the panel from every case's open deadlines
+        (`work_out_rows`)."""
+        with built_aside():
+            worked_out = work_out_rows(store, self.app.derived, today)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, summaries, rows, found)
+            self.app.call_from_thread(self._loaded, *worked_out)
 
     def _loaded(self, summaries: list[CaseSummary], rows: dict[str, CaseRow], found: list) -> None:
         if not self.is_attached or self.app.session is None:

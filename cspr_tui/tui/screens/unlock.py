@@ -205,7 +205,24 @@ class UnlockScreen(Screen[None]):
                 self.failed, CsprError(f"Could not open the vault ({exc.__class__.__name__}).")
             )
             return
+        self._work_out_first_rows(session)
         self.app.call_from_thread(self.opened, session)
+
+    def _work_out_first_rows(self, session: Session) -> None:
+        """The dashboard's rows, here in the worker while the vault is open anyway, so the
+        dashboard is drawn once with them (not drawn empty and filled by a second worker).
+        Any failure leaves it to the dashboard's own worker, which reports it there."""
+        from cspr_tui.tui.screens.dashboard import work_out_rows
+        from cspr_tui.tui.session import built_aside
+
+        if session.store is None:
+            return
+        today = self.app.today()
+        try:
+            with built_aside():
+                session.first_rows = (today, work_out_rows(session.store, self.app.derived, today))
+        except Exception:
+            session.first_rows = None
 
     async def opened(self, session: Session) -> None:
         for field in self.query(Input):
