@@ -597,3 +597,30 @@ def test_a_word_inside_an_allowlisted_name_does_not_make_a_family_name_ordinary(
     kept = "She was taken to the Royal Victoria Infirmary, then the William Harvey Hospital."
     assert redactor.redact(kept) == kept
     assert redactor.redact("They went to Paris.") == "They went to Paris."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I Hope this helps.", "I Hope this helps."),  # the pronoun, not Hope Young's initial
+        ("What I Hope For My Future", "What I Hope For My Future"),
+        ("A Long Wait For Help", "A Long Wait For Help"),  # the article
+        ("A Brown said no.", "Mother said no."),  # Amy Brown's own initial
+        ("M Long rang.", "Father rang."),
+    ],
+)
+def test_i_and_a_before_an_everyday_word_name_are_the_pronoun_and_the_article(
+    text: str, expected: str
+) -> None:
+    redactor = Redactor.for_case(
+        Case(
+            ref="CSPR-2026-006",
+            pseudonym="Child F",
+            people=[
+                Person("Hope Young", "Social worker A", "Social worker", "practitioner"),
+                Person("Mark Long", "Father", "Father"),
+                Person("Amy Brown", "Mother", "Mother"),
+            ],
+        )
+    )
+    assert redactor.redact(text) == expected

@@ -624,8 +624,18 @@ class Redactor:
                 lower_word = name_first.islower() and is_word(key)
                 if lower_word and "." in chunk and not is_ordinary(key):
                     lower_word = False  # "X. zhou": an initial with its stop, then a name
-                if not all(c.isupper() for c in letters) or lower_word:
-                    initials = ""  # "a Smith": an article, not an initial
+                pronoun = (
+                    chunk.strip() in ("I", "A")
+                    and is_ordinary(key)
+                    and not any(  # "A Brown" is still Amy Brown's initial
+                        chunk.strip().casefold() in self._given[id(s)]
+                        for s, _full in self._forms.get(key, [])
+                    )
+                )
+                if not all(c.isupper() for c in letters) or lower_word or pronoun:
+                    # "a Smith": an article, not an initial; "I Hope this helps", "A Long
+                    # Wait": the pronoun or article before an everyday word
+                    initials = ""
                     if not title or start > m.start():
                         start = m.start("name")
             name_start = m.start("name")
