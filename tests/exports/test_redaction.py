@@ -624,3 +624,40 @@ def test_i_and_a_before_an_everyday_word_name_are_the_pronoun_and_the_article(
         )
     )
     assert redactor.redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The S47 2nd strategy meeting met.", "The S47 2nd strategy meeting met."),
+        ("In KS2 3rd term reports.", "In KS2 3rd term reports."),
+        ("Post to EH4 4TH please.", "Post to [postcode withheld] please."),  # capitals: a code
+        ("Post to ne8 1st please.", "Post to [postcode withheld] please."),  # the key's
+    ],
+)
+def test_an_ordinal_in_lower_case_is_not_a_postcodes_inward_part(text: str, expected: str) -> None:
+    redactor = Redactor.for_case(
+        Case("CSPR-2026-007", "Child G", people=[Person("Grace Walsh", "Mother", "Mother",
+                                                        postcode="NE8 1ST")])
+    )  # fmt: skip
+    assert redactor.redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NI number provided.", "NI number provided."),  # Ní is a particle, not a name
+        ("Aoife Ní Bhriain came.", "Childminder came."),
+        ("Imam Walsh spoke.", "Mother spoke."),  # a title goes with the name
+        ("Pastor Walsh and Fr Walsh.", "Mother and Mother."),
+        ("The pastor Grace met.", "The pastor Mother met."),
+    ],
+)
+def test_irish_particles_and_religious_and_military_titles(text: str, expected: str) -> None:
+    redactor = Redactor.for_case(
+        Case("CSPR-2026-008", "Child H", people=[
+            Person("Grace Walsh", "Mother", "Mother"),
+            Person("Aoife Ní Bhriain", "Childminder", "Childminder"),
+        ])
+    )  # fmt: skip
+    assert redactor.redact(text) == expected

@@ -217,7 +217,10 @@ def planted_identifier(draw: st.DrawFn) -> tuple[str, date | None]:
         inward = f"{draw(st.integers(0, 9))}{draw(st.sampled_from('ABDEFGHJLNPQRSTUWXYZ'))}"
         inward += draw(st.sampled_from("ABDEFGHJLNPQRSTUWXYZ"))
         code = f"{area}{district}{draw(st.sampled_from(['', ' ', '  ']))}{inward}"
-        return (code.lower() if draw(st.booleans()) else code), None
+        # An inward part that is an ordinal written in lower case ("s47 2nd", "ks2 3rd") is
+        # read as the ordinal unless the key holds that postcode (test_redaction.py).
+        lower = draw(st.booleans()) and not re.fullmatch(r"1st|2nd|3rd|[04-9]th", inward.lower())
+        return (code.lower() if lower else code), None
     if kind == "email":
         local = draw(st.from_regex(r"[a-z]{2,8}(\.[a-z]{2,8})?", fullmatch=True))
         return f"{local}@{draw(st.sampled_from(['example.invalid', 'nhs.example.invalid']))}", None

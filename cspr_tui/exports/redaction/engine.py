@@ -97,6 +97,7 @@ _SENTENCE_END = re.compile(r"[.!?\n\r\u2022:;]")
 _NAME_GAP = re.compile(r"[ ]{0,2}(?:-[ ]?)?")
 # Compiled once: `re`'s own cache is pushed out by the cases' patterns in a long export.
 _NOT_LETTER = re.compile(r"[\W_]")
+_ORDINAL = re.compile(r"1st|2nd|3rd|[04-9]th")  # the inward part of a postcode it is not
 _LETTER_RUN = re.compile(r"[^\W\d_]+")  # where a name may start and end
 _SPACES = re.compile(r"[ ]{1,2}")
 _SPACES_END = re.compile(r"[ ]{1,2}$")
@@ -494,7 +495,7 @@ class Redactor:
         self._names_cover = frozenset(cover)
 
     # -- finding -----------------------------------------------------------------------------
-    def _pattern_hits(self, folded: str) -> list[_Hit]:
+    def _pattern_hits(self, folded: str, doc: Folded | None = None) -> list[_Hit]:
         hits: list[_Hit] = []
         for start, end, _value in patterns.email_spans(folded):
             hits.append(_Hit(start, end, "email", WITHHELD["email"], True, "an email address"))
@@ -521,7 +522,12 @@ class Redactor:
                                  "a freephone or service number, not in the key"))  # fmt: skip
                 continue
             hits.append(_Hit(start, end, "phone", WITHHELD["phone"], True, "a telephone number"))
-        for start, end, _value in patterns.postcode_spans(folded):
+        for start, end, value in patterns.postcode_spans(folded):
+            written = doc.original[slice(*doc.span(end - 3, end))] if doc else ""
+            if _ORDINAL.fullmatch(written) and value not in self._key_postcodes():
+                # "the S47 2nd strategy meeting", "KS2 3rd term": an ordinal in lower case,
+                # not an inward code ("NE8 1ST" is one; so is one in the key)
+                continue
             hits.append(_Hit(start, end, "postcode", WITHHELD["postcode"], True, "a postcode"))
         for start, end, _day in patterns.date_spans(folded, self._dates):
             hits.append(
@@ -551,6 +557,14 @@ class Redactor:
                 patterns.phone_spans(fold_plain(p))
             }  # fmt: skip
         return self._phones_memo
+
+    def _key_postcodes(self) -> set[str]:
+        if not hasattr(self, "_postcodes_memo"):
+            self._postcodes_memo = {
+                v for s in self.subjects for p in s.postcodes
+                for _a, _b, v in patterns.postcode_spans(fold_plain(p))
+            }  # fmt: skip
+        return self._postcodes_memo
 
     def _key_nhs(self) -> set[str]:
         if not hasattr(self, "_nhs_memo"):
@@ -860,7 +874,7 @@ class Redactor:
         )
         for allowed in self._allowed_phrases:
             protected += [(m.start(), m.end()) for m in allowed.finditer(doc.text)]
-        hits = self._pattern_hits(doc.text) + self._name_hits(doc, protected)
+        hits = self._pattern_hits(doc.text, doc) + self._name_hits(doc, protected)
         hits.sort(key=lambda h: (h.start, -(h.end - h.start), _PRIORITY[h.kind]))
         kept: list[_Hit] = []
         for hit in hits:
@@ -1081,9 +1095,9 @@ def _before_street_word(text: str, end: int) -> bool:
 
 # Titles that are also everyday words: in lower case they are the word ("the doctor", "miss").
 _WORD_TITLES = frozenset(
-    {"constable", "councillor", "dame", "detective", "doctor", "inspector", "judge", "lady",
-     "lord", "master", "miss", "mister", "nurse", "professor", "reverend", "sergeant", "sir",
-     "sister", "superintendent"}
+    {"captain", "constable", "councillor", "dame", "detective", "doctor", "imam", "inspector",
+     "judge", "lady", "lord", "master", "miss", "mister", "nurse", "pastor", "professor",
+     "rabbi", "reverend", "sergeant", "sheikh", "sir", "sister", "superintendent"}
 )  # fmt: skip
 
 _FAMILY_NOUNS = frozenset(

@@ -26,10 +26,30 @@ TITLES = (
     "mr", "mrs", "ms", "miss", "mx", "master", "mister", "mstr", "dr", "doctor", "prof",
     "professor", "rev", "revd", "reverend", "sir", "dame", "lady", "lord", "nurse", "sister",
     "pc", "wpc", "dc", "ds", "di", "dci", "sgt", "sergeant", "insp", "inspector", "cllr",
-    "councillor", "judge", "detective", "constable", "supt", "superintendent",
+    "councillor", "judge", "detective", "constable", "supt", "superintendent", "imam",
+    "pastor", "rabbi", "sheikh", "fr", "capt", "captain", "lt", "cpl", "pte",
 )  # fmt: skip
 PARTICLES = frozenset(
-    {"de", "da", "di", "du", "la", "le", "van", "von", "der", "den", "del", "bin", "bint", "al"}
+    {
+        "de",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "van",
+        "von",
+        "der",
+        "den",
+        "del",
+        "bin",
+        "bint",
+        "al",
+        "ni",
+        "nic",
+        "mhic",
+        "ua",
+    }
 )
 # What a name field may hold after the name itself: "Sarah Lowe, Health Visitor",
 # "Sarah Lowe (health visitor)", "Sarah Lowe - HV". The role part is not a name.
