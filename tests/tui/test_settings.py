@@ -12,7 +12,15 @@ from cspr_tui.tui.screens.dashboard import DashboardScreen
 from cspr_tui.tui.screens.settings import SettingsScreen
 from cspr_tui.tui.widgets.case_table import CaseTable
 from cspr_tui.vault import open_vault
-from tests.tui.conftest import PASSPHRASE, build_app, seed_vault, settle, type_into, unlock
+from tests.tui.conftest import (
+    PASSPHRASE,
+    build_app,
+    seed_vault,
+    settle,
+    type_into,
+    unlock,
+    wait_for,
+)
 
 
 def two_cases(store) -> None:
@@ -80,4 +88,7 @@ async def test_restore_a_backup_from_settings(settings: Settings, vault_path: Pa
         await pilot.press(*PASSPHRASE, "enter")
         await settle(pilot, rounds=5)
         assert isinstance(app.screen, DashboardScreen)
-        assert app.screen.query_one(CaseTable).row_count == 1  # Child B was not yet there
+        table = app.screen.query_one(CaseTable)
+        # the dashboard lists the restored vault's cases in its own time on a loaded machine
+        await wait_for(pilot, lambda: table.row_count > 0, timeout=20)
+        assert table.row_count == 1  # Child B was not yet there
