@@ -11,9 +11,7 @@ without one gives the same cases. The store then saves them in one transaction
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +22,7 @@ from cspr_tui.domain.case_json import (
     case_record_problems,
     parse_case_file,
 )
+from cspr_tui.domain.read_model import gc_paused
 
 __all__ = ["ImportProgress", "ImportResult", "check_cases", "collector_paused", "import_cases"]
 
@@ -40,23 +39,11 @@ class ImportResult:
     updated: int
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for the block, as it was after it.
-
-    An import makes millions of dicts and lists (the parsed file, the cases, their stored
-    documents) and keeps them all until the end: each collection walks every one still
-    alive, so with the collector on it ran again and again over a growing heap (at 5,000
-    cases, a third of the import's time). Parsed JSON and the cases hold no reference
-    cycles, so reference counting still frees whatever is dropped.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+# An import makes millions of dicts and lists (the parsed file, the cases, their stored
+# documents) and keeps them all until the end: with the collector on, each collection walked
+# every one still alive, again and again over a growing heap (at 5,000 cases, a third of the
+# import's time). The read model's pause is the one place that switches it off.
+collector_paused = gc_paused
 
 
 def _case_fits(item: Any, index: int, forms: Any) -> bool:
