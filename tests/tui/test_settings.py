@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Input
 
 from cspr_tui.settings import Settings, load_settings
 from cspr_tui.tui.dialogs.passphrase import ChangePassphraseDialog, PassphraseDialog
@@ -38,6 +38,9 @@ async def test_settings_are_saved_and_applied(settings: Settings, vault_path: Pa
         await settle(pilot)
         assert isinstance(app.screen, SettingsScreen)
         await type_into(pilot, app.screen.query_one("#reviewer"), "Alex Reviewer")
+        partnership = app.screen.query_one("#partnership", Input)
+        assert partnership.value == ""  # the built-in name is not offered as the partnership's
+        await type_into(pilot, partnership, "Examplebury SCP")
         await type_into(pilot, app.screen.query_one("#idle"), "2")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -47,6 +50,7 @@ async def test_settings_are_saved_and_applied(settings: Settings, vault_path: Pa
     saved = load_settings()
     assert saved.reviewer_name == "Alex Reviewer"
     assert saved.idle_lock_minutes == 2
+    assert saved.partnership_name == "Examplebury SCP"  # exports and carry-over use it
 
 
 async def test_change_passphrase_then_unlock_with_the_new_one(

@@ -48,6 +48,13 @@ class SettingsScreen(Screen[None]):
             yield Static("Settings", classes="settings-title")
             yield Static("Reviewer name (named in the audit trail)")
             yield Input(settings.reviewer_name, id="reviewer", compact=True)
+            yield Static("Partnership name (on every export's header and file name)")
+            yield Input(
+                settings.partnership_set,
+                placeholder="e.g. Examplebury Safeguarding Children Partnership",
+                id="partnership",
+                compact=True,
+            )
             yield Static("Lock after this many idle minutes (0 = never)")
             yield Input(str(settings.idle_lock_minutes), id="idle", type="integer", compact=True)
             yield Static("Backups to keep")
@@ -106,6 +113,9 @@ class SettingsScreen(Screen[None]):
             error.update("Idle minutes must be 0 or more and at least 1 backup is kept.")
             return
         settings.reviewer_name = self.query_one("#reviewer", Input).value.strip()
+        partnership = self.query_one("#partnership", Input).value.strip()
+        if partnership:  # left empty, the built-in name stays until the partnership sets one
+            settings.partnership_name = partnership
         settings.idle_lock_minutes = idle
         settings.backups_count = backups
         theme = self.query_one("#theme", Select).value
