@@ -661,3 +661,25 @@ def test_irish_particles_and_religious_and_military_titles(text: str, expected: 
         ])
     )  # fmt: skip
     assert redactor.redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("A message to leo Smithfield.", "leo"),  # a lower-case given name is still his
+        ("She spoke to grace Walsh.", "grace"),
+        ("The Walshes were known to services.", "Walsh"),  # a surname's "-es" plural
+        ("The Lynches moved.", "Lynch"),
+    ],
+)
+def test_lower_case_given_names_and_es_plurals_are_the_name(text: str, gone: str) -> None:
+    redactor = Redactor.for_case(
+        Case("CSPR-2026-009", "Child J", people=[
+            Person("Leo Smithfield", "Child J", "Subject child", PersonKind.CHILD),
+            Person("Grace Walsh", "Mother", "Mother"),
+            Person("Jon Lynch", "Uncle", "Uncle"),
+        ])
+    )  # fmt: skip
+    out = redactor.redact(text)
+    assert gone.casefold() not in out.casefold(), out
+    assert redactor.redact("Jones said so.") == "Jones said so."  # not a plural of Jon

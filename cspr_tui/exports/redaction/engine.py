@@ -454,6 +454,8 @@ class Redactor:
                     found.add(joined)
                 if joined[-1] == "s" and joined[:-1] in keys:
                     found.add(joined[:-1])  # the plural
+                if joined.endswith("es") and joined[:-2] in keys:
+                    found.add(joined[:-2])  # "the Walshes"
                 if joined not in prefixes:
                     break  # no key goes on from here
         return found
@@ -490,7 +492,7 @@ class Redactor:
         self._names = re.compile(
             rf"(?<![^\W\d_])(?<!')(?P<title>(?:{title})\.?[ ]+)?"
             r"(?P<init>(?:[a-z](?:\.[ ]*|[ ]+)){1,3})?"
-            rf"(?P<name>{'|'.join(chosen)})(?P<plural>s)?(?![^\W\d_])"
+            rf"(?P<name>{'|'.join(chosen)})(?P<plural>es|s)?(?![^\W\d_])"
         )
         self._names_cover = frozenset(cover)
 
@@ -611,7 +613,10 @@ class Redactor:
             key = _letters(m.group("name"))
             if key not in self._forms:
                 continue
-            if m.group("plural") and is_word(key + "s"):
+            plural = m.group("plural") or ""
+            if plural == "es" and not key.endswith(("s", "sh", "ch", "x", "z")):
+                continue  # "Jones" is not a plural of Jon; "the Walshes" is of Walsh
+            if plural and is_word(key + plural):
                 # "the O'Sullivans" is the family; "Marks", "greens" are words. "The Greens"
                 # may be either: listed for review, kept unless the reviewer says otherwise
                 o_first = original[doc.span(m.start("name"), m.start("name") + 1)[0]]
@@ -660,7 +665,7 @@ class Redactor:
                 first = _letters(fold_plain(written[0]))
                 rest = folded.find(" ", name_start, m.end("name"))
                 rest_key = _letters(folded[rest : m.end("name")]) if rest > 0 else ""
-                if is_word(first) and any(w[:1].isupper() for w in written[1:]):
+                if is_ordinary(first) and any(w[:1].isupper() for w in written[1:]):
                     if rest_key not in self._forms:
                         continue
                     key, start, name_start = rest_key, rest + 1, rest + 1
