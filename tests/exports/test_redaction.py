@@ -683,3 +683,20 @@ def test_lower_case_given_names_and_es_plurals_are_the_name(text: str, gone: str
     out = redactor.redact(text)
     assert gone.casefold() not in out.casefold(), out
     assert redactor.redact("Jones said so.") == "Jones said so."  # not a plural of Jon
+
+
+def test_a_contact_typed_role_first_is_named_without_the_role() -> None:
+    """ "Health Visitor Rachel Moss" in the referral's agency row names Rachel Moss; the
+    role's words stay everyday words elsewhere."""
+    from cspr_tui.domain.case import Record
+
+    case = Case("CSPR-2026-010", "Child K")
+    case.records["referral"] = Record(
+        "referral",
+        1,
+        {"agencies": [{"agency": "Health visiting", "contact_name": "Health Visitor Rachel Moss"}]},
+    )
+    redactor = Redactor.for_case(case)
+    assert redactor.redact("Rachel Moss visited.") == "Health visiting contact visited."
+    kept = "The family were seen by the health visitor."
+    assert redactor.redact(kept) == kept

@@ -234,6 +234,11 @@ def subjects_for_case(case: Case) -> list[Subject]:
     def named(name: Any, replacement: str, role: str, kind: PersonKind) -> Subject | None:
         forms = name_forms(name)
         name = forms[0] if forms else ""
+        if kind == PersonKind.PRACTITIONER:
+            words = name.split()
+            while len(words) > 1 and fold_plain(words[0]) in _ROLE_WORDS:
+                words = words[1:]  # "Health Visitor Rachel Moss": the role typed first
+            name = " ".join(words)
         if not name_tokens(name):
             return None
         found = by_name.get(fold_plain(name))
