@@ -176,6 +176,10 @@ class RedactionDecision:
     snippet: str = ""
     by: str = ""
     at: str = ""
+    # What the reviewer saw it become: "withheld" or "kept" ("" in decisions kept before
+    # this was recorded). A later change of the engine's proposal (an allowlist edited, a
+    # rule refined) then cannot turn an accepted withholding into a name printed.
+    decided: str = ""
 
 
 @dataclass

@@ -134,6 +134,7 @@ _REDACTION_DECISION = _object(
         "snippet": _TEXT,
         "by": _TEXT,
         "at": _TEXT,
+        "decided": {"enum": ["", "withheld", "kept"]},
     },
     ["finding_id", "outcome"],
 )

@@ -700,3 +700,21 @@ def test_a_contact_typed_role_first_is_named_without_the_role() -> None:
     assert redactor.redact("Rachel Moss visited.") == "Health visiting contact visited."
     kept = "The family were seen by the health visitor."
     assert redactor.redact(kept) == kept
+
+
+def test_a_decision_keeps_what_the_reviewer_saw_when_the_proposal_changes() -> None:
+    """A reviewer accepted "withhold"; the allowlist then changes so the engine proposes
+    "keep" for the same finding. The name must stay withheld: the decision says what it
+    becomes, not "whatever is proposed"."""
+    from cspr_tui.exports.redaction import decision
+
+    case = Case("CSPR-2026-011", "Child L", people=[Person("Paris Young", "Aunt", "Aunt")])
+    text = "Later Paris rang."
+    before = Redactor.for_case(case)
+    (finding,) = before.scan(text)
+    assert finding.withhold  # a name, proposed withheld
+    accepted = decision(finding, RedactionOutcome.ACCEPTED)
+    assert accepted.decided == "withheld"
+    after = Redactor.for_case(case, [accepted], allow=["Paris"])  # now also a place
+    assert after.redact(text) == "Later Aunt rang."
+    assert Redactor.for_case(case, allow=["Paris"]).redact(text) == text  # proposal is keep

@@ -928,6 +928,15 @@ class Redactor:
                 :10
             ]
             decision = self.decisions.get(ident)
+            outcome = decision.outcome if decision else None
+            if decision and decision.decided:
+                # The reviewer decided what it becomes, whatever is proposed now
+                withheld = decision.decided == "withheld"
+                outcome = (
+                    RedactionOutcome.ACCEPTED
+                    if withheld == hit.withhold
+                    else RedactionOutcome.REJECTED
+                )
             findings.append(
                 Finding(
                     ident,
@@ -941,7 +950,7 @@ class Redactor:
                     "",
                     o_start,
                     o_end,
-                    decision.outcome if decision else None,
+                    outcome,
                     decision.reason if decision else "",
                 )
             )
@@ -1164,8 +1173,17 @@ def decision(
     finding: Finding, outcome: RedactionOutcome, reason: str = "", by: str = "", at: str = ""
 ) -> RedactionDecision:
     """A decision on `finding`, carrying what was decided for the audit trail."""
+    withheld = finding.withhold if outcome == RedactionOutcome.ACCEPTED else not finding.withhold
     return RedactionDecision(
-        finding.id, outcome, reason.strip(), finding.kind, finding.hit, finding.snippet, by, at
+        finding.id,
+        outcome,
+        reason.strip(),
+        finding.kind,
+        finding.hit,
+        finding.snippet,
+        by,
+        at,
+        "withheld" if withheld else "kept",
     )
 
 
