@@ -718,3 +718,11 @@ def test_a_decision_keeps_what_the_reviewer_saw_when_the_proposal_changes() -> N
     after = Redactor.for_case(case, [accepted], allow=["Paris"])  # now also a place
     assert after.redact(text) == "Later Aunt rang."
     assert Redactor.for_case(case, allow=["Paris"]).redact(text) == text  # proposal is keep
+
+
+@pytest.mark.parametrize(
+    "text", ["@leo_smithfield posted it.", "See instagram.com/leo_smithfield today."]
+)
+def test_a_name_joined_by_an_underscore_in_a_handle_is_the_name(text: str) -> None:
+    out = _family().redact(text)
+    assert "leo" not in out.casefold() and "smithfield" not in out.casefold(), out

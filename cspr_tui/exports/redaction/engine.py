@@ -185,7 +185,9 @@ def _token_pattern(token: str) -> str:
     return "".join(out)
 
 
-_SEP = r"(?:[ ]*[-.,'][ ]*|[ ]+|)"  # between the words of one name: run together allowed
+# Between the words of one name: run together allowed, or an underscore as in a handle
+# ("@leo_smithfield") or a file name.
+_SEP = r"(?:[ ]*[-.,'_][ ]*|[ ]+|)"
 _COMMA = r"[ ]*,[ ]*"  # surname first, then the given names
 
 
