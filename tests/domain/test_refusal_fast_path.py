@@ -16,6 +16,7 @@ import pytest
 from cspr_tui.domain import case_json
 from cspr_tui.domain.case_json import dump_cases, parse_case_file
 from cspr_tui.errors import ValidationFailed
+from tests.domain.test_schema_check import _paths
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -28,17 +29,6 @@ def _problems(data: Any) -> list[str] | None:
     except ValidationFailed as exc:
         return list(exc.details)
     return None
-
-
-def _paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [path]
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found += _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _paths(item, (*path, index))
-    return found
 
 
 BROKEN = [None, 7, -1, 2.5, True, "", "not a date", "2026-02-30", [], {}, ["x"], {"k": 1}]

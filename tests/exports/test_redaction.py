@@ -726,3 +726,16 @@ def test_a_decision_keeps_what_the_reviewer_saw_when_the_proposal_changes() -> N
 def test_a_name_joined_by_an_underscore_in_a_handle_is_the_name(text: str) -> None:
     out = _family().redact(text)
     assert "leo" not in out.casefold() and "smithfield" not in out.casefold(), out
+
+
+@pytest.mark.parametrize("text", ["GracieO'Brien rang.", "Gracie O'Brien rang.", "@grace_o_brien"])
+def test_a_nickname_with_the_surname_and_an_apostrophe_as_underscore_are_the_name(
+    text: str,
+) -> None:
+    redactor = Redactor.for_case(
+        Case("CSPR-2026-012", "Child M", people=[
+            Person("Grace (Gracie) O'Brien", "Mother", "Mother"),
+        ])
+    )  # fmt: skip
+    out = fold(redactor.redact(text)).text
+    assert "grac" not in out and "brien" not in out, out

@@ -177,7 +177,7 @@ def _token_pattern(token: str) -> str:
     out = []
     for char in token:
         if char == "'":
-            out.append("(?:'[ ]?|[ ]?-[ ]?|[ ])?")  # O'Brien, O Brien, OBrien, O-Brien
+            out.append("(?:'[ ]?|[ ]?[-_][ ]?|[ ])?")  # O'Brien, O Brien, OBrien, O-Brien, o_brien
         elif char == "-":
             out.append("(?:[ ]?-[ ]?|[ ]|)")
         else:

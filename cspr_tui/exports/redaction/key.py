@@ -133,6 +133,7 @@ def name_forms(text: object) -> list[str]:
         names.append(f"{rest[0]} {first}")  # the surname first, then the given names
     if "(" in raw and len(pieces) >= 3 and pieces[1] in rest and _looks_like_a_name(pieces[2]):
         names.append(f"{first} {pieces[2]}")  # "Grace (Gracie) Walsh": also "Grace Walsh"
+        names.append(f"{pieces[1]} {pieces[2]}")  # and "Gracie Walsh"
     for piece in rest:
         if piece not in names:
             names.append(piece)
