@@ -235,6 +235,68 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])(?:" + body + r")(?![^\W_])")
 
 
+class _Literals:
+    """Word sequences found exactly where `re` finds `(?<!W)(?:p1|p2|...)(?!W)`, with W a
+    word character and one or more spaces (or any whitespace) between the words: no
+    pattern compiled. A case's pseudonyms, roles and agencies are a few short phrases met
+    in every text; compiling them took longer than finding them."""
+
+    def __init__(self, phrases: Iterable[str], *, any_space: bool, underscore: bool) -> None:
+        self._alternatives = [tuple(p.split()) for p in phrases if p.split()]
+        self._firsts = sorted({words[0] for words in self._alternatives})
+        self._any_space = any_space  # `\s+` between words, else `[ ]+`
+        self._underscore = underscore  # whether "_" is a word character (`\w`, else `[^\W_]`)
+
+    def __bool__(self) -> bool:
+        return bool(self._alternatives)
+
+    def _word_char(self, char: str) -> bool:
+        return char.isalnum() or (self._underscore and char == "_")
+
+    def _gap(self, text: str, at: int) -> int:
+        """Where the run of spaces starting at `at` ends (`at`: none there)."""
+        end = at
+        while end < len(text) and (text[end].isspace() if self._any_space else text[end] == " "):
+            end += 1
+        return end
+
+    def _match(self, text: str, at: int, words: tuple[str, ...]) -> int | None:
+        end = at
+        for index, word in enumerate(words):
+            if index:
+                gap = self._gap(text, end)
+                if gap == end:
+                    return None
+                end = gap
+            if not text.startswith(word, end):
+                return None
+            end += len(word)
+        if end < len(text) and self._word_char(text[end]):
+            return None
+        return end
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Leftmost, non-overlapping; at one place the first phrase in order that fits."""
+        starts: set[int] = set()
+        for first in self._firsts:
+            at = text.find(first)
+            while at >= 0:
+                starts.add(at)
+                at = text.find(first, at + 1)
+        found: list[tuple[int, int]] = []
+        cursor = 0
+        for at in sorted(starts):
+            if at < cursor or (at and self._word_char(text[at - 1])):
+                continue
+            for words in self._alternatives:
+                end = self._match(text, at, words)
+                if end is not None:
+                    found.append((at, end))
+                    cursor = end
+                    break
+        return found
+
+
 class Redactor:
     """Finds and replaces a case's identifiers; see the module docstring."""
 
@@ -262,13 +324,15 @@ class Redactor:
         # A whole allowlisted phrase of two words or more (the reviewer's own name, the
         # partnership's) is protected like a pseudonym, unless it is a subject's own name.
         own_names = {fold_plain(name) for subject in self.subjects for name in subject.names}
-        self._allowed_phrases = [
-            _phrase_pattern(kept)
-            for kept in (
-                tuple(p for p in group if not any(p in n for n in own_names))
-                for group in (phrases, more_phrases)
-            )
-            if kept
+        shared, own = (
+            tuple(p for p in group if not any(p in n for n in own_names))
+            for group in (phrases, more_phrases)
+        )
+        # The partnership's list compiled once for every case; the case's own few found
+        # as literals (the same spans as `_phrase_pattern` would give).
+        self._allowed_phrases: list[re.Pattern[str] | _Literals] = [
+            *([_phrase_pattern(shared)] if shared else []),
+            *([_Literals(own, any_space=True, underscore=False)] if own else []),
         ]
         self._forms: dict[str, list[tuple[Subject, bool]]] = {}  # letters -> (subject, full?)
         alternatives: dict[str, str] = {}  # pattern -> the letters it matches
@@ -323,7 +387,7 @@ class Redactor:
         self._address: re.Pattern[str] | None = None
         self._place_sources = self._place_patterns()
         self._places: dict[int, re.Pattern[str]] = {}
-        self._pseudonyms: re.Pattern[str] | None = None
+        self._pseudonyms: _Literals | None = None
         self._memo: dict[tuple[str, str, str], list[Finding]] = {}
         # What `_hits` found in a text, whatever document or field it came from: the
         # tracker's review gate and its redaction meet the same texts (shared by copies made
@@ -455,7 +519,7 @@ class Redactor:
                 found.append((_letters(words[0]), rf"(?<![\w])(?:{body})(?![\w])", kind))
         return found
 
-    def _pseudonym_pattern(self) -> re.Pattern[str] | None:
+    def _pseudonym_pattern(self) -> _Literals | None:
         texts = {fold_plain(s.replacement) for s in self.subjects if s.replacement.strip()}
         # A role typed with a name in it ("Leo's class teacher") protects nothing: the
         # name in it is found like any other.
@@ -466,11 +530,8 @@ class Redactor:
         self._hit_memo.clear()
         if not texts:
             return None
-        body = "|".join(
-            r"[ ]+".join(re.escape(w) for w in t.split())
-            for t in sorted(texts, key=len, reverse=True)
-        )
-        return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+        # Longest first, as the alternation was (its ties in `sorted`'s order of a set)
+        return _Literals(sorted(texts, key=len, reverse=True), any_space=False, underscore=True)
 
     def _keys_in(self, folded: str) -> set[str]:
         """The name keys a folded text could hold. A name is matched from a word's start to
@@ -918,13 +979,12 @@ class Redactor:
 
     def _find_hits(self, text: str) -> tuple[Folded, list[_Hit]]:
         doc = fold(text)
-        protected = (
-            [(m.start(), m.end()) for m in self._pseudonyms.finditer(doc.text)]
-            if self._pseudonyms
-            else []
-        )
+        protected = self._pseudonyms.spans(doc.text) if self._pseudonyms else []
         for allowed in self._allowed_phrases:
-            protected += [(m.start(), m.end()) for m in allowed.finditer(doc.text)]
+            if isinstance(allowed, _Literals):
+                protected += allowed.spans(doc.text)
+            else:
+                protected += [(m.start(), m.end()) for m in allowed.finditer(doc.text)]
         hits = self._pattern_hits(doc.text, doc) + self._name_hits(doc, protected)
         hits.sort(key=lambda h: (h.start, -(h.end - h.start), _PRIORITY[h.kind]))
         kept: list[_Hit] = []
