@@ -114,3 +114,37 @@ def test_colons_in_keys_are_counted_exactly_by_the_quick_path() -> None:
     with pytest.raises(ValidationFailed) as refused:
         load_strict_json(repeated, "f.json")
     assert "the key 'd' appears more than once" in refused.value.details[0]
+
+
+def test_the_quick_path_takes_a_file_exactly_when_no_key_repeats() -> None:
+    """Random objects full of colons (in keys, in values, escaped quotes and backslashes
+    beside them, non-ASCII): written once clean and once with one key repeated somewhere,
+    the quick path reads the clean one as stdlib does and hands the other to the strict
+    parse, which names the repeat."""
+    import random
+
+    from cspr_tui.domain import json_reader
+
+    rng = random.Random(1307)
+    pieces = [":", "a", "é", '"', "\\", "10:30", "::", " ", "😀", "\n"]
+
+    def text() -> str:
+        return "".join(rng.choice(pieces) for _ in range(rng.randrange(6)))
+
+    def value(depth: int) -> object:
+        roll = rng.random()
+        if depth > 4 or roll < 0.3:
+            return rng.choice([text(), rng.randrange(-99, 99), True, None, 1.5])
+        if roll < 0.6:
+            return [value(depth + 1) for _ in range(rng.randrange(4))]
+        return {f"k{n}{text()}": value(depth + 1) for n in range(rng.randrange(1, 4))}
+
+    for _ in range(300):
+        data = {"root": value(0), "tail:": text()}
+        clean = json.dumps(data, ensure_ascii=rng.random() < 0.5).encode()
+        assert json_reader._quick(clean) == json.loads(clean)
+        repeated = clean.replace(b'{"', b'{"dup:": ":", "dup:": 1, "', 1)
+        assert json_reader._quick(repeated) is json_reader._MISSING
+        with pytest.raises(ValidationFailed) as refused:
+            load_strict_json(repeated, "f.json")
+        assert "the key 'dup:' appears more than once" in refused.value.details[0]
