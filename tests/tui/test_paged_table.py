@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import inspect
+
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
-from textual.widgets import _data_table as data_table_module
 
 from cspr_tui.tui.widgets.paged_table import PagedTable
 
@@ -74,6 +75,7 @@ async def _shown_side_by_side(
     widths: tuple[int | None, int | None], monkeypatch
 ) -> tuple[list[str], list[str], int]:
     measured = []
+    data_table_module = inspect.getmodule(DataTable)  # where DataTable looks `measure` up
     real_measure = data_table_module.measure
     monkeypatch.setattr(
         data_table_module, "measure", lambda *a, **k: measured.append(a) or real_measure(*a, **k)
