@@ -131,3 +131,15 @@ def test_textual_reads_a_newline_from_the_terminal_as_ctrl_j() -> None:
 
     assert keys("a\n") == [("a", "a"), ("ctrl+j", "\n")]
     assert keys("a\r") == [("a", "a"), ("enter", "\r")]
+
+
+def test_textual_data_table_measures_new_rows_where_the_paged_table_skips_it() -> None:
+    """cspr_tui/tui/widgets/paged_table.py overrides DataTable's private
+    `_update_dimensions(new_rows)` to skip measuring a page whose columns all have a width:
+    it must still be the method that measures the new rows' cells and sets the table's
+    virtual size."""
+    from textual.widgets import DataTable
+
+    assert _parameters(DataTable._update_dimensions) == ["self", "new_rows"]
+    source = inspect.getsource(DataTable._update_dimensions)
+    assert "measure(" in source and "self.virtual_size" in source

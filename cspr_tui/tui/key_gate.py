@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 MAX_WAIT = 3.0  # seconds a key may wait for screen activity with no worker running
 LAYOUT_WAIT = 0.5  # seconds a key may wait for the screen's layout (normally 1/60 s)
+FIRST_LOOK = 0.0005  # seconds before the first look after a key (and a quiet app's second)
+LONGEST_LOOK = 0.004  # a busy screen is looked at less and less often, down to this
 MAX_WORKER_WAIT = 60.0  # a worker that runs longer than this no longer holds the keys
 ESCAPE_HATCHES = frozenset({"ctrl+q", "ctrl+l"})  # a way out when the app is busy for long
 
@@ -83,6 +85,7 @@ class KeyGate:
         self.since = 0.0
         self.last_look = 0.0  # when the gate last looked (a dead gate is noticed by this)
         self.quiet_checks = 0
+        self.busy_checks = 0  # looks in a row that found the app busy
 
     @property
     def pending(self) -> int:
@@ -126,11 +129,12 @@ class KeyGate:
             self.busy = True
             self.since = self.last_look = time.monotonic()
             self.quiet_checks = 0
+            self.busy_checks = 0
             try:
                 await self.dispatch(event)
             finally:
                 # Look again once everything the key caused has been queued and handled.
-                self.app.set_timer(0.0005, self._check, name="key-gate")
+                self.app.set_timer(FIRST_LOOK, self._check, name="key-gate")
             return
         self.busy = False
 
@@ -161,8 +165,10 @@ class KeyGate:
             return
         if self._quiet():
             self.quiet_checks += 1
+            self.busy_checks = 0
         else:
             self.quiet_checks = 0
+            self.busy_checks += 1
         # Never give up on a worker (keys typed while the vault opens belong to what opens);
         # only endless screen activity without one is cut short.
         waited = time.monotonic() - self.since
@@ -171,5 +177,16 @@ class KeyGate:
             self.busy = False
             await self._release()
             return
-        # While a worker runs, look every 20 ms: polling faster starves its thread of the GIL.
-        self.app.set_timer(0.02 if self.working() else 0.0005, self._check, name="key-gate")
+        self.app.set_timer(self._next_look(), self._check, name="key-gate")
+
+    def _next_look(self) -> float:
+        """Seconds until the next look. While a worker runs, 20 ms: polling faster starves
+        its thread of the GIL. While a screen is busy opening, each look walks every widget
+        of the stack (a third of a millisecond at 1,000 cases), so looking every 0.5 ms took
+        a good part of the CPU the screen needed: the wait doubles with each busy look, up
+        to `LONGEST_LOOK`; once quiet, the confirming look comes straight after."""
+        if self.working():
+            return 0.02
+        if self.quiet_checks:
+            return FIRST_LOOK
+        return min(LONGEST_LOOK, FIRST_LOOK * 2 ** min(self.busy_checks, 8))
