@@ -8,6 +8,7 @@ rules live in the domain: screens ask the store and show its answers and refusal
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from collections.abc import Iterable
 from datetime import date
@@ -245,6 +246,9 @@ class CsprApp(App[None]):
         self.workers.cancel_all()
         forget_finished_workers()
         clear_text_caches()
+        redaction = sys.modules.get("cspr_tui.exports.redaction")
+        if redaction is not None:  # an export or a redaction review ran in this session
+            redaction.forget_cached_words()
         scrub_freed_memory()
 
     async def action_quit(self) -> None:

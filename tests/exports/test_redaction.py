@@ -739,3 +739,30 @@ def test_a_nickname_with_the_surname_and_an_apostrophe_as_underscore_are_the_nam
     )  # fmt: skip
     out = fold(redactor.redact(text)).text
     assert "grac" not in out and "brien" not in out, out
+
+
+def test_an_address_or_place_first_met_after_texts_without_one_is_still_withheld() -> None:
+    """The key's address and place patterns are compiled when a text first holds one of
+    their words: texts before that must not leave them unmatched later."""
+    redactor = _redactor()
+    for text in ("Nothing to note this quarter.", "Policy drafted; sign-off next month."):
+        assert redactor.redact(text) == text
+    assert redactor._address is None and not redactor._places  # nothing compiled yet
+    assert redactor.redact("moved to 4 Invented Cl., Nowhereton") == (
+        "moved to [address withheld], Nowhereton"
+    )
+    assert redactor.redact("at 4 INVENTED  CLOSE") == "at [address withheld]"
+    assert redactor.redact("attends Imaginary Prim. Sch. now") == "attends [school withheld] now"
+    assert redactor._address is not None and redactor._places
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "write to jo.bloggs@example.org today",
+        "jo [at] example [dot] org",
+        "jo dot bloggs at example dot org",
+    ],
+)
+def test_the_email_pre_check_lets_every_written_form_through(text: str) -> None:
+    assert "[email withheld]" in _redactor().redact(text)

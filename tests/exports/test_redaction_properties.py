@@ -262,3 +262,28 @@ def test_text_without_identifiers_comes_out_unchanged(sentences: list[str], end:
     text = end.join(sentences) + "."
     assert REDACTOR.redact(text) == text
     assert [f for f in REDACTOR.scan(text) if f.withhold] == []
+
+
+# The literal matcher for a case's pseudonyms and phrases against the pattern it replaced.
+_PIECES = ["child a", "child", "a", "mother", "mother's partner", "ab", "b", "dsl (lead)", "é"]
+_GLUE = [" ", "  ", "\t", "\n", "_", "'", "-", ".", ",", "", "x", "1", "\u00a0"]
+
+
+@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(
+    phrases=st.lists(st.sampled_from(_PIECES), min_size=1, max_size=5, unique=True),
+    parts=st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(_GLUE)), max_size=12),
+    any_space=st.booleans(),
+)
+def test_the_literal_phrase_finder_finds_what_the_pattern_found(
+    phrases: list[str], parts: list[tuple[str, str]], any_space: bool
+) -> None:
+    from cspr_tui.exports.redaction.engine import _Literals
+
+    text = "".join(piece + glue for piece, glue in parts)
+    ordered = sorted(phrases, key=len, reverse=True)
+    gap, word = (r"\s+", r"[^\W_]") if any_space else (r"[ ]+", r"[\w]")
+    body = "|".join(gap.join(map(re.escape, p.split())) for p in ordered)
+    pattern = re.compile(rf"(?<!{word})(?:{body})(?!{word})")
+    literals = _Literals(ordered, any_space=any_space, underscore=not any_space)
+    assert literals.spans(text) == [(m.start(), m.end()) for m in pattern.finditer(text)]

@@ -219,6 +219,16 @@ async def main():
         await pilot.press("enter")
         await settle(pilot)
         result["open"] = copies(marker)
+        if len(sys.argv) > 4:  # an export's redaction ran in the session
+            from cspr_tui.exports.redaction import case_redactor
+
+            store = app.session.store
+            for ref in list(store.cases()):
+                case = store.get(ref)
+                redactor = case_redactor(case, app.settings)
+                redactor.prepare(["Seen with the family's " + case.people[0].real_name])
+                result["redacted"] = redactor.redact("Seen with " + case.people[0].real_name)
+            del store, case, redactor
         await pilot.press("ctrl+l")
         await settle(pilot)
         await pilot.pause(0.3)
@@ -233,16 +243,22 @@ asyncio.run(main())
 """
 
 
-def test_a_marker_in_the_vault_is_gone_from_process_memory_after_lock(vault_path: Path) -> None:
+@pytest.mark.parametrize("redact", [False, True], ids=["browsed", "after-redaction"])
+def test_a_marker_in_the_vault_is_gone_from_process_memory_after_lock(
+    vault_path: Path, redact: bool
+) -> None:
     """The app runs in its own process, as `cspr` does (the allocator is prepared before any
-    thread exists), and reads its own memory through /proc/self/mem at each step."""
+    thread exists), and reads its own memory through /proc/self/mem at each step. With
+    `redact`, the case's redactor ran first: its memos (word frequencies, name patterns,
+    `re`'s cache) held the name, and the lock must empty them too."""
     reason = _can_read_own_memory()
     if reason:
         pytest.skip(reason)
     marker, passphrase = _shifted(18), _shifted(14)
     _seed(vault_path, marker, passphrase)
+    extra = ["redact"] if redact else []
     result = subprocess.run(
-        [sys.executable, "-c", MEMORY_PROBE, str(vault_path), marker, passphrase],
+        [sys.executable, "-c", MEMORY_PROBE, str(vault_path), marker, passphrase, *extra],
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},  # tests.tui.*
@@ -254,6 +270,8 @@ def test_a_marker_in_the_vault_is_gone_from_process_memory_after_lock(vault_path
     assert seen["before"] == 0  # nothing decrypted yet
     assert seen["unlocked"] and seen["locked"], seen
     assert seen["open"] > 0, seen  # the scan does see the decrypted data
+    if redact:
+        assert seen["redacted"] == "Seen with Child A", seen  # the redactor did see the name
     assert seen["marker_after"] == 0, seen
     assert seen["passphrase_after"] == 0, seen
 

@@ -2,6 +2,7 @@
 
 from cspr_tui.exports.redaction.engine import Finding, Redactor, decision, open_findings
 from cspr_tui.exports.redaction.key import Subject, subjects_for_case
+from cspr_tui.exports.redaction.memo import forget_cached_words
 from cspr_tui.exports.redaction.normalise import fold, fold_plain
 from cspr_tui.exports.redaction.review import (
     RedactionReviewNeeded,
@@ -24,6 +25,7 @@ __all__ = [
     "decision",
     "fold",
     "fold_plain",
+    "forget_cached_words",
     "open_findings",
     "report_findings",
     "require_reviewed",

@@ -99,6 +99,7 @@ _NAME_GAP = re.compile(r"[ ]{0,2}(?:-[ ]?)?")
 _NOT_LETTER = re.compile(r"[\W_]")
 _ORDINAL = re.compile(r"1st|2nd|3rd|[04-9]th")  # the inward part of a postcode it is not
 _LETTER_RUN = re.compile(r"[^\W\d_]+")  # where a name may start and end
+_HAS_LETTER = re.compile(r"[^\W\d_]")
 _SPACES = re.compile(r"[ ]{1,2}")
 _SPACES_END = re.compile(r"[ ]{1,2}$")
 _PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]+$")
@@ -168,6 +169,7 @@ _PREFIXES = ("fitz", "mac", "mc", "van", "von", "de", "da", "di", "du", "le", "l
              "ap", "ab", "ben", "bin", "st", "o", "d")  # fmt: skip
 
 
+@lru_cache(maxsize=8192)
 def _token_pattern(token: str) -> str:
     """A folded name word allowing any apostrophe, hyphen or space variation inside it."""
     prefix = next((p for p in _PREFIXES if token.startswith(p) and len(token) - len(p) >= 3), "")
@@ -193,6 +195,12 @@ _COMMA = r"[ ]*,[ ]*"  # surname first, then the given names
 
 def _letters(text: str) -> str:
     return _NOT_LETTER.sub("", text)
+
+
+def _anchored(anchors: frozenset[str] | None, letters: str) -> bool:
+    """Whether a text whose letters (`_letters`) are `letters` may hold a match of a
+    pattern every match of which holds one of `anchors` (None: any text may)."""
+    return anchors is None or any(a in letters for a in anchors)
 
 
 def _fold_allowlist(allow: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -227,6 +235,68 @@ def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![^\W_])(?:" + body + r")(?![^\W_])")
 
 
+class _Literals:
+    """Word sequences found exactly where `re` finds `(?<!W)(?:p1|p2|...)(?!W)`, with W a
+    word character and one or more spaces (or any whitespace) between the words: no
+    pattern compiled. A case's pseudonyms, roles and agencies are a few short phrases met
+    in every text; compiling them took longer than finding them."""
+
+    def __init__(self, phrases: Iterable[str], *, any_space: bool, underscore: bool) -> None:
+        self._alternatives = [tuple(p.split()) for p in phrases if p.split()]
+        self._firsts = sorted({words[0] for words in self._alternatives})
+        self._any_space = any_space  # `\s+` between words, else `[ ]+`
+        self._underscore = underscore  # whether "_" is a word character (`\w`, else `[^\W_]`)
+
+    def __bool__(self) -> bool:
+        return bool(self._alternatives)
+
+    def _word_char(self, char: str) -> bool:
+        return char.isalnum() or (self._underscore and char == "_")
+
+    def _gap(self, text: str, at: int) -> int:
+        """Where the run of spaces starting at `at` ends (`at`: none there)."""
+        end = at
+        while end < len(text) and (text[end].isspace() if self._any_space else text[end] == " "):
+            end += 1
+        return end
+
+    def _match(self, text: str, at: int, words: tuple[str, ...]) -> int | None:
+        end = at
+        for index, word in enumerate(words):
+            if index:
+                gap = self._gap(text, end)
+                if gap == end:
+                    return None
+                end = gap
+            if not text.startswith(word, end):
+                return None
+            end += len(word)
+        if end < len(text) and self._word_char(text[end]):
+            return None
+        return end
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Leftmost, non-overlapping; at one place the first phrase in order that fits."""
+        starts: set[int] = set()
+        for first in self._firsts:
+            at = text.find(first)
+            while at >= 0:
+                starts.add(at)
+                at = text.find(first, at + 1)
+        found: list[tuple[int, int]] = []
+        cursor = 0
+        for at in sorted(starts):
+            if at < cursor or (at and self._word_char(text[at - 1])):
+                continue
+            for words in self._alternatives:
+                end = self._match(text, at, words)
+                if end is not None:
+                    found.append((at, end))
+                    cursor = end
+                    break
+        return found
+
+
 class Redactor:
     """Finds and replaces a case's identifiers; see the module docstring."""
 
@@ -254,13 +324,15 @@ class Redactor:
         # A whole allowlisted phrase of two words or more (the reviewer's own name, the
         # partnership's) is protected like a pseudonym, unless it is a subject's own name.
         own_names = {fold_plain(name) for subject in self.subjects for name in subject.names}
-        self._allowed_phrases = [
-            _phrase_pattern(kept)
-            for kept in (
-                tuple(p for p in group if not any(p in n for n in own_names))
-                for group in (phrases, more_phrases)
-            )
-            if kept
+        shared, own = (
+            tuple(p for p in group if not any(p in n for n in own_names))
+            for group in (phrases, more_phrases)
+        )
+        # The partnership's list compiled once for every case; the case's own few found
+        # as literals (the same spans as `_phrase_pattern` would give).
+        self._allowed_phrases: list[re.Pattern[str] | _Literals] = [
+            *([_phrase_pattern(shared)] if shared else []),
+            *([_Literals(own, any_space=True, underscore=False)] if own else []),
         ]
         self._forms: dict[str, list[tuple[Subject, bool]]] = {}  # letters -> (subject, full?)
         alternatives: dict[str, str] = {}  # pattern -> the letters it matches
@@ -307,10 +379,15 @@ class Redactor:
         self._unusual_keys = frozenset(k for k in self._name_keys if not _LETTER_RUN.fullmatch(k))
         self._names: re.Pattern[str] | None = None
         self._names_cover: frozenset[str] = frozenset()
+        self._keys_prepared: dict[str, set[str]] = {}  # `prepare`'s work, used once by each text
         self._dates = frozenset(d for s in self.subjects for d in s.dates_of_birth)
-        self._address = self._address_pattern()
-        self._places = self._place_patterns()
-        self._pseudonyms: re.Pattern[str] | None = None
+        # Compiled when a text first holds one of their words (see `_anchored`): most texts
+        # an export meets mention no address or place of the key.
+        self._address_source = self._address_pattern()
+        self._address: re.Pattern[str] | None = None
+        self._place_sources = self._place_patterns()
+        self._places: dict[int, re.Pattern[str]] = {}
+        self._pseudonyms: _Literals | None = None
         self._memo: dict[tuple[str, str, str], list[Finding]] = {}
         # What `_hits` found in a text, whatever document or field it came from: the
         # tracker's review gate and its redaction meet the same texts (shared by copies made
@@ -365,14 +442,27 @@ class Redactor:
         )
 
     # -- building ---------------------------------------------------------------------------
-    def _address_pattern(self) -> re.Pattern[str] | None:
+    def _address_pattern(self) -> tuple[frozenset[str] | None, str] | None:
+        """The key's addresses as one pattern (not compiled), with its anchors: letters
+        that every match holds (None: no such letters, compiled for every text)."""
         alternatives: set[str] = set()
+        anchors: set[str] | None = set()
+
+        def anchor(words: Iterable[str]) -> None:
+            nonlocal anchors
+            first = next((_letters(w) for w in words if _HAS_LETTER.search(w)), "")
+            if anchors is not None and first:
+                anchors.add(first)
+            else:
+                anchors = None
+
         for subject in self.subjects:
             for address in subject.addresses:
                 folded = fold_plain(address)
                 whole = [w for w in re.split(r"[ ,]+", folded) if w]
                 if len(whole) >= 2:
                     alternatives.add(r"[ ,]*".join(re.escape(w) for w in whole))
+                    anchor(whole)
                 for line in (p.strip() for p in folded.split(",")):
                     words = line.split()
                     if re.fullmatch(r"(?:flat|apartment|apt|unit|room)", words[0] if words else ""):
@@ -385,16 +475,21 @@ class Redactor:
                     if typed and len(words) >= 2:
                         body = r"[ ]+".join(_token_pattern(w) for w in words[:-1])
                         alternatives.add(rf"{body}[ ]*{typed}")
+                        anchor(words[:-1])  # the street type may be written short
                     elif len(words) >= 2 and re.search(r"\d", line):
                         alternatives.add(r"[ ]+".join(_token_pattern(w) for w in words))
+                        anchor(words)
         if not alternatives:
             return None
         house = r"(?:(?:flat|apartment|apt|unit|room)[ ]*\w+[ ]*,?[ ]*)?(?:\d+[a-z]?[ ]*,?[ ]*)?"
         body = "|".join(sorted(alternatives, key=len, reverse=True))
-        return re.compile(rf"(?<![\w]){house}(?:{body})(?![\w])")
+        frozen = None if anchors is None else frozenset(anchors)
+        return frozen, rf"(?<![\w]){house}(?:{body})(?![\w])"
 
-    def _place_patterns(self) -> list[tuple[re.Pattern[str], str]]:
-        found: list[tuple[re.Pattern[str], str]] = []
+    def _place_patterns(self) -> list[tuple[str, str, str]]:
+        """(anchor, pattern, kind) of each place in the key: every match holds the anchor,
+        the letters of the place's first word."""
+        found: list[tuple[str, str, str]] = []
         seen: set[str] = set()
         for subject in self.subjects:
             for kind, name in subject.places:
@@ -420,10 +515,11 @@ class Redactor:
                         r"[ ]+".join(_token_pattern(w) for w in head)
                         + rf"(?:[ ]+(?:of[ ]+)?(?:{generic}))+"
                     )
-                found.append((re.compile(rf"(?<![\w])(?:{'|'.join(alternatives)})(?![\w])"), kind))
+                body = "|".join(alternatives)
+                found.append((_letters(words[0]), rf"(?<![\w])(?:{body})(?![\w])", kind))
         return found
 
-    def _pseudonym_pattern(self) -> re.Pattern[str] | None:
+    def _pseudonym_pattern(self) -> _Literals | None:
         texts = {fold_plain(s.replacement) for s in self.subjects if s.replacement.strip()}
         # A role typed with a name in it ("Leo's class teacher") protects nothing: the
         # name in it is found like any other.
@@ -434,11 +530,8 @@ class Redactor:
         self._hit_memo.clear()
         if not texts:
             return None
-        body = "|".join(
-            r"[ ]+".join(re.escape(w) for w in t.split())
-            for t in sorted(texts, key=len, reverse=True)
-        )
-        return re.compile(rf"(?<![\w])(?:{body})(?![\w])")
+        # Longest first, as the alternation was (its ties in `sorted`'s order of a set)
+        return _Literals(sorted(texts, key=len, reverse=True), any_space=False, underscore=True)
 
     def _keys_in(self, folded: str) -> set[str]:
         """The name keys a folded text could hold. A name is matched from a word's start to
@@ -468,15 +561,19 @@ class Redactor:
         whose texts name nobody compiles nothing. Texts met later still work: the pattern
         grows to cover them."""
         needed: set[str] = set()
-        for text in texts:
+        for text in set(texts):
             if text and text.strip():
-                needed |= self._keys_in(fold(text).text)
+                folded = fold(text).text
+                keys = self._keys_prepared[folded] = self._keys_in(folded)
+                needed |= keys
         self._cover(needed)
 
     def _names_for(self, folded: str) -> re.Pattern[str] | None:
         """The name pattern for this text: one covering every key the text could hold.
         Leaving out a key no run of the text's words spells changes no match."""
-        needed = self._keys_in(folded)
+        needed = self._keys_prepared.pop(folded, None)
+        if needed is None:
+            needed = self._keys_in(folded)
         if not needed:
             return None
         if not needed <= self._names_cover:
@@ -544,12 +641,20 @@ class Redactor:
                     "a date of birth in the key",
                 )
             )
-        if self._address:
+        letters = _letters(folded) if self._address_source or self._place_sources else ""
+        if self._address_source and _anchored(self._address_source[0], letters):
+            if self._address is None:
+                self._address = re.compile(self._address_source[1])
             for m in self._address.finditer(folded):
                 hits.append(
                     _Hit(m.start(), m.end(), "address", WITHHELD["address"], True, "an address")
                 )
-        for pattern, kind in self._places:
+        for index, (anchor, source, kind) in enumerate(self._place_sources):
+            if anchor not in letters:
+                continue
+            pattern = self._places.get(index)
+            if pattern is None:
+                pattern = self._places[index] = re.compile(source)
             for m in pattern.finditer(folded):
                 hits.append(_Hit(m.start(), m.end(), kind, WITHHELD[kind], True, f"a {kind}"))
         return hits
@@ -874,13 +979,12 @@ class Redactor:
 
     def _find_hits(self, text: str) -> tuple[Folded, list[_Hit]]:
         doc = fold(text)
-        protected = (
-            [(m.start(), m.end()) for m in self._pseudonyms.finditer(doc.text)]
-            if self._pseudonyms
-            else []
-        )
+        protected = self._pseudonyms.spans(doc.text) if self._pseudonyms else []
         for allowed in self._allowed_phrases:
-            protected += [(m.start(), m.end()) for m in allowed.finditer(doc.text)]
+            if isinstance(allowed, _Literals):
+                protected += allowed.spans(doc.text)
+            else:
+                protected += [(m.start(), m.end()) for m in allowed.finditer(doc.text)]
         hits = self._pattern_hits(doc.text, doc) + self._name_hits(doc, protected)
         hits.sort(key=lambda h: (h.start, -(h.end - h.start), _PRIORITY[h.kind]))
         kept: list[_Hit] = []
@@ -910,7 +1014,7 @@ class Redactor:
         if document or path:
             # The same findings wherever the text is (their ids are the sentence's), named
             # for this place: the tracker's gate and its cells meet the same texts.
-            here = [replace(f, document=document, path=path) for f in self.scan(text)]
+            here = [_placed(f, document, path) for f in self.scan(text)]
             if len(self._memo) < 20_000:
                 self._memo[memo_key] = here
             return here
@@ -1050,6 +1154,14 @@ class Redactor:
         other.decisions = {d.finding_id: d for d in decisions}
         other._memo = {}
         return other
+
+
+def _placed(finding: Finding, document: str, path: str) -> Finding:
+    """`finding` named for another place (`dataclasses.replace` without its checks: the
+    tracker's gate makes one for every finding of every field)."""
+    copy = object.__new__(Finding)
+    copy.__dict__.update(finding.__dict__, document=document, path=path)
+    return copy
 
 
 def _item_name(item: Any, index: int) -> str:

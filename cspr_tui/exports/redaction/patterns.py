@@ -55,7 +55,14 @@ def postcode_spans(text: str) -> Iterator[tuple[int, int, str]]:
         yield match.start(), match.end(), f"{match.group(1)} {match.group(2)}".upper()
 
 
+# What every address above holds somewhere: an "@", a bracketed "at", or a spelled-out
+# " at " with a " dot ". A text with none of them (most) skips the slower full pattern.
+_EMAIL_HINT = re.compile(r"@|[\[({<][ ]*at[ ]*[\])}>]")
+
+
 def email_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    if not _EMAIL_HINT.search(text) and not (" at " in text and " dot " in text):
+        return
     for match in _EMAIL.finditer(text):
         value = match.group().rstrip(".")
         yield match.start(), match.start() + len(value), value.replace(" ", "")
