@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from contextlib import suppress
 from typing import TYPE_CHECKING
 
+from cspr_tui.domain.form_mapping import depth_to_form
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.errors import CsprError
 
@@ -60,6 +61,12 @@ def quarter_words(code: str) -> str:
     first = _SHORT_MONTHS[quarter.start.month - 1]
     last = _SHORT_MONTHS[quarter.end.month - 1]
     return f"{quarter.title} ({first}-{last})"
+
+
+def report_asked(depth: str) -> str:
+    """What an agency was asked for, in a reviewer's words: "Rapid review report" or
+    "LCSPR report" (the screens never say "Depth: Rapid")."""
+    return f"{depth_to_form(depth)} report"
 
 
 def working_days(days_left: int | None) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Select, Static
 
-from cspr_tui.domain.case import AgencyReportRequest, Stage
+from cspr_tui.domain.case import AgencyReportRequest, ReportDepth, Stage
 from cspr_tui.domain.form_mapping import agency_record, report_answers
 from cspr_tui.settings import Settings
 from cspr_tui.tui.dialogs.amend import AmendDialog
@@ -336,6 +336,37 @@ async def test_agency_reports_one_per_agency_chosen_edited_and_requested(
         assert (housing.author, housing.due_date) == ("Pat Fictional", date(2026, 6, 30))
     finally:
         vault.close()
+
+
+async def test_agencies_tab_says_what_report_was_asked_for_in_plain_words(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Issue 11: the Agencies list said "Depth" and, cut at 80 columns, "Rapid"; it says
+    "Asked for: Rapid review report" (or "LCSPR report") instead."""
+
+    def seed(store) -> None:
+        seed_two_agencies(store)
+        ref = store.summaries()[0].ref
+        store.request_agency_report(
+            ref, AgencyReportRequest(agency="Education", depth=ReportDepth.LCSPR)
+        )
+
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_first_case(pilot)
+        await pilot.press("6")
+        await pilot.pause()
+        table = screen.query_one("#table-agency", DataTable)
+        labels = [str(column.label) for column in table.columns.values()]
+        assert "Depth" not in labels and "Asked for" in labels
+        asked = labels.index("Asked for")
+        rows = {table.get_row_at(i)[0]: table.get_row_at(i)[asked] for i in range(3)}
+        assert rows == {
+            "Police": "Rapid review report",
+            "Integrated care board (ICB)": "Rapid review report",
+            "Education": "LCSPR report",
+        }
 
 
 async def test_recs_tab_shows_the_recommendation_and_u_updates_it(

@@ -230,6 +230,24 @@ async def test_step_list_shows_states_and_jumps(settings: Settings, vault_path: 
         assert "1✓" in step_strip(app)
 
 
+async def test_involved_until_is_asked_only_when_the_agency_is_no_longer_involved(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Issue 11: "Involved until" was asked even when "Still involved" was Yes."""
+    from tests.tui.conftest import burst
+
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, "ctrl+g", *["down"] * 5, "enter")  # F. Agencies involved
+        await burst(pilot, "ctrl+o")
+        assert "agencies[0].involved_to" in app.screen.editors
+        assert not editor(app, "agencies[0].involved_to").display  # not answered yet
+        await pick(pilot, "agencies[0].still_involved", "Yes")
+        assert not editor(app, "agencies[0].involved_to").display
+        await pick(pilot, "agencies[0].still_involved", "No")
+        assert editor(app, "agencies[0].involved_to").display
+        assert editor(app, "agencies[0].involved_from").display  # asked either way
+
+
 async def test_errors_name_the_entry_and_clear_when_fixed(
     settings: Settings, vault_path: Path
 ) -> None:

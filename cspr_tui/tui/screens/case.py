@@ -23,7 +23,6 @@ from cspr_tui.domain.form_mapping import (
     AGENCY_REPORT_FORM,
     agency_record,
     agency_records,
-    depth_to_form,
     report_answers,
 )
 from cspr_tui.domain.workflow import PROCEEDINGS, can_defer_publication, stage_label
@@ -38,6 +37,7 @@ from cspr_tui.tui.words import (
     change_lines,
     missing_item,
     quarter_words,
+    report_asked,
     sentence,
     step_title,
     working_days,
@@ -167,7 +167,7 @@ class CaseScreen(StyledOnceScreen[None]):
                 table.add_column("What", key="what")
             elif tab_id == "agency":
                 table.add_columns(
-                    "Agency", "Report", "Due", "Received", "Requested", "Depth", "Return"
+                    "Agency", "Report", "Due", "Received", "Requested", "Asked for", "Return"
                 )
             else:
                 table.add_columns("Pseudonym", "Role", "Kind", "Real name", "Identifiers held")
@@ -443,7 +443,7 @@ class CaseScreen(StyledOnceScreen[None]):
                 format_date(request.due_date),
                 format_date(request.received_date),
                 format_date(request.requested_date),
-                depth_to_form(request.depth),
+                report_asked(request.depth),
                 str(request_status(request, self.app.today())),
                 key=name,
             )
