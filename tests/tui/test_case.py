@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Select, Static
 
 from cspr_tui.domain.case import AgencyReportRequest, ReportDepth, Stage
@@ -289,7 +291,7 @@ async def test_agency_reports_one_per_agency_chosen_edited_and_requested(
         await pilot.press("6")
         await pilot.pause()
         table = screen.query_one("#table-agency", DataTable)
-        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == [
+        assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
             "Police",
             "Integrated care board (ICB)",
         ]
@@ -319,7 +321,12 @@ async def test_agency_reports_one_per_agency_chosen_edited_and_requested(
         await pilot.press("tab", *"Pat Fictional", "tab", *"30/06/2026", "enter")
         await settle(pilot)
         assert app.screen is screen
-        assert table.get_row_at(2)[:5] == ["Housing", "not started", "30/06/2026", "", "15/06/2026"]
+        row = [str(cell) for cell in table.get_row_at(2)]
+        assert row == ["Housing", "not started", "30/06/2026", "requested"]  # 80 columns
+        table.move_cursor(row=2)
+        await settle(pilot)
+        body = str(screen.query_one("#body-agency", Static).content)
+        assert "requested 15/06/2026 · due 30/06/2026 · not received yet" in body
         ref = screen.ref
 
     vault, store = read_store(vault_path)
@@ -342,7 +349,9 @@ async def test_agencies_tab_says_what_report_was_asked_for_in_plain_words(
     settings: Settings, vault_path: Path
 ) -> None:
     """Issue 11: the Agencies list said "Depth" and, cut at 80 columns, "Rapid"; it says
-    "Asked for: Rapid review report" (or "LCSPR report") instead."""
+    "Asked for: Rapid review report" (or "LCSPR report") instead. The column is there when
+    the screen has room for seven (narrower, the line under the table says it: see
+    `test_the_agencies_table_fits_the_screen_and_the_request_is_shown_in_full`)."""
 
     def seed(store) -> None:
         seed_two_agencies(store)
@@ -353,7 +362,7 @@ async def test_agencies_tab_says_what_report_was_asked_for_in_plain_words(
 
     seed_vault(vault_path, seed)
     app = build_app(settings, vault_path)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_first_case(pilot)
         await pilot.press("6")
         await pilot.pause()
@@ -361,7 +370,7 @@ async def test_agencies_tab_says_what_report_was_asked_for_in_plain_words(
         labels = [str(column.label) for column in table.columns.values()]
         assert "Depth" not in labels and "Asked for" in labels
         asked = labels.index("Asked for")
-        rows = {table.get_row_at(i)[0]: table.get_row_at(i)[asked] for i in range(3)}
+        rows = {str(table.get_row_at(i)[0]): table.get_row_at(i)[asked] for i in range(3)}
         assert rows == {
             "Police": "Rapid review report",
             "Integrated care board (ICB)": "Rapid review report",
@@ -421,3 +430,61 @@ async def test_audit_tab_says_what_changed_and_why_in_plain_words(
         detail = str(app.screen.query_one("#detail-audit", Static).content)
         assert "→" in detail and "Decision" in detail
         assert "by Seeder" in detail
+
+
+def seed_a_long_agency_name(store) -> None:
+    seed_two_agencies(store)
+    ref = next(iter(store.cases()))
+    store.request_agency_report(
+        ref,
+        AgencyReportRequest(
+            agency="Children's social care (local authority) - Fictionshire County Council",
+            requested_date="2026-06-02",
+            due_date="2026-06-23",
+        ),
+    )
+
+
+def _visible_lines(app, width: int) -> list[str]:
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("size", "headings"),
+    [
+        ((80, 24), ["Agency", "Report", "Due", "Return"]),
+        ((120, 40), ["Agency", "Report", "Due", "Received", "Requested", "Asked for", "Return"]),
+    ],
+)
+async def test_the_agencies_table_fits_the_screen_and_the_request_is_shown_in_full(
+    settings: Settings, vault_path: Path, size: tuple[int, int], headings: list[str]
+) -> None:
+    """No column runs off the screen: at 80 columns the dates received and requested and
+    the depth move to the line under the table, a long name ends in an ellipsis there, and
+    the highlighted agency is named in full below."""
+    seed_vault(vault_path, seed_a_long_agency_name)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_first_case(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        table = screen.query_one("#table-agency", DataTable)
+        assert [str(c.label) for c in table.ordered_columns] == headings
+        used = sum(c.get_render_width(table) for c in table.ordered_columns)
+        assert used <= size[0] - 2  # every column on screen, the scrollbar beside them
+        lines = _visible_lines(app, size[0])
+        header = next(line for line in lines if line.strip().startswith("Agency"))
+        assert " ".join(header.split()) == " ".join(headings)  # every heading drawn whole
+        table.focus()
+        await pilot.press("down", "down")
+        await settle(pilot)
+        lines = _visible_lines(app, size[0])
+        row = next(line for line in lines if line.strip().startswith("Children's"))
+        assert "…" in row and "23/06/2026" in row  # cut with an ellipsis, the rest still there
+        body = str(screen.query_one("#body-agency", Static).content)
+        assert "Children's social care (local authority) - Fictionshire County Council" in body
+        assert "Rapid review report · requested 02/06/2026 · due 23/06/2026" in body

@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
-from cspr_tui.domain.agency_return import request_status
+from cspr_tui.domain.agency_return import ReturnStatus, request_status
 from cspr_tui.domain.case import AgencyReportRequest, Case, Stage
 from cspr_tui.domain.deadline import RETURN_RULE_PREFIX
 from cspr_tui.domain.form_mapping import (
@@ -30,6 +30,7 @@ from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
 from cspr_tui.tui.styled_screen import StyledOnceScreen
+from cspr_tui.tui.widgets.columns import cut_to_fit, fitted_widths
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.stage_bar import StageBar, clip
 from cspr_tui.tui.words import (
@@ -57,6 +58,30 @@ TABS: tuple[tuple[str, str, str | None], ...] = (
     ("people", "People", None),  # the pseudonym key; k (or e here) opens it for editing
 )
 TAB_KEYS = "1234567890"
+
+# The Agencies table: (heading, (minimum, share)). Seven columns need 107 screen columns;
+# narrower, the dates received and requested and what was asked for are left to the line
+# under the table (`CaseScreen._request_line`), and the agency's name takes what is left.
+_AGENCY_ALL = (
+    ("Agency", (22, 1)),
+    ("Report", (11, 0)),
+    ("Due", (10, 0)),
+    ("Received", (10, 0)),
+    ("Requested", (10, 0)),
+    ("Asked for", (19, 0)),
+    ("Return", (9, 0)),
+)
+_AGENCY_NARROW = ("Agency", "Report", "Due", "Return")
+
+
+def agency_columns(screen_width: int) -> list[tuple[str, tuple[int, int]]]:
+    """The Agencies table's columns for this screen width."""
+    wide = screen_width - 2 - 2 * len(_AGENCY_ALL) >= sum(m for _h, (m, _s) in _AGENCY_ALL)
+    if wide:
+        return list(_AGENCY_ALL)
+    narrow = [c for c in _AGENCY_ALL if c[0] in _AGENCY_NARROW]
+    room = screen_width - 2 - 2 * len(narrow) - sum(m for h, (m, _s) in narrow if h != "Agency")
+    return [(h, (max(8, room), 0)) if h == "Agency" else (h, fit) for h, fit in narrow]
 
 
 def format_record(form: Form, values: dict[str, Any]) -> Text:
@@ -166,9 +191,10 @@ class CaseScreen(StyledOnceScreen[None]):
                 table.add_column("Who", key="who", width=12)
                 table.add_column("What", key="what")
             elif tab_id == "agency":
-                table.add_columns(
-                    "Agency", "Report", "Due", "Received", "Requested", "Asked for", "Return"
-                )
+                columns = agency_columns(self.app.size.width)
+                widths = fitted_widths(self.app.size.width, [c[1] for c in columns])
+                for (heading, _fit), width in zip(columns, widths, strict=True):
+                    table.add_column(heading, key=heading, width=width)
             else:
                 table.add_columns("Pseudonym", "Role", "Kind", "Real name", "Identifiers held")
             widgets.append(table)
@@ -434,19 +460,20 @@ class CaseScreen(StyledOnceScreen[None]):
         keep = self.chosen_agency()
         table.clear()
         requests = {r.agency.casefold(): r for r in case.agency_reports}
+        shown = [str(column.key.value) for column in table.ordered_columns]
         for name in self.agency_names(case):
             request = requests.get(name.casefold()) or AgencyReportRequest(agency=name)
             record = agency_record(case, name)
-            table.add_row(
-                name,
-                "not started" if record is None else str(record.status),
-                format_date(request.due_date),
-                format_date(request.received_date),
-                format_date(request.requested_date),
-                report_asked(request.depth),
-                str(request_status(request, self.app.today())),
-                key=name,
-            )
+            cells = {
+                "Agency": cut_to_fit(name),
+                "Report": "not started" if record is None else str(record.status),
+                "Due": format_date(request.due_date),
+                "Received": format_date(request.received_date),
+                "Requested": format_date(request.requested_date),
+                "Asked for": report_asked(request.depth),
+                "Return": str(request_status(request, self.app.today())),
+            }
+            table.add_row(*(cells[heading] for heading in shown), key=name)
         if keep is not None and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep))
         self._show_agency_report()
@@ -476,15 +503,43 @@ class CaseScreen(StyledOnceScreen[None]):
         form = self.app.forms[AGENCY_REPORT_FORM]
         record = agency_record(self.case, agency)
         if record is None:
-            body.update(Text(f"{agency}: no report yet. Press e to fill it in.", style="italic"))
+            text = Text(f"{agency}: no report yet. Press e to fill it in.\n", style="italic")
+            text.append(self._request_line(agency))
+            body.update(text)
             return
         text = Text()
         text.append(f"{agency}: {record.status}", style="bold")
         if record.updated_at:
             text.append(f" (by {record.updated_by}, {format_date(record.updated_at[:10])})")
-        text.append("  · press e to edit\n\n")
+        text.append("  · press e to edit\n")
+        text.append(self._request_line(agency) + "\n\n")
         text.append_text(format_record(form, report_answers(self.case, agency)))
         body.update(text)
+
+    def _request_line(self, agency: str) -> str:
+        """The request in full, whatever columns the table had room for."""
+        assert self.case is not None
+        request = next(
+            (r for r in self.case.agency_reports if r.agency.casefold() == agency.casefold()),
+            None,
+        )
+        if request is None:
+            return "Not requested: no report was asked of this agency."
+        requested = format_date(request.requested_date)
+        parts = [
+            report_asked(request.depth),
+            f"requested {requested}" if requested else "requested (date not recorded)",
+            f"due {format_date(request.due_date)}" if request.due_date else "no due date",
+        ]
+        if request.sent_date:
+            parts.append(f"sent {format_date(request.sent_date)}")
+        if request.received_date:
+            parts.append(f"received {format_date(request.received_date)}")
+        elif request_status(request, self.app.today()) is ReturnStatus.OVERDUE:
+            parts.append("not received yet, overdue")
+        else:
+            parts.append("not received yet")
+        return " · ".join(parts)
 
     @on(DataTable.RowSelected, "#table-agency")
     def _agency_chosen(self) -> None:
