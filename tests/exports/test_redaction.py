@@ -766,3 +766,26 @@ def test_an_address_or_place_first_met_after_texts_without_one_is_still_withheld
 )
 def test_the_email_pre_check_lets_every_written_form_through(text: str) -> None:
     assert "[email withheld]" in _redactor().redact(text)
+
+
+def test_forgetting_the_memos_empties_every_one_that_met_a_name() -> None:
+    """The lock calls `forget_cached_words`: the engine's memos are keyed by the words and
+    names it met, and wordfreq's and `re`'s caches too."""
+    import re as re_module
+    import sys
+
+    from cspr_tui.exports.redaction import engine, forget_cached_words, words
+
+    redactor = _redactor()
+    assert (
+        redactor.redact("Siobhán O'Neill rang about Zoë Fictionalia") == "Mother rang about Child A"
+    )
+    memos = [words._scores, engine._token_pattern]
+    assert all(m.cache_info().currsize for m in memos)
+    wf_cache = sys.modules["wordfreq"]._wf_cache
+    assert any("fictionalia" in str(key) for key in wf_cache)
+    assert any("fictionalia" in str(key) for key in re_module._cache)  # the names pattern
+    forget_cached_words()
+    assert all(m.cache_info().currsize == 0 for m in memos)
+    assert not any("fictionalia" in str(key) for key in wf_cache)
+    assert not any("fictionalia" in str(key) for key in re_module._cache)
