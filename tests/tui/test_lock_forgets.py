@@ -250,8 +250,9 @@ def test_a_marker_in_the_vault_is_gone_from_process_memory_after_lock(
     """The app runs in its own process, as `cspr` does (the allocator is prepared before any
     thread exists), and reads its own memory through /proc/self/mem at each step. With
     `redact`, the case's redactor runs first. Not yet a case here: after a redaction about
-    one run in 20-30 still shows two copies, held by a closure cell whose owner is not yet
-    traced (the memos themselves are emptied: tests/exports/test_redaction.py)."""
+    one run in 20-30 still shows two copies in the process's memory that no live Python
+    object holds (freed memory not yet overwritten, or a C library's buffer: not traced).
+    The memos themselves are emptied: tests/exports/test_redaction.py."""
     reason = _can_read_own_memory()
     if reason:
         pytest.skip(reason)
