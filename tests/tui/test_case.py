@@ -156,6 +156,14 @@ async def open_first_case(pilot) -> CaseScreen:
     return pilot.app.screen
 
 
+async def open_agencies(pilot) -> tuple[CaseScreen, DataTable]:
+    """The first case open on its Agencies tab, and the tab's table."""
+    screen = await open_first_case(pilot)
+    await pilot.press("6")
+    await settle(pilot)
+    return screen, screen.query_one("#table-agency", DataTable)
+
+
 async def test_stage_bar_warns_and_a_deadline_is_overridden_with_a_reason(
     settings: Settings, vault_path: Path
 ) -> None:
@@ -287,10 +295,7 @@ async def test_agency_reports_one_per_agency_chosen_edited_and_requested(
     seed_vault(vault_path, seed_two_agencies)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_first_case(pilot)
-        await pilot.press("6")
-        await pilot.pause()
-        table = screen.query_one("#table-agency", DataTable)
+        screen, table = await open_agencies(pilot)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
             "Police",
             "Integrated care board (ICB)",
@@ -363,10 +368,7 @@ async def test_agencies_tab_says_what_report_was_asked_for_in_plain_words(
     seed_vault(vault_path, seed)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_first_case(pilot)
-        await pilot.press("6")
-        await pilot.pause()
-        table = screen.query_one("#table-agency", DataTable)
+        _screen, table = await open_agencies(pilot)
         labels = [str(column.label) for column in table.columns.values()]
         assert "Depth" not in labels and "Asked for" in labels
         asked = labels.index("Asked for")
@@ -469,10 +471,7 @@ async def test_the_agencies_table_fits_the_screen_and_the_request_is_shown_in_fu
     seed_vault(vault_path, seed_a_long_agency_name)
     app = build_app(settings, vault_path)
     async with app.run_test(size=size) as pilot:
-        screen = await open_first_case(pilot)
-        await pilot.press("6")
-        await settle(pilot)
-        table = screen.query_one("#table-agency", DataTable)
+        screen, table = await open_agencies(pilot)
         assert [str(c.label) for c in table.ordered_columns] == headings
         used = sum(c.get_render_width(table) for c in table.ordered_columns)
         assert used <= size[0] - 2  # every column on screen, the scrollbar beside them

@@ -16,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
+from cspr_tui.domain.agency_report import find as find_request
 from cspr_tui.domain.agency_return import ReturnStatus, request_status
 from cspr_tui.domain.case import AgencyReportRequest, Case, Stage
 from cspr_tui.domain.deadline import RETURN_RULE_PREFIX
@@ -519,10 +520,7 @@ class CaseScreen(StyledOnceScreen[None]):
     def _request_line(self, agency: str) -> str:
         """The request in full, whatever columns the table had room for."""
         assert self.case is not None
-        request = next(
-            (r for r in self.case.agency_reports if r.agency.casefold() == agency.casefold()),
-            None,
-        )
+        request = find_request(self.case, agency)
         if request is None:
             return "Not requested: no report was asked of this agency."
         requested = format_date(request.requested_date)
