@@ -143,3 +143,22 @@ def test_textual_data_table_measures_new_rows_where_the_paged_table_skips_it() -
     assert _parameters(DataTable._update_dimensions) == ["self", "new_rows"]
     source = inspect.getsource(DataTable._update_dimensions)
     assert "measure(" in source and "self.virtual_size" in source
+
+
+def test_textual_screen_resize_and_footer_readiness_the_layouts_rely_on() -> None:
+    """cspr_tui/tui/styled_screen.py (`StyledOnceScreen._screen_resized`) skips the layout a
+    screen's own `Resize` asks for at the size its compositor was just laid out at, and
+    cspr_tui/tui/widgets/footer.py (`KeysFooter.compose`) marks Textual's footer ready to
+    compose its keys with the screen. Textual offers neither publicly; were they renamed,
+    both changes would silently stop working (tests/tui/test_layouts.py watches the
+    effect), so the names are pinned here."""
+    from textual._compositor import Compositor
+    from textual.screen import Screen
+    from textual.widgets import Footer
+
+    assert _parameters(Screen._screen_resized) == ["self", "size"]
+    assert "self._screen_resized(event.size)" in inspect.getsource(Screen._on_resize)
+    assert "self._refresh_layout(size)" in inspect.getsource(Screen._screen_resized)
+    assert "self.size = size" in inspect.getsource(Compositor.reflow)
+    assert "if not self._bindings_ready" in inspect.getsource(Footer.compose)
+    assert "self._bindings_ready = True" in inspect.getsource(Footer.bindings_changed)

@@ -53,6 +53,8 @@ PRIVATE_IMPORTS_ALLOWED = {
     ("tests/test_library_internals.py", "textual.widgets._select.SelectOverlay"),
     ("tests/test_library_internals.py", "textual._xterm_parser"),
     ("tests/test_library_internals.py", "textual._xterm_parser.XTermParser"),
+    ("tests/test_library_internals.py", "textual._compositor"),
+    ("tests/test_library_internals.py", "textual._compositor.Compositor"),
 }
 
 

@@ -82,32 +82,74 @@ def open_store(args: argparse.Namespace, *, readonly: bool) -> Iterator[Any]:
         vault.close()
 
 
-def _progress_printer(forced: bool) -> Any:
-    """Progress on stderr: redrawn in place on a terminal; one line per report with
-    --progress when stderr is not one; None (silent) otherwise."""
+# The save's own steps (`import_stream.ImportProgress`), shown on a terminal only: with
+# --progress into a file or a pipe, one line a report is for the checking and for the
+# save's start and end, not a line per hundred cases indexed or per MiB written.
+_SAVE_STEPS = ("preparing", "indexing", "writing")
+_MIB = 1 << 20
+
+
+def _step_line(stage: str, done: int, total: int, cases: int) -> str:
+    if stage == "writing":
+        amount = f"{done / _MIB:,.1f} of {total / _MIB:,.1f} MiB"
+    else:
+        amount = f"{done:,} of {total:,} case(s)"
+    return f"Saving {cases:,} case(s) to the vault: {stage} {amount}"
+
+
+class _ProgressPrinter:
+    """Progress on stderr: one line redrawn in place on a terminal (the save's steps
+    included); one line per report with --progress when stderr is not one."""
+
+    def __init__(self, stream: Any, tty: bool) -> None:
+        self.stream, self.tty = stream, tty
+        self.cases = 0  # the cases being saved, once the save has started
+        self.open = False  # a redrawn line is on the terminal, not yet ended
+        self.steps = tty  # the save's steps are shown (on a terminal only)
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if stage in _SAVE_STEPS:
+            if not self.steps:
+                return
+            try:  # told from inside the save: a line that cannot be shown must not undo it
+                self.stream.write(f"\r\x1b[K{_step_line(stage, done, total, self.cases)}")
+                self.stream.flush()
+            except OSError:
+                self.steps = False  # (the terminal is gone: no more steps)
+            return
+        if stage == "checking":
+            line = f"Checked {done:,} of {total:,} case(s)"
+        elif done < total:
+            self.cases = total
+            line = f"Saving {total:,} case(s) to the vault..."
+        else:
+            line = f"Saved {total:,} case(s)"
+        if self.tty:
+            self.stream.write(f"\r\x1b[K{line}")
+            self.open = True
+            if stage == "saving" and done == total:
+                self.end_line()
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def end_line(self) -> None:
+        """End a redrawn line (done, or before an error is printed below it)."""
+        if self.open:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.open = False
+
+
+def _progress_printer(forced: bool) -> _ProgressPrinter | None:
+    """A printer when stderr is a terminal or --progress asks; None (silent) otherwise."""
     import sys
 
     stream = sys.stderr
     tty = stream.isatty()
     if not (tty or forced):
         return None
-
-    def show(stage: str, done: int, total: int) -> None:
-        if stage == "checking":
-            line = f"Checked {done:,} of {total:,} case(s)"
-        elif done < total:
-            line = f"Saving {total:,} case(s) to the vault..."
-        else:
-            line = f"Saved {total:,} case(s)"
-        if tty:
-            stream.write(f"\r\x1b[K{line}")
-            if stage == "saving" and done == total:
-                stream.write("\n")
-        else:
-            stream.write(line + "\n")
-        stream.flush()
-
-    return show
+    return _ProgressPrinter(stream, tty)
 
 
 def import_command(args: argparse.Namespace) -> int:
@@ -130,18 +172,20 @@ def _import(args: argparse.Namespace) -> int:
     forms = load_forms(settings=settings)
     try:
         # checked before the vault is even unlocked
-        cases = check_cases(data, forms, progress=progress)
+        cases = check_cases(data, forms, progress=progress, consume=True)
     except ValidationFailed as exc:
         if progress is not None:
-            import sys
-
-            sys.stderr.write("\n" if sys.stderr.isatty() else "")
+            progress.end_line()
         raise ValidationFailed(
             f"{source.absolute()}: {exc.message}", details=exc.details, issues=exc.issues
         ) from None
     del data  # the parsed file is not needed once its cases are built
-    with open_store(args, readonly=False) as store:
-        result = import_cases(store, cases, source=source.name, progress=progress)
+    try:
+        with open_store(args, readonly=False) as store:
+            result = import_cases(store, cases, source=source.name, progress=progress)
+    finally:
+        if progress is not None:
+            progress.end_line()  # a refusal or a failed save is printed on a line of its own
     print(
         f"Imported {result.cases} case(s) from {source.name}: "
         f"{result.added} new, {result.updated} updated."

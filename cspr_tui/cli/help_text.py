@@ -73,8 +73,9 @@ HELP: dict[str, tuple[str, tuple[str, ...]]] = {
         "Add new cases and update existing ones from a file in the documented case JSON "
         "format (docs/case-schema.json). The whole file is checked first: every problem is "
         "listed with its JSON path and nothing is imported unless all of it is valid. "
-        "Progress (cases checked, then saved) goes to stderr when it is a terminal, or "
-        "always with --progress.",
+        "Progress goes to stderr when it is a terminal (one line, redrawn: the cases "
+        "checked, then the save preparing, indexing and writing them), or always with "
+        "--progress (a line a report, the save's start and end without its steps).",
         (
             "cspr import cases.json",
             "cspr export json --out all.json && cspr import all.json",

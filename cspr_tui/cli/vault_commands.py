@@ -194,7 +194,24 @@ def _integrity_problems(db: TinyDB) -> list[str] | None:
         if exc.name and exc.name.startswith("cspr_tui.domain"):
             return None
         raise
-    return list(integrity.check(db))
+    return list(integrity.check(db, _plan_context()))
+
+
+def _plan_context():  # stored_views.Deadlines | None (the domain may not be installed)
+    """The settings in use, for checking the stored deadline plans made with them (a
+    settings file that does not read leaves them unchecked: they are not used either)."""
+    from datetime import date
+
+    from cspr_tui.domain.calendar import calendar_from_settings
+    from cspr_tui.domain.stored_views import Deadlines
+    from cspr_tui.errors import CsprError
+    from cspr_tui.settings import load_settings
+
+    try:
+        settings = load_settings()
+        return Deadlines(settings, calendar_from_settings(settings), date.today())
+    except CsprError:
+        return None
 
 
 def run_rekey(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ from cspr_tui.domain.form_mapping import (
     depth_from_form,
     own_answers,
 )
+from cspr_tui.domain.form_mapping import find_request as find
 from cspr_tui.domain.stamp import Stamp
 from cspr_tui.domain.storable import checked_date
 from cspr_tui.errors import UsageError, ValidationFailed
@@ -50,12 +51,6 @@ __all__ = [
 _DATES = (("requested_date", "Date requested"), ("due_date", "Date due"))
 _ANSWER_OF = {attribute: answer for answer, attribute in REQUEST_ANSWERS.items()}
 _REQUEST_FIELDS = frozenset(f.name for f in fields(AgencyReportRequest))
-
-
-def find(case: Case, agency: str) -> AgencyReportRequest | None:
-    """The case's request to this agency (any letter case), or None."""
-    wanted = agency.strip().casefold()
-    return next((r for r in case.agency_reports if r.agency.casefold() == wanted), None)
 
 
 def _joined(case: Case, agency: str) -> None:

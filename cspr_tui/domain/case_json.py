@@ -505,6 +505,11 @@ def _recommendation_from(r: Mapping[str, Any]) -> Recommendation:
     return _recommendation(data)
 
 
+def recommendation_from_data(data: Mapping[str, Any]) -> Recommendation:
+    """One recommendation of a case document (as `case_from_data` builds it)."""
+    return _recommendation_from(data)
+
+
 def _person(data: Mapping[str, Any]) -> Person:
     """A key line; files from before the key carried identifiers hold only the first four
     fields, and read as people with no identifiers besides their name."""
@@ -684,6 +689,7 @@ def _record_problems(forms: Any, key: str, record: Mapping[str, Any], where: str
         dict(record["values"]),
         finishing=finishing,
         template_version=version if isinstance(version, int) else None,
+        errors_only=True,  # the warnings were filtered out here: none is worded now
     )
     for issue in issues:
         if getattr(issue, "severity", "error") != "error":

@@ -264,8 +264,23 @@ def _override_value(rule: str, key: str, value: Any) -> Any:
     return value
 
 
+_LIMITS: dict[str, dict[str, TimeLimit]] = {}  # the settings' text -> their time limits
+
+
 def time_limits(settings: Settings) -> dict[str, TimeLimit]:
-    """The defaults with the partnership's overrides applied; a bad override is named."""
+    """The defaults with the partnership's overrides applied; a bad override is named.
+    (Worked out once per settings: a save works out every case's deadlines.)"""
+    text = repr((settings.rapid_review_anchor, settings.time_limits))
+    known = _LIMITS.get(text)
+    if known is None:
+        known = _time_limits(settings)
+        if len(_LIMITS) > 16:
+            _LIMITS.clear()
+        _LIMITS[text] = known
+    return dict(known)  # (a TimeLimit is frozen; the mapping is the caller's)
+
+
+def _time_limits(settings: Settings) -> dict[str, TimeLimit]:
     anchor = settings.rapid_review_anchor
     if anchor not in RAPID_REVIEW_ANCHORS:
         raise CsprError(
@@ -678,3 +693,121 @@ def in_order(found: Iterable[Deadline], settings: Settings) -> list[Deadline]:
         return (rank, d.due or date.max, d.case_ref, order.get(d.rule, len(order)))
 
     return sorted(found, key=key)
+
+
+# --- the stored plan: what the dashboard reads instead of every case --------------------
+#
+# A case's deadlines change with the day only through their status and days left, except
+# while a pause is open (it moves the due dates every day). So a save stores, per case, its
+# deadlines that can be open on some day, due dates worked out (`deadline_plan`), and the
+# dashboard finishes them as of its day (`planned_open`) with no `Case` built. The plan
+# depends on the case and on the settings that move due dates (`plan_key`); a plan made
+# under other settings is not used.
+
+PLAN_VERSION = 1  # bumped whenever what a plan holds or how it is read changes
+# Kinds of planned deadline: "n" a time limit or an agency report, "i" informational (the
+# Panel's own step: awaited once past), "m" a minimum period (open until it has passed).
+_PLAN_KINDS = ("n", "i", "m")
+_PLAN_KEYS: dict[str, str] = {}  # the settings' text -> their key (a few microseconds each)
+
+
+def plan_key(settings: Settings) -> str:
+    """What a stored plan was worked out with: the settings that move due dates (the
+    rapid-review anchor, the time limits, the closure days), the bank-holiday table's
+    version and `PLAN_VERSION`, as a short hash."""
+    text = repr((settings.rapid_review_anchor, settings.time_limits, settings.closure_days))
+    key = _PLAN_KEYS.get(text)
+    if key is None:
+        import hashlib
+
+        import holidays
+
+        source = repr((text, getattr(holidays, "__version__", ""), PLAN_VERSION))
+        key = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+        if len(_PLAN_KEYS) > 16:
+            _PLAN_KEYS.clear()
+        _PLAN_KEYS[text] = key
+    return key
+
+
+def deadline_plan(
+    case: Case, settings: Settings, today: date, calendar: WorkingCalendar | None = None
+) -> list[list[Any]] | None:
+    """The case's deadlines that can be open on some day, as plain JSON, in the order of
+    `case_deadlines`: [rule, label, due (ISO), kind, pauses ([start, end] ISO)]. None
+    while a pause of the case is open: its due dates move every day, so they are worked
+    out from the case as of the day asked for. `today` does not change the result
+    otherwise (tests/domain/test_dashboard_plan.py checks it against `case_deadlines`)."""
+    if any(pause.end is None for pause in case.pauses):
+        return None
+    limits = time_limits(settings)
+    plan: list[list[Any]] = []
+    for deadline in case_deadlines(case, settings, today, calendar):
+        if deadline.due is None:
+            continue  # not started: never open until the case changes
+        limit = limits.get(deadline.rule)
+        if limit is not None and limit.minimum:
+            kind = "m"
+        elif deadline.met_on is not None:
+            continue  # met (or met late): never open again until the case changes
+        else:
+            kind = "i" if deadline.informational else "n"
+        pauses: list[list[str]] = []
+        if limit is not None and kind != "m":
+            pauses = [
+                [p.start.isoformat(), p.end.isoformat()]
+                for p in _pauses_for(case, limit.id, True, [])
+                if p.end is not None
+            ]
+        plan.append([deadline.rule, deadline.label, deadline.due.isoformat(), kind, pauses])
+    return plan
+
+
+def planned_open(
+    ref: str,
+    plan: Iterable[list[Any]],
+    today: date,
+    calendar: WorkingCalendar,
+    due_soon: int,
+) -> list[Deadline]:
+    """The case's open deadlines as of `today` from its stored plan (`deadline_plan`): the
+    rule, label, due date, status and days left `case_deadlines` gives them that day (the
+    notes and dates behind them are not in the plan; the case screen builds the case)."""
+    found: list[Deadline] = []
+    for rule, label, due_text, kind, pauses in plan:
+        if kind not in _PLAN_KINDS:
+            raise ValueError(f"unknown planned deadline kind {kind!r}")
+        due = date.fromisoformat(due_text)
+        left = calendar.working_days_between(today, due)
+        if kind == "m":
+            if today >= due:
+                continue  # the period has passed: met
+            status = DeadlineStatus.ON_TRACK
+        elif any(
+            date.fromisoformat(start) <= today < date.fromisoformat(end) for start, end in pauses
+        ):
+            status = DeadlineStatus.PAUSED
+        elif today > due:
+            status = DeadlineStatus.AWAITED if kind == "i" else DeadlineStatus.OVERDUE
+            left = min(left, -1)
+        elif left <= due_soon:
+            status = DeadlineStatus.DUE_SOON
+        else:
+            status = DeadlineStatus.ON_TRACK
+        found.append(
+            Deadline(
+                rule=rule,
+                label=label,
+                due=due,
+                status=status,
+                days_left=left,
+                case_ref=ref,
+                informational=kind == "i",
+            )
+        )
+    return found
+
+
+def due_soon_days(settings: Settings) -> int:
+    """`Settings.due_soon_working_days`, checked (a bad value is named)."""
+    return _due_soon_days(settings)

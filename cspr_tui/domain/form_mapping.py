@@ -32,6 +32,7 @@ __all__ = [
     "barrier_to_form",
     "depth_from_form",
     "depth_to_form",
+    "find_request",
     "is_agency_report_key",
     "own_answers",
     "recommendation_from_form",
@@ -166,7 +167,8 @@ def own_answers(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if key not in SHARED_ANSWERS}
 
 
-def _request(case: Case, agency: str) -> AgencyReportRequest | None:
+def find_request(case: Case, agency: str) -> AgencyReportRequest | None:
+    """The case's request to this agency (any letter case), or None; `agency_report.find`."""
     wanted = agency.strip().casefold()
     return next((r for r in case.agency_reports if r.agency.casefold() == wanted), None)
 
@@ -176,7 +178,7 @@ def report_answers(case: Case, agency: str) -> dict[str, Any]:
     request owns (author, role, dates, depth); empty when there is neither."""
     record = agency_record(case, agency)
     values = dict(record.values) if record is not None else {}
-    request = _request(case, agency)
+    request = find_request(case, agency)
     if request is not None:
         values.update(answers_from_request(request))
     return values
@@ -213,7 +215,7 @@ def adopt_shared_answers(case: Case) -> None:
             continue
         name = (agency or str(record.values.get("agency") or "")).strip()
         if name:
-            request = _request(case, name)
+            request = find_request(case, name)
             if request is None:
                 request = AgencyReportRequest(agency=name)
                 case.agency_reports.append(request)

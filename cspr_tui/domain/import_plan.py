@@ -46,11 +46,16 @@ def plan_import(
     *,
     who: str,
     source: str = "",
+    progress: Callable[[int, int], None] | None = None,
+    every: int = 100,
 ) -> ImportPlan:
     """The plan for `incoming`; `existing(ref)` is the stored case of a reference already in
     the vault, else None (so only the cases the import replaces are built). Handed a
-    one-pass iterator that holds the only references, each case is freed as it is planned."""
+    one-pass iterator that holds the only references, each case is freed as it is planned.
+    `progress(planned, total)` is told every `every` cases and at the end (a long import's
+    save shows it)."""
     cases = list(incoming)
+    total = len(cases)
     refs = [case.ref for case in cases]
     if len(set(refs)) != len(refs):
         raise ValidationFailed("the cases to import repeat a reference; nothing was imported.")
@@ -61,16 +66,25 @@ def plan_import(
     while cases:  # each case let go once its document is built: the two are not kept twice
         case = cases.pop()
         data = case_to_data(case)
-        require_storable(data, functools.partial(_named, case.ref))
         old = existing(case.ref)
         if old is None:
+            # the digest's canonical JSON is the storable check too: text the vault cannot
+            # hold (a lone surrogate) fails to encode, and only then is it looked for by name
+            try:
+                sha = digest(data)
+            except UnicodeEncodeError:
+                require_storable(data, functools.partial(_named, case.ref))
+                raise
             plan.new_docs.append(data)
-            changes = [audit.Change("case.sha256", None, digest(data))]
+            changes = [audit.Change("case.sha256", None, sha)]
         else:
+            require_storable(data, functools.partial(_named, case.ref))
             plan.replacements[case.ref] = data
             changes = audit.diff_values(case_to_data(old), data)
         action = "case imported" if old is None else "case updated by import"
         plan.entries.append(
             {"who": who, "action": action, "ref": case.ref, "changes": changes, "reason": why}
         )
+        if progress is not None and (len(plan.entries) % every == 0 or not cases):
+            progress(len(plan.entries), total)
     return plan

@@ -36,8 +36,10 @@ def stamp_schema(db: TinyDB) -> None:
         meta.insert({"key": SCHEMA_KEY, "value": SCHEMA_VERSION})
 
 
-def check(db: TinyDB) -> list[str]:
-    """Every problem found in the vault's contents, in plain English; empty when sound."""
+def check(db: TinyDB, deadlines: stored_views.Deadlines | None = None) -> list[str]:
+    """Every problem found in the vault's contents, in plain English; empty when sound.
+    With `deadlines` (the settings in use), the stored deadline plans worked out with
+    those settings are checked too (stored_views.problems)."""
     problems: list[str] = []
     meta = db.table(META_TABLE, cache_size=0).get(Query().key == SCHEMA_KEY)
     if meta is not None and meta.get("value") != SCHEMA_VERSION:
@@ -74,7 +76,7 @@ def check(db: TinyDB) -> list[str]:
         if found:
             unreadable_ids.add(doc.doc_id)
     problems.extend(_limit(unreadable, "case"))
-    problems.extend(stored_views.problems(db, docs, unreadable_ids))
+    problems.extend(stored_views.problems(db, docs, unreadable_ids, deadlines))
     return problems
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from itertools import accumulate
 from typing import Any
 
@@ -120,6 +121,64 @@ def _too_deep(text: str) -> bool:
 _INTEGER_AS_FLOAT = 9.2e18
 
 
+# A case file at least this large has its `cases` array parsed part by part
+# (`_in_parts`), about `_PART` bytes of it at a time.
+SPLIT_FROM = 8 << 20
+_PART = 4 << 20
+# Where the array of cases begins (a guess, checked), and a place between two cases in it:
+# a case's object ends, a comma, the next one begins with its reference (as every export
+# writes them, compact or indented; a guess too, checked part by part).
+_CASES_START = re.compile(rb'"cases"\s*:\s*\[')
+_CASE_CUT = re.compile(rb'\}\s*(,)\s*\{\s*"ref"\s*:')
+
+
+def _in_parts(data: bytes) -> Any:
+    """orjson's parse of a large case file, its `cases` array a part at a time, or
+    _MISSING (then it is parsed whole, as before).
+
+    orjson parses into a document tree of its own before it makes the Python objects: for
+    the whole of a 92 MiB file that tree is about 190 MiB on top of the bytes and the
+    objects, the import's highest peak. Here only a part's tree (a few MiB) is ever alive.
+
+    Every guess is checked, so a file is read exactly as the whole-file parse reads it: the
+    file with the guessed array replaced by a random string nobody could have written must
+    parse to an object whose `cases` is that string (so the array sits at that key of the
+    top-level object, outside any string), and each part, between two guessed cuts, must
+    parse on its own as a non-empty list of values. JSON being unambiguous, the array's
+    text is then those lists joined by the commas cut at, and the file's value is the
+    object with the parts' values in order. Anything else is _MISSING."""
+    if len(data) < SPLIT_FROM:
+        return _MISSING
+    start = _CASES_START.search(data)
+    if start is None:
+        return _MISSING
+    first, end = start.end() - 1, data.rfind(b"]")  # the array's brackets
+    if end <= first:
+        return _MISSING
+    marker = f"cspr-cases-{secrets.token_hex(16)}"
+    try:
+        envelope = orjson.loads(data[:first] + orjson.dumps(marker) + data[end + 1 :])
+    except orjson.JSONDecodeError:
+        return _MISSING
+    if type(envelope) is not dict or envelope.get("cases") != marker:
+        return _MISSING
+    cases: list[Any] = []
+    at = first + 1
+    while at < end:
+        cut = _CASE_CUT.search(data, min(at + _PART, end), end)
+        stop = cut.start(1) if cut is not None else end
+        try:
+            part = orjson.loads(b"[" + data[at:stop] + b"]")
+        except orjson.JSONDecodeError:
+            return _MISSING
+        if not part:  # nothing between two commas: not a list of values
+            return _MISSING
+        cases.extend(part)
+        at = stop + 1
+    envelope["cases"] = cases
+    return envelope
+
+
 def _quick(data: bytes) -> Any:
     """orjson's parse when it is certainly what the strict parse gives, else _MISSING (the
     strict parse then reads the file and words whatever is wrong).
@@ -135,10 +194,12 @@ def _quick(data: bytes) -> Any:
     nesting as the strict parse counts brackets and looks for large floats, has passed."""
     if b"\\u003a" in data or b"\\u003A" in data:
         return _MISSING
-    try:
-        value = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return _MISSING
+    value = _in_parts(data)
+    if value is _MISSING:
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError:
+            return _MISSING
     level: list[Any] = [value] if type(value) in (dict, list) else []
     depth = 1  # of the containers in `level`, as the strict parse counts brackets
     while level:
@@ -156,9 +217,20 @@ def _quick(data: bytes) -> Any:
         level, depth = deeper, depth + 1
     if type(value) is float and not -_INTEGER_AS_FLOAT < value < _INTEGER_AS_FLOAT:
         return _MISSING
-    # keys (one colon each, plus their own) and the colons inside strings
-    count = orjson.dumps(value).count(b":")
-    return value if count == data.count(b":") else _MISSING
+    return value if _colons(value, 2) == data.count(b":") else _MISSING
+
+
+def _colons(value: Any, split: int) -> int:
+    """The colons orjson writes for `value`: its keys (one colon each, plus their own) and
+    the colons inside strings. The top `split` levels are counted member by member, so a
+    file's thousands of cases are written one at a time, never the whole file at once (a
+    second copy of a 100 MB file)."""
+    kind = type(value)
+    if split and kind is dict:
+        return sum(1 + key.count(":") + _colons(item, split - 1) for key, item in value.items())
+    if split and kind is list:
+        return sum(_colons(item, split - 1) for item in value)
+    return orjson.dumps(value).count(b":")
 
 
 _MISSING: Any = object()

@@ -7,11 +7,14 @@ and the app's help, and `explain_rag` gives the reason for one action's rating.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from cspr_tui.domain.case import Rag, Recommendation, RecommendationStatus
 from cspr_tui.domain.quarter import Quarter
 from cspr_tui.errors import CsprError
+from cspr_tui.forms.dates import iso_date
 
 # "Within 30 days of target" (docs/deadlines.md), in calendar days.
 AT_RISK_DAYS = 30
@@ -55,11 +58,21 @@ _NOT_DONE = {RecommendationStatus.NOT_STARTED, RecommendationStatus.IN_PROGRESS}
 def _status(rec: Recommendation) -> RecommendationStatus:
     """The status as the enum: a record read straight from JSON holds the plain string, and
     the rules below compare by identity, so a string would be silently misjudged."""
+    return _status_of(rec.status, rec.id)
+
+
+_STATUSES: dict[Any, RecommendationStatus] = {s.value: s for s in RecommendationStatus}
+
+
+def _status_of(status: Any, rec_id: Any) -> RecommendationStatus:
+    found = _STATUSES.get(status) if isinstance(status, str) else None
+    if found is not None:
+        return found
     try:
-        return RecommendationStatus(rec.status)
+        return RecommendationStatus(status)
     except ValueError:
         raise CsprError(
-            f"Recommendation {rec.id}: status {rec.status!r} is not one of the tracker's statuses."
+            f"Recommendation {rec_id}: status {status!r} is not one of the tracker's statuses."
         ) from None
 
 
@@ -91,6 +104,18 @@ def is_overdue(rec: Recommendation, as_of: date) -> bool:
     """Past its (revised) target and neither done nor stopped (paused, superseded...)."""
     target = effective_target(rec)
     return target is not None and as_of > target and _status(rec) in _NOT_DONE
+
+
+def is_overdue_data(data: Mapping[str, Any], as_of: date) -> bool:
+    """`is_overdue` of a recommendation as a case document holds it (no `Recommendation`
+    built: the recommendations screen's "overdue" filter asks it of every one)."""
+    target = data.get("revised_target_date") or data.get("target_date")
+    if not target:
+        return False
+    if as_of <= (target if isinstance(target, date) else iso_date(target)):
+        return False
+    status = data.get("status", RecommendationStatus.NOT_STARTED.value)
+    return _status_of(status, data.get("id")) in _NOT_DONE
 
 
 def _updated_in(rec: Recommendation, quarter: Quarter) -> bool:

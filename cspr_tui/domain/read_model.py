@@ -2,11 +2,15 @@
 
 Unlocking a large vault must not wait for thousands of `Case` objects, so the read model keeps
 each case's vault document and builds what is asked for, once, on first use: the `Case`
-(on `get`, `list_cases`, a deadline), its lower-case search text (on the first text query;
-domain.search_index indexes its words over the first searches) and its summary (reference,
-pseudonym, stage, agencies; `summaries`). The store hands it each committed document (`put`),
-so exactly what changed is rebuilt; a failed write never reaches it, so the cache stays as
-it was.
+(on `get`, `list_cases`, a deadline), its lower-case search text and its summary
+(reference, pseudonym, stage, agencies; `summaries`). While the vault holds the stored views
+(domain/stored_views.py) the case list reads the stored summaries and a text search the
+stored word index (domain/word_index.py) and, for a phrase, the stored texts of the cases
+holding its words, so neither parses a case; a vault without them (written before them,
+and opened read-only) is searched through texts built from the documents, indexed in
+memory over the first searches (domain/search_index.py). The store hands it each
+committed document (`put`), so exactly what changed is rebuilt; a failed write never
+reaches it, so the cache stays as it was.
 
 Objects returned by `list_cases` and `query` are the cached ones: treat them as read-only
 snapshots. `get` returns a private copy.
@@ -19,14 +23,14 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypedDict, Unpack
 
 import orjson
 from tinydb import TinyDB
 
-from cspr_tui.domain import audit, integrity, stored_views
+from cspr_tui.domain import audit, integrity, stored_views, word_index
 from cspr_tui.domain.calendar import WorkingCalendar, calendar_from_settings
 from cspr_tui.domain.case import Case, Stage
 from cspr_tui.domain.case_json import case_from_data
@@ -35,10 +39,15 @@ from cspr_tui.domain.deadline import (
     DeadlineStatus,
     all_deadlines,
     case_deadlines,
+    due_soon_days,
+    earliest_open,
+    in_order,
     next_deadline,
+    plan_key,
+    planned_open,
 )
 from cspr_tui.domain.integrity import CASES_TABLE
-from cspr_tui.domain.search_index import SearchIndex
+from cspr_tui.domain.search_index import SearchIndex, is_one_word, phrase_words
 from cspr_tui.domain.stored_views import search_text
 from cspr_tui.domain.workflow import TransitionCheck, check_transition
 from cspr_tui.errors import CsprError, UsageError
@@ -90,7 +99,7 @@ class CaseSummary:
 
     `agencies`: the case's agencies, then those asked for an agency report. `next_deadline`:
     the earliest open deadline (domain.deadline) when `summaries(deadlines=True)` asked for
-    it, else None.
+    it, else None. `stage_label`: the stage in the case list's words.
     """
 
     ref: str
@@ -99,6 +108,10 @@ class CaseSummary:
     review_type: str
     agencies: tuple[str, ...]
     next_deadline: Deadline | None = None
+    # The stage as the case list words it (workflow.stage_label: a deferral is named).
+    stage_label: str = ""
+    # The stored deadline plan (stored_views.summary_doc), read by `ReadModel.dashboard`.
+    plan: Any = field(default=None, compare=False, repr=False)
 
 
 def unreadable(exc: BaseException) -> CsprError:
@@ -184,12 +197,15 @@ class CaseEntry:
 def summary_from_view(view: Mapping[str, Any]) -> CaseSummary:
     """A `CaseSummary` from a stored summary (stored_views.summary_doc)."""
     try:
+        stage = _STAGES.get(view["stage"]) or Stage(view["stage"])
         return CaseSummary(
             ref=view["ref"],
             pseudonym=view["pseudonym"],
-            stage=_STAGES.get(view["stage"]) or Stage(view["stage"]),
+            stage=stage,
             review_type=view["review_type"],
             agencies=tuple(view["agencies"]),
+            stage_label=view.get("stage_label") or stage.label,
+            plan=view.get(stored_views.PLAN_FIELD),
         )
     except _BAD_DOCUMENT as exc:
         raise unreadable(exc) from None
@@ -254,7 +270,11 @@ class ReadModel:
         self._has_views: bool | None = None
         self._views: dict[str, CaseSummary] | None = None
         self._views_sorted: list[str] | None = None
-        self._texts: dict[str, str] | None = None
+        self._doc_ids: dict[str, int] = {}  # reference -> document id, for the stored views
+        self._refs_of: dict[int, str] = {}  # and back
+        self._texts: dict[str, str] = {}  # the stored search texts read so far, by reference
+        # Per case: its open deadlines as of a day (`dashboard`), kept against its summary.
+        self._open: dict[str, tuple[CaseSummary, tuple[object, ...], list[Deadline]]] = {}
 
     def today(self) -> date:
         return self._clock()
@@ -277,6 +297,11 @@ class ReadModel:
             self._sorted = None
         return self._cache
 
+    @property
+    def cases_loaded(self) -> bool:
+        """Have the case documents been read (`cases`) since the vault opened?"""
+        return self._cache is not None
+
     def entry(self, ref: str) -> CaseEntry:
         """The case's entry; CaseNotFound (exit 2) when the reference is unknown."""
         entry = self.cases().get(ref)
@@ -292,27 +317,40 @@ class ReadModel:
             self._sorted = None
             self._views_sorted = None
         if ref in self._search.indexed:
-            # Out of the index with the words it was indexed with: the text read before
-            # this save (the stored one has already changed with it).
-            old = self._texts.get(ref) if self._texts is not None else None
+            # Out of the index with the words it was indexed with: the text of the
+            # document read before this save.
             with self._search_lock:
-                self._search.discard(ref, old if old is not None else cases[ref].search_text)
+                self._search.discard(ref, cases[ref].search_text)
         cases[ref] = CaseEntry(doc_id, doc)
+        self._texts.pop(ref, None)  # read again from the stored one this save wrote
         if self._views is not None:
-            self._views[ref] = cases[ref].summary
-        if self._texts is not None:
-            self._texts[ref] = cases[ref].search_text
+            self._views[ref] = self._stored_summary(doc_id) or cases[ref].summary
+            self._doc_ids[ref] = doc_id
+            self._refs_of[doc_id] = ref
         if self._has_views is False:
             self._has_views = None  # the write may have added them (stored_views.ensure)
 
+    def _stored_summary(self, doc_id: int) -> CaseSummary | None:
+        """The summary the save just wrote beside the document (with its deadline plan),
+        if the vault holds this version's."""
+        if not self._stored():
+            return None
+        view = self._db().table(stored_views.SUMMARIES_TABLE, cache_size=0).get(doc_id=doc_id)
+        if not isinstance(view, Mapping) or stored_views.UNREADABLE in view:
+            return None
+        return summary_from_view(view)
+
     def refresh(self) -> None:
         """Forget the cache (after the vault was changed by something other than the store)."""
+        self._open = {}
         self._cache = None
         self._sorted = None
         self._has_views = None
         self._views = None
         self._views_sorted = None
-        self._texts = None
+        self._doc_ids = {}
+        self._refs_of = {}
+        self._texts = {}
         with self._search_lock:
             self._search.clear()
 
@@ -330,9 +368,12 @@ class ReadModel:
             table = self._db().table(stored_views.SUMMARIES_TABLE, cache_size=0)
             with gc_paused():
                 try:
-                    self._views = {view["ref"]: summary_from_view(view) for view in table}
+                    views = {view["ref"]: (view.doc_id, summary_from_view(view)) for view in table}
                 except _BAD_DOCUMENT as exc:  # a case document that cannot be summarised
                     raise unreadable(exc) from None
+            self._views = {ref: summary for ref, (_, summary) in views.items()}
+            self._doc_ids = {ref: doc_id for ref, (doc_id, _) in views.items()}
+            self._refs_of = {doc_id: ref for ref, doc_id in self._doc_ids.items()}
             self._views_sorted = None
         if self._views is not None:
             return self._views
@@ -348,25 +389,51 @@ class ReadModel:
         return [entry.doc["ref"] for entry in self.entries()]
 
     def _text_of(self, ref: str) -> str:
-        """A case's search text: the stored one (the first search parses only the search
-        table) when the vault has them, else built from its document."""
-        if self._texts is None and self._stored():
-            table = self._db().table(stored_views.SEARCH_TABLE, cache_size=0)
-            with gc_paused():
-                try:
-                    self._texts = {view["ref"]: stored_views.text_of_view(view) for view in table}
-                except _BAD_DOCUMENT as exc:  # a case document that cannot be summarised
-                    raise unreadable(exc) from None
-        if self._texts is not None:
-            try:
-                return self._texts[ref]
-            except KeyError:
-                raise unreadable(KeyError(ref)) from None
+        """A case's search text: the stored one (one text table parsed; kept once read, so
+        a later phrase search does not read it again) when the vault has them, else built
+        from its document."""
+        if self._stored():
+            text = self._texts.get(ref)
+            if text is not None:
+                return text
+            self._summary_map()
+            doc_id = self._doc_ids.get(ref)
+            view = stored_views.stored_search(self._db(), doc_id) if doc_id is not None else None
+            if view is None or stored_views.UNREADABLE in view:
+                raise unreadable(KeyError(ref))
+            text = self._texts[ref] = stored_views.text_of_view(view)
+            return text
         return self.cases()[ref].search_text
 
+    def _stored_hits(self, phrase: str, matches: Callable[[str], bool]) -> set[str]:
+        """The references whose stored search text `matches` the phrase: the stored word
+        index gives the cases holding every word of it (the rarest first, stopping at
+        none), the matcher confirms them on their stored texts (not needed for one word);
+        a phrase with no word at all is a scan of every stored text."""
+        views = self._summary_map()
+        wanted = phrase_words(phrase)
+        if not wanted:
+            return {ref for ref in views if matches(self._text_of(ref))}
+        db = self._db()
+        ids: set[int] | None = None
+        for word in sorted(set(wanted), key=len, reverse=True):  # longer words: rarer
+            found = word_index.postings(db, word)
+            ids = found if ids is None else ids & found
+            if not ids:
+                return set()
+        assert ids is not None
+        refs_of = self._refs_of
+        refs = {refs_of[doc_id] for doc_id in ids if doc_id in refs_of}
+        if is_one_word(phrase):
+            return refs
+        return {ref for ref in refs if matches(self._text_of(ref))}
+
     def index_search(self, budget_s: float | None = None) -> bool:
-        """Add cases to the text-search index for at most `budget_s` seconds (None: all);
-        True when every case is in (then a text search costs the size of its answer)."""
+        """Add cases to the in-memory text-search index for at most `budget_s` seconds
+        (None: all); True when every case is in (then a text search costs the size of its
+        answer). A vault with the stored word index needs none: True at once."""
+        if self._stored():
+            return True
         refs = self._summary_map()
         with self._search_lock:
             return self._search.extend(refs, self._text_of, budget_s)
@@ -418,6 +485,58 @@ class ReadModel:
                 result.append(replace(entry.summary, next_deadline=entry.deadline[1]))
         return result
 
+    def plan_context(self) -> stored_views.Deadlines:
+        """What the stored deadline plans are worked out with: these settings, their
+        calendar and today."""
+        return stored_views.Deadlines(self.settings, self.calendar, self._clock())
+
+    def dashboard(
+        self, today: date | None = None
+    ) -> tuple[list[CaseSummary], dict[str, Deadline | None], list[Deadline]]:
+        """What the dashboard shows as of `today`: every summary (by reference), each
+        case's next open deadline (domain.deadline.next_deadline) and every open deadline,
+        overdue first (all_deadlines), from the stored deadline plans when the vault holds
+        them for these settings: no case is read or built. A case without one (planned
+        under other settings, a vault from before the plans, an open pause) is worked out
+        from its document. Each case's answer is kept until its summary, the day or the
+        settings change."""
+        day = today or self._clock()
+        summaries = self.summaries()
+        settings, calendar = self.settings, self.calendar
+        key = plan_key(settings)
+        due_soon = due_soon_days(settings)
+        kept_for = (day, repr(settings), id(calendar))
+        next_due: dict[str, Deadline | None] = {}
+        found: list[Deadline] = []
+        kept = self._open
+        with gc_paused():
+            for summary in summaries:
+                ref = summary.ref
+                known = kept.get(ref)
+                if known is None or known[0] is not summary or known[1] != kept_for:
+                    known = (summary, kept_for, self._open_of(summary, key, day, due_soon))
+                    kept[ref] = known
+                open_ones = known[2]
+                next_due[ref] = earliest_open(open_ones)
+                found.extend(open_ones)
+        return summaries, next_due, in_order(found, settings)
+
+    def _open_of(self, summary: CaseSummary, key: str, day: date, due_soon: int) -> list[Deadline]:
+        """One case's open deadlines as of `day` (see `dashboard`)."""
+        plan = summary.plan
+        try:
+            if isinstance(plan, dict) and plan.get("k") == key:
+                if plan.get("d") is not None:
+                    return planned_open(summary.ref, plan["d"], day, self.calendar, due_soon)
+                if isinstance(plan.get("c"), dict):
+                    case = case_from_data(plan["c"])
+                    found = case_deadlines(case, self.settings, day, self.calendar)
+                    return [deadline for deadline in found if deadline.is_open]
+        except _BAD_DOCUMENT as exc:
+            raise unreadable(exc) from None
+        found = case_deadlines(self.entry(summary.ref).case, self.settings, day, self.calendar)
+        return [deadline for deadline in found if deadline.is_open]
+
     def query(self, **filters: Unpack[CaseFilters]) -> list[Case]:
         """Cases matching every filter given (`CaseFilters`), by reference, served from memory:
         "child a" finds Child A, not "child and adolescent"."""
@@ -460,9 +579,12 @@ class ReadModel:
             refs = self._refs()
             if matches is not None:
                 with self._search_lock:
-                    hits = self._search.hits(
-                        phrase, matches, views, self._text_of, budget_s=SEARCH_INDEX_BUDGET_S
-                    )
+                    if self._stored():
+                        hits = self._stored_hits(phrase, matches)
+                    else:
+                        hits = self._search.hits(
+                            phrase, matches, views, self._text_of, budget_s=SEARCH_INDEX_BUDGET_S
+                        )
                 refs = [ref for ref in refs if ref in hits]
             for ref in refs:
                 summary = views[ref]

@@ -12,10 +12,11 @@ characters in a matching phrase is a whole word of the text it matches, so a cas
 any of the phrase's words cannot match; a phrase that is one word matches exactly the cases
 holding that word.
 
-The index is built lazily and incrementally (`add` per case, from texts the store builds
-anyway), never stored: it holds case words, so it lives and dies with the store (and is
-gone after a lock). A saved case is dropped (`discard`) and indexed again on the next
-search, so the index never answers from a stale text.
+This in-memory index serves a vault without the stored word index (domain/word_index.py,
+which a vault gets at its first save): it is built lazily and incrementally (`add` per
+case, from texts the store builds anyway), never stored: it holds case words, so it lives
+and dies with the store (and is gone after a lock). A saved case is dropped (`discard`)
+and indexed again on the next search, so the index never answers from a stale text.
 """
 
 from __future__ import annotations
@@ -24,19 +25,31 @@ import re
 import time
 from collections.abc import Callable, Collection, Iterable
 
-__all__ = ["SearchIndex", "phrase_words", "words"]
+__all__ = ["SearchIndex", "is_one_word", "phrase_words", "words"]
 
 _WORD = re.compile(r"\w+")
+# For ASCII text: every character that is not a word character (\w) becomes a space, so
+# splitting on white space gives the same runs as the pattern, three times as fast (a save
+# splits a case's text into words for the stored index).
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_ASCII_BREAKS = {code: " " for code in range(128) if chr(code) not in _ASCII_WORD}
 
 
 def words(text: str) -> set[str]:
-    """The distinct words of an already case-folded text."""
+    """The distinct words of an already case-folded text (maximal runs of `\\w`)."""
+    if text.isascii():
+        return set(text.translate(_ASCII_BREAKS).split())
     return set(_WORD.findall(text))
 
 
 def phrase_words(phrase: str) -> list[str]:
     """The words a matching text must hold, rarest-first order not known here."""
     return _WORD.findall(phrase)
+
+
+def is_one_word(phrase: str) -> bool:
+    """A phrase that is exactly one word: the cases holding it are its matches."""
+    return _WORD.fullmatch(phrase) is not None
 
 
 class SearchIndex:
@@ -97,8 +110,7 @@ class SearchIndex:
 
     def is_one_word(self, phrase: str) -> bool:
         """A phrase that is exactly one word: its candidates are its matches."""
-        found = _WORD.fullmatch(phrase)
-        return found is not None
+        return is_one_word(phrase)
 
     def add_many(self, items: Iterable[tuple[str, str]]) -> None:
         for ref, text in items:

@@ -15,6 +15,7 @@ them as read-only. `get` returns a private copy. Change cases only through the s
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 from datetime import UTC, date, datetime
@@ -372,14 +373,26 @@ class CaseStore(UnitOfWork):
             agency_report.mark_sent(case, agency, token=token, version=version, day=self.today())
 
     @serialised
-    def import_cases(self, cases: Iterable[Case], *, source: str = "") -> tuple[int, int]:
+    def import_cases(
+        self,
+        cases: Iterable[Case],
+        *,
+        source: str = "",
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> tuple[int, int]:
         """Add new cases and replace existing ones, all in one transaction (audited).
 
         Returns (added, updated). Nothing is written when anything fails. Cases and audit
-        entries are written in bulk, so importing thousands of cases stays quick.
+        entries are written in bulk, so importing thousands of cases stays quick. With
+        `progress`, the save tells how it goes: ("preparing", cases, total) as each case's
+        document and audit entry are built, then the steps of `save_progress`.
         """
         cached = self.cases()
         stored = lambda ref: cached[ref].case if ref in cached else None  # noqa: E731
-        plan = import_plan.plan_import(cases, stored, who=self.actor, source=source)
-        self.commit_import(plan)
+        planned = None if progress is None else functools.partial(progress, "preparing")
+        plan = import_plan.plan_import(
+            cases, stored, who=self.actor, source=source, progress=planned
+        )
+        with self.save_progress(progress):
+            self.commit_import(plan)
         return len(plan.new_docs), len(plan.replacements)

@@ -75,12 +75,42 @@ class UnitOfWork(ReadModel):
         self._lock = threading.RLock()
         # Every save that touches a case also writes its stored summary and search text.
         derive_on_save = getattr(vault, "derive_on_save", None)
+        # What a long save tells as it goes (`save_progress`): None, or (step, done, total).
+        self._progress: Callable[[str, int, int], None] | None = None
         if derive_on_save is not None:
-            derive_on_save(CASES_TABLE, functools.partial(stored_views.sync, vault.db))
+            derive_on_save(CASES_TABLE, self._sync_views)
 
     @property
     def db(self) -> TinyDB:
         return self.vault.db
+
+    def _sync_views(self, doc_ids: list[int]) -> None:
+        """The stored views of the documents a save touched, deadline plans worked out with
+        the store's settings (domain/stored_views.py `sync`); an import's save tells its
+        progress ("indexing", cases, total) when `save_progress` asked for it."""
+        progress = self._progress
+        told = None if progress is None else functools.partial(progress, "indexing")
+        stored_views.sync(self.vault.db, doc_ids, self.plan_context(), progress=told)
+
+    @contextmanager
+    def save_progress(self, progress: Callable[[str, int, int], None] | None) -> Iterator[None]:
+        """While the block runs, a save tells `progress` how it goes: ("indexing", cases,
+        total) as the cases' summaries and search texts are written, then ("writing",
+        bytes, size) as a snapshot is sealed into the file (an import's save)."""
+        if progress is None:
+            yield
+            return
+        vault = self.vault
+        writes = hasattr(vault, "write_progress")
+        self._progress = progress
+        if writes:
+            vault.write_progress = functools.partial(progress, "writing")  # type: ignore[attr-defined]
+        try:
+            yield
+        finally:
+            self._progress = None
+            if writes:
+                vault.write_progress = None  # type: ignore[attr-defined]
 
     @property
     def reviewer_name(self) -> str:

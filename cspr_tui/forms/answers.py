@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from cspr_tui.forms.dates import DateFormatError, parse_iso_date
-from cspr_tui.forms.expression import Expression, ExpressionError, Scope
+from cspr_tui.forms.expression import Expression, Scope
 
 if TYPE_CHECKING:
     from cspr_tui.forms.model import Field, Form
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Issue",
     "IssueCode",
+    "RecordAnswers",
     "Severity",
     "check_condition",
     "is_empty",
@@ -90,6 +91,41 @@ def typed_value(item: Field | None, value: Any) -> Any:
     return value
 
 
+class RecordAnswers:
+    """What conditions see of one record's answers, each worked out once: a record check
+    asks the same names for every field and every row (an incident date in every child's
+    rules), and the answers do not change while it runs."""
+
+    def __init__(self, form: Form | None, values: Mapping[str, Any]) -> None:
+        self.form, self.values = form, values
+        self._tops: dict[str, Any] = {}
+        self._groups: dict[tuple[str, str], Any] = {}
+
+    def top(self, name: str) -> Any:
+        """A top-level answer as conditions see it (`typed_value`)."""
+        if name not in self._tops:
+            form = self.form
+            self._tops[name] = typed_value(
+                form.field(name) if form else None, self.values.get(name)
+            )
+        return self._tops[name]
+
+    def group(self, group: str, name: str) -> Any:
+        """Every row's typed answer to `name` in the group `group`, the empty ones left out
+        (None when the group holds no rows)."""
+        key = (group, name)
+        if key not in self._groups:
+            form = self.form
+            item, rows = (form.field(group) if form else None), self.values.get(group)
+            found: Any = None
+            if isinstance(rows, list):
+                sub = item.field(name) if item else None
+                typed = [typed_value(sub, r.get(name)) for r in rows if isinstance(r, Mapping)]
+                found = [v for v in typed if v is not None]
+            self._groups[key] = found
+        return self._groups[key]
+
+
 def make_scope(
     form: Form | None,
     values: Mapping[str, Any],
@@ -98,11 +134,11 @@ def make_scope(
     position: int,
     *,
     today: dt.date | None = None,
+    answers: RecordAnswers | None = None,
 ) -> Scope:
-    """Resolve names for a condition: the current row's fields first, then the form's."""
-
-    def top(name: str) -> tuple[Field | None, Any]:
-        return (form.field(name) if form else None), values.get(name)
+    """Resolve names for a condition: the current row's fields first, then the form's.
+    `answers`, shared by the scopes of one record check, works each answer out once."""
+    record = answers if answers is not None else RecordAnswers(form, values)
 
     def lookup(parts: tuple[str, ...]) -> Any:
         if len(parts) == 1:
@@ -111,24 +147,15 @@ def make_scope(
                 sub = repeat.field(name)
                 if sub is not None:
                     return typed_value(sub, row.get(name))
-            item, value = top(name)
-            return typed_value(item, value)
+            return record.top(name)
         group, name = parts
         if repeat is not None and row is not None and group == repeat.id:
             return typed_value(repeat.field(name), row.get(name))
-        item, rows = top(group)
-        if not isinstance(rows, list):
-            return None
-        sub = item.field(name) if item else None
-        found = [typed_value(sub, r.get(name)) for r in rows if isinstance(r, Mapping)]
-        return [v for v in found if v is not None]
+        return record.group(group, name)
 
     return Scope(lookup, position=position + 1 if repeat is not None else None, today=today)
 
 
 def check_condition(expression: Expression, scope: Scope) -> bool | None:
     """Evaluate a condition; a value the condition cannot handle counts as unknown."""
-    try:
-        return expression.test(scope)
-    except ExpressionError:
-        return None
+    return expression.truth(scope)

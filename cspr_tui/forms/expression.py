@@ -650,6 +650,18 @@ class Expression:
         """The condition as true, false or unknown (an empty answer was involved)."""
         return _truth(self.evaluate(scope))
 
+    def truth(self, scope: Scope) -> bool | None:
+        """`test` with a condition that cannot be evaluated as unknown (None), in one call:
+        what `answers.check_condition` gives, for every rule of every field checked."""
+        try:
+            value = self._run(scope)
+        except (ExpressionError, TypeError, ValueError, OverflowError, RecursionError):
+            return None
+        try:
+            return _truth(value)
+        except ExpressionError:
+            return None
+
     def references(self) -> list[tuple[str, ...]]:
         """Every field the condition reads, so a template check can flag unknown names."""
         return _references(self.tree)

@@ -145,21 +145,34 @@ class Field:
 
     # -- conditions ---------------------------------------------------------------------
     def is_visible(
-        self, values: Mapping[str, Any], row: Mapping[str, Any] | None = None, position: int = 0
+        self,
+        values: Mapping[str, Any],
+        row: Mapping[str, Any] | None = None,
+        position: int = 0,
+        *,
+        scope: Scope | None = None,
     ) -> bool:
-        """A field shows unless its `show_if` is false or unknown (a hidden field is ignored)."""
+        """A field shows unless its `show_if` is false or unknown (a hidden field is ignored).
+        `scope`: one already made for this row (a record check shares one per row)."""
         if self.show_if is None:
             return True
-        return check_condition(self.show_if, self._scope(values, row, position)) is True
+        return check_condition(self.show_if, scope or self._scope(values, row, position)) is True
 
     def is_required(
-        self, values: Mapping[str, Any], row: Mapping[str, Any] | None = None, position: int = 0
+        self,
+        values: Mapping[str, Any],
+        row: Mapping[str, Any] | None = None,
+        position: int = 0,
+        *,
+        scope: Scope | None = None,
     ) -> bool:
         if self.required:
             return True
         if self.required_if is None:
             return False
-        return check_condition(self.required_if, self._scope(values, row, position)) is True
+        return (
+            check_condition(self.required_if, scope or self._scope(values, row, position)) is True
+        )
 
     def _scope(
         self, values: Mapping[str, Any], row: Mapping[str, Any] | None, position: int
@@ -348,10 +361,11 @@ class Section:
     show_if: Expression | None = None
     form: Form | None = dc_field(default=None, repr=False)
 
-    def is_visible(self, values: Mapping[str, Any]) -> bool:
+    def is_visible(self, values: Mapping[str, Any], *, scope: Scope | None = None) -> bool:
         if self.show_if is None:
             return True
-        return check_condition(self.show_if, make_scope(self.form, values, None, None, 0)) is True
+        scope = scope or make_scope(self.form, values, None, None, 0)
+        return check_condition(self.show_if, scope) is True
 
 
 @dataclass(eq=False)
@@ -422,8 +436,10 @@ class Form:
         finishing: bool = True,
         template_version: int | None = None,
         today: dt.date | None = None,
+        errors_only: bool = False,
     ) -> list[Issue]:
-        """Every problem with a record, errors and warnings, in form order.
+        """Every problem with a record, errors and warnings, in form order (the errors
+        alone with `errors_only`: the same ones, in the same order).
 
         `finishing=False` checks a draft: missing answers are fine, impossible ones are not.
         A record captured with an older `template_version` is read leniently: answers the
@@ -431,7 +447,9 @@ class Form:
         `today` is what `today()` means in the rules (the store's clock; default the date).
         """
         lenient = template_version is not None and template_version < self.version
-        return validate_record(self, values, finishing=finishing, lenient=lenient, today=today)
+        return validate_record(
+            self, values, finishing=finishing, lenient=lenient, today=today, errors_only=errors_only
+        )
 
 
 class FormSet(Mapping[str, Form]):

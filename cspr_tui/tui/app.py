@@ -12,13 +12,14 @@ import sys
 import time
 from collections.abc import Iterable
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.widget import AwaitMount
 
 from cspr_tui.domain.derived_cache import DerivedCache
 from cspr_tui.errors import CsprError
@@ -39,7 +40,29 @@ class CsprApp(App[None]):
     """The cspr case vault app; build it with `make_app`."""
 
     TITLE = "cspr"
-    CSS_PATH = "app.tcss"
+    # Every screen's stylesheet too, read once as the app starts. A screen's own CSS_PATH is
+    # otherwise read when it is first shown, and each new file makes Textual parse the whole
+    # stylesheet again and restyle every widget of the app (30-70 ms on the first opening
+    # of a case, a form or the recommendations, on the reviewer's key). The rules are the
+    # same either way; tests/tui/test_layouts.py checks every screen's file is listed here.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        "app.tcss",
+        *(
+            f"screens/{name}.tcss"
+            for name in (
+                "unlock",
+                "dashboard",
+                "case",
+                "form",
+                "recommendations",
+                "chronology",
+                "people",
+                "settings",
+                "help",
+                "redaction_review",
+            )
+        ),
+    ]
     COMMANDS = App.COMMANDS | {CaseCommands}
     ENABLE_COMMAND_PALETTE = True
     # Case data must not leave the screen by mouse selection (each case screen also says so).
@@ -74,12 +97,15 @@ class CsprApp(App[None]):
         self.lock_message = ""
         self.pending_restore: tuple[Path, str] | None = None
         self.sub_title = self.vault_path.name
-        self.key_gate = KeyGate(self, super().on_event)
+        self.key_gate = KeyGate(self, self._dispatch_key)
         self.recs_filters: dict[str, object] = {}  # the recommendations screen's filters
         # Per case: its deadlines and rated recommendations (forgotten on lock).
         self.derived = DerivedCache()
         # Where the reviewer was when the vault locked: (case ref, tab, form id, agency).
         self.return_to: tuple[str, str, str | None, str | None] | None = None
+        # How many scrubs of freed memory have run (two a lock: at once, and once the unlock
+        # screen is drawn and the old screens' frames are freed).
+        self.scrubs = 0
         if settings.theme:
             self.theme = settings.theme if settings.theme in self.available_themes else self.theme
 
@@ -149,6 +175,17 @@ class CsprApp(App[None]):
         await self._return_to_where_it_was()
         if not (self.settings.reviewer_name or "").strip():
             self._ask_reviewer_name()
+
+    def _get_screen(self, screen: Screen | str) -> tuple[Screen, AwaitMount]:
+        """Textual's (private: tests/tui/test_layouts.py checks it is still there), with its
+        wait for a new screen to mount made a `ScreenMounted`: no second layout of a screen
+        laid out since it mounted (styled_screen.py says why)."""
+        from cspr_tui.tui.styled_screen import ScreenMounted
+
+        found, await_mount = super()._get_screen(screen)
+        if type(await_mount) is AwaitMount:
+            await_mount.__class__ = ScreenMounted  # the same wait, already queued by Textual
+        return found, await_mount
 
     def styled_already(self, screen: Screen) -> Screen:
         """A new screen for a mode switch, without Textual's whole-app restyle.
@@ -250,6 +287,7 @@ class CsprApp(App[None]):
         if redaction is not None:  # an export or a redaction review ran in this session
             redaction.forget_cached_words()
         scrub_freed_memory()
+        self.scrubs += 1
 
     async def action_quit(self) -> None:
         """Keep open drafts, close the vault (releasing its lock), then leave."""
@@ -286,6 +324,18 @@ class CsprApp(App[None]):
             return
         await super().on_event(event)
 
+    async def _dispatch_key(self, event: events.Event) -> None:
+        """Hand one key from the gate to Textual. A command key (ctrl+s, ctrl+n...) on a
+        drop-down opened by typing first takes the choice its letters found, then waits
+        its turn again, so the command sees the answer stored (`take_typed_choice`)."""
+        if isinstance(event, events.Key) and event.key.startswith("ctrl+"):
+            from cspr_tui.tui.widgets.choice_select import take_typed_choice
+
+            if take_typed_choice(self.focused):
+                self.key_gate.backlog.appendleft(event)
+                return
+        await super().on_event(event)
+
     @property
     def keys_pending(self) -> int:
         """Keys received from the terminal and not yet fully handled."""
@@ -313,6 +363,7 @@ class CsprApp(App[None]):
             "show_dashboard",
             "show_recs",
             "export",
+            "import_cases",
             "show_settings",
             "rekey",
             "open_case",
@@ -347,9 +398,22 @@ class CsprApp(App[None]):
             self.push_screen(CaseScreen(ref))
             self.push_screen(FormScreen(ref, "referral"))
 
+    def load_cases_aside(self) -> None:
+        """Read the case documents (not done at unlock: the dashboard reads only the stored
+        summaries) with the collector off, and set them aside from it as the unlock sets
+        aside what it reads (`session.built_aside`): a thousand documents are millions of
+        objects, which every later full collection would rescan on some key press."""
+        from cspr_tui.tui.session import built_aside
+
+        store = self.store
+        if not store.cases_loaded:
+            with built_aside():
+                store.cases()
+
     def action_open_case(self, ref: str) -> None:
         from cspr_tui.tui.screens.case import CaseScreen
 
+        self.load_cases_aside()
         self.push_screen(CaseScreen(ref))
 
     def action_show_people(self, ref: str) -> None:
@@ -368,12 +432,27 @@ class CsprApp(App[None]):
         from cspr_tui.tui.screens.recommendations import RecommendationsScreen
 
         if not isinstance(self.screen, RecommendationsScreen):
+            self.load_cases_aside()
             self.push_screen(RecommendationsScreen())
 
     def action_export(self, kind: str = "tracker", ref: str | None = None) -> None:
         from cspr_tui.tui.dialogs.export import ExportDialog
 
         self.push_screen(ExportDialog(kind, ref))
+
+    def action_import_cases(self) -> None:
+        """Cases from a JSON file, with progress, all or nothing (as `cspr import`)."""
+        from cspr_tui.tui.dialogs.import_cases import ImportCasesDialog
+
+        def imported(done) -> None:
+            if done is not None:
+                self.notify(
+                    f"{done.cases:,} case(s) imported from {done.source}: "
+                    f"{done.added:,} new, {done.updated:,} updated.",
+                    timeout=4,
+                )
+
+        self.push_screen(ImportCasesDialog(), imported)
 
     def action_show_settings(self) -> None:
         from cspr_tui.tui.screens.settings import SettingsScreen

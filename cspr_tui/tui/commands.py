@@ -32,6 +32,9 @@ COMMANDS: tuple[PaletteCommand, ...] = (
     PaletteCommand(
         "export: case report", "Referral, rapid review or final report", "export('case')"
     ),
+    PaletteCommand(
+        "import: cases from JSON", "Add or update cases from a case JSON file", "import_cases"
+    ),
     PaletteCommand("settings: open", "Reviewer name, idle lock, backups, theme", "show_settings"),
     PaletteCommand("vault: change passphrase", "Rewrap the vault with a new passphrase", "rekey"),
     PaletteCommand("vault: backups", "List and restore automatic backups", "show_settings"),

@@ -33,6 +33,9 @@ FIRST_LOOK = 0.0005  # seconds before the first look after a key (and a quiet ap
 LONGEST_LOOK = 0.004  # a busy screen is looked at less and less often, down to this
 MAX_WORKER_WAIT = 60.0  # a worker that runs longer than this no longer holds the keys
 ESCAPE_HATCHES = frozenset({"ctrl+q", "ctrl+l"})  # a way out when the app is busy for long
+# Workers that run while the reviewer goes on typing (the case import's progress dialog
+# must hear escape): keys are not held back for them.
+BACKGROUND_GROUPS = frozenset({"case-import"})
 
 
 def busy(node) -> bool:
@@ -157,7 +160,10 @@ class KeyGate:
         return not (layout_pending(app.screen) and waited < LAYOUT_WAIT)
 
     def working(self) -> bool:
-        return any(worker.is_running for worker in self.app.workers)
+        return any(
+            worker.is_running and getattr(worker, "group", "") not in BACKGROUND_GROUPS
+            for worker in self.app.workers
+        )
 
     async def _check(self) -> None:
         self.last_look = time.monotonic()

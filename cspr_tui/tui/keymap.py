@@ -25,6 +25,7 @@ KEYBOARD_MAP: tuple[tuple[str, str, str], ...] = (
     ("Dashboard", "d", "Dates: go to the deadlines panel (overdue first)"),
     ("Dashboard", "r", "Recommendations across cases"),
     ("Dashboard", "x", "Export"),
+    ("Dashboard", "i", "Import cases from a JSON file (escape cancels)"),
     ("Dashboard", "o", "Setup: settings, passphrase and backups"),
     ("Case", "1-9", "Tabs: summary, referral, screening, ... audit"),
     ("Case", "0", "People tab: the pseudonym key (e there edits it)"),

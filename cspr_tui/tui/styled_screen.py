@@ -7,16 +7,38 @@ form screen that is a few hundred styled parts, tens of milliseconds a key. A re
 restyles when something it depends on changed since the screen was last styled: the
 stylesheet (a theme), or whether the terminal has focus. A widget whose classes change while
 its screen is hidden is restyled there and then (it is still mounted).
+
+Nor is it laid out twice at the same size. A screen's first layout sends a `Resize` to every
+widget it shows, the screen itself among them, and Textual answers the screen's one with a
+second whole layout (and a full redraw) of the screen and of every screen under it, at the
+size it was just laid out at: on a case, form or recommendations screen that is 20-40 ms a
+key. A real change of size is still laid out, and anything that asks for a layout (a widget
+mounted, shown or resized) still gets one on the refresh timer as before.
+
+Nor laid out again once it has mounted. When a screen is pushed, Textual waits for it to
+mount and then asks for a layout of it (`App._get_screen` queues an `AwaitMount`); by then
+the screen's first layout, on resuming, has already arranged every widget it composed (all
+of them are mounted before the screen is), so that second layout and full redraw repeated
+the first: 10-20 ms on opening a form or the recommendations. `ScreenMounted` skips it for
+a screen laid out since it mounted; whatever changes afterwards asks for its own layout.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+import sys
+import time
+from collections.abc import Generator
+from typing import Any, Self, TypeVar
 
-from textual import events, on
+from textual import events, messages, on
+from textual.geometry import Size
 from textual.screen import Screen
+from textual.widget import AwaitMount, Widget
 
 ResultType = TypeVar("ResultType")
+
+# The clock Textual stamps each message with (`Message.time`): monotonic, except on Windows.
+get_time = time.perf_counter if sys.platform == "win32" else time.monotonic
 
 
 class StyledOnceScreen(Screen[ResultType]):
@@ -26,6 +48,9 @@ class StyledOnceScreen(Screen[ResultType]):
         super().__init__(*args, **kwargs)
         self._styled_for: tuple | None = None  # what the styles were worked out for
         self._keep_styles_once = False
+        self.laid_out_mounted = False  # laid out since it finished mounting (`ScreenMounted`)
+        self._awaiting_mount = 0  # Textual's waits for the screen to mount now running
+        self._laid_out_at = float("-inf")  # when its last whole layout began (Textual's clock)
 
     def _style_inputs(self) -> tuple:
         # `_css_update_count` is Textual's private stylesheet version (app.styled_already
@@ -53,3 +78,82 @@ class StyledOnceScreen(Screen[ResultType]):
             return
         super().update_node_styles(animate)
         self._styled_for = self._style_inputs()
+
+    def _refresh_layout(self, size: Size | None = None, scroll: bool = False) -> None:
+        """Textual's private layout pass (tests/tui/test_layouts.py fails loudly if it goes),
+        without the second whole layout it asks for straight after: a pass sets every
+        widget's virtual size from the arrangement it just made, and each change asks for a
+        layout again (on a case, form or recommendations screen, half the cost of opening
+        it). The arrangement already holds those sizes; a scrollbar that comes or goes still
+        asks for its own layout (`Widget._refresh_scrollbars`), as does anything else."""
+        whole = not scroll and bool(self.outer_size if size is None else size)
+        if whole:
+            # A whole layout arranges every widget as it is now, so a layout asked for before
+            # it is done by it. Textual clears this flag only after a layout run by its
+            # refresh timer; the one a screen runs as it resumes left it set, and the timer
+            # then laid the whole screen out again for requests already served (`_layout_
+            # required` is Textual's private flag: tests/tui/test_layouts.py). A request
+            # made during or after this layout sets it again.
+            self._layout_required = False
+            self._laid_out_at = get_time()
+        virtual_size = Widget.virtual_size
+        layout = virtual_size._layout
+        virtual_size._layout = False
+        try:
+            super()._refresh_layout(size, scroll)
+        finally:
+            virtual_size._layout = layout
+        if whole and self.is_mounted:
+            self.laid_out_mounted = True
+
+    def refresh(
+        self, *regions: Any, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        """As Textual's, except the layout and redraw Textual's wait for the mount asks for
+        once the screen has been laid out since it mounted (`ScreenMounted`)."""
+        if layout and self._awaiting_mount and self.laid_out_mounted and not recompose:
+            return self
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    async def _on_layout(self, message: messages.Layout) -> None:
+        """Textual's handler of a widget's request for a layout (private: tests/tui/
+        test_layouts.py), except a request sent before the screen's last whole layout
+        began: that layout arranged the widget as it was then, already changed. A widget
+        asks by message, on its next idle after it changed; many ask while a new screen
+        mounts and are read only after the screen has been laid out as it resumed, and
+        each of those laid the whole screen out and redrew it again."""
+        if message.time < self._laid_out_at:
+            message.stop()
+            message.prevent_default()
+            return
+        await super()._on_layout(message)
+
+    def _screen_resized(self, size: Size) -> None:
+        """Textual's private hook for a `Resize` of the screen (tests/tui/test_layouts.py
+        fails loudly if it goes): skipped when the screen was last laid out at `size`."""
+        if self._compositor.size == size:
+            return  # a layout asked for meanwhile is still done, on the refresh timer
+        super()._screen_resized(size)
+
+
+class ScreenMounted(AwaitMount):
+    """Textual's wait for a pushed screen to mount (`AwaitMount`), without the layout it
+    then asks for when the screen has been laid out since it mounted (the module's
+    docstring). `CsprApp._get_screen` makes Textual's wait one of these; `_parent` and
+    `_widgets` are Textual's private names, as is `App._get_screen` (tests/tui/
+    test_layouts.py fails loudly if they go)."""
+
+    def __await__(self) -> Generator[Any, None, None]:
+        screen = self._parent
+
+        async def await_mount() -> None:
+            styled = isinstance(screen, StyledOnceScreen)
+            if styled:
+                screen._awaiting_mount += 1  # the app's wait, and whoever awaits the push
+            try:
+                await AwaitMount(screen, self._widgets)  # Textual's own wait
+            finally:
+                if styled:
+                    screen._awaiting_mount -= 1
+
+        return await_mount().__await__()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterable
 from pathlib import Path
 
 TEMP_MARK = ".tmp-"
@@ -18,15 +19,18 @@ def temp_path_for(path: Path) -> Path:
     return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
 
 
-def write_temp(path: Path, data: bytes) -> Path:
-    """Write `data` to a fresh owner-only temporary file beside `path` and fsync it."""
+def write_temp(path: Path, data: bytes | bytearray | Iterable[bytes]) -> Path:
+    """Write `data` (bytes, or chunks of them as a sealed stream gives them out) to a fresh
+    owner-only temporary file beside `path` and fsync it."""
     tmp = temp_path_for(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
+        chunks = [data] if isinstance(data, bytes | bytearray) else data
+        for chunk in chunks:
+            view = memoryview(chunk)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
         os.fsync(fd)
     except BaseException:
         os.close(fd)
@@ -44,7 +48,7 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def replace_file(path: Path, data: bytes) -> None:
+def replace_file(path: Path, data: bytes | bytearray) -> None:
     """Atomically give `path` the contents `data`."""
     tmp = write_temp(path, data)
     try:
@@ -55,7 +59,7 @@ def replace_file(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
-def create_file(path: Path, data: bytes) -> None:
+def create_file(path: Path, data: bytes | bytearray) -> None:
     """Atomically create `path`; FileExistsError if anything is already there."""
     tmp = write_temp(path, data)
     try:

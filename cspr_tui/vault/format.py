@@ -201,7 +201,7 @@ class Header:
         return (self.kdf, self.salt)
 
 
-def parse_header(blob: bytes, path: Path) -> Header:
+def parse_header(blob: bytes | bytearray, path: Path) -> Header:
     """Parse and bound-check the header; raise VaultDamaged naming what is wrong."""
 
     def refuse(reason: str) -> VaultDamaged:
@@ -219,8 +219,8 @@ def parse_header(blob: bytes, path: Path) -> Header:
     layout, size = (_FIELDS, HEADER_SIZE) if version == 1 else (_FIELDS2, HEADER2_SIZE)
     if len(blob) < size + TAG_SIZE:
         raise refuse(f"the file is truncated ({len(blob)} bytes)")
-    fields = blob[: layout.size]
-    if not checksum_matches(fields, blob[layout.size : size]):
+    fields = bytes(blob[: layout.size])
+    if not checksum_matches(fields, bytes(blob[layout.size : size])):
         if version not in SUPPORTED_VERSIONS:
             raise refuse(
                 f"unknown format version {version} or a damaged header (a newer cspr may be needed)"

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from cspr_tui.errors import CsprError
 from cspr_tui.vault.format import NONCE_SIZE, TAG_SIZE, checksum_matches, with_checksum
 from cspr_tui.vault.format import damaged as _damaged
 
@@ -78,12 +80,129 @@ def seal_frame(
     return prefix + sealed
 
 
-def frame_tag(frame: bytes) -> bytes:
-    return frame[-TAG_SIZE:]
+def sealed_after(
+    head: bytes, key: bytes, seq: int, kind: int, prev_tag: bytes, plaintext: bytes
+) -> bytearray:
+    """`head` (the file's header) then one frame, sealed straight into one buffer: the same
+    bytes as `head + seal_frame(head, ...)`, without the two whole copies that joining
+    them makes (a snapshot of 100 MiB would otherwise be held three times over)."""
+    nonce = os.urandom(NONCE_SIZE)
+    prefix = _prefix(seq, kind, len(plaintext) + TAG_SIZE, nonce)
+    start = len(head) + len(prefix)
+    out = bytearray(start + len(plaintext) + TAG_SIZE)
+    out[: len(head)] = head
+    out[len(head) : start] = prefix
+    AESGCM(key).encrypt_into(nonce, plaintext, head + prefix + prev_tag, memoryview(out)[start:])
+    return out
+
+
+# How much plaintext is encrypted (or authenticated on reading back) per step when a
+# snapshot is sealed as a stream.
+STREAM_CHUNK = 1 << 20
+
+
+class SealedStream:
+    """`head` (the file's header) then one frame sealed from `pieces` (the plaintext in
+    parts, never joined), given out a chunk at a time: the same bytes as `sealed_after`
+    with the plaintext joined, but a large snapshot is written to the file without its
+    whole plaintext or its whole sealed copy ever in memory. `pieces` is a list, or any
+    iterable with its total `length` given (a snapshot's parts made as they are taken,
+    `snapshot_stream`). `size` is known at once; `tag` once every chunk has been taken."""
+
+    def __init__(
+        self,
+        head: bytes,
+        key: bytes,
+        seq: int,
+        kind: int,
+        prev_tag: bytes,
+        pieces: Iterable[bytes | memoryview],
+        length: int | None = None,
+    ) -> None:
+        self.nonce = os.urandom(NONCE_SIZE)
+        if length is None:
+            pieces = list(pieces)
+            length = sum(len(piece) for piece in pieces)
+        self.length = length
+        self.head = head
+        self.prefix = _prefix(seq, kind, length + TAG_SIZE, self.nonce)
+        self.size = len(head) + len(self.prefix) + length + TAG_SIZE
+        self._key = key
+        self._aad = head + self.prefix + prev_tag
+        self._pieces: Iterable[bytes | memoryview] | None = pieces
+        self.tag: bytes | None = None
+        # told (bytes given out, size) after each MiB or so and at the end: a long save's
+        # progress (an import's), never more often than that however small the parts
+        self.report: Callable[[int, int], None] | None = None
+
+    def __iter__(self) -> Iterator[bytes]:
+        if self._pieces is None:
+            raise RuntimeError("a sealed stream is given out once")
+        encryptor = Cipher(algorithms.AES(self._key), modes.GCM(self.nonce)).encryptor()
+        encryptor.authenticate_additional_data(self._aad)
+        yield self.head + self.prefix
+        given, report = len(self.head) + len(self.prefix), self.report
+        due, sealed = given + STREAM_CHUNK, 0
+        pieces, self._pieces = iter(self._pieces), None  # each part let go once sealed
+        for piece in pieces:
+            view = memoryview(piece)
+            del piece
+            sealed += len(view)
+            if sealed > self.length:
+                break
+            for at in range(0, len(view), STREAM_CHUNK):
+                chunk = encryptor.update(view[at : at + STREAM_CHUNK])
+                yield chunk
+                given += len(chunk)
+                if report is not None and given >= due:
+                    report(given, self.size)
+                    due = given + STREAM_CHUNK
+            del view
+        if sealed != self.length:  # parts that do not add up to the length in the prefix
+            raise CsprError("the vault's snapshot did not add up to its length; nothing was saved.")
+        encryptor.finalize()
+        self.tag = encryptor.tag
+        yield self.tag
+        if report is not None:
+            report(self.size, self.size)
+
+
+def authenticate_file(
+    path: Path, head: bytes, prefix: bytes, size: int, key: bytes, tag: bytes
+) -> bool:
+    """Does the file at `path` hold exactly `head`, then one frame with this `prefix` and
+    `tag` whose body authenticates under `key` (the snapshot's associated data: header,
+    prefix, no previous tag)? Read and decrypted a piece at a time (the plaintext thrown
+    away), so reading back a large snapshot holds neither the file nor its plaintext."""
+    start = len(head) + len(prefix)
+    with path.open("rb", buffering=0) as handle:
+        if os.fstat(handle.fileno()).st_size != size or handle.read(start) != head + prefix:
+            return False
+        (_seq, _kind, _length, nonce) = _PREFIX.unpack(prefix[: _PREFIX.size])
+        decryptor = Cipher(algorithms.AES(key), modes.GCM(nonce, tag)).decryptor()
+        decryptor.authenticate_additional_data(head + prefix + NO_TAG)
+        left = size - start - TAG_SIZE
+        while left > 0:
+            piece = handle.read(min(STREAM_CHUNK, left))
+            if not piece:
+                return False
+            decryptor.update(piece)
+            left -= len(piece)
+        if handle.read(TAG_SIZE + 1) != tag:
+            return False
+        try:
+            decryptor.finalize()
+        except InvalidTag:
+            return False
+    return True
+
+
+def frame_tag(frame: bytes | bytearray) -> bytes:
+    return bytes(frame[-TAG_SIZE:])
 
 
 def iter_frames(
-    blob: bytes, header_size: int, path: Path
+    blob: bytes | bytearray, header_size: int, path: Path
 ) -> Iterator[tuple[int, int, int, bytes, int, int, bool]]:
     """(seq, kind, start, nonce, body start, end, complete) of each frame whose prefix is
     whole and checks out; stops at the first that is not (the caller decides torn or not)."""
@@ -92,8 +211,8 @@ def iter_frames(
     while pos < size:
         if size - pos < PREFIX_SIZE:
             return
-        fields = blob[pos : pos + _PREFIX.size]
-        if not checksum_matches(fields, blob[pos + _PREFIX.size : pos + PREFIX_SIZE]):
+        fields = bytes(blob[pos : pos + _PREFIX.size])
+        if not checksum_matches(fields, bytes(blob[pos + _PREFIX.size : pos + PREFIX_SIZE])):
             return
         seq, kind, length, nonce = _PREFIX.unpack(fields)
         if length < TAG_SIZE or length > MAX_FRAME:
@@ -107,7 +226,7 @@ def iter_frames(
 
 
 def replay(
-    blob: bytes,
+    blob: bytes | bytearray,
     header_raw: bytes,
     key: bytes,
     path: Path,
@@ -154,7 +273,7 @@ def replay(
                 result_torn, torn_seq = True, seq
                 break
             raise _damaged(path, f"the change record of save {seq} does not authenticate") from None
-        prev_tag = blob[end - TAG_SIZE : end]
+        prev_tag = bytes(blob[end - TAG_SIZE : end])
         counter = seq
         good_end = end
         if first:
@@ -261,16 +380,69 @@ def pack_snapshot(tables: Mapping[str, dict[str, Any] | Segment]) -> bytes:
     """A segmented snapshot's plaintext: the index (`[[table, offset, length], ...]`,
     offsets from the end of the index), then each table's JSON. Unparsed tables with no
     pending change are copied as they are."""
-    segments = [
-        (name, table.json() if isinstance(table, Segment) else orjson.dumps(table))
+    _length, parts = snapshot_stream(tables)
+    return b"".join(parts)
+
+
+# Documents dumped together when a large table is given out in parts (`table_parts`).
+TABLE_GROUP = 256
+
+
+def table_parts(
+    table: Any, dumps: Callable[[Any], bytes] = orjson.dumps
+) -> Iterator[bytes | memoryview]:
+    """`dumps(table)` in parts whose join is exactly those bytes: a table of more than
+    `TABLE_GROUP` documents is given out a group of documents at a time (each group dumped
+    as an object, its braces left out, commas between), so a table of thousands of cases
+    is never one large buffer. Anything but a large dict is dumped whole."""
+    if not isinstance(table, dict) or len(table) <= TABLE_GROUP:
+        yield dumps(table)
+        return
+    items = list(table.items())
+    yield b"{"
+    for at in range(0, len(items), TABLE_GROUP):
+        if at:
+            yield b","
+        yield memoryview(dumps(dict(items[at : at + TABLE_GROUP])))[1:-1]
+    yield b"}"
+
+
+def _segment_parts(table: dict[str, Any] | Segment) -> Iterator[bytes | memoryview]:
+    if isinstance(table, Segment):
+        if not table.pending:
+            yield table.raw
+            return
+        table = table.parse()
+    yield from table_parts(table)
+
+
+def snapshot_stream(
+    tables: Mapping[str, dict[str, Any] | Segment],
+) -> tuple[int, Iterator[bytes | memoryview]]:
+    """`pack_snapshot`'s plaintext as its length and its parts, made as they are taken:
+    each table is measured first (dumped a group of documents at a time and let go), for
+    the index, which comes before the tables; the parts then dump it again as they are
+    sealed (`SealedStream`), so no table is ever held serialised whole, let alone the
+    snapshot. The tables must not change until the parts have been taken (a save holds
+    the vault meanwhile); `SealedStream` refuses parts that do not add up to the length."""
+    resolved = {
+        name: table.parse() if isinstance(table, Segment) and table.pending else table
         for name, table in tables.items()
-    ]
+    }
     index, offset = [], 0
-    for name, raw in segments:
-        index.append([name, offset, len(raw)])
-        offset += len(raw)
+    for name, table in resolved.items():
+        length = sum(len(part) for part in _segment_parts(table))
+        index.append([name, offset, length])
+        offset += length
     head = orjson.dumps(index)
-    return b"".join([_INDEX_LENGTH.pack(len(head)), head, *(raw for _name, raw in segments)])
+
+    def parts() -> Iterator[bytes | memoryview]:
+        yield _INDEX_LENGTH.pack(len(head))
+        yield head
+        for table in resolved.values():
+            yield from _segment_parts(table)
+
+    return _INDEX_LENGTH.size + len(head) + offset, parts()
 
 
 def unpack_snapshot(plaintext: bytes | memoryview) -> dict[str, Segment]:

@@ -15,8 +15,11 @@ bytes, so memory never disagrees with disk and no whole-database copy is kept.
 from __future__ import annotations
 
 import gc
+import math
 import threading
 from collections.abc import Callable, Iterator, Mapping
+from itertools import compress
+from operator import is_not
 from typing import Any
 
 import orjson
@@ -25,7 +28,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from cspr_tui.errors import CsprError, VaultDamaged
-from cspr_tui.vault.journal import Segment, pack_snapshot
+from cspr_tui.vault.journal import Segment, snapshot_stream, table_parts
 
 Tables = dict[str, dict[str, Any] | Segment]
 _MISSING = object()
@@ -46,6 +49,54 @@ def dumps(data: Any) -> bytes:
     """Strict JSON: dates, dataclasses and other non-JSON values are refused, not coerced,
     so what is in memory is exactly what a reopen gives back."""
     return orjson.dumps(data, option=_OPTIONS)
+
+
+class HeldRecord(list[bytes | memoryview]):
+    """A commit's change record in parts (`record_parts`), and its size in bytes; past the
+    vault's limit (`EncryptedStorage.record_limit`, its compaction threshold) only the size
+    is kept, the parts let go as they are made: such a change is saved as a new snapshot,
+    so its record is never needed whole."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.size = 0
+
+
+def record_parts(change: Mapping[str, Any]) -> Iterator[bytes | memoryview]:
+    """`dumps(change)` in parts whose join is exactly that JSON: each table's part on its
+    own, a large one a group of documents at a time (`journal.table_parts`), the JSON
+    around them as small pieces. Every part is dumped (a value the vault cannot store is
+    refused whichever way the change is then saved)."""
+    yield b"{"
+    for n, (op, part) in enumerate(change.items()):
+        yield (b"," if n else b"") + dumps(op) + b":"
+        if not isinstance(part, dict):
+            yield dumps(part)
+            continue
+        yield b"{"
+        for m, (name, table) in enumerate(part.items()):
+            yield (b"," if m else b"") + dumps(name) + b":"
+            yield from table_parts(table, dumps)
+        yield b"}"
+    yield b"}"
+
+
+def record_pieces(change: Mapping[str, Any]) -> list[bytes | memoryview]:
+    """`record_parts`, all of them."""
+    return list(record_parts(change))
+
+
+def hold_record(change: Mapping[str, Any], limit: float) -> HeldRecord:
+    """The change record's parts while their size stays within `limit`; past it, only
+    the size (every part is still made, and let go)."""
+    held = HeldRecord()
+    for part in record_parts(change):
+        held.size += len(part)
+        if held.size <= limit:
+            held.append(part)
+        elif held:
+            held.clear()
+    return held
 
 
 def loads(plaintext: bytes, *, freeze: bool = False) -> Any:
@@ -70,13 +121,21 @@ def loads(plaintext: bytes, *, freeze: bool = False) -> Any:
             gc.enable()
 
 
+def _same(a: Any, b: Any) -> bool:
+    """Equal as JSON, not with ==: 1, 1.0 and True are equal in Python but not on disk.
+    Two strings are the same JSON exactly when they are equal (the common case, and a
+    document of many text fields, such as a word of the search index, is compared often)."""
+    if type(a) is str and type(b) is str:
+        return a == b
+    return dumps(a) == dumps(b)
+
+
 def _patch(before: Any, after: Any) -> dict[str, Any] | None:
     """The top-level fields of a document that changed: {"set": {...}, "del": [...]}, so a
     one-field edit of a large case is saved as that field, not the whole case."""
     if not isinstance(before, dict) or not isinstance(after, dict):
         return None
-    # Compared as JSON, not with ==: 1, 1.0 and True are equal in Python but not on disk.
-    changed = {k: v for k, v in after.items() if k not in before or dumps(before[k]) != dumps(v)}
+    changed = {k: v for k, v in after.items() if k not in before or not _same(before[k], v)}
     gone = [k for k in before if k not in after]
     patch: dict[str, Any] = {"set": changed}
     if gone:
@@ -84,18 +143,22 @@ def _patch(before: Any, after: Any) -> dict[str, Any] | None:
     return patch
 
 
-def _release_snapshot(*states: Tables) -> None:
+def _release_snapshot(*states: Tables) -> tuple[int, int]:
     """Once less than half of the decrypted snapshot is still unparsed, the segments left
     take copies of their bytes, so the snapshot itself (the size of the vault) is freed
-    instead of staying alive for a few small tables."""
+    instead of staying alive for a few small tables. Returns the bytes of the snapshot
+    still viewed by unparsed segments and its size (0, 0 when none is left)."""
     left = {id(t): t for state in states for t in state.values() if isinstance(t, Segment)}
     views = [t.raw for t in left.values() if isinstance(t.raw, memoryview)]
     if not views:
-        return
+        return 0, 0
     whole = max(memoryview(view.obj).nbytes for view in views)
-    if 2 * sum(view.nbytes for view in views) < whole:
+    viewed = sum(view.nbytes for view in views)
+    if 2 * viewed < whole:
         for segment in left.values():
             segment.detach()
+        return 0, 0
+    return viewed, whole
 
 
 def _parse_segment(name: str, segment: Segment) -> dict[str, Any]:
@@ -254,7 +317,7 @@ class EncryptedStorage(Storage):
     def __init__(
         self,
         data: Tables,
-        persist: Callable[[bytes], None],
+        persist: Callable[[HeldRecord], None],
         *,
         readonly: bool,
         mutex: threading.RLock,
@@ -269,6 +332,13 @@ class EncryptedStorage(Storage):
         self._dirty = False
         self._savepoints: list[dict[str, bytes | Segment] | None] = []
         self.on_rollback: Callable[[], None] = lambda: None
+        # The size past which a commit's record is not kept, only measured (the vault's
+        # compaction threshold: such a change is saved as a snapshot).
+        self.record_limit: Callable[[], float] = lambda: math.inf
+        # What `_release_snapshot` last found (bytes still viewed, snapshot size), counted
+        # down as segments are parsed, so that it runs again only when the count says the
+        # snapshot may be releasable (a vault of many small tables parses many of them).
+        self._viewed: tuple[int, int] | None = None
         # table -> what to run on the ids of its documents a save touched, in that save.
         self.derivers: dict[str, Callable[[list[int]], None]] = {}
 
@@ -325,8 +395,22 @@ class EncryptedStorage(Storage):
             data[name] = parsed
             if self._committed.get(name) is table:
                 self._committed[name] = parsed
-            _release_snapshot(data, self._committed)
+            if isinstance(table.raw, memoryview):
+                self._parsed_from_snapshot(table.raw.nbytes)
             return parsed
+
+    def _parsed_from_snapshot(self, nbytes: int) -> None:
+        """A segment viewing the snapshot was parsed: release the snapshot if it is now
+        mostly parsed. The count can only run low (a savepoint may bring back a segment
+        parsed since), and the precise check decides, so a count is never trusted alone."""
+        if self._viewed is not None:
+            viewed, whole = self._viewed
+            viewed -= nbytes
+            self._viewed = (viewed, whole)
+            if 2 * viewed >= whole:
+                return
+        assert self._data is not None
+        self._viewed = _release_snapshot(self._data, self._committed)
 
     def parsed(self) -> list[str]:
         """The tables parsed so far (the rest are still segments of the snapshot)."""
@@ -354,14 +438,15 @@ class EncryptedStorage(Storage):
     def in_transaction(self) -> bool:
         return self._depth > 0
 
-    def snapshot_plaintext(self) -> bytes:
-        """The whole database as JSON, for a snapshot (a compaction, a rekey or the commit
-        being saved)."""
+    def snapshot_parts(self) -> tuple[int, Iterator[bytes | memoryview]]:
+        """The whole database as a snapshot's plaintext: its length and its parts, made as
+        they are taken (`journal.snapshot_stream`), for a compaction, a rekey or the commit
+        being saved."""
         data = self.read()
         for name, table in list(data.items()):
             if isinstance(table, Segment) and table.pending:
                 self.table(name)  # parsed once here, and kept
-        return pack_snapshot(data)
+        return snapshot_stream(data)
 
     def begin(self) -> None:
         data = self.read()
@@ -412,19 +497,23 @@ class EncryptedStorage(Storage):
         (d) and set (s) documents; None if nothing differs."""
         assert self._data is not None
         data, committed = self._data, self._committed
-        dropped = [name for name in committed if name not in data]
+        # (C-level passes: a vault may have thousands of tables, the search index's)
+        dropped = [] if committed.keys() == data.keys() else [n for n in committed if n not in data]
         replaced: dict[str, Any] = {}
         removed: dict[str, list[str]] = {}
         changed: dict[str, dict[str, Any]] = {}
         patched: dict[str, dict[str, Any]] = {}
-        for name, table in list(data.items()):
-            old = committed.get(name)
-            if table is not old:  # new, or put back by an inner rollback: saved whole
-                replaced[name] = self.table(name) if isinstance(table, Segment) else table
-                continue
-            if isinstance(table, Segment):
-                continue  # never parsed, so never changed
-            for key, before in self._before.get(name, {}).items():
+        for name in list(compress(data, map(is_not, data.values(), map(committed.get, data)))):
+            # new, or put back by an inner rollback: saved whole
+            whole = data[name]
+            replaced[name] = self.table(name) if isinstance(whole, Segment) else whole
+        # Only the tables a write touched can hold changed documents (a vault may have
+        # thousands of tables: the search index's).
+        for name, noted in self._before.items():
+            table = data.get(name)
+            if table is None or name in replaced or isinstance(table, Segment):
+                continue  # dropped, saved whole, or never parsed so never changed
+            for key, before in noted.items():
                 doc = table.get(key)
                 if doc is None:
                     if before is not None:
@@ -480,15 +569,18 @@ class EncryptedStorage(Storage):
         self._derive()
         try:
             change = self.change()
-            payload = dumps(change) if change is not None else None
+            # handed over in parts, never joined, and a record past the vault's limit not
+            # even kept: the vault then writes a snapshot instead (see `Vault._persist`)
+            held = hold_record(change, self.record_limit()) if change is not None else None
+            del change
         except TypeError as exc:
             self._rollback()
             raise TypeError(
                 f"the vault stores JSON values only; nothing was saved ({exc})"
             ) from None
-        if payload is not None:
+        if held is not None:
             try:
-                self._persist(payload)
+                self._persist(held)
             except BaseException:
                 self._rollback()
                 raise

@@ -49,6 +49,7 @@ from cspr_tui.vault.format import (
 from cspr_tui.vault.lock import VaultLock
 from cspr_tui.vault.storage import (
     EncryptedStorage,
+    HeldRecord,
     Tables,
     VaultClosed,
     VaultDB,
@@ -227,12 +228,11 @@ def _load(
     return _decode(path, blob, header, data_key, seen=seen, keep=keep)
 
 
-def _snapshot_file(header: Header, data_key: bytes, seq: int, plaintext: bytes) -> bytes:
+def _snapshot_file(header: Header, data_key: bytes, seq: int, plaintext: bytes) -> bytearray:
     """A whole format-2 file holding one segmented snapshot (`journal.pack_snapshot`):
-    the state after save `seq`."""
-    raw = header.pack()
-    return raw + journal.seal_frame(
-        raw, data_key, seq, journal.KIND_SEGMENTED, journal.NO_TAG, plaintext
+    the state after save `seq`, sealed into one buffer (no further whole copies)."""
+    return journal.sealed_after(
+        header.pack(), data_key, seq, journal.KIND_SEGMENTED, journal.NO_TAG, plaintext
     )
 
 
@@ -300,7 +300,10 @@ class Vault:
             loaded.tables, self._persist, readonly=readonly, mutex=self._mutex
         )
         self._storage.on_rollback = self._forget_table_state
+        self._storage.record_limit = self._compact_threshold  # (see `_persist`)
         self.db = VaultDB(storage=lambda: self._storage)
+        # Told (bytes written, file size) as a snapshot is written: a long save's progress.
+        self.write_progress: Callable[[int, int], None] | None = None
 
     # -- public API --------------------------------------------------------------------
 
@@ -375,9 +378,12 @@ class Vault:
             if self._storage.in_transaction:
                 raise CsprError("finish the current change before compacting the vault.")
             assert self._data_key is not None
-            plaintext = self._storage.snapshot_plaintext()
             return self._write_snapshot(
-                self._header, self._data_key, self._counter, plaintext, backups=self.backups
+                self._header,
+                self._data_key,
+                self._counter,
+                self._storage.snapshot_parts(),
+                backups=self.backups,
             )
 
     def rekey(self, new_passphrase: str) -> RekeyResult:
@@ -400,9 +406,10 @@ class Vault:
             data_key = new_data_key()
             vault_id = self._header.vault_id or new_vault_id()
             header = make_header(kdf, salt, kek, data_key, vault_id)
-            plaintext = self._storage.snapshot_plaintext()
             # The same data under the old key: not worth a backup the old passphrase opens.
-            self._write_snapshot(header, data_key, self._counter, plaintext, backups=0)
+            self._write_snapshot(
+                header, data_key, self._counter, self._storage.snapshot_parts(), backups=0
+            )
             self._kek = kek
             rewrapped, skipped = 0, []
             for info in list_backups(self.path):
@@ -443,9 +450,14 @@ class Vault:
 
     # -- saving ------------------------------------------------------------------------
 
-    def _persist(self, change: bytes) -> None:
-        """One committed change: appended to the journal, or (a format-1 file) the first
-        format-2 snapshot, keeping the format-1 file as a backup."""
+    def _persist(self, held: HeldRecord) -> None:
+        """One committed change, handed over in parts (`storage.hold_record`; the caller
+        keeps no reference, and a record past the compaction threshold comes as its size
+        alone): joined and appended to the journal; or, for a format-1 file, the first format-2
+        snapshot, keeping the format-1 file as a backup; or, for a change that alone
+        passes the compaction threshold (an import of thousands of cases), a new snapshot
+        at once, as a compaction writes it (the previous file kept as a backup), instead of
+        sealing and syncing a record only to compact it away."""
         self._require_writable()
         if self._broken:
             raise CsprError(self._broken)
@@ -453,26 +465,50 @@ class Vault:
         if self._header.version == 1 or self._snapshot_kind != journal.KIND_SEGMENTED:
             # Version 1, or a version-2 file whose snapshot is one JSON object: this save
             # writes the current layout by the compaction path, the old file kept as a backup.
+            held.clear()
             header = self._header
             if header.version == 1:
                 header = make_header(
                     header.kdf, header.salt, self._kek, self._data_key, new_vault_id()
                 )
-            plaintext = self._storage.snapshot_plaintext()
             self._write_snapshot(
-                header, self._data_key, self._counter + 1, plaintext, backups=max(1, self.backups)
+                header,
+                self._data_key,
+                self._counter + 1,
+                self._storage.snapshot_parts(),
+                backups=max(1, self.backups),
             )
             return
+        if held.size > self._compact_threshold() or sum(map(len, held)) != held.size:
+            # (parts not kept, for whatever reason, are never appended: memory is saved)
+            held.clear()
+            self._write_snapshot(
+                self._header,
+                self._data_key,
+                self._counter + 1,
+                self._storage.snapshot_parts(),
+                backups=self.backups,
+            )
+            return
+        change = b"".join(held)
+        held.clear()
         self._append(change)
-        journal_bytes = self._end - self._snapshot_end
-        snapshot_bytes = self._snapshot_end - len(self._header_raw)
-        if journal_bytes > max(COMPACT_MIN_BYTES, COMPACT_FRACTION * snapshot_bytes):
+        del change
+        if self._end - self._snapshot_end > self._compact_threshold():
             # The change is durable already: a compaction that fails is tried again later.
             with contextlib.suppress(CsprError, OSError):
-                plaintext = self._storage.snapshot_plaintext()
                 self._write_snapshot(
-                    self._header, self._data_key, self._counter, plaintext, backups=self.backups
+                    self._header,
+                    self._data_key,
+                    self._counter,
+                    self._storage.snapshot_parts(),
+                    backups=self.backups,
                 )
+
+    def _compact_threshold(self) -> float:
+        """Journal bytes past which the file is compacted: a fraction of the snapshot."""
+        snapshot_bytes = self._snapshot_end - len(self._header_raw)
+        return max(COMPACT_MIN_BYTES, COMPACT_FRACTION * snapshot_bytes)
 
     def _append(self, change: bytes) -> None:
         """Append one sealed change record at the end of the journal and fsync it; on any
@@ -530,22 +566,49 @@ class Vault:
             _sync(fd)
 
     def _write_snapshot(
-        self, header: Header, data_key: bytes, seq: int, plaintext: bytes, *, backups: int
+        self,
+        header: Header,
+        data_key: bytes,
+        seq: int,
+        parts: tuple[int, Iterator[bytes | memoryview]],
+        *,
+        backups: int,
     ) -> int:
         """Replace the file by header + one snapshot, atomically, keeping the previous file
-        as a backup when `backups` > 0; then this vault writes on from it."""
-        blob = _snapshot_file(header, data_key, seq, plaintext)
-        self._save(blob, keep_previous=backups > 0, key=data_key, keep=backups)
+        as a backup when `backups` > 0; then this vault writes on from it. The plaintext
+        comes as its length and its parts, made as they are taken
+        (`journal.snapshot_stream`), and is sealed into the file a chunk at a time
+        (`journal.SealedStream`), each part let go once sealed: neither the whole plaintext,
+        nor any table serialised whole, nor the whole sealed file is ever held."""
+        length, pieces = parts
+        stream = journal.SealedStream(
+            header.pack(),
+            data_key,
+            seq,
+            journal.KIND_SEGMENTED,
+            journal.NO_TAG,
+            pieces,
+            length=length,
+        )
+        del parts, pieces
+        stream.report = self.write_progress
+        self._save(stream, keep_previous=backups > 0, key=data_key, keep=backups)
+        assert stream.tag is not None
         self._header, self._header_raw, self._data_key = header, header.pack(), data_key
-        self._counter, self._end, self._snapshot_end = seq, len(blob), len(blob)
-        self._last_tag = journal.frame_tag(blob)
+        self._counter, self._end, self._snapshot_end = seq, stream.size, stream.size
+        self._last_tag = stream.tag
         self._snapshot_kind = journal.KIND_SEGMENTED
         self._broken = None
         witness.record(header.vault_id, seq)
-        return len(blob)
+        return stream.size
 
     def _save(
-        self, blob: bytes, *, keep_previous: bool, key: bytes | None = None, keep: int = 0
+        self,
+        blob: journal.SealedStream,
+        *,
+        keep_previous: bool,
+        key: bytes | None = None,
+        keep: int = 0,
     ) -> None:
         """Temp file, fsync, keep the previous file, atomic replace, fsync folder, read back."""
         path = self.path
@@ -569,7 +632,7 @@ class Vault:
             ) from None
         try:
             atomic.fsync_dir(path.parent)
-            self._read_back(blob, key)
+            self._read_back(blob, key or self._data_key)
         except (OSError, CsprError) as exc:
             if previous is not None and not self._put_back(previous):
                 raise CsprError(
@@ -599,17 +662,16 @@ class Vault:
             atomic.fsync_dir(self.path.parent)
         return True
 
-    def _read_back(self, blob: bytes, key: bytes | None = None) -> None:
-        """Re-read the file: it must be exactly what was sealed, and authenticate."""
-        key = key or self._data_key
+    def _read_back(self, stream: journal.SealedStream, key: bytes | None) -> None:
+        """Re-read the file: it must be the header and the frame just sealed, and
+        authenticate. It is read and decrypted a piece at a time, so a large file is not
+        held in memory, whole or decrypted."""
         assert key is not None
         try:
-            written = self.path.read_bytes()
-            ok = hmac.compare_digest(written, blob)
-            if ok:
-                header = parse_header(written, self.path)
-                journal.replay(written, written[: header.size], key, self.path)
-        except (OSError, CsprError):
+            ok = stream.tag is not None and journal.authenticate_file(
+                self.path, stream.head, stream.prefix, stream.size, key, stream.tag
+            )
+        except OSError:
             ok = False
         if not ok:
             raise CsprError(

@@ -89,3 +89,32 @@ def test_clear_forgets_every_case(store: CaseStore) -> None:
     cache.deadlines(case, store.settings, TODAY, store.calendar)
     cache.ratings(case, TODAY)
     assert cache.worked_out == before + 2
+
+
+def test_each_cases_next_deadline_reads_the_settings_once_for_all_cases(
+    store: CaseStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cspr_tui.settings import Settings
+
+    cache = DerivedCache()
+    settings, calendar = store.settings, store.calendar
+    cases = store.list_cases()
+    assert cache.next_deadlines(cases, settings, TODAY, calendar) == {
+        case.ref: next_deadline(case, settings, TODAY, calendar) for case in cases
+    }
+    assert any(cache.next_deadlines(cases, settings, TODAY, calendar).values())
+
+    reads: list[int] = []
+    real = Settings.__repr__
+    monkeypatch.setattr(Settings, "__repr__", lambda self: reads.append(1) or real(self))
+    cache.next_deadlines(cases, settings, TODAY, calendar)
+    cache.open_deadlines(cases, settings, TODAY, calendar)
+    assert len(reads) == 2  # once a call, not once a case (40 cases)
+
+    # the settings still count: changed, every case is worked out again for them
+    before = cache.worked_out
+    other = replace(settings, due_soon_working_days=settings.due_soon_working_days + 3)
+    assert cache.next_deadlines(cases, other, TODAY, calendar) == {
+        case.ref: next_deadline(case, other, TODAY, calendar) for case in cases
+    }
+    assert cache.worked_out == before + len(cases)

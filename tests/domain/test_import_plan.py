@@ -33,3 +33,16 @@ def test_a_repeated_reference_or_unstorable_text_refuses_the_whole_import() -> N
             {}.get,
             who="R",
         )
+
+
+def test_unstorable_text_is_named_in_a_new_case_and_in_a_replacement_alike() -> None:
+    """A new case's check rides on its digest, a replaced case's on its own pass: both name
+    the field, and neither lets the other cases through."""
+    stored = {"CSPR-2026-001": Case("CSPR-2026-001", "A")}
+    for incoming in (
+        [Case("CSPR-2026-003", "C"), Case("CSPR-2026-001", "A", notes="bad \ud800 text")],
+        [Case("CSPR-2026-001", "A"), Case("CSPR-2026-004", "D", notes="\ud800")],
+    ):
+        ref = incoming[1].ref
+        with pytest.raises(ValidationFailed, match=f"{ref}: notes contains a character"):
+            plan_import(incoming, stored.get, who="R")

@@ -88,3 +88,112 @@ def test_the_store_holds_no_case_it_was_handed_once_it_has_saved(tmp_path: Path)
         assert sorted(case.ref for case in store.list_cases()) == refs
     finally:
         vault.close()
+
+
+def test_a_large_import_whose_save_fails_leaves_the_vault_and_the_store_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import of many cases is saved as one new snapshot (the change alone passes the
+    compaction threshold): if writing it fails, the vault folder is byte for byte as it
+    was, the store shows only what it held before, and the same import then succeeds."""
+    import errno
+    import os
+
+    from bench.data import make_cases
+    from cspr_tui.domain.import_stream import import_cases
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.errors import CsprError
+    from cspr_tui.forms import load_forms
+    from cspr_tui.settings import Settings
+    from cspr_tui.vault import atomic, create_vault
+    from tests.cli_run import folder_digest
+
+    folder = tmp_path / "vault"
+    vault = create_vault(folder / "cases.vault", "an invented passphrase", backups=2)
+    try:
+        store = CaseStore(vault, Settings(reviewer_name="Reviewer One"), load_forms())
+        first = store.create_case().ref
+        before = folder_digest(folder)
+        incoming = make_cases(60)  # about 1 MB of cases: past the 256 KiB threshold
+
+        def disk_full(*_args: object) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        with monkeypatch.context() as patch:
+            patch.setattr(atomic.os, "fsync", disk_full)
+            with pytest.raises(CsprError, match="nothing was changed"):
+                import_cases(store, list(incoming), source="sixty.json")
+        assert folder_digest(folder) == before
+        assert [case.ref for case in store.list_cases()] == [first]
+        assert [s.ref for s in store.summaries()] == [first]
+        result = import_cases(store, list(incoming), source="sixty.json")
+        assert (result.added, result.updated) == (60, 0)
+        assert vault.info().journal_bytes == 0  # saved as a snapshot, not appended
+    finally:
+        vault.close()
+
+
+def test_a_large_import_tells_its_save_steps_in_order_up_to_the_file_written(
+    tmp_path: Path,
+) -> None:
+    """With `progress`, the save tells its steps: the cases prepared (documents and audit
+    entries), then indexed (summaries and search texts), then the bytes of the new snapshot
+    written, each step counting up to its total; the last "writing" report is the size of
+    the vault file now on disk, which opens again with every case."""
+    from bench.data import make_cases
+    from cspr_tui.domain.import_stream import import_cases
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.forms import load_forms
+    from cspr_tui.settings import Settings
+    from cspr_tui.vault import create_vault, open_vault
+
+    path = tmp_path / "cases.vault"
+    vault = create_vault(path, "an invented passphrase")
+    seen: list[tuple[str, int, int]] = []
+    try:
+        store = CaseStore(vault, Settings(reviewer_name="Reviewer One"), load_forms())
+        result = import_cases(
+            store, make_cases(250), source="many.json", progress=lambda *a: seen.append(a)
+        )
+        assert (result.added, result.updated) == (250, 0)
+        assert vault.info().journal_bytes == 0  # saved as one snapshot
+    finally:
+        vault.close()
+    steps = [stage for stage, _done, _total in seen]
+    assert steps[0] == "saving" and steps[-1] == "saving"
+    assert list(dict.fromkeys(steps[1:-1])) == ["preparing", "indexing", "writing"]
+    for step in ("preparing", "indexing"):
+        told = [(done, total) for stage, done, total in seen if stage == step]
+        assert told == [(100, 250), (200, 250), (250, 250)]
+    written = [(done, total) for stage, done, total in seen if stage == "writing"]
+    assert [done for done, _ in written] == sorted(done for done, _ in written)
+    assert written[-1] == (path.stat().st_size, path.stat().st_size)
+    reopened = open_vault(path, "an invented passphrase")
+    try:
+        store = CaseStore(reopened, Settings(), load_forms())
+        assert len(store.list_cases()) == 250
+    finally:
+        reopened.close()
+
+
+def test_an_import_told_nothing_saves_as_before(tmp_path: Path) -> None:
+    """Without `progress` the save asks for none: the vault's writer is left without one."""
+    from bench.data import make_cases
+    from cspr_tui.domain.import_stream import import_cases
+    from cspr_tui.domain.store import CaseStore
+    from cspr_tui.forms import load_forms
+    from cspr_tui.settings import Settings
+    from cspr_tui.vault import create_vault
+
+    vault = create_vault(tmp_path / "cases.vault", "an invented passphrase")
+    try:
+        store = CaseStore(vault, Settings(reviewer_name="Reviewer One"), load_forms())
+        seen: list[tuple[str, int, int]] = []
+        import_cases(store, make_cases(30), progress=lambda *a: seen.append(a))
+        assert vault.write_progress is None  # given back once the save is over
+        assert store._progress is None
+        assert [s for s, *_ in seen].count("indexing") == 1
+        result = import_cases(store, make_cases(30))
+        assert (result.added, result.updated) == (0, 30)
+    finally:
+        vault.close()

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tinydb import Query
+from tinydb import Query, TinyDB
 
-from cspr_tui.domain import integrity
+from cspr_tui.domain import integrity, stored_views, word_index
 from cspr_tui.domain.audit import AUDIT_TABLE, META_TABLE
 from cspr_tui.domain.store import CaseStore
 from cspr_tui.vault import open_vault
@@ -65,6 +65,21 @@ def test_empty_vault_is_sound(tmp_path: Path) -> None:
     assert integrity.check(store.vault.db) == []
 
 
+def _misplace_a_word(db: TinyDB) -> None:
+    """A word's postings written into an index table its hash does not name."""
+    right = word_index.table_name("kiln")
+    wrong = next(f"search_words_{i:03x}" for i in range(9) if f"search_words_{i:03x}" != right)
+    db.table(wrong).insert({"w": "kiln", "0": "1"})
+
+
+def _shift_a_chunk(db: TinyDB) -> None:
+    """A word's chunk of ids stored under the next chunk's number (the ids out of place)."""
+    table = db.table(word_index.table_name("child"))
+    doc = next(d for d in table if d.get("w") == "child")
+    key = next(k for k in doc if k not in ("w", "b"))
+    table.update(lambda d: d.__setitem__(str(int(key) + 1), d.pop(key)), doc_ids=[doc.doc_id])
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -103,9 +118,17 @@ def test_empty_vault_is_sound(tmp_path: Path) -> None:
             "the stored summary of case CSPR-2026-001 does not match its document",
         ),
         (
-            lambda db: db.table("search").update({"p:case": "nothing"}, doc_ids=[2]),
+            lambda db: db.table(stored_views.search_table(2)).update(
+                {"p:case": "nothing"}, doc_ids=[2]
+            ),
             "the stored search text of case CSPR-2026-002 does not match its document",
         ),
+        (  # the word index alone: a word taken out (every case holding it is named)
+            lambda db: db.table(word_index.table_name("child")).remove(Query().w == "child"),
+            "the stored search index does not match the search text of case CSPR-2026-002",
+        ),
+        (_misplace_a_word, "the stored search index holds 1 entry out of place or unreadable"),
+        (_shift_a_chunk, "the stored search index holds 1 entry out of place or unreadable"),
     ],
     ids=[
         "edited",
@@ -119,6 +142,9 @@ def test_empty_vault_is_sound(tmp_path: Path) -> None:
         "schema-version",
         "stale-summary",
         "stale-search-text",
+        "stale-word-index",
+        "misplaced-word",
+        "shifted-chunk",
     ],
 )
 def test_each_problem_is_found_and_verify_exits_4(store: CaseStore, change, expected) -> None:

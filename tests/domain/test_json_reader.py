@@ -148,3 +148,105 @@ def test_the_quick_path_takes_a_file_exactly_when_no_key_repeats() -> None:
         with pytest.raises(ValidationFailed) as refused:
             load_strict_json(repeated, "f.json")
         assert "the key 'dup:' appears more than once" in refused.value.details[0]
+
+
+def _case_file(count: int, *, indent: int | None = None) -> bytes:
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from bench.data import make_cases
+    from cspr_tui.domain.case_json import dump_cases
+
+    return json.dumps(dump_cases(make_cases(count)), indent=indent, ensure_ascii=False).encode()
+
+
+@pytest.fixture
+def small_parts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Files from 1 KB up have their cases parsed in parts of about 2 KB; the sizes of
+    everything orjson is handed to parse are noted."""
+    from cspr_tui.domain import json_reader
+
+    monkeypatch.setattr(json_reader, "SPLIT_FROM", 1000)
+    monkeypatch.setattr(json_reader, "_PART", 2000)
+    parsed: list[int] = []
+    real = json_reader.orjson.loads
+
+    def noting(data: bytes) -> object:
+        parsed.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(json_reader.orjson, "loads", noting)
+    return parsed
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_large_file_is_parsed_a_part_at_a_time_to_the_same_value(
+    small_parts: list[int], indent: int | None
+) -> None:
+    """A case file past the size is never parsed whole (orjson's own tree of a whole
+    92 MiB file is about 190 MiB): its cases are parsed a part at a time, compact or
+    indented as exports write them, and the value is exactly the stdlib's."""
+    data = _case_file(12, indent=indent)
+    assert load_strict_json(data, "f.json") == json.loads(data)
+    case_bytes = len(data) // 12
+    assert len(small_parts) > 6  # the envelope, then part after part
+    assert max(small_parts) < 2000 + 2 * case_bytes  # a part: about 2 KB and one case
+
+
+def test_every_wrong_guess_about_the_parts_reads_the_file_as_the_whole_parse_does(
+    small_parts: list[int],
+) -> None:
+    """Files built to fool the split: a cut-like run (`},{"ref":`) inside a string and
+    inside a case's own records, the key "cases" inside a string before the real one,
+    members after the array (one with a `]`), whitespace around every comma, a repeated
+    key or a float too large in a later case, the array twice, an empty array. Each
+    reads exactly as the whole-file parse reads it: the same value, or the same refusal."""
+    from cspr_tui.domain import json_reader
+
+    cases = json.loads(_case_file(8))["cases"]
+    cases[2]["notes"] = 'a note },{"ref": "CSPR-1" and "cases": [ in it'
+    envelope = {"note": '"cases": [', "format": "cspr-cases", "version": 1}
+    good = [
+        json.dumps({**envelope, "cases": cases}).encode(),
+        json.dumps({**envelope, "cases": cases}, separators=(" , ", " : ")).encode(),
+        json.dumps({"cases": cases, **envelope}, indent="\t").encode(),
+        json.dumps({**envelope, "cases": []}).encode() + b" " * 1000,
+    ]
+    for data in good:  # split, and read as the stdlib reads them
+        assert json_reader._in_parts(data) == json.loads(data)
+        assert load_strict_json(data, "f.json") == json.loads(data)
+    plain = json.dumps({**envelope, "cases": cases}).encode()
+    cases[4]["records"]["extra"] = [{"ref": "x"}, {"ref": "y"}]  # a false cut
+    fooled = [
+        json.dumps({**envelope, "cases": cases}).encode(),
+        json.dumps({**envelope, "cases": cases[:3], "after": ["]", 1]}).encode(),
+    ]
+    for data in fooled:  # a guess fails its check: parsed whole, as before
+        assert json_reader._in_parts(data) is json_reader._MISSING
+        assert load_strict_json(data, "f.json") == json.loads(data)
+    bad = [
+        plain.replace(b'"pseudonym": ', b'"pseudonym": "Child Q", "pseudonym": ', 7).replace(
+            b'"pseudonym": "Child Q", ', b"", 6
+        ),  # repeated in the seventh case only
+        plain.replace(b'"stage": ', b'"big": 1e400, "stage": ', 8).replace(
+            b'"big": 1e400, ', b"", 7
+        ),
+        plain[:-1] + b', "cases": ' + json.dumps(cases[:2]).encode() + b"}",
+        plain.replace(b'{"ref": ', b'{"ref": ,', 1),
+    ]
+    for data in bad:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(json_reader, "SPLIT_FROM", 1 << 40)  # parsed whole, as before
+            whole = _outcome(data)
+        assert _outcome(data) == whole
+        assert whole[0] == "refused" or data is bad[1]  # (1e400 is read as infinity)
+
+
+def _outcome(data: bytes) -> tuple[str, object]:
+    try:
+        return ("read", repr(load_strict_json(data, "f.json")))
+    except ValidationFailed as exc:
+        return ("refused", (exc.message, exc.details))

@@ -182,3 +182,34 @@ def test_an_unknown_status_or_override_names_the_recommendation(
 def test_every_rating_has_a_plain_english_definition() -> None:
     assert set(RAG_DEFINITIONS) == set(Rag)
     assert all(len(text) > 40 for text in RAG_DEFINITIONS.values())
+
+
+_DAYS = [None, "", "2026-06-30", "2026-12-31", "2027-01-01"]
+
+
+@pytest.mark.parametrize("status", [*(s.value for s in S), None])
+@pytest.mark.parametrize("target", _DAYS)
+@pytest.mark.parametrize("revised", _DAYS)
+def test_overdue_read_from_the_document_is_overdue_of_the_recommendation(
+    status: str | None, target: str | None, revised: str | None
+) -> None:
+    """`is_overdue_data` (the recommendations screen's "overdue" filter, no Recommendation
+    built) answers what `is_overdue` answers of the recommendation built from the same
+    data, the day before, on and after each target."""
+    from cspr_tui.domain.case_json import case_to_data, recommendation_from_data
+    from cspr_tui.domain.rag import is_overdue_data
+
+    data = case_to_data(Case(ref="CSPR-2026-001", pseudonym="Child A", recommendations=[rec()]))
+    raw = dict(data["recommendations"][0])
+    for name, value in (("status", status), ("target_date", target)):
+        raw.pop(name, None)
+        if value is not None:
+            raw[name] = value
+    raw["revised_target_date"] = revised
+    if raw.get("target_date") == "":
+        raw["target_date"] = None
+    if raw["revised_target_date"] == "":
+        raw["revised_target_date"] = None
+    built = recommendation_from_data(raw)
+    for day in (date(2026, 6, 29), date(2026, 12, 31), date(2027, 1, 2)):
+        assert is_overdue_data(raw, day) == is_overdue(built, day), (raw, day)

@@ -8,8 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tinydb.table import Document
 
-from cspr_tui.domain import integrity, stored_views
+from cspr_tui.domain import integrity, stored_views, word_index
 from cspr_tui.domain.case import AgencyReportRequest, Stage
 from cspr_tui.domain.case_json import case_to_data
 from cspr_tui.domain.read_model import phrase_matcher, summary_of
@@ -39,6 +40,12 @@ def _filled(tmp_path: Path) -> Path:
     return tmp_path / "cases.vault"
 
 
+def _text_views(store: CaseStore) -> list:
+    """Every stored search view, whichever text table holds it."""
+    names = sorted(name for name in store.db.tables() if stored_views.is_text_table(name))
+    return [view for name in names for view in store.db.table(name)]
+
+
 def _expected_summaries(store: CaseStore) -> list:
     docs = store.db.table("cases").all()
     return sorted((summary_of(doc) for doc in docs), key=lambda s: s.ref)
@@ -64,14 +71,21 @@ def test_the_case_list_after_unlock_parses_no_case(tmp_path: Path) -> None:
         store.vault.close()
 
 
-def test_the_first_search_after_unlock_reads_only_the_search_texts(tmp_path: Path) -> None:
+def test_the_first_search_after_unlock_reads_only_what_its_words_need(tmp_path: Path) -> None:
     path = _filled(tmp_path)
     store = _open(path, readonly=True)
     try:
         store.summaries()
         found = store.query_summaries(text="kiln  LANE")
-        assert "cases" not in store.vault.parsed_tables()
-        assert "search" in store.vault.parsed_tables()
+        parsed = set(store.vault.parsed_tables())
+        assert "cases" not in parsed
+        # The index tables of its two words, and the one text table of the one case holding
+        # both (the phrase is confirmed on its text): no other text table.
+        needed = {word_index.table_name("kiln"), word_index.table_name("lane")}
+        assert needed <= parsed
+        assert {n for n in parsed if stored_views.is_text_table(n)} == {
+            stored_views.search_table(2)
+        }
         assert [s.ref for s in found] == ["CSPR-2026-002"]
         assert store.query_summaries(text="kiln lan") == []  # whole words only
         # The same answers as scanning every document's own search text.
@@ -126,7 +140,7 @@ def test_a_case_written_past_the_store_still_gets_its_views(tmp_path: Path) -> N
     try:
         assert [s.pseudonym for s in store.summaries()] == ["Child Raw", "Baby O"]
         assert [s.ref for s in store.query_summaries(text="by hand")] == ["CSPR-2026-001"]
-        assert len(store.db.table("summaries")) == len(store.db.table("search")) == 2
+        assert len(store.db.table("summaries")) == len(_text_views(store)) == 2
         assert integrity.check(store.db) == []
     finally:
         store.vault.close()
@@ -168,7 +182,8 @@ def test_views_of_another_version_are_written_again(
         assert len(store.summaries()) == 3  # from the documents meanwhile
         store.update_case("CSPR-2026-001", {"notes": "Saved by the newer version."})
         assert stored_views.present(store.db)
-        assert {v["v"] for v in store.db.table("search")} == {stored_views.VIEWS_VERSION}
+        assert {v["v"] for v in _text_views(store)} == {stored_views.VIEWS_VERSION}
+        assert "search" not in store.db.tables()  # the old version's table went
         assert len(store.db.table("summaries")) == 3
     finally:
         store.vault.close()
@@ -182,14 +197,16 @@ def test_verify_reports_views_that_disagree_with_the_documents(tmp_path: Path) -
         first = summaries.all()[0].doc_id
         with store.vault.transaction():  # the views alone: no case is touched
             summaries.update({"pseudonym": "Child Wrong"}, doc_ids=[first])
-            store.db.table("search").insert({"ref": "CSPR-2026-099", "text": "x", "v": 1})
+            store.db.table(stored_views.search_table(4)).insert(
+                Document({"ref": "CSPR-2026-099", "text": "x", "v": 1}, doc_id=4)
+            )
         problems = integrity.check(store.db)
     finally:
         store.vault.close()
     assert problems == [
         "the stored summary of case CSPR-2026-001 does not match its document; it is "
         "written again at the case's next save.",
-        "the search table holds document 4 (CSPR-2026-099), which is no case.",
+        "the search texts hold document 4 (CSPR-2026-099), which is no case.",
     ]
 
 
@@ -250,12 +267,13 @@ def test_a_record_taken_out_of_a_case_leaves_its_search_text(tmp_path: Path) -> 
                 {"records": {"referral": {**record, "values": {"where": "Larkspur Close"}}}},
                 doc_ids=[1],
             )
-        assert len(store.db.table("search").get(doc_id=1)) == 6  # ref, v and four parts
+        view = stored_views.stored_search(store.db, 1)
+        assert view is not None and len(view) == 6  # ref, v and four parts
         with store.vault.transaction():
             table.update({"records": {}}, doc_ids=[1])
         store.refresh()
         assert store.query_summaries(text="larkspur") == []
-        assert "p:record:referral" not in store.db.table("search").get(doc_id=1)
+        assert "p:record:referral" not in (stored_views.stored_search(store.db, 1) or {})
         assert integrity.check(store.db) == []
     finally:
         store.vault.close()
@@ -270,7 +288,10 @@ def test_a_case_document_that_cannot_be_summarised_is_reported_not_left_out(
         table = store.db.table("cases")
         with store.vault.transaction():
             table.update(lambda doc: doc.pop("pseudonym"), doc_ids=[2])
-        assert store.db.table("summaries").get(doc_id=2) == {"unreadable": True, "v": 1}
+        assert store.db.table("summaries").get(doc_id=2) == {
+            "unreadable": True,
+            "v": stored_views.VIEWS_VERSION,
+        }
         store.vault.compact()
     finally:
         store.vault.close()
@@ -284,5 +305,60 @@ def test_a_case_document_that_cannot_be_summarised_is_reported_not_left_out(
         problems = integrity.check(store.db)
         assert any("case CSPR-2026-002 does not read back" in p for p in problems), problems
         assert not any("stored" in p for p in problems), problems  # named once, as a case
+    finally:
+        store.vault.close()
+
+
+def _as_version_1(path: Path) -> None:
+    """Rewrite a vault's views as version 1 wrote them: one `search` table of texts, the
+    summaries marked 1, no word index."""
+    with open_vault(path, PASS) as vault:
+        db = vault.db
+        with vault.transaction():
+            views = {}
+            for name in list(db.tables()):
+                if stored_views.is_text_table(name):
+                    views.update({view.doc_id: dict(view, v=1) for view in db.table(name)})
+                if stored_views.is_text_table(name) or word_index.is_word_table(name):
+                    db.drop_table(name)
+            db.table("search").insert_multiple(
+                Document(view, doc_id=doc_id) for doc_id, view in sorted(views.items())
+            )
+            db.table("summaries").update({"v": 1})
+        vault.compact()
+
+
+def test_a_vault_with_version_1_views_searches_and_gets_the_index_at_its_first_save(
+    tmp_path: Path,
+) -> None:
+    path = _filled(tmp_path)
+    _as_version_1(path)
+    store = _open(path, readonly=True)  # read-only: searched through the documents
+    try:
+        assert not any(word_index.is_word_table(n) for n in store.db.tables())
+        assert [s.ref for s in store.query_summaries(text="kiln lane")] == ["CSPR-2026-002"]
+        assert len(store.query_summaries(text="child")) == 2
+        assert integrity.check(store.db) == []  # old views are not damage
+    finally:
+        store.vault.close()
+    store = _open(path)
+    try:
+        store.update_case("CSPR-2026-001", {"notes": "Orchard Row."})
+        assert stored_views.present(store.db)
+        assert "search" not in store.db.tables()
+        assert any(word_index.is_word_table(n) for n in store.db.tables())
+        # every case is in the index, not only the one saved
+        assert word_index.postings(store.db, "kiln") == {2}
+        assert integrity.check(store.db) == []
+        store.vault.compact()
+    finally:
+        store.vault.close()
+    store = _open(path, readonly=True)
+    try:
+        store.summaries()
+        assert [s.ref for s in store.query_summaries(text="kiln lane")] == ["CSPR-2026-002"]
+        assert [s.ref for s in store.query_summaries(text="orchard row")] == ["CSPR-2026-001"]
+        assert "cases" not in store.vault.parsed_tables()
+        assert len(store._search) == 0  # answered from the stored index
     finally:
         store.vault.close()

@@ -127,3 +127,63 @@ def test_names_beside_a_tab_or_a_line_break_are_found(workspace: Path) -> None:
     assert "Siobhán" not in text and "Zoë" not in text and "Fictionalia" not in text
     back = Document(str(out))
     assert back.paragraphs[0].text == "Mother:\tMother\trang."  # the tabs stay
+
+
+def _carrier(path: Path) -> Path:
+    """A document whose name and email sit where a reader does not look: a simple field's
+    code, a bookmark's name, an old form field's name and default, the glossary, a chart's
+    title and the custom XML a content control is bound to."""
+    doc = Document()
+    doc.add_paragraph("Intro.")
+    body = doc.element.body
+    body.append(parse_xml(
+        f"<w:p {W}><w:fldSimple w:instr=' HYPERLINK \"mailto:zoe.fictionalia@example.com\"'>"
+        "<w:r><w:t>email link</w:t></w:r></w:fldSimple></w:p>"
+    ))  # fmt: skip
+    body.append(parse_xml(
+        f'<w:p {W}><w:bookmarkStart w:id="0" w:name="Zoe_Fictionalia_notes"/><w:r>'
+        '<w:t>bookmarked</w:t></w:r><w:bookmarkEnd w:id="0"/></w:p>'
+    ))  # fmt: skip
+    body.append(parse_xml(
+        f'<w:p {W}><w:r><w:fldChar w:fldCharType="begin"><w:ffData><w:name '
+        'w:val="ZoeFictionalia"/><w:textInput><w:default w:val="Zoë Fictionalia"/>'
+        "</w:textInput></w:ffData></w:fldChar></w:r><w:r><w:t>form</w:t></w:r></w:p>"
+    ))  # fmt: skip
+    plain = path.with_suffix(".plain.docx")
+    doc.save(str(plain))
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            out.writestr(info, source.read(info))
+        out.writestr("customXml/item9.xml", "<root><child>Zoë Fictionalia</child></root>")
+        out.writestr(
+            "word/glossary/document.xml",
+            f"<w:glossaryDocument {W}><w:docParts><w:docPart><w:docPartBody><w:p><w:r>"
+            "<w:t>Zoë Fictionalia glossary</w:t></w:r></w:p></w:docPartBody></w:docPart>"
+            "</w:docParts></w:glossaryDocument>",
+        )
+        out.writestr(
+            "word/charts/chart1.xml",
+            '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+            "<c:title><c:v>Zoë Fictionalia chart</c:v></c:title></c:chartSpace>",
+        )
+    return path
+
+
+def test_what_the_file_carries_but_does_not_show_is_redacted_too(workspace: Path) -> None:
+    source = _carrier(workspace / "carrier.docx")
+    redactor = Redactor.for_case(_case())
+    findings = docx_findings(source, redactor)
+    where = {f.path for f in findings}
+    places = ("glossary/document paragraph 1", "customXml/item9 text 1", "charts/chart1 text 1",
+              "fldSimple instr", "name val", "default val")  # fmt: skip
+    for place in places:
+        assert place in where, place
+    assert not any(f.hit == "HYPERLINK" for f in findings)  # a field's keyword is no name
+    reviewed = redactor.with_decisions(accepting(findings))
+    out = redact_docx(source, workspace / "out.docx", reviewed, ref="CSPR-2026-001")
+    with zipfile.ZipFile(out) as archive:
+        for name in archive.namelist():
+            data = archive.read(name).decode("utf-8", "replace").casefold()
+            for gone in ("fictionalia", "zoë", "zoe"):
+                assert gone not in data, (name, gone)
+        assert b'w:name="_Redacted1"' in archive.read("word/document.xml")

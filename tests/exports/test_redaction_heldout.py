@@ -943,7 +943,7 @@ def _every_text_part(path: Path) -> dict[str, str]:
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
             if name.endswith((".xml", ".rels")):
-                xml = archive.read(name).decode("utf-8", "replace")
+                xml = _without_clock(archive.read(name).decode("utf-8", "replace"))
                 parts[f"xml {name}"] = re.sub(r"<[^>]+>", " ", xml)
     return parts
 
@@ -1110,6 +1110,15 @@ def _hostile_word_file(path: Path) -> None:
             archive.writestr(name, data)
 
 
+_CLOCK = re.compile(r"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>")
+
+
+def _without_clock(xml: str) -> str:
+    """A part without the times the file was written (the library's clock, not the case):
+    at 03:19 on 2 December, "2026-12-02T03:19" holds the digits of a birthday 02/03/19."""
+    return _CLOCK.sub(" ", xml)
+
+
 def _raw_parts(path: Path) -> dict[str, str]:
     """Every part of the package as text, markup and attribute values included."""
     import zipfile
@@ -1206,7 +1215,9 @@ def _workbook_texts(path: Path) -> dict[str, str]:
             "category",
         )
     )
-    parts |= {f"xml {k}": re.sub(r"<[^>]+>", " ", v) for k, v in _raw_parts(path).items()}
+    parts |= {
+        f"xml {k}": re.sub(r"<[^>]+>", " ", _without_clock(v)) for k, v in _raw_parts(path).items()
+    }
     return parts
 
 

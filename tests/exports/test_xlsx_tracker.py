@@ -716,3 +716,65 @@ def test_the_board_pack_keeps_the_reviewers_decision_on_an_update(workspace: Pat
     printed = [str(cell.value) for ws in wb for row in ws.iter_rows() for cell in row if cell.value]
     assert not any("Gracie" in text or "Quill" in text for text in printed)
     assert any(text.startswith("Q3 2026-27: Met [name withheld]") for text in printed)
+
+
+def test_the_gate_still_names_every_unreviewed_field_and_writes_nothing(workspace: Path) -> None:
+    """The workbook's gate asks only whether a finding is open; when one is, the refusal
+    still names each open finding with its field, as `tracker_findings` lists it, and an
+    unknown word in "updated by" (the partnership's own staff) is still no finding."""
+    from cspr_tui.domain.case import QuarterlyUpdate
+    from cspr_tui.exports.redaction import RedactionReviewNeeded, case_redactor
+    from cspr_tui.exports.redaction.review import open_findings, tracker_findings, tracker_open
+
+    case = reviewed(add_recommendations(make_case(), 3))
+    redactor = case_redactor(case, SETTINGS)
+    assert not tracker_open(redactor, case) and not open_findings(tracker_findings(redactor, case))
+    rec = case.recommendations[1]
+    rec.updates.append(
+        QuarterlyUpdate(
+            "2026-Q3", date(2026, 11, 2), "Agreed", "In progress", "In progress", "Quorvath"
+        )
+    )
+    redactor = case_redactor(case, SETTINGS)
+    assert not tracker_open(redactor, case)  # a possible name in "updated by" is not asked
+    write_tracker([case], workspace / "staff.xlsx", quarter=Q3, today=TODAY, settings=SETTINGS)
+    rec.evidence = "Signed off by Quorvath Brindleshaw at the panel."
+    rec.oversight_comments = "Quorvath Brindleshaw to confirm."
+    redactor = case_redactor(case, SETTINGS)
+    waiting = open_findings(tracker_findings(redactor, case))
+    assert tracker_open(redactor, case) and waiting
+    with pytest.raises(RedactionReviewNeeded) as caught:
+        write_tracker([case], workspace / "open.xlsx", quarter=Q3, today=TODAY, settings=SETTINGS)
+    assert [f.id for f in caught.value.findings] == [f.id for f in waiting]
+    fields = {f"{rec.id}.evidence", f"{rec.id}.oversight_comments"}
+    assert {f.path for f in caught.value.findings} == fields
+    assert all(any(field in line for line in caught.value.details) for field in fields)
+    assert not (workspace / "open.xlsx").exists()
+
+
+def test_cycle_collection_waits_for_the_export_and_is_restored(workspace: Path) -> None:
+    """Each full collection would walk every case again; paused for the export only, and
+    left as it was afterwards, whether the export succeeds, is refused or was paused."""
+    import gc
+
+    from cspr_tui.exports.redaction import RedactionReviewNeeded
+
+    seen: list[bool] = []
+    case = reviewed(add_recommendations(make_case(), 3))
+    assert gc.isenabled()
+    write_tracker(
+        [case], quarter=Q3, today=TODAY, settings=SETTINGS,
+        progress=lambda _d, _t: seen.append(gc.isenabled()),
+    )  # fmt: skip
+    assert seen and not any(seen) and gc.isenabled()
+    case.recommendations[0].evidence = "Quorvath Brindleshaw signed it off."
+    with pytest.raises(RedactionReviewNeeded):
+        write_tracker([case], quarter=Q3, today=TODAY, settings=SETTINGS)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        case.recommendations[0].evidence = ""
+        write_tracker([case], quarter=Q3, today=TODAY, settings=SETTINGS, force=True)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

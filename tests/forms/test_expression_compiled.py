@@ -111,3 +111,50 @@ def test_every_shipped_condition_gives_what_the_tree_walker_gave(index: int) -> 
             rng.setstate(rng_state)  # the same answers for the reference
             theirs = _outcome(lambda: reference_evaluate(expression.tree, scope))  # noqa: B023
             assert mine == theirs, expression.source
+
+
+def _tested(expression: Any, scope: Scope) -> tuple[str, Any]:
+    """What `check_condition` gave before `Expression.truth`: `test`, an ExpressionError
+    as unknown (None), any other error raised."""
+    try:
+        return ("value", expression.test(scope))
+    except ExpressionError:
+        return ("value", None)
+    except Exception as exc:  # compared, not swallowed
+        return ("raised", type(exc).__name__)
+
+
+def _truth_of(expression: Any, scope: Scope) -> tuple[str, Any]:
+    try:
+        return ("value", expression.truth(scope))
+    except Exception as exc:  # compared, not swallowed
+        return ("raised", type(exc).__name__)
+
+
+def test_truth_in_one_call_is_what_test_gave_with_errors_unknown() -> None:
+    """`Expression.truth` (what `check_condition` runs) is `test` with an error in the
+    evaluation as unknown: the same true, false or None for random conditions over random
+    answers, and the errors that are not the condition's own are not swallowed."""
+    rng = random.Random("truth-in-one-call")
+    seen: set[Any] = set()
+    for _ in range(3000):
+        try:
+            expression = parse_expression(_expression(rng))
+        except ExpressionError:
+            continue
+        for _ in range(4):
+            scope = _scope(rng)
+            mine, theirs = _truth_of(expression, scope), _tested(expression, scope)
+            assert mine == theirs, expression.source
+            seen.add(mine)
+    assert {("value", True), ("value", False), ("value", None)} <= seen
+
+    class Odd:
+        def __eq__(self, other: object) -> bool:
+            raise RuntimeError("not comparable")
+
+        __hash__ = object.__hash__
+
+    odd = parse_expression("a")
+    scope = Scope(lambda parts: Odd())
+    assert _truth_of(odd, scope) == _tested(odd, scope) == ("raised", "RuntimeError")

@@ -210,12 +210,13 @@ async def wait_for(pilot: Pilot, condition, timeout: float = 30.0) -> None:
         await pilot.pause(0.05)
 
 
-async def filtered(pilot: Pilot) -> None:
-    """Until the dashboard's table shows what the filter box holds (it filters after a
-    moment of quiet typing, later still on a loaded machine)."""
+async def filtered(pilot: Pilot, text: str) -> None:
+    """Until the filter box holds `text` and the dashboard's table shows it. The box's
+    own value is not enough: on a loaded machine the table may already show an earlier,
+    shorter value (the box emptied by ctrl+k) while typed keys still wait in the queue."""
     screen = pilot.app.screen
     field = screen.query_one("#filter")
-    await wait_for(pilot, lambda: screen.filtered_by == field.value)
+    await wait_for(pilot, lambda: field.value == text and screen.filtered_by == text)
 
 
 async def burst(pilot: Pilot, *keys: str) -> None:

@@ -12,9 +12,15 @@ SHIFT = bytes((b + 1) % 256 for b in range(256))
 
 def memory_copies(shifted: str) -> int:
     """How many times the unshifted word occurs in this process's readable memory."""
+    return len(memory_places(shifted))
+
+
+def memory_places(shifted: str) -> list[str]:
+    """Each occurrence of the unshifted word: its mapping's line in /proc/self/maps and the
+    offset into it (what a failing check prints, to say which allocator kept it)."""
     needle = shifted.encode("ascii")
     wide = "".join(ch + "\x01" for ch in shifted).encode("latin-1")  # UCS-2 form, shifted
-    found = 0
+    found: list[str] = []
     with open("/proc/self/maps") as maps, open("/proc/self/mem", "rb", 0) as mem:
         for line in maps:
             fields = line.split()
@@ -28,6 +34,10 @@ def memory_copies(shifted: str) -> int:
                 continue
             shifted_chunk = chunk.translate(SHIFT)
             del chunk
-            found += shifted_chunk.count(needle) + shifted_chunk.count(wide)
+            for form in (needle, wide):
+                at = shifted_chunk.find(form)
+                while at >= 0:
+                    found.append(f"{' '.join(fields[5:]) or '[anonymous]'} {fields[0]} +{at:#x}")
+                    at = shifted_chunk.find(form, at + 1)
             del shifted_chunk
     return found

@@ -28,7 +28,7 @@ async def test_create_vault_refuses_short_and_mismatched_then_creates(
 ) -> None:
     app = build_app(settings, vault_path)
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, UnlockScreen)
         assert "no reset" in str(app.screen.query_one("#lost-warning", Static).content)
         await pilot.press(*"short", "enter", *"short", "enter")
@@ -112,7 +112,7 @@ async def test_ctrl_l_locks_drops_the_store_and_closes_the_vault(
         await unlock(pilot)  # and it unlocks again, back on the case that was open
         assert isinstance(app.screen, CaseScreen)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
 
 
@@ -169,7 +169,7 @@ async def test_palette_has_group_verb_commands_and_no_screenshot(
 
         assert "app: quit" in {c.title for c in COMMANDS}  # ours: drafts saved first
         await pilot.press("ctrl+p")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"vault: lock")
         await pilot.pause(0.5)
@@ -217,12 +217,12 @@ async def test_dashboard_filters_thousands_of_cases_as_you_type(
         await pilot.press("right_square_bracket")
         assert table.get_row_at(0)[0] == table.items[100].ref
         await pilot.press("slash", *"1234")
-        await filtered(pilot)
+        await filtered(pilot, "1234")
         assert table.row_count == 1
         assert table.get_row_at(0)[0] == "CSPR-2026-234"
         assert str(caption.content).startswith("1 of 1,998 shown")
         await pilot.press("escape")
-        await filtered(pilot)
+        await filtered(pilot, "")
         assert len(table.items) == 1998
         await pilot.press("s")  # sort by reference
         await pilot.pause()

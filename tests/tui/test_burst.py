@@ -78,7 +78,9 @@ async def test_typing_after_a_step_change_goes_to_the_new_step(
     settings: Settings, vault_path: Path
 ) -> None:
     async with new_referral(settings, vault_path, typed_ahead=True) as (app, pilot):
-        await burst(pilot, "ctrl+n", *"Ann", "ctrl+b", "ctrl+n", "tab", *"Lead")
+        # Back on the step, the cursor is on its first question not yet answered (the
+        # job title), not on the name typed already (session 9), so no Tab is needed.
+        await burst(pilot, "ctrl+n", *"Ann", "ctrl+b", "ctrl+n", *"Lead")
         values = answers(app)
         assert values["referrer_name"] == "Ann"
         assert values["referrer_job_title"] == "Lead"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from cspr_tui.domain.case import AgencyReportRequest
@@ -343,3 +344,34 @@ async def test_a_report_request_names_the_referrals_contact_as_its_author(
         assert [(r.agency, r.author) for r in requests] == [
             ("Children's social care", "Tom Example")
         ]
+
+
+async def test_a_date_typed_on_the_request_button_goes_into_the_date_box(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand at 80x24: the request dialog starts on the due date; Tab first (for
+    the author) went to Request, and the date typed there was dropped without a sign, so
+    ctrl+s saved the request with no due date. Keys typed on a button now go into the box
+    the cursor just left."""
+    from textual.widgets import Button
+
+    from cspr_tui.tui.dialogs.amend import AmendDialog
+
+    seed_vault(vault_path, seed_referral_naming_contacts)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "6", "r")
+        dialog = app.screen
+        assert isinstance(dialog, AmendDialog)
+        day = dialog.query_one("#day")
+        assert app.focused is day
+        await burst(pilot, "tab")
+        assert isinstance(app.focused, Button)
+        await burst(pilot, *"22062026")
+        assert app.focused is day and day.value == "22/06/2026"
+        await burst(pilot, "ctrl+s")
+        assert not isinstance(app.screen, AmendDialog)
+    with saved_store(vault_path) as store:
+        ref = store.list_cases()[0].ref
+        assert [r.due_date for r in store.get(ref).agency_reports] == [date(2026, 6, 22)]

@@ -70,11 +70,11 @@ async def test_advance_through_screening_and_rapid_review_refused_for_a_signoff(
         assert "ICB" in bar_text(app)  # the stage bar says what is missing
 
         await pilot.press("a")  # refused: one partner has not signed off
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, MessageDialog)
         assert "ICB" in app.screen.text
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.case.stage == Stage.RAPID_REVIEW
 
         # Add the missing sign-off through the guided rapid review form.
@@ -245,11 +245,11 @@ async def test_a_late_panel_copy_is_accepted_only_with_a_reason(
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_first_case(pilot)
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReasonDialog)  # not a bare refusal: the override is offered
         assert "10/06/2026" in app.screen.question
         await pilot.press("enter")  # no reason: refused by the dialog
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReasonDialog)
         await pilot.press(*"Panel agreed the date", "enter")
         await settle(pilot)
@@ -401,7 +401,13 @@ async def test_recs_tab_shows_the_recommendation_and_u_updates_it(
         await unlock(pilot)
         await burst(pilot, "enter", "8")
         table = app.screen.query_one("#table-recs", DataTable)
-        assert table.get_row_at(0)[-1] == "Partners train front-door staff on neglect."
+        assert str(table.get_row_at(0)[-1]) == "Partners train front-door staff on neglect."
+        assert sum(c.width + 2 for c in table.columns.values()) <= 80 - 2  # fits the screen
+        drawn = "\n".join(
+            "".join(s.text for s in app.screen.query_one("#table-recs").render_line(y))
+            for y in range(2)
+        )
+        assert "Partners train" in drawn and "…" in drawn, drawn  # cut with an ellipsis
         detail = str(app.screen.query_one("#detail-recs", Static).content)
         assert "Partners train front-door staff on neglect." in detail
         await burst(pilot, "u")
@@ -487,3 +493,48 @@ async def test_the_agencies_table_fits_the_screen_and_the_request_is_shown_in_fu
         body = str(screen.query_one("#body-agency", Static).content)
         assert "Children's social care (local authority) - Fictionshire County Council" in body
         assert "Rapid review report · requested 02/06/2026 · due 23/06/2026" in body
+
+
+async def test_every_tab_title_is_shown_whole_at_80_columns_whichever_tab_is_open(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The ten tabs fit in 80 columns: opening the last ones did not scroll the row so that
+    "Summary" showed as "ummary" (session 7's journey)."""
+    from cspr_tui.tui.screens.case import TAB_KEYS, TABS
+
+    seed_vault(vault_path, seed_at_screening)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        for key in reversed(TAB_KEYS[: len(TABS)]):  # People first: the row scrolled right
+            await pilot.press(key)
+            await settle(pilot)
+            row = next(line for line in _visible_lines(app, 80) if "Referral" in line)
+            assert row.split() == " ".join(title for _id, title, _form in TABS).split(), key
+
+
+async def test_the_latest_update_is_named_without_brackets_in_brackets(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand: the Recs tab read "Latest (Q3 2026-27 (Oct-Dec)): ..."."""
+
+    def seed(store) -> None:
+        ref = store.create_case(pseudonym="Child A").ref
+        rec = store.add_recommendation(
+            ref, text="Partners train front-door staff on neglect.", target_date="2026-12-31"
+        )
+        store.add_quarterly_update(ref, rec.id, "Training planned for July.", "In progress")
+
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        from tests.tui.conftest import burst
+
+        await unlock(pilot)
+        await burst(pilot, "enter", "8")
+        detail = str(app.screen.query_one("#detail-recs", Static).content)
+        assert "Latest update, Q1 2026-27 (Apr-Jun): Training planned for July." in detail
+        assert "((" not in detail and "))" not in detail

@@ -184,3 +184,26 @@ async def test_a_tracker_held_up_by_findings_offers_their_review(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert dialog.written is not None, dialog.query_one(".dialog-error", Static).render()
+
+
+@pytest.mark.skipif("case" not in available_kinds(), reason="no case report exporter yet")
+async def test_the_report_list_starts_on_the_latest_report_the_case_has(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Seen by hand: exporting a published case's final report started on the list's
+    "Report" prompt (three more keys each time). It now starts on the final report once
+    the case has a review, and a report the reviewer picks stays."""
+    from tests.tui.conftest import burst
+
+    seed_vault(vault_path, lambda store: case_values.case_at_stage(store, "published"))
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "x")
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        report = dialog.query_one("#report-kind", Select)
+        assert report.value == "final"
+        report.value = "referral"
+        dialog._case_changed()  # the case picked again keeps the reviewer's choice
+        assert report.value == "referral"

@@ -209,7 +209,7 @@ async def test_field_help_on_f1(settings: Settings, vault_path: Path) -> None:
         assert isinstance(app.screen, MessageDialog)
         assert app.screen.title_text == app.forms["referral"].field("ack_not_cp_referral").label
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, FormScreen)
 
 
@@ -224,7 +224,8 @@ async def test_step_list_shows_states_and_jumps(settings: Settings, vault_path: 
         states = dict(app.screen.steps)
         assert states["A. Important notices"] == "done"
         assert states["B. Referrer"] == "needs answers"
-        await burst(pilot, "down", "down", "down", "enter")  # straight to D. Incident
+        # It opens on B. (the first step still needing answers): two down to D. Incident.
+        await burst(pilot, "down", "down", "enter")
         assert isinstance(app.screen, FormScreen)
         assert step_line(app).startswith("Step 4 of ") and step_line(app).endswith("D. Incident")
         assert "1✓" in step_strip(app)

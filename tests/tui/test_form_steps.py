@@ -4,14 +4,24 @@ leaves the footer as it was."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual.widgets import Input
 
 from cspr_tui.settings import Settings
-from cspr_tui.tui.screens.form import FormScreen, StepPane
+from cspr_tui.tui.screens.form import FormScreen, StepPane, fitted_step_line
 from cspr_tui.tui.widgets.footer import KeysFooter
-from tests.tui.conftest import burst, new_referral, settle, type_into
+from tests.tui.conftest import build_app, burst, new_referral, seed_vault, settle, type_into
+from tests.tui.test_carry_over import open_form, seed_police_asked
+
+
+def visible_lines(app, width: int) -> list[str]:
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text().splitlines()
 
 
 def panes(app) -> list[StepPane]:
@@ -110,3 +120,100 @@ async def test_an_answer_typed_while_a_save_runs_is_kept_by_the_next_save(
         assert store.get(ref).record("referral").values["referrer_job_title"] == "Nurse"
     finally:
         vault.close()
+
+
+def test_a_long_step_line_keeps_its_key_and_the_current_step() -> None:
+    """Sixteen steps and a long title: the line is cut to the width, "ctrl+g: steps" kept."""
+    cells = [f"{i + 1}✓" for i in range(16)]
+    title = "Equality, diversity, culture, language and disability"
+    line = fitted_step_line("Step 9 of 16: ", title, cells, 8, 78)
+    plain = line.replace("[reverse]", "").replace("[/]", "")
+    assert len(plain) <= 78 and plain.endswith("   ctrl+g: steps"), plain
+    assert "Equality, diversity" in plain and "…" in plain  # the title cut, with an ellipsis
+    assert "8✓ [reverse]9✓[/] 10✓" in line  # the current step and its neighbours
+    short = fitted_step_line("Step 2 of 3: ", "Scope", cells[:3], 1, 78)
+    assert short == "Step 2 of 3: Scope   1✓ [reverse]2✓[/] 3✓   ctrl+g: steps"
+
+
+async def test_every_step_of_the_agency_report_shows_ctrl_g_at_80_columns(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The agency report's sixteen steps, its long titles ("Equality, diversity, culture,
+    language and disability"): the step line ran past 80 columns and lost "ctrl+g: steps"."""
+    seed_vault(vault_path, seed_police_asked)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "6")
+        for step in range(len(form.sections())):
+            form.step = step
+            await form.show_step()
+            await settle(pilot)
+            drawn = next(
+                line for line in visible_lines(app, 80) if line.strip().startswith("Step ")
+            )
+            assert drawn.rstrip().endswith("ctrl+g: steps"), (step, drawn)
+            assert f"{step + 1}" in drawn.split(":", 1)[1], drawn  # its own mark is shown
+
+
+async def test_back_on_a_step_the_cursor_goes_to_its_first_open_question_without_wiping_answers(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand at 80x24: the referrer's step left with its date and confirmation still
+    open, then ctrl+b back to it, and the date typed went over the referrer's name (the
+    cursor was put on the first question with its answer selected). Now the cursor goes to
+    the first question not yet answered, and on a step with every answer given it goes
+    after the first answer, not round it."""
+    async with new_referral(settings, vault_path) as (app, pilot):
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await burst(pilot, "ctrl+n")
+        await burst(pilot, *"Priya Okonjo", "tab", *"Detective Sergeant", "tab", *"Po", "tab")
+        await burst(pilot, "ctrl+n")  # the date and confirmation left for later
+        await burst(pilot, "ctrl+b")
+        await burst(pilot, *"Zed Ash")  # typed for the question the cursor is on
+        values = {path: editor.read_raw() for path, editor in form.editors.items()}
+        assert values["referrer_name"] == "Priya Okonjo"
+        assert values["referrer_job_title"] == "Detective Sergeant"
+        assert values["referrer_agency"] == "Police"
+        typed_into = [path for path, value in values.items() if value == "Zed Ash"]
+        assert len(typed_into) == 1
+        assert typed_into[0] not in {"referrer_name", "referrer_job_title", "referrer_agency"}
+
+        # A step whose every question is answered: the first answer is kept, the key added.
+        assert typed_into == ["referrer_address"]
+        await burst(pilot, "tab", *"01632 960123", "tab", *"p@example.org", "tab")
+        await burst(pilot, *"Hana Lee", "tab", *"Police lead", "tab", *"01632 960124", "tab")
+        await burst(pilot, *"10032026", "tab", *"Priya Okonjo", "tab", "y")
+        await burst(pilot, "ctrl+n", "ctrl+b")
+        assert not [i for i in form.step_issues(finishing=True) if i.severity == "error"]
+        editor = form.editors["referrer_name"]
+        assert app.focused is editor.input
+        await burst(pilot, "x")
+        assert editor.read_raw() == "Priya Okonjox"
+
+
+async def test_a_draft_reopened_on_a_later_step_draws_its_key_bar_once(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The answers and the step are read before the screen composes, so the key bar is
+    composed with the reopened step's keys ("Back" on step 2) and is not redrawn."""
+    async with new_referral(settings, vault_path) as (app, pilot):
+        form = app.screen
+        await burst(pilot, "ctrl+n")
+        await settle(pilot)
+        await type_into(pilot, form.editors["referrer_name"].input, "Sam")
+        await burst(pilot, "ctrl+s", "escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, FormScreen)
+
+        await app.push_screen(FormScreen(form.ref, "referral"))
+        await settle(pilot)
+        again = app.screen
+        assert isinstance(again, FormScreen) and again is not form
+        assert again.step == 1 and again.editors["referrer_name"].read_raw() == "Sam"
+        footer = again.query_one(KeysFooter)
+        labels = " ".join(str(key.render()) for key in footer.query("FooterKey").results())
+        assert "Back" in labels
+        assert footer.redraws == 0
+        # the cursor on the step's first question not yet answered (the name is)
+        assert app.focused is again.editors["referrer_job_title"].input

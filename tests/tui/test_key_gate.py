@@ -127,3 +127,18 @@ def test_a_busy_screen_is_looked_at_less_and_less_often_and_a_quiet_one_confirme
     assert gate._next_look() == key_gate.FIRST_LOOK
     app.workers = [SimpleNamespace(is_running=True)]
     assert gate._next_look() == 0.02
+
+
+def test_keys_are_not_held_for_the_case_import_only() -> None:
+    """The import dialog must hear escape while its worker checks the file; any other
+    running worker (an export, a save, the unlock) still holds the next key."""
+    from types import SimpleNamespace
+
+    from cspr_tui.tui import key_gate
+    from cspr_tui.tui.dialogs.import_cases import IMPORT_GROUP
+
+    app = SimpleNamespace(workers=[SimpleNamespace(is_running=True, group=IMPORT_GROUP)])
+    gate = key_gate.KeyGate(app, None)
+    assert not gate.working()
+    app.workers.append(SimpleNamespace(is_running=True, group="export"))
+    assert gate.working()

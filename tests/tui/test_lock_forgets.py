@@ -123,6 +123,7 @@ async def _unlock_by_typing(pilot, shifted_passphrase: str) -> None:
 
 async def _lock_and_settle(pilot, *, idle: bool) -> None:
     app = pilot.app
+    scrubs = app.scrubs
     if idle:
         app.idle_lock_seconds = 60
         app.last_activity -= 61
@@ -130,8 +131,11 @@ async def _lock_and_settle(pilot, *, idle: bool) -> None:
     else:
         await pilot.press("ctrl+l")
     await settle(pilot)
-    await pilot.pause(0.2)  # the second scrub runs once the unlock screen has been drawn
-    await settle(pilot)
+    for _ in range(400):  # the second scrub runs once the unlock screen has been drawn
+        if app.scrubs >= scrubs + 2:
+            break
+        await pilot.pause(0.05)
+    assert app.scrubs == scrubs + 2
 
 
 @pytest.mark.parametrize("idle", [False, True], ids=["ctrl+l", "idle lock"])
@@ -202,7 +206,7 @@ from pathlib import Path
 from cspr_tui.settings import Settings
 from cspr_tui.tui import make_app
 from tests.tui.conftest import settle
-from tests.tui.memory import memory_copies as copies
+from tests.tui.memory import memory_copies as copies, memory_places
 
 vault_path, marker, passphrase = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 
@@ -229,12 +233,18 @@ async def main():
                 redactor.prepare(["Seen with the family's " + case.people[0].real_name])
                 result["redacted"] = redactor.redact("Seen with " + case.people[0].real_name)
             del store, case, redactor
+        scrubs = app.scrubs
         await pilot.press("ctrl+l")
         await settle(pilot)
-        await pilot.pause(0.3)
-        await settle(pilot)
+        for _ in range(400):  # the second scrub waits for the unlock screen's first frame
+            if app.scrubs >= scrubs + 2:
+                break
+            await pilot.pause(0.05)
+        result["scrubs"] = app.scrubs - scrubs
         result["locked"] = app.session is None
         result["marker_after"] = copies(marker)
+        if result["marker_after"]:
+            result["where"] = memory_places(marker)
         result["passphrase_after"] = copies(passphrase)
     print(json.dumps(result))
 
@@ -271,6 +281,7 @@ def test_a_marker_in_the_vault_is_gone_from_process_memory_after_lock(
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen["before"] == 0  # nothing decrypted yet
     assert seen["unlocked"] and seen["locked"], seen
+    assert seen["scrubs"] == 2, seen  # at the lock, and once the unlock screen was drawn
     assert seen["open"] > 0, seen  # the scan does see the decrypted data
     if redact:
         assert seen["redacted"] == "Seen with Child A", seen  # the redactor did see the name

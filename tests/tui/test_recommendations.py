@@ -108,7 +108,7 @@ async def test_revise_the_target_date_and_override_the_rag_each_with_a_reason(
         assert table.get_row_at(0)[4] == "Red !"  # January target, still not started
 
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, AmendDialog)
         await pilot.press(*"30/09/2026", "enter", "enter")  # no reason yet
         await settle(pilot)
@@ -120,7 +120,7 @@ async def test_revise_the_target_date_and_override_the_rag_each_with_a_reason(
         assert "Training moved to autumn" in str(screen.query_one("#recs-detail").content)
 
         await pilot.press("g")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, AmendDialog)
         await choose(pilot, app.screen.query_one("#choice", Select), "Amber")
         await pilot.press("tab", *"Plan agreed", "enter")

@@ -170,3 +170,42 @@ async def test_a_case_builds_only_the_tab_it_opens_on_and_each_other_when_opened
         await pilot.press("2")  # Referral
         await settle(pilot)
         assert "Seen at school" in str(screen.query_one("#body-referral").content)
+
+
+def _one_recommendation(store: CaseStore) -> None:
+    ref = store.create_case(pseudonym="Child A").ref
+    store.add_recommendation(ref, text="Train staff.", lead_agency="Police")
+
+
+async def test_the_recommendations_filters_lists_are_styled_once_as_they_mount(
+    settings: Settings, vault_path: Path, restyled: list[tuple[object, bool]]
+) -> None:
+    """Each filter's list is made compact before it mounts (`compact_like`), so binding it
+    to its drop-down changes no class and restyles nothing; the lists still look compact,
+    and the line under the table is not redrawn for the same row."""
+    from textual.widgets import Select, Static
+
+    from cspr_tui.tui.screens.recommendations import RecommendationsScreen
+
+    seed_vault(vault_path, _one_recommendation)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        restyled.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, RecommendationsScreen)
+        overlays = list(screen.query("SelectOverlay").results())
+        assert len(overlays) == 4
+        assert not [node for node in _styled(restyled) if node in overlays]
+        for select in screen.query(Select).results():
+            overlay = select.query_one("SelectOverlay")
+            assert select.compact and overlay.compact and overlay.has_class("-textual-compact")
+        detail = screen.query_one("#recs-detail", Static)
+        assert "Train staff." in str(detail.render())
+        updates: list[object] = []
+        real_update = detail.update
+        detail.update = lambda *args, **kwargs: (updates.append(args), real_update(*args, **kwargs))
+        screen._show_detail()
+        assert updates == []  # the same row: its words are already there

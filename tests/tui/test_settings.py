@@ -43,7 +43,7 @@ async def test_settings_are_saved_and_applied(settings: Settings, vault_path: Pa
         await type_into(pilot, partnership, "Examplebury SCP")
         await type_into(pilot, app.screen.query_one("#idle"), "2")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)
         assert app.idle_lock_seconds == 120
         assert app.store.actor == "Alex Reviewer"
         assert app.screen.query_one("#backups-table", DataTable).row_count >= 1
@@ -63,7 +63,7 @@ async def test_change_passphrase_then_unlock_with_the_new_one(
         await pilot.press("o")
         await settle(pilot)
         await pilot.press("ctrl+t")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ChangePassphraseDialog)
         await pilot.press(*"new-fish-tank", "enter", *"new-fish-tank", "enter")
         await settle(pilot)
@@ -87,12 +87,12 @@ async def test_restore_a_backup_from_settings(settings: Settings, vault_path: Pa
         table = app.screen.query_one("#backups-table", DataTable)
         table.focus()
         await pilot.press("ctrl+b")  # the newest backup: the vault before its last save
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, PassphraseDialog)
         await pilot.press(*PASSPHRASE, "enter")
         await settle(pilot, rounds=5)
         assert isinstance(app.screen, DashboardScreen)
         table = app.screen.query_one(CaseTable)
         # the dashboard lists the restored vault's cases in its own time on a loaded machine
-        await wait_for(pilot, lambda: table.row_count > 0, timeout=20)
+        await wait_for(pilot, lambda: table.row_count > 0, timeout=60)
         assert table.row_count == 1  # Child B was not yet there

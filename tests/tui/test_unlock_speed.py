@@ -64,10 +64,10 @@ async def test_the_loaded_cases_are_set_aside_from_the_collector_until_the_lock(
 async def test_no_collection_rescans_the_cases_while_the_unlock_builds_them(
     settings: Settings, vault_path: Path
 ) -> None:
-    """The vault's documents, the cases and their deadlines are built with the collector off
-    and then frozen (tui/session.built_aside): no collection runs in the unlock's workers.
-    Without it, a thousand cases cost a third of the unlock in collections of what was just
-    built."""
+    """What the unlock reads (the cases' stored summaries and deadline plans, and the open
+    deadlines worked out from them) is built with the collector off and then frozen
+    (tui/session.built_aside): no collection runs in the unlock's workers. Without it, a
+    thousand cases cost a third of the unlock in collections of what was just built."""
     import gc
     import threading
 
@@ -95,10 +95,16 @@ async def test_no_collection_rescans_the_cases_while_the_unlock_builds_them(
             gc.callbacks.remove(seen)
         assert isinstance(app.screen, DashboardScreen) and len(app.screen.rows) == 299
         assert in_workers == []
-        # Built and set aside: a case the dashboard worked out is frozen, not rescanned.
-        case = app.store.list_cases()[0]
+        # Built and set aside: a summary the dashboard read is frozen, not rescanned.
+        summary = app.store.summaries()[0]
         assert gc.get_freeze_count() > 0
-        assert not any(obj is case for obj in gc.get_objects())
+        assert not any(obj is summary for obj in gc.get_objects())
+        # The case documents are read in the unlock's worker too (not built into cases),
+        # and set aside: the first case opened does not wait for them, nor does a later
+        # collection rescan them.
+        assert app.store.cases_loaded
+        doc = app.store.entries()[0].doc
+        assert not any(obj is doc for obj in gc.get_objects())
 
 
 async def test_the_forms_are_read_again_only_when_a_template_or_the_settings_change(

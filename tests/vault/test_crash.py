@@ -1,6 +1,7 @@
 """Crash safety: a process saving in a loop is SIGKILLed at random instants, many times,
-while it appends change records, while it compacts after every save, and with large
-records that make it compact now and then (230 kills in all).
+while it appends change records, while it compacts after every save, with large records
+that make it compact now and then, and with changes each past the compaction threshold on
+its own, so saved as a new snapshot at once (260 kills in all).
 
 After every kill the vault must open (on the same machine, so its rollback witness is
 checked too) and hold either the last state the child reported saved or the one it was
@@ -73,6 +74,8 @@ SCENARIOS = [
     ("appends", 100, 20, 1 << 40, 1.0, 0.02),
     ("compaction-every-save", 100, 20, 0, 0.0, 0.03),
     ("large-records", 30, 3000, 256 * 1024, 0.5, 0.04),
+    # every change (about 90 KB) alone passes the threshold: each save is a new snapshot
+    ("change-past-threshold", 30, 3000, 64 * 1024, 0.0, 0.04),
 ]
 
 

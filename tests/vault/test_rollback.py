@@ -4,6 +4,7 @@ one line: what, which save was expected, how to accept it) unless --allow-rollba
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import subprocess
@@ -36,8 +37,37 @@ def test_the_witness_lives_outside_the_vault_folder_owner_only(vault_path: Path)
     assert vault_path.parent not in [folder, *folder.parents]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     (record,) = (folder / "witness").iterdir()
-    assert record.read_text().strip() == "2"
+    assert int(record.read_text()) == 2
     assert stat.S_IMODE(record.stat().st_mode) == 0o600
+
+
+def test_each_save_rewrites_the_witness_in_place_at_a_fixed_width(vault_path: Path) -> None:
+    """No temp file and rename per save (ext4 flushes a file renamed over another: about a
+    millisecond a save); the same file, the same 21 bytes, the new counter."""
+    (record,) = (witness.state_dir() / "witness").iterdir()
+    inode = record.stat().st_ino
+    with open_vault(vault_path, "pw") as vault:
+        for n in range(3):
+            vault.db.table("drafts").insert({"form": "referral", "ref": f"CSPR-2026-1{n}"})
+    assert [p.name for p in record.parent.iterdir()] == [record.name]
+    assert record.stat().st_ino == inode
+    assert record.read_bytes() == b"%020d\n" % 5
+    assert witness.seen(bytes.fromhex(record.name.split(".")[0])) == 5
+
+
+def test_a_pipe_planted_as_the_witness_neither_hangs_the_save_nor_is_written(
+    vault_path: Path,
+) -> None:
+    (record,) = (witness.state_dir() / "witness").iterdir()
+    vault_id = bytes.fromhex(record.name.split(".")[0])
+    record.unlink()
+    os.mkfifo(record)
+    assert witness.record(vault_id, 9) is False  # refused at once: opened without blocking
+    assert stat.S_ISFIFO(record.stat().st_mode)
+    record.unlink()
+    record.symlink_to(vault_path)
+    assert witness.record(vault_id, 9) is False  # a link is never followed
+    assert record.is_symlink()
 
 
 def test_an_older_copy_over_the_vault_is_refused_then_accepted(

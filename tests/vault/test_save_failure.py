@@ -8,6 +8,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -149,8 +150,9 @@ def test_a_compaction_that_reads_back_wrong_puts_the_previous_file_back(
     before = vault_path.read_bytes()
     real_write_temp = atomic_module.write_temp
 
-    def flipping_write_temp(path: Path, data: bytes) -> Path:
-        damaged = data[:-5] + bytes([data[-5] ^ 0x01]) + data[-4:]
+    def flipping_write_temp(path: Path, data: Iterable[bytes]) -> Path:
+        whole = b"".join(data)  # (the sealed stream, chunk by chunk)
+        damaged = whole[:-5] + bytes([whole[-5] ^ 0x01]) + whole[-4:]
         return real_write_temp(path, damaged)
 
     names = sorted(p.name for p in vault_path.parent.iterdir())

@@ -268,3 +268,32 @@ def test_the_decrypted_snapshot_is_let_go_once_most_of_it_is_parsed(vault_path: 
         vault.db.table("cases").all()  # most of it: the rest is copied out
         assert isinstance(tables["audit"], Segment) and isinstance(tables["audit"].raw, bytes)
         assert len(vault.db.table("audit")) == 5
+
+
+def test_with_many_small_tables_the_snapshot_is_let_go_when_half_is_parsed(
+    vault_path: Path,
+) -> None:
+    """Parsing one table after another (as the search index's thousand tables are), the
+    snapshot is let go at the parse that leaves less than half of it unparsed: not before
+    (the count of what is still viewed is kept, not walked again at every parse), and not
+    later."""
+    from cspr_tui.vault.journal import Segment
+
+    names = [f"t{i:02d}" for i in range(10)]
+    with create_vault(vault_path, PASSPHRASE) as vault:
+        with vault.transaction():
+            for name in names:  # ten tables of the same size, nothing else of note
+                vault.db.table(name).insert({"text": "x" * 5000})
+        vault.compact()
+    with open_vault(vault_path, PASSPHRASE) as vault:
+        tables = vault._storage.read()
+        for count, name in enumerate(names[:4], 1):
+            vault.db.table(name).all()
+            assert isinstance(tables[names[-1]].raw, memoryview), count  # over half unparsed
+        # Five of ten left: less than half of the snapshot, which also holds its index.
+        vault.db.table(names[4]).all()
+        assert all(
+            isinstance(tables[name], Segment) and isinstance(tables[name].raw, bytes)
+            for name in names[5:]
+        )
+        assert [len(vault.db.table(name)) for name in names] == [1] * 10

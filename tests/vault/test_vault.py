@@ -16,6 +16,7 @@ from cspr_tui.vault import (
     VaultReadOnly,
     check_backups,
     create_vault,
+    journal,
     list_backups,
     open_vault,
     restore_backup,
@@ -465,3 +466,30 @@ def test_closing_one_vault_leaves_another_whole(workspace: Path) -> None:
         two.db.table("cases").update({"checked": True}, doc_ids=[1])
     with open_vault(second, "correct horse") as again:
         assert again.db.table("cases").get(doc_id=1)["checked"] is True
+
+
+def test_no_plaintext_when_a_large_change_is_sealed_as_a_stream_of_many_chunks(
+    vault_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change past the compaction threshold is sealed into the file as a stream
+    (`journal.SealedStream`), a chunk at a time, each table's JSON on its own; with small
+    chunks a marker in every document crosses many chunk and part boundaries, and still
+    none reaches the vault file, its backups or any file beside them."""
+    monkeypatch.setattr(journal, "STREAM_CHUNK", 4096)
+    folder = vault_path.parent
+    vault = create_vault(vault_path, "pw", backups=2)
+    vault.db.table("cases").insert(_case("CSPR-2026-001", notes=f"{MARKER} first"))
+    docs = [_case(f"CSPR-2026-{n:04}", notes=f"{MARKER} {n} " * 40) for n in range(2, 400)]
+    vault.db.table("cases").insert_multiple(docs)
+    assert vault.info().journal_bytes == 0  # sealed as a new snapshot, not appended
+    assert vault_path.stat().st_size > 100 * 4096  # many chunks
+    files = [p for p in folder.iterdir() if p.is_file()]
+    assert list_backups(vault_path)
+    for path in files:
+        data = path.read_bytes()
+        for needle in (MARKER, "CSPR-2026-0399", "Police"):
+            assert needle.encode() not in data, path.name
+            assert needle.encode("utf-16-le") not in data, path.name
+    vault.close()
+    with open_vault(vault_path, "pw") as reopened:
+        assert len(reopened.db.table("cases")) == 399

@@ -24,7 +24,10 @@ __all__ = ["clean_docx", "docx_findings", "redact_docx"]
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W}}}"
 _TEXT_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml",
-               "word/endnotes.xml")  # fmt: skip
+               "word/endnotes.xml", "word/glossary/document.xml")  # fmt: skip
+# Parts whose text is not Word paragraphs but still shows, or comes back: charts' and
+# diagrams' labels, and the custom XML that bound content controls fill themselves from.
+_DATA_PARTS = ("word/charts/", "word/diagrams/", "customXml/item")
 _EMPTIED = ("word/comments.xml", "word/commentsExtended.xml", "word/commentsIds.xml",
             "word/commentsExtensible.xml", "word/people.xml")  # fmt: skip
 _REMOVED = (
@@ -43,6 +46,25 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Tru
 
 def _is_text_part(name: str) -> bool:
     return name.endswith(".xml") and name.startswith(_TEXT_PARTS)
+
+
+def _is_data_part(name: str) -> bool:
+    return (
+        name.endswith(".xml")
+        and name.startswith(_DATA_PARTS)
+        and not name.startswith("customXml/itemProps")
+    )
+
+
+def _data_texts(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
+    """(element, "text" or "tail") of every piece of text in a data part."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if element.text and element.text.strip():
+            yield element, "text"
+        if element.tail and element.tail.strip():
+            yield element, "tail"
 
 
 def _clean_tree(root: etree._Element) -> None:
@@ -131,6 +153,8 @@ def _text_of(element: etree._Element) -> str:
 
 def _paragraphs(parts: dict[str, etree._Element]) -> Iterator[tuple[str, etree._Element, str]]:
     for name, root in parts.items():
+        if not _is_text_part(name):
+            continue
         label = name.removeprefix("word/").removesuffix(".xml")
         for number, paragraph in enumerate(root.iter(_W + "p"), 1):
             texts = _paragraph_runs(paragraph)
@@ -152,7 +176,7 @@ def _load(path: Path) -> tuple[dict[str, bytes], dict[str, etree._Element]]:
         raise CsprError(f"{path} is not a Word document (no word/document.xml); use a .docx.")
     parts = {}
     for name, data in raw.items():
-        if _is_text_part(name):
+        if _is_text_part(name) or _is_data_part(name):
             try:
                 root = etree.fromstring(data, _PARSER)
             except etree.XMLSyntaxError:
@@ -168,6 +192,17 @@ def docx_findings(path: Path, redactor: Redactor) -> list[Finding]:
     found: list[Finding] = []
     for where, _paragraph, text in _paragraphs(parts):
         found += redactor.scan(text, document=path.name, path=where)
+    for name, root in parts.items():
+        if _is_data_part(name):
+            label = name.removeprefix("word/").removesuffix(".xml")
+            for number, (element, side) in enumerate(_data_texts(root), 1):
+                text = getattr(element, side)
+                found += redactor.scan(text, document=path.name, path=f"{label} text {number}")
+    strict = redactor.strict()  # a field code's HYPERLINK or REF is no one's name
+    for root in parts.values():  # what the file carries but does not show
+        for element, attribute in _hidden_values(root):
+            where = f"{etree.QName(element).localname} {attribute.rsplit('}', 1)[-1]}"
+            found += strict.scan(element.get(attribute) or "", document=path.name, path=where)
     return found
 
 
@@ -195,22 +230,52 @@ def _apply(paragraph: etree._Element, findings: list[Finding]) -> None:
 
 # Text a reader does not see but the file carries: picture alt text and names, link tips,
 # content-control labels (attributes), and field codes such as HYPERLINK "mailto:...".
+# A simple field's code (fldSimple), and an old-style form field's name, default, help
+# and list entries.
 _HIDDEN_ATTRIBUTES = {"docPr": ("descr", "title", "name"), "cNvPr": ("descr", "title", "name"),
                       "hyperlink": (_W + "tooltip",), "alias": (_W + "val",),
-                      "tag": (_W + "val",)}  # fmt: skip
+                      "tag": (_W + "val",), "fldSimple": (_W + "instr",),
+                      "default": (_W + "val",), "helpText": (_W + "val",),
+                      "statusText": (_W + "val",), "listEntry": (_W + "val",)}  # fmt: skip
 _RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
-def _redact_hidden(root: etree._Element, redactor: Redactor) -> None:
+def _hidden_values(root: etree._Element) -> Iterator[tuple[etree._Element, str]]:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        if element.tag == _W + "instrText" and element.text:
+        local = etree.QName(element).localname
+        attributes = _HIDDEN_ATTRIBUTES.get(local, ())
+        parent = element.getparent()
+        if local == "name" and parent is not None and parent.tag == _W + "ffData":
+            attributes = (_W + "val",)
+        for attribute in attributes:
+            if element.get(attribute):
+                yield element, attribute
+
+
+def _redact_hidden(root: etree._Element, redactor: Redactor) -> None:
+    renamed: dict[str, str] = {}
+    for mark in root.iter(_W + "bookmarkStart"):
+        name = mark.get(_W + "name") or ""
+        if name and redactor.redact(name.replace("_", " ")) != name.replace("_", " "):
+            renamed[name] = renamed.get(name) or f"_Redacted{len(renamed) + 1}"
+            mark.set(_W + "name", renamed[name])  # a bookmark named after someone
+    for element in root.iter(_W + "instrText"):
+        if element.text:
+            for old, new in renamed.items():  # a REF to a renamed bookmark still works
+                element.text = element.text.replace(old, new)
             element.text = redactor.redact(element.text)
-        for attribute in _HIDDEN_ATTRIBUTES.get(etree.QName(element).localname, ()):
-            value = element.get(attribute)
-            if value:
-                element.set(attribute, redactor.redact(value))
+    for element, attribute in list(_hidden_values(root)):
+        value = element.get(attribute) or ""
+        for old, new in renamed.items():
+            value = value.replace(old, new)
+        element.set(attribute, redactor.redact(value))
+
+
+def _redact_data(root: etree._Element, redactor: Redactor) -> None:
+    for element, side in list(_data_texts(root)):
+        setattr(element, side, redactor.redact(getattr(element, side)))
 
 
 def _redact_targets(xml: bytes, redactor: Redactor) -> bytes:
@@ -231,7 +296,9 @@ def clean_docx(path: Path, redactor: Redactor, *, title: str = "") -> Callable[[
         withheld = [f for f in redactor.scan(text) if f.withheld]
         if withheld:
             _apply(paragraph, withheld)
-    for root in parts.values():
+    for name, root in parts.items():
+        if _is_data_part(name):
+            _redact_data(root, redactor)
         _redact_hidden(root, redactor)
 
     def fill(tmp: Path) -> None:

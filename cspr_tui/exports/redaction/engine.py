@@ -12,6 +12,12 @@ replaced only where it is used as a name (with a title or initial, next to anoth
 part, or as the whole name); a capitalised one elsewhere at a sentence start or inside a
 capitalised phrase ("Brown bread.", "Principal Social Worker") is listed for review and
 kept as written unless the reviewer rejects that; in lower case it is the word.
+A name that English also writes as a dictionary word (`words.is_dictionary_word`: "hazel",
+"olive", "grace", but not "zoe") is listed and kept in lower case before a word it
+qualifies ("hazel eyes"; "hazel said" is the person) and when capitalised before the noun
+it qualifies ("Olive oil", "the Grace period"); a name word before capitalised words ending
+in a place word ("Hyde Park", "Lowe Street School") is the place's, listed and kept. A name
+spelled out letter by letter ("Z o e  F i c t o r") is found like any other written form.
 Capitalised words that are neither everyday words nor on the partnership's allowlist are
 listed as possible names nobody registered: kept, unless the reviewer says otherwise.
 """
@@ -31,7 +37,9 @@ from typing import Any
 from cspr_tui.domain.case import Case, RedactionDecision, RedactionOutcome
 from cspr_tui.exports.redaction import patterns
 from cspr_tui.exports.redaction.key import (
+    JOB_WORDS,
     PARTICLES,
+    ROLE_WORDS,
     TITLES,
     Subject,
     name_parts,
@@ -39,7 +47,14 @@ from cspr_tui.exports.redaction.key import (
     subjects_for_case,
 )
 from cspr_tui.exports.redaction.normalise import Folded, fold, fold_plain
-from cspr_tui.exports.redaction.words import is_english_only, is_frequent, is_ordinary, is_word
+from cspr_tui.exports.redaction.words import (
+    is_dictionary_word,
+    is_english_only,
+    is_frequent,
+    is_noun,
+    is_ordinary,
+    is_word,
+)
 
 __all__ = ["Finding", "Redactor"]
 
@@ -75,6 +90,16 @@ _MALE = re.compile(
     r"\b(?:father|dad|brother|uncle|grandfather|grandad|son|husband|boyfriend|stepfather|"
     r"step-father|man|boy|nephew|mr)\b"
 )
+
+
+def _role_gender(role: str) -> re.Pattern[str] | None:
+    """`_FEMALE` or `_MALE` for a role whose head word is gendered: the part before "of"
+    and after a possessive ("Partner of mother", "Mother's partner": the partner)."""
+    head = fold_plain(role).split(" of ")[0].split("'s ")[-1]
+    found = [(m.start(), p) for p in (_FEMALE, _MALE) for m in p.finditer(head)]
+    return max(found, key=lambda f: f[0])[1] if found else None
+
+
 _MALE_TITLES = frozenset({"mr", "master", "sir", "lord"})
 _FEMALE_TITLES = frozenset({"mrs", "ms", "miss", "dame", "lady"})
 _GENERIC_PLACE = frozenset(
@@ -100,12 +125,68 @@ _NOT_LETTER = re.compile(r"[\W_]")
 _ORDINAL = re.compile(r"1st|2nd|3rd|[04-9]th")  # the inward part of a postcode it is not
 _LETTER_RUN = re.compile(r"[^\W\d_]+")  # where a name may start and end
 _HAS_LETTER = re.compile(r"[^\W\d_]")
+# "Z.F.", "Z. F.", "J.K", "ZF", "MJO": two or three letters written as initials.
+_INITIALS = re.compile(
+    r"(?<![^\W\d_])(?:[a-z]\.[ ]?){1,2}[a-z]\.?(?![^\W\d_])|(?<![^\W_])[a-z]{2,3}(?![^\W_])"
+)
+_TITLE_INITIAL = re.compile(
+    r"(?<![^\W\d_])(?:mr|mrs|ms|miss|mx|dr)\.?[ ]+(?P<initial>[a-z])\.?(?![^\W\d_])"
+)
+_TRAILING_INITIAL = re.compile(r"[ ](?P<initial>[a-z])\.(?![^\W\d_])")
+# ... or without its dot ("Zoë F was seen"), where it is no word of its own: not "I" or "A"
+_BARE_INITIAL = re.compile(r"[ ](?P<initial>[b-hj-z])(?![^\W\d_]|['\u2019.])")
+_BARE_A = re.compile(r"[ ](?P<initial>a)(?![^\W\d_]|['\u2019.])")  # see `_initial_hits`
+_LOWER_NEXT = re.compile(r"[ ]+[a-z]|[ ]*[,;:!?)]|[ ]*$")
+# Where a run-together word's parts meet: "FictionaliaZoe", "#JusticeForZoe", "MrsO'Neill"
+_CAMEL = re.compile(r"(?<=[^\W\d_])(?<![^\W\d_]['\u2019])(?=[A-Z])(?<![A-Z])")
+_SIX_DIGITS = re.compile(r"(?:\d\D{0,3}){6}")  # the fewest a key's number is matched on
 _SPACES = re.compile(r"[ ]{1,2}")
 _SPACES_END = re.compile(r"[ ]{1,2}$")
 _PREV_WORD = re.compile(r"([^\W\d_]+)[ \t]+$")
 _NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 _STOP_SPACE = re.compile(r"[.!?\n]\s")
 _STOP = re.compile(r"[.!?\n]")
+# A word written letter by letter ("Z o e  F i c t o r", "Z-O-E", "Z.o.e"): three letters or
+# more, each alone, one separator between them; two spaces or more part its words.
+_SPACED = re.compile(
+    r"(?<![^\W\d_])(?:[^\W\d_](?:[ ]{1,3}|[ ]?[-.*_,/:|+~=\u00b7\u2022\u2219][ ]?)){2,}"
+    r"[^\W\d_](?![^\W\d_])"
+)
+_SPELLED_OUT = "a name in the key written letter by letter"
+_SET_PHRASE = "a name in the key before a noun, as in a set phrase ('Olive oil'); check it"
+# One space, then a word in lower case that no apostrophe or hyphen goes on from
+_NOUN_AFTER = re.compile(r"[ ]([a-z]+)(?![^\W\d_]|['-])")
+# What a record says a person does, right after their name ("hazel said", "faith cried")
+_PERSON_VERBS = frozenset(
+    {"said", "says", "told", "tells", "cried", "cries", "shouted", "shouts",
+     "screamed", "screams", "disclosed", "reported", "stated", "explained", "asked", "asks",
+     "replied", "attended", "attends", "lived", "lives", "hit", "hits", "kicked", "went",
+     "goes", "came", "comes", "got", "gets", "ran", "runs", "sat", "saw", "sees", "felt",
+     "feels", "made", "makes", "took", "takes", "gave", "gives", "left", "leaves", "spoke",
+     "speaks", "wants", "needs", "likes", "loves", "hates", "knows", "thinks", "thought",
+     "seems", "looks", "appears", "stays", "sleeps", "eats", "drinks", "plays"}
+)  # fmt: skip
+# Words after a name that make it the person's, not a word qualifying the next one: what
+# people do, and the function words ("told molly to stop")
+_NOT_QUALIFIED = _PERSON_VERBS | frozenset(
+    {"a", "an", "the", "and", "or", "but", "to", "at", "in", "on", "of", "for", "from",
+     "with", "by", "about", "as", "if", "so", "than", "then", "that", "this", "who",
+     "when", "while", "because", "say", "is", "was", "are", "were", "be", "been", "being",
+     "has", "had", "have", "does", "did", "do", "can", "could", "will", "would", "shall",
+     "should", "may", "might", "must", "also", "too", "not", "never", "always", "often",
+     "again", "now", "today", "yesterday", "herself", "himself", "her", "him", "she", "he",
+     "they", "them", "we", "you", "it", "hasn't", "isn't", "wasn't", "doesn't", "didn't",
+     "won't", "can't"}
+)  # fmt: skip
+# What a set phrase may follow: an article, a possessive, a preposition, "and" or "or"
+_BEFORE_A_PHRASE = frozenset(
+    {"the", "a", "an", "this", "that", "these", "those", "my", "your", "his", "her", "our",
+     "their", "its", "some", "any", "no", "each", "every", "of", "in", "on", "at", "with",
+     "without", "for", "from", "by", "into", "onto", "over", "under", "about", "after",
+     "before", "during", "than", "like", "and", "or", "plus"}
+)  # fmt: skip
+_COMPASS_WORDS = frozenset({"north", "south", "east", "west", "n", "s", "e", "w"})
+_SPACED_GAP = re.compile(r"[ ]{2,}|[ ]?[-.*_,/:|+~=\u00b7\u2022\u2219][ ]?[ ]+")
 
 
 @dataclass(frozen=True)
@@ -191,6 +272,39 @@ def _token_pattern(token: str) -> str:
 # ("@leo_smithfield") or a file name.
 _SEP = r"(?:[ ]*[-.,'_][ ]*|[ ]+|)"
 _COMMA = r"[ ]*,[ ]*"  # surname first, then the given names
+# Between the words of a street or a place: spaces, or a hyphen ("Invented-Close",
+# "Mill - Lane", "Imaginary-Primary School").
+_STREET_GAP = r"(?:[ ]*-[ ]*|[ ]+)"
+
+
+def _street_body(words: list[str]) -> str:
+    """A street's words before its last as a pattern: after the first (kept as written, it
+    anchors the pattern), a street type or compass word in any of its forms, so "North Rd E"
+    in the key finds "North Road East" and back."""
+    parts = [_token_pattern(words[0])]
+    for word in words[1:]:
+        typed = patterns.street_type_pattern(word.rstrip("."))
+        parts.append(typed if typed else _token_pattern(word))
+    return _STREET_GAP.join(parts)
+
+
+def _mac_swap(word: str) -> str:
+    """ "mactavish" <-> "mctavish": the two spellings of the same surname."""
+    if word.startswith("mac") and len(word) >= 6 and word[3] not in "'-aeiou":
+        return "mc" + word[3:]
+    if word.startswith("mc") and len(word) >= 5 and word[2] not in "'-":
+        return "mac" + word[2:]
+    return word
+
+
+_SAINTS = frozenset({"st", "saint", "ste"})
+
+
+def _place_word(word: str) -> str:
+    """A place's word as a pattern: "St", "St." and "Saint" are one."""
+    if word.rstrip(".") in _SAINTS:
+        return r"(?:st\.?|saint|ste\.?)"
+    return _token_pattern(word)
 
 
 def _letters(text: str) -> str:
@@ -243,7 +357,11 @@ class _Literals:
 
     def __init__(self, phrases: Iterable[str], *, any_space: bool, underscore: bool) -> None:
         self._alternatives = [tuple(p.split()) for p in phrases if p.split()]
-        self._firsts = sorted({words[0] for words in self._alternatives})
+        # Each first word's phrases, in the order given: at a place only those can fit.
+        self._by_first: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+        for index, words in enumerate(self._alternatives):
+            self._by_first.setdefault(words[0], []).append((index, words))
+        self._firsts = sorted(self._by_first)
         self._any_space = any_space  # `\s+` between words, else `[ ]+`
         self._underscore = underscore  # whether "_" is a word character (`\w`, else `[^\W_]`)
 
@@ -277,18 +395,24 @@ class _Literals:
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """Leftmost, non-overlapping; at one place the first phrase in order that fits."""
-        starts: set[int] = set()
+        starts: dict[int, list[str]] = {}
         for first in self._firsts:
             at = text.find(first)
             while at >= 0:
-                starts.add(at)
+                starts.setdefault(at, []).append(first)
                 at = text.find(first, at + 1)
         found: list[tuple[int, int]] = []
         cursor = 0
         for at in sorted(starts):
             if at < cursor or (at and self._word_char(text[at - 1])):
                 continue
-            for words in self._alternatives:
+            firsts = starts[at]
+            candidates = (
+                self._by_first[firsts[0]]
+                if len(firsts) == 1
+                else sorted(c for first in firsts for c in self._by_first[first])
+            )
+            for _index, words in candidates:
                 end = self._match(text, at, words)
                 if end is not None:
                     found.append((at, end))
@@ -353,12 +477,20 @@ class Redactor:
                     )
                     if first_particle is not None:  # "de la Croix", the surname with its particles
                         forms.append((tokens[first_particle:], True))
+                    surname = _letters(tokens[-1])
+                    if len(surname) >= 4 and tokens[0][:1].isalpha():
+                        # a handle or a file name: "@zfictionalia", "jkowalczyk.docx"
+                        forms.append(([tokens[0][0] + tokens[-1]], True))
                     # Neighbouring parts of a name written as one: "GraceOBrien" and
                     # "O'Brien Walsh" of Grace O'Brien-Walsh, "Jane Smith" of Mary-Jane Smith.
                     atoms = [p for t in tokens for p in t.split("-") if len(p.strip("'")) >= 2]
                     for size in range(2, len(atoms)):
                         for at in range(len(atoms) - size + 1):
                             forms.append((atoms[at : at + size], True))
+                for words, full in list(forms):  # MacLeish is written McLeish, and back
+                    swapped = [_mac_swap(w) for w in words]
+                    if swapped != words:
+                        forms.append((swapped, full))
                 for words, full in forms:
                     key = _letters("".join(words))
                     if len(key) < 2:
@@ -369,6 +501,7 @@ class Redactor:
                     # "Smith, Jane" only with its comma: "Mrs Green rose" is not "Rose Green"
                     sep = _COMMA if full and len(words) > 1 and words[0] == tokens[-1] else _SEP
                     alternatives[sep.join(_token_pattern(w) for w in words)] = key
+        self._initials = self._initials_of_names()
         # Longest first (the alternation takes the first that matches), ties in a fixed order.
         self._name_alternatives = sorted(alternatives.items(), key=lambda a: (-len(a[0]), a[0]))
         self._name_keys = frozenset(alternatives.values())
@@ -388,6 +521,7 @@ class Redactor:
         self._place_sources = self._place_patterns()
         self._places: dict[int, re.Pattern[str]] = {}
         self._pseudonyms: _Literals | None = None
+        self._given_names: set[str] | None = None  # `_begins_a_given_name`
         self._memo: dict[tuple[str, str, str], list[Finding]] = {}
         # What `_hits` found in a text, whatever document or field it came from: the
         # tracker's review gate and its redaction meet the same texts (shared by copies made
@@ -407,14 +541,20 @@ class Redactor:
                 changed = False
                 for subject in self.subjects:
                     settled = self.redact(subject.replacement)
-                    self._memo.clear()
-                    self._hit_memo.clear()  # the replacements the hits carry may change
                     if settled != subject.replacement:
                         subject.replacement, changed = settled, True
+                        self._memo.clear()
+                        self._hit_memo.clear()  # the replacements the hits carry changed
                 if not changed:
                     break
             self.unsafe: list[Subject] = [
                 s for s in self.subjects if s.replacement and self.find(s.replacement)
+            ]
+            # The roles that name no one, for `_pseudonym_pattern`: asked here, where most
+            # are already scanned (a referral's people are replaced by their role). What
+            # `find` reports depends neither on the decisions nor on the possible-name flag.
+            self._plain_roles = [
+                s.role for s in self.subjects if s.role.strip() and not self.find(s.role)
             ]
         finally:
             self.flag_unknown, self.decisions = flag, decisions
@@ -461,43 +601,83 @@ class Redactor:
                 folded = fold_plain(address)
                 whole = [w for w in re.split(r"[ ,]+", folded) if w]
                 if len(whole) >= 2:
-                    alternatives.add(r"[ ,]*".join(re.escape(w) for w in whole))
+                    alternatives.add(r"[ ,\-]*".join(re.escape(w) for w in whole))
                     anchor(whole)
-                for line in (p.strip() for p in folded.split(",")):
+                # Its lines: between commas, or on lines of their own ("22 Station Road
+                # Gatesford GA1 2BC" typed on one line, or on three).
+                for line in (fold_plain(p) for p in re.split(r"[,\n\r;]+", address)):
                     words = line.split()
                     if re.fullmatch(r"(?:flat|apartment|apt|unit|room)", words[0] if words else ""):
-                        continue
+                        words = words[2:]  # "Flat 3", then the street on the same line or none
                     while words and re.fullmatch(r"\d+[a-z]?", words[0]):
                         words = words[1:]
                     if not words:
                         continue
+                    # A street type inside the line ends the street: the town and postcode
+                    # after it are not part of it.
+                    inside = next(
+                        (
+                            i
+                            for i in range(1, len(words) - 1)
+                            if patterns.street_type_pattern(words[i].rstrip("."))
+                        ),
+                        None,
+                    )
+                    if inside is not None and not patterns.street_type_pattern(
+                        words[-1].rstrip(".")
+                    ):
+                        street = words[: inside + 1]
+                        typed = patterns.street_type_pattern(street[-1].rstrip("."))
+                        body = _street_body(street[:-1])
+                        alternatives.add(rf"{body}(?:{_STREET_GAP}|){typed}")
+                        anchor(street[:-1])
                     typed = patterns.street_type_pattern(words[-1].rstrip("."))
-                    if typed and len(words) >= 2:
-                        body = r"[ ]+".join(_token_pattern(w) for w in words[:-1])
-                        alternatives.add(rf"{body}[ ]*{typed}")
+                    if typed and len(words) >= 2 and all(w == "the" for w in words[:-1]):
+                        # "3 The Court", "12 The Green": without its number it is "the
+                        # court", "the green" of any sentence, so only the number finds it
+                        body = _street_body(words[:-1])
+                        number = r"\d+[a-z]?[ ]*[,-]?[ ]*"
+                        alternatives.add(rf"(?<![\w]){number}{body}(?:{_STREET_GAP}|){typed}")
+                        anchor(words[:-1])
+                    elif typed and len(words) >= 2:
+                        body = _street_body(words[:-1])
+                        alternatives.add(rf"{body}(?:{_STREET_GAP}|){typed}")
                         anchor(words[:-1])  # the street type may be written short
                     elif len(words) >= 2 and re.search(r"\d", line):
-                        alternatives.add(r"[ ]+".join(_token_pattern(w) for w in words))
+                        alternatives.add(_STREET_GAP.join(_token_pattern(w) for w in words))
                         anchor(words)
+                    if len(words) >= 3 and words[-1].rstrip(".") in _COMPASS_WORDS:
+                        # "14 Station Road West" is often written "14 Station Road"
+                        before = patterns.street_type_pattern(words[-2].rstrip("."))
+                        if before and words[-2].rstrip(".") not in _COMPASS_WORDS:
+                            body = _street_body(words[:-2])
+                            alternatives.add(rf"{body}(?:{_STREET_GAP}|){before}")
+                            anchor(words[:-2])
         if not alternatives:
             return None
-        house = r"(?:(?:flat|apartment|apt|unit|room)[ ]*\w+[ ]*,?[ ]*)?(?:\d+[a-z]?[ ]*,?[ ]*)?"
+        house = (
+            r"(?:(?:flat|apartment|apt|unit|room)[ ]*\w+[ ]*[,-]?[ ]*)?"
+            # 14, 14a, 14 A, 2/14, 12-14
+            r"(?:\d+[a-z]?(?:[ ]?[a-z](?![^\W\d_]))?(?:[ ]*[/-][ ]*\d+[a-z]?)?[ ]*[,-]?[ ]*)?"
+        )
         body = "|".join(sorted(alternatives, key=len, reverse=True))
         frozen = None if anchors is None else frozenset(anchors)
         return frozen, rf"(?<![\w]){house}(?:{body})(?![\w])"
 
     def _place_patterns(self) -> list[tuple[str, str, str]]:
         """(anchor, pattern, kind) of each place in the key: every match holds the anchor,
-        the letters of the place's first word."""
+        the letters of the place's first word that is not "St" or "Saint"."""
         found: list[tuple[str, str, str]] = []
         seen: set[str] = set()
         for subject in self.subjects:
             for kind, name in subject.places:
                 words = fold_plain(name).replace(",", " ").split()
-                if not words or fold_plain(name) in seen:
+                if words and words[0] == "the" and len(words) > 1:
+                    words = words[1:]  # "The Village Surgery" is "Village Surgery" too
+                if not words or " ".join(words) in seen:
                     continue
-                seen.add(fold_plain(name))
-                alternatives = [r"[ ]+".join(_token_pattern(w) for w in words)]
+                seen.add(" ".join(words))
+                alternatives = [_STREET_GAP.join(map(_place_word, words))]
                 head: list[str] = []
                 for word in words:
                     if word in _GENERIC_PLACE and head:
@@ -512,22 +692,100 @@ class Redactor:
                         for w in sorted(strong, key=len, reverse=True)
                     )  # a full stop after "Academy" is the sentence's; after "Sch" it is its own
                     alternatives.append(
-                        r"[ ]+".join(_token_pattern(w) for w in head)
-                        + rf"(?:[ ]+(?:of[ ]+)?(?:{generic}))+"
+                        _STREET_GAP.join(map(_place_word, head))
+                        + rf"(?:(?:[ ]+|(?<=\.))(?:of[ ]+)?(?:{generic}))+"  # "C.E." too
                     )
+                    own = [w for w in head if w.rstrip(".") not in _SAINTS]
+                    if any(not is_word(_letters(w.removesuffix("'s"))) for w in own):
+                        # "St Aldhelm's" alone names the school; "Holy Trinity" alone not
+                        alternatives.append(_STREET_GAP.join(map(_place_word, head)))
                 body = "|".join(alternatives)
-                found.append((_letters(words[0]), rf"(?<![\w])(?:{body})(?![\w])", kind))
+                first = next((w for w in words if w.rstrip(".") not in _SAINTS), words[0])
+                found.append((_letters(first), rf"(?<![\w])(?:{body})(?![\w])", kind))
         return found
+
+    def _initials_of_names(self) -> dict[str, list[Subject]]:
+        """Each full name's initials ("zf" of Zoë Fictionalia, "mjo" and "mo" of Mary-Jane
+        Okonkwo) -> whose they are."""
+        found: dict[str, list[Subject]] = {}
+        for subject in self.subjects:
+            for name in subject.names:
+                tokens = [t for t in name_tokens(name) if t not in PARTICLES]
+                if len(tokens) < 2:
+                    continue
+                atoms = [a for t in tokens for a in t.split("-") if _letters(a)]
+                for letters in {"".join(_letters(a)[0] for a in atoms),
+                                _letters(tokens[0])[0] + _letters(tokens[-1])[0]}:  # fmt: skip
+                    owners = found.setdefault(letters, [])
+                    if subject not in owners:
+                        owners.append(subject)
+        return found
+
+    def _initial_hits(self, doc: Folded, kept: list[_Hit]) -> list[_Hit]:
+        """A key person's initials written as such: "Z.F." or "Z. F." is the person;
+        "ZF" in capitals, or "Mr K", may be (listed for review, kept unless rejected).
+        An initial after a withheld name ("Zoë F.") goes with it (`kept` is changed)."""
+        if not self._initials:
+            return []
+        folded, original = doc.text, doc.original
+        hits: list[_Hit] = []
+        for m in _INITIALS.finditer(folded):
+            letters = _letters(m.group())
+            owners = self._initials.get(letters)
+            if not owners:
+                continue  # most short words: checked before anything is sliced
+            written = original[slice(*doc.span(m.start(), m.end()))]
+            if not all(c.isupper() for c in written if c.isalpha()):
+                continue
+            dotted = "." in m.group()
+            if not dotted and (len(letters) < 2 or (written.isalpha() and is_word(letters))):
+                continue
+            hits.append(
+                _Hit(m.start(), m.end(), "name", self._replacement_for(owners), dotted,
+                     "initials of a person in the key" if dotted else
+                     "capitals that are the initials of a person in the key; check them")
+            )  # fmt: skip
+        surnames = {k[-1] for k in self._initials}
+        for m in _TITLE_INITIAL.finditer(folded):
+            letter = m.group("initial")
+            o_start = doc.span(m.start("initial"), m.end("initial"))[0]
+            if letter in surnames and original[o_start].isupper():
+                owners = [s for k, group in self._initials.items() if k[-1] == letter
+                          for s in group]  # fmt: skip
+                reason = "a title and the initial of a surname in the key"
+                replacement = self._replacement_for(owners)
+                hits.append(_Hit(m.start(), m.end(), "name", replacement, False, reason))
+        for hit in kept:
+            if hit.kind != "name" or not hit.withhold:
+                continue
+            after = _TRAILING_INITIAL.match(folded, hit.end)
+            if after is None:  # no dot: only the initial of this person's own surname
+                after = _BARE_INITIAL.match(folded, hit.end) or _BARE_A.match(folded, hit.end)
+                if after is not None and after.group("initial") == "a":
+                    # "Zoë A said": a capital A before a word in lower case, not the article
+                    # of a title ("Zoë A Story")
+                    o_next = doc.span(after.start("initial"), after.end("initial"))[1]
+                    if not _LOWER_NEXT.match(original, o_next):
+                        after = None
+                if after is not None and not any(
+                    s.replacement == hit.replacement
+                    for k, group in self._initials.items()
+                    if k[-1] == after.group("initial")
+                    for s in group
+                ):
+                    after = None
+            if after is not None:
+                o_start = doc.span(after.start("initial"), after.end("initial"))[0]
+                if original[o_start].isupper() and after.group("initial") in surnames:
+                    hit.end = after.end()  # "Zoë F." is Zoë Fictionalia: the F. goes too
+                    hit.reason = f"{hit.reason}, with the initial of a surname in the key"
+        return hits
 
     def _pseudonym_pattern(self) -> _Literals | None:
         texts = {fold_plain(s.replacement) for s in self.subjects if s.replacement.strip()}
         # A role typed with a name in it ("Leo's class teacher") protects nothing: the
         # name in it is found like any other.
-        texts |= {
-            fold_plain(s.role) for s in self.subjects if s.role.strip() and not self.find(s.role)
-        }
-        self._memo.clear()
-        self._hit_memo.clear()
+        texts |= {fold_plain(role) for role in self._plain_roles}
         if not texts:
             return None
         # Longest first, as the alternation was (its ties in `sorted`'s order of a set)
@@ -543,8 +801,8 @@ class Redactor:
         found = set(self._unusual_keys)
         for first in range(len(words)):
             joined = ""
-            for word in words[first:]:
-                joined += word
+            for index in range(first, len(words)):  # no copy of the rest: linear
+                joined += words[index]
                 if joined in keys:
                     found.add(joined)
                 if joined[-1] == "s" and joined[:-1] in keys:
@@ -623,6 +881,15 @@ class Redactor:
                                  "a freephone or service number, not in the key"))  # fmt: skip
                 continue
             hits.append(_Hit(start, end, "phone", WITHHELD["phone"], True, "a telephone number"))
+        six_digits = _SIX_DIGITS.search(folded) is not None
+        key_phone = self._key_phone_pattern() if six_digits else None
+        for m in key_phone.finditer(folded) if key_phone else ():
+            hits.append(_Hit(m.start(), m.end(), "phone", WITHHELD["phone"], True,
+                             "a telephone number in the key"))  # fmt: skip
+        key_nhs = self._key_nhs_pattern() if six_digits else None
+        for m in key_nhs.finditer(folded) if key_nhs else ():
+            hits.append(_Hit(m.start(), m.end(), "NHS number", WITHHELD["NHS number"], True,
+                             "an NHS number in the key"))  # fmt: skip
         for start, end, value in patterns.postcode_spans(folded):
             written = doc.original[slice(*doc.span(end - 3, end))] if doc else ""
             if _ORDINAL.fullmatch(written) and value not in self._key_postcodes():
@@ -659,6 +926,18 @@ class Redactor:
                 hits.append(_Hit(m.start(), m.end(), kind, WITHHELD[kind], True, f"a {kind}"))
         return hits
 
+    def _key_phone_pattern(self) -> re.Pattern[str] | None:
+        if not hasattr(self, "_key_phone_memo"):
+            source = patterns.key_phone_pattern(p for s in self.subjects for p in s.phones)
+            self._key_phone_memo = re.compile(source) if source else None
+        return self._key_phone_memo
+
+    def _key_nhs_pattern(self) -> re.Pattern[str] | None:
+        if not hasattr(self, "_key_nhs_memo"):
+            source = patterns.key_nhs_pattern(n for s in self.subjects for n in s.nhs_numbers)
+            self._key_nhs_memo = re.compile(source) if source else None
+        return self._key_nhs_memo
+
     def _key_phones(self) -> set[str]:
         if not hasattr(self, "_phones_memo"):
             self._phones_memo = {
@@ -693,13 +972,16 @@ class Redactor:
             unique = [s for s in unique if initials[0] in self._given[id(s)]]
             if not unique:
                 return []
-        if title and len(unique) > 1:
-            gender = (
-                _MALE if title in _MALE_TITLES else _FEMALE if title in _FEMALE_TITLES else None
-            )
-            if gender is not None:
-                narrowed = [s for s in unique if gender.search(fold_plain(s.role))]
-                unique = narrowed or unique
+        gender = _MALE if title in _MALE_TITLES else _FEMALE if title in _FEMALE_TITLES else None
+        if gender is not None and len(unique) > 1:
+            narrowed = [s for s in unique if gender.search(fold_plain(s.role))]
+            unique = narrowed or unique
+        if gender is not None and unique:
+            # "Mr and Mrs Smith" with only a father in the key: the "Mrs Smith" is someone
+            # else, so she gets no one's pseudonym
+            other = _FEMALE if gender is _MALE else _MALE
+            if all(_role_gender(s.role) is other for s in unique):
+                return []
         return unique
 
     @staticmethod
@@ -723,7 +1005,13 @@ class Redactor:
             plural = m.group("plural") or ""
             if plural == "es" and not key.endswith(("s", "sh", "ch", "x", "z")):
                 continue  # "Jones" is not a plural of Jon; "the Walshes" is of Walsh
-            if plural and is_word(key + plural):
+            if (
+                plural
+                and is_word(key + plural)
+                and not (plural == "s" and _RELATIVE_AFTER.match(doc.text, m.end()))
+            ):
+                # "graces dad", "roses partner": a possessive typed without its apostrophe
+                # before a relative is the person's, not the word, and goes on below.
                 # "the O'Sullivans" is the family; "Marks", "greens" are words. "The Greens"
                 # may be either: listed for review, kept unless the reviewer says otherwise
                 o_first = original[doc.span(m.start("name"), m.start("name") + 1)[0]]
@@ -752,7 +1040,7 @@ class Redactor:
                     lower_word = False  # "X. zhou": an initial with its stop, then a name
                 pronoun = (
                     chunk.strip() in ("I", "A")
-                    and is_ordinary(key)
+                    and (is_ordinary(key) or is_dictionary_word(key))  # "A Hazel tree"
                     and not any(  # "A Brown" is still Amy Brown's initial
                         chunk.strip().casefold() in self._given[id(s)]
                         for s, _full in self._forms.get(key, [])
@@ -837,6 +1125,12 @@ class Redactor:
             if verdict is not None:
                 withhold, reason = verdict
                 hits.append(_Hit(item["start"], item["end"], "name", replacement, withhold, reason))
+        named = {h.replacement for h in hits if h.withhold}
+        for hit in hits:
+            if hit.reason == _SET_PHRASE and hit.replacement in named:
+                # "Grace said she was hungry. Grace bedroom was cold.": where the text names
+                # the person, the phrase is a dropped possessive, not a set phrase
+                hit.withhold, hit.reason = True, "a name in the key, named so elsewhere in the text"
         return hits + [p for p in plurals if not any(a <= p.start < b for a, b in protected)]
 
     @staticmethod
@@ -885,16 +1179,30 @@ class Redactor:
         if any(c.isalpha() and not c.isascii() for c in unicodedata.normalize("NFKC", word)):
             # "Đỗ" folds to "do", but written so it is the name, never the English word
             return True, "a name in the key, written with its own letters"
-        if _before_street_word(doc.original, o_end):
+        if _before_street_word(doc.original, o_end, self._forms, _PLACE_RUN if capital else 1):
             return False, "a name in the key before a street word ('Lincoln Road'); check it"
         # A place on the partnership's allowlist ("Paris", "Lincoln") that is also someone's
         # name is treated like an everyday word: replaced only where it is used as a name
         if not is_ordinary(key) and not self._allowed_place(key):
-            if not capital and is_frequent(key):
+            if not capital and (
+                is_frequent(key)
+                # "hazel eyes": a word English writes in lower case is that word before
+                # the word it qualifies; "told hazel to stop", "hazel said", "hazel's mum"
+                # are the person, withheld as before
+                or (is_dictionary_word(key) and self._qualifies_next_word(doc, end))
+            ):
                 return False, "a name in the key, written in lower case like the everyday word"
             if is_word(key) and _opens_imperative(doc.original, o_start, o_end):
                 return False, "a name in the key that starts a sentence like a verb; check it"
+            if capital and is_dictionary_word(key) and self._before_its_noun(doc, start, end):
+                return False, _SET_PHRASE
             return True, "a name in the key"
+        # An everyday or allowlisted word written as someone's, or doing what people do,
+        # is the name in any case: "faith's mum" withheld; "amber said" put to the reviewer
+        if _POSSESSIVE_RELATIVE.match(doc.text, end):
+            return True, "a name in the key, written as someone's ('Faith's mum')"
+        if _PERSON_VERB_AFTER.match(doc.text, end) or doc.text.startswith("'s", end):
+            return False, "a name in the key that is also an everyday word; check it is the name"
         if not capital:
             return None  # the everyday word ("principal social worker", "duty manager")
         if not _sentence_start(doc.original, o_start) and _names_a_family(doc.original, o_end):
@@ -902,6 +1210,64 @@ class Redactor:
         # Alone, an everyday word is replaced only where it is used as a name (with a title
         # or initial, beside another name part, as the whole name); here it is listed.
         return False, "a name in the key that is also an everyday word; check it is the name"
+
+    def _qualifies_next_word(self, doc: Folded, end: int) -> bool:
+        """Whether a lower-case dictionary word is followed by a lower-case word it can
+        qualify ("hazel eyes", "olive oil", "rose bush"): a dictionary word that is not a
+        verb a person does ("said", "cried"), a function word ("to", "at", "and") or a
+        word naming a person ("hazel mum", "olive's"). Anything else leaves the word to
+        be read as the name."""
+        after = _NOUN_AFTER.match(doc.text, end)
+        if after is None:
+            return False
+        word = after.group(1)
+        if not doc.original[doc.span(after.start(1), after.end(1))[0]].islower():
+            return False
+        if not is_dictionary_word(word) or word in _NOT_QUALIFIED or word.endswith("ed"):
+            return False
+        return not (
+            word in ROLE_WORDS
+            or word in _FAMILY_NOUNS
+            or word in self._forms
+            or _FEMALE.fullmatch(word)
+            or _MALE.fullmatch(word)
+        )
+
+    def _before_its_noun(self, doc: Folded, start: int, end: int) -> bool:
+        """Whether a capitalised dictionary word qualifies the noun after it, as in a set
+        phrase ("Olive oil", "Grace period", "the Rose garden"): a noun in lower case
+        follows, not one naming a person ("Grace mum"), and the phrase opens a sentence or
+        follows an article, a preposition or "and" ("gave Grace food" is the person)."""
+        after = _NOUN_AFTER.match(doc.text, end)
+        if after is None:
+            return False
+        noun = after.group(1)
+        o_noun = doc.span(after.start(1), after.end(1))[0]
+        if not doc.original[o_noun].islower() or not is_noun(noun):
+            return False
+        if noun in ROLE_WORDS or noun in _FAMILY_NOUNS or noun in self._forms:
+            return False
+        if _FEMALE.fullmatch(noun) or _MALE.fullmatch(noun):
+            return False
+        o_start = doc.span(start, end)[0]
+        if _sentence_start(doc.original, o_start):
+            return True
+        before = _PREV_WORD.search(doc.text, max(0, start - 40), start)
+        return before is not None and before.group(1) in _BEFORE_A_PHRASE
+
+    def _begins_a_given_name(self, word: str) -> bool:
+        """Whether a word of three letters or more begins a key person's given name ("sam"
+        of Samantha, "chris" of Christopher)."""
+        if len(word) < 3:
+            return False
+        if self._given_names is None:
+            self._given_names = {
+                tokens[0]
+                for subject in self.subjects
+                for name in subject.names
+                if len(tokens := [t for t in name_tokens(name) if t not in PARTICLES]) > 1
+            }
+        return any(given.startswith(word) for given in self._given_names)
 
     def _unknown_hits(
         self, doc: Folded, taken: list[tuple[int, int]], names: Iterable[_Hit] = ()
@@ -912,6 +1278,13 @@ class Redactor:
         # ("Gracie O'Brien", "Grace Smithers") is most likely the rest of someone's name.
         name_starts = {h.start for h in names if h.kind == "name" and h.withhold}
         name_ends = {h.end for h in names if h.kind == "name" and h.withhold}
+        # ... and those written in capitals, beside which a short word in capitals is
+        # the rest of the name ("SAM VELLACOTT", "VELLACOTT, SAM"), not an acronym
+        shouted = {
+            (h.start, h.end)
+            for h in names
+            if h.kind == "name" and h.withhold and _in_capitals(original, doc.span(h.start, h.end))
+        }
         for m in _WORD.finditer(folded):
             bare = m.group()
             if bare.endswith("'s"):
@@ -924,10 +1297,19 @@ class Redactor:
                 continue
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            if word.isupper() and len(bare) <= 5:
-                continue  # an acronym: CAMHS, MASH, GP
-            if bare in TITLES or bare in _SUFFIXES or is_ordinary(bare):
+            # "SAM VELLACOTT": the beginning of a key given name, in capitals beside a key
+            # name in capitals, is the rest of the name; any other short capitals are an
+            # acronym (CAMHS, MASH, GP, "VELLACOTT DOB")
+            short_caps = (
+                word.isupper()
+                and len(bare) <= 5
+                and self._begins_a_given_name(bare)
+                and _beside_capitals(folded, m, shouted)
+            )
+            if word.isupper() and len(bare) <= 5 and not short_caps:
                 continue
+            if bare in TITLES or bare in _SUFFIXES or bare in JOB_WORDS or is_ordinary(bare):
+                continue  # a job word ("Headteacher Priya Raghunathan") is not part of a name
             if _sentence_start(original, o_start) and _is_plain_sentence_word(bare):
                 continue
             if _opens_imperative(original, o_start, o_end) and is_english_only(bare):
@@ -936,11 +1318,16 @@ class Redactor:
                 continue  # "Re-audit", "Co-located": a prefix, not a name
             gap_after = _SPACES.match(folded[m.end() : m.end() + 2])
             gap_before = _SPACES_END.search(folded[max(0, m.start() - 2) : m.start()])
-            beside = (gap_after is not None and m.end() + gap_after.end() in name_starts) or (
-                gap_before is not None and m.start() - len(gap_before.group()) in name_ends
+            beside = (
+                short_caps
+                or (gap_after is not None and m.end() + gap_after.end() in name_starts)
+                or (gap_before is not None and m.start() - len(gap_before.group()) in name_ends)
             )
             if beside:
                 reason = "a capitalised word beside a name in the key: most likely part of a name"
+            elif self._runs_a_name_in(word):
+                beside = True  # withheld unless the reviewer keeps it
+                reason = "a run-together word holding a name in the key ('JusticeForZoe')"
             else:
                 reason = "a capitalised word that is not an everyday word nor on the allowlist"
             hits.append(_Hit(m.start(), m.end(), "possible name", NAME_WITHHELD, beside, reason))
@@ -968,6 +1355,53 @@ class Redactor:
             joined.append(hit)
         return joined
 
+    def _runs_a_name_in(self, word: str) -> bool:
+        """Whether a word written as several capitalised parts has a key name as one part."""
+        parts = _CAMEL.split(word)
+        return len(parts) > 1 and any(
+            len(key) >= 3 and key in self._forms
+            for key in (_letters(fold_plain(part.strip("'\u2019"))) for part in parts)
+        )
+
+    def _spaced_hits(self, folded: str, protected: list[tuple[int, int]]) -> list[_Hit]:
+        """A key name written letter by letter, to be read but not found ("Z o e  F i c t o
+        r"): its letters, word by word, are looked up like any other written form."""
+        hits: list[_Hit] = []
+        for run in _SPACED.finditer(folded):
+            if any(a <= run.start() and run.end() <= b for a, b in protected):
+                continue
+            # Its words: (start, end, letters), parted by a wider gap
+            words: list[tuple[int, int, str]] = []
+            at = run.start()
+            for gap in [*_SPACED_GAP.finditer(folded, run.start(), run.end()), None]:
+                end = gap.start() if gap else run.end()
+                words.append((at, end, _letters(folded[at:end])))
+                at = gap.end() if gap else end
+            index = 0
+            while index < len(words):
+                # The longest run of whole words that spells a key, from this word on (a
+                # name has a few words: a long run costs a bounded amount at each word)
+                found = None
+                for last in range(min(len(words) - 1, index + 5), index - 1, -1):
+                    key = "".join(w[2] for w in words[index : last + 1])
+                    if len(key) >= 3 and key in self._forms:
+                        found = (last, key)
+                        break
+                if found is None:
+                    index += 1
+                    continue
+                last, key = found
+                owners = self._owners(key, "", "")
+                full = any(f for _s, f in self._forms[key])
+                # an everyday word spelled out alone ("B R O W N") is put to the reviewer
+                withhold = full or last > index or not is_ordinary(key)
+                hits.append(
+                    _Hit(words[index][0], words[last][1], "name", self._replacement_for(owners),
+                         withhold, _SPELLED_OUT)
+                )  # fmt: skip
+                index = last + 1
+        return hits
+
     def _hits(self, text: str) -> tuple[Folded, list[_Hit]]:
         key = (text, self.flag_unknown)
         found = self._hit_memo.get(key)
@@ -986,6 +1420,8 @@ class Redactor:
             else:
                 protected += [(m.start(), m.end()) for m in allowed.finditer(doc.text)]
         hits = self._pattern_hits(doc.text, doc) + self._name_hits(doc, protected)
+        spaced = self._spaced_hits(doc.text, protected) if _SPACED.search(doc.text) else []
+        hits += spaced
         hits.sort(key=lambda h: (h.start, -(h.end - h.start), _PRIORITY[h.kind]))
         kept: list[_Hit] = []
         for hit in hits:
@@ -997,6 +1433,15 @@ class Redactor:
                     kept[-1] = replace(hit, start=previous.start)
                 continue
             kept.append(hit)
+        initials = [
+            h for h in self._initial_hits(doc, kept)
+            if not any(a < h.end and h.start < b for a, b in protected)
+            and not any(k.start < h.end and h.start < k.end for k in kept)
+        ]  # fmt: skip
+        if initials:
+            kept = sorted(kept + initials, key=lambda h: h.start)
+        if spaced:
+            kept = _join_spelled_out(doc.text, kept)
         if self.flag_unknown:
             taken = [(h.start, h.end) for h in kept] + protected
             kept += self._unknown_hits(doc, taken, kept)
@@ -1075,7 +1520,7 @@ class Redactor:
             return text
         pieces: list[str] = []
         last = 0
-        for finding in findings:
+        for index, finding in enumerate(findings):
             if finding.start < last:
                 continue
             pieces.append(text[last : finding.start])
@@ -1084,6 +1529,12 @@ class Redactor:
             echo = re.match(r"\s*\(\s*([^()]*?)\s*\)", text[last:])
             if echo and fold_plain(echo.group(1)) == fold_plain(finding.replacement):
                 last += echo.end()
+            elif echo and _echoes(findings[index + 1 :], last + echo.start(1), last + echo.end(1),
+                                  finding.replacement):  # fmt: skip
+                last += echo.end()  # "Fictionalia (Zoë)": one "Child A", not two
+            if text[last : last + 2] in ("'S", "\u2019S") and not finding.replacement.isupper():
+                pieces.append(text[last] + "s")  # "JOHN SMITH'S": "Father's", not "Father'S"
+                last += 2
         pieces.append(text[last:])
         return "".join(pieces)
 
@@ -1156,6 +1607,35 @@ class Redactor:
         return other
 
 
+def _join_spelled_out(folded: str, hits: list[_Hit]) -> list[_Hit]:
+    """A name written partly letter by letter ("Zoe F i c t o r") is one replacement: a
+    spelled-out part and the name part beside it (or the initial taken from it) join."""
+    joined: list[_Hit] = []
+    for hit in hits:
+        last = joined[-1] if joined else None
+        if (
+            last is not None
+            and last.kind == hit.kind == "name"
+            and last.withhold
+            and hit.withhold
+            and _SPELLED_OUT in (last.reason, hit.reason)
+            and (hit.start <= last.end or _NAME_GAP.fullmatch(folded, last.end, hit.start))
+        ):
+            # A surname the family shares beside a given name: the given name's person;
+            # two people's name words: no one's pseudonym
+            names = {last.replacement, hit.replacement} - {NAME_WITHHELD}
+            last.replacement = names.pop() if len(names) == 1 else NAME_WITHHELD
+            last.end = max(last.end, hit.end)
+            continue
+        joined.append(hit)
+    return joined
+
+
+def _echoes(after: list[Finding], start: int, end: int, replacement: str) -> bool:
+    """Whether the brackets' whole content [start, end) is one finding becoming the same."""
+    return any(f.start == start and f.end == end and f.replacement == replacement for f in after)
+
+
 def _placed(finding: Finding, document: str, path: str) -> Finding:
     """`finding` named for another place (`dataclasses.replace` without its checks: the
     tracker's gate makes one for every finding of every field)."""
@@ -1212,13 +1692,42 @@ def _neighbour_words(text: str, start: int, end: int) -> tuple[str, str]:
 _DETERMINERS = frozenset({"the", "a", "an", "these", "those", "your", "our", "its", "my"})
 
 
-def _before_street_word(text: str, end: int) -> bool:
-    """Whether a capitalised street-type word follows at once ("Lincoln Road")."""
-    after = _NEXT_WORD.match(text[end : end + 40])
-    word = after.group(1) if after else ""
-    if len(word) < 2:
-        return False  # "Leo S.", "Grace W": a surname's initial, not North or West
-    return word[:1].isupper() and patterns.street_type_pattern(word.casefold()) is not None
+# Places named after someone: "St Mary's Hospital", "Queen Elizabeth Hospital", "the
+# Freeman Hospital", "Victoria Station": the name word is then likely the place's.
+_INSTITUTIONS = frozenset(
+    {"hospital", "infirmary", "hospice", "church", "cathedral", "chapel", "abbey", "station",
+     "hall", "college", "university", "library", "museum", "theatre", "stadium", "park",
+     "bridge", "tower", "barracks", "prison",
+     # organisations named like a person ("Lowe Academy", "Hyde Primary", "Hyde Family Centre")
+     "school", "academy", "primary", "nursery", "infants", "juniors", "centre", "center",
+     "surgery", "practice", "clinic", "club", "hotel", "campus"}
+)  # fmt: skip
+_PLACE_RUN = 3  # capitalised words looked at after a name for the place's last word
+_POSSESSIVE = re.compile(r"'s?(?![^\W\d_])")
+
+
+def _before_street_word(
+    text: str, end: int, names: Mapping[str, object] | None = None, run: int = 1
+) -> bool:
+    """Whether capitalised words ending in a street-type, institution or organisation word
+    follow at once ("Lincoln Road", "St Mary's Hospital", "Hyde Park"); with `run` > 1, up
+    to that many capitalised words that are not key `names` ("Lowe Street School", "Hyde
+    Leisure Centre", but not "Hope Green"): the name is then the place's, not a person's."""
+    possessive = _POSSESSIVE.match(fold(text[end : end + 3]).text)
+    if possessive:
+        end += possessive.end()
+    for _word in range(run):
+        after = _NEXT_WORD.match(text, end, min(len(text), end + 40))
+        word = after.group(1) if after else ""
+        if len(word) < 2 or not word[:1].isupper():
+            return False  # "Leo S.", "Grace W": a surname's initial, not North or West
+        folded = word.casefold()
+        if folded in _INSTITUTIONS or patterns.street_type_pattern(folded) is not None:
+            return True
+        if names is not None and _letters(fold_plain(word)) in names:
+            return False  # another key name: "we hope Hope Green", "Grace Hyde Park"
+        end = after.end() if after else end
+    return False
 
 
 # Titles that are also everyday words: in lower case they are the word ("the doctor", "miss").
@@ -1228,10 +1737,41 @@ _WORD_TITLES = frozenset(
      "rabbi", "reverend", "sergeant", "sheikh", "sir", "sister", "superintendent"}
 )  # fmt: skip
 
+# A relative or partner named right after a word ("graces dad", "roses boyfriend")
+_RELATIVE_AFTER = re.compile(
+    r"[ ](?:mum|mummy|mam|mom|mother|dad|daddy|father|brother|sister|nan|nana|nanna|gran"
+    r"|granny|grandma|grandad|granddad|grandpa|grandmother|grandfather|aunt|auntie|aunty"
+    r"|uncle|cousin|partner|boyfriend|girlfriend|husband|wife|son|daughter|stepdad"
+    r"|stepmum|carer|foster carer|friend|ex|baby|sibling|siblings|children|kids)"
+    r"(?![^\W\d_])"
+)
+_POSSESSIVE_RELATIVE = re.compile("'s" + _RELATIVE_AFTER.pattern)
+# What a record says a person did, right after the word ("faith said", "amber cried")
+_PERSON_VERB_AFTER = re.compile(
+    r"[ ](?:"
+    + "|".join(sorted(_PERSON_VERBS))
+    + r"|was upset|was hungry|was seen|was not|is not)(?![^\W\d_])"
+)
 _FAMILY_NOUNS = frozenset(
     {"family", "families", "household", "households", "children", "siblings", "parents",
      "twins", "home"}
 )  # fmt: skip
+
+
+def _in_capitals(original: str, span: tuple[int, int]) -> bool:
+    letters = [c for c in original[span[0] : span[1]] if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _beside_capitals(folded: str, m: re.Match[str], shouted: set[tuple[int, int]]) -> bool:
+    """Whether a word is next to a key name written in capitals, with only a space or a
+    comma between ("SAM VELLACOTT", "VELLACOTT, SAM")."""
+    for start, end in shouted:
+        if re.fullmatch(r"[ ]{1,2}|,[ ]?", folded[m.end() : start]) or re.fullmatch(
+            r"[ ]{1,2}|,[ ]?", folded[end : m.start()]
+        ):
+            return True
+    return False
 
 
 def _names_a_family(text: str, end: int) -> bool:
@@ -1248,7 +1788,9 @@ def _opens_imperative(text: str, start: int, end: int) -> bool:
     if not _sentence_start(text, start) or not word[:1].isupper() or word.isupper():
         return False  # a verb opening a sentence is written "Mark"; "zhou", "ZHOU" are names
     after = _NEXT_WORD.match(text[end : end + 40])
-    return after is not None and after.group(1).casefold() in _DETERMINERS
+    # Mid-sentence an article is written in lower case: "Zoe A said" is a name and an
+    # initial, not "Mark a date"
+    return after is not None and after.group(1) in _DETERMINERS
 
 
 def _in_capitalised_phrase(text: str, start: int, end: int) -> bool:

@@ -99,8 +99,36 @@ _ROLE_WORDS = frozenset(
      "reviewer", "chair", "author", "contact", "referrer", "duty", "early", "help", "service",
      "services", "care", "children", "childrens", "family", "families", "housing", "youth",
      "justice", "probation", "education", "nursery", "college", "academy", "primary", "trust",
-     "council", "agency", "unit", "hospital", "ward", "clinic", "surgery", "centre"}
+     "council", "agency", "unit", "hospital", "ward", "clinic", "surgery", "centre",
+     "headteacher", "headmaster", "headmistress", "childminder", "caseworker", "keyworker",
+     "key", "senco", "counsellor", "therapist", "psychologist", "psychiatrist", "coordinator",
+     "co-ordinator", "director", "matron", "sergeant", "investigating", "receptionist",
+     "administrator", "front", "door", "hub", "mash", "desk", "office", "triage", "panel",
+     "board", "intake", "assessment", "area", "locality"}
 )  # fmt: skip
+ROLE_WORDS = _ROLE_WORDS  # for the engine: a noun naming a person is no set phrase's
+# Job titles that are never anyone's surname (unlike Ward, Foster, Head): beside a name in
+# a text they are the job, not the rest of the name ("Headteacher Priya Raghunathan").
+JOB_WORDS = frozenset(
+    {"headteacher", "headmaster", "headmistress", "childminder", "caseworker", "keyworker",
+     "senco", "paediatrician", "counsellor", "therapist", "psychologist", "psychiatrist",
+     "coordinator", "co-ordinator", "receptionist", "administrator", "practitioner",
+     "midwife", "safeguarding", "designated", "sergeant", "detective", "constable"}
+)  # fmt: skip
+
+
+def _capitalised_name(name: str) -> bool:
+    """Two to four capitalised words, none a role word: "Will Young", "Hope Little" name
+    someone even though each word is an everyday one ("Duty manager" does not)."""
+    words = name.split()
+    return (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() and not (w.isupper() and len(w) > 1) for w in words)
+        and not any(fold_plain(w).strip("'.") in _ROLE_WORDS for w in words)
+        and not any(c.isdigit() for c in name)
+    )
+
+
 _NAME_SEPARATOR = re.compile(r"\s*(?:[,;()\[\]/]|\s[-\u2013\u2014]\s)\s*")
 
 
@@ -115,7 +143,7 @@ def _looks_like_a_name(piece: str) -> bool:
     folded = [fold_plain(w).strip("'.") for w in words]
     if any(w in _ROLE_WORDS for w in folded):
         return False
-    return not all(is_ordinary(w) for w in folded)
+    return _capitalised_name(piece) or not all(is_ordinary(w) for w in folded)
 
 
 def name_forms(text: object) -> list[str]:
@@ -244,7 +272,12 @@ def subjects_for_case(case: Case) -> list[Subject]:
             return None
         found = by_name.get(fold_plain(name))
         practitioner = kind == PersonKind.PRACTITIONER
-        if found is None and practitioner and all(is_ordinary(p) for p in name_parts(name)):
+        if (
+            found is None
+            and practitioner
+            and all(is_ordinary(p) for p in name_parts(name))
+            and not _capitalised_name(name)
+        ):
             # A form field holding a role or a team ("Duty manager", "Early help"), not a
             # name; a person with an everyday-word name belongs in the key.
             return None

@@ -6,11 +6,13 @@ decomposed, fullwidth letters, a non-breaking space. `fold` removes all of that 
 compatibility decomposition, accents and format characters dropped, case folded, every
 apostrophe and hyphen one character, every space one space) and keeps, for each character
 it produces, the index of the original character it came from, so a match in the folded
-copy is replaced at exactly its place in the original.
+copy is replaced at exactly its place in the original. A word broken at a line's end
+("Fic-" then "tionalia" on the next line, as text pasted from a PDF often is) is joined.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,9 +44,24 @@ _PLAIN.update(
 )
 
 
+# Small capitals ("ᴢᴏᴇ") and Latin letters that only look like others ("ɑ", "ɡ"): no
+# compatibility decomposition reaches the plain letter.
+_PLAIN.update(
+    zip(
+        "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢɑɡɩʋ",
+        "abcdefghijklmnoprstuvwyzagiv",
+        strict=True,
+    )
+)
+# Letters that draw nothing (Hangul fillers, the braille blank): inside a name they hide it.
+_INVISIBLE = frozenset("\u3164\u115f\u1160\uffa0\u2800")
+
+
 @lru_cache(maxsize=4096)
 def _fold_char(char: str) -> str:
     """What one original character becomes: "" (dropped), or one or more plain characters."""
+    if char in _INVISIBLE:
+        return ""
     if char in APOSTROPHES:
         return "'"
     if char in HYPHENS:
@@ -66,6 +83,22 @@ def _fold_char(char: str) -> str:
     if folded in HYPHENS:
         return "-"
     return folded
+
+
+# A hyphen ending a line inside a word: letters before it, a lower-case letter after the
+# break (the next line's indent aside). "well-" / "Known" (a capital) is left alone.
+_BROKEN_WORD = re.compile(
+    r"(?<=[^\W\d_])[-\u00ad\u2010\u2011][ \t]*(?:\r\n|\n|\r)[ \t]*(?=[^\W\d_])"
+)
+
+
+def _broken_words(text: str) -> set[int]:
+    """The indices of the characters that break words across lines (dropped by `fold`)."""
+    dropped: set[int] = set()
+    for m in _BROKEN_WORD.finditer(text):
+        if text[m.end()].islower():
+            dropped.update(range(m.start(), m.end()))
+    return dropped
 
 
 _ASCII_SPACE = str.maketrans({c: " " for c in "\t\n\r\x0b\x0c"})
@@ -92,11 +125,14 @@ class Folded:
 
 def fold(text: str) -> Folded:
     """`text` as matching sees it, with positions kept (see the module docstring)."""
-    if text.isascii() and "`" not in text:
+    broken = _broken_words(text) if "\n" in text or "\r" in text else set()
+    if not broken and text.isascii() and "`" not in text:
         return Folded(text, text.lower().translate(_ASCII_SPACE), None)
     pieces: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
+        if index in broken:
+            continue
         folded = _fold_char(char)
         if folded:
             pieces.append(folded)

@@ -42,6 +42,7 @@ __all__ = [
     "report_findings",
     "require_all_reviewed",
     "require_reviewed",
+    "tracker_open",
     "tracker_texts",
 ]
 
@@ -220,16 +221,34 @@ def tracker_texts(case: Case) -> list[tuple[str, str]]:
     return texts
 
 
-def tracker_findings(redactor: Redactor, case: Case) -> list[Finding]:
+def _tracker_counts(path: str, finding: Finding) -> bool:
+    """Who typed an update is the partnership's own staff, named in the audit trail anyway:
+    a key person there is still replaced, an unknown word is not a finding."""
+    return not (path.endswith("updated_by") and finding.kind == "possible name")
+
+
+def tracker_findings(
+    redactor: Redactor, case: Case, texts: list[tuple[str, str]] | None = None
+) -> list[Finding]:
+    """Every finding of the case's tracker texts (`texts`: `tracker_texts(case)`), each
+    named for its field."""
     found: list[Finding] = []
-    for path, text in tracker_texts(case):
+    for path, text in tracker_texts(case) if texts is None else texts:
         hits = redactor.scan(text, document="tracker", path=path)
-        if path.endswith("updated_by"):
-            # Who typed an update is the partnership's own staff, named in the audit trail
-            # anyway: a key person there is still replaced, an unknown word is not a finding.
-            hits = [f for f in hits if f.kind != "possible name"]
-        found += hits
+        found += [f for f in hits if _tracker_counts(path, f)]
     return found
+
+
+def tracker_open(
+    redactor: Redactor, case: Case, texts: list[tuple[str, str]] | None = None
+) -> bool:
+    """Whether any finding `tracker_findings` lists waits for a decision: the same findings,
+    not copied and named for each field (the gate only needs them when one is open)."""
+    return any(
+        f.open and _tracker_counts(path, f)
+        for path, text in (tracker_texts(case) if texts is None else texts)
+        for f in redactor.scan(text)
+    )
 
 
 def case_findings(

@@ -12,10 +12,18 @@ same way as the ones in the tests.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from wordfreq import zipf_frequency
 
-__all__ = ["is_english_only", "is_frequent", "is_ordinary", "is_word"]
+__all__ = [
+    "is_dictionary_word",
+    "is_english_only",
+    "is_frequent",
+    "is_noun",
+    "is_ordinary",
+    "is_word",
+]
 
 _OTHER_LANGUAGES = ("de", "fr", "es", "it", "nl", "pt", "pl")
 RARE = 2.0  # Zipf: once per ten million words
@@ -57,3 +65,23 @@ def is_frequent(word: str) -> bool:
 def is_word(word: str) -> bool:
     """True for any word English text uses at least now and then (names included)."""
     return _scores(word)[0] >= COMMON
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> dict[str, bool]:
+    """The shipped word list (`build_dictionary`): word -> whether it is mostly a noun. It
+    holds no case's words, so the lock has nothing to forget here."""
+    text = Path(__file__).with_name("dictionary.txt").read_text(encoding="utf-8")
+    return {line.split()[0]: line.endswith(" n") for line in text.splitlines() if line}
+
+
+def is_dictionary_word(word: str) -> bool:
+    """True for a word English writes in lower case as a common word ("hazel", "olive",
+    "grace"), False for one it writes only as a name ("zoe", "leo")."""
+    return word.casefold() in _dictionary()
+
+
+def is_noun(word: str) -> bool:
+    """True for a dictionary word used mostly as a noun ("oil", "period", "garden"), False
+    for a verb, adjective or adverb ("said", "upset", "today") and for other words."""
+    return _dictionary().get(word.casefold(), False)

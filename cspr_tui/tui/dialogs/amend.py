@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -91,6 +91,7 @@ class AmendDialog(ModalScreen[bool]):
         # author: the referral's contact at that agency); the reviewer's own words stay.
         self.suggest = suggest
         self._suggested: dict[str, str] = {}
+        self._last_box: Input | None = None  # the box the cursor was last in
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -136,6 +137,28 @@ class AmendDialog(ModalScreen[bool]):
         empty = [box for box in inputs if not box.value]
         first = (empty or inputs)[0] if chosen and inputs else self.query("Select, Input").first()
         first.focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, Input):
+            self._last_box = event.widget
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters or digits typed with a button focused go into the box the cursor just
+        left, where they were meant (found by hand: the request dialog starts on the due
+        date, one Tab too many went to Request, and the date typed there was dropped
+        without a sign, so the request was saved with no due date)."""
+        box = self._last_box
+        typed = event.is_printable and event.key != "space"  # Space presses the button
+        if not (typed and isinstance(self.focused, Button) and box is not None):
+            return
+        event.stop()
+        event.prevent_default()
+        keep = box.select_on_focus
+        box.select_on_focus = False  # after what is there, not over it
+        self.set_focus(box)
+        box.call_later(setattr, box, "select_on_focus", keep)
+        box.cursor_position = len(box.value)
+        box.insert_text_at_cursor(event.character or "")
 
     @on(Select.Changed, "#choice")
     def _choice_changed(self, event: Select.Changed) -> None:

@@ -26,6 +26,7 @@ from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.ticks import TickBox
 from cspr_tui.tui.words import held_finding, quarter_words, review_again, review_needed
 
 KINDS = {
@@ -115,6 +116,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self.written: ExportDone | None = None
         self.to_review: list[str] = []  # cases whose findings held the last export up
         self._reviewing = False  # the redaction review opened from here is on top
+        self._suggested_report: str | None = None  # the report the list started on
 
     def compose(self) -> ComposeResult:
         store = self.app.store
@@ -152,7 +154,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
                 yield ChoiceSelect(
                     self._report_kinds(), prompt="Report", compact=True, id="report-kind"
                 )
-                yield Checkbox(
+                yield TickBox(
                     "Redacted (pseudonyms only, for publication)", compact=True, id="redact"
                 )
             yield ProgressBar(total=3, show_eta=False, id="progress")
@@ -206,6 +208,32 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             except ImportError:
                 agencies = list(self.app.store.get(str(ref)).agencies)
         self.query_one("#agency", Select).set_options([(a, a) for a in agencies])
+        self._suggest_report(None if ref == Select.NULL else str(ref))
+
+    def _suggest_report(self, ref: str | None) -> None:
+        """Start the report list on the latest report the case has the forms for (the
+        final report once there is a review, else the rapid review report, else the
+        referral), unless the reviewer chose one: it started on its "Report" prompt, three
+        more keys each export of a published case (seen by hand)."""
+        box = self.query_one("#report-kind", Select)
+        if box.value != Select.NULL and box.value != self._suggested_report:
+            return  # the reviewer's own choice stays
+        records = self.app.store.get(ref).records if ref else {}
+        kinds = [kind for _title, kind in self._report_kinds()]
+        suggested = next(
+            (
+                kind
+                for kind, form in (
+                    ("final", "review"),
+                    ("rapid-review", "rapid_review"),
+                    ("referral", "referral"),
+                )
+                if form in records and kind in kinds
+            ),
+            None,
+        )
+        self._suggested_report = suggested
+        box.value = suggested if suggested is not None else Select.NULL
 
     def _chosen(self, selector: str) -> Any:
         value = self.query_one(selector, Select).value

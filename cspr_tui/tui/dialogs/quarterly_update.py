@@ -17,6 +17,7 @@ from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.ticks import TickBox
 
 
 class QuarterlyUpdateDialog(ModalScreen[bool]):
@@ -55,7 +56,7 @@ class QuarterlyUpdateDialog(ModalScreen[bool]):
                 id="status",
             )
             yield Input(placeholder="Reason for this status (recorded)", id="reason")
-            yield Checkbox("A barrier needs escalating", compact=True, id="barrier")
+            yield TickBox("A barrier needs escalating", compact=True, id="barrier")
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Record update", id="save", variant="primary", compact=True)

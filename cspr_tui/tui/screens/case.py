@@ -73,6 +73,16 @@ _AGENCY_ALL = (
     ("Return", (9, 0)),
 )
 _AGENCY_NARROW = ("Agency", "Report", "Due", "Return")
+# The Recs table: (heading, key, (minimum, share)); the agency and the recommendation take
+# what a wider screen has to spare, and a cut cell ends in an ellipsis.
+_RECS = (
+    ("No.", "id", (6, 0)),
+    ("Agency", "agency", (12, 1)),
+    ("Target", "target", (10, 0)),
+    ("Status", "status", (12, 0)),
+    ("RAG", "rag", (5, 0)),
+    ("Recommendation", "text", (19, 3)),
+)
 
 
 def agency_columns(screen_width: int) -> list[tuple[str, tuple[int, int]]]:
@@ -181,12 +191,9 @@ class CaseScreen(StyledOnceScreen[None]):
                 id=f"table-{tab_id}", cursor_type="row", zebra_stripes=True
             )
             if tab_id == "recs":
-                table.add_column("No.", key="id", width=6)
-                table.add_column("Agency", key="agency", width=12)
-                table.add_column("Target", key="target", width=10)
-                table.add_column("Status", key="status", width=12)
-                table.add_column("RAG", key="rag", width=5)
-                table.add_column("Recommendation", key="text")
+                widths = fitted_widths(self.app.size.width, [fit for _h, _k, fit in _RECS])
+                for (heading, key, _fit), width in zip(_RECS, widths, strict=True):
+                    table.add_column(heading, key=key, width=width)
             elif tab_id == "audit":
                 table.add_column("When", key="when", width=16)
                 table.add_column("Who", key="who", width=12)
@@ -352,11 +359,11 @@ class CaseScreen(StyledOnceScreen[None]):
             target = effective_target(rec)
             table.add_row(
                 f"R{rec.number}" + (f".{rec.action_number}" if rec.action_number > 1 else ""),
-                rec.lead_agency,
+                cut_to_fit(rec.lead_agency),
                 format_date(target),
-                str(rec.status),
+                cut_to_fit(str(rec.status)),
                 str(compute_rag(rec, today, quarter_of(today))),
-                rec.text or rec.action,
+                cut_to_fit(rec.text or rec.action),
                 key=rec.id,
             )
         self._show_rec_detail()
@@ -384,7 +391,8 @@ class CaseScreen(StyledOnceScreen[None]):
             text.append(rec.action)
         if rec.updates:
             latest = rec.updates[-1]
-            text.append(f"\nLatest ({quarter_words(latest.quarter)}): ", style="bold")
+            # "Latest update, Q3 2026-27 (Oct-Dec):" (it read "Latest (Q3 2026-27 (Oct-Dec))")
+            text.append(f"\nLatest update, {quarter_words(latest.quarter)}: ", style="bold")
             text.append(latest.narrative)
         text.append("\nu or Enter: quarterly update", style="italic")
         detail.update(text)

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from cspr_tui.domain.chronology import Gap, integrate_case
 from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
+from cspr_tui.tui.widgets.choice_select import CompactSelect
 from cspr_tui.tui.widgets.columns import cut_to_fit, fitted_widths
 from cspr_tui.tui.widgets.footer import KeysFooter
 
@@ -48,7 +49,7 @@ class ChronologyScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="chronology-title")
         with Horizontal(id="chronology-filters"):
-            yield Select([], prompt="All agencies", compact=True, id="chronology-agency")
+            yield CompactSelect([], prompt="All agencies", compact=True, id="chronology-agency")
             yield Input(placeholder="From DD/MM/YYYY", id="chronology-from", compact=True)
             yield Input(placeholder="To DD/MM/YYYY", id="chronology-to", compact=True)
         yield DataTable(id="chronology", cursor_type="row", zebra_stripes=True)

@@ -19,11 +19,10 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
-from cspr_tui.domain.case import STAGE_ORDER, Stage
+from cspr_tui.domain.case import STAGE_LABELS, STAGE_ORDER, Stage
 from cspr_tui.domain.deadline import DeadlineStatus
 from cspr_tui.domain.derived_cache import DerivedCache
 from cspr_tui.domain.store import CaseStore, CaseSummary
-from cspr_tui.domain.workflow import stage_label
 from cspr_tui.forms.dates import format_date
 from cspr_tui.tui.session import built_aside
 from cspr_tui.tui.styled_screen import StyledOnceScreen
@@ -43,30 +42,101 @@ def work_out_rows(store: CaseStore, derived: DerivedCache, today: date) -> Dashb
     """Every case's row (its next deadline) and the deadlines panel, as of `today`.
 
     Runs in a thread: the dashboard's worker, or the unlock's worker straight after the
-    vault opens, so the dashboard is drawn once with its rows. Each case's deadlines are
-    worked out once and kept (the app's `derived` cache) until that case, the day or the
-    settings change: a return to the dashboard after one save works out one case again."""
-    summaries = store.summaries()
-    cases = {case.ref: case for case in store.list_cases()}
-    settings, calendar = store.settings, store.calendar
+    vault opens, so the dashboard is drawn once with its rows. The store reads each case's
+    summary and deadline plan, stored beside it at every save (`ReadModel.dashboard`), so
+    no case is built; each case's open deadlines are kept until that case, the day or the
+    settings change. (`derived`, the app's cache of ratings, is not needed here.)"""
+    summaries, next_due, found = store.dashboard(today)
     stage_index = {stage: i for i, stage in enumerate((*STAGE_ORDER, Stage.PAUSED))}
     rows: dict[str, CaseRow] = {}
     for summary in summaries:
-        case = cases[summary.ref]
-        deadline = derived.next_deadline(case, settings, today, calendar)
+        deadline = next_due[summary.ref]
         rows[summary.ref] = CaseRow(
             ref=summary.ref,
             pseudonym=summary.pseudonym,
-            # Only a paused case's label needs the case (a deferral pending proceedings).
-            stage=stage_label(case) if summary.stage is Stage.PAUSED else summary.stage.label,
+            stage=summary.stage_label or summary.stage.label,  # a deferral is named
             stage_index=stage_index.get(summary.stage, 99),
             deadline_label=deadline.label if deadline else "",
             due=deadline.due if deadline else None,
             days_left=deadline.days_left if deadline else None,
             status=str(deadline.status) if deadline else "",
         )
-    found = derived.open_deadlines(cases.values(), settings, today, calendar)
     return summaries, rows, found
+
+
+# Shorter names for the counts line when the full ones do not fit on it (the table's
+# Stage column keeps the full names).
+SHORT_STAGE_LABELS: dict[Stage, str] = {
+    Stage.REFERRAL_RECEIVED: "Referral",
+    Stage.SCREENING: "Screening",
+    Stage.NOTIFIED: "Notified",
+    Stage.RAPID_REVIEW: "Rapid review",
+    Stage.DECISION: "Decision",
+    Stage.REVIEW_IN_PROGRESS: "Review",
+    Stage.REPORT_DRAFTED: "Drafted",
+    Stage.PUBLISHED: "Published",
+    Stage.MONITORING: "Monitoring",
+    Stage.CLOSED: "Closed",
+}
+
+
+def counts_line(summaries: list[CaseSummary], overdue: int, width: int) -> Text:
+    """How many cases, how many overdue and paused, then how many at each stage, on ONE
+    line of `width` cells: at 80 columns with cases at every stage the full stage names
+    took three lines and the paused count, last, was cut off. The totals come first and
+    always show; the stages use their full names when all fit, else short names, else as
+    many as fit and "+N more stages" (the table's Stage column has the rest)."""
+    counts = Counter(summary.stage for summary in summaries)
+    total = len(summaries)
+    head = Text(f"{total:,} case{'s' if total != 1 else ''}", style="bold")
+    if overdue:
+        head.append(f" · {overdue:,} overdue", style="bold reverse")
+    if counts[Stage.PAUSED]:
+        head.append(f" · {counts[Stage.PAUSED]:,} paused", style="bold")
+    if not total:
+        head.append("  no cases yet: press n")
+        return head
+    at = [stage for stage in STAGE_ORDER if counts[stage]]
+    room = width - head.cell_len - 2
+    for names in (STAGE_LABELS, SHORT_STAGE_LABELS):
+        parts = [f"{names[stage]} {counts[stage]:,}" for stage in at]
+        if len(" · ".join(parts)) <= room:
+            head.append("  " + " · ".join(parts))
+            return head
+    shown: list[str] = []
+    for index, part in enumerate(parts):
+        left = len(parts) - index - 1
+        tail = [f"+{left} more stage{'s' if left != 1 else ''}"] if left else []
+        if len(" · ".join([*shown, part, *tail])) > room:
+            break
+        shown.append(part)
+    rest = len(parts) - len(shown)
+    if rest:
+        shown.append(f"+{rest} more stage{'s' if rest != 1 else ''}")
+    line = " · ".join(shown)
+    if len(line) <= room:
+        head.append("  " + line)
+    return head
+
+
+class CountsLine(Static):
+    """The counts line, fitted to its width when it is drawn (`counts_line`): a change of
+    terminal size redraws it without asking for another layout of the dashboard."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("", **kwargs)
+        self.summaries: list[CaseSummary] = []
+        self.overdue = 0
+        self.counted = False
+
+    def show(self, summaries: list[CaseSummary], overdue: int) -> None:
+        self.summaries, self.overdue, self.counted = summaries, overdue, True
+        self.refresh()
+
+    def render(self) -> Text:
+        if not self.counted:
+            return Text("")
+        return counts_line(self.summaries, self.overdue, self.size.width)
 
 
 class DashboardScreen(StyledOnceScreen[None]):
@@ -76,12 +146,15 @@ class DashboardScreen(StyledOnceScreen[None]):
     CSS_PATH = "dashboard.tcss"
     AUTO_FOCUS = "#cases"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash,ctrl+f", "focus_filter", "Find", id="dashboard.filter"),
+        # Not in the key bar: the filter box itself says "/ to filter" (room for f1 Help).
+        Binding("slash,ctrl+f", "focus_filter", "Find", show=False, id="dashboard.filter"),
         Binding("n", "app.new_case", "New", id="dashboard.new"),
-        Binding("s", "cycle_sort", "Sort", id="dashboard.sort"),
+        # Not in the key bar either: the caption names it ("sorted by next deadline (s)").
+        Binding("s", "cycle_sort", "Sort", show=False, id="dashboard.sort"),
         Binding("d", "focus_deadlines", "Dates", id="dashboard.deadlines"),
         Binding("r", "app.show_recs", "Recs", id="dashboard.recs"),
         Binding("x", "app.export('tracker')", "Export", id="dashboard.export"),
+        Binding("i", "app.import_cases", "Import", id="dashboard.import"),
         Binding("o", "app.show_settings", "Setup", id="dashboard.settings"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="dashboard.clear"),
         Binding(
@@ -98,7 +171,7 @@ class DashboardScreen(StyledOnceScreen[None]):
         self.filtered_by: str | None = None  # the filter text the table shows (None: not yet)
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="counts")
+        yield CountsLine(id="counts")
         yield Input(
             placeholder="/ to filter by reference, pseudonym or any answer",
             compact=True,
@@ -171,19 +244,8 @@ class DashboardScreen(StyledOnceScreen[None]):
         self._show_caption()  # now, not only when the table's message comes round
 
     def _show_counts(self, summaries: list[CaseSummary]) -> None:
-        counts = Counter(summary.stage for summary in summaries)
-        parts = [
-            f"{stage.label} {counts[stage]}"
-            for stage in (*STAGE_ORDER, Stage.PAUSED)
-            if counts[stage]
-        ]
         overdue = sum(1 for row in self.rows.values() if row.status == DeadlineStatus.OVERDUE)
-        total = len(summaries)
-        head = Text(f"{total} case{'s' if total != 1 else ''}", style="bold")
-        if overdue:
-            head.append(f" · {overdue} overdue", style="bold reverse")
-        head.append("  " + " · ".join(parts) if parts else "  no cases yet: press n")
-        self.query_one("#counts", Static).update(head)
+        self.query_one("#counts", CountsLine).show(summaries, overdue)
 
     def _show_deadlines(self, found: list) -> None:
         table = self.query_one("#deadlines", DataTable)

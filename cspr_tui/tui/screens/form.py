@@ -43,6 +43,7 @@ from cspr_tui.tui.widgets.form_field import (
 from cspr_tui.tui.widgets.key_choice import KeyChoice
 from cspr_tui.tui.words import step_title
 
+_NONE = object()  # "the answers had no such key"
 _INDEX = re.compile(r"^(?P<group>[^\[.]+)\[(?P<index>\d+)\]\.(?P<field>.+)$")
 
 
@@ -64,6 +65,39 @@ class StepPane(Vertical):
     def __init__(self, section_id: str, editors: dict[str, FieldEditor], *children: Widget):
         super().__init__(*children, id=widget_id(f"step-{section_id}"))
         self.editors = editors
+
+
+STEPS_KEY = "   ctrl+g: steps"
+
+
+def fitted_step_line(head: str, title: str, cells: list[str], current: int, width: int) -> str:
+    """The step line in `width` columns: "Step 3 of 9: title   1✓ 2✓ [3•] ...   ctrl+g: steps".
+
+    "ctrl+g: steps" always shows; a long title ends in an ellipsis so that the current step's
+    mark and its neighbours still fit; the strip of marks then shows as many steps around the
+    current one as there is room for, "…" where some are left out (sixteen steps need 54
+    columns). Before, the line ran off the screen and took the key with it."""
+    strip_min = len(" ".join(cells[max(0, current - 1) : current + 2])) + 4  # "… " either side
+    room = width - len(head) - len(STEPS_KEY) - 3 - min(strip_min, len(" ".join(cells)))
+    if len(title) > room:
+        title = title[: max(room - 1, 1)].rstrip() + "…"
+    left = width - len(head) - len(title) - 3 - len(STEPS_KEY)
+    first, last = current, current + 1  # the window of cells shown, widened while it fits
+
+    def drawn(a: int, b: int) -> int:
+        return len(" ".join(cells[a:b])) + (a > 0) * 2 + (b < len(cells)) * 2
+
+    grown = True
+    while grown:  # one step to the right, then one to the left, while they fit
+        grown = False
+        if last < len(cells) and drawn(first, last + 1) <= left:
+            last, grown = last + 1, True
+        if first > 0 and drawn(first - 1, last) <= left:
+            first, grown = first - 1, True
+    shown = [f"[reverse]{c}[/]" if i == current else c for i, c in enumerate(cells)]
+    strip = " ".join(shown[first:last])
+    strip = ("… " if first > 0 else "") + strip + (" …" if last < len(cells) else "")
+    return f"{head}{title}   {strip}{STEPS_KEY}"
 
 
 class FormScreen(StyledOnceScreen[bool]):
@@ -105,6 +139,9 @@ class FormScreen(StyledOnceScreen[bool]):
         self.step = 0
         self.issues_shown: tuple[str, bool] | None = None  # (heading, finishing) while listed
         self.panes: dict[str, StepPane] = {}  # each visited step's widgets, by section id
+        # Required groups opened with one blank entry: group id -> (the blank entry, what the
+        # answers held before). An entry still blank is not saved (see `_without_blank`).
+        self.opened_blank: dict[str, tuple[dict[str, Any], Any]] = {}
         self._offered: tuple = ()  # what the footer offered when last refreshed
         self._edits = 0  # changes made so far
         self._saved_edits = 0  # how many of them the vault holds
@@ -125,13 +162,23 @@ class FormScreen(StyledOnceScreen[bool]):
     # -- building ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="form-title")
+        # The answers and the step first: the key bar composes its keys with the screen,
+        # from `check_action`, which asks which step is shown (Back, Add). Worked out in
+        # `on_mount`, after the bar had composed for step 1, a draft reopened on a later
+        # step redrew the whole bar and laid the screen out once more (about 40 ms).
+        title = self._load()
+        yield Static(title, id="form-title")
         yield Static("", id="form-step")
         yield VerticalScroll(id="form-fields")
         yield Static("", id="form-issues")
         yield KeysFooter(compact=True)
 
     async def on_mount(self) -> None:
+        await self.show_step()
+
+    def _load(self) -> str:
+        """Read the case: the form, its answers (with what carries over) and the step to
+        open on; returns the title line."""
         store = self.app.store
         self.form = self.app.forms[self.form_id]
         case = store.get(self.ref)
@@ -161,21 +208,15 @@ class FormScreen(StyledOnceScreen[bool]):
             self.carried = {
                 path: carried[root_of(path)].source_name for path in carried_paths(carried)
             }
-        whose = f" · {self.agency}" if self.agency else ""
-        self.query_one("#form-title", Static).update(
-            f"{self.form.title}{whose} · {case.ref} ({case.pseudonym})"
-            + (
-                "  [complete: editing]"
-                if record is not None and record.status == "complete"
-                else ""
-            )
-        )
         sections = self.sections()
         if record is not None and record.current_section:
             ids = [s.id for s in sections]
             if record.current_section in ids:
                 self.step = ids.index(record.current_section)
-        await self.show_step()
+        whose = f" · {self.agency}" if self.agency else ""
+        return f"{self.form.title}{whose} · {case.ref} ({case.pseudonym})" + (
+            "  [complete: editing]" if record is not None and record.status == "complete" else ""
+        )
 
     def _record(self, case: Case) -> Record | None:
         """The record being edited: an agency report is the chosen agency's own."""
@@ -277,6 +318,7 @@ class FormScreen(StyledOnceScreen[bool]):
             await pane.remove()
             pane = None
         if pane is None:
+            self._open_required_groups(section)
             self.editors = {}
             widgets: list[Widget] = []
             if section.help:
@@ -301,10 +343,66 @@ class FormScreen(StyledOnceScreen[bool]):
         self.issues_shown = None
         self.query_one("#form-issues", Static).update("")
         self.refresh_visibility()
+        self._expect_scrollbar(container, pane)
         self._show_step_line()
         self._refresh_bindings_if_changed()
         container.scroll_home(animate=False)
         self.focus_path(focus_path)
+
+    def _expect_scrollbar(self, container: VerticalScroll, pane: StepPane) -> None:
+        """Show the step's scroll bar before the step is laid out when its questions cannot
+        fit: each takes at least three lines (label, answer, the gap below). Textual shows
+        the bar only once a layout finds the step too tall, and then lays the whole screen
+        out and draws it again, narrower (about 30 ms on opening a long step). A step that
+        might fit is left to Textual, which still shows or hides the bar as it finds."""
+        lines = 0
+        for child in pane.children:
+            if not child.display:
+                continue
+            if isinstance(child, FieldEditor) and child.field.type != "note":
+                lines += 3
+            else:
+                lines += 2
+        room = (self.size.height or self.app.size.height) - 3  # title, step line, key bar
+        if lines > room and not container.show_vertical_scrollbar:
+            container.show_vertical_scrollbar = True
+
+    def _open_required_groups(self, section: Section) -> None:
+        """A required group with no entry opens with one blank entry, ready to type (not
+        after ctrl+o): once per group while the form is open, so an entry removed stays
+        removed. Carried-over entries count as entries."""
+        for field in section.fields:
+            if field.type != "repeat" or field.id in self.opened_blank:
+                continue
+            needed = self._required(field) or (field.minimum or 0) >= 1
+            if not needed or not field.is_visible(self.values):
+                continue
+            rows = self.values.get(field.id)
+            if isinstance(rows, list) and rows:
+                continue
+            blank = field.new_row(self.app.today())
+            self.opened_blank[field.id] = (copy.deepcopy(blank), self.values.get(field.id, _NONE))
+            self.values[field.id] = [blank]
+            self.expanded[field.id] = 0
+
+    def _blank_untouched(self, group_id: str, values: dict[str, Any] | None = None) -> bool:
+        """The group holds only the blank entry it opened with, nothing typed in it."""
+        if group_id not in self.opened_blank:
+            return False
+        rows = (self.values if values is None else values).get(group_id)
+        typed = any(path.startswith(f"{group_id}[") for path in self.raw)
+        return rows == [self.opened_blank[group_id][0]] and not typed
+
+    def _without_blank(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The answers to save: an entry the form opened and nobody filled is not an answer
+        (a draft left there keeps no empty child, and reopens with a blank entry again)."""
+        for group_id, (_blank, before) in self.opened_blank.items():
+            if self._blank_untouched(group_id, values):
+                if before is _NONE:
+                    values.pop(group_id, None)
+                else:
+                    values[group_id] = before
+        return values
 
     def _refresh_bindings_if_changed(self) -> None:
         """The footer is redrawn only when what it offers changes (Add/Remove, Back)."""
@@ -326,18 +424,41 @@ class FormScreen(StyledOnceScreen[bool]):
         if target is None:
             # Answers the app filled in (carried over, or a default such as today's date)
             # are not typed again: the cursor starts on the first question past them.
+            # Nor are the reviewer's own: back on a step (ctrl+b, the step list) the cursor
+            # went to its first question, answered or not, and the next key replaced that
+            # answer (a date typed for the question still open wiped the referrer's name).
             shown = [e for e in self.editors.values() if e.display and e.input is not None]
-            first = next((e for e in shown if not self._filled_in(e.path, e.field)), None)
-            first = first or (shown[0] if shown else None)
+            open_ = [e for e in shown if not self._filled_in(e.path, e.field)]
+            first = next((e for e in open_ if is_empty(self._value_at(e.path))), None)
+            first = first or (open_[0] if open_ else None) or (shown[0] if shown else None)
             target = first.input if first is not None else None
         if target is None:
             pane = self.pane
             buttons = list(pane.query(Button).results()) if pane is not None else []
             target = buttons[0] if buttons else None
         if target is not None:
+            # The cursor put on an answer by the app goes after it, not round it: Tab
+            # still selects a box's text to type over, but a step opened must not wipe an
+            # answer with the first key typed. (Restored once the box has handled its Focus
+            # event, posted to its queue by set_focus ahead of the restoring callback.)
+            keep = isinstance(target, Input) and bool(target.value) and target.select_on_focus
+            if keep:
+                target.select_on_focus = False
             # At once, not `focus()` (which waits its turn in the app's queue behind keys).
             self.set_focus(target, scroll_visible=False)
+            if keep:
+                target.call_later(setattr, target, "select_on_focus", True)
             self.call_after_refresh(target.scroll_visible, animate=False)
+
+    def _value_at(self, path: str) -> Any:
+        """The answer held at `path`: a top-level question's, or an entry's (`group[i].field`)."""
+        match = _INDEX.match(path)
+        if not match:
+            return self.values.get(path)
+        rows = self.values.get(match["group"]) or []
+        index = int(match["index"])
+        row = rows[index] if index < len(rows) and isinstance(rows[index], dict) else {}
+        return row.get(match["field"])
 
     def _filled_in(self, path: str, field: Field) -> bool:
         """The answer at `path` is one the app gave: carried over, or the field's default."""
@@ -345,14 +466,7 @@ class FormScreen(StyledOnceScreen[bool]):
             return True
         if field.default is None:
             return False
-        match = _INDEX.match(path)
-        if match:
-            rows = self.values.get(match["group"]) or []
-            index = int(match["index"])
-            row = rows[index] if index < len(rows) and isinstance(rows[index], dict) else {}
-            value = row.get(match["field"])
-        else:
-            value = self.values.get(path)
+        value = self._value_at(path)
         return not is_empty(value) and value == field.default_value(self.app.today())
 
     def refresh_visibility(self) -> None:
@@ -385,7 +499,7 @@ class FormScreen(StyledOnceScreen[bool]):
     def step_states(self) -> list[tuple[Section, str]]:
         """Each visible step and its state: "done", "needs answers", "has errors" or "empty"."""
         assert self.form is not None
-        issues = self.form.validate(self.values, finishing=True)
+        issues = self.form.validate(self.values, finishing=True, today=self.app.today())
         states = []
         for section in self.sections():
             ids = self._section_paths(section)
@@ -406,15 +520,22 @@ class FormScreen(StyledOnceScreen[bool]):
 
     def _show_step_line(self) -> None:
         marks = {"done": "✓", "needs answers": "•", "has errors": "!", "empty": " "}
-        strip = " ".join(
-            f"[reverse]{i + 1}{marks[state]}[/]" if i == self.step else f"{i + 1}{marks[state]}"
-            for i, (_section, state) in enumerate(self.step_states())
+        cells = [f"{i + 1}{marks[state]}" for i, (_section, state) in enumerate(self.step_states())]
+        width = (self.size.width or self.app.size.width) - 2  # the line's padding
+        shown = fitted_step_line(
+            f"Step {self.step + 1} of {len(cells)}: ",
+            step_title(self.section.title),
+            cells,
+            self.step,
+            width,
         )
-        line = f"Step {self.step + 1} of {len(self.sections())}: {step_title(self.section.title)}"
         widget = self.query_one("#form-step", Static)
-        shown = f"{line}   {strip}   ctrl+g: steps"
         if str(widget.content) != shown:
             widget.update(shown)
+
+    def on_resize(self) -> None:
+        if self.form is not None and self.is_mounted:
+            self._show_step_line()
 
     async def action_step_list(self) -> None:
         """Every step with its state; Enter jumps there."""
@@ -426,7 +547,13 @@ class FormScreen(StyledOnceScreen[bool]):
                 await self.show_step()
 
         states = [(step_title(section.title), state) for section, state in self.step_states()]
-        self.app.push_screen(StepListDialog(states, self.step), chosen)
+        self.app.push_screen(StepListDialog(states, self.step_to_offer(states)), chosen)
+
+    def step_to_offer(self, states: list[tuple[str, str]]) -> int:
+        """Where the step list opens: the first step that still needs answers or has errors
+        (the one a reviewer goes back for), else the current step."""
+        wanted = ("needs answers", "has errors")
+        return next((i for i, (_title, state) in enumerate(states) if state in wanted), self.step)
 
     # -- answers -----------------------------------------------------------------------------
 
@@ -544,6 +671,10 @@ class FormScreen(StyledOnceScreen[bool]):
         return groups[0] if len(groups) == 1 else None
 
     async def add_row(self, group: Field) -> None:
+        if self._blank_untouched(group.id):
+            # the blank entry the group opened with is the new entry: go to it, not a second
+            await self.expand_row(group, 0)
+            return
         rows = self.values.get(group.id)
         if not isinstance(rows, list):
             rows = []
@@ -672,7 +803,7 @@ class FormScreen(StyledOnceScreen[bool]):
     def step_issues(self, *, finishing: bool) -> list:
         assert self.form is not None
         ids = self._section_paths(self.section)
-        issues = self.form.validate(self.values, finishing=finishing)
+        issues = self.form.validate(self.values, finishing=finishing, today=self.app.today())
         return [i for i in issues if root_of(i.path) in ids]
 
     def show_issues(
@@ -787,7 +918,7 @@ class FormScreen(StyledOnceScreen[bool]):
         self.app.store.save_record(
             self.ref,
             self.form_id,
-            values if values is not None else copy.deepcopy(self.values),
+            values if values is not None else self._without_blank(copy.deepcopy(self.values)),
             finish=finish,
             current_section=self.section.id,
             agency=self.agency,
@@ -804,7 +935,7 @@ class FormScreen(StyledOnceScreen[bool]):
         self.save_worker(
             finish=finish,
             then_close=then_close,
-            values=copy.deepcopy(self.values),
+            values=self._without_blank(copy.deepcopy(self.values)),
             edits=self._edits,
         )
 

@@ -21,9 +21,11 @@ from cspr_tui.domain.derived_cache import RatedRecommendation
 from cspr_tui.domain.rag import effective_target
 from cspr_tui.forms.dates import format_date
 from cspr_tui.tui.styled_screen import StyledOnceScreen
+from cspr_tui.tui.widgets.choice_select import CompactSelect
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.paged_table import PagedTable
 from cspr_tui.tui.widgets.stage_bar import clip
+from cspr_tui.tui.widgets.ticks import TickBox
 from cspr_tui.tui.words import quarter_words
 
 FILTERS = ("#filter-agency", "#filter-status", "#filter-rag", "#filter-review")
@@ -78,18 +80,18 @@ class RecommendationsScreen(StyledOnceScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static("Recommendations", id="recs-title")
         with Horizontal(id="recs-filters"):
-            yield Select([], prompt="Agency", compact=True, id="filter-agency")
-            yield Select(
+            yield CompactSelect([], prompt="Agency", compact=True, id="filter-agency")
+            yield CompactSelect(
                 [(s.value, s.value) for s in RecommendationStatus],
                 prompt="Status",
                 compact=True,
                 id="filter-status",
             )
-            yield Select(
+            yield CompactSelect(
                 [(r.value, r.value) for r in Rag], prompt="RAG", compact=True, id="filter-rag"
             )
-            yield Select([], prompt="Review", compact=True, id="filter-review")
-            yield Checkbox("Overdue", compact=True, id="filter-overdue")
+            yield CompactSelect([], prompt="Review", compact=True, id="filter-review")
+            yield TickBox("Overdue", compact=True, id="filter-overdue")
         yield PagedTable(id="recs", cursor_type="row", zebra_stripes=True)
         yield Static("", id="recs-detail")
         # Nine actions fill 80 columns: the palette hint gives way (ctrl+p still opens it).
@@ -122,9 +124,10 @@ class RecommendationsScreen(StyledOnceScreen[None]):
     def reload(self) -> None:
         today = self.app.today()
         # RAG and "overdue" per case, kept by the app until that case (or the day) changes.
-        rows = self.app.derived.all_ratings(self.app.store.list_cases(), today)
+        # Read from the case documents: a recommendation is built when shown or rated.
+        rows = self.app.derived.all_ratings_of(self.app.store.entries(), today)
         self.rows = rows
-        agencies = sorted({r.rec.lead_agency for r in rows if r.rec.lead_agency})
+        agencies = sorted({r.lead_agency for r in rows if r.lead_agency})
         reviews = sorted({r.ref for r in rows})
         self._set_options("#filter-agency", agencies)
         self._set_options("#filter-review", reviews)
@@ -160,10 +163,9 @@ class RecommendationsScreen(StyledOnceScreen[None]):
         current = self.selected
         shown: list[RecRow] = []
         for row in self.rows:
-            rec = row.rec
-            if agency and rec.lead_agency != agency:
+            if agency and row.lead_agency != agency:
                 continue
-            if status and rec.status != status:
+            if status and row.status != status:
                 continue
             if rag and row.rag != rag:
                 continue
@@ -189,7 +191,7 @@ class RecommendationsScreen(StyledOnceScreen[None]):
             return tuple(clip(cell, width) for cell, width in zip(cells, widths, strict=True))
 
         keep = f"{current[0]}|{current[1]}" if current else None
-        table.show(shown, render, lambda row: f"{row.ref}|{row.rec.id}", keep=keep)
+        table.show(shown, render, lambda row: f"{row.ref}|{row.id}", keep=keep)
         title = f"Recommendations: {len(shown):,} of {len(self.rows):,} shown"
         if len(shown) > table.page_rows:
             title += f", {table.caption().split(' rows')[0]}"
@@ -213,12 +215,13 @@ class RecommendationsScreen(StyledOnceScreen[None]):
     def _show_detail(self) -> None:
         detail = self.query_one("#recs-detail", Static)
         chosen = self.selected
-        row = next((r for r in self.rows if chosen and (r.ref, r.rec.id) == chosen), None)
+        row = next((r for r in self.rows if chosen and (r.ref, r.id) == chosen), None)
         if row is None:
-            detail.update(
+            self._set_detail(
+                detail,
                 "No recommendation matches these filters."
                 if self.rows
-                else "No recommendations yet: press n to add one."
+                else "No recommendations yet: press n to add one.",
             )
             return
         latest = row.rec.updates[-1] if row.rec.updates else None
@@ -228,7 +231,7 @@ class RecommendationsScreen(StyledOnceScreen[None]):
             text += f"\nAction: {row.rec.action}"
         if latest is not None:
             text += (
-                f"\nLatest ({quarter_words(latest.quarter)}, {format_date(latest.date)}): "
+                f"\nLatest update, {quarter_words(latest.quarter)}, {format_date(latest.date)}: "
                 f"{latest.narrative}"
             )
         if row.rec.revised_target_date:
@@ -239,7 +242,15 @@ class RecommendationsScreen(StyledOnceScreen[None]):
         if row.rec.rag_override:
             rag = row.rec.rag_override.value
             text += f"\nRAG set to {rag} by hand: {row.rec.rag_override_reason}"
-        detail.update(text)
+        self._set_detail(detail, text)
+
+    @staticmethod
+    def _set_detail(detail: Static, text: str) -> None:
+        """The line below the table, changed only when its words change: the table's
+        highlight message repeats the row the filters just showed, and every `update`
+        lays the screen out again (a second whole layout on opening the screen)."""
+        if str(detail.content) != text:
+            detail.update(text)
 
     @on(DataTable.RowSelected, "#recs")
     def _row_chosen(self) -> None:
@@ -252,7 +263,7 @@ class RecommendationsScreen(StyledOnceScreen[None]):
         chosen = self.selected
         if chosen is None:
             return
-        row = next(r for r in self.rows if (r.ref, r.rec.id) == chosen)
+        row = next(r for r in self.rows if (r.ref, r.id) == chosen)
         from cspr_tui.tui.dialogs.quarterly_update import QuarterlyUpdateDialog
 
         self.app.push_screen(
@@ -270,7 +281,7 @@ class RecommendationsScreen(StyledOnceScreen[None]):
 
     def _chosen_row(self) -> RecRow | None:
         chosen = self.selected
-        return next((r for r in self.rows if (r.ref, r.rec.id) == chosen), None)
+        return next((r for r in self.rows if (r.ref, r.id) == chosen), None)
 
     def action_revise_target(self) -> None:
         """A new target date; the store asks for the reason and counts the revision."""

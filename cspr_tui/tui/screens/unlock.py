@@ -223,6 +223,15 @@ class UnlockScreen(Screen[None]):
                 session.first_rows = (today, work_out_rows(session.store, self.app.derived, today))
         except Exception:
             session.first_rows = None
+        # The case documents too (parsed, not built into cases: that waits for a case to be
+        # opened), here off the event loop: parsing a thousand is about 0.1 s, which the
+        # first case opened (or the recommendations) would otherwise wait for. A failure is
+        # left to the screen that needs them, which reports it.
+        try:
+            with built_aside():
+                session.store.cases()
+        except Exception:
+            session.store.refresh()
 
     async def opened(self, session: Session) -> None:
         for field in self.query(Input):

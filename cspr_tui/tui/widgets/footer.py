@@ -5,6 +5,12 @@ and Textual asks that on every focus change (each Tab) and every `refresh_bindin
 80x24 that is a dozen widgets mounted and styled per key press for a bar that nearly always
 looks the same. This footer first compares what it would show (each shown key, its words
 and whether it is enabled) with what it shows, and recomposes only when they differ.
+
+Textual's footer is also mounted empty and gets its keys only after the screen's first
+layout (the bindings are "not ready" until the screen announces them), so every new screen
+was laid out and drawn a second time for its key bar. This one composes its keys with the
+screen when the screen can already say what they are; the announcement that follows then
+finds the same keys and changes nothing.
 """
 
 from __future__ import annotations
@@ -27,6 +33,11 @@ class KeysFooter(Footer):
         """Textual's keys, each made with the `-compact` class it would otherwise add to
         itself once mounted (one whole restyle per key, per redraw): a key's `compact`
         follows the footer's and toggles that class."""
+        if not self._bindings_ready and self.is_attached and self.app.app_focus:
+            # With the screen, not after its first layout (the module's docstring);
+            # `_bindings_ready` is Textual's private flag (tests/tui/test_layouts.py).
+            self.set_reactive(Footer._bindings_ready, True)
+            self.shown_keys = self.offered(self.screen)
         for widget in super().compose():
             if isinstance(getattr(type(widget), "compact", None), Reactive):
                 widget.set_class(self.compact, "-compact", update=False)

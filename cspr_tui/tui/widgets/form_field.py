@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from textual.app import ComposeResult
@@ -20,6 +21,8 @@ from cspr_tui.forms.model import YES_NO, YES_NO_UNKNOWN, Field, is_empty
 from cspr_tui.tui.widgets.date_input import DateInput
 from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.key_choice import MAX_KEYED_CHOICES, KeyChoice
+from cspr_tui.tui.widgets.text_box import TextBox
+from cspr_tui.tui.widgets.ticks import TickList
 
 # (values of the whole form, the repeat row or None, the row's 0-based position)
 Context = tuple[Mapping[str, Any], Mapping[str, Any] | None, int]
@@ -31,16 +34,30 @@ def widget_id(path: str) -> str:
 
 
 class FieldValidator(Validator):
-    """Asks the forms engine about one typed answer, in the context of the others."""
+    """Asks the forms engine about one typed answer, in the context of the others, with
+    the app's day as `today()` (the store checks a save with its own clock; the boxes
+    checked with the machine's date, so the two could disagree about "in the future")."""
 
-    def __init__(self, field: Field, context: Callable[[], Context]) -> None:
+    def __init__(
+        self,
+        field: Field,
+        context: Callable[[], Context],
+        today: Callable[[], date] | None = None,
+    ) -> None:
         super().__init__()
         self.field = field
         self.context = context
+        self.today = today
 
     def validate(self, value: str) -> ValidationResult:
         values, row, position = self.context()
-        problem = self.field.validate_value(value, values, row=row, position=position)
+        problem = self.field.validate_value(
+            value,
+            values,
+            row=row,
+            position=position,
+            today=self.today() if self.today is not None else None,
+        )
         return self.success() if problem is None else self.failure(problem)
 
 
@@ -50,6 +67,31 @@ def choices_for(field: Field) -> tuple[str, ...]:
     if field.type == "yes_no_unknown":
         return YES_NO_UNKNOWN
     return field.choices
+
+
+class AnswerArea(TextBox):
+    """A long answer's box: a `TextBox` (wrapped at its real width) whose wrapping, as its
+    width becomes known, does not ask for a layout of the whole screen.
+
+    The box's size is fixed by the stylesheet (five lines), so the size of the text inside
+    it (its "virtual size") moves only its own scroll bar, which asks for a layout itself
+    when it comes or goes. Textual's `TextArea` rewraps once it is first laid out and its
+    new virtual size asked for a second layout and full redraw of the form (about 30 ms on
+    opening a step with a long answer). A box sized by its text still asks as before."""
+
+    def _refresh_size(self) -> None:
+        if self.styles.auto_dimensions:
+            super()._refresh_size()
+            return
+        # `Reactive._layout` is Textual's private flag (styled_screen.py does the same for
+        # a whole screen's layout; tests/tui/test_layouts.py fails loudly if it goes).
+        virtual_size = Widget.virtual_size
+        layout = virtual_size._layout
+        virtual_size._layout = False
+        try:
+            super()._refresh_size()
+        finally:
+            virtual_size._layout = layout
 
 
 class FieldEditor(Vertical):
@@ -163,7 +205,7 @@ class FieldEditor(Vertical):
     def _make_input(self) -> Widget:
         field, value = self.field, self.value
         if field.type == "long_text":
-            area = TextArea(str(value or ""), soft_wrap=True, tab_behavior="focus", id="input")
+            area = AnswerArea(str(value or ""), soft_wrap=True, tab_behavior="focus", id="input")
             area.show_line_numbers = False
             return area
         short = field.type != "choice" or len(choices_for(field)) <= MAX_KEYED_CHOICES
@@ -178,7 +220,7 @@ class FieldEditor(Vertical):
             )
         if field.type == "multi_choice":
             picked = set(value or [])
-            return SelectionList[str](
+            return TickList(
                 *[(choice, choice, choice in picked) for choice in field.choices], id="input"
             )
         text = self.raw if self.raw is not None else field.format(value)
@@ -189,10 +231,15 @@ class FieldEditor(Vertical):
             placeholder=placeholder,
             compact=True,
             id="input",
-            validators=[FieldValidator(field, self.context)],
+            validators=[FieldValidator(field, self.context, self._today)],
             validate_on=["blur", "submitted"],
             restrict=r"[0-9/.\-]*" if field.type == "date" else None,
         )
+
+    def _today(self) -> date | None:
+        """The app's day (tests and the demo set it), else the machine's."""
+        today = getattr(self.app, "today", None)
+        return today() if callable(today) else None
 
     @property
     def input(self) -> Widget | None:
@@ -225,7 +272,12 @@ class FieldEditor(Vertical):
         """Validate what is typed now through the engine and show the answer under the field."""
         values, row, position = self.context()
         problem = self.field.validate_value(
-            self.read_raw(), values, row=row, position=position, finishing=finishing
+            self.read_raw(),
+            values,
+            row=row,
+            position=position,
+            finishing=finishing,
+            today=self._today(),
         )
         self.show_error(problem)
         return problem
@@ -269,6 +321,8 @@ class RepeatRow(Vertical):
     RepeatRow > .row-bar > .row-title {
         width: 1fr;
         text-style: bold;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;  /* a summary cut at the buttons says so */
     }
     RepeatRow > .row-bar > Button {
         margin-left: 1;
@@ -310,16 +364,24 @@ class RepeatRow(Vertical):
                 Button("Remove", compact=True, classes="row-remove", variant="error"),
             ]
             for button in moves:
-                # A closed entry is one Tab stop (Edit): Tab went from Edit to Remove and on
-                # through every entry's buttons. ctrl+r and alt+up/down act on the entry
-                # whose Edit has the focus; the mouse still presses them.
-                button.can_focus = bool(self.editors)
+                # No Tab stops: a closed entry is one (Edit), an open one its questions.
+                # Tab went from Edit to Remove and on through every entry's buttons, and
+                # from the question above an open entry to its Remove, where the answer
+                # then typed was lost. ctrl+r and alt+up/down act on the entry holding the
+                # focus; the mouse still presses them.
+                button.can_focus = False
                 yield button
         yield from self.editors
 
 
+SUMMARY_TEXT = 44  # cells of a long answer shown on a closed entry's line
+
+
 def row_summary(group: Field, row: Mapping[str, Any]) -> str:
-    """A collapsed entry's line: its first few answers, as a reviewer reads them."""
+    """A collapsed entry's line: its first few answers, as a reviewer reads them. Long
+    answers are left out beside short ones; an entry with only long answers (a finding, a
+    learning point, a line of enquiry) shows the start of its first, with an ellipsis: it
+    read "Finding 1 (empty)" while it held the finding, which invites typing it again."""
     parts = []
     for sub in group.fields:
         if sub.is_input and sub.type not in ("long_text", "repeat"):
@@ -328,6 +390,12 @@ def row_summary(group: Field, row: Mapping[str, Any]) -> str:
                 parts.append(shown)
         if len(parts) == 3:
             break
+    if not parts:
+        for sub in group.fields:
+            text = " ".join(str(row.get(sub.id) or "").split()) if sub.type == "long_text" else ""
+            if text:
+                cut = len(text) > SUMMARY_TEXT
+                return text[: SUMMARY_TEXT - 1].rstrip() + "…" if cut else text
     return ", ".join(parts)
 
 

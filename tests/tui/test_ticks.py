@@ -1,0 +1,43 @@
+"""A ticked box shows an X and an unticked one an empty box, not only another colour."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cspr_tui.settings import Settings
+from cspr_tui.tui.widgets.ticks import TickBox, TickList
+from tests.tui.conftest import build_app, burst, new_referral, seed_vault, unlock
+
+
+def lines_of(widget: TickList) -> list[str]:
+    return [widget.render_line(y).text for y in range(widget.option_count)]
+
+
+async def test_a_multiple_choice_marks_only_the_ticked_options(
+    settings: Settings, vault_path: Path
+) -> None:
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, "ctrl+n", "ctrl+n")  # C. Children, its entry open
+        form = app.screen
+        status = form.editors["children[0].legal_status"].input
+        assert isinstance(status, TickList)
+        assert all(line.startswith("▐ ▌ ") for line in lines_of(status))
+        status.focus()
+        await burst(pilot, "down", "space")  # Child in need
+        assert form.values["children"][0]["legal_status"] == ["Child in need"]
+        shown = lines_of(status)
+        assert shown[1].startswith("▐X▌ Child in need")
+        assert [line[:3] for i, line in enumerate(shown) if i != 1] == ["▐ ▌"] * (len(shown) - 1)
+
+
+async def test_a_check_box_shows_its_tick(settings: Settings, vault_path: Path) -> None:
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "r")  # the recommendations screen's Overdue filter
+        box = app.screen.query_one("#filter-overdue", TickBox)
+        assert str(box.render()).startswith("▐ ▌")
+        box.value = True
+        await pilot.pause()
+        assert str(box.render()).startswith("▐X▌")
