@@ -264,7 +264,7 @@ class CsprApp(App[None]):
             self.forget()
             # The old screens' last frames and widgets are freed once the unlock screen has
             # been drawn; scrub again then.
-            self.call_after_refresh(self.forget)
+            self.call_after_refresh(self.forget_if_locked)
 
     def freeze_heap(self) -> None:
         """Tell Python's collector to stop rescanning what is loaded now (every case).
@@ -274,6 +274,13 @@ class CsprApp(App[None]):
         loaded cases live until the lock, so `gc.freeze` sets them aside; `forget` puts
         them back (`gc.unfreeze`) so that nothing the session held outlives the lock."""
         gc.freeze()
+
+    def forget_if_locked(self) -> None:
+        """The second scrub after a lock, unless a vault is open again by then (a restore
+        or a quick unlock on a loaded machine): cancelling workers then would stop the new
+        session's own, such as the dashboard filling its table."""
+        if self.session is None:
+            self.forget()
 
     def forget(self) -> None:
         """After a lock: no worker, cache or freed block keeps what the session showed."""

@@ -308,6 +308,7 @@ class UnlockScreen(Screen[None]):
                 self.failed, CsprError(f"Could not restore the backup ({exc.__class__.__name__}).")
             )
             return
+        self._work_out_first_rows(session)
         self.app.call_from_thread(self.opened, session)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
