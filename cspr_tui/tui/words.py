@@ -37,6 +37,17 @@ def step_title(title: str) -> str:
     return _TYPED_NUMBER.sub("", title, count=1)
 
 
+def run_together(parts: list[str], separator: str = "; ") -> str:
+    """Answers on one line: `separator` between them, but a plain space after one that ends
+    a sentence. "Summary: It came second.; Date: 12/06/2026" read as a typing slip."""
+    line = ""
+    for part in parts:
+        if line:
+            line += " " if line.rstrip().endswith((".", "!", "?")) else separator
+        line += part
+    return line
+
+
 def sentence(text: str) -> str:
     """Capital first letter, abbreviations spelt out."""
     for short, long in _ABBREVIATIONS.items():

@@ -376,6 +376,11 @@ def test_review_rules(forms: FormSet) -> None:
     assert form.validate({**published, "late_reason": "Criminal trial."}) == []
     on_time = {**published, "published_date": "2026-07-10"}
     assert form.validate(on_time) == []
+    # Asked only of a late review: not of one on time, nor before publication.
+    late_reason = form.field("late_reason")
+    assert late_reason.is_visible(published)
+    assert not late_reason.is_visible(on_time)
+    assert not late_reason.is_visible(review())
     unchecked = {**on_time, "anonymisation_checked": "No"}
     assert [i.path for i in form.validate(unchecked)] == ["published_date"]
     missing = {**on_time, "reviewer_name": None, "publication_decision": "Not published"}

@@ -41,3 +41,29 @@ async def test_one_key_picks_arrows_move_backspace_clears() -> None:
         assert choice.value is None
         assert app.seen == ["No", "Unknown", "Yes", None]
         assert "Yes" in str(choice.render())
+
+
+class NarrowChoice(App[None]):
+    CHOICES = ("England", "Wales", "Scotland", "Northern Ireland", "Outside England")
+
+    def compose(self) -> ComposeResult:
+        yield KeyChoice(self.CHOICES, id="choice")
+
+
+async def test_a_line_breaks_only_between_two_choices() -> None:
+    """Found by hand at 80x24: "( ) o" ended one line and "Outside England" began the next,
+    so the key no longer stood beside its choice."""
+    app = NarrowChoice()
+    async with app.run_test(size=(50, 10)) as pilot:
+        await pilot.pause()
+        choice = app.query_one(KeyChoice)
+        lines = [
+            "".join(segment.text for segment in line).rstrip()
+            for line in choice.render_lines(choice.region.reset_offset)
+        ]
+        drawn = [line.strip() for line in lines if line.strip()]
+        assert len(drawn) == choice.size.height >= 2
+        keys = hotkeys(NarrowChoice.CHOICES)
+        for key, name in zip(keys, NarrowChoice.CHOICES, strict=True):
+            assert any(f"( ) {key} {name}" in line for line in drawn), (name, drawn)
+        assert all(len(line) <= choice.size.width for line in lines)

@@ -60,3 +60,28 @@ def test_audit_actions_and_changes_in_plain_words() -> None:
     line = change_line("records.referral.values.children[1].dob", "2024-05-01", "2024-05-02", forms)
     assert ": Child 2: Date of birth" in line and line.endswith(": 01/05/2024 → 02/05/2024")
     assert change_line("records.referral.updated_at", "a", "b", forms) is None
+
+
+def test_answers_run_together_with_a_space_after_a_full_stop() -> None:
+    """Found by hand: the rapid review's summary read "came second.; Date: ..."."""
+    from cspr_tui.tui.words import run_together
+
+    assert run_together(["It came second.", "Date: 12/06/2026"]) == (
+        "It came second. Date: 12/06/2026"
+    )
+    assert run_together(["Police", "Yes"]) == "Police; Yes"
+    assert run_together(["Why?", "Unsure!", "x"], ", ") == "Why? Unsure! x"
+    assert run_together([]) == ""
+
+
+def test_a_record_shown_on_the_case_screen_has_no_stop_before_a_semicolon() -> None:
+    from cspr_tui.forms import load_forms
+    from cspr_tui.tui.screens.case import format_record
+    from tests.domain import case_values
+
+    form = load_forms()["rapid_review"]
+    values = case_values.rapid_review()
+    values["learning"] = [{"point": "The health visitor came second.", "theme": "Other"}]
+    shown = format_record(form, values).plain
+    assert "came second." in shown
+    assert ".;" not in shown

@@ -100,6 +100,15 @@ def fitted_step_line(head: str, title: str, cells: list[str], current: int, widt
     return f"{head}{title}   {strip}{STEPS_KEY}"
 
 
+def fitted_title(title: str, tag: str, width: int) -> str:
+    """The title line in `width` columns, the tag ("[complete: editing]") always whole: a
+    long title ends in an ellipsis instead. At 80 columns the tag was cut off, and with it
+    the only sign that a finished form was being changed."""
+    if len(title) + len(tag) <= width:
+        return title + tag
+    return title[: max(width - len(tag) - 1, 1)].rstrip() + "…" + tag
+
+
 class FormScreen(StyledOnceScreen[bool]):
     """Fill one form of one case, a section at a time; dismisses True when finished."""
 
@@ -137,6 +146,8 @@ class FormScreen(StyledOnceScreen[bool]):
         self.carried_within: set[str] = set()  # answers a step took from an earlier one
         self.given: frozenset[str] = frozenset()  # answers an agency report's request owns
         self.step = 0
+        self._title = ""  # "Referral · CSPR-2026-001 (Child A)", fitted to the width
+        self._title_tag = ""  # "  [complete: editing]" when a finished form is changed
         self.issues_shown: tuple[str, bool] | None = None  # (heading, finishing) while listed
         self.panes: dict[str, StepPane] = {}  # each visited step's widgets, by section id
         # Required groups opened with one blank entry: group id -> (the blank entry, what the
@@ -214,9 +225,11 @@ class FormScreen(StyledOnceScreen[bool]):
             if record.current_section in ids:
                 self.step = ids.index(record.current_section)
         whose = f" · {self.agency}" if self.agency else ""
-        return f"{self.form.title}{whose} · {case.ref} ({case.pseudonym})" + (
+        self._title = f"{self.form.title}{whose} · {case.ref} ({case.pseudonym})"
+        self._title_tag = (
             "  [complete: editing]" if record is not None and record.status == "complete" else ""
         )
+        return fitted_title(self._title, self._title_tag, self.app.size.width - 2)
 
     def _record(self, case: Case) -> Record | None:
         """The record being edited: an agency report is the chosen agency's own."""
@@ -536,6 +549,10 @@ class FormScreen(StyledOnceScreen[bool]):
     def on_resize(self) -> None:
         if self.form is not None and self.is_mounted:
             self._show_step_line()
+            title = fitted_title(self._title, self._title_tag, self.size.width - 2)
+            widget = self.query_one("#form-title", Static)
+            if str(widget.content) != title:
+                widget.update(title)
 
     async def action_step_list(self) -> None:
         """Every step with its state; Enter jumps there."""

@@ -23,6 +23,7 @@ from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.key_choice import MAX_KEYED_CHOICES, KeyChoice
 from cspr_tui.tui.widgets.text_box import TextBox
 from cspr_tui.tui.widgets.ticks import TickList
+from cspr_tui.tui.words import run_together
 
 # (values of the whole form, the repeat row or None, the row's 0-based position)
 Context = tuple[Mapping[str, Any], Mapping[str, Any] | None, int]
@@ -396,7 +397,7 @@ def row_summary(group: Field, row: Mapping[str, Any]) -> str:
             if text:
                 cut = len(text) > SUMMARY_TEXT
                 return text[: SUMMARY_TEXT - 1].rstrip() + "…" if cut else text
-    return ", ".join(parts)
+    return run_together(parts, ", ")
 
 
 class RepeatGroup(Vertical):

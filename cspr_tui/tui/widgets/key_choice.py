@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 
@@ -71,14 +73,30 @@ class KeyChoice(Widget, can_focus=True):
         self.value = value if value in self.choices else None
 
     def render(self) -> Text:
+        return self._laid_out(self.content_size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._laid_out(width).split("\n")) if width else 0
+
+    def _laid_out(self, width: int) -> Text:
+        """The choices, a line broken only between two of them: Rich's own wrapping broke
+        inside one ("( ) o" on one line, "Outside England" on the next)."""
         text = Text()
+        used = 0
         for index, (choice, key) in enumerate(zip(self.choices, self.keys, strict=True)):
+            cells = 4 + cell_len(key) + 1 + cell_len(choice)
             if index:
-                text.append("   ")
+                if width and used + 3 + cells > width:
+                    text.append("\n")
+                    used = 0
+                else:
+                    text.append("   ")
+                    used += 3
             picked = choice == self.value
             text.append("(•) " if picked else "( ) ", style="bold" if picked else "")
             text.append(f"{key} ", style="bold underline")
             text.append(choice, style="bold reverse" if picked else "")
+            used += cells
         return text
 
     def pick(self, value: str | None) -> None:
