@@ -182,3 +182,32 @@ async def test_the_table_uses_the_width_with_every_heading_whole(
     narrow_action = shown[80][1].split("…")[-2]
     wide_action = shown[120][1].split("…")[-2]
     assert len(wide_action) > len(narrow_action)
+
+
+def seed_many(store) -> None:
+    for number in range(30):
+        ref = store.create_case(pseudonym=f"Child {number}").ref
+        store.add_recommendation(
+            ref,
+            text="Agencies share what they know at the strategy meeting. " * 3,
+            lead_agency="Children's social care",
+            target_date="2026-01-31",
+        )
+
+
+async def test_at_80_columns_the_table_needs_no_sideways_scrolling(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand at 80x24: the table was 78 columns wide for columns made for 80, so
+    with its vertical scrollbar it scrolled sideways and the bar took a row of the list."""
+    seed_vault(vault_path, seed_many)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        table = app.screen.query_one("#recs", DataTable)
+        assert table.show_vertical_scrollbar  # 30 rows: more than fit
+        assert table.region.width == 80
+        assert not table.show_horizontal_scrollbar
+        assert table.virtual_size.width <= table.scrollable_content_region.width

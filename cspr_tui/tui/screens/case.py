@@ -40,6 +40,7 @@ from cspr_tui.tui.words import (
     missing_item,
     quarter_words,
     report_asked,
+    run_together,
     sentence,
     step_title,
     working_days,
@@ -95,6 +96,13 @@ def agency_columns(screen_width: int) -> list[tuple[str, tuple[int, int]]]:
     return [(h, (max(8, room), 0)) if h == "Agency" else (h, fit) for h, fit in narrow]
 
 
+def audit_what_width(table_width: int) -> int:
+    """The audit list's "What" column: what When (16) and Who (12), each cell's padding and
+    the scrollbar leave, so that the list never scrolls sideways (the line below it shows
+    the highlighted entry in full)."""
+    return max(20, table_width - 2 - 2 * 3 - 16 - 12)
+
+
 def format_record(form: Form, values: dict[str, Any]) -> Text:
     """A record's answers as labelled lines, section by section, in form order."""
     text = Text()
@@ -113,7 +121,7 @@ def format_record(form: Form, values: dict[str, Any]) -> Text:
                         for sub in field.fields
                         if sub.is_input and sub.format(row.get(sub.id))
                     ]
-                    lines.append((field.row_label(index), "; ".join(parts) or "(empty)"))
+                    lines.append((field.row_label(index), run_together(parts) or "(empty)"))
             elif field.format(value):
                 lines.append((field.label, field.format(value)))
         if not lines:
@@ -186,21 +194,23 @@ class CaseScreen(StyledOnceScreen[None]):
     def _tab_widgets(self, tab_id: str) -> list[Widget]:
         """One tab's widgets: its list (with the highlighted row in full), else its text."""
         widgets: list[Widget] = []
+        # A tab's tables are as wide as its pane: the screen less the pane's padding (case.tcss)
+        width = self.app.size.width - 2
         if tab_id in ("recs", "audit", "agency", "people"):
             table: DataTable = DataTable(
                 id=f"table-{tab_id}", cursor_type="row", zebra_stripes=True
             )
             if tab_id == "recs":
-                widths = fitted_widths(self.app.size.width, [fit for _h, _k, fit in _RECS])
+                widths = fitted_widths(width, [fit for _h, _k, fit in _RECS])
                 for (heading, key, _fit), width in zip(_RECS, widths, strict=True):
                     table.add_column(heading, key=key, width=width)
             elif tab_id == "audit":
                 table.add_column("When", key="when", width=16)
                 table.add_column("Who", key="who", width=12)
-                table.add_column("What", key="what")
+                table.add_column("What", key="what", width=audit_what_width(width))
             elif tab_id == "agency":
-                columns = agency_columns(self.app.size.width)
-                widths = fitted_widths(self.app.size.width, [c[1] for c in columns])
+                columns = agency_columns(width)
+                widths = fitted_widths(width, [c[1] for c in columns])
                 for (heading, _fit), width in zip(columns, widths, strict=True):
                     table.add_column(heading, key=heading, width=width)
             else:
@@ -421,7 +431,7 @@ class CaseScreen(StyledOnceScreen[None]):
             when = f"{format_date(entry.at[:10])} {entry.at[11:16]}"
             key = str(entry.seq)
             self.audit_entries[key] = entry
-            room = max(20, self.app.size.width - 36)  # When and Who take the rest
+            room = audit_what_width(self.app.size.width - 2)
             table.add_row(
                 when, clip(entry.who, 12), clip(audit_action(entry.action, forms), room), key=key
             )
