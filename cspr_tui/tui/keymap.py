@@ -47,6 +47,11 @@ KEYBOARD_MAP: tuple[tuple[str, str, str], ...] = (
     ("Guided form", "ctrl+n / ctrl+b", "Next step / back a step (next on the last step finishes)"),
     ("Guided form", "ctrl+g", "Steps: done, needing answers or with errors; jump to any"),
     ("Guided form", "y / n / u", "Yes / No / Unknown; short lists: the shown key or 1-5"),
+    (
+        "Guided form",
+        "space",
+        "Tick list: tick or untick the highlighted option (letters are refused there)",
+    ),
     ("Guided form", "ctrl+s", "Save the draft (also saved when you leave)"),
     ("Guided form", "ctrl+t", "Finish: check every answer and mark the form complete"),
     ("Guided form", "f1", "Help for the focused question"),

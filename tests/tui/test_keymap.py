@@ -31,8 +31,9 @@ SCREENS = {
     "Redaction review": RedactionReviewScreen,
 }
 # Keys that widgets or Textual handle themselves (enter selects, tab moves focus...).
-# y / n / u are a short choice list's own keys (KeyChoice, tests/tui/test_key_choice.py).
-BUILT_IN = {"enter", "tab", "shift+tab", "ctrl+p", "escape", "y", "n", "u"}
+# y / n / u are a short choice list's own keys (KeyChoice, tests/tui/test_key_choice.py);
+# space is a tick list's (TickList, tests/tui/test_ticks.py).
+BUILT_IN = {"enter", "tab", "shift+tab", "ctrl+p", "escape", "y", "n", "u", "space"}
 NAMES = {"/": "slash", "1-9": "1", "[": "left_square_bracket", "]": "right_square_bracket"}
 
 

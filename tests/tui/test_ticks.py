@@ -41,3 +41,27 @@ async def test_a_check_box_shows_its_tick(settings: Settings, vault_path: Path) 
         box.value = True
         await pilot.pause()
         assert str(box.render()).startswith("▐X▌")
+
+
+async def test_a_sentence_typed_on_a_tick_list_ticks_nothing_and_says_why(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand: a sentence meant for the next box, typed on a tick list after one Tab
+    too many, unticked an agency with each of its spaces, with no sign."""
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, "ctrl+n", "ctrl+n")  # C. Children, its entry open
+        form = app.screen
+        status = form.editors["children[0].legal_status"].input
+        status.focus()
+        await burst(pilot, "down", "space")  # Child in need, ticked on purpose
+        assert form.values["children"][0]["legal_status"] == ["Child in need"]
+        await burst(pilot, *"her mother and partner")  # three spaces among the letters
+        await pilot.pause()
+        assert form.values["children"][0]["legal_status"] == ["Child in need"]
+        assert status.selected == ["Child in need"]
+        notices = [str(n.message) for n in app._notifications]
+        assert sum("tick list" in notice for notice in notices) == 1  # once, not per letter
+        # A Space on its own, after a pause, ticks as ever.
+        status._typed_at = float("-inf")  # the pause, without waiting a second
+        await burst(pilot, "down", "space")
+        assert len(form.values["children"][0]["legal_status"]) == 2

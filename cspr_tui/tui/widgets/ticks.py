@@ -9,16 +9,48 @@ it hid. Here an unticked box is drawn empty ("▐ ▌"), a ticked one keeps its 
 
 from __future__ import annotations
 
+from time import monotonic
+
+from textual import events
 from textual.content import Content
 from textual.strip import Strip
 from textual.widgets import Checkbox, SelectionList
 
 EMPTY = " "
 TICK = Checkbox.BUTTON_INNER  # Textual's mark ("X"), which the selection list draws too
+TYPING_PAUSE = 1.0  # seconds after a refused letter in which a Space is taken as typing
+TYPED_ON_A_LIST = (
+    "This question is a tick list: Space ticks or unticks the highlighted option, "
+    "the arrows move, Tab goes on to the next question."
+)
 
 
 class TickList(SelectionList[str]):
-    """A multiple choice whose unticked options show an empty box."""
+    """A multiple choice whose unticked options show an empty box.
+
+    Letters typed on it are refused with a word, and a Space among them is taken as part of
+    the typing, not as a tick: in the sixth hand journey a sentence meant for the next box
+    (one Tab too many) unticked an agency with each of its spaces, without a sign."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._typed_at = float("-inf")  # when a letter was last refused
+
+    def on_key(self, event: events.Key) -> None:
+        character = event.character or ""
+        now = monotonic()
+        if event.key == "space":
+            if now - self._typed_at < TYPING_PAUSE:
+                self._typed_at = now
+                event.stop()
+                event.prevent_default()
+            return
+        if character and character.isprintable():
+            event.stop()
+            event.prevent_default()
+            if now - self._typed_at >= TYPING_PAUSE:  # once a burst, not once a letter
+                self.app.notify(TYPED_ON_A_LIST, title="Not typed", severity="warning")
+            self._typed_at = now
 
     def render_line(self, y: int) -> Strip:
         """Textual's line, its box's inner mark blanked when the option is not ticked."""
