@@ -301,24 +301,42 @@ def _share_out(
     sample = rows[:: max(1, len(rows) // _SAMPLED_ROWS)][:_SAMPLED_ROWS]
     cells = [[[len(p) for p in cell.split("\n")] for cell in row] for row in sample]
     head = [[len(header)] for header in headers]
+    columns = range(len(widths))
+    # Each row's lines in one column at one width, worked out once: a trial widens one
+    # column, so only that column is measured again (the table's height is the same sum).
+    measured: dict[tuple[int, int], list[int]] = {}
+
+    def column_lines(column: int, width: int) -> list[int]:
+        key = (column, width)
+        if key not in measured:
+            measured[key] = [
+                _lines(row[column], width, _CHAR_TWIPS) if column < len(row) else 0 for row in cells
+            ]
+        return measured[key]
+
+    def head_lines(candidate: list[int]) -> int:
+        return max(_lines(head[c], w, _BOLD_CHAR_TWIPS) for c, w in enumerate(candidate))
 
     def height(candidate: list[int]) -> int:
-        lines = max(_lines(head[c], w, _BOLD_CHAR_TWIPS) for c, w in enumerate(candidate))
-        for row in cells:
-            lines += max(
-                _lines(row[c], w, _CHAR_TWIPS) for c, w in enumerate(candidate) if c < len(row)
-            )
-        return lines
+        per_column = [column_lines(c, w) for c, w in enumerate(candidate)]
+        return head_lines(candidate) + tallest(per_column)
+
+    def tallest(per_column: list[list[int]]) -> int:
+        """The rows' lines: each row as tall as its tallest cell."""
+        return sum(max(row) for row in zip(*per_column, strict=True))
 
     current = height(widths)
     while total - sum(widths) >= _STEP:
         best, best_height = None, current
-        for column in range(len(widths)):
+        per_column = [column_lines(c, w) for c, w in enumerate(widths)]
+        for column in columns:
             if widths[column] >= wanted[column]:
                 continue
             trial = list(widths)
             trial[column] += _STEP
-            trial_height = height(trial)
+            others = [lines for c, lines in enumerate(per_column) if c != column]
+            others.append(column_lines(column, trial[column]))
+            trial_height = head_lines(trial) + tallest(others)
             if trial_height < best_height:
                 best, best_height = column, trial_height
         if best is None:  # nothing gets shorter: hand out one step where most is wanted
