@@ -387,10 +387,18 @@ def pack_snapshot(tables: Mapping[str, dict[str, Any] | Segment]) -> bytes:
 # Documents dumped together when a large table is given out in parts (`table_parts`).
 TABLE_GROUP = 256
 
+_STRICT = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
-def table_parts(
-    table: Any, dumps: Callable[[Any], bytes] = orjson.dumps
-) -> Iterator[bytes | memoryview]:
+
+def dumps(data: Any) -> bytes:
+    """Strict JSON: dates, dataclasses and other non-JSON values are refused (TypeError),
+    not coerced, so what is in memory is exactly what a reopen gives back; a snapshot is
+    dumped so too, which is what refuses such a value in a change too large to be dumped
+    as a record (`storage.hold_record`)."""
+    return orjson.dumps(data, option=_STRICT)
+
+
+def table_parts(table: Any, dumps: Callable[[Any], bytes] = dumps) -> Iterator[bytes | memoryview]:
     """`dumps(table)` in parts whose join is exactly those bytes: a table of more than
     `TABLE_GROUP` documents is given out a group of documents at a time (each group dumped
     as an object, its braces left out, commas between), so a table of thousands of cases

@@ -28,7 +28,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from cspr_tui.errors import CsprError, VaultDamaged
-from cspr_tui.vault.journal import Segment, snapshot_stream, table_parts
+from cspr_tui.vault.journal import Segment, dumps, snapshot_stream, table_parts
 
 Tables = dict[str, dict[str, Any] | Segment]
 _MISSING = object()
@@ -42,20 +42,16 @@ class VaultReadOnly(CsprError):
     """The vault was opened read-only."""
 
 
-_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-
-
-def dumps(data: Any) -> bytes:
-    """Strict JSON: dates, dataclasses and other non-JSON values are refused, not coerced,
-    so what is in memory is exactly what a reopen gives back."""
-    return orjson.dumps(data, option=_OPTIONS)
+class NotStorable(TypeError):
+    """A value the vault cannot store, found while a snapshot was measured (before anything
+    is written): a change past the record limit is checked so (`hold_record`)."""
 
 
 class HeldRecord(list[bytes | memoryview]):
     """A commit's change record in parts (`record_parts`), and its size in bytes; past the
-    vault's limit (`EncryptedStorage.record_limit`, its compaction threshold) only the size
-    is kept, the parts let go as they are made: such a change is saved as a new snapshot,
-    so its record is never needed whole."""
+    vault's limit (`EncryptedStorage.record_limit`, its compaction threshold) nothing is
+    kept and the size is only the bytes made until the limit was passed: such a change is
+    saved as a new snapshot, so its record is never needed, whole or measured."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -87,15 +83,18 @@ def record_pieces(change: Mapping[str, Any]) -> list[bytes | memoryview]:
 
 
 def hold_record(change: Mapping[str, Any], limit: float) -> HeldRecord:
-    """The change record's parts while their size stays within `limit`; past it, only
-    the size (every part is still made, and let go)."""
+    """The change record's parts while their size stays within `limit`; once past it, no
+    part is kept and no more are made (an import of thousands of cases: its record was
+    dumped whole only to be measured). The snapshot that is then saved instead dumps every
+    table the change touched, strictly, before anything is written, so a value the vault
+    cannot store is still refused (`EncryptedStorage.snapshot_parts`)."""
     held = HeldRecord()
     for part in record_parts(change):
         held.size += len(part)
-        if held.size <= limit:
-            held.append(part)
-        elif held:
+        if held.size > limit:
             held.clear()
+            break
+        held.append(part)
     return held
 
 
@@ -332,8 +331,8 @@ class EncryptedStorage(Storage):
         self._dirty = False
         self._savepoints: list[dict[str, bytes | Segment] | None] = []
         self.on_rollback: Callable[[], None] = lambda: None
-        # The size past which a commit's record is not kept, only measured (the vault's
-        # compaction threshold: such a change is saved as a snapshot).
+        # The size past which a commit's record is neither kept nor made further (the
+        # vault's compaction threshold: such a change is saved as a snapshot).
         self.record_limit: Callable[[], float] = lambda: math.inf
         # What `_release_snapshot` last found (bytes still viewed, snapshot size), counted
         # down as segments are parsed, so that it runs again only when the count says the
@@ -446,7 +445,10 @@ class EncryptedStorage(Storage):
         for name, table in list(data.items()):
             if isinstance(table, Segment) and table.pending:
                 self.table(name)  # parsed once here, and kept
-        return snapshot_stream(data)
+        try:
+            return snapshot_stream(data)  # every table measured, so dumped strictly, now
+        except TypeError as exc:
+            raise NotStorable(str(exc)) from None
 
     def begin(self) -> None:
         data = self.read()
@@ -581,6 +583,11 @@ class EncryptedStorage(Storage):
         if held is not None:
             try:
                 self._persist(held)
+            except NotStorable as exc:  # a record past the limit, checked by its snapshot
+                self._rollback()
+                raise TypeError(
+                    f"the vault stores JSON values only; nothing was saved ({exc})"
+                ) from None
             except BaseException:
                 self._rollback()
                 raise

@@ -268,19 +268,54 @@ def test_a_snapshot_streamed_is_the_snapshot_packed_whole_the_old_way() -> None:
     assert unpacked["cases"].parse() == big and unpacked["changed"].parse() == {"1": {"a": 1}}
 
 
-def test_a_record_past_the_limit_is_measured_not_kept_and_still_checked() -> None:
+def test_a_record_past_the_limit_is_neither_kept_nor_dumped_to_its_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """`hold_record` keeps a change record's parts within the limit (joined, exactly its
-    JSON); past it only its size, the same size; and a value the vault cannot store is
-    refused either way (every part is still dumped)."""
+    JSON); past it nothing, and it stops dumping there (its size is past the limit, not the
+    record's); a value the vault cannot store within the limit is refused at once."""
     change = {"s": {"cases": {str(n): {"ref": f"CSPR-{n}"} for n in range(600)}}}
     whole = storage.dumps(change)
     kept = storage.hold_record(change, limit=len(whole))
     assert b"".join(kept) == whole and kept.size == len(whole)
-    measured = storage.hold_record(change, limit=len(whole) - 1)
-    assert list(measured) == [] and measured.size == len(whole)
+    made: list[int] = []
+    real = storage.record_parts
+
+    def counted(record: dict[str, object]) -> object:
+        for part in real(record):
+            made.append(len(part))
+            yield part
+
+    monkeypatch.setattr(storage, "record_parts", counted)
+    measured = storage.hold_record(change, limit=1_000)
+    assert list(measured) == [] and 1_000 < measured.size < len(whole)
+    assert sum(made) == measured.size  # no part made after the one that passed the limit
+    monkeypatch.undo()
     change["s"]["audit"] = {"1": {"at": datetime.date(2026, 12, 2)}}
     with pytest.raises(TypeError):
-        storage.hold_record(change, limit=0)
+        storage.hold_record(change, limit=len(whole) * 2)
+
+
+def test_a_value_the_vault_cannot_store_past_the_limit_is_still_refused(
+    vault_path: Path,
+) -> None:
+    """A change too large to be dumped as a record (saved as a snapshot) with a date at its
+    very end, past where the record stopped being dumped: refused as a small change is,
+    before anything is written (the snapshot's tables are dumped strictly as they are
+    measured); the file and memory as they were, and the vault saves on."""
+    vault = open_vault(vault_path, PASSPHRASE, backups=3)
+    before_bytes = vault_path.read_bytes()
+    before_names = sorted(p.name for p in vault_path.parent.iterdir())
+    docs: list[dict[str, object]] = [*_docs(300), {"ref": "late", "at": datetime.date(2026, 1, 2)}]
+    with pytest.raises(TypeError, match=r"JSON values only; nothing was saved \(.*date"):
+        vault.db.table("cases").insert_multiple(docs)
+    assert vault_path.read_bytes() == before_bytes
+    assert sorted(p.name for p in vault_path.parent.iterdir()) == before_names
+    assert [doc["ref"] for doc in vault.db.table("cases")] == ["CSPR-2026-001"]
+    vault.db.table("cases").insert_multiple(_docs(300))  # and a good one is saved
+    vault.close()
+    with open_vault(vault_path, PASSPHRASE) as again:
+        assert len(again.db.table("cases")) == 301
 
 
 def test_a_snapshot_whose_parts_do_not_add_up_is_not_written(
