@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 import re
+from time import monotonic
 from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
@@ -157,6 +159,11 @@ class FormScreen(StyledOnceScreen[bool]):
         self._edits = 0  # changes made so far
         self._saved_edits = 0  # how many of them the vault holds
         self.closing = False
+        # The step line follows a long answer once typing pauses for this long (seconds):
+        # redrawn on every key, it would check the whole form each time.
+        self.step_line_delay = 0.3
+        self._typed_at = 0.0  # when a long answer last changed
+        self._step_line_timer: Timer | None = None
 
     @property
     def dirty(self) -> bool:
@@ -531,9 +538,10 @@ class FormScreen(StyledOnceScreen[bool]):
             states.append((section, state))
         return states
 
-    def _show_step_line(self) -> None:
+    def _show_step_line(self, states: list[tuple[Section, str]] | None = None) -> None:
         marks = {"done": "✓", "needs answers": "•", "has errors": "!", "empty": " "}
-        cells = [f"{i + 1}{marks[state]}" for i, (_section, state) in enumerate(self.step_states())]
+        states = self.step_states() if states is None else states
+        cells = [f"{i + 1}{marks[state]}" for i, (_section, state) in enumerate(states)]
         width = (self.size.width or self.app.size.width) - 2  # the line's padding
         shown = fitted_step_line(
             f"Step {self.step + 1} of {len(cells)}: ",
@@ -562,8 +570,13 @@ class FormScreen(StyledOnceScreen[bool]):
             if index is not None and index != self.step:
                 self.step = index
                 await self.show_step()
+            else:
+                self._show_step_line()
 
-        states = [(step_title(section.title), state) for section, state in self.step_states()]
+        # The line behind the list says what the list says (it lagged a long answer).
+        step_states = self.step_states()
+        self._show_step_line(step_states)
+        states = [(step_title(section.title), state) for section, state in step_states]
         self.app.push_screen(StepListDialog(states, self.step_to_offer(states)), chosen)
 
     def step_to_offer(self, states: list[tuple[str, str]]) -> int:
@@ -642,6 +655,28 @@ class FormScreen(StyledOnceScreen[bool]):
             # Fixing a shown error clears it as soon as it is right; a date half typed is
             # not called wrong meanwhile.
             editor.check_as_typed()
+        if isinstance(widget, TextArea):
+            self._step_line_soon()
+
+    def _step_line_soon(self) -> None:
+        """Redraw the step line once typing in a long answer pauses. A long answer is
+        typed without leaving its box (the last one in a step often is), and the line
+        kept "7•" for a step that was done until the reviewer left it (the seventh run).
+        One timer at a time, moved on by each key rather than made again."""
+        self._typed_at = monotonic()
+        if self._step_line_timer is None:
+            self._step_line_timer = self.set_timer(self.step_line_delay, self._step_line_due)
+
+    def _step_line_due(self) -> None:
+        waited = monotonic() - self._typed_at
+        if waited < self.step_line_delay:  # typed again meanwhile: wait for the rest
+            self._step_line_timer = self.set_timer(
+                self.step_line_delay - waited, self._step_line_due
+            )
+            return
+        self._step_line_timer = None
+        if self.is_attached and self.form is not None:
+            self._show_step_line()
 
     @on(Input.Blurred)
     def _input_left(self, event: Input.Blurred) -> None:
