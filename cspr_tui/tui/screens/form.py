@@ -13,7 +13,7 @@ import re
 from time import monotonic
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -43,6 +43,7 @@ from cspr_tui.tui.widgets.form_field import (
     widget_id,
 )
 from cspr_tui.tui.widgets.key_choice import KeyChoice
+from cspr_tui.tui.widgets.ticks import TYPING_PAUSE
 from cspr_tui.tui.words import step_title
 
 _NONE = object()  # "the answers had no such key"
@@ -164,6 +165,8 @@ class FormScreen(StyledOnceScreen[bool]):
         self.step_line_delay = 0.3
         self._typed_at = 0.0  # when a long answer last changed
         self._step_line_timer: Timer | None = None
+        self._left: Widget | None = None  # the widget the cursor last left
+        self._typed_on_button_at = float("-inf")  # when letters last came on a button
 
     @property
     def dirty(self) -> bool:
@@ -692,6 +695,7 @@ class FormScreen(StyledOnceScreen[bool]):
 
     def on_descendant_blur(self, event) -> None:
         widget = event.widget if hasattr(event, "widget") else None
+        self._left = widget
         if isinstance(widget, TextArea):
             editor = self._editor_of(widget)
             if editor is not None:
@@ -702,6 +706,68 @@ class FormScreen(StyledOnceScreen[bool]):
     @on(Input.Submitted)
     def _input_submitted(self) -> None:
         self.focus_next()
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed on an entry's button ("Add learning point", "Edit") go on in the
+        box the cursor just left, as in the small dialogs; when that was no box (a
+        drop-down or a tick list, where letters would search or tick), they are refused
+        with a word. In the seventh run 85 letters typed on "Add learning point", one Tab
+        short, went nowhere without a sign, and the answers after them landed one
+        question early. (Textual's button is pressed by Enter, not Space: a Space is
+        typing here too.)"""
+        button = self.focused
+        if not (event.is_printable and isinstance(button, Button)):
+            return
+        if not (button.has_class("row-add") or button.has_class("row-edit")):
+            return
+        event.stop()
+        event.prevent_default()
+        box = self._left
+        editor = self._editor_of(box) if box is not None else None
+        pane = self.pane
+        is_box = isinstance(box, (Input, TextArea)) and pane is not None
+        shown = editor is not None and editor.display and pane in editor.ancestors
+        if not (is_box and shown and box is not None and box.is_attached):
+            self._say_typed_on(button, None)
+            return
+        self._say_typed_on(button, editor)
+        character = event.character or ""
+        if isinstance(box, Input):
+            keep = box.select_on_focus
+            box.select_on_focus = False  # after what is there, not over it
+            self.set_focus(box)
+            box.call_later(setattr, box, "select_on_focus", keep)
+            box.cursor_position = len(box.value)
+            box.insert_text_at_cursor(character)
+        elif isinstance(box, TextArea):
+            self.set_focus(box)
+            box.move_cursor(box.document.end)
+            box.insert(character)
+
+    def _say_typed_on(self, button: Button, editor: FieldEditor | None) -> None:
+        """Once a burst of typing, not once a letter: where the letters went, or that they
+        were not kept."""
+        now = monotonic()
+        quiet = now - self._typed_on_button_at >= TYPING_PAUSE
+        self._typed_on_button_at = now
+        if not quiet:
+            return
+        label = str(button.label)
+        what = "add an entry" if button.has_class("row-add") else "open the entry"
+        if editor is None:
+            self.notify(
+                f"Letters typed on the {label} button were not kept: press Enter to {what}, "
+                "or Tab to the next question.",
+                title="Not typed",
+                severity="warning",
+            )
+        else:
+            self.notify(
+                f"Letters typed on the {label} button went on in {editor.field.label}, the "
+                f"box you had just left. On the button, Enter would {what}; Tab goes on to "
+                "the next question.",
+                title="Typed in the box before",
+            )
 
     # -- repeat groups -----------------------------------------------------------------------
 
