@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui.widgets.ticks import TickBox, TickList
-from tests.tui.conftest import build_app, burst, new_referral, seed_vault, unlock
+from tests.tui.conftest import build_app, burst, new_referral, seed_vault, unlock, wait_for
 
 
 def lines_of(widget: TickList) -> list[str]:
@@ -84,9 +84,15 @@ async def test_a_tick_list_of_up_to_ten_options_shows_them_all(
         await pilot.pause()
         assert status.scrollable_content_region.height >= status.option_count
         assert status.max_scroll_y == 0
-        shown = "\n".join(visible_lines(app, 80))
+        # On the screen itself, once the step has scrolled to the list (in its own time
+        # on a loaded machine).
         options = [str(status.get_option_at_index(i).prompt) for i in range(7)]
-        assert all(option in shown for option in options), (options, shown)
+
+        def all_shown() -> bool:
+            shown = "\n".join(visible_lines(app, 80))
+            return all(option in shown for option in options)
+
+        await wait_for(pilot, all_shown, timeout=10.0)
         await burst(pilot, *["ctrl+n"] * 4)  # G. Why this should be reviewed
         criteria = form.editors["criteria"].input
         assert isinstance(criteria, TickList) and criteria.option_count == 10
