@@ -13,7 +13,15 @@ from cspr_tui.settings import Settings
 from cspr_tui.tui.dialogs.step_list import StepListDialog
 from cspr_tui.tui.screens.form import FormScreen, StepPane, fitted_step_line
 from cspr_tui.tui.widgets.footer import KeysFooter
-from tests.tui.conftest import build_app, burst, new_referral, seed_vault, settle, type_into
+from tests.tui.conftest import (
+    build_app,
+    burst,
+    new_referral,
+    seed_vault,
+    settle,
+    type_into,
+    wait_for,
+)
 from tests.tui.test_carry_over import open_form, seed_police_asked
 
 
@@ -247,9 +255,9 @@ async def test_the_step_mark_follows_a_long_answer_typed_without_leaving_the_ste
         assert app.focused is event
         assert step_mark(form, 7) == "•"  # the event's text still needed
         await burst(pilot, *"Seen by the GP")
-        await pilot.pause(0.6)  # typing stopped
+        await pilot.pause(form.step_line_delay)  # typing stopped
+        await wait_for(pilot, lambda: step_mark(form, 7) == "✓", timeout=5.0)
         assert app.focused is event and form.section.id == "why_review"
-        assert step_mark(form, 7) == "✓"
 
 
 async def test_opening_the_step_list_brings_the_step_mark_up_to_date(
