@@ -753,8 +753,9 @@ class FormScreen(StyledOnceScreen[bool]):
         if not quiet:
             return
         label = str(button.label)
-        what = "add an entry" if button.has_class("row-add") else "open the entry"
+        adds = button.has_class("row-add")
         if editor is None:
+            what = "add an entry" if adds else "open the entry"
             self.notify(
                 f"Letters typed on the {label} button were not kept: press Enter to {what}, "
                 "or Tab to the next question.",
@@ -762,10 +763,11 @@ class FormScreen(StyledOnceScreen[bool]):
                 severity="warning",
             )
         else:
+            what = "adds an entry" if adds else "opens the entry"
             self.notify(
-                f"Letters typed on the {label} button went on in {editor.field.label}, the "
-                f"box you had just left. On the button, Enter would {what}; Tab goes on to "
-                "the next question.",
+                f'Letters typed on the {label} button were put in "{editor.field.label}", '
+                f"the box you had just left. On the button, Enter {what} and Tab goes on "
+                "to the next question.",
                 title="Typed in the box before",
             )
 
