@@ -201,3 +201,87 @@ async def test_a_closed_entry_with_only_a_long_answer_shows_its_start(
         drawn = [line for line in visible_lines(app, 80) if "Finding 1" in line]
         assert drawn and "Finding 1: Police graded" in drawn[0] and "…" in drawn[0]
         assert "Edit" in drawn[0]
+
+
+def notices(app) -> list[str]:
+    return [str(notice.message) for notice in app._notifications]
+
+
+async def test_letters_typed_on_an_add_button_go_into_the_box_just_left(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand (the seventh run): letters typed on a form's "Add ..." button, one Tab
+    past the entry's last box, were dropped without a sign. They now go on in the box the
+    cursor just left, as in the small dialogs, and nothing else changes."""
+    import copy
+
+    from textual.widgets import Button
+
+    async with new_referral(settings, vault_path) as (app, pilot):
+        form = await to_children_step(pilot)
+        gp = form.editors["children[0].gp"].input
+        gp.focus()
+        await burst(pilot, *"Dr Patel", "tab")
+        assert isinstance(app.focused, Button) and app.focused.has_class("row-add")
+        before = copy.deepcopy(form.values)
+        await burst(pilot, *" at Hill Surgery, Leeds")
+        assert app.focused is gp
+        assert form.values["children"][0]["gp"] == "Dr Patel at Hill Surgery, Leeds"
+        before["children"][0]["gp"] = "Dr Patel at Hill Surgery, Leeds"
+        assert form.values == before  # no entry added, no other answer touched
+        assert [n for n in notices(app) if "Add child" in n] == [  # once, saying where
+            'Letters typed on the Add child button were put in "GP practice", the box you '
+            "had just left. On the button, Enter adds an entry and Tab goes on to the next "
+            "question."
+        ]
+
+
+async def test_letters_typed_on_an_add_button_after_a_drop_down_are_refused_with_a_word(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The seventh run's own slip: the learning point's theme (a drop-down), Tab, and the
+    action's words typed on "Add learning point". Letters cannot go back into a drop-down
+    (they would search it and change the theme), so they are refused with a notice."""
+    import copy
+
+    from textual.widgets import Button
+
+    seed_vault(vault_path, seed_rapid_review)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "enter", "5", "e")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        form.step = [s.id for s in form.sections()].index("learning")
+        await form.show_step()
+        await burst(pilot, "tab", *"Bruising not shared", "tab", "space", "tab", *"in", "tab")
+        assert form.values["learning"][0]["theme"] == "Information sharing"
+        assert isinstance(app.focused, Button) and app.focused.has_class("row-add")
+        before = copy.deepcopy(form.values)
+        await burst(pilot, *"Agree a route for bruising")
+        assert form.values == before
+        said = [n for n in notices(app) if "Add learning point" in n]
+        assert said == [
+            "Letters typed on the Add learning point button were not kept: press Enter to "
+            "add an entry, or Tab to the next question."
+        ]
+
+
+async def test_letters_typed_on_an_add_button_go_on_in_the_long_answer_just_left(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The same for a long answer: a chronology event's "What happened", then Tab."""
+    from textual.widgets import Button
+
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, *["ctrl+n"] * 6, "ctrl+o")  # G., a chronology event opened
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.section.id == "why_review"
+        event = form.editors["chronology[0].event"].input
+        event.focus()
+        await burst(pilot, *"Seen", "tab")
+        assert isinstance(app.focused, Button) and str(app.focused.label) == "Add event"
+        await burst(pilot, *" by the GP")
+        assert app.focused is event
+        assert [row.get("event") for row in form.values["chronology"]] == ["Seen by the GP"]

@@ -10,9 +10,18 @@ from pathlib import Path
 from textual.widgets import Input
 
 from cspr_tui.settings import Settings
+from cspr_tui.tui.dialogs.step_list import StepListDialog
 from cspr_tui.tui.screens.form import FormScreen, StepPane, fitted_step_line
 from cspr_tui.tui.widgets.footer import KeysFooter
-from tests.tui.conftest import build_app, burst, new_referral, seed_vault, settle, type_into
+from tests.tui.conftest import (
+    build_app,
+    burst,
+    new_referral,
+    seed_vault,
+    settle,
+    type_into,
+    wait_for,
+)
 from tests.tui.test_carry_over import open_form, seed_police_asked
 
 
@@ -217,3 +226,59 @@ async def test_a_draft_reopened_on_a_later_step_draws_its_key_bar_once(
         assert footer.redraws == 0
         # the cursor on the step's first question not yet answered (the name is)
         assert app.focused is again.editors["referrer_job_title"].input
+
+
+def step_mark(form: FormScreen, step: int) -> str:
+    """The mark the step line shows beside step `step` (1-based): "✓", "•", "!" or " "."""
+    line = str(form.query_one("#form-step").content)
+    shown = line.split(":", 1)[1].replace("[reverse]", "").replace("[/]", "")
+    cell = next(c for c in shown.split() if c[:-1] == str(step))
+    return cell[-1]
+
+
+async def test_the_step_mark_follows_a_long_answer_typed_without_leaving_the_step(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand (the seventh run): the last answer step 7 needed was a chronology
+    event's "What happened"; typed, the step line kept "7•" (needs answers) behind a step
+    list that said "✓ done", and after the list was closed, until ctrl+n left the step."""
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, *["ctrl+n"] * 6)  # to G. Why this should be reviewed
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.section.id == "why_review"
+        criteria = form.editors["criteria"].input
+        criteria.focus()
+        await burst(pilot, "space")  # the first criterion ticked
+        await type_into(pilot, form.editors["rationale"].input, "Known neglect.")
+        await burst(pilot, "ctrl+o", *"01/06/2026", "tab", "tab")  # an event, on its text
+        event = form.editors["chronology[0].event"].input
+        assert app.focused is event
+        assert step_mark(form, 7) == "•"  # the event's text still needed
+        await burst(pilot, *"Seen by the GP")
+        await pilot.pause(form.step_line_delay)  # typing stopped
+        await wait_for(pilot, lambda: step_mark(form, 7) == "✓", timeout=5.0)
+        assert app.focused is event and form.section.id == "why_review"
+
+
+async def test_opening_the_step_list_brings_the_step_mark_up_to_date(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The step list, opened straight after a long answer (before typing has paused long
+    enough for the line to follow), and the line behind it agree: the seventh run read
+    "9•" behind a list that said "9. Equality, ... ✓ done"."""
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, *["ctrl+n"] * 6)  # to G. Why this should be reviewed
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.section.id == "why_review"
+        form.step_line_delay = 60.0  # the line does not follow the typing in this test
+        form.editors["criteria"].input.focus()
+        await burst(pilot, "space")
+        form.editors["rationale"].input.focus()
+        await burst(pilot, *"Known neglect.")
+        assert step_mark(form, 7) == "•"  # not yet redrawn
+        await burst(pilot, "ctrl+g")
+        assert isinstance(app.screen, StepListDialog)
+        assert dict(app.screen.steps)["G. Why this should be reviewed"] == "done"
+        assert step_mark(form, 7) == "✓"
+        await burst(pilot, "escape")
+        assert app.screen is form and step_mark(form, 7) == "✓"

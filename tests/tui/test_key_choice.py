@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import App, ComposeResult
 
-from cspr_tui.tui.widgets.key_choice import KeyChoice, hotkeys
+from cspr_tui.settings import Settings
+from cspr_tui.tui.screens.form import FormScreen
+from cspr_tui.tui.widgets.key_choice import KeyChoice, hotkeys, label_words
+from tests.tui.conftest import burst, new_referral
 
 
 def test_hotkeys_are_first_letters_unless_shared() -> None:
@@ -67,3 +72,45 @@ async def test_a_line_breaks_only_between_two_choices() -> None:
         for key, name in zip(keys, NarrowChoice.CHOICES, strict=True):
             assert any(f"( ) {key} {name}" in line for line in drawn), (name, drawn)
         assert all(len(line) <= choice.size.width for line in lines)
+
+
+def drawn_lines(choice: KeyChoice) -> list[str]:
+    """The choice's lines as drawn on screen (its border and padding included)."""
+    return [
+        "".join(segment.text for segment in line).rstrip()
+        for line in choice.render_lines(choice.region.reset_offset)
+    ]
+
+
+async def test_a_long_choice_keeps_its_short_last_word_with_the_one_before(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand (the seventh run, 80x24): once the family's details box and a scroll
+    bar had appeared, the sharing basis read "(•) 2 Safeguarding children at risk (Data
+    Protection Act 2018, Schedule" with "8)" alone on the next line."""
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, *["ctrl+n"] * 8)  # I. Consent and information sharing
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.section.id == "consent"
+        await burst(pilot, "y")  # the family was told: its details box appears
+        assert form.query_one("#form-fields").show_vertical_scrollbar
+        choice = form.editors["sharing_basis"].input
+        assert isinstance(choice, KeyChoice)
+        lines = drawn_lines(choice)
+        words = [line.lstrip("▎ ").split() for line in lines if line.lstrip("▎ ")]
+        assert len(words) == choice.size.height, lines
+        assert not any(len(line) == 1 and len(line[0]) <= 3 for line in words), lines
+        assert any(line[-2:] == ["Schedule", "8)"] for line in words), lines
+        assert all(len(line) <= choice.region.width for line in lines), lines
+
+
+def test_only_a_short_last_word_is_kept_with_the_one_before() -> None:
+    assert label_words("Data Protection Act 2018, Schedule 8)") == [
+        *["Data", "Protection", "Act", "2018,"],
+        "Schedule 8)",
+    ]
+    assert label_words("Public task (UK GDPR Article 6(1)(e))") == [
+        *["Public", "task", "(UK", "GDPR", "Article", "6(1)(e))"]
+    ]
+    assert label_words("Other") == ["Other"]
+    assert label_words("Act now") == ["Act now"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui.widgets.ticks import TickBox, TickList
-from tests.tui.conftest import build_app, burst, new_referral, seed_vault, unlock
+from tests.tui.conftest import build_app, burst, new_referral, seed_vault, unlock, wait_for
 
 
 def lines_of(widget: TickList) -> list[str]:
@@ -65,3 +65,36 @@ async def test_a_sentence_typed_on_a_tick_list_ticks_nothing_and_says_why(
         status._typed_at = float("-inf")  # the pause, without waiting a second
         await burst(pilot, "down", "space")
         assert len(form.values["children"][0]["legal_status"]) == 2
+
+
+async def test_a_tick_list_of_up_to_ten_options_shows_them_all(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand (the seventh run, 80x24): the child's "Legal or service status"
+    showed 6 of its 7 options, "Unknown" only by scrolling inside the box; the referral's
+    criteria, harm types and parallel processes have 10 each."""
+    from tests.tui.test_form_steps import visible_lines
+
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, "ctrl+n", "ctrl+n")  # C. Children, its entry open
+        form = app.screen
+        status = form.editors["children[0].legal_status"].input
+        assert isinstance(status, TickList) and status.option_count == 7
+        status.focus()
+        await pilot.pause()
+        assert status.scrollable_content_region.height >= status.option_count
+        assert status.max_scroll_y == 0
+        # On the screen itself, once the step has scrolled to the list (in its own time
+        # on a loaded machine).
+        options = [str(status.get_option_at_index(i).prompt) for i in range(7)]
+
+        def all_shown() -> bool:
+            shown = "\n".join(visible_lines(app, 80))
+            return all(option in shown for option in options)
+
+        await wait_for(pilot, all_shown, timeout=10.0)
+        await burst(pilot, *["ctrl+n"] * 4)  # G. Why this should be reviewed
+        criteria = form.editors["criteria"].input
+        assert isinstance(criteria, TickList) and criteria.option_count == 10
+        assert criteria.scrollable_content_region.height >= criteria.option_count
+        assert criteria.max_scroll_y == 0

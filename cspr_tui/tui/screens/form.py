@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import copy
 import re
+from time import monotonic
 from typing import Any, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Button, Input, Select, SelectionList, Static, TextArea
 
@@ -41,6 +43,7 @@ from cspr_tui.tui.widgets.form_field import (
     widget_id,
 )
 from cspr_tui.tui.widgets.key_choice import KeyChoice
+from cspr_tui.tui.widgets.ticks import TYPING_PAUSE
 from cspr_tui.tui.words import step_title
 
 _NONE = object()  # "the answers had no such key"
@@ -157,6 +160,13 @@ class FormScreen(StyledOnceScreen[bool]):
         self._edits = 0  # changes made so far
         self._saved_edits = 0  # how many of them the vault holds
         self.closing = False
+        # The step line follows a long answer once typing pauses for this long (seconds):
+        # redrawn on every key, it would check the whole form each time.
+        self.step_line_delay = 0.3
+        self._typed_at = 0.0  # when a long answer last changed
+        self._step_line_timer: Timer | None = None
+        self._left: Widget | None = None  # the widget the cursor last left
+        self._typed_on_button_at = float("-inf")  # when letters last came on a button
 
     @property
     def dirty(self) -> bool:
@@ -531,9 +541,10 @@ class FormScreen(StyledOnceScreen[bool]):
             states.append((section, state))
         return states
 
-    def _show_step_line(self) -> None:
+    def _show_step_line(self, states: list[tuple[Section, str]] | None = None) -> None:
         marks = {"done": "✓", "needs answers": "•", "has errors": "!", "empty": " "}
-        cells = [f"{i + 1}{marks[state]}" for i, (_section, state) in enumerate(self.step_states())]
+        states = self.step_states() if states is None else states
+        cells = [f"{i + 1}{marks[state]}" for i, (_section, state) in enumerate(states)]
         width = (self.size.width or self.app.size.width) - 2  # the line's padding
         shown = fitted_step_line(
             f"Step {self.step + 1} of {len(cells)}: ",
@@ -562,8 +573,13 @@ class FormScreen(StyledOnceScreen[bool]):
             if index is not None and index != self.step:
                 self.step = index
                 await self.show_step()
+            else:
+                self._show_step_line()
 
-        states = [(step_title(section.title), state) for section, state in self.step_states()]
+        # The line behind the list says what the list says (it lagged a long answer).
+        step_states = self.step_states()
+        self._show_step_line(step_states)
+        states = [(step_title(section.title), state) for section, state in step_states]
         self.app.push_screen(StepListDialog(states, self.step_to_offer(states)), chosen)
 
     def step_to_offer(self, states: list[tuple[str, str]]) -> int:
@@ -642,6 +658,28 @@ class FormScreen(StyledOnceScreen[bool]):
             # Fixing a shown error clears it as soon as it is right; a date half typed is
             # not called wrong meanwhile.
             editor.check_as_typed()
+        if isinstance(widget, TextArea):
+            self._step_line_soon()
+
+    def _step_line_soon(self) -> None:
+        """Redraw the step line once typing in a long answer pauses. A long answer is
+        typed without leaving its box (the last one in a step often is), and the line
+        kept "7•" for a step that was done until the reviewer left it (the seventh run).
+        One timer at a time, moved on by each key rather than made again."""
+        self._typed_at = monotonic()
+        if self._step_line_timer is None:
+            self._step_line_timer = self.set_timer(self.step_line_delay, self._step_line_due)
+
+    def _step_line_due(self) -> None:
+        waited = monotonic() - self._typed_at
+        if waited < self.step_line_delay:  # typed again meanwhile: wait for the rest
+            self._step_line_timer = self.set_timer(
+                self.step_line_delay - waited, self._step_line_due
+            )
+            return
+        self._step_line_timer = None
+        if self.is_attached and self.form is not None:
+            self._show_step_line()
 
     @on(Input.Blurred)
     def _input_left(self, event: Input.Blurred) -> None:
@@ -657,6 +695,7 @@ class FormScreen(StyledOnceScreen[bool]):
 
     def on_descendant_blur(self, event) -> None:
         widget = event.widget if hasattr(event, "widget") else None
+        self._left = widget
         if isinstance(widget, TextArea):
             editor = self._editor_of(widget)
             if editor is not None:
@@ -667,6 +706,70 @@ class FormScreen(StyledOnceScreen[bool]):
     @on(Input.Submitted)
     def _input_submitted(self) -> None:
         self.focus_next()
+
+    def on_key(self, event: events.Key) -> None:
+        """Letters typed on an entry's button ("Add learning point", "Edit") go on in the
+        box the cursor just left, as in the small dialogs; when that was no box (a
+        drop-down or a tick list, where letters would search or tick), they are refused
+        with a word. In the seventh run 85 letters typed on "Add learning point", one Tab
+        short, went nowhere without a sign, and the answers after them landed one
+        question early. (Textual's button is pressed by Enter, not Space: a Space is
+        typing here too.)"""
+        button = self.focused
+        if not (event.is_printable and isinstance(button, Button)):
+            return
+        if not (button.has_class("row-add") or button.has_class("row-edit")):
+            return
+        event.stop()
+        event.prevent_default()
+        box = self._left
+        editor = self._editor_of(box) if box is not None else None
+        pane = self.pane
+        is_box = isinstance(box, (Input, TextArea)) and pane is not None
+        shown = editor is not None and editor.display and pane in editor.ancestors
+        if not (is_box and shown and box is not None and box.is_attached):
+            self._say_typed_on(button, None)
+            return
+        self._say_typed_on(button, editor)
+        character = event.character or ""
+        if isinstance(box, Input):
+            keep = box.select_on_focus
+            box.select_on_focus = False  # after what is there, not over it
+            self.set_focus(box)
+            box.call_later(setattr, box, "select_on_focus", keep)
+            box.cursor_position = len(box.value)
+            box.insert_text_at_cursor(character)
+        elif isinstance(box, TextArea):
+            self.set_focus(box)
+            box.move_cursor(box.document.end)
+            box.insert(character)
+
+    def _say_typed_on(self, button: Button, editor: FieldEditor | None) -> None:
+        """Once a burst of typing, not once a letter: where the letters went, or that they
+        were not kept."""
+        now = monotonic()
+        quiet = now - self._typed_on_button_at >= TYPING_PAUSE
+        self._typed_on_button_at = now
+        if not quiet:
+            return
+        label = str(button.label)
+        adds = button.has_class("row-add")
+        if editor is None:
+            what = "add an entry" if adds else "open the entry"
+            self.notify(
+                f"Letters typed on the {label} button were not kept: press Enter to {what}, "
+                "or Tab to the next question.",
+                title="Not typed",
+                severity="warning",
+            )
+        else:
+            what = "adds an entry" if adds else "opens the entry"
+            self.notify(
+                f'Letters typed on the {label} button were put in "{editor.field.label}", '
+                f"the box you had just left. On the button, Enter {what} and Tab goes on "
+                "to the next question.",
+                title="Typed in the box before",
+            )
 
     # -- repeat groups -----------------------------------------------------------------------
 

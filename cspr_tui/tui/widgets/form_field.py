@@ -138,7 +138,7 @@ class FieldEditor(Vertical):
     }
     FieldEditor > SelectionList {
         height: auto;
-        max-height: 8;
+        max-height: 12;  /* ten options and the border: a list that scrolls hides some */
     }
     FieldEditor > .note {
         color: $warning;

@@ -18,6 +18,18 @@ from textual.message import Message
 from textual.widget import Widget
 
 MAX_KEYED_CHOICES = 5  # longer lists stay drop-downs (type to search)
+SHORT_WORD = 3  # a label's last word this short is never left alone on a line
+
+
+def label_words(label: str) -> list[str]:
+    """A choice's words, the places its line may break between them; a short last word
+    ("8)", "Act") stays with the one before it. Left to the terminal's wrapping, "(Data
+    Protection Act 2018, Schedule 8)" put "8)" alone on a line once a scroll bar took a
+    column (a no-break space does not help: Textual and Rich both break at any space)."""
+    words = label.split()
+    if len(words) >= 2 and len(words[-1]) <= SHORT_WORD:
+        words[-2:] = [f"{words[-2]} {words[-1]}"]
+    return words
 
 
 def hotkeys(choices: Sequence[str]) -> list[str]:
@@ -79,8 +91,10 @@ class KeyChoice(Widget, can_focus=True):
         return len(self._laid_out(width).split("\n")) if width else 0
 
     def _laid_out(self, width: int) -> Text:
-        """The choices, a line broken only between two of them: Rich's own wrapping broke
-        inside one ("( ) o" on one line, "Outside England" on the next)."""
+        """The choices, a line broken between two of them, or inside a choice too long for
+        a line only between its words (`label_words`): Rich's own wrapping broke a choice
+        from its key ("( ) o" on one line, "Outside England" on the next) and left a
+        short last word alone ("8)")."""
         text = Text()
         used = 0
         for index, (choice, key) in enumerate(zip(self.choices, self.keys, strict=True)):
@@ -93,10 +107,19 @@ class KeyChoice(Widget, can_focus=True):
                     text.append("   ")
                     used += 3
             picked = choice == self.value
+            style = "bold reverse" if picked else ""
             text.append("(•) " if picked else "( ) ", style="bold" if picked else "")
             text.append(f"{key} ", style="bold underline")
-            text.append(choice, style="bold reverse" if picked else "")
-            used += cells
+            used += 4 + cell_len(key) + 1
+            for number, word in enumerate(label_words(choice)):
+                if number and width and used + 1 + cell_len(word) > width:
+                    text.append("\n")
+                    used = 0
+                elif number:
+                    text.append(" ", style=style)
+                    used += 1
+                text.append(word, style=style)
+                used += cell_len(word)
         return text
 
     def pick(self, value: str | None) -> None:
