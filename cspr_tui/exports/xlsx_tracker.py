@@ -70,7 +70,7 @@ from cspr_tui.exports.export_file import (
     write_export,
     write_versioned_export,
 )
-from cspr_tui.exports.redaction import case_redactor
+from cspr_tui.exports.redaction import Redactor, SharedScans, allowlist
 from cspr_tui.exports.redaction.review import (
     check_pseudonyms,
     require_all_reviewed,
@@ -666,7 +666,13 @@ class _Redaction:
 
     def __init__(self, rows: Sequence[_Row], settings: Settings) -> None:
         cases = {r.case.ref: r.case for r in rows}
-        self._redactors = {ref: case_redactor(case, settings) for ref, case in cases.items()}
+        # What the cases' texts (and their people's roles) share is scanned once for the
+        # workbook (see `SharedScans`), and forgotten with it
+        allow = allowlist(settings)
+        shared = SharedScans(allow)
+        self._redactors = {
+            ref: Redactor.for_case(case, allow=allow, scans=shared) for ref, case in cases.items()
+        }
         self._texts = {ref: tracker_texts(case) for ref, case in cases.items()}
         for ref in cases:  # one name pattern a case, holding only its texts' names
             self._redactors[ref].prepare(text for _path, text in self._texts[ref])
