@@ -78,6 +78,7 @@ from cspr_tui.exports.redaction.review import (
     tracker_open,
     tracker_texts,
 )
+from cspr_tui.exports.xlsx_rows import RowWriter
 from cspr_tui.settings import Settings
 
 __all__ = [
@@ -318,9 +319,9 @@ class _Writer:
         _openpyxl_writer.ALL_TEMP_FILES.append(str(path))  # openpyxl removes it when saved
         self._sheets.append((ws, path))
 
-        def get_writer() -> None:  # openpyxl's own, but into `path`; still at the first row,
+        def get_writer() -> None:  # openpyxl's (faster rows), into `path`; still at row 1,
             if ws._writer is None:  # so widths, panes and print setup set before it count
-                ws._writer = _openpyxl_writer.WorksheetWriter(ws, out=str(path))
+                ws._writer = RowWriter(ws, out=str(path))
                 ws._writer.write_top()
 
         ws._get_writer = get_writer
