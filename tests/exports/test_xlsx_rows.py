@@ -73,7 +73,9 @@ def _cells(ws: Any) -> list[list[Any]]:
 
     return [
         [cell("plain"), cell("  spaced  ", styled=True), cell('a & <b> "c"'), cell("Zoë ‘x’")],
+        [cell("a\r\nb\tc"), cell("x > y & z < w"), cell(" lead"), cell("trail\n")],
         [cell(12), cell(3.25), cell(True), cell(date(2026, 3, 14)), cell(datetime(2026, 3, 1, 9))],
+        [cell(date(2026, 3, 14), styled=True), cell(10**17), cell(1e-9), cell(False)],
         [cell("=SUM(A2:B2)"), cell(None, styled=True), cell(""), cell(-0.0)],
         [cell(ArrayFormula("A7:A8", "=A2:A3*2"))],
         [cell(CellRichText(["a ", TextBlock(InlineFont(b=True), "bold")]))],  # openpyxl's path
@@ -98,3 +100,17 @@ def test_every_kind_of_cell_is_written_as_openpyxl_writes_it(
 
     baseline = _sheets(save(WorksheetWriter, "openpyxl.xlsx"))
     assert _sheets(save(writer, "chosen.xlsx")) == baseline
+
+
+@pytest.mark.parametrize("writer", [RowWriter, WorksheetWriter], ids=["ours", "openpyxl"])
+def test_text_no_xml_may_hold_is_refused_as_openpyxl_refuses_it(
+    tmp_path: Path, writer: Callable[..., Any]
+) -> None:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Cells")
+    ws._writer = writer(ws)
+    ws._writer.write_top()
+    bad = WriteOnlyCell(ws, "ok")
+    bad._value = "a\x01b"  # past openpyxl's own check, as a reused cell's value is set
+    with pytest.raises(ValueError, match="XML compatible"):
+        ws.append([WriteOnlyCell(ws, "fine"), bad])
