@@ -815,7 +815,13 @@ def test_forgetting_the_memos_empties_every_one_that_met_a_name() -> None:
         redactor.redact("Siobhán O'Neill rang about Zoë Fictionalia") == "Mother rang about Child A"
     )
     key.name_forms("Zoë Fictionalia (Zo)")
-    memos = [words._scores, engine._token_pattern, engine._written_forms, key._name_forms]
+    memos = [
+        words._scores,
+        engine._token_pattern,
+        engine._written_forms,
+        key._name_forms,
+        key._name_tokens,
+    ]
     assert all(m.cache_info().currsize for m in memos)
     wf_cache = sys.modules["wordfreq"]._wf_cache
     assert any("fictionalia" in str(key) for key in wf_cache)

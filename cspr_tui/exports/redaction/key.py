@@ -176,6 +176,12 @@ def _name_forms(raw: str) -> tuple[str, ...]:
 
 def name_tokens(name: str) -> list[str]:
     """The folded words of a name, titles and initials dropped ("Dr J. O'Neill" -> o'neill)."""
+    return list(_name_tokens(name))
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    """`name_tokens`, worked out once for a name met in case after case (forgotten at a lock)."""
     tokens: list[str] = []
     words = fold_plain(name).split(" ")
     prefix = ""
@@ -190,7 +196,7 @@ def name_tokens(name: str) -> list[str]:
             continue
         tokens.append(prefix + token)
         prefix = ""
-    return tokens
+    return tuple(tokens)
 
 
 def name_parts(name: str) -> list[str]:

@@ -1,10 +1,11 @@
 """The redaction engine's memos, and forgetting them at a lock.
 
 The engine memoises by text: a word's frequency (`words`, and wordfreq's own dictionary
-behind it), a name word's pattern, a name's written forms (`engine._written_forms`,
-`key._name_forms`), the allowlist's folded forms, and `re`'s cache of the patterns it
-compiled from a case's names. Each holds words a case holds, so a lock empties them all;
-they refill on the next export. (An export's `SharedScans` is dropped with the export.)
+behind it), a name word's pattern, a name's written forms and words
+(`engine._written_forms`, `key._name_forms`, `key._name_tokens`), the allowlist's folded
+forms, and `re`'s cache of the patterns it compiled from a case's names. Each holds words
+a case holds, so a lock empties them all; they refill on the next export. (An export's
+`SharedScans` is dropped with the export.)
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def forget_cached_words() -> None:
         engine._phrase_pattern,
         engine._written_forms,
         key._name_forms,
+        key._name_tokens,
     ):
         memo.cache_clear()
     wordfreq = sys.modules.get("wordfreq")
