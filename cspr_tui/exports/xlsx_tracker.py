@@ -70,7 +70,7 @@ from cspr_tui.exports.export_file import (
     write_export,
     write_versioned_export,
 )
-from cspr_tui.exports.redaction import case_redactor
+from cspr_tui.exports.redaction import Redactor, SharedScans, allowlist
 from cspr_tui.exports.redaction.review import (
     check_pseudonyms,
     require_all_reviewed,
@@ -78,6 +78,7 @@ from cspr_tui.exports.redaction.review import (
     tracker_open,
     tracker_texts,
 )
+from cspr_tui.exports.xlsx_rows import RowWriter
 from cspr_tui.settings import Settings
 
 __all__ = [
@@ -318,9 +319,9 @@ class _Writer:
         _openpyxl_writer.ALL_TEMP_FILES.append(str(path))  # openpyxl removes it when saved
         self._sheets.append((ws, path))
 
-        def get_writer() -> None:  # openpyxl's own, but into `path`; still at the first row,
+        def get_writer() -> None:  # openpyxl's (faster rows), into `path`; still at row 1,
             if ws._writer is None:  # so widths, panes and print setup set before it count
-                ws._writer = _openpyxl_writer.WorksheetWriter(ws, out=str(path))
+                ws._writer = RowWriter(ws, out=str(path))
                 ws._writer.write_top()
 
         ws._get_writer = get_writer
@@ -666,7 +667,13 @@ class _Redaction:
 
     def __init__(self, rows: Sequence[_Row], settings: Settings) -> None:
         cases = {r.case.ref: r.case for r in rows}
-        self._redactors = {ref: case_redactor(case, settings) for ref, case in cases.items()}
+        # What the cases' texts (and their people's roles) share is scanned once for the
+        # workbook (see `SharedScans`), and forgotten with it
+        allow = allowlist(settings)
+        shared = SharedScans(allow)
+        self._redactors = {
+            ref: Redactor.for_case(case, allow=allow, scans=shared) for ref, case in cases.items()
+        }
         self._texts = {ref: tracker_texts(case) for ref, case in cases.items()}
         for ref in cases:  # one name pattern a case, holding only its texts' names
             self._redactors[ref].prepare(text for _path, text in self._texts[ref])

@@ -808,13 +808,20 @@ def test_forgetting_the_memos_empties_every_one_that_met_a_name() -> None:
     import re as re_module
     import sys
 
-    from cspr_tui.exports.redaction import engine, forget_cached_words, words
+    from cspr_tui.exports.redaction import engine, forget_cached_words, key, words
 
     redactor = _redactor()
     assert (
         redactor.redact("Siobhán O'Neill rang about Zoë Fictionalia") == "Mother rang about Child A"
     )
-    memos = [words._scores, engine._token_pattern]
+    key.name_forms("Zoë Fictionalia (Zo)")
+    memos = [
+        words._scores,
+        engine._token_pattern,
+        engine._written_forms,
+        key._name_forms,
+        key._name_tokens,
+    ]
     assert all(m.cache_info().currsize for m in memos)
     wf_cache = sys.modules["wordfreq"]._wf_cache
     assert any("fictionalia" in str(key) for key in wf_cache)

@@ -1,6 +1,12 @@
 """Redaction: one engine finds every identifier in a case's outputs; a reviewer decides."""
 
-from cspr_tui.exports.redaction.engine import Finding, Redactor, decision, open_findings
+from cspr_tui.exports.redaction.engine import (
+    Finding,
+    Redactor,
+    SharedScans,
+    decision,
+    open_findings,
+)
 from cspr_tui.exports.redaction.key import Subject, subjects_for_case
 from cspr_tui.exports.redaction.memo import forget_cached_words
 from cspr_tui.exports.redaction.normalise import fold, fold_plain
@@ -18,6 +24,7 @@ __all__ = [
     "Finding",
     "RedactionReviewNeeded",
     "Redactor",
+    "SharedScans",
     "Subject",
     "allowlist",
     "case_findings",

@@ -28,7 +28,7 @@ import hashlib
 import itertools
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -56,7 +56,7 @@ from cspr_tui.exports.redaction.words import (
     is_word,
 )
 
-__all__ = ["Finding", "Redactor"]
+__all__ = ["Finding", "Redactor", "SharedScans"]
 
 NAME_WITHHELD = "[name withheld]"
 WITHHELD = {
@@ -245,6 +245,16 @@ class _Hit:
     reason: str
 
 
+@dataclass(slots=True)
+class _Scanned:
+    """A text's hits, and the findings they make before any decision (made on first use,
+    the same for every redactor the hits are shared with)."""
+
+    doc: Folded
+    hits: list[_Hit]
+    bare: list[Finding] | None = None
+
+
 # Surname prefixes written joined, spaced or hyphenated: MacDonald, Mac Donald, Mac-Donald.
 _PREFIXES = ("fitz", "mac", "mc", "van", "von", "de", "da", "di", "du", "le", "la", "al", "el",
              "ap", "ab", "ben", "bin", "st", "o", "d")  # fmt: skip
@@ -421,6 +431,126 @@ class _Literals:
         return found
 
 
+@lru_cache(maxsize=8192)
+def _written_forms(name: str) -> tuple[tuple[str, bool, str], ...]:
+    """(key, full?, pattern) of each way a name may be written: each part alone, the whole
+    in order and surname first, its core without particles, the surname with its particles,
+    a handle, neighbouring parts run together, Mac and Mc swapped. The same in every case
+    that holds the name (a practitioner's, met in case after case), so worked out once."""
+    tokens = name_tokens(name)
+    forms: list[tuple[list[str], bool]] = [([p], False) for p in name_parts(name)]
+    if len(tokens) > 1:
+        forms.append((tokens, True))
+        forms.append(([tokens[-1], *tokens[:-1]], True))  # "Smith, Jane"
+        core = [t for t in tokens if t not in PARTICLES]
+        if len(core) > 1 and core != tokens:
+            forms.append((core, True))
+        first_particle = next((i for i, t in enumerate(tokens) if t in PARTICLES and i > 0), None)
+        if first_particle is not None:  # "de la Croix", the surname with its particles
+            forms.append((tokens[first_particle:], True))
+        surname = _letters(tokens[-1])
+        if len(surname) >= 4 and tokens[0][:1].isalpha():
+            # a handle or a file name: "@zfictionalia", "jkowalczyk.docx"
+            forms.append(([tokens[0][0] + tokens[-1]], True))
+        # Neighbouring parts of a name written as one: "GraceOBrien" and "O'Brien Walsh" of
+        # Grace O'Brien-Walsh, "Jane Smith" of Mary-Jane Smith.
+        atoms = [p for t in tokens for p in t.split("-") if len(p.strip("'")) >= 2]
+        for size in range(2, len(atoms)):
+            for at in range(len(atoms) - size + 1):
+                forms.append((atoms[at : at + size], True))
+    for words, full in list(forms):  # MacLeish is written McLeish, and back
+        swapped = [_mac_swap(w) for w in words]
+        if swapped != words:
+            forms.append((swapped, full))
+    found: list[tuple[str, bool, str]] = []
+    for words, full in forms:
+        key = _letters("".join(words))
+        if len(key) < 2:
+            continue
+        # "Smith, Jane" only with its comma: "Mrs Green rose" is not "Rose Green"
+        sep = _COMMA if full and len(words) > 1 and words[0] == tokens[-1] else _SEP
+        found.append((key, full, sep.join(_token_pattern(w) for w in words)))
+    return tuple(found)
+
+
+_CAMEL_HINT = re.compile(r"[^\W\d_][A-Z]")  # a capital inside a word: run together?
+
+
+@dataclass(frozen=True)
+class _TextFacts:
+    """What a text holds whatever the case: all `SharedScans` reads to tell whether any
+    part of a case's key could touch it."""
+
+    doc: Folded
+    letters: str  # `_letters` of the folded text: the address and place anchors
+    words: frozenset[str]  # its words as `_unknown_hits` looks them up on the allowlist
+    initials: frozenset[str]  # the letters of whatever `_INITIALS` matches
+    title_initials: frozenset[str]  # the letter after "Mr", "Dr"...
+    camel_keys: frozenset[str]  # the parts of run-together words, as `_runs_a_name_in` reads
+    spaced: bool  # something written letter by letter
+    numbers: bool  # an NHS number, telephone number or postcode of any shape
+    six_digits: bool  # enough digits for a key's own number
+    digits: bool
+
+    @classmethod
+    def of(cls, text: str) -> _TextFacts:
+        doc = fold(text)
+        folded, original = doc.text, doc.original
+        words: set[str] = set()
+        camel: set[str] = set()
+        run_together = _CAMEL_HINT.search(original) is not None
+        for m in _WORD.finditer(folded):
+            bare = m.group()
+            words.add(bare[:-2] if bare.endswith("'s") else bare)
+            if run_together:
+                parts = _CAMEL.split(original[slice(*doc.span(m.start(), m.end()))])
+                if len(parts) > 1:
+                    camel |= {_letters(fold_plain(p.strip("'\u2019"))) for p in parts}
+        digits = any(map(str.isdigit, folded))
+        numbers = digits and (
+            any(patterns.nhs_spans(folded))
+            or any(patterns.phone_spans(folded))
+            or any(patterns.postcode_spans(folded))
+        )
+        return cls(
+            doc,
+            _letters(folded),
+            frozenset(words),
+            frozenset(_letters(m.group()) for m in _INITIALS.finditer(folded)),
+            frozenset(m.group("initial") for m in _TITLE_INITIAL.finditer(folded)),
+            frozenset(camel),
+            _SPACED.search(folded) is not None,
+            numbers,
+            digits and _SIX_DIGITS.search(folded) is not None,
+            digits,
+        )
+
+
+class SharedScans:
+    """One export's memo of what its cases find in texts that none of their keys touch.
+
+    The tracker meets the same texts in case after case (a recommendation's wording, an
+    update, an officer's name). Where a case's key can touch no part of a text (no run of
+    its words spells a name key, none of the key's initials, addresses, places or dates is
+    there, no number of any shape, nothing spelled out), what the case's redactor finds in
+    it depends only on the text, the partnership's allowlist, the possible-name flag, the
+    spans the case protects (pseudonyms, roles, allowlisted phrases) and which of the case's
+    own allowlist words it holds; those make the memo's key, and each case still applies
+    its own decisions. Made for one export and dropped with it: never kept past a lock.
+    """
+
+    def __init__(self, allow: Iterable[str] = ()) -> None:
+        self.allow = tuple(allow)
+        self._facts: dict[str, _TextFacts] = {}
+        self.hits: dict[tuple[object, ...], _Scanned] = {}
+
+    def facts(self, text: str) -> _TextFacts:
+        found = self._facts.get(text)
+        if found is None:
+            found = self._facts[text] = _TextFacts.of(text)
+        return found
+
+
 class Redactor:
     """Finds and replaces a case's identifiers; see the module docstring."""
 
@@ -432,25 +562,32 @@ class Redactor:
         allow: Iterable[str] = (),
         also_allow: Iterable[str] = (),
         flag_unknown: bool = True,
+        scans: SharedScans | None = None,
     ) -> None:
         """`allow` is the partnership's list (the same for every case, so folded and compiled
-        once); `also_allow` what one case adds to it (its agencies, its pseudonym)."""
+        once); `also_allow` what one case adds to it (its agencies, its pseudonym); `scans`
+        an export's memo of texts no case's key touches (see `SharedScans`)."""
         self.subjects = list(subjects)
         self.decisions = {d.finding_id: d for d in decisions}
         self.flag_unknown = flag_unknown
-        shared_words, phrases = _allowlist_parts(tuple(allow))
+        self._allow_source = tuple(allow)
+        shared_words, phrases = _allowlist_parts(self._allow_source)
         more_words, more_phrases = _fold_allowlist(tuple(also_allow))
         self._allow = shared_words | more_words
+        self._own_allow = more_words - shared_words  # what `SharedScans` keys on
+        self._shared: SharedScans | None = None
         # A place that is also a name ("Paris", "Lincoln") is one the allowlist holds as a
         # whole entry: a word inside a longer one ("Royal Victoria Infirmary", the reviewer's
         # "Sarah Jones") must not make a family's Victoria or Jones an everyday word.
         self._allowed_whole = _single_entries(tuple(allow)) | _single_entries(tuple(also_allow))
         # A whole allowlisted phrase of two words or more (the reviewer's own name, the
         # partnership's) is protected like a pseudonym, unless it is a subject's own name.
-        own_names = {fold_plain(name) for subject in self.subjects for name in subject.names}
+        # (A phrase holds no line break, so it is in one of the names if in them joined.)
+        own_names = "\n".join(
+            {fold_plain(name) for subject in self.subjects for name in subject.names}
+        )
         shared, own = (
-            tuple(p for p in group if not any(p in n for n in own_names))
-            for group in (phrases, more_phrases)
+            tuple(p for p in group if p not in own_names) for group in (phrases, more_phrases)
         )
         # The partnership's list compiled once for every case; the case's own few found
         # as literals (the same spans as `_phrase_pattern` would give).
@@ -464,43 +601,11 @@ class Redactor:
         for subject in self.subjects:
             self._given[id(subject)] = subject.given_initials()
             for name in subject.names:
-                tokens = name_tokens(name)
-                forms: list[tuple[list[str], bool]] = [([p], False) for p in name_parts(name)]
-                if len(tokens) > 1:
-                    forms.append((tokens, True))
-                    forms.append(([tokens[-1], *tokens[:-1]], True))  # "Smith, Jane"
-                    core = [t for t in tokens if t not in PARTICLES]
-                    if len(core) > 1 and core != tokens:
-                        forms.append((core, True))
-                    first_particle = next(
-                        (i for i, t in enumerate(tokens) if t in PARTICLES and i > 0), None
-                    )
-                    if first_particle is not None:  # "de la Croix", the surname with its particles
-                        forms.append((tokens[first_particle:], True))
-                    surname = _letters(tokens[-1])
-                    if len(surname) >= 4 and tokens[0][:1].isalpha():
-                        # a handle or a file name: "@zfictionalia", "jkowalczyk.docx"
-                        forms.append(([tokens[0][0] + tokens[-1]], True))
-                    # Neighbouring parts of a name written as one: "GraceOBrien" and
-                    # "O'Brien Walsh" of Grace O'Brien-Walsh, "Jane Smith" of Mary-Jane Smith.
-                    atoms = [p for t in tokens for p in t.split("-") if len(p.strip("'")) >= 2]
-                    for size in range(2, len(atoms)):
-                        for at in range(len(atoms) - size + 1):
-                            forms.append((atoms[at : at + size], True))
-                for words, full in list(forms):  # MacLeish is written McLeish, and back
-                    swapped = [_mac_swap(w) for w in words]
-                    if swapped != words:
-                        forms.append((swapped, full))
-                for words, full in forms:
-                    key = _letters("".join(words))
-                    if len(key) < 2:
-                        continue
+                for key, full, pattern in _written_forms(name):
                     owners = self._forms.setdefault(key, [])
                     if all(s is not subject or f != full for s, f in owners):
                         owners.append((subject, full))
-                    # "Smith, Jane" only with its comma: "Mrs Green rose" is not "Rose Green"
-                    sep = _COMMA if full and len(words) > 1 and words[0] == tokens[-1] else _SEP
-                    alternatives[sep.join(_token_pattern(w) for w in words)] = key
+                    alternatives[pattern] = key
         self._initials = self._initials_of_names()
         # Longest first (the alternation takes the first that matches), ties in a fixed order.
         self._name_alternatives = sorted(alternatives.items(), key=lambda a: (-len(a[0]), a[0]))
@@ -526,7 +631,9 @@ class Redactor:
         # What `_hits` found in a text, whatever document or field it came from: the
         # tracker's review gate and its redaction meet the same texts (shared by copies made
         # with `with_decisions`, whose key and replacements are the same).
-        self._hit_memo: dict[tuple[str, bool], tuple[Folded, list[_Hit]]] = {}
+        self._hit_memo: dict[tuple[str, bool], _Scanned] = {}
+        if scans is not None:
+            self.share(scans)
         self._settle_replacements()
         self._pseudonyms = self._pseudonym_pattern()
 
@@ -569,6 +676,7 @@ class Redactor:
         *,
         allow: Iterable[str] = (),
         flag_unknown: bool = True,
+        scans: SharedScans | None = None,
     ) -> Redactor:
         """The case's redactor: its key and forms' people, its decisions (by default the
         ones kept in the case), and the partnership's allowlist of agency and place names."""
@@ -579,6 +687,7 @@ class Redactor:
             allow=allow,
             also_allow=[*case.agencies, case.pseudonym],
             flag_unknown=flag_unknown,
+            scans=scans,
         )
 
     # -- building ---------------------------------------------------------------------------
@@ -813,6 +922,12 @@ class Redactor:
                     break  # no key goes on from here
         return found
 
+    def share(self, shared: SharedScans) -> None:
+        """Use (and fill) an export's memo of texts no case's key touches."""
+        if shared.allow != self._allow_source:
+            raise ValueError("a shared memo is for redactors built on the same allowlist")
+        self._shared = shared
+
     def prepare(self, texts: Iterable[str]) -> None:
         """Compile the name pattern once for every text about to be scanned (the tracker's
         texts of one case): only the names those texts could hold are in it, so a case
@@ -821,7 +936,7 @@ class Redactor:
         needed: set[str] = set()
         for text in set(texts):
             if text and text.strip():
-                folded = fold(text).text
+                folded = self._shared.facts(text).doc.text if self._shared else fold(text).text
                 keys = self._keys_prepared[folded] = self._keys_in(folded)
                 needed |= keys
         self._cover(needed)
@@ -845,10 +960,10 @@ class Redactor:
         if 2 * len(cover) > len(self._name_keys):
             cover = self._name_keys  # most names are needed: the whole pattern, once
         chosen = [pattern for pattern, key in self._name_alternatives if key in cover]
-        title = "|".join(sorted(TITLES, key=len, reverse=True))
+        # A title before the name is matched apart (`_name_matches`): half the pattern, so
+        # compiling a case's names takes half the time.
         self._names = re.compile(
-            rf"(?<![^\W\d_])(?<!')(?P<title>(?:{title})\.?[ ]+)?"
-            r"(?P<init>(?:[a-z](?:\.[ ]*|[ ]+)){1,3})?"
+            r"(?<![^\W\d_])(?<!')(?P<init>(?:[a-z](?:\.[ ]*|[ ]+)){1,3})?"
             rf"(?P<name>{'|'.join(chosen)})(?P<plural>es|s)?(?![^\W\d_])"
         )
         self._names_cover = frozenset(cover)
@@ -998,7 +1113,7 @@ class Redactor:
         folded, original = doc.text, doc.original
         raw: list[dict[str, Any]] = []
         plurals: list[_Hit] = []
-        for m in names.finditer(folded):
+        for m in _name_matches(names, folded):
             key = _letters(m.group("name"))
             if key not in self._forms:
                 continue
@@ -1402,23 +1517,77 @@ class Redactor:
                 index = last + 1
         return hits
 
-    def _hits(self, text: str) -> tuple[Folded, list[_Hit]]:
+    def _hits(self, text: str) -> _Scanned:
         key = (text, self.flag_unknown)
         found = self._hit_memo.get(key)
         if found is None:
-            found = self._find_hits(text)
+            if self._shared is None:
+                found = _Scanned(*self._find_hits(text))
+            else:
+                found = self._shared_hits(text, self._shared)
             if len(self._hit_memo) < 20_000:
                 self._hit_memo[key] = found
         return found
 
-    def _find_hits(self, text: str) -> tuple[Folded, list[_Hit]]:
-        doc = fold(text)
-        protected = self._pseudonyms.spans(doc.text) if self._pseudonyms else []
+    def _shared_hits(self, text: str, shared: SharedScans) -> _Scanned:
+        facts = shared.facts(text)
+        key = self._shared_key(text, facts)
+        if key is None:
+            return _Scanned(*self._find_hits(text, facts.doc))
+        found = shared.hits.get(key)
+        if found is None:
+            found = _Scanned(*self._find_hits(text, facts.doc))
+            if len(shared.hits) < 200_000:
+                shared.hits[key] = found
+        return found
+
+    def _shared_key(self, text: str, facts: _TextFacts) -> tuple[object, ...] | None:
+        """The memo's key for a text none of the key can touch (None: it may be touched).
+        Each test is the condition under which the part of `_find_hits` it names finds
+        nothing that depends on the case."""
+        folded = facts.doc.text
+        # `_spaced_hits` (a key spelled out is also a run of words `_keys_in` finds below;
+        # the rule does not rest on that), and the numbers `_pattern_hits` weighs by the key
+        if facts.spaced or facts.numbers:
+            return None
+        if facts.six_digits and (self._key_phone_pattern() or self._key_nhs_pattern()):
+            return None
+        if facts.digits and self._dates and any(patterns.date_spans(folded, self._dates)):
+            return None
+        if self._address_source and _anchored(self._address_source[0], facts.letters):
+            return None
+        if any(anchor in facts.letters for anchor, _source, _kind in self._place_sources):
+            return None
+        keys = self._keys_prepared.get(folded)
+        if keys is None:
+            keys = self._keys_in(folded)
+        if keys:  # `_name_hits`, and so every name hit the initials and unknown words read
+            return None
+        if self._initials and (
+            not facts.initials.isdisjoint(self._initials)
+            or any(k[-1] in facts.title_initials for k in self._initials)
+        ):  # `_initial_hits`
+            return None
+        if any(len(k) >= 3 and k in self._forms for k in facts.camel_keys):
+            return None  # `_runs_a_name_in`
+        # What is left reads the case only through what it protects and allows.
+        protected = tuple(self._protected(folded))
+        return (text, self.flag_unknown, protected, facts.words & self._own_allow)
+
+    def _protected(self, folded: str) -> list[tuple[int, int]]:
+        """The spans no finding may take: pseudonyms, roles and allowlisted phrases."""
+        protected = self._pseudonyms.spans(folded) if self._pseudonyms else []
         for allowed in self._allowed_phrases:
             if isinstance(allowed, _Literals):
-                protected += allowed.spans(doc.text)
+                protected += allowed.spans(folded)
             else:
-                protected += [(m.start(), m.end()) for m in allowed.finditer(doc.text)]
+                protected += [(m.start(), m.end()) for m in allowed.finditer(folded)]
+        return protected
+
+    def _find_hits(self, text: str, doc: Folded | None = None) -> tuple[Folded, list[_Hit]]:
+        if doc is None:
+            doc = fold(text)
+        protected = self._protected(doc.text)
         hits = self._pattern_hits(doc.text, doc) + self._name_hits(doc, protected)
         spaced = self._spaced_hits(doc.text, protected) if _SPACED.search(doc.text) else []
         hits += spaced
@@ -1463,51 +1632,29 @@ class Redactor:
             if len(self._memo) < 20_000:
                 self._memo[memo_key] = here
             return here
-        doc, hits = self._hits(text)
-        findings = []
-        seen: dict[str, int] = {}
-        for hit in hits:
-            o_start, o_end = doc.span(hit.start, hit.end)
-            hit_text = text[o_start:o_end]
-            sentence, marked = _sentence(text, o_start, o_end)
-            what = f"{hit.kind}|{fold_plain(hit_text)}|{fold_plain(sentence)}"
-            # The same word twice in one sentence is two decisions ("rated Amber after Amber
-            # said"): keeping the first must not keep the second. The first keeps its old id.
-            again = seen.get(what, 0)
-            seen[what] = again + 1
-            ident = hashlib.sha256((what if not again else f"{what}|{again}").encode()).hexdigest()[
-                :10
-            ]
-            decision = self.decisions.get(ident)
-            outcome = decision.outcome if decision else None
-            if decision and decision.decided:
-                # The reviewer decided what it becomes, whatever is proposed now
-                withheld = decision.decided == "withheld"
-                outcome = (
-                    RedactionOutcome.ACCEPTED
-                    if withheld == hit.withhold
-                    else RedactionOutcome.REJECTED
-                )
-            findings.append(
-                Finding(
-                    ident,
-                    hit.kind,
-                    hit_text,
-                    hit.replacement,
-                    hit.withhold,
-                    hit.reason,
-                    marked,
-                    "",
-                    "",
-                    o_start,
-                    o_end,
-                    outcome,
-                    decision.reason if decision else "",
-                )
-            )
+        scanned = self._hits(text)
+        if scanned.bare is None:
+            scanned.bare = _bare_findings(text, scanned.doc, scanned.hits)
+        findings = [self._decided(f) for f in scanned.bare]
         if len(self._memo) < 20_000:
             self._memo[memo_key] = findings
         return findings
+
+    def _decided(self, finding: Finding) -> Finding:
+        """The finding with the reviewer's decision on it, if there is one."""
+        decision = self.decisions.get(finding.id)
+        if decision is None:
+            return finding
+        outcome = decision.outcome
+        if decision.decided:
+            # The reviewer decided what it becomes, whatever is proposed now
+            withheld = decision.decided == "withheld"
+            outcome = (
+                RedactionOutcome.ACCEPTED
+                if withheld == finding.withhold
+                else RedactionOutcome.REJECTED
+            )
+        return replace(finding, outcome=outcome, decided_reason=decision.reason)
 
     # -- replacing ---------------------------------------------------------------------------
     def redact(self, text: str, *, document: str = "", path: str = "") -> str:
@@ -1605,6 +1752,99 @@ class Redactor:
         other.decisions = {d.finding_id: d for d in decisions}
         other._memo = {}
         return other
+
+
+# What may stand before a name as its title ("Mrs ", "Dr. "), matched apart from the names.
+_TITLED = re.compile(
+    rf"(?<![^\W\d_])(?<!')(?P<title>(?:{'|'.join(sorted(TITLES, key=len, reverse=True))})"
+    r"\.?[ ]+)"
+)
+
+
+class _NameMatch:
+    """A match of a title, initials and a name, as one pattern holding all three gave."""
+
+    __slots__ = ("_rest", "_title")
+
+    def __init__(self, title: re.Match[str] | None, rest: re.Match[str]) -> None:
+        self._title, self._rest = title, rest
+
+    def start(self, group: int | str = 0) -> int:
+        if group == 0:
+            return (self._title or self._rest).start()
+        if group == "title":
+            return self._title.start("title") if self._title else -1
+        return self._rest.start(group)
+
+    def end(self, group: int | str = 0) -> int:
+        if group == "title":
+            return self._title.end("title") if self._title else -1
+        return self._rest.end(group)
+
+    def group(self, group: str) -> Any:  # as `re.Match.group`
+        if group == "title":
+            return self._title.group("title") if self._title else None
+        return self._rest.group(group)
+
+
+def _name_matches(names: re.Pattern[str], folded: str) -> Iterator[_NameMatch]:
+    r"""What `finditer` gave of `(?<!W)(?<!')(?P<title>T\.?[ ]+)?` + `names` (W a letter, T
+    the titles, `names` opening with the same look-behinds): leftmost, non-overlapping,
+    and at one place with its title if it has one. A title ends only where its spaces
+    end (no name starts with a space or a stop, and only one title fits a word), so a
+    match with a title is a title followed at once by a match of `names`."""
+    titles = list(_TITLED.finditer(folded))
+    at = pos = 0
+    while True:
+        plain = names.search(folded, pos)
+        first = plain.start() if plain else len(folded) + 1
+        while at < len(titles) and titles[at].start() < pos:
+            at += 1
+        found = None
+        for title in itertools.islice(titles, at, None):
+            if title.start() > first:
+                break
+            rest = names.match(folded, title.end())
+            if rest is not None:
+                found = _NameMatch(title, rest)
+                break
+        if found is None and plain is not None:
+            found = _NameMatch(None, plain)
+        if found is None:
+            return
+        yield found
+        pos = found.end()
+
+
+def _bare_findings(text: str, doc: Folded, hits: list[_Hit]) -> list[Finding]:
+    """The findings `hits` make in `text`, with no decision on them. A finding's id is its
+    kind, what it is and its sentence, so the same hit in the same sentence is decided once."""
+    findings = []
+    seen: dict[str, int] = {}
+    for hit in hits:
+        o_start, o_end = doc.span(hit.start, hit.end)
+        hit_text = text[o_start:o_end]
+        sentence, marked = _sentence(text, o_start, o_end)
+        what = f"{hit.kind}|{fold_plain(hit_text)}|{fold_plain(sentence)}"
+        # The same word twice in one sentence is two decisions ("rated Amber after Amber
+        # said"): keeping the first must not keep the second. The first keeps its old id.
+        again = seen.get(what, 0)
+        seen[what] = again + 1
+        ident = hashlib.sha256((what if not again else f"{what}|{again}").encode()).hexdigest()
+        findings.append(
+            Finding(
+                ident[:10],
+                hit.kind,
+                hit_text,
+                hit.replacement,
+                hit.withhold,
+                hit.reason,
+                marked,
+                start=o_start,
+                end=o_end,
+            )
+        )
+    return findings
 
 
 def _join_spelled_out(folded: str, hits: list[_Hit]) -> list[_Hit]:

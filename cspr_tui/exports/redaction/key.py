@@ -9,6 +9,7 @@ through because the key was not kept up to date.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -151,10 +152,15 @@ def name_forms(text: object) -> list[str]:
     first, so also "Leo SMITHFIELD"), "Grace (Gracie) Walsh", "Mohammed Ali / Mo Ali",
     "Nan - Pat Jones"; a role typed after the name is not one ("Sarah Lowe, Health Visitor").
     """
-    raw = str(text or "").strip()
+    return list(_name_forms(str(text or "").strip()))
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_forms(raw: str) -> tuple[str, ...]:
+    """`name_forms`, worked out once for a name met in case after case (forgotten at a lock)."""
     pieces = [p.strip() for p in _NAME_SEPARATOR.split(raw) if p.strip()]
     if not pieces:
-        return []
+        return ()
     first, rest = pieces[0], [p for p in pieces[1:] if _looks_like_a_name(p)]
     names = [first] if _looks_like_a_name(first) or not rest else []
     if rest and "," in raw and len(first.split()) == 1 and raw.index(",") < len(first) + 2:
@@ -165,11 +171,17 @@ def name_forms(text: object) -> list[str]:
     for piece in rest:
         if piece not in names:
             names.append(piece)
-    return names
+    return tuple(names)
 
 
 def name_tokens(name: str) -> list[str]:
     """The folded words of a name, titles and initials dropped ("Dr J. O'Neill" -> o'neill)."""
+    return list(_name_tokens(name))
+
+
+@functools.lru_cache(maxsize=8192)
+def _name_tokens(name: str) -> tuple[str, ...]:
+    """`name_tokens`, worked out once for a name met in case after case (forgotten at a lock)."""
     tokens: list[str] = []
     words = fold_plain(name).split(" ")
     prefix = ""
@@ -184,7 +196,7 @@ def name_tokens(name: str) -> list[str]:
             continue
         tokens.append(prefix + token)
         prefix = ""
-    return tokens
+    return tuple(tokens)
 
 
 def name_parts(name: str) -> list[str]:
