@@ -15,6 +15,7 @@ from pathlib import Path
 from docxtpl import DocxTemplate
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import _writer as cell_writer
 from openpyxl.worksheet import _writer as openpyxl_writer
 from tinydb import TinyDB
 from tinydb.storages import MemoryStorage
@@ -45,6 +46,25 @@ def test_openpyxl_write_only_sheet_streams_the_tracker_relies_on(tmp_path: Path)
     cell = WriteOnlyCell(sheet, "x")
     assert hasattr(cell, "_style") and hasattr(cell, "_value")
     assert hasattr(book, "_cell_styles") and callable(book._cell_styles.add)
+
+
+def test_openpyxl_row_steps_the_row_writer_overrides() -> None:
+    """cspr_tui/exports/xlsx_rows.py (`RowWriter`) replaces `WorksheetWriter.write_row` and
+    `get_stream`, and reads a cell's attributes with `_set_attributes` as openpyxl's own
+    `lxml_write_cell` does; tests/exports/test_xlsx_rows.py compares what both write."""
+    assert _parameters(openpyxl_writer.WorksheetWriter.write_row) == [
+        "self",
+        "xf",
+        "row",
+        "row_idx",
+    ]
+    assert _parameters(openpyxl_writer.WorksheetWriter.get_stream) == ["self"]
+    assert _parameters(cell_writer._set_attributes) == ["cell", "styled"]
+    assert cell_writer.write_cell is cell_writer.lxml_write_cell  # the writer compared with
+    book = Workbook(write_only=True)
+    cell = WriteOnlyCell(book.create_sheet("S"), "x")
+    for name in ("_comment", "_hyperlink", "_value", "data_type", "column", "row"):
+        assert hasattr(cell, name), f"openpyxl cells no longer have {name}"
 
 
 def test_docxtpl_render_steps_the_word_renderer_overrides() -> None:

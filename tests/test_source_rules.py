@@ -43,6 +43,12 @@ LAYERS = {
 # Private library modules still imported, each pinned in tests/test_library_internals.py.
 PRIVATE_IMPORTS_ALLOWED = {
     ("cspr_tui/exports/xlsx_tracker.py", "openpyxl.worksheet._writer"),
+    ("cspr_tui/exports/xlsx_rows.py", "openpyxl.cell._writer"),
+    ("cspr_tui/exports/xlsx_rows.py", "openpyxl.worksheet._writer"),
+    ("cspr_tui/exports/xlsx_rows.py", "openpyxl.worksheet._writer.WorksheetWriter"),
+    ("tests/exports/test_xlsx_rows.py", "openpyxl.worksheet._writer"),
+    ("tests/exports/test_xlsx_rows.py", "openpyxl.worksheet._writer.WorksheetWriter"),
+    ("tests/test_library_internals.py", "openpyxl.cell._writer"),
     ("tests/exports/test_xlsx_tracker.py", "openpyxl.worksheet._writer"),
     ("tests/test_library_internals.py", "openpyxl.worksheet._writer"),
     ("cspr_tui/tui/widgets/choice_select.py", "textual.widgets._select"),
