@@ -6,6 +6,7 @@ Moving on is one key; the store decides, and a refusal is shown with the domain'
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -13,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import DataTable, Static, TabbedContent, TabPane
 
 from cspr_tui.domain.agency_report import find as find_request
@@ -223,11 +224,12 @@ class CaseScreen(StyledOnceScreen[None]):
             widgets.append(VerticalScroll(body, classes="tab-body"))
         return widgets
 
-    def _build_tab(self, tab_id: str) -> None:
-        """Put a tab's widgets in it the first time it is opened."""
-        if tab_id not in self.built:
-            self.built.add(tab_id)
-            self.query_one(f"#tab-{tab_id}", TabPane).mount_all(self._tab_widgets(tab_id))
+    def _build_tab(self, tab_id: str) -> AwaitMount | None:
+        """Put a tab's widgets in it the first time it is opened (None if they are there)."""
+        if tab_id in self.built:
+            return None
+        self.built.add(tab_id)
+        return self.query_one(f"#tab-{tab_id}", TabPane).mount_all(self._tab_widgets(tab_id))
 
     def on_mount(self) -> None:
         self.reload()
@@ -567,17 +569,36 @@ class CaseScreen(StyledOnceScreen[None]):
         active = self.query_one(TabbedContent).active.removeprefix("tab-")
         return next(t for t in TABS if t[0] == active)
 
-    def action_tab(self, index: int) -> None:
+    async def action_tab(self, index: int) -> None:
+        """Show a tab as one change of the screen: one layout and one redraw.
+
+        Done as it comes, a first visit laid the whole screen out three times: for the tabs
+        shown and hidden, again once the tab's widgets had mounted, and again once the key
+        bar had rebuilt its keys for the new tab (at 80x24 with a long record, 40 ms of
+        each 160). The tab is built, filled and shown, and its keys put in the bar, before
+        Textual lays the screen out (`App.batch_update`); tests/tui/test_layouts.py counts.
+        """
         tab_id = TABS[index][0]
-        self.fill_tab(tab_id)  # now, not when the tab's message comes round
-        self.query_one(TabbedContent).active = f"tab-{tab_id}"
-        # Focus goes into the new tab: its list (arrows and Enter work there), else its body
-        # (arrows scroll it). Left on a list in the tab just hidden, the focus would move to
-        # that tab's body and TabbedContent would switch straight back to it.
-        pane = self.query_one(f"#tab-{tab_id}")
-        target = pane.query(f"#table-{tab_id}") or pane.query(".tab-body")
-        if target:
-            self.set_focus(target.first())
+        batch = ExitStack()
+        batch.enter_context(self.app.batch_update())
+        try:
+            built = self._build_tab(tab_id)
+            if built is not None:
+                await built  # filled once mounted: a box filled before asks for a layout after
+            self.fill_tab(tab_id)  # now, not when the tab's message comes round
+            pane = self.query_one(f"#tab-{tab_id}", TabPane)
+            self.query_one(TabbedContent).active = f"tab-{tab_id}"
+            # Focus goes into the new tab: its list (arrows and Enter work there), else its
+            # body (arrows scroll it). Left on a list in the tab just hidden, the focus would
+            # move to that tab's body and TabbedContent would switch straight back to it.
+            target = pane.query(f"#table-{tab_id}") or pane.query(".tab-body")
+            if target:
+                self.set_focus(target.first())
+            await self.query_one(KeysFooter).show_keys()
+        finally:
+            # Once the app has run what this queued for it: Textual finishes removing the
+            # bar's old keys there too, and asks for a layout again when it has.
+            self.app.call_next(batch.close)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "request_report", "override_deadline", "quarterly_update"):

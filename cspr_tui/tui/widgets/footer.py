@@ -15,6 +15,9 @@ finds the same keys and changes nothing.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from textual.app import ComposeResult
 from textual.reactive import Reactive
 from textual.screen import Screen
@@ -51,6 +54,32 @@ class KeysFooter(Footer):
             if binding.show
         )
         return (keys, self.show_command_palette, self.compact)
+
+    async def show_keys(self) -> None:
+        """Put the screen's keys in the bar now, if they changed: a screen that changes
+        several things at once awaits this inside its `App.batch_update`, and the new keys
+        are laid out with the rest (Textual rebuilds the bar only after the screen's next
+        refresh, and lays the screen out again for it)."""
+        screen = self.screen
+        if not (self._bindings_ready and screen is screen.app.screen and screen.app.app_focus):
+            return  # not shown yet, or covered: Textual's announcement fills it in
+        now = self.offered(screen)
+        if now == self.shown_keys:
+            return
+        self.shown_keys = now
+        self.redraws += 1
+        rebuilt = asyncio.Event()
+
+        async def rebuild() -> None:  # in the footer's own task, as Textual's keys expect
+            try:
+                await self.recompose()
+            finally:
+                rebuilt.set()
+
+        self.call_next(rebuild)
+        # A bar removed meanwhile never runs it; the screen's batch must still end.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(rebuilt.wait(), timeout=2.0)
 
     def bindings_changed(self, screen: Screen) -> None:
         if not (self.is_attached and screen is self.screen and screen.app.app_focus):
