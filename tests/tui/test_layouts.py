@@ -250,3 +250,47 @@ async def test_a_long_form_step_is_laid_out_once_as_it_opens(
         again.set_focus(last.input)
         await settle(pilot)
         assert fields.scroll_y > 0 and last.region.bottom <= fields.region.bottom
+
+
+async def test_a_tab_is_shown_with_one_layout(
+    settings: Settings, vault_path: Path, layouts: list[tuple[Screen, str]]
+) -> None:
+    """A tab switch is one change of the case screen. A first visit used to lay it out three
+    times (the panes shown and hidden, the tab's widgets once mounted, the key bar's keys for
+    the tab), and a record taller than the tab once more for its scroll bar."""
+    from textual.containers import VerticalScroll
+
+    def long_referral(store: CaseStore) -> None:
+        case = store.create_case(pseudonym="Child A")
+        store.save_record(case.ref, "referral", {"incident_description": "Seen at school. " * 200})
+
+    seed_vault(vault_path, long_referral)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        case = app.screen
+        assert isinstance(case, CaseScreen)
+        footer = case.query_one(KeysFooter)
+        # (key, tab, redraws of the key bar so far): first visits, then tabs built already.
+        for key, tab_id, redraws in (
+            ("2", "referral", 1),  # a long record: "Edit" joins the keys
+            ("3", "screening", 1),  # not started: the same keys
+            ("1", "summary", 2),  # no form: "Edit" goes, "Dates" comes
+            ("2", "referral", 3),
+        ):
+            layouts.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            assert case.current_tab()[0] == tab_id
+            assert [screen for screen, _caller in layouts if screen is case] == [case], key
+            assert footer.redraws == redraws, key
+            # The scroll bar is the one Textual gives what the tab holds.
+            scroller = case.query_one(f"#tab-{tab_id} .tab-body", VerticalScroll)
+            tall = scroller.virtual_size.height > scroller.container_size.height
+            assert scroller.show_vertical_scrollbar == tall, key
+            assert tall or tab_id != "referral"
+            assert not tall or tab_id != "screening"
+            assert case.focused is scroller

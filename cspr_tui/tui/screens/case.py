@@ -14,8 +14,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widget import AwaitMount, Widget
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, DataTable, Static, TabbedContent, TabPane
 
 from cspr_tui.domain.agency_report import find as find_request
 from cspr_tui.domain.agency_return import ReturnStatus, request_status
@@ -587,6 +588,7 @@ class CaseScreen(StyledOnceScreen[None]):
                 await built  # filled once mounted: a box filled before asks for a layout after
             self.fill_tab(tab_id)  # now, not when the tab's message comes round
             pane = self.query_one(f"#tab-{tab_id}", TabPane)
+            self._scrollbar_before_layout(pane)
             self.query_one(TabbedContent).active = f"tab-{tab_id}"
             # Focus goes into the new tab: its list (arrows and Enter work there), else its
             # body (arrows scroll it). Left on a list in the tab just hidden, the focus would
@@ -599,6 +601,29 @@ class CaseScreen(StyledOnceScreen[None]):
             # Once the app has run what this queued for it: Textual finishes removing the
             # bar's old keys there too, and asks for a layout again when it has.
             self.app.call_next(batch.close)
+
+    def _scrollbar_before_layout(self, pane: TabPane) -> None:
+        """Give a tab's text its scroll bar before the tab is laid out, if it will have one.
+
+        Textual finds that a scroller needs a bar only once it has laid it out, and then
+        lays the whole screen out again, one column narrower, and draws it again: for a long
+        record, every line of it wrapped and drawn twice. A tab is as big as the one shown
+        before it, so whether its text is taller than that is known beforehand; the bar is
+        shown exactly when Textual would show it (the text measured without it, as Textual
+        measures it). Only a tab whose pane holds its scroller alone is measured."""
+        scroller = next(iter(pane.children), None)
+        if len(pane.children) != 1 or not isinstance(scroller, VerticalScroll):
+            return
+        if scroller.styles.overflow_y != "auto" or scroller.show_vertical_scrollbar:
+            return
+        switcher = self.query_one(TabbedContent).query_one(ContentSwitcher)
+        width, height = switcher.size - pane.styles.gutter.totals - scroller.styles.gutter.totals
+        if width <= 0 or height <= 0:
+            return  # not laid out yet: Textual finds out for itself
+        tall = scroller.get_content_height(Size(width, height), self.app.size, width) > height
+        if tall:  # as `Widget._refresh_scrollbars` would, after the layout
+            scroller.show_vertical_scrollbar = True
+            scroller.vertical_scrollbar.display = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "request_report", "override_deadline", "quarterly_update"):
