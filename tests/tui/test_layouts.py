@@ -294,3 +294,34 @@ async def test_a_tab_is_shown_with_one_layout(
             assert tall or tab_id != "referral"
             assert not tall or tab_id != "screening"
             assert case.focused is scroller
+
+
+async def test_a_list_taller_than_the_terminal_has_its_bar_from_the_first_layout(
+    settings: Settings, vault_path: Path, layouts: list[tuple[Screen, str]]
+) -> None:
+    """The recommendations, more than a screenful: one layout of the screen as it opens.
+    Textual found the table's scroll bar only by laying it out, and laid the whole screen
+    out and drew it again for it."""
+    from cspr_tui.tui.widgets.paged_table import PagedTable
+
+    def many_recs(store: CaseStore) -> None:
+        ref = store.create_case(pseudonym="Child A").ref
+        for number in range(30):
+            store.add_recommendation(ref, text=f"Recommendation {number}", lead_agency="Police")
+
+    seed_vault(vault_path, many_recs)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        layouts.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        recs = app.screen
+        assert isinstance(recs, RecommendationsScreen)
+        assert [screen for screen, _caller in layouts if screen is recs] == [recs]
+        table = recs.query_one("#recs", PagedTable)
+        assert table.row_count == 30
+        assert table.show_vertical_scrollbar  # the one Textual gives it
+        assert table.virtual_size.height > table.container_size.height
+        assert not table.show_horizontal_scrollbar

@@ -32,6 +32,7 @@ from cspr_tui.domain.workflow import PROCEEDINGS, can_defer_publication, stage_l
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
+from cspr_tui.tui.scroll_bar import show_vertical_bar
 from cspr_tui.tui.styled_screen import StyledOnceScreen
 from cspr_tui.tui.widgets.columns import cut_to_fit, fitted_widths
 from cspr_tui.tui.widgets.footer import KeysFooter
@@ -614,16 +615,12 @@ class CaseScreen(StyledOnceScreen[None]):
         scroller = next(iter(pane.children), None)
         if len(pane.children) != 1 or not isinstance(scroller, VerticalScroll):
             return
-        if scroller.styles.overflow_y != "auto" or scroller.show_vertical_scrollbar:
-            return
         switcher = self.query_one(TabbedContent).query_one(ContentSwitcher)
         width, height = switcher.size - pane.styles.gutter.totals - scroller.styles.gutter.totals
         if width <= 0 or height <= 0:
             return  # not laid out yet: Textual finds out for itself
-        tall = scroller.get_content_height(Size(width, height), self.app.size, width) > height
-        if tall:  # as `Widget._refresh_scrollbars` would, after the layout
-            scroller.show_vertical_scrollbar = True
-            scroller.vertical_scrollbar.display = True
+        if scroller.get_content_height(Size(width, height), self.app.size, width) > height:
+            show_vertical_bar(scroller)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "request_report", "override_deadline", "quarterly_update"):
