@@ -281,12 +281,19 @@ async def test_a_tab_is_shown_with_one_layout(
             ("1", "summary", 2),  # no form: "Edit" goes, "Dates" comes
             ("2", "referral", 3),
         ):
+            keys_before = {str(k.render()): k for k in footer.query("FooterKey").results()}
             layouts.clear()
             await pilot.press(key)
             await settle(pilot)
             assert case.current_tab()[0] == tab_id
             assert [screen for screen, _caller in layouts if screen is case] == [case], key
             assert footer.redraws == redraws, key
+            # The bar shows the keys offered, in order; a key still offered is not rebuilt.
+            keys = list(footer.query("FooterKey").results())
+            offered = footer.offered(case)[0]
+            assert len(keys) == len(offered)
+            assert all(o[1] in str(k.render()) for k, o in zip(keys, offered, strict=True))
+            assert all(keys_before.get(str(k.render()), k) is k for k in keys)
             # The scroll bar is the one Textual gives what the tab holds.
             scroller = case.query_one(f"#tab-{tab_id} .tab-body", VerticalScroll)
             tall = scroller.virtual_size.height > scroller.container_size.height
