@@ -302,6 +302,23 @@ async def test_a_tab_is_shown_with_one_layout(
             assert not tall or tab_id != "screening"
             assert case.focused is scroller
 
+        # Chosen on the tab row (where the focus starts), a first visit is laid out once too.
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        case = app.screen
+        assert isinstance(case, CaseScreen)
+        assert type(case.focused).__name__ == "ContentTabs"
+        for key, tab_id in (("right", "referral"), ("right", "screening"), ("left", "referral")):
+            layouts.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            assert case.current_tab()[0] == tab_id
+            assert [screen for screen, _caller in layouts if screen is case] == [case], key
+            assert "Edit" in _labels(case)
+            scroller = case.query_one(f"#tab-{tab_id} .tab-body", VerticalScroll)
+            tall = scroller.virtual_size.height > scroller.container_size.height
+            assert scroller.show_vertical_scrollbar == tall
+
 
 async def test_a_list_taller_than_the_terminal_has_its_bar_from_the_first_layout(
     settings: Settings, vault_path: Path, layouts: list[tuple[Screen, str]]

@@ -580,7 +580,17 @@ class CaseScreen(StyledOnceScreen[None]):
         each 160). The tab is built, filled and shown, and its keys put in the bar, before
         Textual lays the screen out (`App.batch_update`); tests/tui/test_layouts.py counts.
         """
-        tab_id = TABS[index][0]
+        await self._show_tab(TABS[index][0], switch=True)
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_changed(self) -> None:
+        """A tab chosen on the tab row (arrows or the mouse), or shown by `action_tab`."""
+        await self._show_tab(self.current_tab()[0], switch=False)
+        self.refresh_bindings()
+
+    async def _show_tab(self, tab_id: str, *, switch: bool) -> None:
+        """Build, fill and (if `switch`) show a tab and put its keys in the bar, all in one
+        `App.batch_update`: the screen is laid out once for all of it."""
         batch = ExitStack()
         batch.enter_context(self.app.batch_update())
         try:
@@ -590,13 +600,15 @@ class CaseScreen(StyledOnceScreen[None]):
             self.fill_tab(tab_id)  # now, not when the tab's message comes round
             pane = self.query_one(f"#tab-{tab_id}", TabPane)
             self._scrollbar_before_layout(pane)
-            self.query_one(TabbedContent).active = f"tab-{tab_id}"
-            # Focus goes into the new tab: its list (arrows and Enter work there), else its
-            # body (arrows scroll it). Left on a list in the tab just hidden, the focus would
-            # move to that tab's body and TabbedContent would switch straight back to it.
-            target = pane.query(f"#table-{tab_id}") or pane.query(".tab-body")
-            if target:
-                self.set_focus(target.first())
+            if switch:
+                self.query_one(TabbedContent).active = f"tab-{tab_id}"
+                # Focus goes into the new tab: its list (arrows and Enter work there), else
+                # its body (arrows scroll it). Left on a list in the tab just hidden, the
+                # focus would move to that tab's body and TabbedContent would switch
+                # straight back to it.
+                target = pane.query(f"#table-{tab_id}") or pane.query(".tab-body")
+                if target:
+                    self.set_focus(target.first())
             await self.query_one(KeysFooter).show_keys()
         finally:
             # Once the app has run what this queued for it: Textual finishes removing the
@@ -637,11 +649,6 @@ class CaseScreen(StyledOnceScreen[None]):
                 return tab_id == "recs"
             return form_id is not None or tab_id == "people"
         return True
-
-    @on(TabbedContent.TabActivated)
-    def _tab_changed(self) -> None:
-        self.fill_tab(self.current_tab()[0])
-        self.refresh_bindings()
 
     def action_edit(self) -> None:
         if self.current_tab()[0] == "people":
