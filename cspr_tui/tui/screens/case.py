@@ -576,8 +576,8 @@ class CaseScreen(StyledOnceScreen[None]):
 
         Done as it comes, a first visit laid the whole screen out three times: for the tabs
         shown and hidden, again once the tab's widgets had mounted, and again once the key
-        bar had rebuilt its keys for the new tab (at 80x24 with a long record, 40 ms of
-        each 160). The tab is built, filled and shown, and its keys put in the bar, before
+        bar had rebuilt its keys for the new tab (each a full redraw: at 80x24 with a long
+        record, nearly half of the 160 ms). The tab is built, filled and shown, and its keys put in the bar, before
         Textual lays the screen out (`App.batch_update`); tests/tui/test_layouts.py counts.
         """
         await self._show_tab(TABS[index][0], switch=True)
@@ -585,7 +585,9 @@ class CaseScreen(StyledOnceScreen[None]):
     @on(TabbedContent.TabActivated)
     async def _tab_changed(self) -> None:
         """A tab chosen on the tab row (arrows or the mouse), or shown by `action_tab`."""
-        await self._show_tab(self.current_tab()[0], switch=False)
+        tab_id = self.current_tab()[0]
+        if tab_id not in self.filled or not self.query_one(KeysFooter).shows_keys_of(self):
+            await self._show_tab(tab_id, switch=False)
         self.refresh_bindings()
 
     async def _show_tab(self, tab_id: str, *, switch: bool) -> None:

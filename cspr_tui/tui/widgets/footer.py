@@ -89,6 +89,10 @@ class KeysFooter(Footer):
         )
         return (keys, self.show_command_palette, self.compact)
 
+    def shows_keys_of(self, screen: Screen) -> bool:
+        """Whether the bar shows the keys `screen` offers now."""
+        return self.offered(screen) == self.shown_keys
+
     async def show_keys(self) -> None:
         """Put the screen's keys in the bar now, if they changed: a screen that changes
         several things at once awaits this inside its `App.batch_update`, and the new keys
