@@ -577,8 +577,9 @@ class CaseScreen(StyledOnceScreen[None]):
         Done as it comes, a first visit laid the whole screen out three times: for the tabs
         shown and hidden, again once the tab's widgets had mounted, and again once the key
         bar had rebuilt its keys for the new tab (each a full redraw: at 80x24 with a long
-        record, nearly half of the 160 ms). The tab is built, filled and shown, and its keys put in the bar, before
-        Textual lays the screen out (`App.batch_update`); tests/tui/test_layouts.py counts.
+        record, nearly half of the 160 ms). The tab is built, filled and shown, and its keys
+        put in the bar, before Textual lays the screen out (`App.batch_update`);
+        tests/tui/test_layouts.py counts.
         """
         await self._show_tab(TABS[index][0], switch=True)
 
