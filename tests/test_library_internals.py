@@ -137,6 +137,27 @@ def test_textual_select_overlay_the_choice_drop_down_extends() -> None:
     assert "SelectCurrent(" in compose and "SelectOverlay(" in compose  # what ours replaces
 
 
+def test_textual_footer_keys_the_key_bar_keeps() -> None:
+    """cspr_tui/tui/widgets/footer.py (`KeysFooter.recompose`) keeps the keys still offered
+    and mounts or removes only the others: it tells Textual's keys (the private `FooterKey`,
+    which Textual does not export) from its groups and compares what each shows and does."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    assert _parameters(FooterKey.__init__)[:5] == [
+        "self",
+        "key",
+        "key_display",
+        "description",
+        "action",
+    ]
+    init = inspect.getsource(FooterKey.__init__)
+    assert all(f"self.{name} = {name}" in init for name in ("key", "key_display", "action"))
+    assert "self.description = description" in init
+    compose = inspect.getsource(Footer.compose)
+    assert "yield FooterKey(" in compose and "grid_size_columns" in compose
+
+
 def test_textual_reads_a_newline_from_the_terminal_as_ctrl_j() -> None:
     """cspr_tui/tui/key_gate.py (`as_typed`) turns ctrl+j into Enter: until Textual takes the
     terminal over at start-up, the terminal's line mode turns the Enter a reviewer types into

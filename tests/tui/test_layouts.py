@@ -250,3 +250,102 @@ async def test_a_long_form_step_is_laid_out_once_as_it_opens(
         again.set_focus(last.input)
         await settle(pilot)
         assert fields.scroll_y > 0 and last.region.bottom <= fields.region.bottom
+
+
+async def test_a_tab_is_shown_with_one_layout(
+    settings: Settings, vault_path: Path, layouts: list[tuple[Screen, str]]
+) -> None:
+    """A tab switch is one change of the case screen. A first visit used to lay it out three
+    times (the panes shown and hidden, the tab's widgets once mounted, the key bar's keys for
+    the tab), and a record taller than the tab once more for its scroll bar."""
+    from textual.containers import VerticalScroll
+
+    def long_referral(store: CaseStore) -> None:
+        case = store.create_case(pseudonym="Child A")
+        store.save_record(case.ref, "referral", {"incident_description": "Seen at school. " * 200})
+
+    seed_vault(vault_path, long_referral)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        case = app.screen
+        assert isinstance(case, CaseScreen)
+        footer = case.query_one(KeysFooter)
+        # (key, tab, redraws of the key bar so far): first visits, then tabs built already.
+        for key, tab_id, redraws in (
+            ("2", "referral", 1),  # a long record: "Edit" joins the keys
+            ("3", "screening", 1),  # not started: the same keys
+            ("1", "summary", 2),  # no form: "Edit" goes, "Dates" comes
+            ("2", "referral", 3),
+        ):
+            keys_before = {str(k.render()): k for k in footer.query("FooterKey").results()}
+            layouts.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            assert case.current_tab()[0] == tab_id
+            assert [screen for screen, _caller in layouts if screen is case] == [case], key
+            assert footer.redraws == redraws, key
+            # The bar shows the keys offered, in order; a key still offered is not rebuilt.
+            keys = list(footer.query("FooterKey").results())
+            offered = footer.offered(case)[0]
+            assert len(keys) == len(offered)
+            assert all(o[1] in str(k.render()) for k, o in zip(keys, offered, strict=True))
+            assert all(keys_before.get(str(k.render()), k) is k for k in keys)
+            # The scroll bar is the one Textual gives what the tab holds.
+            scroller = case.query_one(f"#tab-{tab_id} .tab-body", VerticalScroll)
+            tall = scroller.virtual_size.height > scroller.container_size.height
+            assert scroller.show_vertical_scrollbar == tall, key
+            assert tall or tab_id != "referral"
+            assert not tall or tab_id != "screening"
+            assert case.focused is scroller
+
+        # Chosen on the tab row (where the focus starts), a first visit is laid out once too.
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        case = app.screen
+        assert isinstance(case, CaseScreen)
+        assert type(case.focused).__name__ == "ContentTabs"
+        for key, tab_id in (("right", "referral"), ("right", "screening"), ("left", "referral")):
+            layouts.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            assert case.current_tab()[0] == tab_id
+            assert [screen for screen, _caller in layouts if screen is case] == [case], key
+            assert "Edit" in _labels(case)
+            scroller = case.query_one(f"#tab-{tab_id} .tab-body", VerticalScroll)
+            tall = scroller.virtual_size.height > scroller.container_size.height
+            assert scroller.show_vertical_scrollbar == tall
+
+
+async def test_a_list_taller_than_the_terminal_has_its_bar_from_the_first_layout(
+    settings: Settings, vault_path: Path, layouts: list[tuple[Screen, str]]
+) -> None:
+    """The recommendations, more than a screenful: one layout of the screen as it opens.
+    Textual found the table's scroll bar only by laying it out, and laid the whole screen
+    out and drew it again for it."""
+    from cspr_tui.tui.widgets.paged_table import PagedTable
+
+    def many_recs(store: CaseStore) -> None:
+        ref = store.create_case(pseudonym="Child A").ref
+        for number in range(30):
+            store.add_recommendation(ref, text=f"Recommendation {number}", lead_agency="Police")
+
+    seed_vault(vault_path, many_recs)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        layouts.clear()
+        await pilot.press("r")
+        await settle(pilot)
+        recs = app.screen
+        assert isinstance(recs, RecommendationsScreen)
+        assert [screen for screen, _caller in layouts if screen is recs] == [recs]
+        table = recs.query_one("#recs", PagedTable)
+        assert table.row_count == 30
+        assert table.show_vertical_scrollbar  # the one Textual gives it
+        assert table.virtual_size.height > table.container_size.height
+        assert not table.show_horizontal_scrollbar

@@ -6,6 +6,7 @@ Moving on is one key; the store decides, and a refusal is shown with the domain'
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -13,8 +14,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widget import Widget
-from textual.widgets import DataTable, Static, TabbedContent, TabPane
+from textual.geometry import Size
+from textual.widget import AwaitMount, Widget
+from textual.widgets import ContentSwitcher, DataTable, Static, TabbedContent, TabPane
 
 from cspr_tui.domain.agency_report import find as find_request
 from cspr_tui.domain.agency_return import ReturnStatus, request_status
@@ -30,6 +32,7 @@ from cspr_tui.domain.workflow import PROCEEDINGS, can_defer_publication, stage_l
 from cspr_tui.errors import CsprError, ValidationFailed
 from cspr_tui.forms.dates import format_date
 from cspr_tui.forms.model import Form
+from cspr_tui.tui.scroll_bar import show_vertical_bar
 from cspr_tui.tui.styled_screen import StyledOnceScreen
 from cspr_tui.tui.widgets.columns import cut_to_fit, fitted_widths
 from cspr_tui.tui.widgets.footer import KeysFooter
@@ -223,11 +226,12 @@ class CaseScreen(StyledOnceScreen[None]):
             widgets.append(VerticalScroll(body, classes="tab-body"))
         return widgets
 
-    def _build_tab(self, tab_id: str) -> None:
-        """Put a tab's widgets in it the first time it is opened."""
-        if tab_id not in self.built:
-            self.built.add(tab_id)
-            self.query_one(f"#tab-{tab_id}", TabPane).mount_all(self._tab_widgets(tab_id))
+    def _build_tab(self, tab_id: str) -> AwaitMount | None:
+        """Put a tab's widgets in it the first time it is opened (None if they are there)."""
+        if tab_id in self.built:
+            return None
+        self.built.add(tab_id)
+        return self.query_one(f"#tab-{tab_id}", TabPane).mount_all(self._tab_widgets(tab_id))
 
     def on_mount(self) -> None:
         self.reload()
@@ -567,17 +571,71 @@ class CaseScreen(StyledOnceScreen[None]):
         active = self.query_one(TabbedContent).active.removeprefix("tab-")
         return next(t for t in TABS if t[0] == active)
 
-    def action_tab(self, index: int) -> None:
-        tab_id = TABS[index][0]
-        self.fill_tab(tab_id)  # now, not when the tab's message comes round
-        self.query_one(TabbedContent).active = f"tab-{tab_id}"
-        # Focus goes into the new tab: its list (arrows and Enter work there), else its body
-        # (arrows scroll it). Left on a list in the tab just hidden, the focus would move to
-        # that tab's body and TabbedContent would switch straight back to it.
-        pane = self.query_one(f"#tab-{tab_id}")
-        target = pane.query(f"#table-{tab_id}") or pane.query(".tab-body")
-        if target:
-            self.set_focus(target.first())
+    async def action_tab(self, index: int) -> None:
+        """Show a tab as one change of the screen: one layout and one redraw.
+
+        Done as it comes, a first visit laid the whole screen out three times: for the tabs
+        shown and hidden, again once the tab's widgets had mounted, and again once the key
+        bar had rebuilt its keys for the new tab (each a full redraw: at 80x24 with a long
+        record, nearly half of the 160 ms). The tab is built, filled and shown, and its keys
+        put in the bar, before Textual lays the screen out (`App.batch_update`);
+        tests/tui/test_layouts.py counts.
+        """
+        await self._show_tab(TABS[index][0], switch=True)
+
+    @on(TabbedContent.TabActivated)
+    async def _tab_changed(self) -> None:
+        """A tab chosen on the tab row (arrows or the mouse), or shown by `action_tab`."""
+        tab_id = self.current_tab()[0]
+        if tab_id not in self.filled or not self.query_one(KeysFooter).shows_keys_of(self):
+            await self._show_tab(tab_id, switch=False)
+        self.refresh_bindings()
+
+    async def _show_tab(self, tab_id: str, *, switch: bool) -> None:
+        """Build, fill and (if `switch`) show a tab and put its keys in the bar, all in one
+        `App.batch_update`: the screen is laid out once for all of it."""
+        batch = ExitStack()
+        batch.enter_context(self.app.batch_update())
+        try:
+            built = self._build_tab(tab_id)
+            if built is not None:
+                await built  # filled once mounted: a box filled before asks for a layout after
+            self.fill_tab(tab_id)  # now, not when the tab's message comes round
+            pane = self.query_one(f"#tab-{tab_id}", TabPane)
+            self._scrollbar_before_layout(pane)
+            if switch:
+                self.query_one(TabbedContent).active = f"tab-{tab_id}"
+                # Focus goes into the new tab: its list (arrows and Enter work there), else
+                # its body (arrows scroll it). Left on a list in the tab just hidden, the
+                # focus would move to that tab's body and TabbedContent would switch
+                # straight back to it.
+                target = pane.query(f"#table-{tab_id}") or pane.query(".tab-body")
+                if target:
+                    self.set_focus(target.first())
+            await self.query_one(KeysFooter).show_keys()
+        finally:
+            # Once the app has run what this queued for it: Textual finishes removing the
+            # bar's old keys there too, and asks for a layout again when it has.
+            self.app.call_next(batch.close)
+
+    def _scrollbar_before_layout(self, pane: TabPane) -> None:
+        """Give a tab's text its scroll bar before the tab is laid out, if it will have one.
+
+        Textual finds that a scroller needs a bar only once it has laid it out, and then
+        lays the whole screen out again, one column narrower, and draws it again: for a long
+        record, every line of it wrapped and drawn twice. A tab is as big as the one shown
+        before it, so whether its text is taller than that is known beforehand; the bar is
+        shown exactly when Textual would show it (the text measured without it, as Textual
+        measures it). Only a tab whose pane holds its scroller alone is measured."""
+        scroller = next(iter(pane.children), None)
+        if len(pane.children) != 1 or not isinstance(scroller, VerticalScroll):
+            return
+        switcher = self.query_one(TabbedContent).query_one(ContentSwitcher)
+        width, height = switcher.size - pane.styles.gutter.totals - scroller.styles.gutter.totals
+        if width <= 0 or height <= 0:
+            return  # not laid out yet: Textual finds out for itself
+        if scroller.get_content_height(Size(width, height), self.app.size, width) > height:
+            show_vertical_bar(scroller)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "request_report", "override_deadline", "quarterly_update"):
@@ -594,11 +652,6 @@ class CaseScreen(StyledOnceScreen[None]):
                 return tab_id == "recs"
             return form_id is not None or tab_id == "people"
         return True
-
-    @on(TabbedContent.TabActivated)
-    def _tab_changed(self) -> None:
-        self.fill_tab(self.current_tab()[0])
-        self.refresh_bindings()
 
     def action_edit(self) -> None:
         if self.current_tab()[0] == "people":

@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
+from cspr_tui.tui.scroll_bar import show_vertical_bar
+
 T = TypeVar("T")
 
 PAGE_ROWS = 100
@@ -102,6 +104,11 @@ class PagedTable(DataTable, Generic[T]):
             self.move_cursor(row=self.get_row_index(str(keep)), animate=False)
         elif self.row_count:
             self.move_cursor(row=self.row_count - 1 if at_end else 0, animate=False)
+        # A page taller than the terminal is taller than the table, whatever else the
+        # screen holds: its bar is there from the screen's first layout (scroll_bar.py).
+        header = self.header_height if self.show_header else 0
+        if self.is_mounted and self.row_count + header > self.app.size.height:
+            show_vertical_bar(self)
         self.post_message(self.PageChanged(self))
 
     def _update_changed(self, keys: list[str], page: Sequence[T]) -> None:
