@@ -26,6 +26,7 @@ from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.date_input import DateInput
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.typed_on import type_on_in
 
 
 @dataclass
@@ -153,12 +154,7 @@ class AmendDialog(ModalScreen[bool]):
             return
         event.stop()
         event.prevent_default()
-        keep = box.select_on_focus
-        box.select_on_focus = False  # after what is there, not over it
-        self.set_focus(box)
-        box.call_later(setattr, box, "select_on_focus", keep)
-        box.cursor_position = len(box.value)
-        box.insert_text_at_cursor(event.character or "")
+        type_on_in(box, event.character or "")
 
     @on(Select.Changed, "#choice")
     def _choice_changed(self, event: Select.Changed) -> None:

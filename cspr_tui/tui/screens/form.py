@@ -44,6 +44,7 @@ from cspr_tui.tui.widgets.form_field import (
 )
 from cspr_tui.tui.widgets.key_choice import KeyChoice
 from cspr_tui.tui.widgets.ticks import TYPING_PAUSE
+from cspr_tui.tui.widgets.typed_on import type_on_in
 from cspr_tui.tui.words import step_title
 
 _NONE = object()  # "the answers had no such key"
@@ -731,18 +732,8 @@ class FormScreen(StyledOnceScreen[bool]):
             self._say_typed_on(button, None)
             return
         self._say_typed_on(button, editor)
-        character = event.character or ""
-        if isinstance(box, Input):
-            keep = box.select_on_focus
-            box.select_on_focus = False  # after what is there, not over it
-            self.set_focus(box)
-            box.call_later(setattr, box, "select_on_focus", keep)
-            box.cursor_position = len(box.value)
-            box.insert_text_at_cursor(character)
-        elif isinstance(box, TextArea):
-            self.set_focus(box)
-            box.move_cursor(box.document.end)
-            box.insert(character)
+        if isinstance(box, (Input, TextArea)):
+            type_on_in(box, event.character or "")
 
     def _say_typed_on(self, button: Button, editor: FieldEditor | None) -> None:
         """Once a burst of typing, not once a letter: where the letters went, or that they
