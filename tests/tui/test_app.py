@@ -230,6 +230,25 @@ async def test_dashboard_filters_thousands_of_cases_as_you_type(
         assert "sorted by reference" in str(caption.content)
 
 
+async def test_dashboard_caption_counts_the_filtered_rows_as_they_are_shown(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The caption is drawn with the rows, not when the table's page message comes
+    round: on a loaded machine that message lagged and the count read as before."""
+    seed_vault(vault_path)
+    app = build_app(settings, vault_path)
+    async with app.run_test() as pilot:
+        await unlock(pilot)
+        screen = app.screen
+        caption = screen.query_one("#cases-caption", Static)
+        screen.query_one("#filter", Input).value = "no case is called this"
+        screen.apply_filter()  # no await: no message has been handled yet
+        assert str(caption.content).startswith("0 of ")
+        screen.query_one("#filter", Input).value = ""
+        screen.apply_filter()
+        assert not str(caption.content).startswith("0 of ")
+
+
 async def test_a_vault_open_elsewhere_is_a_plain_message(
     settings: Settings, vault_path: Path
 ) -> None:

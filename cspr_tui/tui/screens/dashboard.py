@@ -240,8 +240,7 @@ class DashboardScreen(StyledOnceScreen[None]):
         self.app.freeze_heap()  # the cases are loaded: the collector can leave them be
         self._show_counts(summaries)
         self._show_deadlines(found)
-        self.apply_filter()
-        self._show_caption()  # now, not only when the table's message comes round
+        self.apply_filter()  # shows the caption too
 
     def _show_counts(self, summaries: list[CaseSummary]) -> None:
         overdue = sum(1 for row in self.rows.values() if row.status == DeadlineStatus.OVERDUE)
@@ -290,6 +289,7 @@ class DashboardScreen(StyledOnceScreen[None]):
         self.filtered_by = text
         if not phrase:
             table.show_rows(list(self.rows.values()))
+            self._show_caption()
             return
         refs = {summary.ref for summary in self.app.store.query_summaries(text=phrase)}
         rows = [
@@ -303,6 +303,7 @@ class DashboardScreen(StyledOnceScreen[None]):
             if phrase in (row.ref.casefold(), " ".join(row.pseudonym.casefold().split()))
         ]
         table.show_rows(rows, first=exact)
+        self._show_caption()  # with the rows, not a message later (the count must not lag)
 
     @on(CaseTable.PageChanged, "#cases")
     def _show_caption(self) -> None:
