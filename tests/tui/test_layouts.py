@@ -349,3 +349,29 @@ async def test_a_list_taller_than_the_terminal_has_its_bar_from_the_first_layout
         assert table.show_vertical_scrollbar  # the one Textual gives it
         assert table.virtual_size.height > table.container_size.height
         assert not table.show_horizontal_scrollbar
+
+
+@pytest.mark.parametrize("rows", [16, 24, 60])
+async def test_a_case_opens_with_one_layout_its_summary_scroll_bar_shown_if_it_needs_one(
+    settings: Settings, vault_path: Path, layouts: list[tuple[Screen, str]], rows: int
+) -> None:
+    """Opening a case whose summary is taller than its tab laid the screen out twice:
+    Textual found the text's scroll bar only in the first layout. The room is now worked
+    out from the screen before it, so one layout shows the bar exactly when it is needed."""
+    from textual.containers import VerticalScroll
+
+    seed_vault(vault_path, _one_case)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, rows)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        layouts.clear()
+        await pilot.press("enter")
+        await settle(pilot)
+        case = app.screen
+        assert isinstance(case, CaseScreen)
+        assert [screen for screen, _ in layouts if screen is case] == [case]
+        scroller = case.query_one("#tab-summary VerticalScroll", VerticalScroll)
+        needs_bar = scroller.virtual_size.height > scroller.scrollable_content_region.height
+        assert scroller.show_vertical_scrollbar == needs_bar
+        assert needs_bar == (rows < 60)  # the case's summary: taller than 16 or 24 rows

@@ -264,7 +264,10 @@ class CaseScreen(StyledOnceScreen[None]):
         )
         self.query_one(StageBar).show_case(case, store.transition_check(case))
         self.filled = set()
-        self.fill_tab(self.current_tab()[0])
+        tab_id = self.current_tab()[0]
+        self.fill_tab(tab_id)
+        if tab_id in self.built:  # not when its widgets are still being mounted
+            self._scrollbar_before_layout(self.query_one(f"#tab-{tab_id}", TabPane))
         self.refresh_bindings()
 
     def fill_tab(self, tab_id: str) -> None:
@@ -631,11 +634,37 @@ class CaseScreen(StyledOnceScreen[None]):
         if len(pane.children) != 1 or not isinstance(scroller, VerticalScroll):
             return
         switcher = self.query_one(TabbedContent).query_one(ContentSwitcher)
-        width, height = switcher.size - pane.styles.gutter.totals - scroller.styles.gutter.totals
+        room = switcher.size if switcher.size.area else self._switcher_room()
+        width, height = room - pane.styles.gutter.totals - scroller.styles.gutter.totals
         if width <= 0 or height <= 0:
-            return  # not laid out yet: Textual finds out for itself
+            return  # no room worked out: Textual finds out for itself
         if scroller.get_content_height(Size(width, height), self.app.size, width) > height:
             show_vertical_bar(scroller)
+
+    def _switcher_room(self) -> Size:
+        """The tabs' room before the screen's first layout (the case just opened, its
+        summary taller than the room): the screen less the rows of the widgets around the
+        tabs, each at its fixed height or its content's. A wrong guess costs only the
+        second layout Textual would have made anyway."""
+        screen_width, screen_height = self.app.size
+        taken = 0
+        tabbed = self.query_one(TabbedContent)
+        around = [child for child in self.children if child is not tabbed]
+        around += [child for child in tabbed.children if not isinstance(child, ContentSwitcher)]
+        for widget in around:
+            if not widget.display:
+                continue
+            styles = widget.styles
+            if styles.height is not None and styles.height.is_cells:
+                taken += int(styles.height.value)
+                continue
+            inner = max(screen_width - styles.gutter.width, 1)
+            rows = widget.get_content_height(self.app.size, self.app.size, inner)
+            rows += styles.gutter.height
+            if styles.max_height is not None and styles.max_height.is_cells:
+                rows = min(rows, int(styles.max_height.value))
+            taken += rows
+        return Size(screen_width, max(screen_height - taken, 0))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("edit", "request_report", "override_deadline", "quarterly_update"):
