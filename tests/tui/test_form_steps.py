@@ -260,6 +260,60 @@ async def test_the_step_mark_follows_a_long_answer_typed_without_leaving_the_ste
         assert app.focused is event and form.section.id == "why_review"
 
 
+async def test_a_date_half_typed_in_its_box_is_not_an_error_on_the_step_line(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The eighth run's 2 recovery keys: the line's redraw after a long answer came while
+    the date in the next box was half typed, and marked the step "2!" with no message on
+    any question; typing in a one-line box never redrew it, so the "!" stayed. A box the
+    cursor is in is not called wrong (its own message says nothing either), and the line
+    follows a one-line box once typing pauses."""
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, *["ctrl+n"] * 6)  # to G. Why this should be reviewed
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.section.id == "why_review"
+        form.editors["criteria"].input.focus()
+        await burst(pilot, "space")
+        await type_into(pilot, form.editors["rationale"].input, "Known neglect.")
+        await burst(pilot, "ctrl+o")  # an event: the cursor on its date
+        date_box = form.editors["chronology[0].date"].input
+        await type_into(pilot, form.editors["chronology[0].event"].input, "Seen by the GP")
+        date_box.focus()
+        await burst(pilot, *"01/0")  # half a date, the cursor still in the box
+        assert "chronology[0].date" in form.raw and app.focused is date_box
+        form._show_step_line()  # as the long answer's redraw did, mid-date
+        assert step_mark(form, 7) != "!"
+        await burst(pilot, *"6/2026")
+        await pilot.pause(form.step_line_delay)  # typing stopped, the cursor still there
+        await wait_for(pilot, lambda: step_mark(form, 7) == "✓", timeout=5.0)
+        assert app.focused is date_box
+
+
+async def test_an_error_put_right_in_its_box_clears_the_steps_mark(
+    settings: Settings, vault_path: Path
+) -> None:
+    """The eighth run: a date corrected in Publication cleared its message at once, but the
+    step line kept "6!" until the box was left."""
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, *["ctrl+n"] * 6)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.section.id == "why_review"
+        form.editors["criteria"].input.focus()
+        await burst(pilot, "space")
+        await type_into(pilot, form.editors["rationale"].input, "Known neglect.")
+        await burst(pilot, "ctrl+o")
+        await type_into(pilot, form.editors["chronology[0].event"].input, "Seen by the GP")
+        date_box = form.editors["chronology[0].date"].input
+        await type_into(pilot, date_box, "31/02/2026")  # no such day
+        await burst(pilot, "shift+tab")  # left: the box says why, the line says "!"
+        await wait_for(pilot, lambda: step_mark(form, 7) == "!", timeout=5.0)
+        date_box.focus()
+        await burst(pilot, "ctrl+u", *"28/02/2026")  # put right without leaving the box
+        await pilot.pause(form.step_line_delay)
+        await wait_for(pilot, lambda: step_mark(form, 7) == "✓", timeout=5.0)
+        assert app.focused is date_box
+
+
 async def test_opening_the_step_list_brings_the_step_mark_up_to_date(
     settings: Settings, vault_path: Path
 ) -> None:

@@ -524,11 +524,15 @@ class FormScreen(StyledOnceScreen[bool]):
         """Each visible step and its state: "done", "needs answers", "has errors" or "empty"."""
         assert self.form is not None
         issues = self.form.validate(self.values, finishing=True, today=self.app.today())
+        editor = self._editor_of(self.focused) if self.focused is not None else None
+        typing = editor.path if editor is not None else None
         states = []
         for section in self.sections():
             ids = self._section_paths(section)
             mine = [i for i in issues if root_of(i.path) in ids and i.severity == "error"]
-            typed = any(root_of(p) in ids for p in self.raw)
+            # What cannot be read yet is an error once its box is left, not while the
+            # cursor is in it (a date half typed), as the box's own message says nothing
+            typed = any(root_of(p) in ids for p in self.raw if p != typing)
             answered = any(not is_empty(self.values.get(i)) for i in ids)
             required = [i for i in mine if i.message.endswith("is required.")]
             if typed or len(mine) > len(required):
@@ -659,14 +663,15 @@ class FormScreen(StyledOnceScreen[bool]):
             # Fixing a shown error clears it as soon as it is right; a date half typed is
             # not called wrong meanwhile.
             editor.check_as_typed()
-        if isinstance(widget, TextArea):
+        if isinstance(widget, (TextArea, Input)):
             self._step_line_soon()
 
     def _step_line_soon(self) -> None:
-        """Redraw the step line once typing in a long answer pauses. A long answer is
-        typed without leaving its box (the last one in a step often is), and the line
-        kept "7•" for a step that was done until the reviewer left it (the seventh run).
-        One timer at a time, moved on by each key rather than made again."""
+        """Redraw the step line once typing pauses. A long answer is typed without leaving
+        its box (the last one in a step often is), and the line kept "7•" for a step that
+        was done until the reviewer left it (the seventh run); a date put right in its box
+        kept the step's "!" (the eighth). One timer at a time, moved on by each key rather
+        than made again."""
         self._typed_at = monotonic()
         if self._step_line_timer is None:
             self._step_line_timer = self.set_timer(self.step_line_delay, self._step_line_due)
