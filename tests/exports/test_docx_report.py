@@ -493,3 +493,22 @@ def test_the_integrated_chronology_keeps_formula_like_text_as_text(workspace: Pa
     assert {c.value for c in tricky} >= {"=SUM(A1)", "-5 kg"}
     for cell in tricky:
         assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
+
+
+def test_a_redacted_final_report_names_the_decision_makers_by_their_posts(
+    workspace: Path,
+) -> None:
+    """The eighth hand run: the review's "Decision made by", two partners' leads by name,
+    reached the redacted final report after "accept all". They are in the key now."""
+    case = make_case()
+    case.records["review"].values["decision_makers"] = (
+        "Tamsin Quillow (LA), Will Young (Police), Designated doctor (ICB)"
+    )
+    path = write_case_report(reviewed(case), "final", redact=True, settings=SETTINGS, today=TODAY)
+    text = _assert_clean(path, redacted=True)
+    for name in ("Tamsin", "Quillow", "Will Young"):
+        assert name not in text
+    assert "Decision maker (LA), Decision maker (Police), Designated doctor (ICB)" in text
+    # and the unredacted report keeps them as typed
+    plain = document_text(write_case_report(case, "final", settings=SETTINGS, today=TODAY))
+    assert "Tamsin Quillow (LA), Will Young (Police)" in plain

@@ -1158,3 +1158,68 @@ def test_a_surname_that_is_also_a_role_word_is_still_put_to_the_reviewer(text: s
     surnames too, so an unknown one is still listed."""
     hits = [f.hit for f in _redactor().scan(text) if f.kind == "possible name"]
     assert text.split()[-2] in hits
+
+
+def _with_records(**records: dict) -> Case:
+    from cspr_tui.domain.case import Record
+
+    case = Case("CSPR-2026-030", "Child Q")
+    for key, values in records.items():
+        case.records[key.replace("__", ":")] = Record(key.split("__")[0], 1, values)
+    return case
+
+
+def test_the_people_other_forms_name_are_replaced_by_their_posts() -> None:
+    """Found in the eighth hand run: the review's "Decision made by" ("Senara Kitto (LA),
+    Loveday Carew (Police), Designated doctor (ICB)") reached the redacted final report,
+    each name only a "possible name" proposed to be kept. Every form field that holds a
+    person's name now puts them in the key, replaced by their post."""
+    case = _with_records(
+        review={
+            "decision_makers": "Tamsin Quillow (LA), Will Young (Police); Designated doctor (ICB)"
+        },
+        rapid_review={
+            "family_informed_by": "Social worker Ottilie Prendergast",
+            "agency_involvement": [{"agency": "Police", "author": "Marek Dobrzynski"}],
+            "signoffs": [{"partner": "ICB", "name": "Fenella Ashgrove", "role": "Chief nurse"}],
+        },
+        agency_report__Health_visiting={
+            "author_name": "Jory Penwarden",
+            "author_role": "Named nurse",
+            "signoff_name": "Idris Blackthorn",
+            "signoff_role": "",
+            "return_contact": "Wenna Trethowan",
+        },
+    )
+    redactor = Redactor.for_case(case)
+    cases = {
+        "Decided by Tamsin Quillow (LA) and Will Young (Police).": (
+            "Decided by Decision maker (LA) and Decision maker (Police)."
+        ),
+        "Ottilie Prendergast told the family.": (
+            "The practitioner who told the family told the family."
+        ),
+        "Marek Dobrzynski wrote it.": "Police report author wrote it.",
+        "Signed by Fenella Ashgrove.": "Signed by Chief nurse.",
+        "Jory Penwarden wrote; Idris Blackthorn signed.": (
+            "Named nurse wrote; Senior manager signed."
+        ),
+        "Return it to Wenna Trethowan.": "Return it to Business unit contact.",
+    }
+    for text, expected in cases.items():
+        assert redactor.redact(text) == expected, text
+    kept = "The designated doctor and a senior manager were told; Will said no."
+    assert redactor.redact(kept).startswith("The designated doctor and a senior manager")
+
+
+def test_an_answer_that_is_only_a_post_is_not_taken_for_a_name() -> None:
+    case = _with_records(
+        review={"decision_makers": "Director of Children's Services, Head of Safeguarding"},
+        agency_report__Police={
+            "author_name": "Detective Sergeant",
+            "return_contact": "Business Unit Manager",
+        },
+    )
+    redactor = Redactor.for_case(case)
+    text = "The Director of Children's Services and the Business Unit Manager agreed."
+    assert redactor.redact(text) == text

@@ -334,7 +334,57 @@ def subjects_for_case(case: Case) -> list[Subject]:
             role = str(agency.get("contact_role") or "").strip()
             role = role or f"{agency.get('agency') or 'Agency'} contact"
             named(agency["contact_name"], role, role, PersonKind.PRACTITIONER)
+    for form_id, values_of in _records_holding_names(case):
+        for group, name_key, role_key, fallback in _OTHER_NAMES.get(form_id, ()):
+            rows = values_of.get(group) if group else [values_of]
+            for row in rows if isinstance(rows, list) else []:
+                if not isinstance(row, dict) or not str(row.get(name_key) or "").strip():
+                    continue
+                role = _role_of(row, role_key, fallback)
+                # "Senara Kitto (LA), Loveday Carew (Police)": each of a list on its own
+                for name in _split_list(row[name_key]) if name_key in _LISTS else [row[name_key]]:
+                    named(name, role, role, PersonKind.PRACTITIONER)
     return [s for s in subjects if s.names or s.dates_of_birth or s.addresses]
+
+
+# Names the other forms hold, beyond the referral's: (repeat group or "" for the form's own
+# answers, the name's field, the field naming that person's post or "", the words for them
+# when it is empty). A redacted report names each by their post, as for an agency contact;
+# an answer that is only a post ("Designated doctor", "Head of Safeguarding") is left be.
+# The review's printed reviewer names and a recommendation's lead officer are printed by
+# design, so they are not here.
+_OTHER_NAMES: dict[str, tuple[tuple[str, str, str, str], ...]] = {
+    "review": (("", "decision_makers", "", "Decision maker"),),
+    "rapid_review": (
+        ("", "family_informed_by", "", "The practitioner who told the family"),
+        ("agency_involvement", "author", "agency", "Report author"),
+        ("signoffs", "name", "role", "Partner's signatory"),
+    ),
+    "agency_report": (
+        ("", "author_name", "author_role", "Report author"),
+        ("", "signoff_name", "signoff_role", "Senior manager"),
+        ("", "return_contact", "", "Business unit contact"),
+    ),
+}
+_LISTS = frozenset({"decision_makers", "family_informed_by"})  # may name several people
+
+
+def _records_holding_names(case: Case) -> list[tuple[str, dict[str, Any]]]:
+    from cspr_tui.domain.form_mapping import split_record_key
+
+    found = []
+    for key, record in case.records.items():
+        form_id, _agency = split_record_key(key)
+        if form_id in _OTHER_NAMES and isinstance(record.values, dict):
+            found.append((form_id, record.values))
+    return found
+
+
+def _role_of(row: dict[str, Any], role_key: str, fallback: str) -> str:
+    role = name_only(row.get(role_key)) if role_key else ""
+    if role_key == "agency" and role:
+        return f"{role} {fallback[:1].lower()}{fallback[1:]}"  # "Police report author"
+    return role or fallback
 
 
 def all_names(subjects: Iterable[Subject]) -> list[str]:
