@@ -203,3 +203,22 @@ def test_textual_screen_resize_and_footer_readiness_the_layouts_rely_on() -> Non
     assert "self.size = size" in inspect.getsource(Compositor.reflow)
     assert "if not self._bindings_ready" in inspect.getsource(Footer.compose)
     assert "self._bindings_ready = True" in inspect.getsource(Footer.bindings_changed)
+
+
+def test_textual_option_list_lines_the_tick_list_draws_from() -> None:
+    """cspr_tui/tui/widgets/ticks.py (`TickList.render_line`, `get_content_height`) draws an
+    option's box on its first line and indents the lines it wraps onto: it reads which
+    option a line belongs to from OptionList's private line map (`_lines`, pairs of option
+    index and line within it), measures options with its private `_get_visual`, and asks
+    SelectionList for the box's width (`_get_left_gutter_width`) and the ticked values
+    (`_selected`)."""
+    from textual.widgets import OptionList, SelectionList
+
+    lines = inspect.getsource(OptionList._lines.fget)  # type: ignore[attr-defined]
+    assert "self._line_cache.lines" in lines
+    assert "(index, line_no)" in inspect.getsource(OptionList._update_lines)
+    assert _parameters(OptionList._get_visual) == ["self", "option"]
+    assert _parameters(SelectionList._get_left_gutter_width) == ["self"]
+    assert "self._selected" in inspect.getsource(SelectionList.__init__)
+    # What ours replaces: Textual's takes line y for option y, wrong once options wrap.
+    assert "selection_index = scroll_y + y" in inspect.getsource(SelectionList.render_line)

@@ -34,6 +34,11 @@ if TYPE_CHECKING:
 
 LOCKED_MODE = "locked"
 CASES_MODE = "cases"
+# Keys in this many seconds after the idle lock shows the unlock screen are not kept: the
+# reviewer was typing an answer and had not seen the lock. A key sooner than `BURST_GAP`
+# after one not kept is the same burst, and is not kept either.
+IDLE_LOCK_GRACE = 1.0
+BURST_GAP = 0.5
 
 
 class CsprApp(App[None]):
@@ -95,6 +100,10 @@ class CsprApp(App[None]):
         )
         self.last_activity = time.monotonic()
         self.lock_message = ""
+        # Until when keys are not kept after an idle lock (time.monotonic), and whether any
+        # were: the unlock screen then says so, never what they were.
+        self.keys_dropped_until = 0.0
+        self.keys_dropped = False
         self.pending_restore: tuple[Path, str] | None = None
         self.sub_title = self.vault_path.name
         self.key_gate = KeyGate(self, self._dispatch_key)
@@ -167,6 +176,8 @@ class CsprApp(App[None]):
         clear_text_caches()  # the typed passphrase was measured for drawing: forget it
         self.session = session
         self.lock_message = ""
+        self.keys_dropped_until = 0.0
+        self.keys_dropped = False
         self.last_activity = time.monotonic()
         if CASES_MODE in self._modes:  # a stale stack from a failed lock: never reuse it
             await self.remove_mode(CASES_MODE)
@@ -327,6 +338,8 @@ class CsprApp(App[None]):
         ):
             self.last_activity = time.monotonic()
         if KeyGate.holds(event):
+            if self._typed_into_the_idle_lock(event):
+                return
             await self.key_gate.receive(event)  # each key once the one before took effect
             return
         await super().on_event(event)
@@ -354,11 +367,59 @@ class CsprApp(App[None]):
         if self.session is None or self.idle_lock_seconds <= 0:
             return
         if time.monotonic() - self.last_activity >= self.idle_lock_seconds:
-            minutes = self.idle_lock_seconds / 60
-            await self.action_lock(
-                f"Locked after {minutes:g} idle minute{'s' if minutes != 1 else ''}. "
-                "Enter the passphrase to continue."
+            # Keys from now on (the lock takes a moment) and those still waiting their turn
+            # were meant for the form, not the passphrase box.
+            self.keys_dropped_until = time.monotonic() + IDLE_LOCK_GRACE
+            self.keys_dropped = False
+            waiting = [e for e in self.key_gate.backlog if not self._keeps_through_lock(e)]
+            for event in waiting:
+                self.key_gate.backlog.remove(event)
+            await self.action_lock(self._idle_lock_message())
+            # The moment counts from the unlock screen shown, not from the lock begun.
+            self.keys_dropped_until = max(
+                self.keys_dropped_until, time.monotonic() + IDLE_LOCK_GRACE
             )
+            if waiting or self.keys_dropped:  # the lock set its own message meanwhile
+                self._keys_not_kept()
+
+    def _idle_lock_message(self) -> str:
+        minutes = self.idle_lock_seconds / 60
+        idle = f"{minutes:g} idle minute{'s' if minutes != 1 else ''}"
+        if self.keys_dropped:
+            return (
+                f"The vault locked itself after {idle}. The keys typed after it locked "
+                "were not kept. Enter the passphrase to continue."
+            )
+        return f"Locked after {idle}. Enter the passphrase to continue."
+
+    @staticmethod
+    def _keeps_through_lock(event: events.Event) -> bool:
+        """Quit is never lost: it is the way out whatever the screen."""
+        return isinstance(event, events.Key) and event.key == "ctrl+q"
+
+    def _typed_into_the_idle_lock(self, event: events.Event) -> bool:
+        """Whether a key from the terminal came in the moment after an idle lock (or in a
+        burst that began then), and so is not kept: typed for the form, it must not become
+        the start of the passphrase, which would then be refused with no clue why."""
+        now = time.monotonic()
+        if self.session is not None or now >= self.keys_dropped_until:
+            return False
+        if self._keeps_through_lock(event):
+            return False
+        self.keys_dropped_until = max(self.keys_dropped_until, now + BURST_GAP)
+        if not self.keys_dropped:
+            self._keys_not_kept()
+        return True
+
+    def _keys_not_kept(self) -> None:
+        """Say on the unlock screen that keys were not kept (never which, or how many)."""
+        from cspr_tui.tui.screens.unlock import UnlockScreen
+
+        self.keys_dropped = True
+        self.lock_message = self._idle_lock_message()
+        screen = self.screen
+        if isinstance(screen, UnlockScreen) and screen.is_mounted:
+            screen.show_message(self.lock_message)
 
     # -- actions the palette and the screens share ---------------------------------------------
 

@@ -7,7 +7,10 @@ form's offer, not an answer: left untouched it is not saved.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+from rich.console import Console
 
 from cspr_tui.settings import Settings
 from cspr_tui.tui.screens.form import FormScreen
@@ -285,3 +288,36 @@ async def test_letters_typed_on_an_add_button_go_on_in_the_long_answer_just_left
         await burst(pilot, *" by the GP")
         assert app.focused is event
         assert [row.get("event") for row in form.values["chronology"]] == ["Seen by the GP"]
+
+
+async def test_adding_entries_in_a_burst_never_draws_the_step_blank(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand (the seventh run, 80x24): read during a burst typing three agencies
+    (each added with ctrl+o), the screen showed the title, the step line and the key bar,
+    the form between them blank. Each ctrl+o builds the step again, and the old step was
+    removed (and the screen drawn without it) before the new one was built and mounted:
+    a third of a second blank on each entry added. Every frame drawn is looked at here."""
+    async with new_referral(settings, vault_path) as (app, pilot):
+        await burst(pilot, *["ctrl+n"] * 5)
+        form = app.screen
+        assert isinstance(form, FormScreen) and form.section.id == "agencies"
+        drawn: list[list[str]] = []
+        draw = form._compositor_refresh  # Textual's: the one place a screen is drawn
+
+        def draw_and_keep() -> None:
+            draw()
+            console = Console(width=80, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+            console.print(form._compositor.render_update(full=True))
+            drawn.append(console.export_text().splitlines())
+
+        form._compositor_refresh = draw_and_keep  # type: ignore[method-assign]
+        names = ["Sam Jones", "Ann Lee", "Bob Roe", "Kim Poe", "Lee Fox"]
+        keys = [key for name in names for key in ("ctrl+o", "tab", *name)]
+        await burst(pilot, *keys)
+        assert form.values["agencies"][-1]["contact_name"] == "Lee Fox"
+        assert drawn, "nothing was drawn"
+        blank = [i for i, lines in enumerate(drawn) if not "".join(lines[2:-1]).strip()]
+        assert blank == [], f"{len(blank)} of {len(drawn)} frames drawn with the step blank"
+        assert "Lee Fox" in "\n".join(drawn[-1])  # and the last frame drawn is up to date
+        assert "Lee Fox" in "\n".join(visible_lines(app, 80))

@@ -98,3 +98,53 @@ async def test_a_tick_list_of_up_to_ten_options_shows_them_all(
         assert isinstance(criteria, TickList) and criteria.option_count == 10
         assert criteria.scrollable_content_region.height >= criteria.option_count
         assert criteria.max_scroll_y == 0
+
+
+def options_as_shown(widget: TickList) -> list[str]:
+    """Each option's words as the list draws them: its box's line and the lines under it
+    (an option too long for the width goes on, indented, on the next)."""
+    shown: list[str] = []
+    for y in range(widget.scrollable_content_region.height):
+        line = widget.render_line(y).text.rstrip()
+        if line[:1] == "▐":
+            shown.append(line[4:].strip())
+        elif line.strip() and shown:
+            assert line.startswith(" " * 4), f"not indented under its option: {line!r}"
+            shown[-1] += " " + line.strip()
+    return shown
+
+
+async def test_a_long_option_wraps_whole_under_its_text(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand (the seventh run, 80x24): the referral's first criterion read "Serious
+    child safeguarding case (abuse or neglect known or suspec…", its own words cut."""
+    from tests.tui.test_form_steps import visible_lines
+
+    async with new_referral(settings, vault_path) as (app, pilot):
+        form = app.screen
+        await burst(pilot, *["ctrl+n"] * 6)  # G. Why this should be reviewed
+        criteria = form.editors["criteria"].input
+        assert isinstance(criteria, TickList) and criteria.option_count == 10
+        options = [str(criteria.get_option_at_index(i).prompt) for i in range(10)]
+        assert max(len(option) for option in options) > criteria.size.width  # a long one
+        criteria.focus()
+        await pilot.pause()
+        assert criteria.max_scroll_y == 0  # still all shown, none inside a scroll
+        assert options_as_shown(criteria) == options  # every word, none cut
+        assert "…" not in "".join(criteria.render_line(y).text for y in range(12))
+
+        def on_screen() -> bool:
+            shown = "\n".join(visible_lines(app, 80))
+            return "Serious child safeguarding case" in shown and "harmed)" in shown
+
+        await wait_for(pilot, on_screen, timeout=10.0)
+        assert not any("…" in line for line in visible_lines(app, 80) if "▐" in line)
+        # The keys still move and tick, the box on the first line of each option.
+        await burst(pilot, "down", "space")
+        assert form.values["criteria"] == [options[1]]
+        assert criteria.render_line(0).text.startswith("▐ ▌ Serious")
+        ticked = [criteria.render_line(y).text for y in range(12)]
+        assert [line for line in ticked if line.startswith("▐X▌")] == [
+            next(line for line in ticked if options[1][:20] in line)
+        ]

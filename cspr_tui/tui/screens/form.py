@@ -331,12 +331,26 @@ class FormScreen(StyledOnceScreen[bool]):
         """Show the current section: built from the template the first time it is visited,
         then kept (hidden) and shown again, so moving between steps mounts nothing and
         applies no CSS. `rebuild`: the section's entries changed (added, removed, moved,
-        another one opened), so its widgets are built again."""
+        another one opened), so its widgets are built again.
+
+        A step built again is swapped in one `App.batch_update`: the old step stays drawn
+        until the new one is mounted. Done as it came, the screen was drawn between the
+        old step's removal and the new one's mount, the form blank for as long as building
+        the step took (a third of a second per entry added in a burst of agencies);
+        tests/tui/test_form_entries.py looks at every frame."""
+        if self._carry_within(self.section):
+            rebuild = True  # a kept step shows the answer an earlier step now gives
+        if not rebuild or self.pane is None:
+            await self._show_step(focus_path, rebuild=False)
+            return
+        with self.app.batch_update():
+            await self._show_step(focus_path, rebuild=True)
+        self.check_idle()  # the screen's idle turn draws it: none may come of its own
+
+    async def _show_step(self, focus_path: str | None, *, rebuild: bool) -> None:
         section = self.section
         container = self.query_one("#form-fields", VerticalScroll)
         pane = self.panes.get(section.id)
-        if self._carry_within(section):
-            rebuild = True  # a kept step shows the answer an earlier step now gives
         if pane is not None and rebuild:
             del self.panes[section.id]
             await pane.remove()

@@ -137,8 +137,7 @@ class FieldEditor(Vertical):
         color: $text-muted;
     }
     FieldEditor > SelectionList {
-        height: auto;
-        max-height: 12;  /* ten options and the border: a list that scrolls hides some */
+        height: auto;  /* up to ten options, however they wrap (TickList's own height) */
     }
     FieldEditor > .note {
         color: $warning;
