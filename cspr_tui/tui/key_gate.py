@@ -169,6 +169,9 @@ class KeyGate:
         self.last_look = time.monotonic()
         if not self.busy:
             return
+        if not self.app.screen_stack:  # the app is closing: nothing left to type into
+            self.busy = False
+            return
         if self._quiet():
             self.quiet_checks += 1
             self.busy_checks = 0

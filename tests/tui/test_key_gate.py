@@ -142,3 +142,20 @@ def test_keys_are_not_held_for_the_case_import_only() -> None:
     assert not gate.working()
     app.workers.append(SimpleNamespace(is_running=True, group="export"))
     assert gate.working()
+
+
+async def test_a_look_due_as_the_app_closes_does_not_fail() -> None:
+    """A burst still being handed out when the app quits: the gate's next look came after
+    the last screen had gone, and raised ScreenStackError on the way out."""
+    from cspr_tui.tui.key_gate import KeyGate
+
+    class Plain(App[None]):
+        pass
+
+    app = Plain()
+    async with app.run_test():
+        gate = KeyGate(app, lambda event: None)
+    gate.busy = True
+    assert not app.screen_stack
+    await gate._check()  # no screen left: nothing to wait for
+    assert not gate.busy
