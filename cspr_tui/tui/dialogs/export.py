@@ -23,11 +23,17 @@ from textual.widgets import Button, Checkbox, ProgressBar, Select, Static
 
 from cspr_tui.domain.quarter import Quarter, current_quarter
 from cspr_tui.errors import CsprError
-from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.dialogs.confirm import DIALOG_CSS, DIALOG_TEXT_WIDTH
 from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.ticks import TickBox
-from cspr_tui.tui.words import held_finding, quarter_words, review_again, review_needed
+from cspr_tui.tui.words import (
+    held_finding,
+    path_lines,
+    quarter_words,
+    review_again,
+    review_needed,
+)
 
 KINDS = {
     "tracker": "Quarterly recommendations tracker (Excel)",
@@ -340,8 +346,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             if done.redacted
             else "Not redacted: it holds real names (tick Redacted for the version to publish)."
         )
-        shown = f"Written to {done.path}\n{version if done.kind == 'case' else ''}"
-        self.query_one("#where", Static).update(f"{shown.rstrip()}\n{NOT_ENCRYPTED}")
+        where = self.query_one("#where", Static)
+        width = where.content_size.width or DIALOG_TEXT_WIDTH
+        written = path_lines(done.path, width, "Written to ")
+        shown = f"{written}\n{version if done.kind == 'case' else ''}"
+        where.update(f"{shown.rstrip()}\n{NOT_ENCRYPTED}")
         self.query_one("#close").focus()
 
     @on(Button.Pressed, "#review")
