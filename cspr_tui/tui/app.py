@@ -345,15 +345,7 @@ class CsprApp(App[None]):
         await super().on_event(event)
 
     async def _dispatch_key(self, event: events.Event) -> None:
-        """Hand one key from the gate to Textual. A command key (ctrl+s, ctrl+n...) on a
-        drop-down opened by typing first takes the choice its letters found, then waits
-        its turn again, so the command sees the answer stored (`take_typed_choice`)."""
-        if isinstance(event, events.Key) and event.key.startswith("ctrl+"):
-            from cspr_tui.tui.widgets.choice_select import take_typed_choice
-
-            if take_typed_choice(self.focused):
-                self.key_gate.backlog.appendleft(event)
-                return
+        """Hand one key from the gate to Textual."""
         await super().on_event(event)
 
     @property

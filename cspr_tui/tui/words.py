@@ -7,10 +7,14 @@ the CLI prints them as they are. The screens say the same things as sentences: "
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from contextlib import suppress
+from pathlib import PurePath
 from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
 
 from cspr_tui.domain.form_mapping import depth_to_form
 from cspr_tui.domain.quarter import Quarter
@@ -224,3 +228,51 @@ def review_again() -> str:
         "Back from the redaction review. Press Export (ctrl+s) to write the file; any "
         "finding still open is listed again."
     )
+
+
+ELLIPSIS = "…"
+_NAME_BREAKS = re.compile(r"(?<=[_\-. ])")  # after a separator inside a file name
+
+
+def path_lines(path: PurePath | str, width: int, lead: str = "") -> str:
+    """`lead` then `path`, in lines of at most `width` cells, for a message that says where
+    a file is. Left to the terminal, the path broke inside a word at 80 columns
+    ("…_Redacted_v1.d" / "ocx"). Here, when the whole does not fit, the folder takes one
+    line after `lead`, cut at its start after "…" at a separator when it is too long, and
+    the file name is whole on the next; a name longer than a line is
+    broken only after its own separators ("_", "-", ".")."""
+    path = PurePath(path)
+    name = path.name
+    folder = str(path.parent).rstrip(os.sep) + os.sep
+    if cell_len(lead + folder + name) <= width:
+        return lead + folder + name
+    lines = [lead + _cut_start(folder, width - cell_len(lead)), *_name_lines(name, width)]
+    return "\n".join(lines)
+
+
+def _cut_start(folder: str, width: int) -> str:
+    """`folder` (ending in a separator), its start cut after "…" to fit `width`: at a
+    separator when one of its folders fits, else mid-name (one folder longer than a line)."""
+    if cell_len(folder) <= width:
+        return folder
+    kept = ""
+    for part in reversed(folder.split(os.sep)[:-1]):
+        candidate = part + os.sep + kept
+        if cell_len(ELLIPSIS + os.sep + candidate) > width:
+            break
+        kept = candidate
+    if kept:
+        return ELLIPSIS + os.sep + kept
+    return ELLIPSIS + folder[-max(1, width - 1) :]
+
+
+def _name_lines(name: str, width: int) -> list[str]:
+    """`name` whole when it fits, else broken only after its separators."""
+    if cell_len(name) <= width:
+        return [name]
+    lines = [""]
+    for piece in _NAME_BREAKS.split(name):
+        if lines[-1] and cell_len(lines[-1] + piece) > width:
+            lines.append("")
+        lines[-1] += piece
+    return lines

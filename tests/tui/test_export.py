@@ -46,7 +46,7 @@ async def test_tracker_export_from_the_dialog_writes_the_workbook(
         where = str(dialog.query_one("#where", Static).content)
         assert "not encrypted" in where, dialog.query_one(".dialog-error", Static).content
         written = dialog.written.path
-        assert str(written) in where
+        assert written.name in where.splitlines()  # whole, on a line of its own
         bar = dialog.query_one("#progress", ProgressBar)  # the service's progress, shown
         assert bar.total and bar.total >= 2 and bar.progress == bar.total
     assert written.parent == workspace / "exports"
@@ -207,3 +207,38 @@ async def test_the_report_list_starts_on_the_latest_report_the_case_has(
         report.value = "referral"
         dialog._case_changed()  # the case picked again keeps the reviewer's choice
         assert report.value == "referral"
+
+
+@pytest.mark.skipif("tracker" not in available_kinds(), reason="no tracker exporter yet")
+async def test_the_path_written_to_keeps_the_file_name_whole_at_80_columns(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by hand at 80x24: the message naming the file written broke its path inside a
+    word ("…-Children" / "-Partnership_RecTracker…"). The folder takes one line, the file
+    name the next, whole; a folder too long for its line is cut at its start."""
+    from textual.geometry import Region
+
+    home = tmp_path / "Safeguarding-Children-Partnership-Shared-Drive" / "Reviews-2026-27"
+    home = home / "Child-Safeguarding-Practice-Review-Workspace"
+    (home / "vault").mkdir(parents=True)
+    (home / "exports").mkdir()
+    monkeypatch.setenv("CSPR_HOME", str(home))
+    monkeypatch.chdir(home)
+    vault_path = home / "vault" / "cases.vault"
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        dialog = await open_export(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert dialog.written is not None, dialog.query_one(".dialog-error", Static).content
+        written = dialog.written.path
+        where = dialog.query_one("#where", Static)
+        width, height = where.size
+        lines = [strip.text.rstrip() for strip in where.render_lines(Region(0, 0, width, height))]
+    assert written.parent == home / "exports"
+    assert len(str(written)) > 80  # too long for one line
+    assert written.name in lines, lines  # the file name whole, on a line of its own
+    folder = next(line for line in lines if line.endswith("/exports/"))
+    assert folder.startswith(("Written to /", "Written to …/", "…/")), lines
+    assert all(len(line) <= width for line in lines)

@@ -249,12 +249,12 @@ async def test_the_override_offer_is_worded_as_a_sentence(
         assert "review: the copy" not in question
 
 
-async def test_letters_typed_on_a_closed_drop_down_open_it_at_their_choice(
+async def test_letters_typed_on_a_closed_drop_down_pick_their_choice(
     settings: Settings, vault_path: Path
 ) -> None:
     """ "Po" then Tab on the closed agency list was dropped: the question stayed blank and
-        the next text went on to the address. Letters now open the list at their choice, and Tab
-    takes it (Enter does too)."""
+    the next text went on to the address. Letters now pick their choice (the list stays
+    shut), and Tab or Enter moves on."""
     seed_vault(vault_path)
     app = build_app(settings, vault_path)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -294,11 +294,11 @@ def seed_one_recommendation(store) -> None:
     )
 
 
-async def test_letters_open_the_lists_of_the_update_and_export_dialogs(
+async def test_letters_pick_on_the_lists_of_the_update_and_export_dialogs(
     settings: Settings, vault_path: Path
 ) -> None:
     """The quarterly update's status and the export dialog's lists took Enter before a
-    letter ("in p" alone did nothing); they now open on the letters as the forms' lists do."""
+    letter ("in p" alone did nothing); letters now pick on them as on the forms' lists."""
     from tests.tui.conftest import saved_store
 
     seed_vault(vault_path, seed_one_recommendation)

@@ -113,3 +113,35 @@ async def test_dialogs_fit_the_screen_above_the_key_bar(
             assert not box.overlaps(footer), type(dialog).__name__
             await burst(pilot, "escape")
             await settle(pilot)
+
+
+def seed_one_recommendation(store) -> None:
+    ref = store.create_case(pseudonym="Child B").ref
+    store.add_recommendation(
+        ref, text="Train staff.", lead_agency="Police", target_date="2027-01-31"
+    )
+
+
+async def test_the_update_status_list_stays_inside_its_dialog(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found by hand at 80x24: the quarterly update's status list was drawn past the
+    dialog's bottom edge. Opened (Enter), it stays inside the dialog's box, above the key
+    bar, off its own answer."""
+    seed_vault(vault_path, seed_one_recommendation)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "r", "u", *"Started", "tab", "enter")
+        await settle(pilot)
+        await pilot.pause(0.1)
+        dialog = app.screen
+        select = dialog.query_one("#status", Select)
+        overlay = select.query_one("SelectOverlay")
+        assert select.expanded and overlay.display
+        shown = overlay.region
+        box = dialog.children[0].region
+        assert shown.height >= 3
+        assert inside(shown, box)
+        assert not shown.overlaps(dialog.query_one(Footer).region)
+        assert not shown.overlaps(select.query_one("SelectCurrent").region)

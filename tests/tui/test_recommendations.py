@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import Checkbox, DataTable, Select
 
 from cspr_tui.domain.case import Rag, RecommendationStatus
@@ -13,7 +14,7 @@ from cspr_tui.tui.dialogs.amend import AmendDialog
 from cspr_tui.tui.dialogs.quarterly_update import QuarterlyUpdateDialog
 from cspr_tui.tui.dialogs.recommendation import RecommendationDialog
 from cspr_tui.tui.screens.recommendations import RecommendationsScreen
-from tests.tui.conftest import build_app, choose, read_store, seed_vault, settle, unlock
+from tests.tui.conftest import build_app, burst, choose, read_store, seed_vault, settle, unlock
 
 
 def seed(store) -> None:
@@ -211,3 +212,40 @@ async def test_at_80_columns_the_table_needs_no_sideways_scrolling(
         assert table.region.width == 80
         assert not table.show_horizontal_scrollbar
         assert table.virtual_size.width <= table.scrollable_content_region.width
+
+
+def seed_one_recommendation(store) -> None:
+    ref = store.create_case(pseudonym="Child B").ref
+    store.add_recommendation(
+        ref, text="Train staff.", lead_agency="Police", target_date="2027-01-31"
+    )
+
+
+@pytest.mark.parametrize(
+    ("letters", "status", "next_box"),
+    [("In", "In progress", "#barrier"), ("Pa", "Paused", "#reason")],
+    ids=["in-progress", "paused"],
+)
+async def test_letters_on_the_update_status_pick_it_without_opening_the_list(
+    settings: Settings, vault_path: Path, letters: str, status: str, next_box: str
+) -> None:
+    """Found by hand at 80x24: "In" on the status opened its list ("esc Dismiss menu" in
+    the key bar), drawn past the dialog's bottom edge. Letters pick the status where it
+    stands, as in the forms, and Tab moves on to the next box."""
+    seed_vault(vault_path, seed_one_recommendation)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await burst(pilot, "r", "u", *"Started", "tab", *letters)
+        dialog = app.screen
+        assert isinstance(dialog, QuarterlyUpdateDialog)
+        select = dialog.query_one("#status", Select)
+        assert select.value == status
+        assert not select.expanded
+        assert not select.query_one("SelectOverlay").display
+        keys = [active.binding.description for active in app.active_bindings.values()]
+        assert "Dismiss menu" not in keys
+        await burst(pilot, "tab")
+        assert select.value == status
+        assert not select.expanded
+        assert app.focused is dialog.query_one(next_box)

@@ -1,4 +1,4 @@
-"""A command key on a drop-down opened by typing takes the choice the letters found.
+"""A command key straight after letters typed on a drop-down uses the choice they found.
 
 Found driving the journey by hand (session 7): in the quarterly update, "In" on the status
 list opened it at "In progress", and ctrl+s then recorded the update as "Not started": the

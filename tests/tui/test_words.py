@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cspr_tui.tui.words import missing_item, quarter_words, sentence, working_days
+from cspr_tui.tui.words import missing_item, path_lines, quarter_words, sentence, working_days
 
 
 @pytest.mark.parametrize(
@@ -85,3 +85,33 @@ def test_a_record_shown_on_the_case_screen_has_no_stop_before_a_semicolon() -> N
     shown = format_record(form, values).plain
     assert "came second." in shown
     assert ".;" not in shown
+
+
+@pytest.mark.parametrize(
+    ("path", "width", "shown"),
+    [
+        ("/home/r/exports/a.xlsx", 40, "Written to /home/r/exports/a.xlsx"),
+        (
+            "/home/r/exports/CSPR-2026-001_Referral_Redacted_v1.docx",
+            40,
+            "Written to /home/r/exports/\nCSPR-2026-001_Referral_Redacted_v1.docx",
+        ),
+        (
+            "/shared/Safeguarding-Partnership/Reviews/exports/CSPR-2026-001_v1.docx",
+            30,
+            "Written to …/Reviews/exports/\nCSPR-2026-001_v1.docx",
+        ),
+        (
+            "/s/exports/Safeguarding-Children-Partnership_RecTracker_2026-27_Q1.xlsx",
+            40,
+            "Written to /s/exports/\n"
+            "Safeguarding-Children-Partnership_\nRecTracker_2026-27_Q1.xlsx",
+        ),
+    ],
+    ids=["fits", "name-on-its-own-line", "folder-cut-at-its-start", "name-longer-than-a-line"],
+)
+def test_a_path_breaks_only_between_its_folder_and_its_name(
+    path: str, width: int, shown: str
+) -> None:
+    assert path_lines(path, width, "Written to ") == shown
+    assert all(len(line) <= width for line in shown.splitlines())

@@ -23,8 +23,8 @@ from textual.widgets import Button, Input, Select, Static
 from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
-from cspr_tui.tui.widgets.choice_select import ChoiceSelect
 from cspr_tui.tui.widgets.date_input import DateInput
+from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.typed_on import type_on_in
 
@@ -102,7 +102,7 @@ class AmendDialog(ModalScreen[bool]):
             if self.choices:
                 yield Static(self.choice_label, classes="field-label")
                 values = [value for _prompt, value in self.choices]
-                yield ChoiceSelect(
+                yield DropDown(
                     self.choices,
                     value=self.choice if self.choice in values else Select.NULL,
                     prompt="Choose…",

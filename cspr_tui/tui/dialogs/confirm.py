@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Static
 
 from cspr_tui.tui.widgets.footer import KeysFooter
 
+DIALOG_TEXT_WIDTH = 66  # a dialog's 70 columns less its border and padding
 DIALOG_CSS = """
 {name} {{
     align: center middle;

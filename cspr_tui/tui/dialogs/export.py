@@ -23,11 +23,17 @@ from textual.widgets import Button, Checkbox, ProgressBar, Select, Static
 
 from cspr_tui.domain.quarter import Quarter, current_quarter
 from cspr_tui.errors import CsprError
-from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
-from cspr_tui.tui.widgets.choice_select import ChoiceSelect
+from cspr_tui.tui.dialogs.confirm import DIALOG_CSS, DIALOG_TEXT_WIDTH
+from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.ticks import TickBox
-from cspr_tui.tui.words import held_finding, quarter_words, review_again, review_needed
+from cspr_tui.tui.words import (
+    held_finding,
+    path_lines,
+    quarter_words,
+    review_again,
+    review_needed,
+)
 
 KINDS = {
     "tracker": "Quarterly recommendations tracker (Excel)",
@@ -126,7 +132,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             if not self.kinds:
                 yield Static("No exporter is installed yet.")
             else:
-                yield ChoiceSelect(
+                yield DropDown(
                     [(KINDS[k], k) for k in self.kinds],
                     value=self.kind,
                     allow_blank=False,
@@ -135,7 +141,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
                 )
                 yield Static("Quarter (financial year: Q1 is April to June)", id="quarter-label")
                 now = current_quarter(self.app.today())
-                yield Select(
+                yield DropDown(
                     quarter_choices(now),
                     value=now.code,
                     allow_blank=False,
@@ -143,15 +149,15 @@ class ExportDialog(ModalScreen[ExportDone | None]):
                     id="quarter",
                 )
                 refs = [ref for _, ref in cases]
-                yield ChoiceSelect(
+                yield DropDown(
                     cases,
                     value=self.ref if self.ref in refs else Select.NULL,
                     prompt="Case",
                     compact=True,
                     id="case",
                 )
-                yield ChoiceSelect([], prompt="Agency", compact=True, id="agency")
-                yield ChoiceSelect(
+                yield DropDown([], prompt="Agency", compact=True, id="agency")
+                yield DropDown(
                     self._report_kinds(), prompt="Report", compact=True, id="report-kind"
                 )
                 yield TickBox(
@@ -340,8 +346,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             if done.redacted
             else "Not redacted: it holds real names (tick Redacted for the version to publish)."
         )
-        shown = f"Written to {done.path}\n{version if done.kind == 'case' else ''}"
-        self.query_one("#where", Static).update(f"{shown.rstrip()}\n{NOT_ENCRYPTED}")
+        where = self.query_one("#where", Static)
+        width = where.content_size.width or DIALOG_TEXT_WIDTH
+        written = path_lines(done.path, width, "Written to ")
+        shown = f"{written}\n{version if done.kind == 'case' else ''}"
+        where.update(f"{shown.rstrip()}\n{NOT_ENCRYPTED}")
         self.query_one("#close").focus()
 
     @on(Button.Pressed, "#review")

@@ -25,8 +25,9 @@ from textual.widgets import Button, Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
 from cspr_tui.errors import CsprError
-from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.dialogs.confirm import DIALOG_CSS, DIALOG_TEXT_WIDTH
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.words import path_lines
 
 IMPORT_GROUP = "case-import"  # the worker's group: the key gate does not wait for it
 
@@ -105,7 +106,8 @@ class ImportCasesDialog(ModalScreen[ImportDone | None]):
         error = self.query_one(".dialog-error", Static)
         path = Path(text).expanduser() if text else None
         if path is None or not path.is_file():
-            shown = f"{path} is not a file. " if path is not None else ""
+            width = error.content_size.width or DIALOG_TEXT_WIDTH
+            shown = f"{path_lines(path, width)} is not a file. " if path is not None else ""
             error.update(f"{shown}Give the path of a case JSON file (.json).")
             return None
         error.update("")

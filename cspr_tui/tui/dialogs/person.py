@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Select, Static
 from cspr_tui.domain.case import PersonKind
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.footer import KeysFooter
 
 # (Person field, label); list fields are typed separated by ';'.
@@ -67,7 +68,7 @@ class PersonDialog(ModalScreen[bool]):
                 yield Static(label)
                 yield Input(str(value or ""), id=f"person-{name}", compact=True)
             yield Static("Kind")
-            yield Select(
+            yield DropDown(
                 [(k.label, k.value) for k in PersonKind],
                 value=(person.kind.value if person else PersonKind.FAMILY.value),
                 allow_blank=False,

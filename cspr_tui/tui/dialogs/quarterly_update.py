@@ -15,7 +15,7 @@ from cspr_tui.domain.case import Recommendation, RecommendationStatus
 from cspr_tui.domain.workflow import REASON_REQUIRED_STATUSES
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
-from cspr_tui.tui.widgets.choice_select import ChoiceSelect
+from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.footer import KeysFooter
 from cspr_tui.tui.widgets.ticks import TickBox
 
@@ -48,7 +48,7 @@ class QuarterlyUpdateDialog(ModalScreen[bool]):
             yield Static("What has happened this quarter?")
             yield TextArea(id="narrative", soft_wrap=True, tab_behavior="focus")
             yield Static("Status after this update")
-            yield ChoiceSelect(  # a letter opens it at its status ("in p": In progress)
+            yield DropDown(  # letters pick a status where it stands ("in p": In progress)
                 [(s.value, s.value) for s in RecommendationStatus],
                 value=self.rec.status.value,
                 allow_blank=False,

@@ -16,6 +16,7 @@ from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, parse_date
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.date_input import DateInput
+from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.footer import KeysFooter
 
 
@@ -46,7 +47,7 @@ class RecommendationDialog(ModalScreen[bool]):
         refs = [ref for _, ref in cases]
         with VerticalScroll():
             yield Static("Add a recommendation", classes="dialog-title")
-            yield Select(
+            yield DropDown(  # letters pick a case: its number or its pseudonym
                 cases,
                 value=self.ref if self.ref in refs else Select.NULL,
                 prompt="Case",

@@ -18,8 +18,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from cspr_tui.errors import CsprError
-from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
+from cspr_tui.tui.dialogs.confirm import DIALOG_CSS, DIALOG_TEXT_WIDTH
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.words import path_lines
 
 
 class RedactDocumentDialog(ModalScreen[Path | None]):
@@ -100,7 +101,9 @@ class RedactDocumentDialog(ModalScreen[Path | None]):
         from cspr_tui.exports.export_file import NOT_ENCRYPTED
 
         self.written = path
-        self.query_one("#where", Static).update(f"Written to {path}\n{NOT_ENCRYPTED}")
+        where = self.query_one("#where", Static)
+        written = path_lines(path, where.content_size.width or DIALOG_TEXT_WIDTH, "Written to ")
+        where.update(f"{written}\n{NOT_ENCRYPTED}")
 
     @on(Button.Pressed, "#close")
     def action_cancel(self) -> None:

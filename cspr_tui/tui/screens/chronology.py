@@ -23,7 +23,9 @@ from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
 from cspr_tui.tui.widgets.choice_select import CompactSelect
 from cspr_tui.tui.widgets.columns import cut_to_fit, fitted_widths
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.words import path_lines
 
+NOTICE_GUTTER = 5  # a notice's text is this much narrower than the screen (75 of 80 columns)
 CHRONOLOGY_HEADINGS = ("Date", "Time", "Agency", "Source", "What happened", "RAG", "Also")
 # (minimum, share of the spare width): every heading whole at 80 columns.
 CHRONOLOGY_COLUMNS = ((10, 0), (5, 0), (10, 2), (6, 1), (14, 6), (5, 0), (4, 1))
@@ -159,4 +161,5 @@ class ChronologyScreen(Screen[None]):
         except CsprError as exc:
             self.app.call_from_thread(self.notify, exc.message, severity="error")
             return
-        self.app.call_from_thread(self.notify, f"Wrote {result.path}. {NOT_ENCRYPTED}")
+        wrote = path_lines(result.path, self.app.size.width - NOTICE_GUTTER, "Wrote ")
+        self.app.call_from_thread(self.notify, f"{wrote}\n{NOT_ENCRYPTED}")

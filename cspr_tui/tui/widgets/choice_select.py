@@ -7,22 +7,37 @@ machine can exceed between two keys of one word. This overlay searches the real 
 only and keeps the typed word a little longer.
 
 A letter typed on the closed list was dropped without a sign (only Enter or an arrow opened
-it), so "Po" then Tab for Police left the question blank: a letter now opens the list at the
-first choice holding it, and Enter takes it.
-
-A command key pressed on a list opened by typing ("In" then ctrl+s in the quarterly update)
-saved the old choice: the command ran with the list still open. `take_typed_choice` lets
-the app take the choice the letters found first, as Tab does.
+it), so "Po" then Tab for Police left the question blank. Opening the list on the letter
+(sessions 7-9) then left a list open that needed Enter or Tab to take, drawn past the edge
+of a small dialog ("In" on the quarterly update's status, session 14). Letters typed on the
+closed list now pick the first choice holding them where it stands and the list stays shut;
+Tab or Enter moves on, Escape puts back the answer they replaced. Enter, Space or an arrow
+on a list not typed on open it to look through.
 """
 
 from __future__ import annotations
 
-from textual import events, on
+import time
+from collections.abc import Sequence
+
+from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Select
 from textual.widgets._select import SelectCurrent, SelectOverlay
 
 SEARCH_KEEPS_FOR = 1.5  # seconds the typed word is kept after its last key
+
+
+def first_holding(prompts: Sequence[str], word: str) -> int | None:
+    """The index of the prompt holding `word` earliest in its words (the first such prompt),
+    case aside; None when none holds it."""
+    word = word.casefold()
+    hits = [
+        (found, index)
+        for index, prompt in enumerate(prompts)
+        if (found := prompt.casefold().find(word)) >= 0
+    ]
+    return min(hits)[1] if hits else None
 
 
 class ChoiceOverlay(SelectOverlay):
@@ -32,36 +47,14 @@ class ChoiceOverlay(SelectOverlay):
         super().__init__(type_to_search=type_to_search)
         self.blank_first = blank_first
         self._search_reset_delay = SEARCH_KEEPS_FOR
-        self._seeded = False  # the list opened on a typed letter: its focus keeps the word
 
     def _find_search_match(self, query: str) -> int | None:
-        """The choice holding `query` earliest in its words (the first such choice)."""
-        query = query.casefold()
         first = 1 if self.blank_first else 0
-        hits = [
-            (found, index)
-            for index in range(first, self.option_count)
-            if (found := str(self.get_option_at_index(index).prompt).casefold().find(query)) >= 0
+        prompts = [
+            str(self.get_option_at_index(index).prompt) for index in range(first, self.option_count)
         ]
-        return min(hits)[1] if hits else None
-
-    def watch_has_focus(self, value: bool) -> None:
-        """Taking the focus clears the typed word, except the letter that opened the list
-        (the focus arrives after it, as a message)."""
-        word, seeded = self._search_query, self._seeded
-        self._seeded = False
-        super().watch_has_focus(value)
-        if value and seeded:
-            self._search_query = word
-
-    def search_for(self, character: str) -> None:
-        """Add `character` to the typed word and highlight the first choice holding it."""
-        self._seeded = not self.has_focus
-        self._search_query += character
-        self._search_reset_timer.reset()
-        index = self._find_search_match(self._search_query)
-        if index is not None:
-            self.select(index)
+        found = first_holding(prompts, query)
+        return None if found is None else found + first
 
 
 def compact_like(overlay: SelectOverlay, select: Select) -> SelectOverlay:
@@ -85,9 +78,11 @@ class CompactSelect(Select[str]):
 
 
 class ChoiceSelect(Select[str]):
-    """`Select` with `ChoiceOverlay` as its list."""
+    """`Select` with `ChoiceOverlay` as its list; letters typed on it closed pick a choice."""
 
-    _typed_open = False  # the open list was opened by a letter: Tab takes its choice
+    _typed = ""  # the word typed on the closed list, kept for SEARCH_KEEPS_FOR
+    _typed_at = 0.0
+    _before_letters: object = None  # the answer the letters replaced, until Escape or leaving
 
     def compose(self) -> ComposeResult:
         yield SelectCurrent(self.prompt)
@@ -96,57 +91,58 @@ class ChoiceSelect(Select[str]):
             self,
         )
 
-    @staticmethod
-    def _opens_on(event: events.Key) -> bool:
-        """A letter or digit (Space already opens the list, as Enter does)."""
-        return bool(event.is_printable and event.character and not event.character.isspace())
-
     async def _on_key(self, event: events.Key) -> None:
-        """A letter typed on the closed list opens it and starts the search with it."""
+        """A letter typed on the closed list adds to the typed word and picks the first
+        choice holding it ("in p": In progress), the list left shut. After letters, Enter
+        takes their choice and moves on, as Tab does, and Escape puts back the answer
+        they replaced."""
         # `app.focused`, not `has_focus`: that follows a Focus message, which a key typed
         # straight after Tab can overtake.
         if self.app.focused is not self or self.expanded or not self._type_to_search:
             return  # a key bubbling up from the open list, or no search at all
-        if not self._opens_on(event):
-            return
+        now = time.monotonic()
+        if now - self._typed_at > SEARCH_KEEPS_FOR:
+            self._typed = ""
+        character = event.character or ""
+        letters = self._before_letters is not None  # letters picked since the focus came
+        if event.key in ("enter", "escape") and letters:
+            if event.key == "escape":
+                self.value = self._before_letters
+            self._before_letters, self._typed = None, ""
+            if event.key == "enter":
+                self.screen.focus_next()
+        elif event.key == "space" and self._typed:
+            self._typed += " "  # a word of two ("in p"): the next letter picks on from it
+        elif event.is_printable and character and not character.isspace():
+            self._pick_holding(character)
+        else:
+            return  # Space, Enter and the arrows open the list, as in Textual's `Select`
         event.stop()
         event.prevent_default()
-        self.action_show_overlay()
-        self._typed_open = True
-        overlay = self.query_one(ChoiceOverlay)
-        # At once (`focus()` waits its turn, and taking the focus clears the typed word),
-        # so the next letter, already on its way, reaches the open list and adds to it.
-        self.screen.set_focus(overlay, scroll_visible=False)
-        overlay.search_for(event.character or "")
+        self._typed_at = now
 
-    @on(SelectOverlay.Dismiss)
-    def _take_typed_choice(self, event: SelectOverlay.Dismiss) -> None:
-        """Tab out of a list opened by typing takes the choice the letters found, as a
-        reviewer who types "Po" then Tab expects (Escape still leaves it unchanged)."""
-        typed, self._typed_open = self._typed_open, False
-        if not (typed and event.lost_focus):
+    def _pick_holding(self, character: str) -> None:
+        """Pick the first choice holding the typed word and `character` after it, or else
+        `character` alone (a new word); nothing holds either: the answer stays."""
+        index = self._choice_holding(self._typed + character)
+        if index is None and self._typed:
+            index = self._choice_holding(character)
+            if index is not None:
+                self._typed = ""
+        if index is None:
             return
-        overlay = self.query_one(ChoiceOverlay)
+        self._typed += character
+        if self._before_letters is None:
+            self._before_letters = self.value
+        self.value = self._choices()[index][1]
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._before_letters = None  # left (or opened to look through): the letters stand
+
+    def _choices(self) -> list[tuple[object, str]]:
+        """The real choices, without the blank prompt."""
         first = 1 if self._allow_blank else 0
-        index = overlay.highlighted
-        if index is not None and index >= first and index < len(self._options):
-            self.value = self._options[index][1]
+        return [(prompt, str(value)) for prompt, value in self._options[first:]]
 
-
-def take_typed_choice(focused: object) -> bool:
-    """If `focused` is the open list of a `ChoiceSelect` opened by typing, take the choice
-    its letters found and close it (as Tab would); True when a choice was taken."""
-    if not isinstance(focused, ChoiceOverlay):
-        return False
-    select = focused.parent
-    if not isinstance(select, ChoiceSelect) or not (select._typed_open and select.expanded):
-        return False
-    select._typed_open = False
-    first = 1 if select._allow_blank else 0
-    index = focused.highlighted
-    taken = index is not None and first <= index < len(select._options)
-    if taken:
-        select.value = select._options[index][1]
-    select.expanded = False
-    select.screen.set_focus(select, scroll_visible=False)
-    return taken
+    def _choice_holding(self, word: str) -> int | None:
+        return first_holding([str(prompt) for prompt, _ in self._choices()], word)
