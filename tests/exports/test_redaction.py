@@ -1212,6 +1212,30 @@ def test_the_people_other_forms_name_are_replaced_by_their_posts() -> None:
     assert redactor.redact(kept).startswith("The designated doctor and a senior manager")
 
 
+def test_a_name_listed_with_its_post_and_service_keys_only_the_name() -> None:
+    """Found in the ninth hand run: "Family told by: Gwenna Rowse, social worker, children's
+    social care" put "children's social care" in the key as a name, so every "Social" of
+    the report was withheld ("The practitioner who told the family worker for 18 years").
+    A list's post and service are not names, however they are capitalised; a person with
+    everyday words for a name still is."""
+    for told in (
+        "Gwenna Rowse, social worker, children's social care",
+        "Gwenna Rowse, Social Worker, Children's Social Care",
+        "Gwenna Rowse; Children\u2019s Social Care",
+    ):
+        case = _with_records(rapid_review={"family_informed_by": told})
+        redactor = Redactor.for_case(case)
+        kept = "Social worker for 18 years; notify children's social care and Social Care."
+        assert redactor.redact(kept) == kept, told
+        assert redactor.redact("Gwenna Rowse told them.") == (
+            "The practitioner who told the family told them."
+        ), told
+    case = _with_records(rapid_review={"family_informed_by": "Holly Ward, health visitor"})
+    assert Redactor.for_case(case).redact("Holly Ward visited.") == (
+        "The practitioner who told the family visited."
+    )
+
+
 def test_an_answer_that_is_only_a_post_is_not_taken_for_a_name() -> None:
     case = _with_records(
         review={"decision_makers": "Director of Children's Services, Head of Safeguarding"},

@@ -217,6 +217,12 @@ def name_parts(name: str) -> list[str]:
     return parts
 
 
+def _is_role_word(part: str) -> bool:
+    """A name part (folded: `name_parts`) that is a role's or a service's word
+    ("children's" as "children")."""
+    return part in _ROLE_WORDS or part.removesuffix("'s") in _ROLE_WORDS
+
+
 def _split_list(text: Any) -> list[str]:
     return [t.strip() for t in re.split(r"[,;/\n]", str(text or "")) if t.strip()]
 
@@ -284,15 +290,17 @@ def subjects_for_case(case: Case) -> list[Subject]:
             return None
         found = by_name.get(fold_plain(name))
         practitioner = kind == PersonKind.PRACTITIONER
-        if (
-            found is None
-            and practitioner
-            and all(is_ordinary(p) for p in name_parts(name))
-            and not _capitalised_name(name)
-        ):
-            # A form field holding a role or a team ("Duty manager", "Early help"), not a
-            # name; a person with an everyday-word name belongs in the key.
-            return None
+        if found is None and practitioner:
+            # A form field holding a role or a team ("Duty manager", "Early help",
+            # "children's social care"), not a name: each of its words a role's or an
+            # everyday one ("Social Worker", every word a role's, even capitalised). A
+            # person with an everyday-word name ("Holly Ward") belongs in the key.
+            roles = [_is_role_word(p) for p in name_parts(name)]
+            if all(roles) or (
+                all(r or is_ordinary(p) for r, p in zip(roles, name_parts(name), strict=True))
+                and not _capitalised_name(name)
+            ):
+                return None
         if found is None:
             found = Subject(replacement, role, kind, names=[name])
             subjects.append(found)
