@@ -11,6 +11,7 @@ The layout is documented in docs/vault-format.md; keep the two in step.
 from __future__ import annotations
 
 import os
+import re
 import struct
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -307,11 +308,79 @@ class Segment:
     Immutable once the journal is replayed, so it stands for the table as it was at unlock
     (a savepoint may keep it); compaction copies a segment with no changes as it is."""
 
-    __slots__ = ("pending", "raw")
+    __slots__ = ("_spans", "pending", "raw")
 
     def __init__(self, raw: memoryview | bytes) -> None:
         self.raw = raw
         self.pending: list[tuple[str, Any]] = []
+        self._spans: dict[str, tuple[int, int]] | bool | None = False  # False: not looked
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """One document as `parse()` would give it (None: not in the table), without
+        parsing the others: opening one case of thousands reads that case. Raises
+        `Unsliced` when that cannot be told from its slice (the caller parses the table,
+        which reports damage); the document is the caller's, never shared with the table.
+        """
+        spans = self._document_spans()
+        doc: Any = None
+        if doc_id in spans:
+            start, end = spans[doc_id]
+            try:
+                doc = orjson.loads(self.raw[start:end])
+            except ValueError:
+                raise Unsliced(doc_id) from None
+            if not isinstance(doc, dict):
+                raise Unsliced(doc_id)
+        elif not any(op == "s" and doc_id in payload for op, payload in self.pending):
+            raise Unsliced(doc_id)  # absent, or a document the slices missed: parse
+        for op, payload in self.pending:
+            if op == "d":
+                if doc_id in payload:
+                    doc = None
+            elif op == "s":
+                if doc_id in payload:
+                    doc = orjson.loads(orjson.dumps(payload[doc_id]))  # a copy of its own
+            else:
+                patch = payload.get(doc_id)
+                if patch is None:
+                    continue
+                if not isinstance(doc, dict):
+                    raise Unsliced(doc_id)  # a change that does not fit: `parse` says so
+                doc.update(orjson.loads(orjson.dumps(patch.get("set", {}))))  # copies too
+                for field_name in patch.get("del", ()):
+                    doc.pop(field_name, None)
+        if doc is not None and not isinstance(doc, dict):
+            raise Unsliced(doc_id)
+        return doc
+
+    def _document_spans(self) -> dict[str, tuple[int, int]]:
+        """Where each document lies in `raw`, found once. A table as `dumps` writes it is
+        `{"1":{...},"2":{...}}`; a document's object ends where `},"<id>":{` begins the
+        next, a pattern no string holds (its quote would be escaped). One inside a document
+        (an object under a key of digits) would cut that document short, so its slice does
+        not parse and `document` says `Unsliced`; a repeated id makes every slice unsure."""
+        spans = self._spans
+        if isinstance(spans, dict):
+            return spans
+        if spans is None:
+            raise Unsliced("")
+        raw = self.raw
+        found: dict[str, tuple[int, int]] = {}
+        first = _FIRST_DOCUMENT.match(raw)
+        if first is not None:
+            key, start = first.group(1).decode(), first.end() - 1
+            for nxt in _NEXT_DOCUMENT.finditer(raw, start):
+                found[key] = (start, nxt.start() + 1)
+                key, start = nxt.group(1).decode(), nxt.end() - 1
+                if key in found:
+                    self._spans = None
+                    raise Unsliced(key)
+            found[key] = (start, len(raw) - 1)
+        elif bytes(raw[:2]) != b"{}":
+            self._spans = None
+            raise Unsliced("")
+        self._spans = found
+        return found
 
     def parse(self) -> dict[str, Any]:
         """The table: the segment parsed, then its changes applied in order. ValueError
@@ -335,6 +404,14 @@ class Segment:
     def json(self) -> bytes | memoryview:
         """The table's JSON as a snapshot segment (parsed only if changes are pending)."""
         return self.raw if not self.pending else orjson.dumps(self.parse())
+
+
+class Unsliced(Exception):
+    """`Segment.document` cannot tell the document from its slice: parse the table."""
+
+
+_FIRST_DOCUMENT = re.compile(rb'\{"(\d+)":\{')
+_NEXT_DOCUMENT = re.compile(rb'\},"(\d+)":\{')
 
 
 def _apply_op(table: dict[str, Any], op: str, payload: Any) -> None:

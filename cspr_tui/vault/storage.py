@@ -28,7 +28,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from cspr_tui.errors import CsprError, VaultDamaged
-from cspr_tui.vault.journal import Segment, dumps, snapshot_stream, table_parts
+from cspr_tui.vault.journal import Segment, Unsliced, dumps, snapshot_stream, table_parts
 
 Tables = dict[str, dict[str, Any] | Segment]
 _MISSING = object()
@@ -397,6 +397,27 @@ class EncryptedStorage(Storage):
             if isinstance(table.raw, memoryview):
                 self._parsed_from_snapshot(table.raw.nbytes)
             return parsed
+
+    def document(self, name: str, doc_id: int) -> Mapping[str, Any] | None:
+        """One document the table holds (None: the table does not hold it). A table still
+        a segment of the snapshot stays one: only this document is parsed (`Segment.document`),
+        and it is the caller's own copy, to be read, not changed; a table already parsed (or
+        one whose document cannot be told from its slice, which is then parsed) gives its
+        own. Ask for ids the table holds (the ids its stored views name): in a table whose
+        documents hold objects under keys of digits, an id it does not hold may be
+        answered with such an object."""
+        key = str(doc_id)
+        data = self.read()
+        if isinstance(data.get(name), Segment):
+            with self._mutex:
+                segment = data.get(name)
+                if isinstance(segment, Segment):
+                    try:
+                        return segment.document(key)
+                    except Unsliced:
+                        pass  # parsed whole below, which reports a damaged table
+        table = self.table(name)
+        return None if table is None else table.get(key)
 
     def _parsed_from_snapshot(self, nbytes: int) -> None:
         """A segment viewing the snapshot was parsed: release the snapshot if it is now

@@ -17,10 +17,11 @@ import hmac
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from tinydb import TinyDB
 
@@ -331,6 +332,14 @@ class Vault:
                 self._storage.derivers.pop(table, None)
             else:
                 self._storage.derivers[table] = derive
+
+    def document(self, table: str, doc_id: int) -> Mapping[str, Any] | None:
+        """One document the table holds, read without parsing the rest of its table when
+        that is still unparsed: opening one case of thousands reads that case (a copy of
+        its own then, to be read, not changed). `EncryptedStorage.document` says why the id
+        must be one the table holds."""
+        self._require_open()
+        return self._storage.document(table, doc_id)
 
     def parsed_tables(self) -> list[str]:
         """The tables parsed so far: a segmented snapshot's tables are parsed on first use,

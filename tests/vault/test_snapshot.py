@@ -297,3 +297,80 @@ def test_with_many_small_tables_the_snapshot_is_let_go_when_half_is_parsed(
             for name in names[5:]
         )
         assert [len(vault.db.table(name)) for name in names] == [1] * 10
+
+
+def test_one_document_is_read_without_parsing_its_table(vault_path: Path) -> None:
+    """Opening one case of thousands reads that case, not the whole cases table."""
+    _filled(vault_path)
+    with open_vault(vault_path, PASSPHRASE) as vault:
+        assert vault.document("cases", 3) == {"ref": "CSPR-2026-003", "notes": "Fictional note 3."}
+        assert vault.document("cases", 40) == {
+            "ref": "CSPR-2026-040",
+            "notes": "Fictional note 40.",
+        }
+        assert vault.document("meta", 1) == {"key": "schema", "value": 1}
+        assert vault.parsed_tables() == []
+        assert vault.document("nothing", 1) is None
+        # A copy of its own: changing it changes nothing the vault holds.
+        vault.document("cases", 3)["notes"] = "Not saved."  # type: ignore[index]
+        assert vault.db.table("cases").get(doc_id=3)["notes"] == "Fictional note 3."
+
+
+def _awkward(i: int, digits: str) -> dict[str, object]:
+    """A document whose JSON holds what could be taken for the start of another: an object
+    under a key of digits after another object (`},"907":{`), the pattern inside strings,
+    escaped quotes, braces."""
+    return {
+        "ref": f"CSPR-2026-{i:03d}",
+        "records": {"a": {"x": i}, digits: {"values": {"b": [], "c": {"x": i}}}},
+        "notes": 'He said "}," then left {},"9":{ not a document',
+        "list": [{"1": {}}, {"2": [i]}],
+    }
+
+
+@pytest.mark.parametrize("digits", ["9{:02d}", "2"])  # keys no document has, one one has
+def test_a_document_read_alone_is_the_one_its_table_gives(vault_path: Path, digits: str) -> None:
+    """Every document read on its own (its slice of the snapshot, then the changes the
+    journal holds for it) equals the one the parsed table gives, whatever its JSON holds;
+    one its slice cannot tell (cut short by an object under a key of digits) is read by
+    parsing the table."""
+    with create_vault(vault_path, PASSPHRASE, backups=0) as vault:
+        cases = vault.db.table("cases")
+        cases.insert_multiple(
+            _awkward(i, digits.format(i)) if i % 3 == 0 else {"ref": f"R{i}"} for i in range(1, 61)
+        )
+        vault.compact()
+    with open_vault(vault_path, PASSPHRASE) as vault:
+        cases = vault.db.table("cases")
+        cases.update({"notes": "Edited once."}, doc_ids=[1, 3])  # patches
+        cases.update({"notes": "Edited twice.", "extra": {"5": {}}}, doc_ids=[1])
+        cases.insert({"ref": "CSPR-2026-061", "notes": "New."})  # a set
+        cases.update({"notes": "New, then edited."}, doc_ids=[61])
+        cases.remove(doc_ids=[5, 9])  # removals
+        cases.update(lambda d: d.pop("ref"), doc_ids=[7])  # a field deleted
+    with open_vault(vault_path, PASSPHRASE, readonly=True) as vault:
+        first = vault.document("cases", 1)
+        # Each unknown key once: the slices still serve; a document's id twice: they cannot.
+        assert vault.parsed_tables() == ([] if digits != "2" else ["cases"])
+        alone = {doc_id: vault.document("cases", doc_id) for doc_id in range(1, 63)}
+        assert vault.parsed_tables() == ["cases"]  # an awkward document: the table parsed
+    with open_vault(vault_path, PASSPHRASE, readonly=True) as vault:
+        whole = {doc.doc_id: dict(doc) for doc in vault.db.table("cases").all()}
+    assert first == whole[1] == {"ref": "R1", "notes": "Edited twice.", "extra": {"5": {}}}
+    assert {doc_id: doc for doc_id, doc in alone.items() if doc is not None} == whole
+    assert alone[5] is None and alone[9] is None and alone[62] is None
+    assert alone[3]["notes"] == "Edited once."  # type: ignore[index]
+    assert alone[61] == {"ref": "CSPR-2026-061", "notes": "New, then edited."}
+    assert "ref" not in alone[7]  # type: ignore[operator]
+
+
+def test_a_document_whose_table_is_damaged_is_damage_when_read(vault_path: Path) -> None:
+    create_vault(vault_path, PASSPHRASE, backups=0).close()
+    plaintext = _index([["meta", 0, 2], ["cases", 2, 20]]) + b"{}" + b'{"1":{"a":1},"2":[}}'
+    blob = _reseal_snapshot(vault_path.read_bytes(), PASSPHRASE, plaintext)
+    vault_path.write_bytes(blob)
+    with open_vault(vault_path, PASSPHRASE) as vault:
+        with pytest.raises(CsprError) as caught:
+            vault.document("cases", 2)
+        assert caught.value.exit_code == 4 and "cases table" in caught.value.message
+    assert vault_path.read_bytes() == blob
