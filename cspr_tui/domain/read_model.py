@@ -261,6 +261,8 @@ class ReadModel:
         self.settings = settings
         self._clock = clock
         self._cache: dict[str, CaseEntry] | None = None
+        # The cases read one by one (`_single`) while the documents are not all read.
+        self._singles: dict[str, CaseEntry] = {}
         self._sorted: list[str] | None = None  # the references in order, until one is added
         self._calendar: WorkingCalendar | None = None
         self._search = SearchIndex()  # word -> cases, built over the first text searches
@@ -295,6 +297,7 @@ class ReadModel:
                 self._search.clear()
             self._cache = cache
             self._sorted = None
+            self._singles = {}
         return self._cache
 
     @property
@@ -303,10 +306,34 @@ class ReadModel:
         return self._cache is not None
 
     def entry(self, ref: str) -> CaseEntry:
-        """The case's entry; CaseNotFound (exit 2) when the reference is unknown."""
+        """The case's entry; CaseNotFound (exit 2) when the reference is unknown. Before
+        every document is read, only this case's is (`_single`)."""
+        if self._cache is None:
+            single = self._single(ref)
+            if single is not None:
+                return single
         entry = self.cases().get(ref)
         if entry is None:
             raise CaseNotFound(f"there is no case {ref} in this vault; 'cspr cases' lists them.")
+        return entry
+
+    def _single(self, ref: str) -> CaseEntry | None:
+        """One case's entry from its document alone (`Vault.document`: the cases table is
+        not parsed), found by the id its stored summary names: opening one case of
+        thousands after unlock reads that case. None (read them all) without stored views,
+        for a reference they do not name, or when the document is not that case's."""
+        found = self._singles.get(ref)
+        if found is not None or not self._stored():
+            return found
+        self._summary_map()
+        doc_id = self._doc_ids.get(ref)
+        read_one = getattr(self._db().storage, "document", None)
+        if doc_id is None or read_one is None:
+            return None
+        doc = read_one(CASES_TABLE, doc_id)
+        if not isinstance(doc, Mapping) or doc.get("ref") != ref:
+            return None
+        entry = self._singles[ref] = CaseEntry(doc_id, doc)
         return entry
 
     def put(self, ref: str, doc_id: int, doc: Mapping[str, Any]) -> None:
@@ -344,6 +371,7 @@ class ReadModel:
         """Forget the cache (after the vault was changed by something other than the store)."""
         self._open = {}
         self._cache = None
+        self._singles = {}
         self._sorted = None
         self._has_views = None
         self._views = None

@@ -103,6 +103,7 @@ class CsprApp(App[None]):
         # Until when keys are not kept after an idle lock (time.monotonic), and whether any
         # were: the unlock screen then says so, never what they were.
         self.keys_dropped_until = 0.0
+        self._switching_drawn = False  # `delay_update` left out (see there)
         self.keys_dropped = False
         self.pending_restore: tuple[Path, str] | None = None
         self.sub_title = self.vault_path.name
@@ -182,10 +183,23 @@ class CsprApp(App[None]):
         if CASES_MODE in self._modes:  # a stale stack from a failed lock: never reuse it
             await self.remove_mode(CASES_MODE)
         self.add_mode(CASES_MODE, lambda: self.styled_already(DashboardScreen()))
-        await self.switch_mode(CASES_MODE)
+        self._switching_drawn = True
+        try:
+            await self.switch_mode(CASES_MODE)
+        finally:
+            self._switching_drawn = False
         await self._return_to_where_it_was()
         if not (self.settings.reviewer_name or "").strip():
             self._ask_reviewer_name()
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        """Textual's, except for the unlock's switch to the dashboard: `switch_mode` holds
+        every update for 50 ms to hide a screen drawn in steps, then redraws the whole
+        screen again. The dashboard is drawn once, with its rows, so the hold only
+        delayed it and the redraw repeated it (tests/tui/test_layouts.py)."""
+        if self._switching_drawn:
+            return
+        super().delay_update(delay)
 
     def _get_screen(self, screen: Screen | str) -> tuple[Screen, AwaitMount]:
         """Textual's (private: tests/tui/test_layouts.py checks it is still there), with its
@@ -471,9 +485,10 @@ class CsprApp(App[None]):
                 store.cases()
 
     def action_open_case(self, ref: str) -> None:
+        """The case's screen; only its own document is read (`ReadModel.entry`), not every
+        case's."""
         from cspr_tui.tui.screens.case import CaseScreen
 
-        self.load_cases_aside()
         self.push_screen(CaseScreen(ref))
 
     def action_show_people(self, ref: str) -> None:

@@ -51,6 +51,10 @@ class StyledOnceScreen(Screen[ResultType]):
         self.laid_out_mounted = False  # laid out since it finished mounting (`ScreenMounted`)
         self._awaiting_mount = 0  # Textual's waits for the screen to mount now running
         self._laid_out_at = float("-inf")  # when its last whole layout began (Textual's clock)
+        self._resume_armed = False  # Textual's resume handler is running (its redraw ahead)
+        self._drawn_since_suspend = False  # laid out and drawn whole since it was last hidden
+        self._drawing_whole = False  # a whole layout is running, to be drawn whole after
+        self._drawn_whole_at = float("-inf")  # when the last one drawn whole began
 
     def _style_inputs(self) -> tuple:
         # `_css_update_count` is Textual's private stylesheet version (app.styled_already
@@ -71,6 +75,13 @@ class StyledOnceScreen(Screen[ResultType]):
             and self._styled_for is not None
             and self._styled_for == self._style_inputs()
         )
+        # Textual's handler (next) ends by asking for the whole screen to be drawn again
+        # (`refresh`), which repeats a whole drawing made since the screen was last hidden.
+        self._resume_armed = self.is_attached
+
+    @on(events.ScreenSuspend)
+    def _hidden(self) -> None:
+        self._drawn_since_suspend = False
 
     def update_node_styles(self, animate: bool = True) -> None:
         if self._keep_styles_once:
@@ -99,12 +110,20 @@ class StyledOnceScreen(Screen[ResultType]):
         virtual_size = Widget.virtual_size
         layout = virtual_size._layout
         virtual_size._layout = False
+        # Drawn whole at the end of this pass (`_compositor_refresh`): a request to draw
+        # the whole screen made during it is done by it.
+        self._drawing_whole = whole and self.is_current and not self.app._batch_count
+        if self._drawing_whole:
+            self._drawn_whole_at = get_time()
         try:
             super()._refresh_layout(size, scroll)
         finally:
             virtual_size._layout = layout
+            self._drawing_whole = False
         if whole and self.is_mounted:
             self.laid_out_mounted = True
+        if whole and self.is_current and not self.app._batch_count:
+            self._drawn_since_suspend = True  # drawn whole just now (`_compositor_refresh`)
 
     def refresh(
         self, *regions: Any, repaint: bool = True, layout: bool = False, recompose: bool = False
@@ -113,6 +132,13 @@ class StyledOnceScreen(Screen[ResultType]):
         once the screen has been laid out since it mounted (`ScreenMounted`)."""
         if layout and self._awaiting_mount and self.laid_out_mounted and not recompose:
             return self
+        if self._drawing_whole and not (regions or layout or recompose):
+            return self  # the pass running now ends by drawing every cell
+        if self._resume_armed and not (regions or layout or recompose):
+            # The resume handler's closing redraw: the first whole one since it was armed.
+            self._resume_armed = False
+            if self._drawn_since_suspend:
+                return self  # a whole layout drew every cell of it since it was last hidden
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     async def _on_layout(self, message: messages.Layout) -> None:
@@ -127,6 +153,18 @@ class StyledOnceScreen(Screen[ResultType]):
             message.prevent_default()
             return
         await super()._on_layout(message)
+
+    async def _on_update(self, message: messages.Update) -> None:
+        """Textual's handler of a widget's request to be drawn again (private: tests/tui/
+        test_layouts.py), except a request sent before the screen's last whole layout that
+        drew every cell began: the widget was drawn as it is by it. Widgets ask on their
+        next idle after they changed; those that changed while a new screen mounted asked
+        only after it had been laid out and drawn, and each was drawn again."""
+        if message.time < self._drawn_whole_at:
+            message.stop()
+            message.prevent_default()
+            return
+        await super()._on_update(message)
 
     def _screen_resized(self, size: Size) -> None:
         """Textual's private hook for a `Resize` of the screen (tests/tui/test_layouts.py

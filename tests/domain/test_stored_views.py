@@ -71,6 +71,35 @@ def test_the_case_list_after_unlock_parses_no_case(tmp_path: Path) -> None:
         store.vault.close()
 
 
+def test_one_case_opened_after_unlock_reads_only_its_own_document(tmp_path: Path) -> None:
+    """Opening a case of thousands must not parse every case: the read model finds its
+    document by the id its stored summary names and reads that one alone (the vault's
+    `document`), and gives the same case the parsed table would."""
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        case = store.get("CSPR-2026-002")
+        assert case.notes == "Seen at Kiln Lane surgery (fictional)."
+        assert [r.agency for r in store.get("CSPR-2026-003").agency_reports] == ["Police"]
+        assert "cases" not in store.vault.parsed_tables()
+        assert not store.cases_loaded
+        with pytest.raises(CsprError, match="there is no case CSPR-2026-009"):
+            store.get("CSPR-2026-009")
+        # A save then reads the table (and the case as saved is what is read after).
+        store.update_case("CSPR-2026-002", {"notes": "Moved to the fictional Quay Road."})
+        assert store.get("CSPR-2026-002").notes == "Moved to the fictional Quay Road."
+        assert {c.ref: c for c in store.list_cases()}["CSPR-2026-001"] == store.get("CSPR-2026-001")
+    finally:
+        store.vault.close()
+    reopened = _open(path)
+    try:
+        alone = [reopened.get(ref) for ref in ("CSPR-2026-001", "CSPR-2026-002", "CSPR-2026-003")]
+        assert "cases" not in reopened.vault.parsed_tables()
+        assert alone == reopened.list_cases()  # the same cases the whole table gives
+    finally:
+        reopened.vault.close()
+
+
 def test_the_first_search_after_unlock_reads_only_what_its_words_need(tmp_path: Path) -> None:
     path = _filled(tmp_path)
     store = _open(path, readonly=True)

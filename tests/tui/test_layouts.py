@@ -375,3 +375,67 @@ async def test_a_case_opens_with_one_layout_its_summary_scroll_bar_shown_if_it_n
         needs_bar = scroller.virtual_size.height > scroller.scrollable_content_region.height
         assert scroller.show_vertical_scrollbar == needs_bar
         assert needs_bar == (rows < 60)  # the case's summary: taller than 16 or 24 rows
+
+
+async def test_the_dashboard_is_laid_out_and_drawn_whole_once_on_unlock(
+    settings: Settings, vault_path: Path, layouts: list[tuple[Screen, str]], monkeypatch
+) -> None:
+    """The unlock's dashboard was laid out twice and drawn whole three times: the
+    deadlines panel's scroll bar found only by a first layout, the cases caption written
+    again (the same words) by the page's message, Textual's 50 ms hold of a mode switch
+    that ends by drawing the whole screen again, and the resume's own whole redraw after
+    a layout that had drawn every cell. Now once each, whatever the size of the vault."""
+    from textual._compositor import Compositor
+
+    from bench.data import make_cases
+
+    seed_vault(vault_path, lambda store: store.import_cases(make_cases(40)))
+    drawn: list[int] = []
+    real = Compositor.render_full_update
+
+    def counted(self, *args, **kwargs):
+        drawn.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_full_update", counted)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        layouts.clear()
+        drawn.clear()
+        await unlock(pilot)
+        await settle(pilot)
+        await pilot.pause(0.1)  # past Textual's hold, had it been asked for
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen) and len(dashboard.rows) == 40
+        deadlines = dashboard.query_one("#deadlines")
+        assert deadlines.row_count > deadlines.size.height  # (its bar is needed)
+        assert deadlines.show_vertical_scrollbar
+        assert [screen for screen, _ in layouts if screen is dashboard] == [dashboard]
+        assert len(drawn) == 1
+
+
+async def test_the_unlock_screens_spinner_is_not_redrawn_behind_the_dashboard(
+    settings: Settings, vault_path: Path, monkeypatch
+) -> None:
+    """The unlock screen keeps its spinner shown behind the dashboard, and Textual redrew
+    it sixteen times a second for the whole session."""
+    from cspr_tui.tui.widgets.busy import BusyIndicator
+
+    seed_vault(vault_path, _one_case)
+    redraws: list[BusyIndicator] = []
+    real = BusyIndicator.refresh
+
+    def counted(self, *args, **kwargs):
+        redraws.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(BusyIndicator, "refresh", counted)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        redraws.clear()
+        await pilot.pause(0.5)
+        assert redraws == []

@@ -10,6 +10,7 @@ import pytest
 from textual.app import App
 
 from cspr_tui.settings import Settings
+from cspr_tui.tui.screens.case import CaseScreen
 from cspr_tui.tui.screens.dashboard import DashboardScreen
 from tests.tui.conftest import build_app, seed_vault, settle, unlock
 
@@ -99,12 +100,13 @@ async def test_no_collection_rescans_the_cases_while_the_unlock_builds_them(
         summary = app.store.summaries()[0]
         assert gc.get_freeze_count() > 0
         assert not any(obj is summary for obj in gc.get_objects())
-        # The case documents are read in the unlock's worker too (not built into cases),
-        # and set aside: the first case opened does not wait for them, nor does a later
-        # collection rescan them.
-        assert app.store.cases_loaded
-        doc = app.store.entries()[0].doc
-        assert not any(obj is doc for obj in gc.get_objects())
+        # The case documents are not read at all: a case opened reads its own.
+        assert not app.store.cases_loaded
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen) and app.screen.ref == "CSPR-2025-001"
+        assert not app.store.cases_loaded
+        assert "cases" not in app.store.vault.parsed_tables()
 
 
 async def test_the_forms_are_read_again_only_when_a_template_or_the_settings_change(

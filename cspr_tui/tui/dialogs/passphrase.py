@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, LoadingIndicator, Static
+from textual.widgets import Button, Input, Static
 
 from cspr_tui import vault
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.screens.unlock import LOST_PASSPHRASE_WARNING
+from cspr_tui.tui.widgets.busy import BusyIndicator
 from cspr_tui.tui.widgets.footer import KeysFooter
 
 
@@ -32,7 +33,7 @@ class ChangePassphraseDialog(ModalScreen[bool]):
             yield Static(LOST_PASSPHRASE_WARNING)
             yield Input(placeholder="New passphrase", password=True, id="new")
             yield Input(placeholder="Same again, to confirm", password=True, id="confirm")
-            yield LoadingIndicator(id="working")
+            yield BusyIndicator(id="working")
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Change", id="ok", variant="primary", compact=True)

@@ -24,6 +24,7 @@ from cspr_tui.domain.deadline import DeadlineStatus
 from cspr_tui.domain.derived_cache import DerivedCache
 from cspr_tui.domain.store import CaseStore, CaseSummary
 from cspr_tui.forms.dates import format_date
+from cspr_tui.tui.scroll_bar import show_vertical_bar
 from cspr_tui.tui.session import built_aside
 from cspr_tui.tui.styled_screen import StyledOnceScreen
 from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
@@ -167,6 +168,7 @@ class DashboardScreen(StyledOnceScreen[None]):
         super().__init__()
         self.rows: dict[str, CaseRow] = {}
         self._filter_timer: Timer | None = None
+        self._caption_shown = ""  # the cases caption as last drawn
         self.loaded_for: tuple = ()
         self.filtered_by: str | None = None  # the filter text the table shows (None: not yet)
 
@@ -259,6 +261,12 @@ class DashboardScreen(StyledOnceScreen[None]):
                 status_text(str(deadline.status), theme_vars),
                 key=f"{deadline.case_ref}|{deadline.rule}|{index}",
             )
+        # More rows than its height holds: its bar from the first layout, not found by it
+        # and laid out again (scroll_bar.py).
+        limit = table.styles.max_height
+        header = 1 if table.show_header else 0
+        if limit is not None and limit.is_cells and table.row_count + header > limit.value:
+            show_vertical_bar(table)
         shown = min(len(found), DEADLINE_ROWS)
         self.query_one("#deadlines-title", Static).update(
             f"Deadlines, overdue first ({shown} of {len(found)} open)"
@@ -317,9 +325,11 @@ class DashboardScreen(StyledOnceScreen[None]):
                 words += f" (this page {table.caption('cases').split(' of ')[0]})"
         else:
             words = table.caption("cases")
-        self.query_one("#cases-caption", Static).update(
-            f"{words} · sorted by {table.sort_name} (s)"
-        )
+        caption = self.query_one("#cases-caption", Static)
+        text = f"{words} · sorted by {table.sort_name} (s)"
+        if text != self._caption_shown:  # (the page's message repeats the rows' own)
+            self._caption_shown = text
+            caption.update(text)
 
     def action_page(self, delta: int) -> None:
         self.query_one(CaseTable).action_turn_page(delta)

@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Input, LoadingIndicator, Static
+from textual.widgets import Button, Input, Static
 
 from cspr_tui import paths, vault
 from cspr_tui.errors import CsprError, VaultDamaged, VaultInUse, WrongPassphrase
 from cspr_tui.paths import DEMO_VAULT_NAME
 from cspr_tui.tui.session import Session, open_session
+from cspr_tui.tui.widgets.busy import BusyIndicator
 from cspr_tui.tui.widgets.footer import KeysFooter
 
 LOST_PASSPHRASE_WARNING = (
@@ -100,7 +101,7 @@ class UnlockScreen(Screen[None]):
                 yield Input(placeholder="Passphrase", password=True, id="passphrase")
                 yield Button("Unlock", id="submit", variant="primary")
                 yield Button("Open latest backup", id="restore", variant="warning")
-            yield LoadingIndicator(id="working")
+            yield BusyIndicator(id="working")
             yield Static("", id="message")
         yield KeysFooter(compact=True)
 
@@ -223,15 +224,9 @@ class UnlockScreen(Screen[None]):
                 session.first_rows = (today, work_out_rows(session.store, self.app.derived, today))
         except Exception:
             session.first_rows = None
-        # The case documents too (parsed, not built into cases: that waits for a case to be
-        # opened), here off the event loop: parsing a thousand is about 0.1 s, which the
-        # first case opened (or the recommendations) would otherwise wait for. A failure is
-        # left to the screen that needs them, which reports it.
-        try:
-            with built_aside():
-                session.store.cases()
-        except Exception:
-            session.store.refresh()
+        # The case documents are not parsed here (about 0.1 s at a thousand cases): a case
+        # opened reads its own document (`ReadModel.entry`), the recommendations their
+        # stored views; the first save or export parses them.
 
     async def opened(self, session: Session) -> None:
         for field in self.query(Input):
