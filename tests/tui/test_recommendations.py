@@ -221,6 +221,33 @@ def seed_one_recommendation(store) -> None:
     )
 
 
+async def test_a_recommendation_added_keeps_the_scope_chosen(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found in the ninth hand run: the add dialog never asked the scope, so every
+    recommendation was saved as "Multi-agency", a single agency's too. Letters on the
+    scope pick it, as on every drop-down; left alone it stays the form's default."""
+    seed_vault(vault_path, seed)
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(pilot)
+        for letters, scope in (("sing", "Single-agency"), ("", "Multi-agency")):
+            await burst(pilot, "r", "n")
+            dialog = app.screen
+            assert isinstance(dialog, RecommendationDialog)
+            await choose(
+                pilot, dialog.query_one("#case", Select), "CSPR-2026-001 Child A", "CSPR-2026-001"
+            )
+            await burst(pilot, "tab", *"Share notes", "tab", *"Audit", "tab", *"Police", "tab")
+            await burst(pilot, *"31/12/2026", "tab", *"Head of audit", "tab", "tab", *letters)
+            assert dialog.query_one("#scope", Select).value == scope
+            await burst(pilot, "ctrl+s")
+            assert isinstance(app.screen, RecommendationsScreen)
+            added = app.store.get("CSPR-2026-001").recommendations[-1]
+            assert added.scope.value == scope
+            await burst(pilot, "escape")
+
+
 @pytest.mark.parametrize(
     ("letters", "status", "next_box"),
     [("In", "In progress", "#barrier"), ("Pa", "Paused", "#reason")],

@@ -1,5 +1,5 @@
 """Add one recommendation action to a case: text, SMART action, lead agency, target date,
-lead officer."""
+lead officer and scope (single-agency, multi-agency or partnership)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
+from cspr_tui.domain.case import Scope
 from cspr_tui.errors import CsprError
 from cspr_tui.forms.dates import DateFormatError, parse_date
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
@@ -43,7 +44,8 @@ class RecommendationDialog(ModalScreen[bool]):
         self.ref = ref
 
     def compose(self) -> ComposeResult:
-        cases = [(f"{c.ref} {c.pseudonym}", c.ref) for c in self.app.store.list_cases()]
+        # (the stored summaries: no case is read to list them)
+        cases = [(f"{c.ref} {c.pseudonym}", c.ref) for c in self.app.store.summaries()]
         refs = [ref for _, ref in cases]
         with VerticalScroll():
             yield Static("Add a recommendation", classes="dialog-title")
@@ -62,6 +64,14 @@ class RecommendationDialog(ModalScreen[bool]):
             )
             yield Input(placeholder="Lead officer's role", id="officer")
             yield Input(placeholder="Lead officer's name (optional)", id="officer_name")
+            yield DropDown(  # the tracker's "Scope" column; letters pick one
+                [(scope.value, scope.value) for scope in Scope],
+                value=Scope.MULTI_AGENCY.value,
+                prompt="Scope",
+                allow_blank=False,
+                compact=True,
+                id="scope",
+            )
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Add", id="save", variant="primary", compact=True)
@@ -99,11 +109,20 @@ class RecommendationDialog(ModalScreen[bool]):
             target,
             self.query_one("#officer", Input).value,
             self.query_one("#officer_name", Input).value,
+            str(self.query_one("#scope", Select).value),
         )
 
     @work(thread=True, exclusive=True, group="case-save", exit_on_error=False)
     def save_worker(
-        self, ref: str, text: str, action: str, agency: str, target, officer: str, name: str
+        self,
+        ref: str,
+        text: str,
+        action: str,
+        agency: str,
+        target,
+        officer: str,
+        name: str,
+        scope: str,
     ) -> None:
         try:
             self.app.store.add_recommendation(
@@ -114,6 +133,7 @@ class RecommendationDialog(ModalScreen[bool]):
                 lead_officer=officer,
                 lead_officer_name=name,
                 target_date=target,
+                scope=scope,
             )
         except CsprError as exc:
             self.app.call_from_thread(self.query_one(".dialog-error", Static).update, exc.message)
