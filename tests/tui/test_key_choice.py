@@ -48,6 +48,33 @@ async def test_one_key_picks_arrows_move_backspace_clears() -> None:
         assert "Yes" in str(choice.render())
 
 
+class StatusChoice(App[None]):
+    def compose(self) -> ComposeResult:
+        yield KeyChoice(["Not started", "In progress", "Completed"], id="choice")
+
+
+async def test_letters_typed_one_after_another_are_read_as_a_word() -> None:
+    """Found in the ninth hand run: "In" typed on a status picked "In progress", then
+    "Not started" (its "n" taken as that choice's key), with no sign. Letters typed one
+    after another now go on from the choice they picked, as on a drop-down; a letter
+    that goes on from nothing is a key again, as is one typed after a pause."""
+    app = StatusChoice()
+    async with app.run_test() as pilot:
+        choice = app.query_one(KeyChoice)
+        choice.focus()
+        await pilot.press(*"In")
+        assert choice.value == "In progress"
+        await pilot.press(*" prog")  # (a space is no letter: the word goes on after it)
+        assert choice.value == "In progress"
+        await pilot.press("c")  # "in progc" is in no choice: "c" is Completed's key
+        assert choice.value == "Completed"
+        choice._typed_at -= 10  # a pause
+        await pilot.press("n")
+        assert choice.value == "Not started"
+        await pilot.press(*"ot s")
+        assert choice.value == "Not started"
+
+
 class NarrowChoice(App[None]):
     CHOICES = ("England", "Wales", "Scotland", "Northern Ireland", "Outside England")
 

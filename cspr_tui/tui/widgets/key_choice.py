@@ -2,10 +2,13 @@
 
 A drop-down costs three keys (open, move, pick) and spills over the screen; yes/no and
 lists of up to five choices are shown in full on one line instead, each with its key.
+Letters typed one after another are read as on a drop-down: "In" keeps "In progress"
+(its key, then the word going on), where the "n" alone would pick "Not started".
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -16,6 +19,8 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
+
+from cspr_tui.tui.widgets.choice_select import SEARCH_KEEPS_FOR, first_holding
 
 MAX_KEYED_CHOICES = 5  # longer lists stay drop-downs (type to search)
 SHORT_WORD = 3  # a label's last word this short is never left alone on a line
@@ -83,6 +88,8 @@ class KeyChoice(Widget, can_focus=True):
         self.choices = tuple(choices)
         self.keys = hotkeys(self.choices)
         self.value = value if value in self.choices else None
+        self._typed = ""  # the letters typed one after another (kept for SEARCH_KEEPS_FOR)
+        self._typed_at = 0.0
 
     def render(self) -> Text:
         return self._laid_out(self.content_size.width)
@@ -130,17 +137,38 @@ class KeyChoice(Widget, can_focus=True):
         self.post_message(self.Changed(self, value))
 
     def on_key(self, event: events.Key) -> None:
+        """A choice's key picks it; a letter straight after picks the first choice holding
+        the letters so far, as a drop-down's do, and when none holds them it is a key of
+        its own again."""
         character = (event.character or "").casefold()
-        if not character:
+        now = time.monotonic()
+        going_on = bool(self._typed) and now - self._typed_at <= SEARCH_KEEPS_FOR
+        if character == " " and going_on:
+            event.stop()  # a word of two ("in p"): the next letter goes on from it
+            self._typed, self._typed_at = self._typed + " ", now
             return
-        for choice, key in zip(self.choices, self.keys, strict=True):
-            if character == key or (
-                character.isdigit() and character == str(self.choices.index(choice) + 1)
-            ):
-                event.stop()
-                event.prevent_default()
-                self.pick(choice)
-                return
+        if not character.isalnum():
+            return
+        typed = self._typed + character if going_on else ""
+        found = first_holding(self.choices, typed) if len(typed) > 1 else None
+        if found is None:
+            typed, found = character, self._keyed(character)
+        if found is None:
+            return
+        event.stop()
+        event.prevent_default()
+        self._typed, self._typed_at = typed, now
+        self.pick(self.choices[found])
+
+    def _keyed(self, character: str) -> int | None:
+        """The choice whose key (or number) `character` is."""
+        for index, key in enumerate(self.keys):
+            if character == key or (character.isdigit() and character == str(index + 1)):
+                return index
+        return None
+
+    def on_blur(self) -> None:
+        self._typed = ""  # (a word is typed on one question)
 
     def action_move(self, delta: int) -> None:
         index = self.choices.index(self.value) if self.value in self.choices else -1
