@@ -430,6 +430,96 @@ def test_a_one_case_save_rewrites_only_its_recommendations_table(tmp_path: Path)
         store.vault.close()
 
 
+def test_the_recommendation_views_after_unlock_parse_no_case_and_follow_saves(
+    tmp_path: Path,
+) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        store.add_recommendation("CSPR-2026-003", text="Train staff.", lead_agency="ICB")
+        store.add_recommendation("CSPR-2026-001", text="Share notes.", lead_agency="Police")
+        store.vault.compact()
+    finally:
+        store.vault.close()
+    store = _open(path)
+    try:
+        views = store.recommendation_views()
+        assert "cases" not in store.vault.parsed_tables()
+        assert [(ref, [r["text"] for r in recs]) for ref, recs in views] == [
+            ("CSPR-2026-001", ["Share notes."]),
+            ("CSPR-2026-002", []),
+            ("CSPR-2026-003", ["Train staff."]),
+        ]
+        assert store.recommendation_views() == views  # kept: the same lists again
+        assert all(
+            a is b for (_, a), (_, b) in zip(store.recommendation_views(), views, strict=True)
+        )
+        store.add_recommendation("CSPR-2026-002", text="Audit the files.")
+        store.create_case(pseudonym="Child D")
+        after = dict(store.recommendation_views())
+        assert [r["text"] for r in after["CSPR-2026-002"]] == ["Audit the files."]
+        assert after["CSPR-2026-004"] == ()
+        assert after["CSPR-2026-001"] is dict(views)["CSPR-2026-001"]  # unchanged: kept
+        from_documents = {e.doc["ref"]: e.doc.get("recommendations") or [] for e in store.entries()}
+        assert {ref: list(recs) for ref, recs in after.items()} == from_documents
+    finally:
+        store.vault.close()
+
+
+def _as_version_3(path: Path) -> None:
+    """Rewrite a vault's views as version 3 wrote them: no recommendation tables, every
+    view marked 3."""
+    with open_vault(path, PASS) as vault:
+        db = vault.db
+        with vault.transaction():
+            for name in list(db.tables()):
+                if stored_views.is_recs_table(name):
+                    db.drop_table(name)
+                elif name == "summaries" or stored_views.is_text_table(name):
+                    db.table(name).update({"v": 3})
+        vault.compact()
+
+
+def test_a_vault_with_version_3_views_gets_the_recommendations_at_its_next_save(
+    tmp_path: Path,
+) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        store.add_recommendation("CSPR-2026-002", text="Share notes.", lead_agency="Police")
+    finally:
+        store.vault.close()
+    _as_version_3(path)
+    store = _open(path)
+    try:
+        assert not any(stored_views.is_recs_table(n) for n in store.db.tables())
+        assert not stored_views.present(store.db)
+        views = store.recommendation_views()  # from the documents meanwhile
+        assert [(ref, len(recs)) for ref, recs in views] == [
+            ("CSPR-2026-001", 0),
+            ("CSPR-2026-002", 1),
+            ("CSPR-2026-003", 0),
+        ]
+        assert views[1][1][0]["text"] == "Share notes."
+        assert integrity.check(store.db) == []  # old views are not damage
+        store.update_case("CSPR-2026-001", {"notes": "Saved by version 4."})
+        assert stored_views.present(store.db)
+        _assert_recs_match_documents(store)  # every case's, not only the one saved
+        store.vault.compact()
+    finally:
+        store.vault.close()
+    store = _open(path, readonly=True)
+    try:
+        assert [(ref, len(recs)) for ref, recs in store.recommendation_views()] == [
+            ("CSPR-2026-001", 0),
+            ("CSPR-2026-002", 1),
+            ("CSPR-2026-003", 0),
+        ]
+        assert "cases" not in store.vault.parsed_tables()
+    finally:
+        store.vault.close()
+
+
 def test_verify_reports_stored_recommendations_that_disagree_or_have_no_case(
     tmp_path: Path,
 ) -> None:
