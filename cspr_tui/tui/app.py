@@ -507,7 +507,7 @@ class CsprApp(App[None]):
         from cspr_tui.tui.screens.recommendations import RecommendationsScreen
 
         if not isinstance(self.screen, RecommendationsScreen):
-            self.load_cases_aside()
+            # (No case document read: the screen rates the stored recommendations.)
             self.push_screen(RecommendationsScreen())
 
     def action_export(self, kind: str = "tracker", ref: str | None = None) -> None:

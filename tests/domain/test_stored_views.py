@@ -391,3 +391,185 @@ def test_a_vault_with_version_1_views_searches_and_gets_the_index_at_its_first_s
         assert len(store._search) == 0  # answered from the stored index
     finally:
         store.vault.close()
+
+
+def _recs_views(store: CaseStore) -> dict[int, dict]:
+    """Every stored recommendations view by document id, whichever table holds it."""
+    names = sorted(name for name in store.db.tables() if stored_views.is_recs_table(name))
+    return {view.doc_id: dict(view) for name in names for view in store.db.table(name)}
+
+
+def _assert_recs_match_documents(store: CaseStore) -> None:
+    docs = store.db.table("cases").all()
+    expected = {
+        doc.doc_id: {"ref": doc["ref"], "r": doc.get("recommendations") or [], "v": 4}
+        for doc in docs
+    }
+    assert _recs_views(store) == expected
+    for doc in docs:  # each in the table its document id names
+        assert stored_views.stored_recommendations(store.db, doc.doc_id) == expected[doc.doc_id]
+    assert integrity.check(store.db) == []
+
+
+def test_the_stored_recommendations_match_the_documents_after_every_kind_of_save(
+    tmp_path: Path,
+) -> None:
+    store = cv.make_store(tmp_path)
+    try:
+        a = store.create_case(pseudonym="Child A").ref
+        b = store.create_case(pseudonym="Child B").ref
+        _assert_recs_match_documents(store)  # created: no recommendation yet
+        rec = store.add_recommendation(a, text="Share notes.", lead_agency="Police")
+        store.add_recommendation(b, text="Train staff.", lead_agency="ICB")
+        store.update_recommendation(a, rec.id, {"action": "Audit the notes."})
+        _assert_recs_match_documents(store)
+        replaced = store.get(b)
+        replaced.recommendations[0].text = "Train every member of staff."
+        new = store.get(a)
+        new.ref, new.pseudonym = "CSPR-2025-007", "Child Q"
+        assert store.import_cases([replaced, new]) == (1, 1)
+        _assert_recs_match_documents(store)
+        assert stored_views.stored_recommendations(store.db, 3) is not None  # the new one
+        table = store.db.table("cases")
+        with store.vault.transaction():  # a case removed (no store call removes one)
+            table.remove(doc_ids=[1])
+        _assert_recs_match_documents(store)
+        assert sorted(_recs_views(store)) == [2, 3]
+    finally:
+        store.vault.close()
+
+
+def test_a_one_case_save_rewrites_only_its_recommendations_table(tmp_path: Path) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        store.add_recommendation("CSPR-2026-002", text="Share notes.", lead_agency="Police")
+        store.vault.compact()
+    finally:
+        store.vault.close()
+    store = _open(path)
+    try:
+        store.update_case("CSPR-2026-003", {"notes": "One case saved."})
+        parsed = set(store.vault.parsed_tables())
+        assert {name for name in parsed if stored_views.is_recs_table(name)} == {
+            stored_views.recs_table(3)
+        }
+        _assert_recs_match_documents(store)
+    finally:
+        store.vault.close()
+
+
+def test_the_recommendation_views_after_unlock_parse_no_case_and_follow_saves(
+    tmp_path: Path,
+) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        store.add_recommendation("CSPR-2026-003", text="Train staff.", lead_agency="ICB")
+        store.add_recommendation("CSPR-2026-001", text="Share notes.", lead_agency="Police")
+        store.vault.compact()
+    finally:
+        store.vault.close()
+    store = _open(path)
+    try:
+        views = store.recommendation_views()
+        assert "cases" not in store.vault.parsed_tables()
+        assert [(ref, [r["text"] for r in recs]) for ref, recs in views] == [
+            ("CSPR-2026-001", ["Share notes."]),
+            ("CSPR-2026-002", []),
+            ("CSPR-2026-003", ["Train staff."]),
+        ]
+        assert store.recommendation_views() == views  # kept: the same lists again
+        assert all(
+            a is b for (_, a), (_, b) in zip(store.recommendation_views(), views, strict=True)
+        )
+        store.add_recommendation("CSPR-2026-002", text="Audit the files.")
+        store.create_case(pseudonym="Child D")
+        after = dict(store.recommendation_views())
+        assert [r["text"] for r in after["CSPR-2026-002"]] == ["Audit the files."]
+        assert after["CSPR-2026-004"] == ()
+        assert after["CSPR-2026-001"] is dict(views)["CSPR-2026-001"]  # unchanged: kept
+        from_documents = {e.doc["ref"]: e.doc.get("recommendations") or [] for e in store.entries()}
+        assert {ref: list(recs) for ref, recs in after.items()} == from_documents
+    finally:
+        store.vault.close()
+
+
+def _as_version_3(path: Path) -> None:
+    """Rewrite a vault's views as version 3 wrote them: no recommendation tables, every
+    view marked 3."""
+    with open_vault(path, PASS) as vault:
+        db = vault.db
+        with vault.transaction():
+            for name in list(db.tables()):
+                if stored_views.is_recs_table(name):
+                    db.drop_table(name)
+                elif name == "summaries" or stored_views.is_text_table(name):
+                    db.table(name).update({"v": 3})
+        vault.compact()
+
+
+def test_a_vault_with_version_3_views_gets_the_recommendations_at_its_next_save(
+    tmp_path: Path,
+) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        store.add_recommendation("CSPR-2026-002", text="Share notes.", lead_agency="Police")
+    finally:
+        store.vault.close()
+    _as_version_3(path)
+    store = _open(path)
+    try:
+        assert not any(stored_views.is_recs_table(n) for n in store.db.tables())
+        assert not stored_views.present(store.db)
+        views = store.recommendation_views()  # from the documents meanwhile
+        assert [(ref, len(recs)) for ref, recs in views] == [
+            ("CSPR-2026-001", 0),
+            ("CSPR-2026-002", 1),
+            ("CSPR-2026-003", 0),
+        ]
+        assert views[1][1][0]["text"] == "Share notes."
+        assert integrity.check(store.db) == []  # old views are not damage
+        store.update_case("CSPR-2026-001", {"notes": "Saved by version 4."})
+        assert stored_views.present(store.db)
+        _assert_recs_match_documents(store)  # every case's, not only the one saved
+        store.vault.compact()
+    finally:
+        store.vault.close()
+    store = _open(path, readonly=True)
+    try:
+        assert [(ref, len(recs)) for ref, recs in store.recommendation_views()] == [
+            ("CSPR-2026-001", 0),
+            ("CSPR-2026-002", 1),
+            ("CSPR-2026-003", 0),
+        ]
+        assert "cases" not in store.vault.parsed_tables()
+    finally:
+        store.vault.close()
+
+
+def test_verify_reports_stored_recommendations_that_disagree_or_have_no_case(
+    tmp_path: Path,
+) -> None:
+    path = _filled(tmp_path)
+    store = _open(path)
+    try:
+        store.add_recommendation("CSPR-2026-001", text="Share notes.")
+        first = stored_views.recs_table(1)
+        with store.vault.transaction():  # the views alone: no case is touched
+            store.db.table(first).update({"r": []}, doc_ids=[1])
+            store.db.table(stored_views.recs_table(2)).remove(doc_ids=[2])
+            store.db.table(stored_views.recs_table(7)).insert(
+                Document({"ref": "CSPR-2026-077", "r": [], "v": 4}, doc_id=7)
+            )
+        problems = integrity.check(store.db)
+    finally:
+        store.vault.close()
+    assert problems == [
+        "the stored recommendations of case CSPR-2026-001 do not match its document; they "
+        "are written again at the case's next save.",
+        "the stored recommendations of case CSPR-2026-002 do not match its document; they "
+        "are written again at the case's next save.",
+        "the recommendation tables hold document 7 (CSPR-2026-077), which is no case.",
+    ]
