@@ -242,3 +242,59 @@ async def test_the_path_written_to_keeps_the_file_name_whole_at_80_columns(
     folder = next(line for line in lines if line.endswith("/exports/"))
     assert folder.startswith(("Written to /", "Written to …/", "…/")), lines
     assert all(len(line) <= width for line in lines)
+
+
+@pytest.mark.skipif("case" not in available_kinds(), reason="no case report exporter yet")
+async def test_the_review_from_a_held_export_lists_the_findings_that_held_it(
+    settings: Settings, vault_path: Path
+) -> None:
+    """Found in the eighth and ninth hand runs: the export said 12 findings held it up,
+    and the review it opened listed all 77 of the case's outputs, so "Accept all" took
+    every one. It now lists those that held the export, and `A` accepts those; `f` lists
+    the rest."""
+    seed_vault(vault_path, seed_named_lead_officer)  # a tracker finding besides the report's
+    app = build_app(settings, vault_path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await unlock(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        await choose(
+            pilot,
+            dialog.query_one("#report-kind", Select),
+            "Referral for consideration of a child safeguarding practice review",
+            "referral",
+        )
+        dialog.query_one("#redact", Checkbox).value = True
+        await pilot.click("#go")
+        await settle(pilot)
+        assert dialog.written is None and dialog.held
+        await pilot.click("#review")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        from cspr_tui.tui.screens.redaction_review import RedactionReviewScreen
+
+        review = app.screen
+        assert isinstance(review, RedactionReviewScreen)
+        assert {f.id for f in review.findings} == dialog.held
+        status = str(review.query_one("#review-status", Static).content)
+        assert f"The {len(dialog.held)} that held the export up" in status
+        await pilot.press("A")
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert not any(f.open for f in review.findings)
+        await pilot.press("f")  # every finding: the tracker's officer is still open
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert len(review.findings) > len(dialog.held)
+        still_open = [f for f in review.findings if f.open]
+        assert still_open and all(f.id not in dialog.held for f in still_open)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.click("#go")  # what held it is decided: written
+        await settle(pilot)
+        assert dialog.written is not None, dialog.query_one(".dialog-error").content

@@ -121,6 +121,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         self.ref = ref
         self.written: ExportDone | None = None
         self.to_review: list[str] = []  # cases whose findings held the last export up
+        self.held: set[str] = set()  # the ids of those findings (the review lists them)
         self._reviewing = False  # the redaction review opened from here is on top
         self._suggested_report: str | None = None  # the report the list started on
 
@@ -306,7 +307,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             shown = "\n".join([review_needed(len(held), refs), *held[:6]])
             if len(held) > 6:
                 shown += f"\n… and {len(held) - 6} more on the redaction review screen."
-            app.call_from_thread(self._failed, shown, refs)
+            app.call_from_thread(self._failed, shown, refs, {f.id for f in exc.findings})
             return
         except CsprError as exc:
             # What, where and how to fix: the refusal's own lines, as the command line shows.
@@ -325,8 +326,11 @@ class ExportDialog(ModalScreen[ExportDone | None]):
         if done < total:
             self.query_one("#where", Static).update(f"{what}…")
 
-    def _failed(self, message: str, to_review: list[str] | None = None) -> None:
+    def _failed(
+        self, message: str, to_review: list[str] | None = None, held: set[str] | None = None
+    ) -> None:
         self.to_review = to_review or []
+        self.held = held or set()
         if self.to_review:  # the way to the findings, whatever the export (the tracker too)
             self.query_one("#review").display = True
         self.query_one("#go", Button).disabled = False
@@ -367,7 +371,7 @@ class ExportDialog(ModalScreen[ExportDone | None]):
             )
             return
         self._reviewing = True
-        self.app.push_screen(RedactionReviewScreen(str(ref)))
+        self.app.push_screen(RedactionReviewScreen(str(ref), held=self.held))
 
     @on(events.ScreenResume)
     def _back_from_review(self) -> None:

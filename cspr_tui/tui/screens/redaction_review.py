@@ -7,6 +7,7 @@ are audited and reused by every later export. Nothing here decides what is ident
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -37,14 +38,19 @@ class RedactionReviewScreen(Screen[None]):
         Binding("r", "reject", "Reject", id="review.reject"),
         Binding("A", "accept_all", "Accept all", id="review.accept_all"),
         Binding("k", "people", "Pseudonym key", id="review.people"),
+        Binding("f", "show_all", "All findings", id="review.all"),
         Binding("escape", "app.pop_screen", "Back", id="review.back"),
     ]
 
-    def __init__(self, ref: str, docx: Path | None = None) -> None:
+    def __init__(self, ref: str, docx: Path | None = None, held: Collection[str] = ()) -> None:
+        """`held`: the ids of the findings that held an export up, listed on their own
+        (the export named them; the case's other outputs may hold many more) until `f`."""
         super().__init__()
         self.ref = ref
         self.docx = docx
-        self.findings: list[Any] = []
+        self.held = frozenset(held)
+        self.showing_all = not self.held
+        self.findings: list[Any] = []  # those listed (and what `A` accepts when open)
         self.widths = fitted_widths(80, FINDING_COLUMNS)
 
     def compose(self) -> ComposeResult:
@@ -91,6 +97,9 @@ class RedactionReviewScreen(Screen[None]):
     def _show(self, findings: list[Any]) -> None:
         from cspr_tui.exports.redaction.review import readable_where
 
+        every = len(findings)
+        if not self.showing_all:
+            findings = [f for f in findings if f.id in self.held]
         self.findings = findings
         table = self.query_one("#findings", DataTable)
         keep = table.cursor_row
@@ -107,9 +116,14 @@ class RedactionReviewScreen(Screen[None]):
             )
             table.add_row(*(cut_to_fit(str(c)) for c in cells), key=f.id)
         open_count = sum(f.open for f in findings)
+        listed = (
+            f"The {len(findings)} that held the export up ({every} in all: f lists them). "
+            if not self.showing_all
+            else ""
+        )
         self.query_one("#review-status", Static).update(
-            f"{open_count} open of {len(findings)}: a for accept, r to reject with a reason, "
-            "A to accept every open finding, k to add a person to the key."
+            f"{listed}{open_count} open of {len(findings)}: a for accept, r to reject with a "
+            "reason, A to accept every open one listed, k to add a person to the key."
             if findings
             else "Nothing to review: a redacted export can be written."
         )
@@ -184,6 +198,17 @@ class RedactionReviewScreen(Screen[None]):
         self.app.push_screen(
             ReasonDialog("Reject this finding", f"Why is this wrong? {finding.snippet}"), chosen
         )
+
+    def action_show_all(self) -> None:
+        """Every finding of the case's outputs, not only those that held the export up."""
+        self.showing_all = True
+        self.refresh_bindings()
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_all":
+            return not self.showing_all  # (shown only while the list is the held ones)
+        return True
 
     def action_people(self) -> None:
         self.app.action_show_people(self.ref)
