@@ -147,7 +147,11 @@ def _agency_rows(case: Case) -> list[dict[str, Any]]:
         seen.add(name.casefold())
         report = reports.get(name.casefold())
         row = _agency_row(name, referred.get(name.casefold()), report)
-        author = ", ".join(part for part in (request.author, request.author_role) if part)
+        role = request.author_role
+        if not role.strip() and _contact_is_author(case, name):
+            # (the referral's contact writes it: their role is the author's; ninth hand run)
+            role = str((referred.get(name.casefold()) or {}).get("contact_role") or "")
+        author = ", ".join(part for part in (request.author, role.strip()) if part)
         if author:
             row["author"] = author
         # a form answer: the stored (ISO) form of the date

@@ -278,6 +278,19 @@ def test_another_author_named_with_the_request_does_not_take_the_contacts_role()
     assert carried["author_role"].value == "Detective constable"
 
 
+def test_the_rapid_reviews_agency_row_names_the_contacts_role_when_the_contact_writes() -> None:
+    """Found in the ninth hand run: a request whose author is the referral's contact
+    carried only the name into "Report author (name and role)"; the contact's role is the
+    author's then, and another author's is not."""
+    case = case_with(referral={**REFERRAL, "agencies": [POLICE_ROW]})
+    case.agency_reports = [AgencyReportRequest("Police", author="DC Sam Placeholder")]
+    row = carry_over(case, FORMS["rapid_review"])["agency_involvement"].value[0]
+    assert row["author"] == "DC Sam Placeholder, Detective constable"
+    case.agency_reports = [AgencyReportRequest("Police", author="DS Kim Sample")]
+    row = carry_over(case, FORMS["rapid_review"])["agency_involvement"].value[0]
+    assert row["author"] == "DS Kim Sample"
+
+
 def test_an_agency_report_covers_the_reviews_period_once_it_is_set() -> None:
     case = case_with(
         referral={**REFERRAL, "agencies": [POLICE_ROW]},
