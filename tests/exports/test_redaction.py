@@ -1236,6 +1236,26 @@ def test_a_name_listed_with_its_post_and_service_keys_only_the_name() -> None:
     )
 
 
+def test_a_signatory_is_named_by_the_whole_of_their_post_and_never_by_a_name_in_it() -> None:
+    """Found in the ninth hand run: a sign-off's role "Integrated care board, Designated
+    doctor" was cut at its comma as a name field's is, so the report named the signatory
+    "Integrated care board". A post is kept whole; a name typed into it is left out."""
+    case = _with_records(
+        rapid_review={
+            "signoffs": [
+                {"partner": "ICB", "name": "Fenella Ashgrove", "role": "Integrated care board, "
+                 "Designated doctor"},
+                {"partner": "LA", "name": "Tamsin Quillow", "role": "Director, Dr Alan Pike"},
+            ]
+        }
+    )  # fmt: skip
+    redactor = Redactor.for_case(case)
+    assert redactor.redact("Signed by Fenella Ashgrove.") == (
+        "Signed by Integrated care board, Designated doctor."
+    )
+    assert redactor.redact("Signed by Tamsin Quillow.") == "Signed by Director."
+
+
 def test_an_answer_that_is_only_a_post_is_not_taken_for_a_name() -> None:
     case = _with_records(
         review={"decision_makers": "Director of Children's Services, Head of Safeguarding"},

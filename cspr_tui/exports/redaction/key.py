@@ -388,8 +388,32 @@ def _records_holding_names(case: Case) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+def post_of(text: object) -> str:
+    """A post field's words without any name typed into it: "Integrated care board,
+    Designated doctor" whole (cutting at the comma as for a name left "Integrated care
+    board", the ninth hand run), "Designated doctor, Dr Alan Pike" without Dr Alan Pike."""
+    parts = [part.strip() for part in re.split(r"[,;/\n]", str(text or "")) if part.strip()]
+    return ", ".join(part for part in parts if not _names_a_person(part))
+
+
+def _names_a_person(part: str) -> bool:
+    """A part of a post field that is someone's name, titles and roles typed before it
+    set aside ("Dr Alan Pike", "Safeguarding lead Jo Bloggs")."""
+    words = part.split()
+    while words and (fold_plain(words[0]).strip("'.") in _ROLE_WORDS or _is_title(words[0])):
+        words = words[1:]
+    return bool(words) and _capitalised_name(" ".join(words))
+
+
+def _is_title(word: str) -> bool:
+    return fold_plain(word).strip("'.") in TITLES
+
+
 def _role_of(row: dict[str, Any], role_key: str, fallback: str) -> str:
-    role = name_only(row.get(role_key)) if role_key else ""
+    if role_key == "agency":
+        role = name_only(row.get(role_key))
+    else:
+        role = post_of(row.get(role_key)) if role_key else ""
     if role_key == "agency" and role:
         return f"{role} {fallback[:1].lower()}{fallback[1:]}"  # "Police report author"
     return role or fallback
