@@ -222,3 +222,27 @@ def test_textual_option_list_lines_the_tick_list_draws_from() -> None:
     assert "self._selected" in inspect.getsource(SelectionList.__init__)
     # What ours replaces: Textual's takes line y for option y, wrong once options wrap.
     assert "selection_index = scroll_y + y" in inspect.getsource(SelectionList.render_line)
+
+
+def test_textual_internals_the_quicker_redraws_rely_on() -> None:
+    """Pinned for the redraws left out in session 15 (each watched by a test of its effect,
+    tests/tui/test_layouts.py and tests/tui/test_form_speed.py): `LineInput` lifts the
+    virtual size's layout flag while Textual's value watcher runs; `StyledOnceScreen` drops
+    a widget's `Update` sent before a whole drawing and the resume handler's closing
+    redraw; the app leaves out `switch_mode`'s `delay_update` at unlock; `BusyIndicator`
+    keeps Textual's spinner quiet behind another screen."""
+    from textual.app import App
+    from textual.reactive import Reactive
+    from textual.screen import Screen
+    from textual.widget import Widget
+    from textual.widgets import Input, LoadingIndicator
+
+    assert isinstance(Widget.virtual_size, Reactive) and hasattr(Widget.virtual_size, "_layout")
+    assert "self.virtual_size = Size(" in inspect.getsource(Input._watch_value)
+    assert _parameters(Screen._on_update) == ["self", "message"]
+    assert "self._dirty_widgets.add(widget)" in inspect.getsource(Screen._on_update)
+    resume = inspect.getsource(Screen._on_screen_resume)
+    assert "self._refresh_layout(size)" in resume and resume.rstrip().endswith("self.refresh()")
+    assert "self.delay_update()" in inspect.getsource(App.switch_mode)
+    assert "self.screen.refresh()" in inspect.getsource(App.delay_update)
+    assert "self.refresh()" in inspect.getsource(LoadingIndicator.automatic_refresh)

@@ -26,6 +26,7 @@ from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.date_input import DateInput
 from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 from cspr_tui.tui.widgets.typed_on import type_on_in
 
 
@@ -113,7 +114,7 @@ class AmendDialog(ModalScreen[bool]):
                 if self.suggest is not None:
                     # A filled-in suggestion hides the placeholder: say what the box is.
                     yield Static(label, classes="field-label")
-                yield Input(placeholder=label, id=f"text-{text_id}")
+                yield LineInput(placeholder=label, id=f"text-{text_id}")
             if self.date_label:
                 yield DateInput(
                     value=format_date(self.day) if self.day else "",
@@ -122,7 +123,7 @@ class AmendDialog(ModalScreen[bool]):
                     id="day",
                 )
             if self.reason_label:
-                yield Input(placeholder=self.reason_label, id="reason")
+                yield LineInput(placeholder=self.reason_label, id="reason")
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.ok, id="save", variant="primary", compact=True)

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 
 DIALOG_TEXT_WIDTH = 66  # a dialog's 70 columns less its border and padding
 DIALOG_CSS = """
@@ -94,7 +95,7 @@ class ReasonDialog(ModalScreen[str | None]):
         with Vertical():
             yield Static(self.title_text, classes="dialog-title")
             yield Static(self.question)
-            yield Input(placeholder="Reason (recorded in the audit trail)", id="reason")
+            yield LineInput(placeholder="Reason (recorded in the audit trail)", id="reason")
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Record", id="ok", variant="primary", compact=True)

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS, DIALOG_TEXT_WIDTH
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 from cspr_tui.tui.words import path_lines
 
 IMPORT_GROUP = "case-import"  # the worker's group: the key gate does not wait for it
@@ -88,7 +89,7 @@ class ImportCasesDialog(ModalScreen[ImportDone | None]):
                 "all or nothing (the case schema that cspr export json writes)."
             )
             yield Static("The .json file (its path)")
-            yield Input(placeholder="/path/to/cases.json", id="path", compact=True)
+            yield LineInput(placeholder="/path/to/cases.json", id="path", compact=True)
             yield Static("", classes="dialog-error")
             yield ProgressBar(total=1, show_eta=False, id="progress")
             yield Static("", id="status")

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Static
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 
 
 class NewCaseDialog(ModalScreen[str | None]):
@@ -32,7 +33,7 @@ class NewCaseDialog(ModalScreen[str | None]):
                 "The case is known by a pseudonym everywhere (exports, lists). Real names go "
                 "in the referral form, inside the encrypted vault."
             )
-            yield Input(value=suggestion, placeholder="Pseudonym, e.g. Child C", id="pseudonym")
+            yield LineInput(value=suggestion, placeholder="Pseudonym, e.g. Child C", id="pseudonym")
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(

@@ -17,6 +17,7 @@ from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.screens.unlock import LOST_PASSPHRASE_WARNING
 from cspr_tui.tui.widgets.busy import BusyIndicator
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 
 
 class ChangePassphraseDialog(ModalScreen[bool]):
@@ -31,8 +32,8 @@ class ChangePassphraseDialog(ModalScreen[bool]):
         with Vertical():
             yield Static("Change the passphrase", classes="dialog-title")
             yield Static(LOST_PASSPHRASE_WARNING)
-            yield Input(placeholder="New passphrase", password=True, id="new")
-            yield Input(placeholder="Same again, to confirm", password=True, id="confirm")
+            yield LineInput(placeholder="New passphrase", password=True, id="new")
+            yield LineInput(placeholder="Same again, to confirm", password=True, id="confirm")
             yield BusyIndicator(id="working")
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):
@@ -105,7 +106,7 @@ class PassphraseDialog(ModalScreen[str | None]):
         with Vertical():
             yield Static(self.title_text, classes="dialog-title")
             yield Static(self.text)
-            yield Input(placeholder="Passphrase", password=True, id="passphrase")
+            yield LineInput(placeholder="Passphrase", password=True, id="passphrase")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Continue", id="ok", variant="warning", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)

@@ -16,6 +16,7 @@ from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 
 # (Person field, label); list fields are typed separated by ';'.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -66,7 +67,7 @@ class PersonDialog(ModalScreen[bool]):
                 elif name == "date_of_birth":
                     value = format_date(value) if value else ""
                 yield Static(label)
-                yield Input(str(value or ""), id=f"person-{name}", compact=True)
+                yield LineInput(str(value or ""), id=f"person-{name}", compact=True)
             yield Static("Kind")
             yield DropDown(
                 [(k.label, k.value) for k in PersonKind],

@@ -17,6 +17,7 @@ from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 from cspr_tui.tui.widgets.ticks import TickBox
 
 
@@ -55,7 +56,7 @@ class QuarterlyUpdateDialog(ModalScreen[bool]):
                 compact=True,
                 id="status",
             )
-            yield Input(placeholder="Reason for this status (recorded)", id="reason")
+            yield LineInput(placeholder="Reason for this status (recorded)", id="reason")
             yield TickBox("A barrier needs escalating", compact=True, id="barrier")
             yield Static("", classes="dialog-error")
             with Horizontal(classes="dialog-buttons"):

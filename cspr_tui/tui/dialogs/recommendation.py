@@ -19,6 +19,7 @@ from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.date_input import DateInput
 from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 
 
 class RecommendationDialog(ModalScreen[bool]):
@@ -56,14 +57,14 @@ class RecommendationDialog(ModalScreen[bool]):
                 compact=True,
                 id="case",
             )
-            yield Input(placeholder="Recommendation text", id="text")
-            yield Input(placeholder="SMART action", id="action")
-            yield Input(placeholder="Lead agency", id="agency")
+            yield LineInput(placeholder="Recommendation text", id="text")
+            yield LineInput(placeholder="SMART action", id="action")
+            yield LineInput(placeholder="Lead agency", id="agency")
             yield DateInput(
                 placeholder="Target date DD/MM/YYYY", id="target", restrict=r"[0-9/.\-]*"
             )
-            yield Input(placeholder="Lead officer's role", id="officer")
-            yield Input(placeholder="Lead officer's name (optional)", id="officer_name")
+            yield LineInput(placeholder="Lead officer's role", id="officer")
+            yield LineInput(placeholder="Lead officer's name (optional)", id="officer_name")
             yield DropDown(  # the tracker's "Scope" column; letters pick one
                 [(scope.value, scope.value) for scope in Scope],
                 value=Scope.MULTI_AGENCY.value,

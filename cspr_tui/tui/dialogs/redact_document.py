@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Static
 from cspr_tui.errors import CsprError
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS, DIALOG_TEXT_WIDTH
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 from cspr_tui.tui.words import path_lines
 
 
@@ -41,7 +42,7 @@ class RedactDocumentDialog(ModalScreen[Path | None]):
         with Vertical():
             yield Static(f"Redact a Word document against {self.ref}'s key", classes="dialog-title")
             yield Static("The .docx file (its path)")
-            yield Input(placeholder="/path/to/report.docx", id="docx", compact=True)
+            yield LineInput(placeholder="/path/to/report.docx", id="docx", compact=True)
             yield Static("", classes="dialog-error")
             yield Static("", id="where")
             with Horizontal(classes="dialog-buttons"):

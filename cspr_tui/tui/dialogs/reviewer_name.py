@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from cspr_tui.tui.dialogs.confirm import DIALOG_CSS
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 
 
 class ReviewerNameDialog(ModalScreen[str | None]):
@@ -30,7 +31,7 @@ class ReviewerNameDialog(ModalScreen[str | None]):
                 "Every change is recorded in the audit trail with the name of the person who "
                 "made it. It can be changed later in Settings (o)."
             )
-            yield Input(placeholder="e.g. Sam Reviewer", id="reviewer-name")
+            yield LineInput(placeholder="e.g. Sam Reviewer", id="reviewer-name")
             yield Static("", classes="dialog-error")
         yield KeysFooter(compact=True)
 

@@ -23,6 +23,7 @@ from cspr_tui.forms.dates import DateFormatError, format_date, parse_date
 from cspr_tui.tui.widgets.choice_select import CompactSelect
 from cspr_tui.tui.widgets.columns import cut_to_fit, fitted_widths
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 from cspr_tui.tui.words import path_lines
 
 NOTICE_GUTTER = 5  # a notice's text is this much narrower than the screen (75 of 80 columns)
@@ -52,8 +53,8 @@ class ChronologyScreen(Screen[None]):
         yield Static("", id="chronology-title")
         with Horizontal(id="chronology-filters"):
             yield CompactSelect([], prompt="All agencies", compact=True, id="chronology-agency")
-            yield Input(placeholder="From DD/MM/YYYY", id="chronology-from", compact=True)
-            yield Input(placeholder="To DD/MM/YYYY", id="chronology-to", compact=True)
+            yield LineInput(placeholder="From DD/MM/YYYY", id="chronology-from", compact=True)
+            yield LineInput(placeholder="To DD/MM/YYYY", id="chronology-to", compact=True)
         yield DataTable(id="chronology", cursor_type="row", zebra_stripes=True)
         yield Static("", id="chronology-detail")
         yield Static("", id="chronology-status")

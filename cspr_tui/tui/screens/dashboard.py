@@ -29,6 +29,7 @@ from cspr_tui.tui.session import built_aside
 from cspr_tui.tui.styled_screen import StyledOnceScreen
 from cspr_tui.tui.widgets.case_table import CaseRow, CaseTable, status_text
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 from cspr_tui.tui.widgets.stage_bar import clip
 from cspr_tui.tui.words import sentence
 
@@ -174,7 +175,7 @@ class DashboardScreen(StyledOnceScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield CountsLine(id="counts")
-        yield Input(
+        yield LineInput(
             placeholder="/ to filter by reference, pseudonym or any answer",
             compact=True,
             id="filter",

@@ -17,6 +17,7 @@ from textual.widgets import Button, DataTable, Input, Select, Static
 from cspr_tui.forms.dates import format_date
 from cspr_tui.settings import save_settings
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 
 THEMES = (
     "textual-dark",
@@ -47,18 +48,20 @@ class SettingsScreen(Screen[None]):
         with VerticalScroll(id="settings-body"):
             yield Static("Settings", classes="settings-title")
             yield Static("Reviewer name (named in the audit trail)")
-            yield Input(settings.reviewer_name, id="reviewer", compact=True)
+            yield LineInput(settings.reviewer_name, id="reviewer", compact=True)
             yield Static("Partnership name (on every export's header and file name)")
-            yield Input(
+            yield LineInput(
                 settings.partnership_set,
                 placeholder="e.g. Examplebury Safeguarding Children Partnership",
                 id="partnership",
                 compact=True,
             )
             yield Static("Lock after this many idle minutes (0 = never)")
-            yield Input(str(settings.idle_lock_minutes), id="idle", type="integer", compact=True)
+            yield LineInput(
+                str(settings.idle_lock_minutes), id="idle", type="integer", compact=True
+            )
             yield Static("Backups to keep")
-            yield Input(str(settings.backups_count), id="backups", type="integer", compact=True)
+            yield LineInput(str(settings.backups_count), id="backups", type="integer", compact=True)
             yield Static("Theme (ansi-* for 16-colour terminals)")
             yield Select(
                 [(t, t) for t in themes],

@@ -22,6 +22,7 @@ from cspr_tui.paths import DEMO_VAULT_NAME
 from cspr_tui.tui.session import Session, open_session
 from cspr_tui.tui.widgets.busy import BusyIndicator
 from cspr_tui.tui.widgets.footer import KeysFooter
+from cspr_tui.tui.widgets.line_input import LineInput
 
 LOST_PASSPHRASE_WARNING = (
     "Write the passphrase down and keep it somewhere safe. If it is lost, nobody can open "
@@ -90,15 +91,15 @@ class UnlockScreen(Screen[None]):
                         id="demo-hint",
                     )
                 yield Static(LOST_PASSPHRASE_WARNING, id="lost-warning")
-                yield Input(placeholder="New passphrase", password=True, id="passphrase")
-                yield Input(placeholder="Same again, to confirm", password=True, id="confirm")
+                yield LineInput(placeholder="New passphrase", password=True, id="passphrase")
+                yield LineInput(placeholder="Same again, to confirm", password=True, id="confirm")
                 yield Button("Create vault", id="submit", variant="primary")
             else:
                 yield Static(f"Unlock {path.name}", id="unlock-title")
                 yield Static(shown_path(path), id="unlock-path")
                 if path.name == DEMO_VAULT_NAME:
                     yield Static("Demo vault of fictional cases: the passphrase is demo.")
-                yield Input(placeholder="Passphrase", password=True, id="passphrase")
+                yield LineInput(placeholder="Passphrase", password=True, id="passphrase")
                 yield Button("Unlock", id="submit", variant="primary")
                 yield Button("Open latest backup", id="restore", variant="warning")
             yield BusyIndicator(id="working")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual import on
 from textual.widgets import Input
 
+from cspr_tui.tui.widgets.line_input import LineInput
+
 
 def auto_slash(text: str) -> str:
     """Digits typed without slashes, shown as DD/MM/YYYY so far (`1403` -> `14/03`).
@@ -27,7 +29,7 @@ def _is_own_pattern(text: str) -> bool:
     return len(pieces) <= 3 and all(len(piece) == 2 for piece in pieces[:-1])
 
 
-class DateInput(Input):
+class DateInput(LineInput):
     """An `Input` for DD/MM/YYYY that formats itself while the cursor is at the end."""
 
     @on(Input.Changed)

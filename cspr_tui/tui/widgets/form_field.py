@@ -21,6 +21,7 @@ from cspr_tui.forms.model import YES_NO, YES_NO_UNKNOWN, Field, is_empty
 from cspr_tui.tui.widgets.date_input import DateInput
 from cspr_tui.tui.widgets.drop_down import DropDown
 from cspr_tui.tui.widgets.key_choice import MAX_KEYED_CHOICES, KeyChoice
+from cspr_tui.tui.widgets.line_input import LineInput
 from cspr_tui.tui.widgets.text_box import TextBox
 from cspr_tui.tui.widgets.ticks import TickList
 from cspr_tui.tui.words import run_together
@@ -225,7 +226,7 @@ class FieldEditor(Vertical):
             )
         text = self.raw if self.raw is not None else field.format(value)
         placeholder = {"date": "DD/MM/YYYY", "number": "a number"}.get(field.type, "")
-        kind = DateInput if field.type == "date" else Input
+        kind = DateInput if field.type == "date" else LineInput
         return kind(
             text,
             placeholder=placeholder,
