@@ -65,6 +65,7 @@ class RecommendationDialog(ModalScreen[bool]):
             )
             yield LineInput(placeholder="Lead officer's role", id="officer")
             yield LineInput(placeholder="Lead officer's name (optional)", id="officer_name")
+            yield Static("Scope (who owns the action):")
             yield DropDown(  # the tracker's "Scope" column; letters pick one
                 [(scope.value, scope.value) for scope in Scope],
                 value=Scope.MULTI_AGENCY.value,
