@@ -70,7 +70,12 @@ KEYBOARD_MAP: tuple[tuple[str, str, str], ...] = (
     ("People", "w", "Redact a Word document against this key (review, then write)"),
     ("Redaction review", "a", "Accept the highlighted finding"),
     ("Redaction review", "r", "Reject it (asks why)"),
-    ("Redaction review", "A", "Accept every open finding"),
+    ("Redaction review", "A", "Accept every open finding listed"),
+    (
+        "Redaction review",
+        "f",
+        "From a held export: list every finding, not only those that held it",
+    ),
     ("Redaction review", "k", "Pseudonym key, to add a person"),
     ("Settings", "ctrl+s", "Save settings"),
     ("Settings", "ctrl+t", "Change the passphrase"),
