@@ -4,9 +4,8 @@ Why: the dashboard lists every case's next deadline and the most urgent deadline
 cases, and the recommendations screen rates every recommendation (RAG, overdue). Working
 those out takes about half a millisecond a case, so redoing it for 1,000 cases each time a
 screen comes back costs a third of a second. The store hands out the same shared `Case`
-object (and the same list of the case's recommendations as stored) until that case is saved
-again, so a result is kept against that object (and the day and the settings) and only the
-cases that changed are worked out again.
+object until that case is saved again, so a result is kept against that object (and the day
+and the settings) and only the cases that changed are worked out again.
 
 The rules stay in `domain.deadline` and `domain.rag`: this module only remembers their
 answers. It holds case data, so its owner empties it when the vault locks (`clear`).
@@ -14,7 +13,7 @@ answers. It holds case data, so its owner empties it when the vault locks (`clea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -23,7 +22,7 @@ from cspr_tui.domain.case_json import recommendation_from_data
 from cspr_tui.domain.deadline import Deadline, case_deadlines, earliest_open, in_order
 from cspr_tui.domain.quarter import Quarter, current_quarter
 from cspr_tui.domain.rag import compute_rag, is_overdue, is_overdue_data
-from cspr_tui.domain.read_model import gc_paused, unreadable
+from cspr_tui.domain.read_model import CaseEntry, gc_paused, unreadable
 from cspr_tui.settings import Settings
 
 
@@ -175,23 +174,25 @@ class DerivedCache:
         return in_order(found, settings)
 
     def all_ratings_of(
-        self, cases: Iterable[tuple[str, Sequence[Mapping[str, Any]]]], today: date
+        self, entries: Iterable[CaseEntry], today: date
     ) -> list[RatedRecommendation]:
-        """`all_ratings` from each case's reference and its recommendations as stored
-        (`ReadModel.recommendation_views`): no `Case` is built (each row builds its
-        recommendation when it is shown or rated), kept per case until its list changes
-        (a save makes a new one)."""
+        """`all_ratings` from the cases' documents: no `Case` is built (each row builds its
+        recommendation when it is shown or rated), kept per case until its document
+        changes."""
         rows: list[RatedRecommendation] = []
         quarter = current_quarter(today)
         kept = self._rated_docs
         with gc_paused():
-            for ref, recs in cases:
+            for entry in entries:
+                doc = entry.doc
+                ref = doc["ref"]
                 known = kept.get(ref)
-                if known is None or known[0] is not recs or known[1] != today:
+                if known is None or known[0] is not doc or known[1] != today:
                     rated = [
-                        RatedRecommendation.from_data(ref, data, today, quarter) for data in recs
+                        RatedRecommendation.from_data(ref, data, today, quarter)
+                        for data in doc.get("recommendations") or ()
                     ]
-                    known = (recs, today, rated)
+                    known = (doc, today, rated)
                     kept[ref] = known
                     self.worked_out += 1
                 rows.extend(known[2])

@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -220,14 +220,6 @@ def summary_of(doc: Mapping[str, Any]) -> CaseSummary:
     return summary_from_view(view)
 
 
-def _recs_of(doc: Mapping[str, Any]) -> Sequence[Any]:
-    """A case document's recommendations (the same list object each time; () for none)."""
-    try:
-        return doc.get("recommendations") or ()
-    except _BAD_DOCUMENT as exc:
-        raise unreadable(exc) from None
-
-
 def phrase_matcher(phrase: str) -> Callable[[str], bool]:
     """Does a search text hold `phrase` (already lower-cased, single-spaced) as whole words?
     "child a" must not match "child and adolescent...". The phrase starts and ends on a word
@@ -283,8 +275,6 @@ class ReadModel:
         self._doc_ids: dict[str, int] = {}  # reference -> document id, for the stored views
         self._refs_of: dict[int, str] = {}  # and back
         self._texts: dict[str, str] = {}  # the stored search texts read so far, by reference
-        # Every case's stored recommendations by reference (`recommendation_views`), once read.
-        self._recs: dict[str, Sequence[Any]] | None = None
         # Per case: its open deadlines as of a day (`dashboard`), kept against its summary.
         self._open: dict[str, tuple[CaseSummary, tuple[object, ...], list[Deadline]]] = {}
 
@@ -360,8 +350,6 @@ class ReadModel:
                 self._search.discard(ref, cases[ref].search_text)
         cases[ref] = CaseEntry(doc_id, doc)
         self._texts.pop(ref, None)  # read again from the stored one this save wrote
-        if self._recs is not None:
-            self._recs[ref] = _recs_of(doc)  # (what its stored view holds now)
         if self._views is not None:
             self._views[ref] = self._stored_summary(doc_id) or cases[ref].summary
             self._doc_ids[ref] = doc_id
@@ -391,7 +379,6 @@ class ReadModel:
         self._doc_ids = {}
         self._refs_of = {}
         self._texts = {}
-        self._recs = None
         with self._search_lock:
             self._search.clear()
 
@@ -419,30 +406,6 @@ class ReadModel:
         if self._views is not None:
             return self._views
         return {ref: entry.summary for ref, entry in self.cases().items()}
-
-    def recommendation_views(self) -> list[tuple[str, Sequence[Any]]]:
-        """Every case's reference and recommendations (its document's list, as stored), by
-        reference: from the stored recommendation tables when the vault has them (no case
-        document parsed; kept once read, and a save's case taken from its committed
-        document), else from the documents. The lists are shared: never change them."""
-        if not self._stored():
-            return [(entry.doc["ref"], _recs_of(entry.doc)) for entry in self.entries()]
-        kept = self._recs
-        if kept is None:
-            self._summary_map()  # (the document ids)
-            db, refs_of = self._db(), self._refs_of
-            kept = {}
-            with gc_paused():
-                for name in sorted(n for n in db.tables() if stored_views.is_recs_table(n)):
-                    for view in db.table(name, cache_size=0):
-                        ref = refs_of.get(view.doc_id)
-                        if ref is not None and stored_views.UNREADABLE not in view:
-                            kept[ref] = view.get("r") or ()
-            self._recs = kept
-        try:
-            return [(ref, kept[ref]) for ref in self._refs()]
-        except KeyError as exc:  # a case without its view (or an unreadable one)
-            raise unreadable(exc) from None
 
     def _refs(self) -> list[str]:
         """Every reference, in order (kept until a case is added)."""

@@ -1,23 +1,19 @@
-"""What the case list, the first search and the recommendations screen read instead of the
-cases: each case's summary, its search text and the words of it, and its recommendations,
-stored beside it and written in the same transaction.
+"""What the case list and the first search read instead of the cases: each case's summary,
+its search text and the words of it, stored beside it and written in the same transaction.
 
 Unlocking a large vault must not parse every case document (at 10,000 cases that is most
 of the unlock), so each case's summary (reference, pseudonym, stage, review type,
-agencies) is kept in the `summaries` table, its search text (`search_text`) in one of
-`TEXT_BUCKETS` search-text tables (`search_table`, by document id) and its
-recommendations (`recommendations_doc`: the document's list as stored) in one of
-`RECS_BUCKETS` recommendation tables (`recs_table`, by document id), all under the case's
+agencies) is kept in the `summaries` table and its search text (`search_text`) in one of
+`TEXT_BUCKETS` search-text tables (`search_table`, by document id), both under the case's
 own document id, and the words of every text in the stored word index
 (domain/word_index.py), all by `sync`, which the vault runs inside every save that
-touched a case (a one-case save rewrites one bucket of each). The vault parses a table on
-first use (vault/journal.py's segmented snapshot): the dashboard reads only `summaries`;
-the first text search reads the index tables of its words and, for a phrase of several
-words, the text tables of the cases holding them all; the recommendations screen reads
-the recommendation tables. A vault written before these tables existed (or with another
-version of them) gets them all at its first save of a case; until then the read model
-builds what it needs from the cases. `problems` (run by `cspr verify`) checks them against
-the documents.
+touched a case. The vault parses a table on first use (vault/journal.py's segmented
+snapshot): the dashboard reads only `summaries`; the first text search reads the index
+tables of its words and, for a phrase of several words, the text tables of the cases
+holding them all. A vault written before these tables existed (or with another version
+of them) gets them all at its first save of a case; until then the read model builds
+what it needs from the cases. `problems` (run by `cspr verify`) checks them against the
+documents.
 """
 
 from __future__ import annotations
@@ -43,21 +39,16 @@ from cspr_tui.settings import Settings
 __all__ = [
     "CASES_TABLE",
     "PLAN_FIELD",
-    "RECS_BUCKETS",
     "SUMMARIES_TABLE",
     "TEXT_BUCKETS",
     "Deadlines",
-    "is_recs_table",
     "is_text_table",
     "present",
     "problems",
-    "recommendations_doc",
-    "recs_table",
     "search_doc",
     "search_parts",
     "search_table",
     "search_text",
-    "stored_recommendations",
     "stored_search",
     "summary_doc",
     "sync",
@@ -73,20 +64,12 @@ LEGACY_SEARCH_TABLE = "search"
 TEXT_BUCKETS = 1024
 _TEXT_PREFIX = "search_texts_"
 _TEXT_TABLE = re.compile(r"search_texts_[0-9a-f]{3}")
-# Each case's recommendations, spread over this many tables by document id: the
-# recommendations screen reads them all (a small part of the cases' size), a one-case save
-# rewrites one.
-RECS_BUCKETS = 64
-_RECS_PREFIX = "recommendations_"
-_RECS_TABLE = re.compile(r"recommendations_[0-9a-f]{2}")
 # Bumped whenever what a summary, a search text or the word index holds changes: the
 # tables of another version are not read, and are written again whole at the next write.
 # 2: the search texts spread over TEXT_BUCKETS tables, and the stored word index.
 # 3: each summary holds its case's deadline plan and its stage's label (the dashboard
 # reads no case).
-# 4: each case's recommendations in the RECS_BUCKETS recommendation tables (the
-# recommendations screen reads no case).
-VIEWS_VERSION = 4
+VIEWS_VERSION = 3
 _VERSION_FIELD = "v"
 # The field of the views of a case document that cannot be summarised (no ref, say).
 UNREADABLE = "unreadable"
@@ -106,20 +89,10 @@ def is_text_table(name: str) -> bool:
     return _TEXT_TABLE.fullmatch(name) is not None
 
 
-def recs_table(doc_id: int) -> str:
-    """The table holding the stored recommendations of the case document `doc_id`."""
-    return f"{_RECS_PREFIX}{doc_id % RECS_BUCKETS:02x}"
-
-
-def is_recs_table(name: str) -> bool:
-    return _RECS_TABLE.fullmatch(name) is not None
-
-
 def _is_view_table(name: str) -> bool:
     return (
         name in (SUMMARIES_TABLE, LEGACY_SEARCH_TABLE)
         or is_text_table(name)
-        or is_recs_table(name)
         or word_index.is_word_table(name)
     )
 
@@ -127,12 +100,6 @@ def _is_view_table(name: str) -> bool:
 def stored_search(db: TinyDB, doc_id: int) -> Document | None:
     """One case's stored search view (one text table parsed, if it was not yet)."""
     found = db.table(search_table(doc_id), cache_size=0).get(doc_id=doc_id)
-    return found if isinstance(found, Document) else None
-
-
-def stored_recommendations(db: TinyDB, doc_id: int) -> Document | None:
-    """One case's stored recommendations view (one recommendation table parsed)."""
-    found = db.table(recs_table(doc_id), cache_size=0).get(doc_id=doc_id)
     return found if isinstance(found, Document) else None
 
 
@@ -291,12 +258,6 @@ def search_doc(doc: Mapping[str, Any]) -> dict[str, Any]:
     return {"ref": doc["ref"], _VERSION_FIELD: VIEWS_VERSION, **search_parts(doc)}
 
 
-def recommendations_doc(doc: Mapping[str, Any]) -> dict[str, Any]:
-    """The stored recommendations view: the reference and the document's recommendations
-    as stored (`"r"`: what the recommendations screen rates, read without the case)."""
-    return {"ref": doc["ref"], "r": doc.get("recommendations") or [], _VERSION_FIELD: VIEWS_VERSION}
-
-
 def sync(
     db: TinyDB,
     doc_ids: Iterable[int],
@@ -316,8 +277,7 @@ def sync(
 
     With `deadlines`, each summary holds its case's deadline plan worked out with those
     settings; when the stored plans were worked out with other settings (or none), every
-    case's summary is written again now (the search texts and recommendations stay as they
-    are)."""
+    case's summary is written again now (the search texts stay as they are)."""
     rebuild = not present(db)
     if rebuild:
         for name in [name for name in db.tables() if _is_view_table(name)]:
@@ -327,7 +287,6 @@ def sync(
     cases = db.table(CASES_TABLE, cache_size=0)
     summaries: dict[int, dict[str, Any]] = {}
     texts: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
-    recs: dict[str, dict[int, dict[str, Any]]] = defaultdict(dict)
     gone: list[int] = []
     changes = word_index.Changes()
     if not rebuild and deadlines is not None and plan_key_of(db) != deadlines.key:
@@ -350,19 +309,13 @@ def sync(
             search = search_doc(doc)
         except _BAD_DOCUMENT:
             search = {UNREADABLE: True, _VERSION_FIELD: VIEWS_VERSION}
-        try:
-            recommendations = recommendations_doc(doc)
-        except _BAD_DOCUMENT:
-            recommendations = {UNREADABLE: True, _VERSION_FIELD: VIEWS_VERSION}
         summaries[doc_id] = _summary_or_unreadable(doc, deadlines)
         texts[search_table(doc_id)][doc_id] = search
-        recs[recs_table(doc_id)][doc_id] = recommendations
         word_index.note_change(changes, doc_id, *_words_moved(old, search))
     _put(db.table(SUMMARIES_TABLE, cache_size=0), summaries, gone)
-    for views, table_of in ((texts, search_table), (recs, recs_table)):
-        for name in sorted({*views, *(table_of(doc_id) for doc_id in gone)}):
-            removed = [doc_id for doc_id in gone if table_of(doc_id) == name]
-            _put(db.table(name, cache_size=0), views.get(name, {}), removed)
+    for name in sorted({*texts, *(search_table(doc_id) for doc_id in gone)}):
+        removed = [doc_id for doc_id in gone if search_table(doc_id) == name]
+        _put(db.table(name, cache_size=0), texts.get(name, {}), removed)
     word_index.write(db, changes)
 
 
@@ -463,22 +416,18 @@ def present(db: TinyDB) -> bool:
     return first is None or first.get(_VERSION_FIELD) == VIEWS_VERSION
 
 
-_ONE, _MANY = ("does", "it is"), ("do", "they are")  # (the words of `problems`)
-
-
 def problems(
     db: TinyDB,
     docs: Iterable[Document],
     unreadable: Collection[int] = (),
     deadlines: Deadlines | None = None,
 ) -> list[str]:
-    """Where the stored summaries, search texts, recommendations and word index disagree
-    with the case documents (a vault whose views are missing gets them at its next write:
-    not a problem). Cases in `unreadable` (document ids) are reported as such by the
-    caller, so not again here. A summary's deadline plan is checked when it was worked out
-    with `deadlines`' settings (the only plans the read model uses with them); one worked
-    out with other settings is never used with these, and is written again at the next
-    save."""
+    """Where the stored summaries, search texts and word index disagree with the case
+    documents (a vault whose views are missing gets them at its next write: not a problem).
+    Cases in `unreadable` (document ids) are reported as such by the caller, so not again
+    here. A summary's deadline plan is checked when it was worked out with `deadlines`'
+    settings (the only plans the read model uses with them); one worked out with other
+    settings is never used with these, and is written again at the next save."""
     if not present(db):
         return []
     found: list[str] = []
@@ -498,10 +447,9 @@ def problems(
 
         if isinstance(summary, Mapping) and not planned:
             summary = {**summary, PLAN_FIELD: None}  # checked without its plan
-        for what, (does, it), make, stored in (
-            ("summary", _ONE, make_summary, summary),
-            ("search text", _ONE, search_doc, stored_search(db, doc.doc_id)),
-            ("recommendations", _MANY, recommendations_doc, stored_recommendations(db, doc.doc_id)),
+        for what, make, stored in (
+            ("summary", make_summary, summary),
+            ("search text", search_doc, stored_search(db, doc.doc_id)),
         ):
             try:
                 expected = make(doc)
@@ -509,37 +457,22 @@ def problems(
                 continue  # an unreadable case is reported as such
             if stored != expected:
                 found.append(
-                    f"the stored {what} of case {doc.get('ref')} {does} not match its document; "
-                    f"{it} written again at the case's next save."
+                    f"the stored {what} of case {doc.get('ref')} does not match its document; "
+                    "it is written again at the case's next save."
                 )
     texts: dict[int, str] = {}
-    names = sorted(db.tables())
-    for name in [
-        SUMMARIES_TABLE,
-        *(n for n in names if is_text_table(n)),
-        *(n for n in names if is_recs_table(n)),
-    ]:
-        if name == SUMMARIES_TABLE:
-            what, misplaced, table_of = "summaries table", "", None
-        elif is_text_table(name):
-            what, misplaced, table_of = "search texts", "search text {} is", search_table
-        else:
-            what, misplaced, table_of = (
-                "recommendation tables",
-                "recommendations {} are",
-                recs_table,
-            )
+    for name in [SUMMARIES_TABLE, *sorted(n for n in db.tables() if is_text_table(n))]:
+        what = "summaries table" if name == SUMMARIES_TABLE else "search texts"
         for view in db.table(name, cache_size=0):
-            if table_of is search_table:
+            if name != SUMMARIES_TABLE:
                 texts[view.doc_id] = text_of_view(view)
             if view.doc_id not in refs:
                 found.append(
                     f"the {what} hold{'s' if name == SUMMARIES_TABLE else ''} document "
                     f"{view.doc_id} ({view.get('ref')}), which is no case."
                 )
-            elif table_of is not None and name != table_of(view.doc_id):
-                where = misplaced.format(f"of case {refs[view.doc_id]}")
-                found.append(f"the {where} out of place.")
+            elif name != SUMMARIES_TABLE and name != search_table(view.doc_id):
+                found.append(f"the search text of case {refs[view.doc_id]} is out of place.")
 
     def name_of(doc_id: int) -> str:
         return f"case {refs[doc_id]}" if doc_id in refs else f"document {doc_id}"

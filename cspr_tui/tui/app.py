@@ -507,7 +507,7 @@ class CsprApp(App[None]):
         from cspr_tui.tui.screens.recommendations import RecommendationsScreen
 
         if not isinstance(self.screen, RecommendationsScreen):
-            # (No case document read: the screen rates the stored recommendations.)
+            self.load_cases_aside()
             self.push_screen(RecommendationsScreen())
 
     def action_export(self, kind: str = "tracker", ref: str | None = None) -> None:

@@ -118,25 +118,3 @@ def test_each_cases_next_deadline_reads_the_settings_once_for_all_cases(
         case.ref: next_deadline(case, other, TODAY, calendar) for case in cases
     }
     assert cache.worked_out == before + len(cases)
-
-
-def test_the_stored_recommendations_are_rated_as_the_cases_and_kept_until_a_save(
-    store: CaseStore,
-) -> None:
-    """`all_ratings_of` over the read model's (reference, recommendations) pairs gives the
-    rows `all_ratings` gives from the cases, and works out again only a saved case."""
-    cache = DerivedCache()
-    rows = cache.all_ratings_of(store.recommendation_views(), TODAY)
-    expected = DerivedCache().all_ratings(store.list_cases(), TODAY)
-    assert [(r.ref, r.id, r.rag, r.overdue, r.rec) for r in rows] == [
-        (r.ref, r.id, r.rag, r.overdue, r.rec) for r in expected
-    ]
-    assert rows  # the ratings were really compared
-    first = cache.worked_out
-    assert cache.all_ratings_of(store.recommendation_views(), TODAY) == rows
-    assert cache.worked_out == first  # the same lists: nothing worked out
-    ref = rows[0].ref
-    store.update_recommendation(ref, rows[0].id, {"action": "A new action."})
-    again = cache.all_ratings_of(store.recommendation_views(), TODAY)
-    assert cache.worked_out == first + 1
-    assert next(r for r in again if r.ref == ref).rec.action == "A new action."

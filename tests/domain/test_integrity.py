@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from tinydb import Query, TinyDB
-from tinydb.table import Document
 
 from cspr_tui.domain import integrity, stored_views, word_index
 from cspr_tui.domain.audit import AUDIT_TABLE, META_TABLE
@@ -128,18 +127,6 @@ def _shift_a_chunk(db: TinyDB) -> None:
             lambda db: db.table(word_index.table_name("child")).remove(Query().w == "child"),
             "the stored search index does not match the search text of case CSPR-2026-002",
         ),
-        (
-            lambda db: db.table(stored_views.recs_table(2)).update(
-                {"r": [{"id": "CSPR-2026-002-R1-A1", "text": "Made up."}]}, doc_ids=[2]
-            ),
-            "the stored recommendations of case CSPR-2026-002 do not match its document",
-        ),
-        (
-            lambda db: db.table(stored_views.recs_table(9)).insert(
-                Document({"ref": "CSPR-2026-099", "r": [], "v": stored_views.VIEWS_VERSION}, 9)
-            ),
-            "the recommendation tables hold document 9 (CSPR-2026-099), which is no case.",
-        ),
         (_misplace_a_word, "the stored search index holds 1 entry out of place or unreadable"),
         (_shift_a_chunk, "the stored search index holds 1 entry out of place or unreadable"),
     ],
@@ -156,8 +143,6 @@ def _shift_a_chunk(db: TinyDB) -> None:
         "stale-summary",
         "stale-search-text",
         "stale-word-index",
-        "stale-recommendations",
-        "recommendations-of-no-case",
         "misplaced-word",
         "shifted-chunk",
     ],

@@ -14,16 +14,7 @@ from cspr_tui.tui.dialogs.amend import AmendDialog
 from cspr_tui.tui.dialogs.quarterly_update import QuarterlyUpdateDialog
 from cspr_tui.tui.dialogs.recommendation import RecommendationDialog
 from cspr_tui.tui.screens.recommendations import RecommendationsScreen
-from tests.tui.conftest import (
-    build_app,
-    burst,
-    choose,
-    read_store,
-    saved_store,
-    seed_vault,
-    settle,
-    unlock,
-)
+from tests.tui.conftest import build_app, burst, choose, read_store, seed_vault, settle, unlock
 
 
 def seed(store) -> None:
@@ -285,56 +276,3 @@ async def test_letters_on_the_update_status_pick_it_without_opening_the_list(
         assert select.value == status
         assert not select.expanded
         assert app.focused is dialog.query_one(next_box)
-
-
-def seed_across_cases(store) -> None:
-    for pseudonym in ("Child A", "Child B", "Child C"):
-        store.create_case(pseudonym=pseudonym)
-    store.add_recommendation(
-        "CSPR-2026-003", text="Train staff.", lead_agency="Police", target_date="2026-01-31"
-    )
-    store.add_recommendation("CSPR-2026-001", text="Share notes.", lead_agency="ICB")
-    store.add_recommendation(
-        "CSPR-2026-003", text="Audit the files.", lead_agency="Health", target_date="2026-12-31"
-    )
-    store.vault.compact()  # the tables in the snapshot's segments, as a big vault's are
-
-
-async def test_opening_the_recommendations_shows_every_one_without_parsing_the_cases(
-    settings: Settings, vault_path: Path
-) -> None:
-    """The screen rates the stored recommendations (domain/stored_views.py): every
-    recommendation of every case, rated as from the cases, and no case document parsed."""
-    from cspr_tui.domain.derived_cache import DerivedCache
-    from cspr_tui.domain.store import CaseStore
-    from cspr_tui.vault import open_vault
-    from tests.tui.conftest import PASSPHRASE, TODAY
-
-    seed_vault(vault_path, seed_across_cases)
-    with saved_store(vault_path) as saved:
-        expected = [
-            (r.ref, r.id, r.rag, r.overdue)
-            for r in DerivedCache().all_ratings(saved.list_cases(), TODAY)
-        ]
-    assert len(expected) == 3 and any(overdue for *_, overdue in expected)
-    app = build_app(settings, vault_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await unlock(pilot)
-        # The unlock's worker reads the cases for the first case opened: what the screen
-        # itself reads is seen on a store opened afresh on the same vault.
-        session = app.session
-        assert session is not None and session.vault is not None
-        session.vault.close()
-        session.vault = open_vault(vault_path, PASSPHRASE)
-        session.store = CaseStore(session.vault, settings, session.forms, clock=lambda: TODAY)
-        assert "cases" not in session.vault.parsed_tables()
-        await pilot.press("r")
-        await settle(pilot)
-        assert isinstance(app.screen, RecommendationsScreen)
-        assert "cases" not in session.vault.parsed_tables()
-        assert [(r.ref, r.id, r.rag, r.overdue) for r in app.screen.rows] == expected
-        table = app.screen.query_one("#recs", DataTable)
-        assert [key.value for key in table.rows] == [f"{ref}|{i}" for ref, i, *_ in expected]
-        assert [table.get_row_at(n)[0] for n in range(table.row_count)] == [
-            rec_id for _, rec_id, *_ in expected
-        ]

@@ -124,9 +124,8 @@ class RecommendationsScreen(StyledOnceScreen[None]):
     def reload(self) -> None:
         today = self.app.today()
         # RAG and "overdue" per case, kept by the app until that case (or the day) changes.
-        # Read from the stored recommendations (no case document parsed): a recommendation
-        # is built when shown or rated.
-        rows = self.app.derived.all_ratings_of(self.app.store.recommendation_views(), today)
+        # Read from the case documents: a recommendation is built when shown or rated.
+        rows = self.app.derived.all_ratings_of(self.app.store.entries(), today)
         self.rows = rows
         agencies = sorted({r.lead_agency for r in rows if r.lead_agency})
         reviews = sorted({r.ref for r in rows})
