@@ -108,6 +108,60 @@ _ROLE_WORDS = frozenset(
      "board", "intake", "assessment", "area", "locality"}
 )  # fmt: skip
 ROLE_WORDS = _ROLE_WORDS  # for the engine: a noun naming a person is no set phrase's
+
+# Of the role words, those that are also people's relations or common surnames and given
+# names ("Hope Ward", "Faith Foster", "Nurse Ward"): a name may be made of them alone, so
+# they never show on their own that an answer is a post. The titles (`TITLES`) neither.
+_NAME_LIKE_ROLE_WORDS = frozenset(
+    {"mum", "dad", "nan", "nana", "grandma", "grandad", "grandmother", "grandfather", "aunt",
+     "auntie", "uncle", "mother", "father", "sister", "brother", "stepfather", "stepmother",
+     "sibling", "child", "cousin", "neighbour", "friend", "partner", "carer", "foster", "ward",
+     "link", "head", "lead", "key", "chair", "door", "early", "trust", "hub", "desk", "front",
+     "area", "unit", "care", "help", "duty", "support", "board", "panel", "office", "team",
+     "intake", "contact", "author", "student", "locality", "home", "youth", "family"}
+)  # fmt: skip
+# Words that show an answer is a post or a service, never a person's name: the other role
+# words, and the posts' and services' own words.
+_POST_WORDS = (_ROLE_WORDS - _NAME_LIKE_ROLE_WORDS - frozenset(TITLES)) | frozenset(
+    {"chief", "executive", "director", "principal", "named", "professional", "public",
+     "protection", "integrated", "liaison", "virtual", "paediatric", "nursing", "visiting",
+     "clinical", "specialist", "strategic", "operational", "operations", "quality",
+     "governance", "partnership", "business", "adult", "adults", "commissioning",
+     "improvement", "learning", "development", "interim", "acting", "service", "services",
+     "social", "safeguarding", "designated", "health", "children", "childrens"}
+)  # fmt: skip
+_CONNECTORS = frozenset({"of", "and", "for", "the", "to", "in", "with", "at", "&", "on"})
+# The last word of an organisation's name ("Devon and Cornwall Police", "Kernow Vale
+# Council"): an answer ending so names a service, not a person.
+_ORGANISATION_ENDINGS = frozenset(
+    {"police", "constabulary", "council", "trust", "services", "service", "hospital",
+     "school", "academy", "college", "nursery", "surgery", "clinic", "centre", "partnership",
+     "authority", "nhs", "foundation", "hub", "team", "unit", "board"}
+)  # fmt: skip
+
+
+def _names_an_organisation(text: str) -> bool:
+    words = fold_plain(text).split()
+    return bool(words) and words[-1].strip(".") in _ORGANISATION_ENDINGS
+
+
+def _post_word(word: str) -> bool:
+    """A word a post or a service is made of (folded; "children's" as "children")."""
+    word = word.strip(".'").removesuffix("'s")
+    return word in _ROLE_WORDS or word in _POST_WORDS or word in _CONNECTORS or word in TITLES
+
+
+def _is_post(text: str) -> bool:
+    """Every word a post's or a service's, and one of them only a post's: "children's social
+    care", "Social Worker", "Chief Executive", "Head of Safeguarding", not "Hope Ward" (a
+    given name), "Ward Foster" or "Nurse Ward" (each word may be a name's)."""
+    words = [w.strip(".'").removesuffix("'s") for w in fold_plain(text).split()]
+    words = [w for w in words if w and w != "-"]
+    return (
+        bool(words) and all(_post_word(w) for w in words) and any(w in _POST_WORDS for w in words)
+    )
+
+
 # Job titles that are never anyone's surname (unlike Ward, Foster, Head): beside a name in
 # a text they are the job, not the rest of the name ("Headteacher Priya Raghunathan").
 JOB_WORDS = frozenset(
@@ -217,12 +271,6 @@ def name_parts(name: str) -> list[str]:
     return parts
 
 
-def _is_role_word(part: str) -> bool:
-    """A name part (folded: `name_parts`) that is a role's or a service's word
-    ("children's" as "children")."""
-    return part in _ROLE_WORDS or part.removesuffix("'s") in _ROLE_WORDS
-
-
 def _split_list(text: Any) -> list[str]:
     return [t.strip() for t in re.split(r"[,;/\n]", str(text or "")) if t.strip()]
 
@@ -280,7 +328,7 @@ def subjects_for_case(case: Case) -> list[Subject]:
 
     def named(name: Any, replacement: str, role: str, kind: PersonKind) -> Subject | None:
         forms = name_forms(name)
-        name = forms[0] if forms else ""
+        name = typed = forms[0] if forms else ""
         if kind == PersonKind.PRACTITIONER:
             words = name.split()
             while len(words) > 1 and fold_plain(words[0]) in _ROLE_WORDS:
@@ -290,17 +338,21 @@ def subjects_for_case(case: Case) -> list[Subject]:
             return None
         found = by_name.get(fold_plain(name))
         practitioner = kind == PersonKind.PRACTITIONER
-        if found is None and practitioner:
-            # A form field holding a role or a team ("Duty manager", "Early help",
-            # "children's social care"), not a name: each of its words a role's or an
-            # everyday one ("Social Worker", every word a role's, even capitalised). A
-            # person with an everyday-word name ("Holly Ward") belongs in the key.
-            roles = [_is_role_word(p) for p in name_parts(name)]
-            if all(roles) or (
-                all(r or is_ordinary(p) for r, p in zip(roles, name_parts(name), strict=True))
-                and not _capitalised_name(name)
-            ):
-                return None
+        if (
+            found is None
+            and practitioner
+            and (
+                _is_post(typed)  # "children's social care", "Social Worker", "Chief Executive"
+                or _names_an_organisation(typed)  # "Devon and Cornwall Police"
+                or (all(is_ordinary(p) for p in name_parts(name)) and not _capitalised_name(name))
+            )
+        ):
+            # A form field holding a role or a team ("Duty manager", "Early help"), not a
+            # name; a person with an everyday-word name ("Hope Ward") belongs in the key.
+            return None
+        if found is None and any(t in fold_plain(replacement).split() for t in name_parts(name)):
+            # Words for them that hold their own name (a post typed with it): never printed.
+            replacement = role = "A practitioner" if practitioner else "[name withheld]"
         if found is None:
             found = Subject(replacement, role, kind, names=[name])
             subjects.append(found)
@@ -332,14 +384,14 @@ def subjects_for_case(case: Case) -> list[Subject]:
         if (born := _dob(member.get("dob"))) is not None:
             found.dates_of_birth.add(born)
         _add_address(found, member.get("address"))
-    referrer_role = str(values.get("referrer_job_title") or "The referrer")
+    referrer_role = post_of(values.get("referrer_job_title")) or "The referrer"
     for key in ("referrer_name", "referrer_confirmation"):
         named(values.get(key), referrer_role, referrer_role, PersonKind.PRACTITIONER)
-    lead_role = name_only(values.get("lead_title")) or "Safeguarding lead"
+    lead_role = post_of(values.get("lead_title")) or "Safeguarding lead"
     named(values.get("lead_name"), lead_role, lead_role, PersonKind.PRACTITIONER)
     for agency in values.get("agencies") or []:
         if isinstance(agency, dict) and agency.get("contact_name"):
-            role = str(agency.get("contact_role") or "").strip()
+            role = post_of(agency.get("contact_role"))
             role = role or f"{agency.get('agency') or 'Agency'} contact"
             named(agency["contact_name"], role, role, PersonKind.PRACTITIONER)
     for form_id, values_of in _records_holding_names(case):
@@ -388,25 +440,35 @@ def _records_holding_names(case: Case) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+_POST_PARTS = re.compile(r"\s*(?:[,;/\n()\[\]]|\s[-\u2013\u2014]\s)\s*")
+
+
 def post_of(text: object) -> str:
-    """A post field's words without any name typed into it: "Integrated care board,
-    Designated doctor" whole (cutting at the comma as for a name left "Integrated care
-    board", the ninth hand run), "Designated doctor, Dr Alan Pike" without Dr Alan Pike."""
-    parts = [part.strip() for part in re.split(r"[,;/\n]", str(text or "")) if part.strip()]
-    return ", ".join(part for part in parts if not _names_a_person(part))
+    """A post field's words for the person it belongs to, never a name typed into it: each
+    part of it (between commas, brackets, slashes or a dash) kept only when it is a post
+    (`_is_post`). "Integrated care board, Designated doctor" stays whole (cut at its comma
+    as a name field is, it left "Integrated care board": the ninth hand run); "Director -
+    Tamsin Quillow", "Director (Jo Bloggs)", "Director, Ms Bloggs" give "Director"; "" when
+    no part is a post (the caller's own words then)."""
+    parts = [part for part in _POST_PARTS.split(str(text or "")) if part.strip()]
+    return ", ".join(part.strip() for part in parts if _post_part(part))
 
 
-def _names_a_person(part: str) -> bool:
-    """A part of a post field that is someone's name, titles and roles typed before it
-    set aside ("Dr Alan Pike", "Safeguarding lead Jo Bloggs")."""
-    words = part.split()
-    while words and (fold_plain(words[0]).strip("'.") in _ROLE_WORDS or _is_title(words[0])):
-        words = words[1:]
-    return bool(words) and _capitalised_name(" ".join(words))
-
-
-def _is_title(word: str) -> bool:
-    return fold_plain(word).strip("'.") in TITLES
+def _post_part(part: str) -> bool:
+    """A part of a post field that is a post: `_is_post`, or titles alone ("PC", "Detective
+    constable"), or one everyday word ("Investigator"); never a given name or a surname
+    made of role words ("Ward", "Foster")."""
+    if _is_post(part):
+        return True
+    words = [w.strip(".'") for w in fold_plain(part).split()]
+    words = [w for w in words if w]
+    if words and all(w in TITLES for w in words):
+        return True
+    return (
+        len(words) == 1
+        and words[0] not in _NAME_LIKE_ROLE_WORDS
+        and (words[0] in _ROLE_WORDS or is_ordinary(words[0]))
+    )
 
 
 def _role_of(row: dict[str, Any], role_key: str, fallback: str) -> str:
