@@ -68,11 +68,22 @@ async def test_letters_typed_one_after_another_are_read_as_a_word() -> None:
         assert choice.value == "In progress"
         await pilot.press("c")  # "in progc" is in no choice: "c" is Completed's key
         assert choice.value == "Completed"
-        choice._typed_at -= 10  # a pause
+        choice._typed_at -= 10  # a pause (key times are when each key was read)
         await pilot.press("n")
         assert choice.value == "Not started"
         await pilot.press(*"ot s")
         assert choice.value == "Not started"
+        # Only the start of a choice's word: "nk" is inside "Unknown", so "k" is a key.
+        # And an arrow or Backspace ends the word: the letter after it is a key again.
+        yes_no = KeyChoice(["Known", "Suspected", "Not suspected", "Unknown"], id="other")
+        await app.mount(yes_no)
+        yes_no.focus()
+        await pilot.press("n", "k")
+        assert yes_no.value == "Known"
+        await pilot.press("s", "left", "u")
+        assert yes_no.value == "Unknown"
+        await pilot.press("backspace", "n")
+        assert yes_no.value == "Not suspected"
 
 
 class NarrowChoice(App[None]):

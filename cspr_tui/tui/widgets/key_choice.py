@@ -2,13 +2,14 @@
 
 A drop-down costs three keys (open, move, pick) and spills over the screen; yes/no and
 lists of up to five choices are shown in full on one line instead, each with its key.
-Letters typed one after another are read as on a drop-down: "In" keeps "In progress"
-(its key, then the word going on), where the "n" alone would pick "Not started".
+Letters typed in one quick run (each within `WORD_GAP` of the one before) are read as the
+start of a choice's word, as on a drop-down: "In" keeps "In progress" (its key, then the
+word going on), where the "n" alone would pick "Not started". A key pressed after a pause,
+or after an arrow or Backspace, is a key again: "u", then "n" a moment later, is No.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -20,9 +21,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.widget import Widget
 
-from cspr_tui.tui.widgets.choice_select import SEARCH_KEEPS_FOR, first_holding
-
 MAX_KEYED_CHOICES = 5  # longer lists stay drop-downs (type to search)
+WORD_GAP = 0.25  # seconds between two letters of one typed word (a correction comes later)
 SHORT_WORD = 3  # a label's last word this short is never left alone on a line
 
 
@@ -141,16 +141,17 @@ class KeyChoice(Widget, can_focus=True):
         the letters so far, as a drop-down's do, and when none holds them it is a key of
         its own again."""
         character = (event.character or "").casefold()
-        now = time.monotonic()
-        going_on = bool(self._typed) and now - self._typed_at <= SEARCH_KEEPS_FOR
+        now = event.time  # when the key was read, however late it is handled
+        going_on = bool(self._typed) and now - self._typed_at <= WORD_GAP
         if character == " " and going_on:
             event.stop()  # a word of two ("in p"): the next letter goes on from it
             self._typed, self._typed_at = self._typed + " ", now
             return
         if not character.isalnum():
+            self._typed = ""  # an arrow, Backspace, Tab: the next letter is a key again
             return
         typed = self._typed + character if going_on else ""
-        found = first_holding(self.choices, typed) if len(typed) > 1 else None
+        found = self._starting(typed) if len(typed) > 1 else None
         if found is None:
             typed, found = character, self._keyed(character)
         if found is None:
@@ -159,6 +160,19 @@ class KeyChoice(Widget, can_focus=True):
         event.prevent_default()
         self._typed, self._typed_at = typed, now
         self.pick(self.choices[found])
+
+    def _starting(self, typed: str) -> int | None:
+        """The first choice with a word starting with `typed` ("in p" starts "In
+        progress"; "nk" starts no word of "Unknown")."""
+        for index, choice in enumerate(self.choices):
+            label = choice.casefold()
+            if any(
+                label.startswith(typed, at)
+                for at in range(len(label))
+                if at == 0 or not label[at - 1].isalnum()
+            ):
+                return index
+        return None
 
     def _keyed(self, character: str) -> int | None:
         """The choice whose key (or number) `character` is."""
@@ -171,6 +185,7 @@ class KeyChoice(Widget, can_focus=True):
         self._typed = ""  # (a word is typed on one question)
 
     def action_move(self, delta: int) -> None:
+        self._typed = ""  # (the next letter is a key again)
         index = self.choices.index(self.value) if self.value in self.choices else -1
         if index < 0:
             index = 0 if delta > 0 else len(self.choices) - 1
@@ -179,4 +194,5 @@ class KeyChoice(Widget, can_focus=True):
         self.pick(self.choices[index])
 
     def action_clear(self) -> None:
+        self._typed = ""
         self.pick(None)
