@@ -401,9 +401,9 @@ class EncryptedStorage(Storage):
     def document(self, name: str, doc_id: int) -> Mapping[str, Any] | None:
         """One document the table holds (None: the table does not hold it). A table still
         a segment of the snapshot stays one: only this document is parsed (`Segment.document`),
-        and it is the caller's own copy, to be read, not changed; a table already parsed (or
-        one whose document cannot be told from its slice, which is then parsed) gives its
-        own. Ask for ids the table holds (the ids its stored views name): in a table whose
+        and it is the caller's own copy, as is the one a table already parsed (or one whose
+        document cannot be told from its slice, which is then parsed) gives. Ask for ids the
+        table holds (the ids its stored views name): in a table whose
         documents hold objects under keys of digits, an id it does not hold may be
         answered with such an object."""
         key = str(doc_id)
@@ -417,7 +417,9 @@ class EncryptedStorage(Storage):
                     except Unsliced:
                         pass  # parsed whole below, which reports a damaged table
         table = self.table(name)
-        return None if table is None else table.get(key)
+        found = None if table is None else table.get(key)
+        # A copy of its own here too: the caller may not change the table by changing it.
+        return None if found is None else orjson.loads(dumps(found))
 
     def _parsed_from_snapshot(self, nbytes: int) -> None:
         """A segment viewing the snapshot was parsed: release the snapshot if it is now
