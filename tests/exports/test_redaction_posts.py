@@ -192,8 +192,7 @@ def test_a_name_before_its_post_in_brackets_never_reaches_the_replacement() -> N
     "post, expected",
     [
         ("Chief Executive", "Signed by Chief Executive."),
-        # (a place is no post's word: its part is left out, as a name typed there would be)
-        ("Chief Executive, Cornwall Council", "Signed by Chief Executive."),
+        ("Chief Executive, Cornwall Council", "Signed by Chief Executive, Cornwall Council."),
         ("Chief Superintendent", "Signed by Chief Superintendent."),
         ("Executive Principal", "Signed by Executive Principal."),
         ("Named Professional", "Signed by Named Professional."),
@@ -240,3 +239,19 @@ def test_older_a_service_beside_the_name_is_not_a_name(service: str) -> None:
     case = _with_records(rapid_review={"family_informed_by": f"Gwenna Rowse, {service}"})
     kept = f"Ask the {service} today."
     assert Redactor.for_case(case).redact(kept) == kept
+
+
+def test_a_post_with_everyday_words_is_kept_and_one_holding_its_owners_name_is_not() -> None:
+    """A post is a post's words with everyday ones ("Class teacher"); the words for a person
+    never hold that person's own name, even in a post's shape ("Hope Ward Teacher")."""
+    case = Case("CSPR-2026-030", "Child Q")
+    case.records["referral"] = Record(
+        "referral", 1, {"referrer_name": "Tamsin Quillow", "referrer_job_title": "Class teacher"}
+    )
+    assert Redactor.for_case(case).redact("Tamsin Quillow rang.") == "Class teacher rang."
+    case = _with_records(
+        rapid_review={
+            "signoffs": [{"partner": "LA", "name": "Hope Ward", "role": "Hope Ward Teacher"}]
+        }
+    )
+    assert Redactor.for_case(case).redact("Signed by Hope Ward.") == ("Signed by A practitioner.")

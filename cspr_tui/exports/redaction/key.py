@@ -145,9 +145,14 @@ def _names_an_organisation(text: str) -> bool:
     return bool(words) and words[-1].strip(".") in _ORGANISATION_ENDINGS
 
 
+def _post_words(text: str) -> list[str]:
+    """The folded words of a post or a name, "children's" as "children"."""
+    words = (w.strip(".'").removesuffix("'s") for w in fold_plain(text).split())
+    return [w for w in words if w and w != "-"]
+
+
 def _post_word(word: str) -> bool:
-    """A word a post or a service is made of (folded; "children's" as "children")."""
-    word = word.strip(".'").removesuffix("'s")
+    """A word a post or a service is made of (one of `_post_words`)."""
     return word in _ROLE_WORDS or word in _POST_WORDS or word in _CONNECTORS or word in TITLES
 
 
@@ -155,11 +160,8 @@ def _is_post(text: str) -> bool:
     """Every word a post's or a service's, and one of them only a post's: "children's social
     care", "Social Worker", "Chief Executive", "Head of Safeguarding", not "Hope Ward" (a
     given name), "Ward Foster" or "Nurse Ward" (each word may be a name's)."""
-    words = [w.strip(".'").removesuffix("'s") for w in fold_plain(text).split()]
-    words = [w for w in words if w and w != "-"]
-    return (
-        bool(words) and all(_post_word(w) for w in words) and any(w in _POST_WORDS for w in words)
-    )
+    words = _post_words(text)
+    return bool(words) and all(map(_post_word, words)) and any(w in _POST_WORDS for w in words)
 
 
 # Job titles that are never anyone's surname (unlike Ward, Foster, Head): beside a name in
@@ -350,9 +352,13 @@ def subjects_for_case(case: Case) -> list[Subject]:
             # A form field holding a role or a team ("Duty manager", "Early help"), not a
             # name; a person with an everyday-word name ("Hope Ward") belongs in the key.
             return None
-        if found is None and any(t in fold_plain(replacement).split() for t in name_parts(name)):
+        if (
+            found is None
+            and practitioner
+            and any(t in fold_plain(replacement).split() for t in name_parts(name))
+        ):
             # Words for them that hold their own name (a post typed with it): never printed.
-            replacement = role = "A practitioner" if practitioner else "[name withheld]"
+            replacement = role = "A practitioner"
         if found is None:
             found = Subject(replacement, role, kind, names=[name])
             subjects.append(found)
@@ -455,14 +461,16 @@ def post_of(text: object) -> str:
 
 
 def _post_part(part: str) -> bool:
-    """A part of a post field that is a post: `_is_post`, or titles alone ("PC", "Detective
+    """A part of a post field that is a post: a post's words with everyday ones ("Class
+    teacher", "Senior Family Support Worker"), titles alone ("PC", "Detective
     constable"), or one everyday word ("Investigator"); never a given name or a surname
-    made of role words ("Ward", "Foster")."""
-    if _is_post(part):
+    made of role words ("Hope Head", "Ward", "Foster")."""
+    words = _post_words(part)
+    if not words:
+        return False
+    if all(_post_word(w) or is_ordinary(w) for w in words) and any(w in _POST_WORDS for w in words):
         return True
-    words = [w.strip(".'") for w in fold_plain(part).split()]
-    words = [w for w in words if w]
-    if words and all(w in TITLES for w in words):
+    if all(w in TITLES for w in words):
         return True
     return (
         len(words) == 1
@@ -473,12 +481,10 @@ def _post_part(part: str) -> bool:
 
 def _role_of(row: dict[str, Any], role_key: str, fallback: str) -> str:
     if role_key == "agency":
-        role = name_only(row.get(role_key))
-    else:
-        role = post_of(row.get(role_key)) if role_key else ""
-    if role_key == "agency" and role:
-        return f"{role} {fallback[:1].lower()}{fallback[1:]}"  # "Police report author"
-    return role or fallback
+        agency = name_only(row.get(role_key))
+        # "Police report author"
+        return f"{agency} {fallback[:1].lower()}{fallback[1:]}" if agency else fallback
+    return (post_of(row.get(role_key)) if role_key else "") or fallback
 
 
 def all_names(subjects: Iterable[Subject]) -> list[str]:
