@@ -21,6 +21,12 @@ the screen's first layout, on resuming, has already arranged every widget it com
 of them are mounted before the screen is), so that second layout and full redraw repeated
 the first: 10-20 ms on opening a form or the recommendations. `ScreenMounted` skips it for
 a screen laid out since it mounted; whatever changes afterwards asks for its own layout.
+
+Nor drawn whole twice for one layout. A whole layout ends by drawing every cell; a request
+to draw the whole screen made during it, a widget's request to be drawn sent before it
+began, and the whole redraw Textual's resume handler asks for when the screen has been
+drawn whole since it was last hidden, are each done by it (the unlock's dashboard was drawn
+whole three times: tests/tui/test_layouts.py).
 """
 
 from __future__ import annotations
@@ -112,8 +118,9 @@ class StyledOnceScreen(Screen[ResultType]):
         virtual_size._layout = False
         # Drawn whole at the end of this pass (`_compositor_refresh`): a request to draw
         # the whole screen made during it is done by it.
-        self._drawing_whole = whole and self.is_current and not self.app._batch_count
-        if self._drawing_whole:
+        draws_whole = whole and self.is_current and not self.app._batch_count
+        self._drawing_whole = draws_whole
+        if draws_whole:
             self._drawn_whole_at = get_time()
         try:
             super()._refresh_layout(size, scroll)
@@ -122,7 +129,7 @@ class StyledOnceScreen(Screen[ResultType]):
             self._drawing_whole = False
         if whole and self.is_mounted:
             self.laid_out_mounted = True
-        if whole and self.is_current and not self.app._batch_count:
+        if draws_whole:
             self._drawn_since_suspend = True  # drawn whole just now (`_compositor_refresh`)
 
     def refresh(

@@ -31,6 +31,28 @@ async def open_export(pilot) -> ExportDialog:
     return pilot.app.screen
 
 
+async def export_redacted_referral(pilot) -> ExportDialog:
+    """From the dashboard: open the first case, then export its referral report redacted
+    (the dialog is left open, on what the export said)."""
+    await pilot.press("enter")  # open the case
+    await settle(pilot)
+    await pilot.press("x")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, ExportDialog)
+    assert dialog.query_one("#kind", Select).value == "case"
+    await choose(
+        pilot,
+        dialog.query_one("#report-kind", Select),
+        "Referral for consideration of a child safeguarding practice review",
+        "referral",
+    )
+    dialog.query_one("#redact", Checkbox).value = True
+    await pilot.click("#go")
+    await settle(pilot)
+    return dialog
+
+
 @pytest.mark.skipif("tracker" not in available_kinds(), reason="no tracker exporter yet")
 async def test_tracker_export_from_the_dialog_writes_the_workbook(
     settings: Settings, vault_path: Path, workspace: Path
@@ -68,22 +90,7 @@ async def test_redacted_case_report_from_the_case_screen(
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await unlock(pilot)
-        await pilot.press("enter")  # open the case
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, ExportDialog)
-        assert dialog.query_one("#kind", Select).value == "case"
-        await choose(
-            pilot,
-            dialog.query_one("#report-kind", Select),
-            "Referral for consideration of a child safeguarding practice review",
-            "referral",
-        )
-        dialog.query_one("#redact", Checkbox).value = True
-        await pilot.click("#go")
-        await settle(pilot)
+        dialog = await export_redacted_referral(pilot)
         # Nothing reviewed yet: refused, naming each finding in its sentence.
         assert dialog.written is None
         refusal = str(dialog.query_one(".dialog-error", Static).content)
@@ -256,21 +263,7 @@ async def test_the_review_from_a_held_export_lists_the_findings_that_held_it(
     app = build_app(settings, vault_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await unlock(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("x")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, ExportDialog)
-        await choose(
-            pilot,
-            dialog.query_one("#report-kind", Select),
-            "Referral for consideration of a child safeguarding practice review",
-            "referral",
-        )
-        dialog.query_one("#redact", Checkbox).value = True
-        await pilot.click("#go")
-        await settle(pilot)
+        dialog = await export_redacted_referral(pilot)
         assert dialog.written is None and dialog.held
         await pilot.click("#review")
         await settle(pilot)
